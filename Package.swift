@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies are added only when an issue needs them: every one costs CI a cold build on 2 cores.
+let package = Package(
+    name: "Weft",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "weft", targets: ["weft"]),
+        .executable(name: "weft-bench", targets: ["weft-bench"]),
+        .library(name: "WeftCRDT", targets: ["WeftCRDT"]),
+    ],
+    dependencies: [
+        // The `weft` command line: subcommands, help and validation (about 30 s of cold build).
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
+        .target(
+            name: "WeftCRDT",
+            exclude: ["FORMAT.md"]
+        ),
+        // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
+        .target(
+            name: "WeftTestSupport",
+            dependencies: ["WeftCRDT"]
+        ),
+        .executableTarget(
+            name: "weft",
+            dependencies: [
+                "WeftCRDT",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // glibc's mallinfo2, which the Glibc module does not export: heap figures for weft-bench.
+        .target(name: "CHeapStats"),
+        .executableTarget(
+            name: "weft-bench",
+            dependencies: [
+                "CHeapStats",
+                "WeftCRDT",
+                "WeftTestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "WeftCRDTTests",
+            dependencies: ["WeftCRDT", "WeftTestSupport"]
+        ),
+    ]
+)

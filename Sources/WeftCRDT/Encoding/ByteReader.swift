@@ -1,0 +1,114 @@
+/// Why bytes could not be decoded. Decoding never traps and never allocates more than the input
+/// could describe.
+public struct DecodingError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// A stable category.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        let name: String
+        /// The input ended inside a value.
+        public static let truncated = Code(name: "truncated")
+        /// A value broke the format (bad varint, invalid UTF-8, unknown tag, impossible count).
+        public static let invalid = Code(name: "invalid")
+        /// A format version this build does not read: upgrade Weft.
+        public static let unsupportedVersion = Code(name: "unsupported-version")
+        public var description: String { name }
+    }
+
+    public let code: Code
+    /// What was wrong and where (byte offset).
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+}
+
+/// Reads what `ByteWriter` writes, checking every bound.
+public struct ByteReader {
+    private let bytes: [UInt8]
+    /// The offset of the next byte to read.
+    public private(set) var offset: Int
+
+    public init(_ bytes: [UInt8]) {
+        self.bytes = bytes
+        offset = 0
+    }
+
+    public var remaining: Int { bytes.count - offset }
+    public var isAtEnd: Bool { offset == bytes.count }
+
+    public mutating func byte() throws(DecodingError) -> UInt8 {
+        guard offset < bytes.count else { throw DecodingError(.truncated, "input ends at byte \(offset)") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+
+    public mutating func varint() throws(DecodingError) -> UInt64 {
+        let start = offset
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let byte = try byte()
+            if shift == 63, byte > 1 { throw DecodingError(.invalid, "varint at byte \(start) overflows 64 bits") }
+            result |= UInt64(byte & 0x7f) << shift
+            if byte & 0x80 == 0 {
+                if byte == 0, shift > 0 { throw DecodingError(.invalid, "varint at byte \(start) is not minimal") }
+                return result
+            }
+            shift += 7
+        }
+    }
+
+    /// A varint that must fit in 32 bits.
+    public mutating func varint32() throws(DecodingError) -> UInt32 {
+        let start = offset
+        let value = try varint()
+        guard value <= UInt64(UInt32.max) else { throw DecodingError(.invalid, "value at byte \(start) exceeds 32 bits") }
+        return UInt32(value)
+    }
+
+    /// A count of items each at least `minimumBytes` long: rejected when the rest of the input
+    /// could not hold that many, so a hostile count cannot make us allocate.
+    public mutating func count(minimumBytes: Int) throws(DecodingError) -> Int {
+        let start = offset
+        let value = try varint()
+        guard value <= UInt64(remaining / max(1, minimumBytes)) else {
+            throw DecodingError(.invalid, "count \(value) at byte \(start) exceeds what the remaining \(remaining) bytes can hold")
+        }
+        return Int(value)
+    }
+
+    public mutating func uint64() throws(DecodingError) -> UInt64 {
+        guard remaining >= 8 else { throw DecodingError(.truncated, "input ends inside a 64-bit word at byte \(offset)") }
+        var value: UInt64 = 0
+        for index in 0..<8 { value |= UInt64(bytes[offset + index]) << UInt64(index * 8) }
+        offset += 8
+        return value
+    }
+
+    public mutating func raw(_ length: Int) throws(DecodingError) -> ArraySlice<UInt8> {
+        guard length >= 0, length <= remaining else {
+            throw DecodingError(.truncated, "\(length) bytes wanted at byte \(offset), \(remaining) left")
+        }
+        defer { offset += length }
+        return bytes[offset..<offset + length]
+    }
+
+    /// A length-prefixed UTF-8 string; invalid UTF-8 is an error, never repaired.
+    public mutating func string() throws(DecodingError) -> String {
+        let start = offset
+        let length = try count(minimumBytes: 1)
+        let slice = try raw(length)
+        guard let value = String(validating: slice, as: UTF8.self) else {
+            throw DecodingError(.invalid, "string at byte \(start) is not valid UTF-8")
+        }
+        return value
+    }
+
+    /// Fails unless every byte was read.
+    public func expectEnd() throws(DecodingError) {
+        guard isAtEnd else { throw DecodingError(.invalid, "\(remaining) unexpected bytes after the end at byte \(offset)") }
+    }
+}

@@ -1,0 +1,331 @@
+/// Snapshot encoding: the whole state (tombstones and origins included, deleted text dropped), in
+/// document order, so loading builds the structure directly instead of replaying history.
+/// Layout in FORMAT.md beside this file.
+extension Replica {
+    static let snapshotMagic: [UInt8] = [0x57, 0x46, 0x54, 0x53]  // "WFTS"
+    /// The snapshot format version this build writes and reads.
+    public static let snapshotVersion: UInt8 = 1
+
+    /// How a span's left origin is written.
+    private enum LeftMode: UInt8 {
+        case none = 0
+        /// The last character of the previous span in document order.
+        case adjacent = 1
+        /// A character of an earlier span: span distance back, then offset in that span.
+        case backReference = 2
+        /// The character with the span's own counter minus one (the head of a run split apart).
+        case ownPrevious = 3
+    }
+    /// How a span's right origin is written.
+    private enum RightMode: UInt8 {
+        case none = 0
+        /// The first character of the next span in document order.
+        case adjacent = 1
+        /// A character of a later span: span distance ahead, then offset in that span.
+        case forwardReference = 2
+        /// The same right origin as the previous span (in document order) of the same replica.
+        case sameAsReplicaPrevious = 3
+    }
+    private enum VisibilityMode: UInt8 { case visible = 0, deleted = 1, mixedFromVisible = 2, mixedFromDeleted = 3 }
+
+    /// A span for the snapshot: runs that continue each other, whatever their visibility.
+    private struct Span {
+        var replica: UInt32
+        var counter: UInt32
+        var originLeft: PackedID
+        var originRight: PackedID
+        /// Lengths of alternating visible / deleted pieces.
+        var pieces: [UInt32]
+        var startsDeleted: Bool
+        var length: UInt32 { pieces.reduce(0, +) }
+        var lastID: PackedID { PackedID(replica: replica, counter: counter + length - 1) }
+    }
+
+    /// The snapshot of this replica's document.
+    public func encodeSnapshot() -> [UInt8] {
+        var spans: [Span] = []
+        for leafID in order {
+            for run in leaves[Int(leafID)].runs {
+                if var last = spans.last, last.replica == run.replica,
+                   UInt64(last.counter) + UInt64(last.length) == UInt64(run.counter),
+                   run.originLeft == last.lastID, run.originRight == last.originRight {
+                    let lastDeleted = last.startsDeleted != (last.pieces.count % 2 == 0)
+                    if lastDeleted == run.isDeleted { last.pieces[last.pieces.count - 1] += run.length } else { last.pieces.append(run.length) }
+                    spans[spans.count - 1] = last
+                } else {
+                    spans.append(Span(replica: run.replica, counter: run.counter, originLeft: run.originLeft,
+                                      originRight: run.originRight, pieces: [run.length], startsDeleted: run.isDeleted))
+                }
+            }
+        }
+        // Where every character that starts a run sits among the spans, to write origins as
+        // short relative references instead of ids.
+        var spanOfRunStart: [UInt64: (span: Int, offset: UInt32)] = [:]
+        spanOfRunStart.reserveCapacity(runCount)
+        do {
+            var spanIndex = 0, offsetInSpan: UInt32 = 0
+            for leafID in order {
+                for run in leaves[Int(leafID)].runs {
+                    if offsetInSpan == spans[spanIndex].length { spanIndex += 1; offsetInSpan = 0 }
+                    spanOfRunStart[run.id(at: 0).raw] = (spanIndex, offsetInSpan)
+                    offsetInSpan += run.length
+                }
+            }
+        }
+        func reference(to origin: PackedID) -> (span: Int, offset: UInt32) {
+            if let start = spanOfRunStart[origin.raw] { return start }
+            let location = locate(origin, noneIs: .end)
+            let start = spanOfRunStart[run(at: location).id(at: 0).raw]!
+            return (start.span, start.offset + UInt32(location.offset))
+        }
+
+        var writer = ByteWriter()
+        writer.raw(Self.snapshotMagic)
+        writer.byte(Self.snapshotVersion)
+        writer.varint(replicas.count)
+        for replica in replicas { writer.uint64(replica.rawValue) }
+        for count in counts { writer.varint(count) }
+        writer.varint(spans.count)
+        var lastEnd = Array(repeating: Int64(0), count: replicas.count)
+        var lastRight = Array(repeating: PackedID.none, count: replicas.count)
+        for (index, span) in spans.enumerated() {
+            let previous: PackedID = index > 0 ? spans[index - 1].lastID : .none
+            let next: PackedID = index + 1 < spans.count ? PackedID(replica: spans[index + 1].replica, counter: spans[index + 1].counter) : .none
+            let left: LeftMode = span.originLeft.isNone ? .none
+                : span.originLeft == previous ? .adjacent
+                : span.originLeft == PackedID(replica: span.replica, counter: span.counter &- 1) ? .ownPrevious
+                : .backReference
+            let right: RightMode = span.originRight.isNone ? .none
+                : span.originRight == next ? .adjacent
+                : span.originRight == lastRight[Int(span.replica)] ? .sameAsReplicaPrevious
+                : .forwardReference
+            let visibility: VisibilityMode = span.pieces.count == 1
+                ? (span.startsDeleted ? .deleted : .visible)
+                : (span.startsDeleted ? .mixedFromDeleted : .mixedFromVisible)
+            writer.varint(UInt64(span.replica) << 6 | UInt64(left.rawValue) << 4 | UInt64(right.rawValue) << 2 | UInt64(visibility.rawValue))
+            let delta = Int64(span.counter) - lastEnd[Int(span.replica)]
+            writer.varint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)))
+            lastEnd[Int(span.replica)] = Int64(span.counter) + Int64(span.length)
+            lastRight[Int(span.replica)] = span.originRight
+            if span.pieces.count == 1 {
+                writer.varint(span.pieces[0])
+            } else {
+                writer.varint(span.pieces.count)
+                for piece in span.pieces { writer.varint(piece) }
+            }
+            if left == .backReference {
+                let target = reference(to: span.originLeft)
+                writer.varint(index - target.span)
+                writer.varint(target.offset)
+            }
+            if right == .forwardReference {
+                let target = reference(to: span.originRight)
+                writer.varint(target.span - index)
+                writer.varint(target.offset)
+            }
+        }
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(count)
+        forEachVisibleSlice(from: 0, count: count) { slice in
+            for scalar in slice { utf8.append(contentsOf: UTF8.encode(scalar)!) }
+        }
+        writer.varint(utf8.count)
+        writer.raw(utf8)
+        let pendingBytes = pending.isEmpty ? [] : OpCodec.encode(pending)
+        writer.varint(pendingBytes.count)
+        writer.raw(pendingBytes)
+        return writer.bytes
+    }
+
+    /// Loads a snapshot as replica `replicaID` (which may or may not appear in it: a replica
+    /// reopening its own cached document keeps numbering its insertions where it left off).
+    ///
+    /// - Throws: `DecodingError` for anything that is not a whole, consistent snapshot: every
+    ///   integrated id stored exactly once, origins known, text matching the visible lengths.
+    public init(snapshot bytes: [UInt8], replicaID: ReplicaID) throws(DecodingError) {
+        var reader = ByteReader(bytes)
+        guard try Array(reader.raw(4)) == Self.snapshotMagic else { throw DecodingError(.invalid, "not a Weft snapshot (magic bytes differ)") }
+        let version = try reader.byte()
+        guard version == Self.snapshotVersion else {
+            throw DecodingError(.unsupportedVersion, "snapshot format \(version); this build reads \(Self.snapshotVersion)")
+        }
+        self.init(replicaID: replicaID)
+        let tableCount = try reader.count(minimumBytes: 9)
+        var local: [UInt32] = []  // snapshot index -> local index
+        for _ in 0..<tableCount {
+            let id = ReplicaID(try reader.uint64())
+            guard id == replicaID || replicaIndex[id] == nil else { throw DecodingError(.invalid, "replica \(id) listed twice") }
+            local.append(intern(id))
+        }
+        var totalIDs = 0
+        for index in 0..<tableCount {
+            let value = try reader.varint32()
+            counts[Int(local[index])] = value
+            totalIDs += Int(value)
+        }
+        guard totalIDs <= Replica.maxInsertedCharacters else {
+            throw DecodingError(.invalid, "snapshot claims \(totalIDs) inserted characters; the limit is \(Replica.maxInsertedCharacters)")
+        }
+        insertedCharacters = totalIDs
+        for index in counts.indices { leafOf[index] = Array(repeating: .max, count: Int(counts[index])) }
+
+        let spanCount = try reader.count(minimumBytes: 3)
+        var runs: [Run] = []
+        runs.reserveCapacity(spanCount)
+        /// Per span: its first run and its length; forward references are resolved at the end.
+        var spanFirstRun: [Int] = []
+        var spanLengths: [UInt32] = []
+        spanFirstRun.reserveCapacity(spanCount)
+        spanLengths.reserveCapacity(spanCount)
+        /// Right origins point ahead, so they are settled after every span is read.
+        enum RightSource { case none, ahead(distance: Int, offset: UInt32), copy(span: Int) }
+        var rightSources: [RightSource] = []
+        rightSources.reserveCapacity(spanCount)
+        var lastEnd = Array(repeating: Int64(0), count: tableCount)
+        var lastSpanOfReplica = Array(repeating: -1, count: tableCount)
+        var visibleTotal = 0
+        for spanIndex in 0..<spanCount {
+            let at = reader.offset
+            let header = try reader.varint()
+            let snapshotReplica = header >> 6
+            guard snapshotReplica < UInt64(tableCount),
+                  let left = LeftMode(rawValue: UInt8(header >> 4 & 3)), let right = RightMode(rawValue: UInt8(header >> 2 & 3)),
+                  let visibility = VisibilityMode(rawValue: UInt8(header & 3))
+            else { throw DecodingError(.invalid, "span header at byte \(at) is invalid") }
+            let replicaSlot = Int(snapshotReplica)
+            let replica = local[replicaSlot]
+            let zigzag = try reader.varint()
+            let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+            let (start, overflow) = lastEnd[replicaSlot].addingReportingOverflow(delta)
+            guard !overflow, start >= 0, start < Int64(counts[Int(replica)]) else { throw DecodingError(.invalid, "span at byte \(at) starts outside its replica's ids") }
+            var pieces: [UInt32] = []
+            if visibility == .visible || visibility == .deleted {
+                pieces = [try reader.varint32()]
+            } else {
+                let pieceCount = try reader.count(minimumBytes: 1)
+                guard pieceCount >= 2 else { throw DecodingError(.invalid, "mixed span at byte \(at) has \(pieceCount) pieces") }
+                for _ in 0..<pieceCount { pieces.append(try reader.varint32()) }
+            }
+            let length = pieces.reduce(Int64(0)) { $0 + Int64($1) }
+            guard !pieces.contains(0), start + length <= Int64(counts[Int(replica)]) else {
+                throw DecodingError(.invalid, "span at byte \(at) has an empty piece or runs past its replica's ids")
+            }
+            lastEnd[replicaSlot] = start + length
+            var originLeft = PackedID.none
+            switch left {
+            case .none: break
+            case .adjacent:
+                guard let previous = runs.last else { throw DecodingError(.invalid, "first span at byte \(at) has a left neighbour origin") }
+                originLeft = previous.lastID
+            case .ownPrevious:
+                guard start > 0 else { throw DecodingError(.invalid, "span at byte \(at) starts at counter 0 but names its predecessor") }
+                originLeft = PackedID(replica: replica, counter: UInt32(start) - 1)
+            case .backReference:
+                let distance = try reader.varint()
+                let offset = try reader.varint32()
+                guard distance >= 1, distance <= UInt64(spanIndex) else { throw DecodingError(.invalid, "left origin at byte \(at) points outside the spans") }
+                let target = spanIndex - Int(distance)
+                guard offset < spanLengths[target] else { throw DecodingError(.invalid, "left origin at byte \(at) points past its span") }
+                let first = runs[spanFirstRun[target]]
+                originLeft = PackedID(replica: first.replica, counter: first.counter + offset)
+            }
+            switch right {
+            case .none: rightSources.append(.none)
+            case .adjacent: rightSources.append(.ahead(distance: 1, offset: 0))
+            case .sameAsReplicaPrevious:
+                guard lastSpanOfReplica[replicaSlot] >= 0 else { throw DecodingError(.invalid, "span at byte \(at) repeats a right origin its replica never had") }
+                rightSources.append(.copy(span: lastSpanOfReplica[replicaSlot]))
+            case .forwardReference:
+                let distance = try reader.varint()
+                let offset = try reader.varint32()
+                guard distance >= 1, distance < UInt64(spanCount - spanIndex) else { throw DecodingError(.invalid, "right origin at byte \(at) points outside the spans") }
+                rightSources.append(.ahead(distance: Int(distance), offset: offset))
+            }
+            lastSpanOfReplica[replicaSlot] = spanIndex
+            spanFirstRun.append(runs.count)
+            spanLengths.append(UInt32(length))
+            var counter = UInt32(start)
+            var deleted = visibility == .deleted || visibility == .mixedFromDeleted
+            for piece in pieces {
+                runs.append(Run(counter: counter, length: piece, content: deleted ? Run.deleted : 0, replica: replica,
+                                originLeft: counter == UInt32(start) ? originLeft : PackedID(replica: replica, counter: counter - 1),
+                                originRight: .none))
+                if !deleted { visibleTotal += Int(piece) }
+                counter += piece
+                deleted.toggle()
+            }
+        }
+        // Settle right origins in span order: a copy always names an earlier span, settled already.
+        var rightOrigins: [PackedID] = []
+        rightOrigins.reserveCapacity(spanCount)
+        for (span, source) in rightSources.enumerated() {
+            switch source {
+            case .none:
+                rightOrigins.append(.none)
+            case .ahead(let distance, let offset):
+                let target = span + distance
+                guard target < spanCount, offset < spanLengths[target] else {
+                    throw DecodingError(.invalid, "right origin of span \(span) points past the spans")
+                }
+                let first = runs[spanFirstRun[target]]
+                rightOrigins.append(PackedID(replica: first.replica, counter: first.counter + offset))
+            case .copy(let earlier):
+                rightOrigins.append(rightOrigins[earlier])
+            }
+            let end = span + 1 < spanCount ? spanFirstRun[span + 1] : runs.count
+            for index in spanFirstRun[span]..<end { runs[index].originRight = rightOrigins[span] }
+        }
+
+        let textLength = try reader.count(minimumBytes: 1)
+        let utf8 = try reader.raw(textLength)
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw DecodingError(.invalid, "snapshot text is not valid UTF-8") }
+        arena.reserveCapacity(visibleTotal)
+        arena.append(contentsOf: text.unicodeScalars)
+        guard arena.count == visibleTotal else {
+            throw DecodingError(.invalid, "snapshot text has \(arena.count) scalars, its runs \(visibleTotal)")
+        }
+        let pendingLength = try reader.count(minimumBytes: 1)
+        if pendingLength > 0 {
+            var pendingReader = ByteReader(Array(try reader.raw(pendingLength)))
+            pending = try OpCodec.decode(from: &pendingReader)
+            try pendingReader.expectEnd()
+        }
+        try reader.expectEnd()
+
+        // Build leaves three-quarters full, so typing into a loaded document splits few of them.
+        let perLeaf = Leaf.maxRuns * 3 / 4
+        var content: UInt32 = 0
+        var leafStart = 0
+        while leafStart < runs.count {
+            let leafEnd = min(leafStart + perLeaf, runs.count)
+            let leafID = UInt32(leaves.count)
+            var leaf = Leaf(runs: Array(runs[leafStart..<leafEnd]))
+            for index in leaf.runs.indices {
+                let run = leaf.runs[index]
+                let replicaSlot = Int(run.replica)
+                try leafOf[replicaSlot].withUnsafeMutableBufferPointer { slots throws(DecodingError) in
+                    for counter in Int(run.counter)..<Int(run.counter) + Int(run.length) {
+                        guard slots[counter] == .max else { throw DecodingError(.invalid, "id \(replicas[replicaSlot])@\(counter) is stored twice") }
+                        slots[counter] = leafID
+                    }
+                }
+                if !run.isDeleted {
+                    leaf.runs[index].content = content
+                    content += run.length
+                    leaf.visible += Int(run.length)
+                    leaf.newlines += newlines(in: leaf.runs[index])
+                }
+            }
+            leaves.append(leaf)
+            orderOf.append(UInt32(order.count))
+            order.append(leafID)
+            count += leaf.visible
+            newlineCount += leaf.newlines
+            leafStart = leafEnd
+        }
+        for slots in leafOf where slots.contains(.max) {
+            throw DecodingError(.invalid, "snapshot counts ids that none of its spans store")
+        }
+        rebuildTrees()
+    }
+}

@@ -1,0 +1,157 @@
+extension Replica {
+    /// Applies ops made by other replicas (or by this one, if they come back): in any order, any
+    /// number of times. Ops whose characters depend on ids not seen yet wait in a pending buffer
+    /// and apply as soon as those arrive; repeats change nothing.
+    ///
+    /// - Returns: the visible changes, in order, for views to follow.
+    /// - Throws: `CRDTError.malformedOp` for an op no correct replica could produce; the ops
+    ///   before it in `ops` are applied, the bad one is dropped, the rest are not looked at.
+    @discardableResult
+    public mutating func apply(_ ops: some Sequence<Op>) throws(CRDTError) -> [TextChange] {
+        var changes: [TextChange] = []
+        var progressed = false
+        for op in ops {
+            try validate(op)
+            if try integrate(op, changes: &changes) { progressed = true } else { pending.append(op) }
+        }
+        if progressed, !pending.isEmpty { try drainPending(changes: &changes) }
+        return changes
+    }
+
+    /// Applies one op; see `apply(_:)`.
+    @discardableResult
+    public mutating func apply(_ op: Op) throws(CRDTError) -> [TextChange] {
+        try apply(CollectionOfOne(op))
+    }
+
+    private mutating func drainPending(changes: inout [TextChange]) throws(CRDTError) {
+        var progressed = true
+        while progressed, !pending.isEmpty {
+            progressed = false
+            let waiting = pending
+            pending = []
+            for (index, op) in waiting.enumerated() {
+                do {
+                    if try integrate(op, changes: &changes) { progressed = true } else { pending.append(op) }
+                } catch {
+                    pending.append(contentsOf: waiting[(index + 1)...])
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Checks what can be checked without the document: sizes and self-references.
+    private func validate(_ op: Op) throws(CRDTError) {
+        switch op {
+        case .insert(let insertion):
+            let length = insertion.length
+            guard length > 0 else { throw CRDTError(.malformedOp, "insertion \(insertion.id) has no text") }
+            guard UInt64(insertion.id.counter) + UInt64(length) <= UInt64(UInt32.max) else {
+                throw CRDTError(.malformedOp, "insertion \(insertion.id) runs past the last counter")
+            }
+            for origin in [insertion.originLeft, insertion.originRight] {
+                if let origin, origin.replica == insertion.id.replica, origin.counter >= insertion.id.counter {
+                    throw CRDTError(.malformedOp, "insertion \(insertion.id) has an origin \(origin) that is not older than itself")
+                }
+            }
+        case .delete(let deletion):
+            for span in deletion.spans {
+                guard span.length > 0, span.endCounter <= UInt64(UInt32.max) else {
+                    throw CRDTError(.malformedOp, "deletion span at \(span.start) has length \(span.length)")
+                }
+            }
+        }
+    }
+
+    /// Integrates `op` if everything it refers to is here. Returns false when it must wait.
+    private mutating func integrate(_ op: Op, changes: inout [TextChange]) throws(CRDTError) -> Bool {
+        switch op {
+        case .insert(let insertion): return try integrate(insertion, changes: &changes)
+        case .delete(let deletion): return integrate(deletion, changes: &changes)
+        }
+    }
+
+    private mutating func integrate(_ insertion: Insertion, changes: inout [TextChange]) throws(CRDTError) -> Bool {
+        let replica = intern(insertion.id.replica)
+        let known = counts[Int(replica)]
+        let length = UInt32(insertion.length)
+        if UInt64(insertion.id.counter) + UInt64(length) <= UInt64(known) { return true }
+        if insertion.id.counter > known { return false }
+        // A prefix may be here already (ops were cut differently on the way): keep only the rest,
+        // whose first character has the last known one as its left origin.
+        let skip = Int(known - insertion.id.counter)
+        guard insertedCharacters + Int(length) - skip <= Replica.maxInsertedCharacters else {
+            throw CRDTError(.documentTooLarge, "insertion \(insertion.id) would take the document past \(Replica.maxInsertedCharacters) inserted characters")
+        }
+        guard let originLeft = skip > 0 ? PackedID(replica: replica, counter: known - 1) : pack(insertion.originLeft),
+              let originRight = pack(insertion.originRight),
+              isKnown(originLeft), isKnown(originRight)
+        else { return false }
+
+        let left = locate(originLeft, noneIs: .start)
+        let right = locate(originRight, noneIs: .end)
+        guard left < right else {
+            throw CRDTError(.malformedOp, "insertion \(insertion.id) has its right origin before its left origin")
+        }
+        let destination = findDestination(left: left, right: right, replica: insertion.id.replica)
+        let text = skip > 0 ? String(String.UnicodeScalarView(insertion.text.unicodeScalars.dropFirst(skip))) : insertion.text
+        let stored = store(text)
+        let run = Run(counter: known, length: UInt32(stored.length), content: stored.content, replica: replica,
+                      originLeft: originLeft, originRight: originRight)
+        let placed = insertRun(run, after: predecessor(of: destination), newlines: stored.newlines)
+        changes.append(.inserted(position: visiblePosition(of: placed), count: stored.length))
+        return true
+    }
+
+    /// Where a new run with these origins goes, as the character it goes before (or `.end`).
+    ///
+    /// FugueMax (the YjsMod variant of YATA): scan the characters between the origins; stop at one
+    /// whose left origin is further left; among siblings with the same left origin, order by right
+    /// origin and then by replica id, skipping whole subtrees. Only the first character of each run
+    /// needs a look: later ones have their predecessor as left origin, so they never stop the scan.
+    private func findDestination(left: Location, right: Location, replica: ReplicaID) -> Location {
+        var current = successor(of: left)
+        var destination = current
+        var scanning = false
+        while current != .end {
+            if !scanning { destination = current }
+            if current >= right { break }
+            let other = run(at: current)
+            let otherLeft = locate(other.originLeft(at: current.offset), noneIs: .start)
+            if otherLeft < left { break }
+            if otherLeft == left {
+                let otherRight = locate(other.originRight, noneIs: .end)
+                if otherRight < right {
+                    scanning = true
+                } else if otherRight == right {
+                    if replica < replicas[Int(other.replica)] { break }
+                    scanning = false
+                } else {
+                    scanning = false
+                }
+            }
+            if right.order == current.order, right.run == current.run, right.offset > current.offset {
+                current = right
+            } else {
+                current = nextRunStart(after: current)
+            }
+        }
+        if !scanning { destination = current }
+        return destination
+    }
+
+    private mutating func integrate(_ deletion: Deletion, changes: inout [TextChange]) -> Bool {
+        var spans: [(start: PackedID, length: UInt32)] = []
+        spans.reserveCapacity(deletion.spans.count)
+        for span in deletion.spans {
+            guard let replica = replicaIndex[span.start.replica], span.endCounter <= UInt64(counts[Int(replica)])
+            else { return false }
+            spans.append((PackedID(replica: replica, counter: span.start.counter), span.length))
+        }
+        var recorded: [TextChange]? = []
+        for span in spans { deleteSpan(span, changes: &recorded) }
+        changes.append(contentsOf: recorded!)
+        return true
+    }
+}

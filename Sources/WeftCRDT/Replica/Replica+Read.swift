@@ -1,0 +1,132 @@
+extension Replica {
+    /// The whole visible text.
+    public var text: String {
+        var view = String.UnicodeScalarView()
+        forEachVisibleSlice(from: 0, count: count) { view.append(contentsOf: $0) }
+        return String(view)
+    }
+
+    /// The visible scalars in `range` (clamped to the text), without building the rest.
+    public func text(in range: Range<Int>) -> String {
+        let lower = max(0, range.lowerBound), upper = min(count, range.upperBound)
+        guard lower < upper else { return "" }
+        var view = String.UnicodeScalarView()
+        forEachVisibleSlice(from: lower, count: upper - lower) { view.append(contentsOf: $0) }
+        return String(view)
+    }
+
+    /// The visible scalar at `position` (`0..<count`).
+    public func scalar(at position: Int) -> Unicode.Scalar {
+        precondition(position >= 0 && position < count, "scalar(at: \(position)) outside 0..<\(count)")
+        let location = findVisible(position).0
+        return arena[Int(run(at: location).content) + location.offset]
+    }
+
+    /// Calls `body` with consecutive slices of the visible text, `length` scalars from `position`.
+    func forEachVisibleSlice(from position: Int, count length: Int, _ body: (ArraySlice<Unicode.Scalar>) -> Void) {
+        guard length > 0 else { return }
+        var location = findVisible(position).0
+        var remaining = length
+        while remaining > 0 {
+            let run = run(at: location)
+            if !run.isDeleted {
+                let take = min(Int(run.length) - location.offset, remaining)
+                let start = Int(run.content) + location.offset
+                body(arena[start..<start + take])
+                remaining -= take
+            }
+            location = nextRunStart(after: location)
+        }
+    }
+
+    // MARK: Lines
+
+    /// The number of lines: line feeds plus one (an empty document has one empty line).
+    public var lineCount: Int { newlineCount + 1 }
+
+    /// The visible offset where line `line` (from 0) starts; `lineCount` or more gives `count`.
+    public func lineStart(_ line: Int) -> Int {
+        if line <= 0 { return 0 }
+        if line > newlineCount { return count }
+        return position(ofNewline: line - 1) + 1
+    }
+
+    /// The scalar range of line `line` without its line feed.
+    public func lineRange(_ line: Int) -> Range<Int> {
+        let start = lineStart(line)
+        let end = line < newlineCount ? position(ofNewline: line) : count
+        return start..<max(start, end)
+    }
+
+    /// The text of line `line` (from 0) without its line feed.
+    public func line(_ line: Int) -> String {
+        text(in: lineRange(line))
+    }
+
+    /// The line (from 0) holding visible offset `position`.
+    public func line(containing position: Int) -> Int {
+        let clamped = min(max(0, position), count)
+        if clamped == 0 || newlineCount == 0 { return 0 }
+        // Newlines strictly before `clamped`: the tree gives whole leaves, the leaf the rest.
+        let (location, _) = clamped < count ? findVisible(clamped) : (Location.end, 0)
+        if location == .end { return newlineCount }
+        var lines = newlineTree.prefix(location.order)
+        let runs = leaves[Int(order[location.order])].runs
+        for index in 0..<location.run { lines += newlines(in: runs[index]) }
+        lines += newlines(in: runs[location.run], from: 0, count: location.offset)
+        return lines
+    }
+
+    /// The visible offset of the `index`-th line feed (from 0; `index < newlineCount`).
+    func position(ofNewline index: Int) -> Int {
+        let (leafOrder, before) = newlineTree.find(index)
+        var remaining = index - before
+        var position = visibleTree.prefix(leafOrder)
+        for run in leaves[Int(order[leafOrder])].runs where !run.isDeleted {
+            let start = Int(run.content)
+            for offset in 0..<Int(run.length) where arena[start + offset] == "\n" {
+                if remaining == 0 { return position + offset }
+                remaining -= 1
+            }
+            position += Int(run.length)
+        }
+        preconditionFailure("leaf newline count disagrees with its runs")
+    }
+
+    // MARK: Attribution
+
+    /// The id of the visible scalar at `position` (`0..<count`).
+    public func id(at position: Int) -> CharID {
+        precondition(position >= 0 && position < count, "id(at: \(position)) outside 0..<\(count)")
+        return unpack(packedID(at: findVisible(position).0))!
+    }
+
+    /// Which replica inserted the visible scalar at `position`.
+    public func author(at position: Int) -> ReplicaID {
+        id(at: position).replica
+    }
+
+    /// The visible text in `range` cut where the inserting replica changes, for attribution.
+    public func authors(in range: Range<Int>) -> [(range: Range<Int>, replica: ReplicaID)] {
+        let lower = max(0, range.lowerBound), upper = min(count, range.upperBound)
+        guard lower < upper else { return [] }
+        var result: [(range: Range<Int>, replica: ReplicaID)] = []
+        var location = findVisible(lower).0
+        var position = lower
+        while position < upper {
+            let run = run(at: location)
+            if !run.isDeleted {
+                let take = min(Int(run.length) - location.offset, upper - position)
+                let replica = replicas[Int(run.replica)]
+                if let last = result.last, last.replica == replica, last.range.upperBound == position {
+                    result[result.count - 1].range = last.range.lowerBound..<position + take
+                } else {
+                    result.append((position..<position + take, replica))
+                }
+                position += take
+            }
+            location = nextRunStart(after: location)
+        }
+        return result
+    }
+}

@@ -1,0 +1,4 @@
+/// The version `weft --version` prints.
+enum WeftVersion {
+    static let current = "0.1.0-dev"
+}
