@@ -6,25 +6,46 @@ extension Replica {
     /// The snapshot format version this build writes and reads.
     public static let snapshotVersion: UInt8 = 1
 
-    /// How a span's left origin is written.
+    /// How a span's left origin (and, for `continuation`, its first counter) is written.
     private enum LeftMode: UInt8 {
         case none = 0
         /// The last character of the previous span in document order.
         case adjacent = 1
-        /// A character of an earlier span: span distance back, then offset in that span.
+        /// A character of an earlier span: a reference (span distance back, offset).
         case backReference = 2
-        /// The character with the span's own counter minus one (the head of a run split apart).
-        case ownPrevious = 3
+        /// The span continues, in id order, an earlier span that was split from it: its left origin
+        /// is that span's last character and its counter follows it. Written as the span distance
+        /// back; no counter is written.
+        case continuation = 3
     }
     /// How a span's right origin is written.
     private enum RightMode: UInt8 {
         case none = 0
         /// The first character of the next span in document order.
         case adjacent = 1
-        /// A character of a later span: span distance ahead, then offset in that span.
+        /// A character of a later span: a reference (span distance ahead, offset).
         case forwardReference = 2
-        /// The same right origin as the previous span (in document order) of the same replica.
-        case sameAsReplicaPrevious = 3
+        /// The right origin of the span holding this span's left origin (true of every run that
+        /// was split apart, and of most text typed into the middle of other text).
+        case sameAsLeftOriginSpan = 3
+    }
+
+    /// A relative reference: the distance shifted left once, low bit set when an offset follows.
+    private static func writeReference(distance: Int, offset: UInt32, to writer: inout ByteWriter) {
+        writer.varint(UInt64(distance) << 1 | (offset == 0 ? 0 : 1))
+        if offset != 0 { writer.varint(offset) }
+    }
+
+    private static func earlierSpan(distance: UInt64, from spanIndex: Int, at offset: Int) throws(DecodingError) -> Int {
+        guard distance >= 1, distance <= UInt64(spanIndex) else {
+            throw DecodingError(.invalid, "span at byte \(offset) refers to a span before the first")
+        }
+        return spanIndex - Int(distance)
+    }
+
+    private static func readReference(from reader: inout ByteReader) throws(DecodingError) -> (distance: UInt64, offset: UInt32) {
+        let packed = try reader.varint()
+        return (packed >> 1, packed & 1 == 1 ? try reader.varint32() : 0)
     }
     private enum VisibilityMode: UInt8 { case visible = 0, deleted = 1, mixedFromVisible = 2, mixedFromDeleted = 3 }
 
@@ -87,41 +108,42 @@ extension Replica {
         for count in counts { writer.varint(count) }
         writer.varint(spans.count)
         var lastEnd = Array(repeating: Int64(0), count: replicas.count)
-        var lastRight = Array(repeating: PackedID.none, count: replicas.count)
         for (index, span) in spans.enumerated() {
             let previous: PackedID = index > 0 ? spans[index - 1].lastID : .none
             let next: PackedID = index + 1 < spans.count ? PackedID(replica: spans[index + 1].replica, counter: spans[index + 1].counter) : .none
+            let leftTarget = span.originLeft.isNone ? nil : reference(to: span.originLeft)
             let left: LeftMode = span.originLeft.isNone ? .none
                 : span.originLeft == previous ? .adjacent
-                : span.originLeft == PackedID(replica: span.replica, counter: span.counter &- 1) ? .ownPrevious
+                : span.originLeft == PackedID(replica: span.replica, counter: span.counter &- 1) ? .continuation
                 : .backReference
             let right: RightMode = span.originRight.isNone ? .none
                 : span.originRight == next ? .adjacent
-                : span.originRight == lastRight[Int(span.replica)] ? .sameAsReplicaPrevious
+                : leftTarget.map({ spans[$0.span].originRight == span.originRight }) == true ? .sameAsLeftOriginSpan
                 : .forwardReference
             let visibility: VisibilityMode = span.pieces.count == 1
                 ? (span.startsDeleted ? .deleted : .visible)
                 : (span.startsDeleted ? .mixedFromDeleted : .mixedFromVisible)
             writer.varint(UInt64(span.replica) << 6 | UInt64(left.rawValue) << 4 | UInt64(right.rawValue) << 2 | UInt64(visibility.rawValue))
-            let delta = Int64(span.counter) - lastEnd[Int(span.replica)]
-            writer.varint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)))
+            switch left {
+            case .continuation:
+                writer.varint(index - leftTarget!.span)
+            case .backReference:
+                Self.writeReference(distance: index - leftTarget!.span, offset: leftTarget!.offset, to: &writer)
+                fallthrough
+            case .none, .adjacent:
+                let delta = Int64(span.counter) - lastEnd[Int(span.replica)]
+                writer.varint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)))
+            }
             lastEnd[Int(span.replica)] = Int64(span.counter) + Int64(span.length)
-            lastRight[Int(span.replica)] = span.originRight
             if span.pieces.count == 1 {
                 writer.varint(span.pieces[0])
             } else {
                 writer.varint(span.pieces.count)
                 for piece in span.pieces { writer.varint(piece) }
             }
-            if left == .backReference {
-                let target = reference(to: span.originLeft)
-                writer.varint(index - target.span)
-                writer.varint(target.offset)
-            }
             if right == .forwardReference {
                 let target = reference(to: span.originRight)
-                writer.varint(target.span - index)
-                writer.varint(target.offset)
+                Self.writeReference(distance: target.span - index, offset: target.offset, to: &writer)
             }
         }
         var utf8: [UInt8] = []
@@ -131,10 +153,39 @@ extension Replica {
         }
         writer.varint(utf8.count)
         writer.raw(utf8)
-        let pendingBytes = pending.isEmpty ? [] : OpCodec.encode(pending)
+        let pendingBytes = pendingCount == 0 ? [] : OpCodec.encode(pendingOps)
         writer.varint(pendingBytes.count)
         writer.raw(pendingBytes)
         return writer.bytes
+    }
+
+    /// UTF-8 to scalars in one pass (ASCII is most text); exactly `expected` scalars or an error.
+    private static func decodeScalars(_ utf8: ArraySlice<UInt8>, expected: Int) throws(DecodingError) -> [Unicode.Scalar] {
+        let isASCII = utf8.allSatisfy { $0 < 0x80 }
+        if isASCII {
+            guard utf8.count == expected else {
+                throw DecodingError(.invalid, "snapshot text has \(utf8.count) scalars, its runs \(expected)")
+            }
+            return [Unicode.Scalar](unsafeUninitializedCapacity: utf8.count) { buffer, initialized in
+                var index = 0
+                for byte in utf8 {
+                    buffer.initializeElement(at: index, to: Unicode.Scalar(byte))
+                    index += 1
+                }
+                initialized = index
+            }
+        }
+        guard let text = String(validating: utf8, as: UTF8.self) else { throw DecodingError(.invalid, "snapshot text is not valid UTF-8") }
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(expected)
+        for scalar in text.unicodeScalars {
+            guard scalars.count < expected else { break }
+            scalars.append(scalar)
+        }
+        guard scalars.count == expected, text.unicodeScalars.count == expected else {
+            throw DecodingError(.invalid, "snapshot text does not have the \(expected) scalars its runs need")
+        }
+        return scalars
     }
 
     /// Loads a snapshot as replica `replicaID` (which may or may not appear in it: a replica
@@ -182,7 +233,6 @@ extension Replica {
         var rightSources: [RightSource] = []
         rightSources.reserveCapacity(spanCount)
         var lastEnd = Array(repeating: Int64(0), count: tableCount)
-        var lastSpanOfReplica = Array(repeating: -1, count: tableCount)
         var visibleTotal = 0
         for spanIndex in 0..<spanCount {
             let at = reader.offset
@@ -194,66 +244,70 @@ extension Replica {
             else { throw DecodingError(.invalid, "span header at byte \(at) is invalid") }
             let replicaSlot = Int(snapshotReplica)
             let replica = local[replicaSlot]
-            let zigzag = try reader.varint()
-            let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
-            let (start, overflow) = lastEnd[replicaSlot].addingReportingOverflow(delta)
-            guard !overflow, start >= 0, start < Int64(counts[Int(replica)]) else { throw DecodingError(.invalid, "span at byte \(at) starts outside its replica's ids") }
-            var pieces: [UInt32] = []
-            if visibility == .visible || visibility == .deleted {
-                pieces = [try reader.varint32()]
-            } else {
-                let pieceCount = try reader.count(minimumBytes: 1)
-                guard pieceCount >= 2 else { throw DecodingError(.invalid, "mixed span at byte \(at) has \(pieceCount) pieces") }
-                for _ in 0..<pieceCount { pieces.append(try reader.varint32()) }
-            }
-            let length = pieces.reduce(Int64(0)) { $0 + Int64($1) }
-            guard !pieces.contains(0), start + length <= Int64(counts[Int(replica)]) else {
-                throw DecodingError(.invalid, "span at byte \(at) has an empty piece or runs past its replica's ids")
-            }
-            lastEnd[replicaSlot] = start + length
             var originLeft = PackedID.none
+            var leftSpan = -1
+            let start: Int64
             switch left {
-            case .none: break
-            case .adjacent:
-                guard let previous = runs.last else { throw DecodingError(.invalid, "first span at byte \(at) has a left neighbour origin") }
-                originLeft = previous.lastID
-            case .ownPrevious:
-                guard start > 0 else { throw DecodingError(.invalid, "span at byte \(at) starts at counter 0 but names its predecessor") }
-                originLeft = PackedID(replica: replica, counter: UInt32(start) - 1)
-            case .backReference:
-                let distance = try reader.varint()
-                let offset = try reader.varint32()
-                guard distance >= 1, distance <= UInt64(spanIndex) else { throw DecodingError(.invalid, "left origin at byte \(at) points outside the spans") }
-                let target = spanIndex - Int(distance)
-                guard offset < spanLengths[target] else { throw DecodingError(.invalid, "left origin at byte \(at) points past its span") }
-                let first = runs[spanFirstRun[target]]
-                originLeft = PackedID(replica: first.replica, counter: first.counter + offset)
+            case .continuation:
+                leftSpan = try Self.earlierSpan(distance: try reader.varint(), from: spanIndex, at: at)
+                let head = runs[spanFirstRun[leftSpan]]
+                guard head.replica == replica else { throw DecodingError(.invalid, "span at byte \(at) continues another replica's span") }
+                start = Int64(head.counter) + Int64(spanLengths[leftSpan])
+                originLeft = PackedID(replica: replica, counter: UInt32(start - 1))
+            case .none, .adjacent, .backReference:
+                if left == .adjacent {
+                    guard let previous = runs.last else { throw DecodingError(.invalid, "first span at byte \(at) has a left neighbour origin") }
+                    originLeft = previous.lastID
+                    leftSpan = spanIndex - 1
+                } else if left == .backReference {
+                    let reference = try Self.readReference(from: &reader)
+                    leftSpan = try Self.earlierSpan(distance: reference.distance, from: spanIndex, at: at)
+                    guard reference.offset < spanLengths[leftSpan] else { throw DecodingError(.invalid, "left origin at byte \(at) points past its span") }
+                    let first = runs[spanFirstRun[leftSpan]]
+                    originLeft = PackedID(replica: first.replica, counter: first.counter + reference.offset)
+                }
+                let zigzag = try reader.varint()
+                let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+                let (sum, overflow) = lastEnd[replicaSlot].addingReportingOverflow(delta)
+                guard !overflow else { throw DecodingError(.invalid, "span at byte \(at) has an impossible counter") }
+                start = sum
             }
+            guard start >= 0, start < Int64(counts[Int(replica)]) else { throw DecodingError(.invalid, "span at byte \(at) starts outside its replica's ids") }
+            // Pieces alternate visible and deleted; they become runs right away.
+            let pieceCount = visibility == .visible || visibility == .deleted ? 1 : try reader.count(minimumBytes: 1)
+            guard pieceCount >= 1, pieceCount != 1 || visibility == .visible || visibility == .deleted else {
+                throw DecodingError(.invalid, "mixed span at byte \(at) has \(pieceCount) piece")
+            }
+            let firstRun = runs.count
+            var counter = start
+            var deleted = visibility == .deleted || visibility == .mixedFromDeleted
+            for _ in 0..<pieceCount {
+                let piece = try reader.varint32()
+                guard piece > 0, counter + Int64(piece) <= Int64(counts[Int(replica)]) else {
+                    throw DecodingError(.invalid, "span at byte \(at) has an empty piece or runs past its replica's ids")
+                }
+                runs.append(Run(counter: UInt32(counter), length: piece, content: deleted ? Run.deleted : 0, replica: replica,
+                                originLeft: counter == start ? originLeft : PackedID(replica: replica, counter: UInt32(counter) - 1),
+                                originRight: .none))
+                if !deleted { visibleTotal += Int(piece) }
+                counter += Int64(piece)
+                deleted.toggle()
+            }
+            let length = counter - start
+            lastEnd[replicaSlot] = start + length
             switch right {
             case .none: rightSources.append(.none)
             case .adjacent: rightSources.append(.ahead(distance: 1, offset: 0))
-            case .sameAsReplicaPrevious:
-                guard lastSpanOfReplica[replicaSlot] >= 0 else { throw DecodingError(.invalid, "span at byte \(at) repeats a right origin its replica never had") }
-                rightSources.append(.copy(span: lastSpanOfReplica[replicaSlot]))
+            case .sameAsLeftOriginSpan:
+                guard leftSpan >= 0 else { throw DecodingError(.invalid, "span at byte \(at) copies the right origin of a left origin it lacks") }
+                rightSources.append(.copy(span: leftSpan))
             case .forwardReference:
-                let distance = try reader.varint()
-                let offset = try reader.varint32()
-                guard distance >= 1, distance < UInt64(spanCount - spanIndex) else { throw DecodingError(.invalid, "right origin at byte \(at) points outside the spans") }
-                rightSources.append(.ahead(distance: Int(distance), offset: offset))
+                let reference = try Self.readReference(from: &reader)
+                guard reference.distance >= 1, reference.distance < UInt64(spanCount - spanIndex) else { throw DecodingError(.invalid, "right origin at byte \(at) points outside the spans") }
+                rightSources.append(.ahead(distance: Int(reference.distance), offset: reference.offset))
             }
-            lastSpanOfReplica[replicaSlot] = spanIndex
-            spanFirstRun.append(runs.count)
+            spanFirstRun.append(firstRun)
             spanLengths.append(UInt32(length))
-            var counter = UInt32(start)
-            var deleted = visibility == .deleted || visibility == .mixedFromDeleted
-            for piece in pieces {
-                runs.append(Run(counter: counter, length: piece, content: deleted ? Run.deleted : 0, replica: replica,
-                                originLeft: counter == UInt32(start) ? originLeft : PackedID(replica: replica, counter: counter - 1),
-                                originRight: .none))
-                if !deleted { visibleTotal += Int(piece) }
-                counter += piece
-                deleted.toggle()
-            }
         }
         // Settle right origins in span order: a copy always names an earlier span, settled already.
         var rightOrigins: [PackedID] = []
@@ -277,17 +331,12 @@ extension Replica {
         }
 
         let textLength = try reader.count(minimumBytes: 1)
-        let utf8 = try reader.raw(textLength)
-        guard let text = String(validating: utf8, as: UTF8.self) else { throw DecodingError(.invalid, "snapshot text is not valid UTF-8") }
-        arena.reserveCapacity(visibleTotal)
-        arena.append(contentsOf: text.unicodeScalars)
-        guard arena.count == visibleTotal else {
-            throw DecodingError(.invalid, "snapshot text has \(arena.count) scalars, its runs \(visibleTotal)")
-        }
+        arena = try Self.decodeScalars(reader.raw(textLength), expected: visibleTotal)
+        var pendingToRestore: [Op] = []
         let pendingLength = try reader.count(minimumBytes: 1)
         if pendingLength > 0 {
             var pendingReader = ByteReader(Array(try reader.raw(pendingLength)))
-            pending = try OpCodec.decode(from: &pendingReader)
+            pendingToRestore = try OpCodec.decode(from: &pendingReader)
             try pendingReader.expectEnd()
         }
         try reader.expectEnd()
@@ -327,5 +376,11 @@ extension Replica {
             throw DecodingError(.invalid, "snapshot counts ids that none of its spans store")
         }
         rebuildTrees()
+        // Waiting ops go back through `apply`, which files each under the id it awaits.
+        do {
+            try apply(pendingToRestore)
+        } catch {
+            throw DecodingError(.invalid, "snapshot holds a pending op that cannot apply: \(error.message)")
+        }
     }
 }

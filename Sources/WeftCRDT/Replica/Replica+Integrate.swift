@@ -9,12 +9,19 @@ extension Replica {
     @discardableResult
     public mutating func apply(_ ops: some Sequence<Op>) throws(CRDTError) -> [TextChange] {
         var changes: [TextChange] = []
-        var progressed = false
         for op in ops {
             try validate(op)
-            if try integrate(op, changes: &changes) { progressed = true } else { pending.append(op) }
+            try integrateOrWait(op, changes: &changes)
+            while let next = ready.popLast() {
+                do {
+                    try integrateOrWait(next, changes: &changes)
+                } catch {
+                    // Only the bad op is dropped: the others that became ready still apply.
+                    while let other = ready.popLast() { try? integrateOrWait(other, changes: &changes) }
+                    throw error
+                }
+            }
         }
-        if progressed, !pending.isEmpty { try drainPending(changes: &changes) }
         return changes
     }
 
@@ -24,20 +31,15 @@ extension Replica {
         try apply(CollectionOfOne(op))
     }
 
-    private mutating func drainPending(changes: inout [TextChange]) throws(CRDTError) {
-        var progressed = true
-        while progressed, !pending.isEmpty {
-            progressed = false
-            let waiting = pending
-            pending = []
-            for (index, op) in waiting.enumerated() {
-                do {
-                    if try integrate(op, changes: &changes) { progressed = true } else { pending.append(op) }
-                } catch {
-                    pending.append(contentsOf: waiting[(index + 1)...])
-                    throw error
-                }
-            }
+    /// The ops waiting for characters not seen yet.
+    public var pendingOps: [Op] {
+        pending.keys.sorted().flatMap { pending[$0]! }
+    }
+
+    private mutating func integrateOrWait(_ op: Op, changes: inout [TextChange]) throws(CRDTError) {
+        if let awaited = try integrate(op, changes: &changes) {
+            pending[awaited.raw, default: []].append(op)
+            pendingCount += 1
         }
     }
 
@@ -64,30 +66,30 @@ extension Replica {
         }
     }
 
-    /// Integrates `op` if everything it refers to is here. Returns false when it must wait.
-    private mutating func integrate(_ op: Op, changes: inout [TextChange]) throws(CRDTError) -> Bool {
+    /// Integrates `op` if everything it refers to is here; otherwise returns the first missing id.
+    private mutating func integrate(_ op: Op, changes: inout [TextChange]) throws(CRDTError) -> PackedID? {
         switch op {
         case .insert(let insertion): return try integrate(insertion, changes: &changes)
         case .delete(let deletion): return integrate(deletion, changes: &changes)
         }
     }
 
-    private mutating func integrate(_ insertion: Insertion, changes: inout [TextChange]) throws(CRDTError) -> Bool {
+    private mutating func integrate(_ insertion: Insertion, changes: inout [TextChange]) throws(CRDTError) -> PackedID? {
         let replica = intern(insertion.id.replica)
         let known = counts[Int(replica)]
         let length = UInt32(insertion.length)
-        if UInt64(insertion.id.counter) + UInt64(length) <= UInt64(known) { return true }
-        if insertion.id.counter > known { return false }
+        if UInt64(insertion.id.counter) + UInt64(length) <= UInt64(known) { return nil }
+        if insertion.id.counter > known { return PackedID(replica: replica, counter: insertion.id.counter - 1) }
         // A prefix may be here already (ops were cut differently on the way): keep only the rest,
         // whose first character has the last known one as its left origin.
         let skip = Int(known - insertion.id.counter)
         guard insertedCharacters + Int(length) - skip <= Replica.maxInsertedCharacters else {
             throw CRDTError(.documentTooLarge, "insertion \(insertion.id) would take the document past \(Replica.maxInsertedCharacters) inserted characters")
         }
-        guard let originLeft = skip > 0 ? PackedID(replica: replica, counter: known - 1) : pack(insertion.originLeft),
-              let originRight = pack(insertion.originRight),
-              isKnown(originLeft), isKnown(originRight)
-        else { return false }
+        let originLeft = skip > 0 ? PackedID(replica: replica, counter: known - 1) : packInterning(insertion.originLeft)
+        let originRight = packInterning(insertion.originRight)
+        if !isKnown(originLeft) { return originLeft }
+        if !isKnown(originRight) { return originRight }
 
         let left = locate(originLeft, noneIs: .start)
         let right = locate(originRight, noneIs: .end)
@@ -101,7 +103,12 @@ extension Replica {
                       originLeft: originLeft, originRight: originRight)
         let placed = insertRun(run, after: predecessor(of: destination), newlines: stored.newlines)
         changes.append(.inserted(position: visiblePosition(of: placed), count: stored.length))
-        return true
+        return nil
+    }
+
+    private mutating func packInterning(_ id: CharID?) -> PackedID {
+        guard let id else { return .none }
+        return PackedID(replica: intern(id.replica), counter: id.counter)
     }
 
     /// Where a new run with these origins goes, as the character it goes before (or `.end`).
@@ -141,17 +148,18 @@ extension Replica {
         return destination
     }
 
-    private mutating func integrate(_ deletion: Deletion, changes: inout [TextChange]) -> Bool {
+    private mutating func integrate(_ deletion: Deletion, changes: inout [TextChange]) -> PackedID? {
         var spans: [(start: PackedID, length: UInt32)] = []
         spans.reserveCapacity(deletion.spans.count)
         for span in deletion.spans {
-            guard let replica = replicaIndex[span.start.replica], span.endCounter <= UInt64(counts[Int(replica)])
-            else { return false }
+            let replica = intern(span.start.replica)
+            let last = PackedID(replica: replica, counter: UInt32(span.endCounter - 1))
+            if !isKnown(last) { return last }
             spans.append((PackedID(replica: replica, counter: span.start.counter), span.length))
         }
         var recorded: [TextChange]? = []
         for span in spans { deleteSpan(span, changes: &recorded) }
         changes.append(contentsOf: recorded!)
-        return true
+        return nil
     }
 }

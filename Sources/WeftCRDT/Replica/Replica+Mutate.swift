@@ -40,6 +40,14 @@ extension Replica {
         leafOf[Int(replica)].append(contentsOf: repeatElement(leafID, count: length))
         counts[Int(replica)] = counter + UInt32(length)
         insertedCharacters += length
+        if pendingCount > 0 {
+            for arrived in counter..<counter + UInt32(length) {
+                if let waiting = pending.removeValue(forKey: PackedID(replica: replica, counter: arrived).raw) {
+                    pendingCount -= waiting.count
+                    ready.append(contentsOf: waiting)
+                }
+            }
+        }
     }
 
     /// Places `newRun` right after the character at `left` (nil: at the document start), extending

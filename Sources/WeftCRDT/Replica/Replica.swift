@@ -29,8 +29,13 @@ public struct Replica: Sendable {
     var newlineTree: FenwickTree
 
     var arena: [Unicode.Scalar]
-    /// Ops that wait for characters this replica has not seen yet.
-    var pending: [Op]
+    /// Ops that wait for a character this replica has not seen yet, keyed by that character
+    /// (`PackedID` of the awaited id): each is retried only when its id arrives.
+    var pending: [UInt64: [Op]]
+    /// Ops whose awaited character arrived, to retry before `apply` returns.
+    var ready: [Op]
+    /// The number of ops in `pending`.
+    public internal(set) var pendingCount: Int
 
     /// The leaf of the last local edit and the visible position of its start: consecutive
     /// keystrokes land in the same leaf, so they skip the tree.
@@ -62,7 +67,9 @@ public struct Replica: Sendable {
         visibleTree = FenwickTree()
         newlineTree = FenwickTree()
         arena = []
-        pending = []
+        pending = [:]
+        ready = []
+        pendingCount = 0
         count = 0
         newlineCount = 0
         insertedCharacters = 0
@@ -76,9 +83,6 @@ public struct Replica: Sendable {
         }
         return VersionVector(result)
     }
-
-    /// The number of ops waiting for characters not seen yet.
-    public var pendingCount: Int { pending.count }
 
     /// The number of runs (visible and tombstone) the document is stored as.
     public var runCount: Int { leaves.reduce(0) { $0 + $1.runs.count } }
