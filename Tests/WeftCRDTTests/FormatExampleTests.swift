@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import WeftCRDT
+
+/// The byte examples in Sources/WeftCRDT/FORMAT.md, read from that file, decode to what it says.
+@Suite struct FormatExampleTests {
+    /// The example labelled `name` (a fenced block opened with "```hex name").
+    static func example(_ name: String) throws -> [UInt8] {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/WeftCRDT/FORMAT.md")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        guard let opening = text.range(of: "```hex \(name)\n"),
+              let closing = text.range(of: "\n```", range: opening.upperBound..<text.endIndex)
+        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no example \(name) in FORMAT.md"]) }
+        return text[opening.upperBound..<closing.lowerBound].split(separator: " ").map { UInt8($0, radix: 16)! }
+    }
+
+    let one = ReplicaID(1)
+    let bob = ReplicaID(0xB0B)
+
+    @Test func insertBatch() throws {
+        let bytes = try Self.example("op-batch-insert")
+        let expected: [Op] = [.insert(Insertion(id: CharID(replica: one, counter: 0), originLeft: nil, originRight: nil, text: "hi"))]
+        #expect(try OpCodec.decode(bytes) == expected)
+        #expect(OpCodec.encode(expected) == bytes)
+    }
+
+    @Test func mixedBatch() throws {
+        let bytes = try Self.example("op-batch-mixed")
+        let expected: [Op] = [
+            .delete(Deletion(spans: [IDSpan(start: CharID(replica: one, counter: 1), length: 1)])),
+            .insert(Insertion(id: CharID(replica: bob, counter: 0), originLeft: CharID(replica: one, counter: 0),
+                              originRight: CharID(replica: one, counter: 1), text: "é")),
+        ]
+        #expect(try OpCodec.decode(bytes) == expected)
+        #expect(OpCodec.encode(expected) == bytes)
+        // Applied to the document of the first example, it gives "hé" with the "i" gone.
+        var replica = Replica(replicaID: ReplicaID(7))
+        try replica.apply(OpCodec.decode(Self.example("op-batch-insert")))
+        try replica.apply(OpCodec.decode(bytes))
+        #expect(replica.text == "hé")
+    }
+
+    @Test func smallSnapshot() throws {
+        let bytes = try Self.example("snapshot-small")
+        let loaded = try Replica(snapshot: bytes, replicaID: one)
+        loaded.checkInvariants()
+        #expect(loaded.text == "h!")
+        #expect(loaded.version == VersionVector([one: 3]))
+        #expect(loaded.id(at: 1) == CharID(replica: one, counter: 2))
+        var typed = Replica(replicaID: one)
+        try typed.insert("hi", at: 0)
+        try typed.delete(1..<2)
+        try typed.insert("!", at: 1)
+        #expect(typed.encodeSnapshot() == bytes)
+    }
+
+    @Test func splitSnapshot() throws {
+        let bytes = try Self.example("snapshot-split")
+        let loaded = try Replica(snapshot: bytes, replicaID: bob)
+        #expect(loaded.text == "aXbc")
+        #expect(loaded.id(at: 2) == CharID(replica: one, counter: 1))
+        var typed = Replica(replicaID: one)
+        try typed.insert("abc", at: 0)
+        try typed.insert("X", at: 1)
+        #expect(typed.encodeSnapshot() == bytes)
+    }
+}
