@@ -25,26 +25,3 @@ enum Measure {
     }
 }
 
-/// Formats the benchmark's one-line JSON result.
-struct BenchmarkResult {
-    var trace: String
-    var mode: String
-    var edits: Int
-    var ms: Double
-    var ok: Bool
-    var finalLength: Int
-    var snapshotBytes: Int
-    var loadMs: Double
-    var heapBytes: Int
-    var runs: Int
-
-    var json: String {
-        func number(_ value: Double) -> String {
-            let rounded = (value * 1000).rounded() / 1000
-            return String(rounded)
-        }
-        return "{\"trace\":\"\(trace)\",\"mode\":\"\(mode)\",\"edits\":\(edits),\"ms\":\(number(ms)),\"ok\":\(ok)"
-            + ",\"final_len\":\(finalLength),\"snapshot_bytes\":\(snapshotBytes),\"load_ms\":\(number(loadMs))"
-            + ",\"heap_bytes\":\(heapBytes),\"runs\":\(runs)}"
-    }
-}
