@@ -112,19 +112,16 @@ extension Replica {
         adjustCounts(leafOrder: location.order, visible: -length, newlines: -removedNewlines)
 
         // Rejoin neighbouring tombstones so a burst of backspaces stays one run.
-        var runs = leaves[leafID].runs
-        leaves[leafID].runs = []  // keeps `runs` uniquely referenced: no copy on removal
         let after = index + 1
-        if after < runs.count, runs[index].canAbsorb(runs[after]) {
-            runs[index].length += runs[after].length
-            runs.remove(at: after)
+        if after < leaves[leafID].runs.count, leaves[leafID].runs[index].canAbsorb(leaves[leafID].runs[after]) {
+            leaves[leafID].runs[index].length += leaves[leafID].runs[after].length
+            leaves[leafID].runs.remove(at: after)
         }
-        if index > 0, runs[index - 1].canAbsorb(runs[index]) {
-            runs[index - 1].length += runs[index].length
-            runs.remove(at: index)
+        if index > 0, leaves[leafID].runs[index - 1].canAbsorb(leaves[leafID].runs[index]) {
+            leaves[leafID].runs[index - 1].length += leaves[leafID].runs[index].length
+            leaves[leafID].runs.remove(at: index)
         }
-        leaves[leafID].runs = runs
-        if runs.count > Leaf.maxRuns {
+        if leaves[leafID].runs.count > Leaf.maxRuns {
             splitLeaf(at: location.order)
         }
     }
