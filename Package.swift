@@ -9,6 +9,7 @@ let package = Package(
         .executable(name: "weft", targets: ["weft"]),
         .executable(name: "weft-bench", targets: ["weft-bench"]),
         .library(name: "WeftCRDT", targets: ["WeftCRDT"]),
+        .library(name: "WeftWire", targets: ["WeftWire"]),
     ],
     dependencies: [
         // The `weft` command line: subcommands, help and validation (about 30 s of cold build).
@@ -19,6 +20,11 @@ let package = Package(
         .target(
             name: "WeftCRDT",
             exclude: ["FORMAT.md"]
+        ),
+        // The wire protocol's messages and their binary codec (PROTOCOL.md): pure, no NIO, no sockets.
+        .target(
+            name: "WeftWire",
+            dependencies: ["WeftCRDT"]
         ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(
@@ -46,6 +52,10 @@ let package = Package(
         .testTarget(
             name: "WeftCRDTTests",
             dependencies: ["WeftCRDT", "WeftTestSupport"]
+        ),
+        .testTarget(
+            name: "WeftWireTests",
+            dependencies: ["WeftWire", "WeftCRDT", "WeftTestSupport"]
         ),
     ]
 )

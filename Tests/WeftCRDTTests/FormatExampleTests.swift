@@ -1,18 +1,13 @@
 import Foundation
 import Testing
 import WeftCRDT
+import WeftTestSupport
 
 /// The byte examples in Sources/WeftCRDT/FORMAT.md, read from that file, decode to what it says.
 @Suite struct FormatExampleTests {
     /// The example labelled `name` (a fenced block opened with "```hex name").
     static func example(_ name: String) throws -> [UInt8] {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Sources/WeftCRDT/FORMAT.md")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        guard let opening = text.range(of: "```hex \(name)\n"),
-              let closing = text.range(of: "\n```", range: opening.upperBound..<text.endIndex)
-        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSLocalizedDescriptionKey: "no example \(name) in FORMAT.md"]) }
-        return text[opening.upperBound..<closing.lowerBound].split(separator: " ").map { UInt8($0, radix: 16)! }
+        try DocumentedExample.bytes(name, in: "Sources/WeftCRDT/FORMAT.md")
     }
 
     let one = ReplicaID(1)

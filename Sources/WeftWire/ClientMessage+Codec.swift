@@ -1,0 +1,58 @@
+import WeftCRDT
+
+extension ClientMessage {
+    /// The message as one WebSocket binary frame.
+    public func encoded() -> [UInt8] {
+        var writer = ByteWriter()
+        switch self {
+        case .hello(let hello):
+            writer.byte(MessageType.hello)
+            writer.varint(hello.protocolVersion)
+            writer.string(hello.document.rawValue)
+            writer.uint64(hello.epoch)
+            writer.uint64(hello.replica.rawValue)
+            writer.varint(hello.lastServerSeq)
+            writer.byte(hello.readOnly ? 1 : 0)
+            writer.string(hello.token)
+        case .batch(let clientSeq, let ops):
+            writer.byte(MessageType.batch)
+            writer.varint(clientSeq)
+            writer.bytes(OpCodec.encode(ops))
+        case .presence(let presence):
+            writer.byte(MessageType.presence)
+            writer.presence(presence)
+        }
+        return writer.bytes
+    }
+
+    /// Decodes one frame from a client.
+    /// - Throws: `WireError`: `upgrade-required` for a hello of another protocol version,
+    ///   `too-large` past a limit, `bad-name` for a document name, `malformed` otherwise.
+    public init(decoding bytes: [UInt8]) throws(WireError) {
+        var reader = try WireReader(bytes)
+        switch try reader.byte() {
+        case MessageType.hello:
+            let version = try reader.varint32()
+            guard version == WireProtocol.version else {
+                throw WireError(.upgradeRequired, "this relay speaks protocol \(WireProtocol.version); the client speaks \(version): install a matching weft")
+            }
+            let document = try DocumentName(try reader.string(limit: WireLimits.maxDocumentNameBytes, field: "the document name"))
+            let epoch = try reader.uint64()
+            let replica = ReplicaID(try reader.uint64())
+            let lastServerSeq = try reader.varint()
+            let flags = try reader.flags(known: 1, field: "hello")
+            let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
+            self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
+                                lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, token: token))
+        case MessageType.batch:
+            let clientSeq = try reader.varint()
+            guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }
+            self = .batch(clientSeq: clientSeq, ops: try reader.ops(field: "the batch"))
+        case MessageType.presence:
+            self = .presence(try reader.presence())
+        case let type:
+            throw WireError(.malformed, "unknown client message type \(type)")
+        }
+        try reader.expectEnd()
+    }
+}

@@ -1,0 +1,37 @@
+import WeftCRDT
+
+/// What a client sends (PROTOCOL.md, "Client messages").
+public enum ClientMessage: Hashable, Sendable {
+    /// Opens the session; must come first.
+    case hello(Hello)
+    /// Local ops, numbered per (document, replica) from 1 without gaps.
+    case batch(clientSeq: UInt64, ops: [Op])
+    /// The sender's cursor and selections.
+    case presence(Presence)
+}
+
+/// The first message of every connection.
+public struct Hello: Hashable, Sendable {
+    public var protocolVersion: UInt32
+    public var document: DocumentName
+    /// The document epoch the client's cache belongs to; 0 when it has none.
+    public var epoch: UInt64
+    public var replica: ReplicaID
+    /// The highest server sequence the client has applied; 0 for none.
+    public var lastServerSeq: UInt64
+    /// The client will only read (a pager): the relay never accepts a batch from it.
+    public var readOnly: Bool
+    /// A token from `weft token create`; empty for none.
+    public var token: String
+
+    public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
+                lastServerSeq: UInt64, readOnly: Bool = false, token: String = "") {
+        self.protocolVersion = protocolVersion
+        self.document = document
+        self.epoch = epoch
+        self.replica = replica
+        self.lastServerSeq = lastServerSeq
+        self.readOnly = readOnly
+        self.token = token
+    }
+}

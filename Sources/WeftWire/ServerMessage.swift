@@ -1,0 +1,43 @@
+import WeftCRDT
+
+/// What a relay sends (PROTOCOL.md, "Relay messages").
+public enum ServerMessage: Hashable, Sendable {
+    /// The answer to `hello`.
+    case welcome(Welcome)
+    /// The whole document as of `serverSeq`, for a client further behind than the log reaches.
+    case snapshot(serverSeq: UInt64, bytes: [UInt8])
+    /// A committed batch, in server sequence order: replayed history, then live ones.
+    case broadcast(serverSeq: UInt64, replica: ReplicaID, clientSeq: UInt64, ops: [Op])
+    /// Everything up to `serverSeq` has been sent; what follows is live.
+    case caughtUp(serverSeq: UInt64)
+    /// The client's batch `clientSeq` is durable as `serverSeq` (also for a batch sent twice).
+    case ack(clientSeq: UInt64, serverSeq: UInt64)
+    /// Another client's presence.
+    case presence(replica: ReplicaID, Presence)
+    /// Another client left; forget its presence.
+    case presenceGone(replica: ReplicaID)
+    /// Something was refused. `fatal`: the relay closes the connection after it.
+    case error(WireError, fatal: Bool)
+}
+
+/// The relay's answer to `hello`.
+public struct Welcome: Hashable, Sendable {
+    public var protocolVersion: UInt32
+    /// The document's epoch: when it differs from the client's, the client's cache is of another
+    /// incarnation of the document and must not be merged into it.
+    public var epoch: UInt64
+    /// The newest server sequence at the time of the welcome.
+    public var serverSeq: UInt64
+    /// The highest client sequence of this replica that is durable; resend everything after it.
+    public var lastClientSeq: UInt64
+    /// The relay accepts no batch on this connection (read-only token or read-only hello).
+    public var readOnly: Bool
+
+    public init(protocolVersion: UInt32 = WireProtocol.version, epoch: UInt64, serverSeq: UInt64, lastClientSeq: UInt64, readOnly: Bool) {
+        self.protocolVersion = protocolVersion
+        self.epoch = epoch
+        self.serverSeq = serverSeq
+        self.lastClientSeq = lastClientSeq
+        self.readOnly = readOnly
+    }
+}

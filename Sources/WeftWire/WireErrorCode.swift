@@ -1,0 +1,28 @@
+/// Why a relay refused something, as sent in an `error` message: a short ASCII word, so new codes
+/// need no new protocol version. Clients treat unknown codes as fatal.
+public struct WireErrorCode: Hashable, Sendable, CustomStringConvertible {
+    /// The code as it travels.
+    public let rawValue: String
+
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+
+    /// No token, or a token that is invalid, expired or for another document.
+    public static let unauthorized = WireErrorCode("unauthorized")
+    /// A write on a read-only connection; nothing was applied.
+    public static let readOnly = WireErrorCode("read-only")
+    /// The client's protocol version is not spoken here.
+    public static let upgradeRequired = WireErrorCode("upgrade-required")
+    /// A frame, batch or field over its limit (see `WireLimits`).
+    public static let tooLarge = WireErrorCode("too-large")
+    /// Bytes that do not decode, an unknown message type, ops that refer to ids the document does
+    /// not have, or a message out of order (anything before `hello`).
+    public static let malformed = WireErrorCode("malformed")
+    /// Too many messages per second on this connection.
+    public static let rateLimited = WireErrorCode("rate-limited")
+    /// An invalid document name.
+    public static let badName = WireErrorCode("bad-name")
+    /// The relay cannot commit right now (its store is unreachable); retry later.
+    public static let unavailable = WireErrorCode("unavailable")
+
+    public var description: String { rawValue }
+}

@@ -1,0 +1,23 @@
+/// The protocol version this build speaks, and the limits both sides enforce (PROTOCOL.md).
+public enum WireProtocol {
+    /// Sent in `hello` and `welcome`; a relay that does not speak it answers `upgrade-required`.
+    public static let version: UInt32 = 1
+}
+
+/// Named limits. A message over a limit is refused with `too-large` (frames, batches, fields).
+public enum WireLimits {
+    /// The largest WebSocket message either side accepts, in bytes.
+    public static let maxFrameBytes = 1 << 20
+    /// The largest op batch payload in a `batch` or `broadcast`, in bytes.
+    public static let maxBatchBytes = 512 << 10
+    /// Document names: 1 to this many UTF-8 bytes.
+    public static let maxDocumentNameBytes = 128
+    /// Tokens, in bytes.
+    public static let maxTokenBytes = 4096
+    /// A user's display name, in bytes.
+    public static let maxUserNameBytes = 64
+    /// Selections in one presence message.
+    public static let maxSelections = 64
+    /// Error messages, in bytes.
+    public static let maxErrorMessageBytes = 1024
+}
