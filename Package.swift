@@ -14,6 +14,8 @@ let package = Package(
     dependencies: [
         // The `weft` command line: subcommands, help and validation (about 30 s of cold build).
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // HMAC-SHA256 for the relay's access tokens (constant-time checks; about 1.5 min of cold build).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
@@ -26,6 +28,15 @@ let package = Package(
             name: "WeftWire",
             dependencies: ["WeftCRDT"]
         ),
+        // The relay: access tokens so far (the server itself arrives with issue 3).
+        .target(
+            name: "WeftServer",
+            dependencies: [
+                "WeftCRDT",
+                "WeftWire",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(
             name: "WeftTestSupport",
@@ -35,6 +46,8 @@ let package = Package(
             name: "weft",
             dependencies: [
                 "WeftCRDT",
+                "WeftServer",
+                "WeftWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +65,10 @@ let package = Package(
         .testTarget(
             name: "WeftCRDTTests",
             dependencies: ["WeftCRDT", "WeftTestSupport"]
+        ),
+        .testTarget(
+            name: "WeftServerTests",
+            dependencies: ["WeftServer", "WeftWire", "WeftTestSupport", "weft"]
         ),
         .testTarget(
             name: "WeftWireTests",

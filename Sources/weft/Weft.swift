@@ -12,6 +12,6 @@ struct Weft: ParsableCommand {
             (edit), pager (view), relay (serve) and sync commands arrive with their issues. See README.md.
             """,
         version: WeftVersion.current,
-        subcommands: [SelfCheck.self]
+        subcommands: [SelfCheck.self, TokenCommand.self]
     )
 }

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Executables this package builds, for tests that run them as a user would.
+public enum BuiltProduct {
+    /// The executable `name` beside the running test bundle (SwiftPM puts products and test
+    /// bundles in one folder), or in `.build/debug`.
+    public static func url(_ name: String) throws -> URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        let debug = DocumentedExample.repository.appendingPathComponent(".build/debug/\(name)")
+        if FileManager.default.isExecutableFile(atPath: debug.path) { return debug }
+        throw TraceError(description: "no built \(name) beside \(beside.path) or at \(debug.path); run `swift build` first")
+    }
+
+    /// Runs `name` with `arguments`; returns its exit status, standard output and standard error.
+    public static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = try url(name)
+        process.arguments = arguments
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+    }
+}

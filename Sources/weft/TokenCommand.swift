@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `weft token`: access tokens for a relay's documents.
+struct TokenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token",
+        abstract: "Make access tokens for a relay's documents.",
+        subcommands: [TokenCreate.self]
+    )
+}
