@@ -16,6 +16,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // HMAC-SHA256 for the relay's access tokens (constant-time checks; about 1.5 min of cold build).
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // The relay's embedded store: SQLite in WAL mode, migrations, async access (about 1 min of
+        // cold build; uses Debian's libsqlite3-dev).
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
@@ -28,13 +31,14 @@ let package = Package(
             name: "WeftWire",
             dependencies: ["WeftCRDT"]
         ),
-        // The relay: access tokens so far (the server itself arrives with issue 3).
+        // The relay: access tokens and the durable store so far (the server itself arrives with issue 3).
         .target(
             name: "WeftServer",
             dependencies: [
                 "WeftCRDT",
                 "WeftWire",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.

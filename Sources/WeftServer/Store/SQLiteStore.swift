@@ -1,0 +1,132 @@
+import Foundation
+import GRDB
+import WeftCRDT
+import WeftWire
+
+/// The embedded store: one SQLite database in the relay's data directory, in WAL mode with
+/// `synchronous = FULL`, so a transaction that returned is on disk even after a power cut.
+public final class SQLiteStore: RelayStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating or migrating) `DIR/relay.sqlite`.
+    public init(directory: URL) throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: directory.appendingPathComponent("relay.sqlite").path, configuration: configuration)
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE documents (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    head INTEGER NOT NULL DEFAULT 0,
+                    snapshot BLOB NOT NULL DEFAULT x'',
+                    snapshot_seq INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE log (
+                    document TEXT NOT NULL,
+                    server_seq INTEGER NOT NULL,
+                    replica INTEGER NOT NULL,
+                    client_seq INTEGER NOT NULL,
+                    ops BLOB NOT NULL,
+                    PRIMARY KEY (document, server_seq)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX log_dedup ON log (document, replica, client_seq);
+                CREATE TABLE replicas (
+                    document TEXT NOT NULL,
+                    replica INTEGER NOT NULL,
+                    last_client_seq INTEGER NOT NULL,
+                    PRIMARY KEY (document, replica)
+                ) WITHOUT ROWID;
+                """)
+        }
+        try migrator.migrate(pool)
+    }
+
+    // SQLite integers are signed: 64-bit ids and sequences travel as their bit patterns.
+    private static func int(_ value: UInt64) -> Int64 { Int64(bitPattern: value) }
+    private static func uint(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
+
+    public func open(_ document: DocumentName) async throws -> StoredDocument {
+        try await pool.write { db in
+            var row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq FROM documents WHERE name = ?",
+                                       arguments: [document.rawValue])
+            if row == nil {
+                var random = SystemRandomNumberGenerator()
+                let epoch = random.next() | 1  // never 0: 0 means "no epoch known" in hello
+                try db.execute(sql: "INSERT INTO documents (name, epoch) VALUES (?, ?)", arguments: [document.rawValue, Self.int(epoch)])
+                row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq FROM documents WHERE name = ?",
+                                       arguments: [document.rawValue])
+            }
+            guard let row else { throw StoreError("document \(document) vanished while being created") }
+            let snapshotSeq = Self.uint(row["snapshot_seq"])
+            let tail = try Self.entries(db, document, after: snapshotSeq, limit: Int.max)
+            var lastClientSeqs: [ReplicaID: UInt64] = [:]
+            for replica in try Row.fetchAll(db, sql: "SELECT replica, last_client_seq FROM replicas WHERE document = ?",
+                                            arguments: [document.rawValue]) {
+                lastClientSeqs[ReplicaID(Self.uint(replica["replica"]))] = Self.uint(replica["last_client_seq"])
+            }
+            return StoredDocument(epoch: Self.uint(row["epoch"]), head: Self.uint(row["head"]),
+                                  snapshot: [UInt8](row["snapshot"] as Data), snapshotSeq: snapshotSeq,
+                                  tail: tail, lastClientSeqs: lastClientSeqs)
+        }
+    }
+
+    public func append(_ entries: [LogEntry], to document: DocumentName) async throws {
+        guard !entries.isEmpty else { return }
+        try await pool.write { db in
+            guard let head = try Int64.fetchOne(db, sql: "SELECT head FROM documents WHERE name = ?", arguments: [document.rawValue]) else {
+                throw StoreError("append to document \(document), which was never opened")
+            }
+            var expected = Self.uint(head) + 1
+            for entry in entries {
+                guard entry.serverSeq == expected else {
+                    throw StoreError("append of serverSeq \(entry.serverSeq) to \(document), whose log ends at \(expected - 1)")
+                }
+                try db.execute(sql: "INSERT INTO log (document, server_seq, replica, client_seq, ops) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [document.rawValue, Self.int(entry.serverSeq), Self.int(entry.replica.rawValue),
+                                           Self.int(entry.clientSeq), Data(entry.ops)])
+                try db.execute(sql: """
+                    INSERT INTO replicas (document, replica, last_client_seq) VALUES (?, ?, ?)
+                    ON CONFLICT (document, replica) DO UPDATE SET last_client_seq = max(last_client_seq, excluded.last_client_seq)
+                    """, arguments: [document.rawValue, Self.int(entry.replica.rawValue), Self.int(entry.clientSeq)])
+                expected += 1
+            }
+            try db.execute(sql: "UPDATE documents SET head = ? WHERE name = ?", arguments: [Self.int(expected - 1), document.rawValue])
+        }
+    }
+
+    public func entries(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> [LogEntry] {
+        try await pool.read { db in try Self.entries(db, document, after: serverSeq, limit: limit) }
+    }
+
+    private static func entries(_ db: Database, _ document: DocumentName, after serverSeq: UInt64, limit: Int) throws -> [LogEntry] {
+        try Row.fetchAll(db, sql: """
+            SELECT server_seq, replica, client_seq, ops FROM log
+            WHERE document = ? AND server_seq > ? ORDER BY server_seq LIMIT ?
+            """, arguments: [document.rawValue, int(serverSeq), Int64(min(limit, Int(Int64.max)))]).map { row in
+            LogEntry(serverSeq: uint(row["server_seq"]), replica: ReplicaID(uint(row["replica"])),
+                     clientSeq: uint(row["client_seq"]), ops: [UInt8](row["ops"] as Data))
+        }
+    }
+
+    public func serverSeq(of document: DocumentName, replica: UInt64, clientSeq: UInt64) async throws -> UInt64? {
+        try await pool.read { db in
+            try Int64.fetchOne(db, sql: "SELECT server_seq FROM log WHERE document = ? AND replica = ? AND client_seq = ?",
+                               arguments: [document.rawValue, Self.int(replica), Self.int(clientSeq)]).map(Self.uint)
+        }
+    }
+
+    public func compact(_ document: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE documents SET snapshot = ?, snapshot_seq = ? WHERE name = ? AND snapshot_seq <= ?",
+                           arguments: [Data(snapshot), Self.int(serverSeq), document.rawValue, Self.int(serverSeq)])
+            try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
+                           arguments: [document.rawValue, Self.int(min(keepAfter, serverSeq))])
+        }
+    }
+}
