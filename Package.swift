@@ -19,6 +19,13 @@ let package = Package(
         // The relay's embedded store: SQLite in WAL mode, migrations, async access (about 1 min of
         // cold build; uses Debian's libsqlite3-dev).
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The relay's HTTP server and WebSocket upgrade (the heaviest cold build: swift-nio and
+        // friends, about 4 minutes); WSClient is the WebSocket client the tests and sync agent use.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.0.0"),
+        // Structured logs (already built for Hummingbird).
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
     ],
     targets: [
         // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
@@ -39,6 +46,9 @@ let package = Package(
                 "WeftWire",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
@@ -53,6 +63,7 @@ let package = Package(
                 "WeftServer",
                 "WeftWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // glibc's mallinfo2, which the Glibc module does not export: heap figures for weft-bench.
@@ -72,7 +83,13 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftServerTests",
-            dependencies: ["WeftServer", "WeftWire", "WeftTestSupport", "weft"]
+            dependencies: [
+                "WeftServer",
+                "WeftWire",
+                "WeftTestSupport",
+                "weft",
+                .product(name: "WSClient", package: "swift-websocket"),
+            ]
         ),
         .testTarget(
             name: "WeftWireTests",

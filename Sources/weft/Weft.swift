@@ -3,15 +3,15 @@ import WeftCRDT
 
 /// The `weft` command: one executable, one subcommand per job.
 @main
-struct Weft: ParsableCommand {
+struct Weft: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft",
         abstract: "A terminal collaborative text editor.",
         discussion: """
-            Weft is being built issue by issue. This build holds the text CRDT core; the editor \
-            (edit), pager (view), relay (serve) and sync commands arrive with their issues. See README.md.
+            Weft is being built issue by issue. This build holds the text CRDT core and the relay; the editor \
+            (edit), pager (view) and sync commands arrive with their issues. See README.md.
             """,
         version: WeftVersion.current,
-        subcommands: [SelfCheck.self, TokenCommand.self]
+        subcommands: [Serve.self, TokenCommand.self, SelfCheck.self]
     )
 }

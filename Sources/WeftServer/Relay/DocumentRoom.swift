@@ -1,0 +1,129 @@
+import Logging
+import WeftCRDT
+import WeftWire
+
+/// One open document on the relay: the `DocumentLog`, the connections on it, and the commit
+/// queue. Batches accepted while a commit runs wait and go together in the next transaction
+/// (group commit); a batch is acknowledged and broadcast only after its transaction commits.
+actor DocumentRoom {
+    let name: DocumentName
+    private let store: any RelayStore
+    private let logger: Logger
+    private var log: DocumentLog
+    private var members: [UInt64: Member] = [:]
+    private var queue: [(entry: LogEntry, member: UInt64)] = []
+    private var committing = false
+    /// Acks owed for resent batches whose first commit is still in flight.
+    private var owedAcks: [(member: UInt64, clientSeq: UInt64, serverSeq: UInt64)] = []
+    /// Set when a commit failed: the room's memory is ahead of the store, so it takes no more work.
+    private(set) var isBroken = false
+
+    struct Member {
+        var replica: ReplicaID
+        var outbox: Outbox
+    }
+
+    /// What a joining connection must be sent before live messages.
+    struct Join {
+        var welcome: Welcome
+        /// Send the stored snapshot first: the client is further behind than the log reaches.
+        var needsSnapshot: Bool
+        /// Then every log entry after this sequence (or after the snapshot), up to `welcome.serverSeq`.
+        var replayAfter: UInt64
+    }
+
+    init(name: DocumentName, store: any RelayStore, log: DocumentLog, logger: Logger) {
+        self.name = name
+        self.store = store
+        self.log = log
+        self.logger = logger
+    }
+
+    /// Registers a connection. Live broadcasts for anything after `welcome.serverSeq` go to its
+    /// outbox from now on; what comes before, the connection replays itself.
+    func join(id: UInt64, replica: ReplicaID, lastServerSeq: UInt64, readOnly: Bool, outbox: Outbox) -> Join {
+        members[id] = Member(replica: replica, outbox: outbox)
+        let welcome = log.welcome(replica: replica, readOnly: readOnly)
+        return Join(welcome: welcome, needsSnapshot: lastServerSeq < log.snapshotSeq, replayAfter: min(lastServerSeq, log.durableHead))
+    }
+
+    func leave(id: UInt64) {
+        guard let member = members.removeValue(forKey: id) else { return }
+        for (_, other) in members { other.outbox.send(.presenceGone(replica: member.replica)) }
+    }
+
+    func presence(from id: UInt64, _ presence: Presence) {
+        guard let sender = members[id] else { return }
+        for (otherID, other) in members where otherID != id { other.outbox.send(.presence(replica: sender.replica, presence)) }
+    }
+
+    /// Takes batch `clientSeq` from connection `id`; returns an error to send (fatal) if refused.
+    func submit(from id: UInt64, clientSeq: UInt64, ops: [Op]) -> WireError? {
+        guard let member = members[id] else { return WireError(.malformed, "batch from a connection that has not joined") }
+        guard !isBroken else { return WireError(.unavailable, "the relay could not commit to this document; reconnect") }
+        switch log.receive(clientSeq: clientSeq, ops: ops, from: member.replica) {
+        case .accepted(let entry):
+            queue.append((entry, id))
+            if !committing {
+                committing = true
+                Task { await self.commitQueued() }
+            }
+            return nil
+        case .duplicate(let serverSeq):
+            if serverSeq <= log.durableHead {
+                member.outbox.send(.ack(clientSeq: clientSeq, serverSeq: serverSeq))
+            } else {
+                owedAcks.append((id, clientSeq, serverSeq))
+            }
+            return nil
+        case .duplicateCompacted(let serverSeq):
+            member.outbox.send(.ack(clientSeq: clientSeq, serverSeq: serverSeq))
+            return nil
+        case .refused(let error):
+            logger.notice("refused a batch", metadata: ["document": "\(name)", "replica": "\(member.replica)", "reason": "\(error)"])
+            return error
+        }
+    }
+
+    private func commitQueued() async {
+        while !queue.isEmpty {
+            let batch = queue
+            queue = []
+            let entries = batch.map(\.entry)
+            do {
+                try await store.append(entries, to: name)
+            } catch {
+                fail(because: "\(error)")
+                return
+            }
+            log.committed(entries)
+            for (entry, sender) in batch {
+                members[sender]?.outbox.send(.ack(clientSeq: entry.clientSeq, serverSeq: entry.serverSeq))
+                let message = ServerMessage.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq,
+                                                      ops: (try? OpCodec.decode(entry.ops)) ?? [])
+                for (id, member) in members where id != sender { member.outbox.send(message) }
+            }
+            let durable = log.durableHead
+            owedAcks.removeAll { owed in
+                guard owed.serverSeq <= durable else { return false }
+                members[owed.member]?.outbox.send(.ack(clientSeq: owed.clientSeq, serverSeq: owed.serverSeq))
+                return true
+            }
+        }
+        committing = false
+    }
+
+    /// A commit failed: nothing in flight was acknowledged; every connection is told to come back,
+    /// and the room is dropped so the next one loads from what the store really holds.
+    private func fail(because reason: String) {
+        isBroken = true
+        logger.error("commit failed; closing the document's connections", metadata: ["document": "\(name)", "reason": "\(reason)"])
+        for (_, member) in members {
+            member.outbox.send(.error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true))
+            member.outbox.finish()
+        }
+        members = [:]
+        queue = []
+        owedAcks = []
+    }
+}
