@@ -176,14 +176,9 @@ extension Replica {
             }
         }
         guard let text = String(validating: utf8, as: UTF8.self) else { throw DecodingError(.invalid, "snapshot text is not valid UTF-8") }
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(expected)
-        for scalar in text.unicodeScalars {
-            guard scalars.count < expected else { break }
-            scalars.append(scalar)
-        }
-        guard scalars.count == expected, text.unicodeScalars.count == expected else {
-            throw DecodingError(.invalid, "snapshot text does not have the \(expected) scalars its runs need")
+        let scalars = Array(text.unicodeScalars)  // at most one per input byte
+        guard scalars.count == expected else {
+            throw DecodingError(.invalid, "snapshot text has \(scalars.count) scalars, its runs \(expected)")
         }
         return scalars
     }
@@ -274,9 +269,10 @@ extension Replica {
             }
             guard start >= 0, start < Int64(counts[Int(replica)]) else { throw DecodingError(.invalid, "span at byte \(at) starts outside its replica's ids") }
             // Pieces alternate visible and deleted; they become runs right away.
-            let pieceCount = visibility == .visible || visibility == .deleted ? 1 : try reader.count(minimumBytes: 1)
-            guard pieceCount >= 1, pieceCount != 1 || visibility == .visible || visibility == .deleted else {
-                throw DecodingError(.invalid, "mixed span at byte \(at) has \(pieceCount) piece")
+            let isMixed = visibility == .mixedFromVisible || visibility == .mixedFromDeleted
+            let pieceCount = isMixed ? try reader.count(minimumBytes: 1) : 1
+            guard pieceCount >= (isMixed ? 2 : 1) else {
+                throw DecodingError(.invalid, "mixed span at byte \(at) has \(pieceCount) pieces")
             }
             let firstRun = runs.count
             var counter = start
@@ -294,7 +290,7 @@ extension Replica {
                 deleted.toggle()
             }
             let length = counter - start
-            lastEnd[replicaSlot] = start + length
+            lastEnd[replicaSlot] = counter
             switch right {
             case .none: rightSources.append(.none)
             case .adjacent: rightSources.append(.ahead(distance: 1, offset: 0))

@@ -11,7 +11,8 @@ actor DocumentRoom {
     private let logger: Logger
     private var log: DocumentLog
     private var members: [UInt64: Member] = [:]
-    private var queue: [(entry: LogEntry, member: UInt64)] = []
+    /// Accepted batches waiting for the next commit, with their ops as received (to broadcast).
+    private var queue: [(entry: LogEntry, ops: [Op], member: UInt64)] = []
     private var committing = false
     /// Acks owed for resent batches whose first commit is still in flight.
     private var owedAcks: [(member: UInt64, clientSeq: UInt64, serverSeq: UInt64)] = []
@@ -63,7 +64,7 @@ actor DocumentRoom {
         guard !isBroken else { return WireError(.unavailable, "the relay could not commit to this document; reconnect") }
         switch log.receive(clientSeq: clientSeq, ops: ops, from: member.replica) {
         case .accepted(let entry):
-            queue.append((entry, id))
+            queue.append((entry, ops, id))
             if !committing {
                 committing = true
                 Task { await self.commitQueued() }
@@ -97,10 +98,9 @@ actor DocumentRoom {
                 return
             }
             log.committed(entries)
-            for (entry, sender) in batch {
+            for (entry, ops, sender) in batch {
                 members[sender]?.outbox.send(.ack(clientSeq: entry.clientSeq, serverSeq: entry.serverSeq))
-                let message = ServerMessage.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq,
-                                                      ops: (try? OpCodec.decode(entry.ops)) ?? [])
+                let message = ServerMessage.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops)
                 for (id, member) in members where id != sender { member.outbox.send(message) }
             }
             let durable = log.durableHead

@@ -33,5 +33,4 @@ actor RoomRegistry {
         }
     }
 
-    var openCount: Int { rooms.count }
 }
