@@ -26,6 +26,13 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.0.0"),
         // Structured logs (already built for Hummingbird).
         .package(url: "https://github.com/apple/swift-log", from: "1.5.0"),
+        // The relay's /metrics in Prometheus text format (small: swift-metrics and swift-atomics are
+        // already built for Hummingbird).
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        // ByteBuffer for the benchmark's WebSocket clients (already built for Hummingbird).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
+        // TLS for wss (the relay's certificates; already built for the WebSocket client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
     ],
     targets: [
         // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
@@ -38,7 +45,7 @@ let package = Package(
             name: "WeftWire",
             dependencies: ["WeftCRDT"]
         ),
-        // The relay: access tokens and the durable store so far (the server itself arrives with issue 3).
+        // The relay: access tokens, the durable store, rooms, the WebSocket server, metrics.
         .target(
             name: "WeftServer",
             dependencies: [
@@ -48,7 +55,11 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                // wss: NIOSSL is already built for the WebSocket client, so this costs little.
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
@@ -74,7 +85,11 @@ let package = Package(
                 "CHeapStats",
                 "WeftCRDT",
                 "WeftTestSupport",
+                "WeftWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
@@ -89,6 +104,7 @@ let package = Package(
                 "WeftTestSupport",
                 "weft",
                 .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(

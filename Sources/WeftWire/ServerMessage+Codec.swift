@@ -48,7 +48,8 @@ extension ServerMessage {
     /// Decodes one frame from a relay.
     /// - Throws: `WireError` (`too-large` or `malformed`).
     public init(decoding bytes: [UInt8]) throws(WireError) {
-        var reader = try WireReader(bytes)
+        let limit = bytes.first == MessageType.snapshot ? WireLimits.maxSnapshotMessageBytes : WireLimits.maxFrameBytes
+        var reader = try WireReader(bytes, limit: limit)
         switch try reader.byte() {
         case MessageType.welcome:
             let version = try reader.varint32()
@@ -63,7 +64,7 @@ extension ServerMessage {
                                     lastClientSeq: lastClientSeq, readOnly: flags & 1 != 0))
         case MessageType.snapshot:
             let serverSeq = try reader.varint()
-            self = .snapshot(serverSeq: serverSeq, bytes: try reader.bytes(limit: WireLimits.maxFrameBytes, field: "the snapshot"))
+            self = .snapshot(serverSeq: serverSeq, bytes: try reader.bytes(limit: WireLimits.maxSnapshotMessageBytes, field: "the snapshot"))
         case MessageType.broadcast:
             let serverSeq = try reader.varint()
             let replica = ReplicaID(try reader.uint64())

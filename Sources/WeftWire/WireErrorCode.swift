@@ -24,5 +24,8 @@ public struct WireErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// The relay cannot commit right now (its store is unreachable); retry later.
     public static let unavailable = WireErrorCode("unavailable")
 
+    /// Every code this version of the protocol defines.
+    public static let all: [WireErrorCode] = [.unauthorized, .readOnly, .upgradeRequired, .tooLarge, .malformed, .rateLimited, .badName, .unavailable]
+
     public var description: String { rawValue }
 }

@@ -8,6 +8,9 @@ public enum WireProtocol {
 public enum WireLimits {
     /// The largest WebSocket message either side accepts, in bytes.
     public static let maxFrameBytes = 1 << 20
+    /// The largest `snapshot` message a relay sends, in bytes: the only message allowed past
+    /// `maxFrameBytes`, because it carries a whole document.
+    public static let maxSnapshotMessageBytes = 256 << 20
     /// The largest op batch payload in a `batch` or `broadcast`, in bytes.
     public static let maxBatchBytes = 512 << 10
     /// Document names: 1 to this many UTF-8 bytes.

@@ -4,9 +4,9 @@ import WeftCRDT
 struct WireReader {
     private var reader: ByteReader
 
-    init(_ bytes: [UInt8]) throws(WireError) {
-        guard bytes.count <= WireLimits.maxFrameBytes else {
-            throw WireError(.tooLarge, "a message of \(bytes.count) bytes exceeds the \(WireLimits.maxFrameBytes)-byte limit")
+    init(_ bytes: [UInt8], limit: Int = WireLimits.maxFrameBytes) throws(WireError) {
+        guard bytes.count <= limit else {
+            throw WireError(.tooLarge, "a message of \(bytes.count) bytes exceeds the \(limit)-byte limit")
         }
         reader = ByteReader(bytes)
     }

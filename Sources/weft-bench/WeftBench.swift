@@ -3,11 +3,11 @@ import ArgumentParser
 /// `weft-bench`: figures for the CRDT core on the editing traces. Build it in release:
 /// `swift run -c release weft-bench trace ../shared/traces/sequential/automerge-paper.json.gz`.
 @main
-struct WeftBench: ParsableCommand {
+struct WeftBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft-bench",
-        abstract: "Benchmarks of Weft's text CRDT on real editing traces; prints one JSON line per run.",
-        subcommands: [TraceBenchmark.self, MergeBenchmark.self]
+        abstract: "Benchmarks of Weft's text CRDT on real editing traces and of the relay under load; prints one JSON line per run.",
+        subcommands: [TraceBenchmark.self, MergeBenchmark.self, RelayBenchmark.self]
     )
 }
 

@@ -24,8 +24,26 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Require a valid token from every client, on loopback too.")
     var requireAuth = false
 
+    @Option(help: ArgumentHelp("PEM certificate chain: serve wss:// and https:// (needs --tls-key).", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("PEM private key (unencrypted) for --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
+    @Option(help: ArgumentHelp("Fold a document's log into a snapshot every N batches.", valueName: "N"))
+    var compactEvery: UInt64 = CompactionPolicy().every
+
+    @Option(help: ArgumentHelp("Batches kept in the log after compacting, for clients slightly behind.", valueName: "N"))
+    var compactKeep: UInt64 = CompactionPolicy().keep
+
+    @Option(help: ArgumentHelp("Messages per second one connection may send (bursts of twice as many); more is refused with rate-limited.", valueName: "N"))
+    var maxMessageRate: Double = 500
+
     func validate() throws {
         _ = try address()
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
+        guard compactEvery > 0 else { throw ValidationError("--compact-every must be at least 1") }
     }
 
     private func address() throws -> (host: String, port: Int) {
@@ -48,13 +66,26 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let (host, port) = try address()
         let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory()
-        let configuration = RelayConfiguration(host: host, port: port, dataDirectory: directory, requireAuth: requireAuth)
+        let tls = tlsCert.flatMap { cert in tlsKey.map { (URL(fileURLWithPath: cert), URL(fileURLWithPath: $0)) } }
+        var configuration = RelayConfiguration(host: host, port: port, dataDirectory: directory, requireAuth: requireAuth, tls: tls,
+                                               compaction: CompactionPolicy(every: compactEvery, keep: compactKeep))
+        configuration.messagesPerSecond = maxMessageRate
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"
+        do {
+            try await run(configuration, logger: logger, directory: directory, host: host, auth: auth)
+        } catch let error as RelayStartError {
+            FileHandle.standardError.write(Data("weft serve: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func run(_ configuration: RelayConfiguration, logger: Logger, directory: URL, host: String, auth: String) async throws {
+        let tls = configuration.tls
         try await Relay.run(configuration, logger: logger) { bound in
             let shown = host.contains(":") ? "[\(host)]" : host
-            FileHandle.standardError.write(Data("weft relay listening on ws://\(shown):\(bound) (data: \(directory.path); \(auth))\n".utf8))
+            FileHandle.standardError.write(Data("weft relay listening on \(tls == nil ? "ws" : "wss")://\(shown):\(bound) (data: \(directory.path); \(auth))\n".utf8))
         }
     }
 }

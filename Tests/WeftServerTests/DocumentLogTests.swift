@@ -43,10 +43,21 @@ import WeftWire
         var log = try empty()
         var a = Replica(replicaID: alice)
         let ops = [try a.insert("once", at: 0)!]
-        _ = log.receive(clientSeq: 1, ops: ops, from: alice)
+        guard case .accepted(let entry) = log.receive(clientSeq: 1, ops: ops, from: alice) else { Issue.record("refused"); return }
         #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .duplicate(serverSeq: 1))
         #expect(log.replica.text == "once" && log.head == 1)
-        log.compacted(through: 1)
+        // Nothing to compact while the batch is in flight; once durable, a snapshot covers it.
+        #expect(log.compactionDue(every: 1, keep: 0) == nil)
+        log.committed([entry])
+        let due = try #require(log.compactionDue(every: 1, keep: 1))
+        #expect(due.serverSeq == 1 && due.floor == 0)
+        #expect(try Replica(snapshot: due.snapshot, replicaID: alice).text == "once")
+        log.compacted(due)
+        #expect(log.logFloor == 0 && log.snapshotSeq == 1)
+        #expect(log.compactionDue(every: 1, keep: 0) == nil)
+        #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .duplicate(serverSeq: 1))
+        // Once the log drops the entry too, the resend is acknowledged with the snapshot's sequence.
+        log.compacted(DocumentLog.Compaction(snapshot: due.snapshot, serverSeq: 1, floor: 1))
         #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .duplicateCompacted(serverSeq: 1))
     }
 

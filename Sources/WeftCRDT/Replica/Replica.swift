@@ -84,6 +84,11 @@ public struct Replica: Sendable {
         return VersionVector(result)
     }
 
+    /// How many characters of `replica` this replica has integrated (its next counter), in O(1).
+    public func knownCount(of replica: ReplicaID) -> UInt32 {
+        replicaIndex[replica].map { counts[Int($0)] } ?? 0
+    }
+
     /// The number of runs (visible and tombstone) the document is stored as.
     public var runCount: Int { leaves.reduce(0) { $0 + $1.runs.count } }
 

@@ -13,8 +13,13 @@ public struct DocumentLog: Sendable {
     public private(set) var durableHead: UInt64
     /// The document as of `head`.
     public private(set) var replica: Replica
-    /// The snapshot the log starts after, for clients further behind than the log.
+    /// The server sequence of the stored snapshot (0: none).
     public private(set) var snapshotSeq: UInt64
+    /// The store holds every log entry after this sequence; a client further behind gets the snapshot.
+    public private(set) var logFloor: UInt64
+    /// Set when applying an accepted batch failed halfway (a bug: the checks before it should have
+    /// refused the batch). The replica no longer matches the log, so the room must reload.
+    public private(set) var isInconsistent = false
     private var accepted: [ReplicaID: UInt64]
     private var durable: [ReplicaID: UInt64]
     /// Server sequences of the batches in memory, for acknowledging resends.
@@ -43,6 +48,7 @@ public struct DocumentLog: Sendable {
         head = stored.head
         durableHead = stored.head
         snapshotSeq = stored.snapshotSeq
+        logFloor = stored.logFloor
         accepted = stored.lastClientSeqs
         durable = stored.lastClientSeqs
         serverSeqOf = [:]
@@ -66,16 +72,18 @@ public struct DocumentLog: Sendable {
             return .refused(WireError(.malformed, "batch \(clientSeq) skips ahead: the relay has batches up to \(last) from this replica"))
         }
         if let problem = dependencyProblem(ops, from: sender) { return .refused(WireError(.malformed, problem)) }
-        var changed = replica
+        // In place: copying the replica first would cost O(document) per batch. The checks above
+        // make every op integrate at once; should one still fail, the room reloads from the store.
         do {
-            try changed.apply(ops)
+            try replica.apply(ops)
         } catch {
+            isInconsistent = true
             return .refused(WireError(.malformed, "the batch's ops do not apply: \(error.message)"))
         }
-        guard changed.pendingCount == 0 else {
+        guard replica.pendingCount == 0 else {
+            isInconsistent = true
             return .refused(WireError(.malformed, "the batch refers to characters the document does not have"))
         }
-        replica = changed
         head += 1
         accepted[sender] = clientSeq
         serverSeqOf[BatchKey(replica: sender, clientSeq: clientSeq)] = head
@@ -90,24 +98,51 @@ public struct DocumentLog: Sendable {
         }
     }
 
-    /// Forgets resend bookkeeping for entries at or below `serverSeq` once a snapshot covers them.
-    public mutating func compacted(through serverSeq: UInt64) {
-        snapshotSeq = max(snapshotSeq, serverSeq)
-        serverSeqOf = serverSeqOf.filter { $0.value > serverSeq }
+    /// When the log has grown `every` batches past its snapshot, the compaction to do now: a
+    /// snapshot at the durable head, keeping the newest `keep` entries for clients slightly behind.
+    /// Only when nothing is in flight, so the replica is exactly the durable document.
+    public func compactionDue(every: UInt64, keep: UInt64) -> Compaction? {
+        guard head == durableHead, durableHead >= snapshotSeq + every else { return nil }
+        return Compaction(snapshot: replica.encodeSnapshot(), serverSeq: durableHead,
+                          floor: durableHead > keep ? durableHead - keep : 0)
+    }
+
+    /// A snapshot to store and the log entries it lets the store drop.
+    public struct Compaction: Sendable {
+        public var snapshot: [UInt8]
+        public var serverSeq: UInt64
+        /// Entries at or below this sequence are dropped.
+        public var floor: UInt64
+
+        public init(snapshot: [UInt8], serverSeq: UInt64, floor: UInt64) {
+            self.snapshot = snapshot
+            self.serverSeq = serverSeq
+            self.floor = floor
+        }
+    }
+
+    /// Records a stored compaction: forgets resend bookkeeping for the entries it dropped.
+    public mutating func compacted(_ compaction: Compaction) {
+        snapshotSeq = max(snapshotSeq, compaction.serverSeq)
+        logFloor = max(logFloor, compaction.floor)
+        serverSeqOf = serverSeqOf.filter { $0.value > logFloor }
     }
 
     /// Why `ops` cannot come from `sender` now, checked before anything is applied: a client only
     /// inserts characters of its own replica, numbered on from what the document has, next to
     /// characters that exist, and deletes characters that exist.
     private func dependencyProblem(_ ops: [Op], from sender: ReplicaID) -> String? {
-        var known = replica.version.counts
-        func has(_ id: CharID?) -> Bool { id.map { $0.counter < known[$0.replica, default: 0] } ?? true }
+        // Only the sender's count changes within a batch (it inserts only its own characters).
+        var senderCount = replica.knownCount(of: sender)
+        var inserted = UInt64(replica.insertedCharacters)
+        func known(_ replica: ReplicaID) -> UInt32 { replica == sender ? senderCount : self.replica.knownCount(of: replica) }
+        func has(_ id: CharID?) -> Bool { id.map { $0.counter < known($0.replica) } ?? true }
         for op in ops {
             switch op {
             case .insert(let insertion):
                 guard insertion.id.replica == sender else { return "an insertion carries another replica's id \(insertion.id)" }
-                guard insertion.id.counter == known[sender, default: 0] else {
-                    return "insertion \(insertion.id) does not follow the replica's \(known[sender, default: 0]) characters"
+                guard insertion.id.counter == senderCount else {
+                    return "insertion \(insertion.id) does not follow the replica's \(senderCount) characters"
                 }
                 guard has(insertion.originLeft), has(insertion.originRight) else {
                     return "insertion \(insertion.id) is placed next to a character the document does not have"
@@ -116,9 +151,13 @@ public struct DocumentLog: Sendable {
                 guard insertion.length > 0, UInt64(insertion.id.counter) + UInt64(length) <= UInt64(UInt32.max) else {
                     return "insertion \(insertion.id) has an impossible length"
                 }
-                known[sender] = insertion.id.counter + length
+                inserted += UInt64(length)
+                guard inserted <= UInt64(Replica.maxInsertedCharacters) else {
+                    return "the document is full (\(Replica.maxInsertedCharacters) characters ever inserted); start a new one from its text"
+                }
+                senderCount = insertion.id.counter + length
             case .delete(let deletion):
-                for span in deletion.spans where span.endCounter > UInt64(known[span.start.replica, default: 0]) {
+                for span in deletion.spans where span.endCounter > UInt64(known(span.start.replica)) {
                     return "a deletion names characters the document does not have (\(span.start))"
                 }
             }

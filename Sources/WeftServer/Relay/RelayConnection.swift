@@ -13,18 +13,20 @@ struct RelayConnection: Sendable {
     let store: any RelayStore
     let signer: TokenSigner
     let requireAuth: Bool
+    /// Messages per second a connection may send on average; bursts may reach twice as many.
+    let messagesPerSecond: Double
     let logger: Logger
+    let metrics: RelayMetrics
     let id: UInt64
 
-    /// Messages per second a connection may send on average, and in a burst.
-    static let messageRate = 500.0
-    static let messageBurst = 1_000.0
-
     func serve(path: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
+        metrics.connections.increment()
+        defer { metrics.connections.decrement() }
         var messages = inbound.messages(maxSize: 2 * WireLimits.maxFrameBytes).makeAsyncIterator()
         func refuse(_ error: WireError) async throws {
             logger.notice("closing a connection", metadata: ["path": "\(path)", "code": "\(error.code)", "reason": "\(error.message)"])
-            try await Self.write(.error(error, fatal: true), to: outbound)
+            metrics.rejected(error.code)
+            try await write(.error(error, fatal: true), to: outbound)
         }
 
         // The first message must be a hello for the document the path names.
@@ -32,7 +34,7 @@ struct RelayConnection: Sendable {
         do {
             let name = try DocumentName(String(path.drop { $0 == "/" }.prefix { $0 != "?" }))
             guard let first = try await messages.next() else { return }
-            guard case .hello(let decoded) = try Self.decode(first) else {
+            guard case .hello(let decoded) = try decode(first) else {
                 throw WireError(.malformed, "the first message must be hello")
             }
             guard decoded.document == name else {
@@ -55,13 +57,14 @@ struct RelayConnection: Sendable {
 
         let room: DocumentRoom
         do {
-            room = try await registry.room(hello.document)
+            room = try await registry.acquire(hello.document)
         } catch {
             logger.error("could not open a document", metadata: ["document": "\(hello.document)", "error": "\(error)"])
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
         let outbox = Outbox()
         let join = await room.join(id: id, replica: hello.replica, lastServerSeq: hello.lastServerSeq, readOnly: readOnly, outbox: outbox)
+        defer { Task { await registry.release(hello.document, room) } }
         do {
             try await replay(join, document: hello.document, to: outbound)
         } catch {
@@ -75,9 +78,9 @@ struct RelayConnection: Sendable {
         // the reading below.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await message in outbox.stream {
-                    try await Self.write(message, to: outbound)
-                    if case .error(_, fatal: true) = message { break }
+                for await frame in outbox.stream {
+                    try await write(frame, to: outbound)
+                    if frame.closesConnection { break }
                 }
                 try? await outbound.close(.normalClosure, reason: nil)
             }
@@ -89,51 +92,62 @@ struct RelayConnection: Sendable {
         await room.leave(id: id)
     }
 
-    /// Welcome, then the snapshot if the client is too far behind, then the log it missed, then
-    /// caught-up. Live messages wait in the outbox meanwhile.
+    /// Welcome, then the snapshot if the client is further behind than the log reaches, then the
+    /// log it missed, then caught-up. Live messages wait in the outbox meanwhile.
     private func replay(_ join: DocumentRoom.Join, document: DocumentName, to outbound: WebSocketOutboundWriter) async throws {
-        try await Self.write(.welcome(join.welcome), to: outbound)
+        try await write(.welcome(join.welcome), to: outbound)
         var after = join.replayAfter
-        if join.needsSnapshot {
-            let stored = try await store.open(document)
-            try await Self.write(.snapshot(serverSeq: stored.snapshotSeq, bytes: stored.snapshot), to: outbound)
-            after = stored.snapshotSeq
-        }
+        var needsSnapshot = join.needsSnapshot
         let end = join.welcome.serverSeq
-        while after < end {
+        while true {
+            if needsSnapshot {
+                let snapshot = try await store.snapshot(of: document)
+                try await write(.snapshot(serverSeq: snapshot.serverSeq, bytes: snapshot.bytes), to: outbound)
+                after = max(after, snapshot.serverSeq)
+                needsSnapshot = false
+            }
+            guard after < end else { break }
             let entries = try await store.entries(of: document, after: after, limit: 1_000)
-            guard !entries.isEmpty else { break }
+            guard let first = entries.first else { break }
+            // A compaction since the join dropped the entries this client needs: send the snapshot.
+            if first.serverSeq != after + 1 {
+                needsSnapshot = true
+                continue
+            }
             for entry in entries where entry.serverSeq <= end {
                 let ops = try OpCodec.decode(entry.ops)
-                try await Self.write(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops), to: outbound)
+                try await write(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops), to: outbound)
             }
             after = entries.last!.serverSeq
         }
-        try await Self.write(.caughtUp(serverSeq: end), to: outbound)
+        try await write(.caughtUp(serverSeq: max(end, after)), to: outbound)
     }
 
     private func read(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, room: DocumentRoom, readOnly: Bool, outbox: Outbox) async {
-        var limiter = RateLimiter(rate: Self.messageRate, burst: Self.messageBurst, now: .now)
+        var limiter = RateLimiter(rate: messagesPerSecond, burst: 2 * messagesPerSecond, now: .now)
         do {
             while let frame = try await messages.next() {
+                let arrived = ContinuousClock.now
                 guard limiter.admit(now: .now) else {
-                    throw WireError(.rateLimited, "more than \(Int(Self.messageRate)) messages a second; slow down and reconnect")
+                    throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
                 }
-                switch try Self.decode(frame) {
+                switch try decode(frame) {
                 case .hello:
                     throw WireError(.malformed, "hello was already sent on this connection")
                 case .batch(let clientSeq, let ops):
                     if readOnly {
+                        metrics.rejected(.readOnly)
                         outbox.send(.error(WireError(.readOnly, "this connection is read-only; batch \(clientSeq) was not applied"), fatal: false))
                         continue
                     }
-                    if let error = await room.submit(from: id, clientSeq: clientSeq, ops: ops) { throw error }
+                    if let error = await room.submit(from: id, clientSeq: clientSeq, ops: ops, arrived: arrived) { throw error }
                 case .presence(let presence):
                     await room.presence(from: id, presence)
                 }
             }
         } catch let error as WireError {
             logger.notice("closing a connection", metadata: ["id": "\(id)", "code": "\(error.code)", "reason": "\(error.message)"])
+            metrics.rejected(error.code)
             outbox.send(.error(error, fatal: true))
         } catch {
             // The connection broke (or was cancelled): nothing to tell the client.
@@ -141,14 +155,21 @@ struct RelayConnection: Sendable {
         outbox.finish()
     }
 
-    private static func decode(_ frame: WebSocketMessage) throws(WireError) -> ClientMessage {
+    private func decode(_ frame: WebSocketMessage) throws(WireError) -> ClientMessage {
         guard case .binary(var buffer) = frame else {
+            if case .text(let text) = frame { metrics.bytesReceived.increment(by: Int64(text.utf8.count)) }
             throw WireError(.malformed, "Weft messages are binary WebSocket messages, not text")
         }
+        metrics.bytesReceived.increment(by: Int64(buffer.readableBytes))
         return try ClientMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 
-    private static func write(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async throws {
-        try await outbound.write(.binary(ByteBuffer(bytes: message.encoded())))
+    private func write(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async throws {
+        try await write(OutgoingFrame(message), to: outbound)
+    }
+
+    private func write(_ frame: OutgoingFrame, to outbound: WebSocketOutboundWriter) async throws {
+        metrics.bytesSent.increment(by: Int64(frame.bytes.readableBytes))
+        try await outbound.write(.binary(frame.bytes))
     }
 }

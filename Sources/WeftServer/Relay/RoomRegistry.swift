@@ -1,36 +1,94 @@
 import Logging
 import WeftWire
 
-/// The open documents, loaded from the store on first use.
+/// The open documents: loaded from the store when the first connection asks, unloaded when the
+/// last one leaves and the room's commits are done.
 actor RoomRegistry {
     private let store: any RelayStore
     private let logger: Logger
-    private var rooms: [DocumentName: Task<DocumentRoom, any Error>] = [:]
+    private let metrics: RelayMetrics
+    private let compaction: CompactionPolicy
+    private var open: [DocumentName: (room: DocumentRoom, users: Int)] = [:]
+    private var loading: [DocumentName: Task<DocumentRoom, any Error>] = [:]
+    /// Rooms being unloaded: a new load of the same document waits until their commits finish,
+    /// so it reads everything they accepted.
+    private var closing: [DocumentName: Task<Void, Never>] = [:]
 
-    init(store: any RelayStore, logger: Logger) {
+    init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy) {
         self.store = store
         self.logger = logger
+        self.metrics = metrics
+        self.compaction = compaction
     }
 
-    /// The document's room; a broken one is replaced by a fresh load.
-    func room(_ name: DocumentName) async throws -> DocumentRoom {
-        if let existing = rooms[name] {
-            let room = try await existing.value
-            if await !room.isBroken { return room }
-            rooms[name] = nil
+    /// The document's room, counted as used until `release`. A broken room is set aside and the
+    /// document loaded again from what the store really holds.
+    func acquire(_ name: DocumentName) async throws -> DocumentRoom {
+        while true {
+            if var entry = open[name] {
+                if entry.room.isBroken {
+                    unload(name, entry.room)
+                    continue
+                }
+                entry.users += 1
+                open[name] = entry
+                return entry.room
+            }
+            let task = loading[name] ?? startLoading(name)
+            let room: DocumentRoom
+            do {
+                room = try await task.value
+            } catch {
+                if loading[name] == task { loading[name] = nil }
+                throw error
+            }
+            if loading[name] == task {
+                loading[name] = nil
+                open[name] = (room, 0)
+                metrics.openDocuments.increment()
+            }
         }
-        let store = self.store, logger = self.logger
-        let loading = Task {
+    }
+
+    /// One user is done with `room`; the last one unloads it.
+    func release(_ name: DocumentName, _ room: DocumentRoom) {
+        guard var entry = open[name], entry.room === room else { return }  // already set aside
+        entry.users -= 1
+        if entry.users > 0 {
+            open[name] = entry
+        } else {
+            unload(name, room)
+        }
+    }
+
+    private func startLoading(_ name: DocumentName) -> Task<DocumentRoom, any Error> {
+        let store = self.store, logger = self.logger, metrics = self.metrics, compaction = self.compaction
+        let previous = closing[name]
+        let task = Task {
+            await previous?.value
             let log = try DocumentLog(document: name, stored: try await store.open(name))
-            return DocumentRoom(name: name, store: store, log: log, logger: logger)
+            return DocumentRoom(name: name, store: store, log: log, logger: logger, metrics: metrics, compaction: compaction)
         }
-        rooms[name] = loading
-        do {
-            return try await loading.value
-        } catch {
-            rooms[name] = nil
-            throw error
+        loading[name] = task
+        return task
+    }
+
+    private func unload(_ name: DocumentName, _ room: DocumentRoom) {
+        open[name] = nil
+        metrics.openDocuments.decrement()
+        let previous = closing[name]
+        let drain = Task {
+            await previous?.value
+            await room.waitUntilIdle()
+        }
+        closing[name] = drain
+        Task {
+            await drain.value
+            self.forget(drain, of: name)
         }
     }
 
+    private func forget(_ drain: Task<Void, Never>, of name: DocumentName) {
+        if closing[name] == drain { closing[name] = nil }
+    }
 }

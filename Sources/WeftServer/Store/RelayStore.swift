@@ -16,6 +16,9 @@ public protocol RelayStore: Sendable {
     /// The server sequence a replica's batch was committed as, while the log still holds it.
     func serverSeq(of document: DocumentName, replica: UInt64, clientSeq: UInt64) async throws -> UInt64?
 
+    /// The latest snapshot and the server sequence it reflects (empty and 0 when none).
+    func snapshot(of document: DocumentName) async throws -> (bytes: [UInt8], serverSeq: UInt64)
+
     /// Stores a snapshot as of `serverSeq` and drops log entries at or below `keepAfter`.
     func compact(_ document: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) async throws
 }

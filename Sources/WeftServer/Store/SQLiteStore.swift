@@ -44,6 +44,11 @@ public final class SQLiteStore: RelayStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2 log floor") { db in
+            // Compaction may keep entries older than the snapshot; this says how far back the log reaches.
+            try db.execute(sql: "ALTER TABLE documents ADD COLUMN log_floor INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "UPDATE documents SET log_floor = snapshot_seq")
+        }
         try migrator.migrate(pool)
     }
 
@@ -53,13 +58,13 @@ public final class SQLiteStore: RelayStore {
 
     public func open(_ document: DocumentName) async throws -> StoredDocument {
         try await pool.write { db in
-            var row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq FROM documents WHERE name = ?",
+            var row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq, log_floor FROM documents WHERE name = ?",
                                        arguments: [document.rawValue])
             if row == nil {
                 var random = SystemRandomNumberGenerator()
                 let epoch = random.next() | 1  // never 0: 0 means "no epoch known" in hello
                 try db.execute(sql: "INSERT INTO documents (name, epoch) VALUES (?, ?)", arguments: [document.rawValue, Self.int(epoch)])
-                row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq FROM documents WHERE name = ?",
+                row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq, log_floor FROM documents WHERE name = ?",
                                        arguments: [document.rawValue])
             }
             guard let row else { throw StoreError("document \(document) vanished while being created") }
@@ -72,31 +77,38 @@ public final class SQLiteStore: RelayStore {
             }
             return StoredDocument(epoch: Self.uint(row["epoch"]), head: Self.uint(row["head"]),
                                   snapshot: [UInt8](row["snapshot"] as Data), snapshotSeq: snapshotSeq,
-                                  tail: tail, lastClientSeqs: lastClientSeqs)
+                                  logFloor: Self.uint(row["log_floor"]), tail: tail, lastClientSeqs: lastClientSeqs)
         }
     }
 
     public func append(_ entries: [LogEntry], to document: DocumentName) async throws {
         guard !entries.isEmpty else { return }
         try await pool.write { db in
-            guard let head = try Int64.fetchOne(db, sql: "SELECT head FROM documents WHERE name = ?", arguments: [document.rawValue]) else {
+            guard let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT head FROM documents WHERE name = ?"), arguments: [document.rawValue]) else {
                 throw StoreError("append to document \(document), which was never opened")
             }
             var expected = Self.uint(head) + 1
+            // Cached statements: a group commit runs these once per batch, and parsing SQL each
+            // time was a visible share of the relay's CPU under load.
+            let insertEntry = try db.cachedStatement(sql: "INSERT INTO log (document, server_seq, replica, client_seq, ops) VALUES (?, ?, ?, ?, ?)")
+            let raiseClientSeq = try db.cachedStatement(sql: """
+                INSERT INTO replicas (document, replica, last_client_seq) VALUES (?, ?, ?)
+                ON CONFLICT (document, replica) DO UPDATE SET last_client_seq = max(last_client_seq, excluded.last_client_seq)
+                """)
+            var lastClientSeq: [ReplicaID: UInt64] = [:]
             for entry in entries {
                 guard entry.serverSeq == expected else {
                     throw StoreError("append of serverSeq \(entry.serverSeq) to \(document), whose log ends at \(expected - 1)")
                 }
-                try db.execute(sql: "INSERT INTO log (document, server_seq, replica, client_seq, ops) VALUES (?, ?, ?, ?, ?)",
-                               arguments: [document.rawValue, Self.int(entry.serverSeq), Self.int(entry.replica.rawValue),
-                                           Self.int(entry.clientSeq), Data(entry.ops)])
-                try db.execute(sql: """
-                    INSERT INTO replicas (document, replica, last_client_seq) VALUES (?, ?, ?)
-                    ON CONFLICT (document, replica) DO UPDATE SET last_client_seq = max(last_client_seq, excluded.last_client_seq)
-                    """, arguments: [document.rawValue, Self.int(entry.replica.rawValue), Self.int(entry.clientSeq)])
+                try insertEntry.execute(arguments: [document.rawValue, Self.int(entry.serverSeq), Self.int(entry.replica.rawValue),
+                                                    Self.int(entry.clientSeq), Data(entry.ops)])
+                lastClientSeq[entry.replica] = max(lastClientSeq[entry.replica] ?? 0, entry.clientSeq)
                 expected += 1
             }
-            try db.execute(sql: "UPDATE documents SET head = ? WHERE name = ?", arguments: [Self.int(expected - 1), document.rawValue])
+            for (replica, clientSeq) in lastClientSeq {
+                try raiseClientSeq.execute(arguments: [document.rawValue, Self.int(replica.rawValue), Self.int(clientSeq)])
+            }
+            try db.cachedStatement(sql: "UPDATE documents SET head = ? WHERE name = ?").execute(arguments: [Self.int(expected - 1), document.rawValue])
         }
     }
 
@@ -121,12 +133,23 @@ public final class SQLiteStore: RelayStore {
         }
     }
 
+    public func snapshot(of document: DocumentName) async throws -> (bytes: [UInt8], serverSeq: UInt64) {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT snapshot, snapshot_seq FROM documents WHERE name = ?",
+                                             arguments: [document.rawValue]) else { return ([], 0) }
+            return ([UInt8](row["snapshot"] as Data), Self.uint(row["snapshot_seq"]))
+        }
+    }
+
     public func compact(_ document: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) async throws {
+        let floor = min(keepAfter, serverSeq)
         try await pool.write { db in
             try db.execute(sql: "UPDATE documents SET snapshot = ?, snapshot_seq = ? WHERE name = ? AND snapshot_seq <= ?",
                            arguments: [Data(snapshot), Self.int(serverSeq), document.rawValue, Self.int(serverSeq)])
+            try db.execute(sql: "UPDATE documents SET log_floor = max(log_floor, ?) WHERE name = ?",
+                           arguments: [Self.int(floor), document.rawValue])
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
-                           arguments: [document.rawValue, Self.int(min(keepAfter, serverSeq))])
+                           arguments: [document.rawValue, Self.int(floor)])
         }
     }
 }

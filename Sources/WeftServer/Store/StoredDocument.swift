@@ -9,12 +9,16 @@ public struct StoredDocument: Sendable, Hashable {
     /// The latest snapshot and the server sequence it reflects (empty and 0 when none).
     public var snapshot: [UInt8]
     public var snapshotSeq: UInt64
+    /// The log holds every entry after this sequence (at most `snapshotSeq`).
+    public var logFloor: UInt64
     /// Every log entry after `snapshotSeq`, in order.
     public var tail: [LogEntry]
     /// The highest client sequence committed, per replica.
     public var lastClientSeqs: [ReplicaID: UInt64]
 
-    public init(epoch: UInt64, head: UInt64, snapshot: [UInt8], snapshotSeq: UInt64, tail: [LogEntry], lastClientSeqs: [ReplicaID: UInt64]) {
+    public init(epoch: UInt64, head: UInt64, snapshot: [UInt8], snapshotSeq: UInt64, logFloor: UInt64 = 0,
+                tail: [LogEntry], lastClientSeqs: [ReplicaID: UInt64]) {
+        self.logFloor = logFloor
         self.epoch = epoch
         self.head = head
         self.snapshot = snapshot

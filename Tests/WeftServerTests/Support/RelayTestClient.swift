@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import WSClient
 import WeftCRDT
 import WeftWire
@@ -25,14 +26,16 @@ final class RelayTestClient: Sendable {
     private let inbox = Inbox()
     private let task: Task<Void, Never>
 
-    /// Connects to `ws://127.0.0.1:PORT/PATH`.
-    init(port: Int, path: String) async throws {
+    /// Connects to `ws://127.0.0.1:PORT/PATH`, or `wss://` with `tls`.
+    init(port: Int, path: String, tls: TLSConfiguration? = nil) async throws {
         let inbox = self.inbox
         task = Task {
             do {
                 _ = try await WebSocketClient.connect(
-                    url: "ws://127.0.0.1:\(port)/\(path)",
-                    configuration: .init(maxFrameSize: 4 << 20),
+                    url: "\(tls == nil ? "ws" : "wss")://127.0.0.1:\(port)/\(path)",
+                    // SNI cannot be an IP address, so TLS tests name the loopback host "localhost".
+                    configuration: .init(maxFrameSize: 4 << 20, sniHostname: tls == nil ? nil : "localhost"),
+                    tlsConfiguration: tls,
                     logger: Logger(label: "weft.test-client")
                 ) { inbound, outbound, _ in
                     await inbox.setWriter(outbound)
@@ -49,7 +52,8 @@ final class RelayTestClient: Sendable {
             } catch {}
             await inbox.add(.closed)
         }
-        let deadline = ContinuousClock.now + .seconds(10)
+        // Generous: CPU-bound tests running beside this one can hold every cooperative thread for a while.
+        let deadline = ContinuousClock.now + .seconds(60)
         while await inbox.writer == nil {
             guard ContinuousClock.now < deadline else { throw WireError(.unavailable, "could not connect to the relay on port \(port)") }
             if case .closed? = await inbox.events.last { throw WireError(.unavailable, "the relay closed the connection at once") }
@@ -66,7 +70,7 @@ final class RelayTestClient: Sendable {
     }
 
     /// The next event, or nil after `timeout`.
-    func next(timeout: Duration = .seconds(10)) async -> Event? {
+    func next(timeout: Duration = .seconds(30)) async -> Event? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let event = await inbox.take() { return event }
@@ -76,13 +80,13 @@ final class RelayTestClient: Sendable {
     }
 
     /// The next decoded message; nil on close or timeout.
-    func receive(timeout: Duration = .seconds(10)) async -> ServerMessage? {
+    func receive(timeout: Duration = .seconds(30)) async -> ServerMessage? {
         if case .message(let message)? = await next(timeout: timeout) { return message }
         return nil
     }
 
     /// Whether the connection ends (after any messages, which are skipped) within `timeout`.
-    func closes(within timeout: Duration = .seconds(10)) async -> Bool {
+    func closes(within timeout: Duration = .seconds(30)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if case .closed? = await next(timeout: deadline - ContinuousClock.now) { return true }

@@ -1,17 +1,17 @@
 import Foundation
-import WeftTestSupport
 
-/// A `weft serve` process on 127.0.0.1 with a port of its choosing, stopped when released.
-final class RelayProcess: @unchecked Sendable {
-    let process = Process()
-    let port: Int
-    let dataDirectory: URL
+/// A `weft serve` process on 127.0.0.1 with a port of its choosing, stopped when released. For
+/// tests and benchmarks.
+public final class RelayProcess: @unchecked Sendable {
+    public let process = Process()
+    public let port: Int
+    public let dataDirectory: URL
     private let errors: Pipe
 
-    /// Starts a relay on `dataDirectory` and waits (up to 20 s) until it listens.
-    init(dataDirectory: URL, extraArguments: [String] = []) throws {
+    /// Starts a relay on `dataDirectory` and waits (up to 60 s) until it listens.
+    public init(dataDirectory: URL, extraArguments: [String] = [], executable: URL? = nil) throws {
         self.dataDirectory = dataDirectory
-        process.executableURL = try BuiltProduct.url("weft")
+        process.executableURL = try executable ?? BuiltProduct.url("weft")
         process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data", dataDirectory.path] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["WEFT_LOG_LEVEL"] = "warning"
@@ -22,20 +22,20 @@ final class RelayProcess: @unchecked Sendable {
         try process.run()
         // Read stderr until the "listening" line names the port.
         var seen = ""
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(60)
         var found: Int?
         while found == nil, Date() < deadline {
             let chunk = errors.fileHandleForReading.availableData
             if chunk.isEmpty { break }
             seen += String(decoding: chunk, as: UTF8.self)
-            if let range = seen.range(of: "listening on ws://127.0.0.1:") {
+            if let range = seen.range(of: "://127.0.0.1:"), seen.contains("listening on ") {
                 let digits = seen[range.upperBound...].prefix { $0.isNumber }
                 found = Int(digits)
             }
         }
         guard let found else {
             process.terminate()
-            throw RelayTestFailure(description: "the relay did not start: \(seen)")
+            throw TraceError(description: "the relay did not start: \(seen)")
         }
         port = found
         // Keep draining stderr so the relay never blocks on a full pipe.
@@ -43,12 +43,12 @@ final class RelayProcess: @unchecked Sendable {
     }
 
     /// SIGKILL: no chance to flush or clean up.
-    func kill() {
+    public func kill() {
         Foundation.kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 
     deinit {
         errors.fileHandleForReading.readabilityHandler = nil

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import WeftCRDT
+import WeftTestSupport
+import WeftWire
+
+/// `weft-bench relay`: N writers on one document over loopback; ack latency and throughput.
+struct RelayBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay",
+        abstract: "Writers on one document through a real relay on 127.0.0.1: ack latency percentiles and committed batches per second.",
+        discussion: """
+            Starts `weft serve` (the binary beside this one) on a fresh data directory, unless --url names \
+            a running relay. Each batch is one keystroke (one insertion op). With --rate each client sends \
+            that many batches a second (open loop); without it each keeps --window batches unacknowledged \
+            (saturation).
+            """
+    )
+
+    @Option(help: "Writers (one WebSocket connection each).")
+    var clients = 50
+
+    @Option(help: "Batches per second per writer; omit to saturate.")
+    var rate: Double?
+
+    @Option(help: "Unacknowledged batches each writer keeps in flight when saturating.")
+    var window = 64
+
+    @Option(help: "Seconds of load.")
+    var seconds = 10
+
+    @Option(help: "A running relay's address (ws://127.0.0.1:PORT) instead of starting one.")
+    var url: String?
+
+    func validate() throws {
+        guard clients >= 1, window >= 1, seconds >= 1 else { throw ValidationError("--clients, --window and --seconds must be at least 1") }
+        if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
+    }
+
+    func run() async throws {
+        var relay: RelayProcess?
+        let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-relay-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dataDirectory) }
+        let base: String
+        if let url {
+            base = url
+        } else {
+            let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+            // The bench measures the relay, not its flood protection: lift the per-connection limit.
+            relay = try RelayProcess(dataDirectory: dataDirectory, extraArguments: ["--max-message-rate", "1000000"], executable: weft)
+            base = "ws://127.0.0.1:\(relay!.port)"
+        }
+        let document = try DocumentName("bench-\(UInt32.random(in: 0...UInt32.max))")
+        let barrier = LoadBarrier(clients: clients)
+        let load = (0..<clients).map { index in
+            RelayLoadClient(url: "\(base)/\(document)", document: document, replica: ReplicaID(UInt64(index + 1)),
+                            rate: rate, window: window, duration: .seconds(seconds),
+                            phase: rate.map { .seconds(Double(index) / Double(clients) / $0) } ?? .zero, barrier: barrier)
+        }
+        let results = try await withThrowingTaskGroup(of: RelayLoadClient.Figures.self) { group in
+            for client in load { group.addTask { try await client.run() } }
+            var all: [RelayLoadClient.Figures] = []
+            for try await figures in group { all.append(figures) }
+            return all
+        }
+        var latencies = results.flatMap(\.latencies).map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }
+        latencies.sort()
+        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let batches = results.reduce(0) { $0 + $1.sent }
+        let broadcasts = results.reduce(0) { $0 + $1.broadcasts }
+        let expectedBroadcasts = batches * (clients - 1)
+        let perSecond = Double(batches) / Double(seconds)
+        func number(_ value: Double) -> String { String((value * 1000).rounded() / 1000) }
+        print("{\"bench\":\"relay\",\"clients\":\(clients),\"rate\":\(rate.map(number) ?? "\"saturate\""),\"window\":\(rate == nil ? window : 0)"
+              + ",\"seconds\":\(seconds),\"batches\":\(batches),\"ops_per_s\":\(number(perSecond))"
+              + ",\"ack_p50_ms\":\(number(percentile(0.5))),\"ack_p99_ms\":\(number(percentile(0.99))),\"ack_max_ms\":\(number(latencies.last ?? 0))"
+              + ",\"broadcasts\":\(broadcasts),\"broadcasts_expected\":\(expectedBroadcasts)}")
+        if broadcasts != expectedBroadcasts { throw BenchmarkFailure("broadcasts received \(broadcasts), expected \(expectedBroadcasts)") }
+    }
+}
