@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "weft-bench", targets: ["weft-bench"]),
         .library(name: "WeftCRDT", targets: ["WeftCRDT"]),
         .library(name: "WeftWire", targets: ["WeftWire"]),
+        .library(name: "WeftSync", targets: ["WeftSync"]),
     ],
     dependencies: [
         // The `weft` command line: subcommands, help and validation (about 30 s of cold build).
@@ -62,6 +63,19 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // The client half of sync: the pure sync state machine, the offline queue and replica
+        // cache files, and the session that connects them to a relay over WebSocket.
+        .target(
+            name: "WeftSync",
+            dependencies: [
+                "WeftCRDT",
+                "WeftWire",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(
             name: "WeftTestSupport",
@@ -72,6 +86,7 @@ let package = Package(
             dependencies: [
                 "WeftCRDT",
                 "WeftServer",
+                "WeftSync",
                 "WeftWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

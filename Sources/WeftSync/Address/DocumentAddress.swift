@@ -1,0 +1,83 @@
+import WeftWire
+
+/// Where a document lives: `ws[s]://HOST:PORT/NAME`, or just `NAME` on the default server.
+public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
+    public let secure: Bool
+    public let host: String
+    public let port: Int
+    public let name: DocumentName
+
+    /// The server used for bare names when neither `$WEFT_SERVER` nor the config file names one.
+    public static let builtInServer = "ws://127.0.0.1:7878"
+
+    /// Parses `text`, a full address or a bare document name (then on `defaultServer`).
+    /// - Throws: `SyncError(.configuration)` naming what is wrong.
+    public init(parsing text: String, defaultServer: String) throws(SyncError) {
+        let lower = text.lowercased()
+        guard lower.hasPrefix("ws://") || lower.hasPrefix("wss://") else {
+            let server = try Self(parsingServer: defaultServer)
+            do {
+                name = try DocumentName(text)
+            } catch {
+                throw SyncError(.configuration, "\"\(text)\" is not a document name or a ws:// address: \(error.message)")
+            }
+            (secure, host, port) = (server.secure, server.host, server.port)
+            return
+        }
+        secure = lower.hasPrefix("wss://")
+        let rest = text.dropFirst(secure ? 6 : 5)
+        guard let slash = rest.firstIndex(of: "/") else {
+            throw SyncError(.configuration, "\(text) names no document: add /NAME after the port")
+        }
+        (host, port) = try Self.hostAndPort(String(rest[..<slash]), secure: secure, in: text)
+        do {
+            name = try DocumentName(String(rest[rest.index(after: slash)...]))
+        } catch {
+            throw SyncError(.configuration, "\(text): \(error.message)")
+        }
+    }
+
+    private init(parsingServer text: String) throws(SyncError) {
+        let lower = text.lowercased()
+        guard lower.hasPrefix("ws://") || lower.hasPrefix("wss://") else {
+            throw SyncError(.configuration, "the default server \"\(text)\" must start with ws:// or wss:// (check $WEFT_SERVER)")
+        }
+        secure = lower.hasPrefix("wss://")
+        var rest = String(text.dropFirst(secure ? 6 : 5))
+        while rest.hasSuffix("/") { rest.removeLast() }
+        (host, port) = try Self.hostAndPort(rest, secure: secure, in: text)
+        name = try! DocumentName("x")
+    }
+
+    private static func hostAndPort(_ authority: String, secure: Bool, in text: String) throws(SyncError) -> (String, Int) {
+        var host = authority, port = secure ? 443 : 80
+        if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
+            guard let parsed = Int(authority[authority.index(after: colon)...]), (1...65_535).contains(parsed) else {
+                throw SyncError(.configuration, "\(text) has an invalid port")
+            }
+            host = String(authority[..<colon])
+            port = parsed
+        }
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty, host.allSatisfy({ $0.isLetter || $0.isNumber || ".-:_".contains($0) }) else {
+            throw SyncError(.configuration, "\(text) has an invalid host")
+        }
+        return (host, port)
+    }
+
+    /// The WebSocket URL.
+    public var url: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "\(secure ? "wss" : "ws")://\(shownHost):\(port)/\(name)"
+    }
+
+    public var description: String { url }
+
+    /// A directory-safe name for the server, so documents of different servers never share files.
+    public var serverKey: String {
+        "\(secure ? "wss" : "ws")-\(host.map { $0 == ":" ? "_" : $0 })-\(port)"
+    }
+
+    /// Whether the host is this machine.
+    public var isLoopback: Bool { host == "localhost" || host == "::1" || host.hasPrefix("127.") }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import WeftCRDT
+
+/// The document as last synced: snapshot (with this replica's own queued edits in it), the
+/// relay's epoch and the last serverSeq applied. Lets a document open at once and offline.
+/// Format: `FILES.md`. Saved atomically (temporary file, fsync, rename).
+public struct ReplicaCache: Sendable {
+    public var replica: ReplicaID
+    public var epoch: UInt64
+    public var lastServerSeq: UInt64
+    public var snapshot: [UInt8]
+
+    static let magic = Array("WEFTC001".utf8)
+
+    public init(replica: ReplicaID, epoch: UInt64, lastServerSeq: UInt64, snapshot: [UInt8]) {
+        self.replica = replica
+        self.epoch = epoch
+        self.lastServerSeq = lastServerSeq
+        self.snapshot = snapshot
+    }
+
+    /// The cache at `url`; nil when there is none.
+    /// - Throws: `SyncError(.io)` when the file exists but is damaged (the caller starts over and says so).
+    public static func load(from url: URL) throws(SyncError) -> ReplicaCache? {
+        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+        let bytes = [UInt8](data)
+        guard bytes.count > 12, Array(bytes[0..<8]) == magic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
+        let body = Array(bytes[0..<(bytes.count - 4)])
+        let stored = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[bytes.count - 4 + $1]) << UInt32(8 * $1) }
+        guard CRC32C.checksum(body) == stored else { throw SyncError(.io, "the replica cache \(url.path) is damaged (checksum)") }
+        var reader = ByteReader(Array(body[8...]))
+        do throws(DecodingError) {
+            let replica = ReplicaID(try reader.uint64())
+            let epoch = try reader.uint64()
+            let lastServerSeq = try reader.varint()
+            let count = try reader.count(minimumBytes: 1)
+            guard count == reader.remaining else { throw DecodingError(.invalid, "snapshot length \(count) with \(reader.remaining) bytes left") }
+            return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: Array(body[(8 + reader.offset)...]))
+        } catch {
+            throw SyncError(.io, "the replica cache \(url.path) does not decode: \(error.message)")
+        }
+    }
+
+    /// Writes the cache so that a crash leaves either the old one or this one.
+    public func save(to url: URL) throws(SyncError) {
+        var writer = ByteWriter()
+        writer.raw(Self.magic)
+        writer.uint64(replica.rawValue)
+        writer.uint64(epoch)
+        writer.varint(lastServerSeq)
+        writer.varint(snapshot.count)
+        writer.raw(snapshot)
+        let checksum = CRC32C.checksum(writer.bytes)
+        for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        do {
+            try OfflineQueue.writeDurably(Data(writer.bytes), to: url)
+        } catch {
+            throw SyncError(.io, "cannot save the replica cache \(url.path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,256 @@
+import Foundation
+import WeftCRDT
+
+/// The document's durable outbox: every local batch is appended here, and fsync'd, before it
+/// counts as typed; it leaves only once the relay has acknowledged it. Format: `FILES.md`.
+///
+/// Not thread-safe: one `DocumentSession` owns it (and the directory lock keeps other processes out).
+public final class OfflineQueue {
+    /// A batch as queued: its client sequence and its encoded ops (FORMAT.md "Op batch").
+    public struct Batch: Sendable, Equatable {
+        public let clientSeq: UInt64
+        /// When it was queued (Unix seconds), for `weft status`.
+        public let queuedAt: UInt64
+        public let ops: [UInt8]
+    }
+
+    /// What opening found wrong at the end of the file, and where the damaged bytes were put.
+    public struct Damage: Sendable, CustomStringConvertible {
+        public let validBatches: Int
+        public let droppedBytes: Int
+        public let reason: String
+        public let savedTo: URL
+        public var description: String {
+            "the offline queue was damaged (\(reason)): kept the \(validBatches) whole batches before it; "
+                + "the \(droppedBytes) damaged bytes are saved in \(savedTo.path)"
+        }
+    }
+
+    static let magic = Array("WEFTQ001".utf8)
+    static let headerSize = 16
+    static let maxRecordBytes = 1 << 20
+    private static let batchKind: UInt8 = 1
+    private static let ackKind: UInt8 = 2
+
+    public let url: URL
+    /// The replica these batches come from: fixed when the queue is created.
+    public let replica: ReplicaID
+    /// Unacknowledged batches, in clientSeq order.
+    public private(set) var pending: [Batch] = []
+    /// The highest clientSeq ever assigned (acknowledged or not).
+    public private(set) var lastClientSeq: UInt64 = 0
+    /// Everything up to here is acknowledged.
+    public private(set) var ackedThrough: UInt64 = 0
+    /// Set when opening found a torn or corrupted tail.
+    public private(set) var damage: Damage?
+    private var handle: FileHandle
+    private let readOnly: Bool
+    private var size: Int
+
+    /// Opens the queue at `url`, creating it for `newReplica` when it does not exist. With
+    /// `readOnly` (to look at a queue another process has open) nothing is created or repaired.
+    /// - Throws: `SyncError(.io)` when the file cannot be read or written, or its header is not a queue's.
+    public init(url: URL, newReplica: ReplicaID, readOnly: Bool = false) throws(SyncError) {
+        self.url = url
+        self.readOnly = readOnly
+        let manager = FileManager.default
+        do {
+            if readOnly {
+                handle = try FileHandle(forReadingFrom: url)
+            } else if !manager.fileExists(atPath: url.path) {
+                var header = ByteWriter()
+                header.raw(Self.magic)
+                header.uint64(newReplica.rawValue)
+                try Self.writeDurably(Data(header.bytes), to: url)
+                handle = try FileHandle(forUpdating: url)
+            } else {
+                handle = try FileHandle(forUpdating: url)
+            }
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw SyncError(.io, "cannot open the offline queue \(url.path): \(error.localizedDescription)")
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try handle.readToEnd() ?? Data())
+        } catch {
+            throw SyncError(.io, "cannot read the offline queue \(url.path): \(error.localizedDescription)")
+        }
+        guard bytes.count >= Self.headerSize, Array(bytes[0..<8]) == Self.magic else {
+            throw SyncError(.io, "\(url.path) is not a Weft offline queue (bad header); move it aside to start a new one")
+        }
+        var reader = ByteReader(Array(bytes[8..<16]))
+        replica = ReplicaID((try? reader.uint64()) ?? 0)
+        size = bytes.count
+        try scan(bytes)
+    }
+
+    deinit { try? handle.close() }
+
+    /// Reads every record; a bad one ends the valid prefix: the rest is saved aside and cut off.
+    private func scan(_ bytes: [UInt8]) throws(SyncError) {
+        var offset = Self.headerSize
+        var problem: String?
+        while offset < bytes.count {
+            guard bytes.count - offset >= 8 else { problem = "a record header cut short"; break }
+            let length = Int(Self.uint32(bytes, at: offset))
+            let checksum = Self.uint32(bytes, at: offset + 4)
+            guard length >= 1, length <= Self.maxRecordBytes else { problem = "a record claiming \(length) bytes"; break }
+            guard bytes.count - offset - 8 >= length else { problem = "a record cut short"; break }
+            let payload = Array(bytes[(offset + 8)..<(offset + 8 + length)])
+            guard CRC32C.checksum(payload) == checksum else { problem = "a record whose checksum does not match"; break }
+            if let error = apply(payload) { problem = error; break }
+            offset += 8 + length
+        }
+        guard let problem else { return }
+        if readOnly { return }
+        let savedTo = url.deletingLastPathComponent()
+            .appendingPathComponent("\(url.lastPathComponent).damaged-\(Int(Date().timeIntervalSince1970))")
+        do {
+            try Data(bytes[offset...]).write(to: savedTo)
+            try handle.truncate(atOffset: UInt64(offset))
+            try handle.synchronize()
+        } catch {
+            throw SyncError(.io, "the offline queue \(url.path) is damaged and could not be repaired: \(error.localizedDescription)")
+        }
+        size = offset
+        damage = Damage(validBatches: pending.count, droppedBytes: bytes.count - offset, reason: problem, savedTo: savedTo)
+    }
+
+    /// Takes one record into memory; returns why it is invalid, if it is.
+    private func apply(_ payload: [UInt8]) -> String? {
+        var reader = ByteReader(payload)
+        do {
+            switch try reader.byte() {
+            case Self.batchKind:
+                let clientSeq = try reader.varint()
+                let queuedAt = try reader.varint()
+                guard clientSeq == lastClientSeq + 1 else { return "batch \(clientSeq) after batch \(lastClientSeq)" }
+                let ops = Array(payload[reader.offset...])
+                guard (try? OpCodec.decode(ops)) != nil else { return "batch \(clientSeq) whose ops do not decode" }
+                lastClientSeq = clientSeq
+                if clientSeq > ackedThrough { pending.append(Batch(clientSeq: clientSeq, queuedAt: queuedAt, ops: ops)) }
+            case Self.ackKind:
+                let through = try reader.varint()
+                guard reader.isAtEnd else { return "an acknowledgement record with trailing bytes" }
+                ackedThrough = max(ackedThrough, through)
+                lastClientSeq = max(lastClientSeq, through)
+                pending.removeAll { $0.clientSeq <= ackedThrough }
+            case let kind:
+                return "a record of unknown kind \(kind)"
+            }
+        } catch {
+            return "a record that does not decode (\(error.message))"
+        }
+        return nil
+    }
+
+    /// Queues `batches` (each one batch of ops), numbering them on from `lastClientSeq`, with one
+    /// write and one fsync for all of them. When this returns they survive a crash.
+    @discardableResult
+    public func append(_ batches: [[Op]], at now: Date = Date()) throws(SyncError) -> [Batch] {
+        guard !readOnly else { throw SyncError(.io, "the offline queue \(url.path) was opened read-only") }
+        var made: [Batch] = []
+        var writer = ByteWriter()
+        for ops in batches where !ops.isEmpty {
+            let batch = Batch(clientSeq: lastClientSeq + 1 + UInt64(made.count), queuedAt: UInt64(max(0, now.timeIntervalSince1970)),
+                              ops: OpCodec.encode(ops))
+            Self.frame(Self.payload(of: batch), into: &writer)
+            made.append(batch)
+        }
+        guard !made.isEmpty else { return [] }
+        try write(writer.bytes, sync: true)
+        pending.append(contentsOf: made)
+        lastClientSeq = made.last!.clientSeq
+        return made
+    }
+
+    /// Records that the relay acknowledged everything through `clientSeq`. Not fsync'd: losing
+    /// this record only means resending batches the relay will acknowledge again without applying.
+    public func acknowledge(through clientSeq: UInt64) throws(SyncError) {
+        guard clientSeq > ackedThrough, !readOnly else { return }
+        var payload = ByteWriter()
+        payload.byte(Self.ackKind)
+        payload.varint(min(clientSeq, lastClientSeq))
+        var writer = ByteWriter()
+        Self.frame(payload.bytes, into: &writer)
+        try write(writer.bytes, sync: false)
+        ackedThrough = min(clientSeq, lastClientSeq)
+        pending.removeAll { $0.clientSeq <= ackedThrough }
+        if pending.isEmpty, size > 64 << 10 { try rewrite() }
+    }
+
+    /// Replaces the file with one holding only what is still needed (the unacknowledged batches
+    /// and the numbering), written beside it and renamed over it.
+    private func rewrite() throws(SyncError) {
+        var writer = ByteWriter()
+        writer.raw(Self.magic)
+        writer.uint64(replica.rawValue)
+        var ack = ByteWriter()
+        ack.byte(Self.ackKind)
+        ack.varint(ackedThrough)
+        Self.frame(ack.bytes, into: &writer)
+        for batch in pending { Self.frame(Self.payload(of: batch), into: &writer) }
+        do {
+            try Self.writeDurably(Data(writer.bytes), to: url)
+            let fresh = try FileHandle(forUpdating: url)
+            try fresh.seekToEnd()
+            try? handle.close()
+            handle = fresh
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            throw SyncError(.io, "cannot rewrite the offline queue \(url.path): \(error.localizedDescription)")
+        }
+        size = writer.bytes.count
+    }
+
+    private func write(_ bytes: [UInt8], sync: Bool) throws(SyncError) {
+        do {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(bytes))
+            if sync { try handle.synchronize() }
+        } catch {
+            throw SyncError(.io, "cannot write the offline queue \(url.path): \(error.localizedDescription); the edit was not queued")
+        }
+        size += bytes.count
+    }
+
+    private static func payload(of batch: Batch) -> [UInt8] {
+        var payload = ByteWriter()
+        payload.byte(batchKind)
+        payload.varint(batch.clientSeq)
+        payload.varint(batch.queuedAt)
+        payload.raw(batch.ops)
+        return payload.bytes
+    }
+
+    private static func frame(_ payload: [UInt8], into writer: inout ByteWriter) {
+        let length = UInt32(payload.count), checksum = CRC32C.checksum(payload)
+        for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
+        for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        writer.raw(payload)
+    }
+
+    private static func uint32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
+        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << UInt32(8 * $1) }
+    }
+
+    /// Writes `data` to a temporary file beside `url`, syncs it, renames it over `url` and syncs
+    /// the directory: the file is either the old one or the whole new one, even after a crash.
+    static func writeDurably(_ data: Data, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
+        FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        let file = try FileHandle(forWritingTo: temporary)
+        try file.truncate(atOffset: 0)
+        try file.write(contentsOf: data)
+        try file.synchronize()
+        try file.close()
+        guard rename(temporary.path, url.path) == 0 else {
+            throw SyncError(.io, "cannot rename \(temporary.path) to \(url.path): \(String(cString: strerror(errno)))")
+        }
+        let directory = open(url.deletingLastPathComponent().path, O_RDONLY)
+        if directory >= 0 { fsync(directory); close(directory) }
+    }
+}

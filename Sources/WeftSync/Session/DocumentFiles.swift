@@ -1,0 +1,51 @@
+import Foundation
+import WeftCRDT
+
+/// One document's files in the client's data directory, locked for one process at a time.
+public final class DocumentFiles {
+    public static let queueName = "queue.weftq"
+    public static let cacheName = "replica.weftc"
+    public static let lockName = "lock"
+
+    public let directory: URL
+    private let lockDescriptor: Int32
+
+    public var queueURL: URL { directory.appendingPathComponent(Self.queueName) }
+    public var cacheURL: URL { directory.appendingPathComponent(Self.cacheName) }
+
+    /// Creates the directory (mode 0700) and takes its lock.
+    /// - Throws: `SyncError(.locked)` when another process has the document open.
+    public init(directory: URL) throws(SyncError) {
+        self.directory = directory
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SyncError(.io, "cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        let lockPath = directory.appendingPathComponent(Self.lockName).path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SyncError(.io, "cannot open \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            var buffer = [UInt8](repeating: 0, count: 32)
+            let count = read(descriptor, &buffer, 31)
+            let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : "?"
+            close(descriptor)
+            throw SyncError(.locked, "another weft process (pid \(holder)) has this document open; close it first, or wait for it to finish")
+        }
+        let pid = Array("\(getpid())\n".utf8)
+        _ = ftruncate(descriptor, 0)
+        _ = pwrite(descriptor, pid, pid.count, 0)
+        lockDescriptor = descriptor
+    }
+
+    deinit { close(lockDescriptor) }  // closing releases the flock
+
+    /// Whether another process holds `directory`'s lock now (for `weft status`).
+    public static func isLocked(_ directory: URL) -> Bool {
+        let descriptor = open(directory.appendingPathComponent(lockName).path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { flock(descriptor, LOCK_UN); return false }
+        return true
+    }
+}

@@ -1,0 +1,353 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOSSL
+import WSClient
+import WeftCRDT
+import WeftWire
+
+/// One document on this machine: the replica, its offline queue and cache, and the connection to
+/// the relay. Local edits apply at once and are queued durably before `edit` returns; the session
+/// sends them, applies what others send, and reconnects after any failure (see `SyncMachine`).
+public actor DocumentSession {
+    public nonisolated let address: DocumentAddress
+    private let files: DocumentFiles
+    private var queue: OfflineQueue
+    private var replica: Replica
+    private var machine: SyncMachine
+    private let options: SessionOptions
+    /// False when the cache was lost but this replica has sent batches before: its next counters
+    /// are unknown until the relay replays its history, so local edits wait for the first sync.
+    private var canEditOffline: Bool
+    private var connectionGeneration = 0
+    private var outgoing: AsyncStream<ClientMessage>.Continuation?
+    private var retryTask: Task<Void, Never>?
+    private var retryAt: ContinuousClock.Instant?
+    private var peers: Set<ReplicaID> = []
+    private var noticeLog: [String] = []
+    private var statusContinuation: AsyncStream<SyncStatus>.Continuation
+    /// The latest status; also published on `statusUpdates`.
+    public nonisolated let statusUpdates: AsyncStream<SyncStatus>
+    /// Called (on the session) with the changes of every remote batch, for views.
+    private var changeHandler: (@Sendable ([TextChange]) -> Void)?
+
+    /// Opens the document's files (taking their lock) and its cached state. Does not connect: call `start()`.
+    /// - Throws: `SyncError` (`.locked` when another process has the document open, `.io`).
+    public init(address: DocumentAddress, home: ClientHome, options: SessionOptions = SessionOptions()) throws(SyncError) {
+        self.address = address
+        self.options = options
+        files = try DocumentFiles(directory: home.directory(for: address))
+        var notices: [String] = []
+        var cache: ReplicaCache?
+        do {
+            cache = try ReplicaCache.load(from: files.cacheURL)
+        } catch {
+            notices.append("\(error); starting from the relay's copy")
+        }
+        var random = SystemRandomNumberGenerator()
+        let queue = try OfflineQueue(url: files.queueURL, newReplica: cache?.replica ?? ReplicaID(random.next() | 1))
+        self.queue = queue
+        if let damage = queue.damage { notices.append(damage.description) }
+        if let loaded = cache, loaded.replica != queue.replica {
+            notices.append("the replica cache belongs to another replica than the offline queue; starting from the relay's copy")
+            cache = nil
+        }
+        var replica = Replica(replicaID: queue.replica)
+        if let loaded = cache {
+            do {
+                replica = try Replica(snapshot: loaded.snapshot, replicaID: queue.replica)
+            } catch {
+                notices.append("the replica cache does not load (\(error)); starting from the relay's copy")
+                cache = nil
+            }
+        }
+        // Queued batches the cache may predate (a crash between queueing and saving): applying
+        // them again is harmless.
+        for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
+        self.replica = replica
+        canEditOffline = cache != nil || queue.lastClientSeq == 0
+        machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
+                              epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
+                              ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq)
+        noticeLog = notices
+        (statusUpdates, statusContinuation) = AsyncStream.makeStream(of: SyncStatus.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    // MARK: Reading
+
+    /// The document's text now.
+    public var text: String { replica.text }
+    /// The document's length in Unicode scalars.
+    public var count: Int { replica.count }
+    /// Read-only access to the replica (for views).
+    public func withReplica<T: Sendable>(_ body: (borrowing Replica) throws -> T) rethrows -> T { try body(replica) }
+    /// Messages for the user since opening (damaged files, refusals, recovery files), oldest first.
+    public var notices: [String] { noticeLog }
+    /// Batches queued and not yet acknowledged.
+    public var unsentCount: Int { queue.pending.count }
+    /// This installation's replica id for the document.
+    public var replicaID: ReplicaID { queue.replica }
+
+    public var status: SyncStatus {
+        let connection: SyncStatus.Connection
+        switch machine.phase {
+        case .idle: connection = .idle
+        case .connecting, .greeting, .replaying: connection = .connecting
+        case .live: connection = .online
+        case .waiting(let attempt):
+            let remaining = retryAt.map { max(.zero, $0 - ContinuousClock.now) } ?? .zero
+            connection = .offline(retryIn: remaining, attempt: attempt)
+        case .failed(let reason): connection = .failed(reason)
+        }
+        return SyncStatus(connection: connection, unsent: queue.pending.count, peers: peers.count)
+    }
+
+    /// Whether every queued batch is acknowledged and the replica has everything the relay had when it caught up.
+    public var isSettled: Bool { machine.isSettled }
+
+    public func onRemoteChanges(_ handler: @escaping @Sendable ([TextChange]) -> Void) { changeHandler = handler }
+
+    // MARK: Editing
+
+    /// One edit as `weft apply` reads it: at `position` (Unicode scalars), delete `deleting`, insert `inserting`.
+    public struct Edit: Sendable {
+        public var position: Int
+        public var deleting: Int
+        public var inserting: String
+        public init(position: Int, deleting: Int, inserting: String) {
+            self.position = position
+            self.deleting = deleting
+            self.inserting = inserting
+        }
+    }
+
+    /// Applies `edits` in order, each against the text the previous left, as one batch per edit,
+    /// and queues them durably (one fsync for all) before returning.
+    /// - Throws: `SyncError` when an edit is out of range (nothing of it or after it is applied)
+    ///   or the queue cannot be written.
+    public func apply(_ edits: [Edit]) throws(SyncError) {
+        guard canEditOffline else {
+            throw SyncError(.io, "this document's cache was lost while it had edits on the relay; connect once before editing offline")
+        }
+        var batches: [[Op]] = []
+        var failure: SyncError?
+        for (index, edit) in edits.enumerated() {
+            do {
+                var ops: [Op] = []
+                if edit.deleting > 0 {
+                    if let op = try replica.delete(edit.position..<(edit.position + edit.deleting)) { ops.append(op) }
+                }
+                if !edit.inserting.isEmpty, let op = try replica.insert(edit.inserting, at: edit.position) { ops.append(op) }
+                batches.append(ops)
+            } catch {
+                failure = SyncError(.configuration, "edit \(index + 1) (pos \(edit.position), del \(edit.deleting)) does not fit the \(replica.count)-character text: \(error.message)")
+                break
+            }
+        }
+        // What applied is queued even when a later edit failed: nothing typed is dropped.
+        let queued = try queue.append(batches)
+        if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq))) }
+        publish()
+        if let failure { throw failure }
+    }
+
+    // MARK: Connection
+
+    /// Starts connecting (and reconnecting after failures) in the background.
+    public func start() {
+        perform(machine.handle(.start))
+    }
+
+    /// Waits until caught up with the relay and (with `flushingQueue`) every queued batch is
+    /// acknowledged; throws when the session failed or `timeout` passed.
+    public func waitUntilSettled(timeout: Duration, flushingQueue: Bool = true) async throws(SyncError) {
+        let deadline = ContinuousClock.now + timeout
+        while flushingQueue ? !machine.isSettled : machine.phase != .live {
+            if case .failed(let reason) = machine.phase { throw SyncError(.refused, reason) }
+            if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
+                throw SyncError(.refused, "the relay refused this replica's writes (read-only); \(queue.pending.count) batches stay queued")
+            }
+            guard ContinuousClock.now < deadline else {
+                throw SyncError(.timeout, "not in sync with \(address) after \(timeout): \(queue.pending.count) batches still unsent (they stay queued)")
+            }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Disconnects and saves the cache. Queued batches stay queued for next time.
+    public func close() {
+        perform(machine.handle(.stop))
+        retryTask?.cancel()
+        saveCache()
+        statusContinuation.finish()
+    }
+
+    private func connect() {
+        connectionGeneration += 1
+        let generation = connectionGeneration
+        let (messages, continuation) = AsyncStream.makeStream(of: ClientMessage.self)
+        outgoing = continuation
+        let url = address.url, options = self.options
+        Task {
+            let reason: String
+            do {
+                let tls = try Self.tlsConfiguration(options)
+                var logger = Logger(label: "weft.sync")
+                logger.logLevel = .critical
+                _ = try await WebSocketClient.connect(
+                    url: url,
+                    configuration: .init(maxFrameSize: WireLimits.maxSnapshotMessageBytes, autoPing: .enabled(timePeriod: options.pingInterval)),
+                    tlsConfiguration: tls, logger: logger
+                ) { inbound, outbound, _ in
+                    await self.event(.connected, generation: generation)
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask {
+                            for await message in messages { try await outbound.write(.binary(ByteBuffer(bytes: message.encoded()))) }
+                            try? await outbound.close(.normalClosure, reason: nil)
+                        }
+                        for try await frame in inbound.messages(maxSize: WireLimits.maxSnapshotMessageBytes) {
+                            guard case .binary(var buffer) = frame else { continue }
+                            let message: ServerMessage
+                            do {
+                                message = try ServerMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
+                            } catch {
+                                continuation.finish()
+                                throw SyncError(.refused, "the relay sent an undecodable message (\(error))")
+                            }
+                            await self.event(.received(message), generation: generation)
+                        }
+                        continuation.finish()
+                        try await group.waitForAll()
+                    }
+                }
+                reason = "the relay closed the connection"
+            } catch {
+                reason = "\(error)"
+            }
+            continuation.finish()
+            await self.event(.disconnected(reason: reason), generation: generation)
+        }
+    }
+
+    private static func tlsConfiguration(_ options: SessionOptions) throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if let caFile = options.caFile {
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile.path))
+            } catch {
+                throw SyncError(.configuration, "cannot read the CA certificates in \(caFile.path) (PEM expected): \(error)")
+            }
+        }
+        return tls
+    }
+
+    private func event(_ event: SyncMachine.Event, generation: Int) {
+        guard generation == connectionGeneration else { return }
+        perform(machine.handle(event, jitter: Double.random(in: 0...1)))
+    }
+
+    private func perform(_ actions: [SyncMachine.Action]) {
+        for action in actions {
+            switch action {
+            case .connect:
+                retryAt = nil
+                connect()
+            case .send(let message):
+                outgoing?.yield(message)
+            case .sendQueued(let after):
+                for batch in queue.pending where batch.clientSeq > after {
+                    guard let ops = try? OpCodec.decode(batch.ops) else { continue }  // checked when queued or read
+                    outgoing?.yield(.batch(clientSeq: batch.clientSeq, ops: ops))
+                }
+            case .apply(_, let ops):
+                do {
+                    let changes = try replica.apply(ops)
+                    if !changes.isEmpty { changeHandler?(changes) }
+                } catch {
+                    note("a batch from the relay did not apply (\(error)); reconnecting")
+                    outgoing?.finish()
+                }
+            case .replaceWithSnapshot(_, let bytes):
+                replaceWithSnapshot(bytes)
+            case .retire(let through):
+                do {
+                    try queue.acknowledge(through: through)
+                } catch {
+                    note("\(error)")
+                }
+            case .epochChanged(let old, let new):
+                startOver(fromEpoch: old, to: new)
+            case .presence(let replica, let presence):
+                if presence == nil { peers.remove(replica) } else { peers.insert(replica) }
+            case .disconnect:
+                outgoing?.finish()
+                outgoing = nil
+                connectionGeneration += 1
+            case .scheduleRetry(let delay):
+                retryAt = .now + delay
+                retryTask?.cancel()
+                retryTask = Task {
+                    try? await Task.sleep(for: delay)
+                    guard !Task.isCancelled else { return }
+                    await self.retry()
+                }
+            case .caughtUp:
+                canEditOffline = true
+                saveCache()
+            case .notice(let message):
+                note(message)
+            }
+        }
+        publish()
+    }
+
+    private func retry() { perform(machine.handle(.retryDue)) }
+
+    private func note(_ message: String) { noticeLog.append(message) }
+
+    private func publish() { statusContinuation.yield(status) }
+
+    private func replaceWithSnapshot(_ bytes: [UInt8]) {
+        do {
+            var fresh = try Replica(snapshot: bytes, replicaID: queue.replica)
+            for batch in queue.pending { _ = try fresh.apply(OpCodec.decode(batch.ops)) }
+            replica = fresh
+            changeHandler?([])
+        } catch {
+            note("the relay's snapshot did not load (\(error)); reconnecting")
+            outgoing?.finish()
+        }
+    }
+
+    /// The relay's document is not the one cached (it was deleted and made again): keep this
+    /// copy's text in a recovery file, drop the queue and cache, and sync from scratch.
+    private func startOver(fromEpoch old: UInt64, to new: UInt64) {
+        let recovery = files.directory.appendingPathComponent("recovered-\(Int(Date().timeIntervalSince1970)).txt")
+        do {
+            try Data(replica.text.utf8).write(to: recovery)
+            try FileManager.default.removeItem(at: files.queueURL)
+            try? FileManager.default.removeItem(at: files.cacheURL)
+            var random = SystemRandomNumberGenerator()
+            queue = try OfflineQueue(url: files.queueURL, newReplica: ReplicaID(random.next() | 1))
+        } catch {
+            note("the relay's copy of \(address.name) was reset, and setting this copy aside failed: \(error). Nothing was deleted; move \(files.directory.path) away and open the document again")
+            return
+        }
+        note("the relay's copy of \(address.name) was reset (epoch \(old) → \(new)). This copy, with \(machine.queuedThrough - machine.ackedThrough) unsent batches, is saved in \(recovery.path); now following the relay's copy")
+        replica = Replica(replicaID: queue.replica)
+        machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
+                              epoch: 0, lastServerSeq: 0, ackedThrough: 0, queuedThrough: 0)
+        changeHandler?([])
+        perform(machine.handle(.start))
+    }
+
+    private func saveCache() {
+        guard canEditOffline else { return }
+        let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot())
+        do {
+            try cache.save(to: files.cacheURL)
+        } catch {
+            note("\(error)")
+        }
+    }
+}
