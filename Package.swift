@@ -123,6 +123,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "WeftSyncTests",
+            dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "weft"]
+        ),
+        .testTarget(
             name: "WeftWireTests",
             dependencies: ["WeftWire", "WeftCRDT", "WeftTestSupport"]
         ),

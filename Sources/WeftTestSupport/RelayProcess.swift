@@ -9,10 +9,11 @@ public final class RelayProcess: @unchecked Sendable {
     private let errors: Pipe
 
     /// Starts a relay on `dataDirectory` and waits (up to 60 s) until it listens.
-    public init(dataDirectory: URL, extraArguments: [String] = [], executable: URL? = nil) throws {
+    /// `port` 0 lets the relay choose; a restart on the same data passes the old port.
+    public init(dataDirectory: URL, port: Int = 0, extraArguments: [String] = [], executable: URL? = nil) throws {
         self.dataDirectory = dataDirectory
         process.executableURL = try executable ?? BuiltProduct.url("weft")
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data", dataDirectory.path] + extraArguments
+        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory.path] + extraArguments
         var environment = ProcessInfo.processInfo.environment
         environment["WEFT_LOG_LEVEL"] = "warning"
         process.environment = environment
@@ -37,7 +38,7 @@ public final class RelayProcess: @unchecked Sendable {
             process.terminate()
             throw TraceError(description: "the relay did not start: \(seen)")
         }
-        port = found
+        self.port = found
         // Keep draining stderr so the relay never blocks on a full pipe.
         errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
     }

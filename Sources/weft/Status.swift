@@ -33,8 +33,7 @@ struct Status: AsyncParsableCommand {
             let open = DocumentFiles.isLocked(directory)
             guard let queue = try? OfflineQueue(url: directory.appendingPathComponent(DocumentFiles.queueName), newReplica: ReplicaID(0), readOnly: true),
                   let oldest = queue.pending.first else { continue }
-            let parts = server.split(separator: "-")
-            let shown = parts.count >= 3 ? "\(parts[0])://\(parts[1..<(parts.count - 1)].map(String.init).joined(separator: "-")):\(parts.last!)/\(name)" : "\(server)/\(name)"
+            let shown = (try? String(contentsOf: directory.appendingPathComponent(DocumentFiles.addressName), encoding: .utf8)) ?? "\(server)/\(name)"
             print("\(shown)\t\(queue.pending.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft)" : "")")
             listed += 1
         }

@@ -75,7 +75,7 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
 
     /// A directory-safe name for the server, so documents of different servers never share files.
     public var serverKey: String {
-        "\(secure ? "wss" : "ws")-\(host.map { $0 == ":" ? "_" : $0 })-\(port)"
+        "\(secure ? "wss" : "ws")-\(String(host.map { $0 == ":" ? "_" : $0 }))-\(port)"
     }
 
     /// Whether the host is this machine.

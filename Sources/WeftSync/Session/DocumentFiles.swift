@@ -6,6 +6,8 @@ public final class DocumentFiles {
     public static let queueName = "queue.weftq"
     public static let cacheName = "replica.weftc"
     public static let lockName = "lock"
+    /// The document's address as text, for `weft status`.
+    public static let addressName = "address"
 
     public let directory: URL
     private let lockDescriptor: Int32

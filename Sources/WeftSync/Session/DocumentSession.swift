@@ -37,6 +37,7 @@ public actor DocumentSession {
         self.address = address
         self.options = options
         files = try DocumentFiles(directory: home.directory(for: address))
+        try? Data(address.url.utf8).write(to: files.directory.appendingPathComponent(DocumentFiles.addressName))
         var notices: [String] = []
         var cache: ReplicaCache?
         do {
@@ -202,7 +203,22 @@ public actor DocumentSession {
                     await self.event(.connected, generation: generation)
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
-                            for await message in messages { try await outbound.write(.binary(ByteBuffer(bytes: message.encoded()))) }
+                            // A token bucket: at most `maxMessagesPerSecond` on average.
+                            let rate = options.maxMessagesPerSecond, burst = 2 * options.maxMessagesPerSecond
+                            var tokens = burst, refilled = ContinuousClock.now
+                            for await message in messages {
+                                let now = ContinuousClock.now
+                                let elapsed = now - refilled
+                                tokens = min(burst, tokens + rate * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
+                                refilled = now
+                                if tokens < 1 {
+                                    try await Task.sleep(for: .milliseconds(Int((1 - tokens) / rate * 1000) + 1))
+                                    tokens = 1
+                                    refilled = ContinuousClock.now
+                                }
+                                tokens -= 1
+                                try await outbound.write(.binary(ByteBuffer(bytes: message.encoded())))
+                            }
                             try? await outbound.close(.normalClosure, reason: nil)
                         }
                         for try await frame in inbound.messages(maxSize: WireLimits.maxSnapshotMessageBytes) {

@@ -10,6 +10,9 @@ public struct SessionOptions: Sendable {
     public var caFile: URL?
     /// Send WebSocket pings this often; a connection whose pong does not come back is dropped.
     public var pingInterval: Duration
+    /// Messages per second the session sends at most (bursts of twice as many), below the relay's
+    /// default per-connection limit of 500, so flushing a long offline queue is paced, not refused.
+    public var maxMessagesPerSecond: Double = 400
 
     public init(token: String = "", readOnly: Bool = false, caFile: URL? = nil, pingInterval: Duration = .seconds(10)) {
         self.token = token

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import WeftCRDT
+import WeftSync
+
+/// The offline queue keeps every batch it accepted through reopening, crashes and damage.
+@Suite struct OfflineQueueTests {
+    func batches(_ count: Int, replica: inout Replica) throws -> [[Op]] {
+        try (0..<count).map { index in [try replica.insert("<\(index)>", at: replica.count)!] }
+    }
+
+    @Test func batchesSurviveReopeningUntilAcknowledged() throws {
+        let directory = temporaryDirectory("queue")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("q")
+        var replica = Replica(replicaID: ReplicaID(7))
+        let made = try batches(5, replica: &replica)
+        do {
+            let queue = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+            let queued = try queue.append(made)
+            #expect(queued.map(\.clientSeq) == [1, 2, 3, 4, 5])
+            try queue.acknowledge(through: 2)
+        }
+        let reopened = try OfflineQueue(url: url, newReplica: ReplicaID(99))
+        #expect(reopened.replica == ReplicaID(7))
+        #expect(reopened.pending.map(\.clientSeq) == [3, 4, 5])
+        #expect(try reopened.pending.map { try OpCodec.decode($0.ops) } == Array(made[2...]))
+        #expect(reopened.lastClientSeq == 5 && reopened.ackedThrough == 2 && reopened.damage == nil)
+        // Numbering goes on after everything is acknowledged and the file rewritten.
+        try reopened.acknowledge(through: 5)
+        #expect(try reopened.append(batches(1, replica: &replica)).map(\.clientSeq) == [6])
+    }
+
+    @Test func aTornOrCorruptedTailIsCutAndSavedAside() throws {
+        let directory = temporaryDirectory("queue")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("q")
+        var replica = Replica(replicaID: ReplicaID(7))
+        try OfflineQueue(url: url, newReplica: ReplicaID(7)).append(try batches(4, replica: &replica))
+        let whole = try Data(contentsOf: url)
+
+        // Torn: the last record loses its last 3 bytes (a crash mid-write).
+        try whole.dropLast(3).write(to: url)
+        let torn = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+        let damage = try #require(torn.damage)
+        #expect(torn.pending.map(\.clientSeq) == [1, 2, 3])
+        #expect(damage.reason.contains("cut short") && damage.droppedBytes > 0)
+        #expect(FileManager.default.fileExists(atPath: damage.savedTo.path))
+        #expect(damage.description.contains("kept the 3 whole batches"))
+
+        // Corrupted: one flipped byte inside the second record; the first stays.
+        var flipped = [UInt8](whole)
+        let firstLength = Int(flipped[16]) | Int(flipped[17]) << 8
+        flipped[16 + 8 + firstLength + 8 + 3] ^= 0x40
+        try Data(flipped).write(to: url)
+        let corrupted = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+        #expect(corrupted.pending.map(\.clientSeq) == [1])
+        #expect(corrupted.damage?.reason.contains("checksum") == true)
+        // Repaired on disk: opening again finds no damage, and appending continues from 2.
+        let again = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+        #expect(again.damage == nil && again.pending.count == 1)
+        #expect(try again.append(batches(1, replica: &replica)).map(\.clientSeq) == [2])
+    }
+
+    @Test func notAQueueIsRefusedAndLeftAlone() throws {
+        let directory = temporaryDirectory("queue")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("q")
+        try Data("my notes".utf8).write(to: url)
+        #expect(throws: SyncError.self) { try OfflineQueue(url: url, newReplica: ReplicaID(1)) }
+        #expect(try String(contentsOf: url, encoding: .utf8) == "my notes")
+    }
+
+    @Test func aSecondOpenerOfADocumentIsRefused() throws {
+        let directory = temporaryDirectory("lock")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try DocumentFiles(directory: directory)
+        #expect(DocumentFiles.isLocked(directory))
+        do {
+            _ = try DocumentFiles(directory: directory)
+            Issue.record("a second DocumentFiles opened a locked directory")
+        } catch {
+            #expect(error.kind == .locked && error.description.contains("pid \(getpid())"))
+        }
+        _ = first
+    }
+
+    @Test func theCacheRoundTripsAndRefusesDamage() throws {
+        let directory = temporaryDirectory("cache")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("c")
+        var replica = Replica(replicaID: ReplicaID(3))
+        _ = try replica.insert("cached text", at: 0)
+        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot()).save(to: url)
+        let loaded = try #require(try ReplicaCache.load(from: url))
+        #expect(loaded.epoch == 42 && loaded.lastServerSeq == 17 && loaded.replica == ReplicaID(3))
+        #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "cached text")
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[bytes.count / 2] ^= 1
+        try Data(bytes).write(to: url)
+        #expect(throws: SyncError.self) { try ReplicaCache.load(from: url) }
+        #expect(try ReplicaCache.load(from: directory.appendingPathComponent("none")) == nil)
+    }
+}

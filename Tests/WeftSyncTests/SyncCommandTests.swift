@@ -1,0 +1,127 @@
+import Foundation
+import Testing
+import WeftTestSupport
+
+/// `weft apply`, `cat`, `put` and `status` as processes against a real relay on 127.0.0.1.
+@Suite(.serialized) struct SyncCommandTests {
+    @Test func applyCatPutAndStatusWorkTogether() throws {
+        let root = temporaryDirectory("sync")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+
+        let applied = try alice(["apply", url], input: editLines([(0, 0, "hello"), (5, 0, " wörld 日本")]))
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try bob(["cat", url]).stdout == "hello wörld 日本")
+
+        // Offline: queued, listed by status, visible in the local copy, not on the relay.
+        #expect(try alice(["apply", "--offline", url], input: editLines([(0, 5, "HELLO")])).status == 0)
+        let status = try alice(["status"])
+        #expect(status.stdout.contains("\(url)\t1 unsent\toldest "), "\(status.stdout)")
+        #expect(try alice(["cat", "--offline", url]).stdout == "HELLO wörld 日本")
+        #expect(try bob(["cat", url]).stdout == "hello wörld 日本")
+        // Empty input flushes the queue.
+        #expect(try alice(["apply", url], input: "").status == 0)
+        #expect(try alice(["status"]).stdout == "nothing unsent\n")
+        #expect(try bob(["cat", url]).stdout == "HELLO wörld 日本")
+
+        #expect(try bob(["put", url], input: "HELLO there 日本").status == 0)
+        #expect(try alice(["cat", url]).stdout == "HELLO there 日本")
+    }
+
+    @Test func badInputIsRefusedWithACodeAndChangesNothing() throws {
+        let root = temporaryDirectory("sync")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        #expect(try alice(["apply", url], input: editLines([(0, 0, "abc")])).status == 0)
+
+        let badJSON = try alice(["apply", url], input: "{\"pos\": 0, \"ins\": \"x\"}\nnot json\n")
+        #expect(badJSON.status == 3 && badJSON.stderr.contains("line 2"))
+        let outOfRange = try alice(["apply", url], input: editLines([(1, 0, "y"), (50, 1, "")]))
+        #expect(outOfRange.status == 3 && outOfRange.stderr.contains("edit 2"), "\(outOfRange.stderr)")
+        // The edit before the bad one was typed, so it was kept and sent.
+        #expect(try alice(["apply", url], input: "").status == 0)
+        #expect(try alice(["cat", url]).stdout == "aybc")
+        let hostileName = try alice(["cat", "ws://127.0.0.1:\(relay.port)/../etc/passwd"])
+        #expect(hostileName.status == 3 && hostileName.stderr.contains("document"))
+        let unreachable = try alice(["apply", "--timeout", "1", "ws://127.0.0.1:1/notes"], input: editLines([(0, 0, "later")]))
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("still unsent"), "\(unreachable.stderr)")
+        #expect(try alice(["status"]).stdout.contains("ws://127.0.0.1:1/notes\t1 unsent"))
+    }
+
+    @Test func aKilledClientsQueueArrivesOnceInOrder() throws {
+        let root = temporaryDirectory("sync")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        let words = (1...3000).map { "w\($0) " }
+        var edits: [(pos: Int, del: Int, ins: String)] = []
+        var length = 0
+        for word in words { edits.append((length, 0, word)); length += word.count }
+
+        // Queued durably at once, then streaming to the relay: kill -9 in the middle.
+        let (process, _, _) = try alice.start(["apply", url], input: editLines(edits))
+        var unsent = 0
+        for _ in 0..<400 {
+            usleep(10_000)
+            unsent = Int(try alice(["status"]).stdout.split(separator: "\t").dropFirst().first?.split(separator: " ").first ?? "0") ?? 0
+            if unsent > 0 && unsent < 3000 { break }
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        #expect(unsent > 0 && unsent < 3000, "killed with \(unsent) batches unsent: not in the middle of the stream")
+        // Restarted with the same home, it sends what was left; every word arrives exactly once, in order.
+        let resumed = try alice(["apply", url], input: "")
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == words.joined())
+    }
+
+    @Test func aKilledRelayLosesNoAcknowledgedEditAndDuplicatesNone() throws {
+        let root = temporaryDirectory("sync")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("relay")
+        var relay = try RelayProcess(dataDirectory: data)
+        let port = relay.port
+        let url = "ws://127.0.0.1:\(port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        let words = (1...2000).map { "r\($0) " }
+        var edits: [(pos: Int, del: Int, ins: String)] = []
+        var length = 0
+        for word in words { edits.append((length, 0, word)); length += word.count }
+
+        let (process, _, errors) = try alice.start(["apply", "--timeout", "60", url], input: editLines(edits))
+        usleep(300_000)
+        relay.kill()
+        usleep(200_000)
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(stderr)")
+        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == words.joined())
+        _ = relay
+    }
+
+    @Test func aDamagedQueueIsReportedAndItsValidPrefixDelivered() throws {
+        let root = temporaryDirectory("sync")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        #expect(try alice(["apply", "--offline", url], input: editLines([(0, 0, "one ")])).status == 0)
+        #expect(try alice(["apply", "--offline", url], input: editLines([(4, 0, "two ")])).status == 0)
+        #expect(try alice(["apply", "--offline", url], input: editLines([(8, 0, "three")])).status == 0)
+        let queue = root.appendingPathComponent("alice/documents/ws-127.0.0.1-\(relay.port)/notes/queue.weftq")
+        let bytes = try Data(contentsOf: queue)
+        try bytes.dropLast(4).write(to: queue)  // the last record torn, as by a crash mid-write
+
+        let flushed = try alice(["apply", url], input: "")
+        #expect(flushed.status == 0)
+        #expect(flushed.stderr.contains("the offline queue was damaged") && flushed.stderr.contains("kept the 2 whole batches"), "\(flushed.stderr)")
+        #expect(flushed.stderr.contains(".damaged-"))
+        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == "one two ")
+    }
+}

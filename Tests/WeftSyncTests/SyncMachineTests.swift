@@ -1,0 +1,77 @@
+import Testing
+import WeftCRDT
+import WeftSync
+import WeftWire
+
+/// The pure client state machine: events in, actions out.
+@Suite struct SyncMachineTests {
+    let notes = try! DocumentName("notes")
+
+    func machine(epoch: UInt64 = 0, last: UInt64 = 0, acked: UInt64 = 0, queued: UInt64 = 0) -> SyncMachine {
+        SyncMachine(document: notes, replica: ReplicaID(5), token: "t", readOnly: false,
+                    epoch: epoch, lastServerSeq: last, ackedThrough: acked, queuedThrough: queued)
+    }
+
+    func welcome(epoch: UInt64 = 9, serverSeq: UInt64 = 0, lastClientSeq: UInt64 = 0) -> ServerMessage {
+        .welcome(Welcome(epoch: epoch, serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: false))
+    }
+
+    @Test func helloResumesAndQueuedBatchesGoAfterCaughtUp() {
+        var sync = machine(epoch: 9, last: 4, acked: 2, queued: 5)
+        #expect(sync.handle(.start) == [.connect])
+        #expect(sync.handle(.connected) == [.send(.hello(Hello(document: notes, epoch: 9, replica: ReplicaID(5), lastServerSeq: 4, token: "t")))])
+        // The relay has batch 3 durable already: it is retired, 4 and 5 are resent after replay.
+        #expect(sync.handle(.received(welcome(serverSeq: 6, lastClientSeq: 3))) == [.retire(through: 3)])
+        #expect(sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 1, ops: []))) == [.apply(serverSeq: 5, ops: [])])
+        #expect(sync.handle(.queued(through: 6)) == [])  // not live yet: sent with the rest
+        #expect(sync.handle(.received(.broadcast(serverSeq: 6, replica: ReplicaID(8), clientSeq: 2, ops: []))) == [.apply(serverSeq: 6, ops: [])])
+        #expect(sync.handle(.received(.caughtUp(serverSeq: 6))) == [.caughtUp, .sendQueued(after: 3)])
+        #expect(sync.handle(.received(.ack(clientSeq: 4, serverSeq: 7))) == [.retire(through: 4)])
+        #expect(sync.lastServerSeq == 7 && !sync.isSettled)
+        #expect(sync.handle(.received(.ack(clientSeq: 6, serverSeq: 8))) == [.retire(through: 6)])
+        #expect(sync.isSettled)
+        #expect(sync.handle(.queued(through: 7)) == [.sendQueued(after: 6)])
+    }
+
+    @Test func aGapInServerSequencesReconnectsInsteadOfApplying() {
+        var sync = machine()
+        _ = sync.handle(.start)
+        _ = sync.handle(.connected)
+        _ = sync.handle(.received(welcome(serverSeq: 3)))
+        let actions = sync.handle(.received(.broadcast(serverSeq: 2, replica: ReplicaID(8), clientSeq: 1, ops: [])), jitter: 0)
+        #expect(actions.contains(.disconnect))
+        #expect(actions.contains(.scheduleRetry(after: .milliseconds(125))))
+        #expect(!actions.contains { if case .apply = $0 { true } else { false } })
+        #expect(sync.lastServerSeq == 0)
+        #expect(sync.phase == .waiting(attempt: 1))
+    }
+
+    @Test func backoffDoublesToACapWithJitter() {
+        #expect(SyncMachine.retryDelay(attempt: 1, jitter: 1) == .milliseconds(250))
+        #expect(SyncMachine.retryDelay(attempt: 3, jitter: 1) == .seconds(1))
+        #expect(SyncMachine.retryDelay(attempt: 3, jitter: 0) == .milliseconds(500))
+        #expect(SyncMachine.retryDelay(attempt: 40, jitter: 1) == .seconds(30))
+        var sync = machine()
+        _ = sync.handle(.start)
+        for attempt in 1...4 {
+            #expect(sync.handle(.disconnected(reason: "refused"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)))
+            #expect(sync.handle(.retryDue) == [.connect])
+        }
+    }
+
+    @Test func anotherEpochIsNeverMergedAndFatalErrorsStop() {
+        var sync = machine(epoch: 9, last: 40, queued: 2)
+        _ = sync.handle(.start)
+        _ = sync.handle(.connected)
+        #expect(sync.handle(.received(welcome(epoch: 11, serverSeq: 3))) == [.epochChanged(from: 9, to: 11), .disconnect])
+        #expect(sync.handle(.disconnected(reason: "closed")) == [])
+
+        var refused = machine()
+        _ = refused.handle(.start)
+        _ = refused.handle(.connected)
+        let actions = refused.handle(.received(.error(WireError(.unauthorized, "expired"), fatal: true)))
+        #expect(actions.last == .disconnect)
+        #expect(refused.phase == .failed("unauthorized: expired"))
+        #expect(refused.handle(.disconnected(reason: "closed")) == [])
+    }
+}
