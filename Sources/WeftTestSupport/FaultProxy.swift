@@ -106,7 +106,8 @@ public final class FaultProxy: @unchecked Sendable {
             var offset = 0
             while offset < count {
                 let piece = min(count - offset, random(1...600))
-                let written = buffer.withUnsafeBytes { write(destination, $0.baseAddress! + offset, piece) }
+                // MSG_NOSIGNAL: a peer that went away must not SIGPIPE the test process.
+                let written = buffer.withUnsafeBytes { send(destination, $0.baseAddress! + offset, piece, Int32(MSG_NOSIGNAL)) }
                 guard written > 0 else { return }
                 offset += written
                 if random(0...9) == 0 { usleep(UInt32(random(100...3_000))) }
