@@ -101,6 +101,7 @@ let package = Package(
                 "WeftCRDT",
                 "WeftTestSupport",
                 "WeftWire",
+                "WeftSync",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),
