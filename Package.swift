@@ -74,7 +74,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["FILES.md"]
         ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(
