@@ -105,6 +105,23 @@ import WeftTestSupport
         _ = relay
     }
 
+    @Test func aClientFarBehindCatchesUpFromTheSnapshotKeepingItsUnsentEdits() throws {
+        let root = temporaryDirectory("sync")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: ["--compact-every", "10", "--compact-keep", "2"])
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        #expect(try bob(["apply", url], input: editLines([(0, 0, "[bob]")])).status == 0)
+        // Bob is away with an unsent edit while Alice's 30 batches go through two compactions.
+        #expect(try bob(["apply", "--offline", url], input: editLines([(5, 0, "[later]")])).status == 0)
+        #expect(try alice(["apply", url], input: editLines((0..<30).map { (0, 0, "a\($0) ") })).status == 0)
+        let caughtUp = try bob(["apply", url], input: "")
+        #expect(caughtUp.status == 0, "\(caughtUp.stderr)")
+        let expected = (0..<30).reversed().map { "a\($0) " }.joined() + "[bob][later]"
+        #expect(try bob(["cat", "--offline", url]).stdout == expected)
+        #expect(try alice(["cat", url]).stdout == expected)
+    }
+
     @Test func aDamagedQueueIsReportedAndItsValidPrefixDelivered() throws {
         let root = temporaryDirectory("sync")
         defer { try? FileManager.default.removeItem(at: root) }
