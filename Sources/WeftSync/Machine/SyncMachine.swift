@@ -46,7 +46,8 @@ public struct SyncMachine: Sendable {
         case replaceWithSnapshot(serverSeq: UInt64, bytes: [UInt8])
         /// The relay acknowledged every batch through this clientSeq: drop them from the queue.
         case retire(through: UInt64)
-        /// The relay has another epoch for the document than the cache: set unsent work aside and start over.
+        /// The relay has another epoch for the document than the cache: set unsent work aside and start
+        /// over (comes after the `disconnect` of the old connection, so the new one is left alone).
         case epochChanged(from: UInt64, to: UInt64)
         case presence(ReplicaID, Presence?)
         /// Close the connection (it misbehaved, or a fatal error came).
@@ -154,7 +155,7 @@ public struct SyncMachine: Sendable {
             if epoch != 0, welcome.epoch != epoch {
                 let old = epoch
                 phase = .failed("the relay's copy of \(document) was reset (epoch changed)")
-                return [.epochChanged(from: old, to: welcome.epoch), .disconnect]
+                return [.disconnect, .epochChanged(from: old, to: welcome.epoch)]
             }
             epoch = welcome.epoch
             phase = .replaying
