@@ -12,10 +12,7 @@ struct BenchmarkResult {
     var runs: Int
 
     var json: String {
-        func number(_ value: Double) -> String {
-            let rounded = (value * 1000).rounded() / 1000
-            return String(rounded)
-        }
+        let number = Measure.figure
         return "{\"trace\":\"\(trace)\",\"mode\":\"\(mode)\",\"edits\":\(edits),\"ms\":\(number(ms)),\"ok\":\(ok)"
             + ",\"final_len\":\(finalLength),\"snapshot_bytes\":\(snapshotBytes),\"load_ms\":\(number(loadMs))"
             + ",\"heap_bytes\":\(heapBytes),\"runs\":\(runs)}"

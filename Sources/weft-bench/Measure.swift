@@ -5,8 +5,22 @@ enum Measure {
     /// Milliseconds `body` took.
     static func milliseconds(_ body: () throws -> Void) rethrows -> Double {
         let clock = ContinuousClock()
-        let elapsed = try clock.measure(body)
-        return Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+        return milliseconds(try clock.measure(body))
+    }
+
+    /// `duration` in milliseconds.
+    static func milliseconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) / 1e15
+    }
+
+    /// The `p` quantile (0…1) of ascending `sorted`, nearest rank; 0 when empty.
+    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+
+    /// A figure for the JSON lines: rounded to three decimals.
+    static func figure(_ value: Double) -> String {
+        String((value * 1000).rounded() / 1000)
     }
 
     /// The median of `runs` timings of `body`.

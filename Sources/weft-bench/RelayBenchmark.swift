@@ -63,14 +63,13 @@ struct RelayBenchmark: AsyncParsableCommand {
             for try await figures in group { all.append(figures) }
             return all
         }
-        var latencies = results.flatMap(\.latencies).map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1000 }
-        latencies.sort()
-        func percentile(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let latencies = results.flatMap(\.latencies).map(Measure.milliseconds).sorted()
+        func percentile(_ p: Double) -> Double { Measure.percentile(latencies, p) }
         let batches = results.reduce(0) { $0 + $1.sent }
         let broadcasts = results.reduce(0) { $0 + $1.broadcasts }
         let expectedBroadcasts = batches * (clients - 1)
         let perSecond = Double(batches) / Double(seconds)
-        func number(_ value: Double) -> String { String((value * 1000).rounded() / 1000) }
+        let number = Measure.figure
         print("{\"bench\":\"relay\",\"clients\":\(clients),\"rate\":\(rate.map(number) ?? "\"saturate\""),\"window\":\(rate == nil ? window : 0)"
               + ",\"seconds\":\(seconds),\"batches\":\(batches),\"ops_per_s\":\(number(perSecond))"
               + ",\"ack_p50_ms\":\(number(percentile(0.5))),\"ack_p99_ms\":\(number(percentile(0.99))),\"ack_max_ms\":\(number(latencies.last ?? 0))"

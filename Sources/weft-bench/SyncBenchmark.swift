@@ -33,7 +33,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         var typist = Replica(replicaID: ReplicaID(1))
         let started = ContinuousClock.now
         for _ in 0..<appends { try queue.append([[try typist.insert("x", at: typist.count)!]]) }
-        let appendSeconds = Self.seconds(ContinuousClock.now - started)
+        let appendSeconds = Measure.milliseconds(ContinuousClock.now - started) / 1000
 
         let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: ["--max-message-rate", "100000", "--compact-every", "\(compactEvery)"], executable: weft)
@@ -65,7 +65,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         let reader = try DocumentSession(address: address, home: readerHome, options: fast)
         await reader.start()
         try await reader.waitUntilSettled(timeout: .seconds(60))
-        let reconnectMs = Self.seconds(ContinuousClock.now - reconnectStart) * 1000
+        let reconnectMs = Measure.milliseconds(ContinuousClock.now - reconnectStart)
         guard await reader.text == expected else { throw BenchmarkFailure("the reader's text differs from the writer's after catching up") }
 
         // 3. Keystrokes: the writer types one character; timed until the reader has applied it.
@@ -79,20 +79,16 @@ struct SyncBenchmark: AsyncParsableCommand {
             let count = await writer.count
             try await writer.apply([DocumentSession.Edit(position: count, deleting: 0, inserting: "k")])
             guard let at = await next.next() else { throw BenchmarkFailure("a keystroke never reached the other client") }
-            latencies.append(Self.seconds(at - sent) * 1000)
+            latencies.append(Measure.milliseconds(at - sent))
             try await Task.sleep(for: .milliseconds(5))
         }
         latencies.sort()
         await reader.close()
         await writer.close()
-        func number(_ value: Double) -> String { String((value * 1000).rounded() / 1000) }
-        func percentile(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let number = Measure.figure
+        func percentile(_ p: Double) -> Double { Measure.percentile(latencies, p) }
         print("{\"bench\":\"sync\",\"queue_appends_per_s\":\(number(Double(appends) / appendSeconds)),\"missed_ops\":\(missed)"
               + ",\"compact_every\":\(compactEvery),\"catch_up_ms\":\(number(reconnectMs)),\"keystrokes\":\(keystrokes)"
               + ",\"keystroke_p50_ms\":\(number(percentile(0.5))),\"keystroke_p99_ms\":\(number(percentile(0.99)))}")
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

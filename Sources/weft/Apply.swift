@@ -37,30 +37,15 @@ struct Apply: AsyncParsableCommand {
             }
             edits.append(DocumentSession.Edit(position: parsed.pos, deleting: parsed.del ?? 0, inserting: parsed.ins ?? ""))
         }
-        try await runClient("apply") {
-            let session = try client.openSession()
-            do {
-                try await session.apply(edits)
-            } catch {
-                _ = await session.reportNotices()
-                await session.close()
-                throw error
-            }
+        try await client.withSession("apply") { session in
+            try await session.apply(edits)
             if offline {
                 let unsent = await session.unsentCount
                 FileHandle.standardError.write(Data("weft apply: queued; \(unsent) batches wait for the relay\n".utf8))
             } else {
                 await session.start()
-                do {
-                    try await session.waitUntilSettled(timeout: client.timeoutDuration)
-                } catch {
-                    _ = await session.reportNotices()
-                    await session.close()
-                    throw error
-                }
+                try await session.waitUntilSettled(timeout: client.timeoutDuration)
             }
-            _ = await session.reportNotices()
-            await session.close()
         }
     }
 }

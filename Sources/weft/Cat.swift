@@ -15,23 +15,14 @@ struct Cat: AsyncParsableCommand {
     var offline = false
 
     func run() async throws {
-        try await runClient("cat") {
-            // Another weft may have the document open (and locked): then read through a
-            // throwaway replica instead of this machine's copy.
-            let session = try client.openSession(readOnly: true, throwawayIfLocked: !offline)
+        // Another weft may have the document open (and locked): then read through a throwaway
+        // replica instead of this machine's copy.
+        try await client.withSession("cat", readOnly: true, throwawayIfLocked: !offline) { session in
             if !offline {
                 await session.start()
-                do {
-                    try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
-                } catch {
-                    _ = await session.reportNotices()
-                    await session.close()
-                    throw error
-                }
+                try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
             }
             FileHandle.standardOutput.write(Data(await session.text.utf8))
-            _ = await session.reportNotices()
-            await session.close()
         }
     }
 }

@@ -16,64 +16,50 @@ struct ClientCommandOptions: ParsableArguments {
     @Option(help: "Seconds to wait for the relay before giving up (queued edits stay queued).")
     var timeout: Double = 30
 
-    /// Opens the document's session (files locked, cache loaded), reporting any notices on stderr.
-    func openSession(readOnly: Bool = false, throwawayIfLocked: Bool = false) throws -> DocumentSession {
-        var home = ClientHome.fromEnvironment()
-        let environment = ProcessInfo.processInfo.environment
-        let server = environment["WEFT_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? DocumentAddress.builtInServer
+    var timeoutDuration: Duration { .milliseconds(Int(max(0.1, timeout) * 1000)) }
+
+    /// Opens the document's session (files locked, cache loaded), runs `body` with it, then
+    /// reports the session's notices on stderr and closes it, whether `body` succeeded or not.
+    /// Failures print `weft COMMAND: reason` and exit with the documented code.
+    /// - Parameter throwawayIfLocked: when another weft has the document open, use a temporary
+    ///   copy (removed afterwards) instead of failing.
+    func withSession(_ command: String, readOnly: Bool = false, throwawayIfLocked: Bool = false,
+                     _ body: (DocumentSession) async throws -> Void) async throws {
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         do {
-            let address = try DocumentAddress(parsing: document, defaultServer: server)
+            var home = ClientHome.fromEnvironment()
+            let address = try DocumentAddress(parsing: document, defaultServer: DocumentAddress.defaultServer())
             let token = try Credentials.token(for: address, explicit: token, home: home)
             if throwawayIfLocked, DocumentFiles.isLocked(home.directory(for: address)) {
-                let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-                home = ClientHome(data: scratch, config: home.config)
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+                scratch = directory
+                home = ClientHome(data: directory, config: home.config)
             }
-            return try DocumentSession(address: address, home: home,
-                                       options: SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) }))
-        } catch {
-            throw ClientFailure(error)
+            let session = try DocumentSession(address: address, home: home,
+                                              options: SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) }))
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(session)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            for notice in await session.notices { FileHandle.standardError.write(Data("weft: \(notice)\n".utf8)) }
+            await session.close()
+            try outcome.get()
+        } catch let error as SyncError {
+            FileHandle.standardError.write(Data("weft \(command): \(error)\n".utf8))
+            throw ExitCode(Self.exitCode(for: error))
         }
     }
 
-    var timeoutDuration: Duration { .milliseconds(Int(max(0.1, timeout) * 1000)) }
-}
-
-/// A client command failed: prints the reason on stderr and exits with the documented code.
-struct ClientFailure: Error, CustomStringConvertible {
-    let error: SyncError
-
-    init(_ error: SyncError) { self.error = error }
-
-    var description: String { error.description }
-
     /// Exit codes (README): 1 not in sync before the timeout, 2 refused by the relay, 3 a local problem.
-    var exitCode: Int32 {
+    static func exitCode(for error: SyncError) -> Int32 {
         switch error.kind {
         case .timeout: 1
         case .refused: 2
         case .locked, .io, .configuration: 3
         }
-    }
-}
-
-/// Runs a client command body, turning failures into a message and an exit code.
-func runClient(_ name: String, _ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let failure as ClientFailure {
-        FileHandle.standardError.write(Data("weft \(name): \(failure)\n".utf8))
-        throw ExitCode(failure.exitCode)
-    } catch let error as SyncError {
-        FileHandle.standardError.write(Data("weft \(name): \(error)\n".utf8))
-        throw ExitCode(ClientFailure(error).exitCode)
-    }
-}
-
-extension DocumentSession {
-    /// Prints the session's notices (damaged files, recovery files, refusals) on stderr.
-    func reportNotices(from index: Int = 0) async -> Int {
-        let all = await notices
-        for notice in all.dropFirst(index) { FileHandle.standardError.write(Data("weft: \(notice)\n".utf8)) }
-        return all.count
     }
 }

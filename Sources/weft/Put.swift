@@ -20,10 +20,8 @@ struct Put: AsyncParsableCommand {
             FileHandle.standardError.write(Data("weft put: standard input is not UTF-8 text; nothing changed\n".utf8))
             throw ExitCode(3)
         }
-        try await runClient("put") {
-            let session = try client.openSession()
+        try await client.withSession("put") { session in
             await session.start()
-            defer { Task { await session.close() } }
             try await session.waitUntilSettled(timeout: client.timeoutDuration)
             let current = Array(await session.text.unicodeScalars), target = Array(wanted.unicodeScalars)
             var prefix = 0
@@ -36,8 +34,6 @@ struct Put: AsyncParsableCommand {
             let edit = DocumentSession.Edit(position: prefix, deleting: current.count - prefix - suffix, inserting: String(inserted))
             if edit.deleting > 0 || !edit.inserting.isEmpty { try await session.apply([edit]) }
             try await session.waitUntilSettled(timeout: client.timeoutDuration)
-            _ = await session.reportNotices()
-            await session.close()
         }
     }
 }

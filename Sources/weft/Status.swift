@@ -16,10 +16,9 @@ struct Status: AsyncParsableCommand {
         let home = ClientHome.fromEnvironment()
         var directories = home.documentDirectories()
         if let document {
-            let server = ProcessInfo.processInfo.environment["WEFT_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? DocumentAddress.builtInServer
             let address: DocumentAddress
             do {
-                address = try DocumentAddress(parsing: document, defaultServer: server)
+                address = try DocumentAddress(parsing: document, defaultServer: DocumentAddress.defaultServer())
             } catch {
                 FileHandle.standardError.write(Data("weft status: \(error)\n".utf8))
                 throw ExitCode(3)

@@ -152,9 +152,6 @@ actor DocumentRoom {
         }
     }
 
-    /// Whether no connection is on the document.
-    var isEmpty: Bool { members.isEmpty }
-
     /// Returns once no commit is running, so the store holds everything the room accepted.
     func waitUntilIdle() async {
         guard committing else { return }

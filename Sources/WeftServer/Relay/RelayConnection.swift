@@ -128,7 +128,7 @@ struct RelayConnection: Sendable {
         do {
             while let frame = try await messages.next() {
                 let arrived = ContinuousClock.now
-                guard limiter.admit(now: .now) else {
+                guard limiter.admit(now: arrived) else {
                     throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
                 }
                 switch try decode(frame) {

@@ -1,3 +1,4 @@
+import Foundation
 import WeftWire
 
 /// Where a document lives: `ws[s]://HOST:PORT/NAME`, or just `NAME` on the default server.
@@ -7,8 +8,13 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
     public let port: Int
     public let name: DocumentName
 
-    /// The server used for bare names when neither `$WEFT_SERVER` nor the config file names one.
+    /// The server used for bare names when `$WEFT_SERVER` names none.
     public static let builtInServer = "ws://127.0.0.1:7878"
+
+    /// The server bare names are on: `$WEFT_SERVER`, else `builtInServer`.
+    public static func defaultServer(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["WEFT_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? builtInServer
+    }
 
     /// Parses `text`, a full address or a bare document name (then on `defaultServer`).
     /// - Throws: `SyncError(.configuration)` naming what is wrong.

@@ -26,7 +26,7 @@ public struct ReplicaCache: Sendable {
         let bytes = [UInt8](data)
         guard bytes.count > 12, Array(bytes[0..<8]) == magic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
         let body = Array(bytes[0..<(bytes.count - 4)])
-        let stored = (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[bytes.count - 4 + $1]) << UInt32(8 * $1) }
+        let stored = bytes.uint32(at: bytes.count - 4)
         guard CRC32C.checksum(body) == stored else { throw SyncError(.io, "the replica cache \(url.path) is damaged (checksum)") }
         var reader = ByteReader(Array(body[8...]))
         do throws(DecodingError) {
@@ -50,10 +50,9 @@ public struct ReplicaCache: Sendable {
         writer.varint(lastServerSeq)
         writer.varint(snapshot.count)
         writer.raw(snapshot)
-        let checksum = CRC32C.checksum(writer.bytes)
-        for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        writer.uint32(CRC32C.checksum(writer.bytes))
         do {
-            try OfflineQueue.writeDurably(Data(writer.bytes), to: url)
+            try DurableFile.replace(url, with: Data(writer.bytes))
         } catch {
             throw SyncError(.io, "cannot save the replica cache \(url.path): \(error)")
         }

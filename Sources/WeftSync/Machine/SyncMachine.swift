@@ -75,6 +75,8 @@ public struct SyncMachine: Sendable {
     public private(set) var queuedThrough: UInt64
     /// The highest clientSeq sent on the current connection.
     private var sentThrough: UInt64 = 0
+    /// Retries since the connection was last live.
+    private var retryAttempt = 0
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -129,11 +131,9 @@ public struct SyncMachine: Sendable {
             switch phase {
             case .idle, .failed, .waiting: return []
             case .connecting, .greeting, .replaying, .live:
-                let attempt: Int
-                if case .live = phase { attempt = 1 } else { attempt = retryAttempt + 1 }
-                retryAttempt = attempt
-                phase = .waiting(attempt: attempt)
-                return [.notice("disconnected: \(reason)"), .scheduleRetry(after: Self.retryDelay(attempt: attempt, jitter: jitter))]
+                retryAttempt += 1  // reset to 0 on reaching live
+                phase = .waiting(attempt: retryAttempt)
+                return [.notice("disconnected: \(reason)"), .scheduleRetry(after: Self.retryDelay(attempt: retryAttempt, jitter: jitter))]
             }
         case .queued(let through):
             queuedThrough = max(queuedThrough, through)
@@ -145,9 +145,6 @@ public struct SyncMachine: Sendable {
             return receive(message, jitter: jitter)
         }
     }
-
-    /// Retries since the connection was last live.
-    private var retryAttempt = 0
 
     private mutating func receive(_ message: ServerMessage, jitter: Double) -> [Action] {
         switch (phase, message) {

@@ -61,7 +61,7 @@ public final class OfflineQueue {
                 var header = ByteWriter()
                 header.raw(Self.magic)
                 header.uint64(newReplica.rawValue)
-                try Self.writeDurably(Data(header.bytes), to: url)
+                try DurableFile.replace(url, with: Data(header.bytes))
                 handle = try FileHandle(forUpdating: url)
             } else {
                 handle = try FileHandle(forUpdating: url)
@@ -94,8 +94,8 @@ public final class OfflineQueue {
         var problem: String?
         while offset < bytes.count {
             guard bytes.count - offset >= 8 else { problem = "a record header cut short"; break }
-            let length = Int(Self.uint32(bytes, at: offset))
-            let checksum = Self.uint32(bytes, at: offset + 4)
+            let length = Int(bytes.uint32(at: offset))
+            let checksum = bytes.uint32(at: offset + 4)
             guard length >= 1, length <= Self.maxRecordBytes else { problem = "a record claiming \(length) bytes"; break }
             guard bytes.count - offset - 8 >= length else { problem = "a record cut short"; break }
             let payload = Array(bytes[(offset + 8)..<(offset + 8 + length)])
@@ -170,11 +170,8 @@ public final class OfflineQueue {
     /// this record only means resending batches the relay will acknowledge again without applying.
     public func acknowledge(through clientSeq: UInt64) throws(SyncError) {
         guard clientSeq > ackedThrough, !readOnly else { return }
-        var payload = ByteWriter()
-        payload.byte(Self.ackKind)
-        payload.varint(min(clientSeq, lastClientSeq))
         var writer = ByteWriter()
-        Self.frame(payload.bytes, into: &writer)
+        Self.frame(Self.acknowledgement(through: min(clientSeq, lastClientSeq)), into: &writer)
         try write(writer.bytes, sync: false)
         ackedThrough = min(clientSeq, lastClientSeq)
         pending.removeAll { $0.clientSeq <= ackedThrough }
@@ -187,13 +184,10 @@ public final class OfflineQueue {
         var writer = ByteWriter()
         writer.raw(Self.magic)
         writer.uint64(replica.rawValue)
-        var ack = ByteWriter()
-        ack.byte(Self.ackKind)
-        ack.varint(ackedThrough)
-        Self.frame(ack.bytes, into: &writer)
+        Self.frame(Self.acknowledgement(through: ackedThrough), into: &writer)
         for batch in pending { Self.frame(Self.payload(of: batch), into: &writer) }
         do {
-            try Self.writeDurably(Data(writer.bytes), to: url)
+            try DurableFile.replace(url, with: Data(writer.bytes))
             let fresh = try FileHandle(forUpdating: url)
             try fresh.seekToEnd()
             try? handle.close()
@@ -226,31 +220,16 @@ public final class OfflineQueue {
         return payload.bytes
     }
 
+    private static func acknowledgement(through clientSeq: UInt64) -> [UInt8] {
+        var payload = ByteWriter()
+        payload.byte(ackKind)
+        payload.varint(clientSeq)
+        return payload.bytes
+    }
+
     private static func frame(_ payload: [UInt8], into writer: inout ByteWriter) {
-        let length = UInt32(payload.count), checksum = CRC32C.checksum(payload)
-        for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: length >> UInt32(shift))) }
-        for shift in stride(from: 0, to: 32, by: 8) { writer.byte(UInt8(truncatingIfNeeded: checksum >> UInt32(shift))) }
+        writer.uint32(UInt32(payload.count))
+        writer.uint32(CRC32C.checksum(payload))
         writer.raw(payload)
-    }
-
-    private static func uint32(_ bytes: [UInt8], at offset: Int) -> UInt32 {
-        (0..<4).reduce(UInt32(0)) { $0 | UInt32(bytes[offset + $1]) << UInt32(8 * $1) }
-    }
-
-    /// Writes `data` to a temporary file beside `url`, syncs it, renames it over `url` and syncs
-    /// the directory: the file is either the old one or the whole new one, even after a crash.
-    static func writeDurably(_ data: Data, to url: URL) throws {
-        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        let file = try FileHandle(forWritingTo: temporary)
-        try file.truncate(atOffset: 0)
-        try file.write(contentsOf: data)
-        try file.synchronize()
-        try file.close()
-        guard rename(temporary.path, url.path) == 0 else {
-            throw SyncError(.io, "cannot rename \(temporary.path) to \(url.path): \(String(cString: strerror(errno)))")
-        }
-        let directory = open(url.deletingLastPathComponent().path, O_RDONLY)
-        if directory >= 0 { fsync(directory); close(directory) }
     }
 }

@@ -7,7 +7,7 @@ import WeftCRDT
 import WeftWire
 
 /// One document on this machine: the replica, its offline queue and cache, and the connection to
-/// the relay. Local edits apply at once and are queued durably before `edit` returns; the session
+/// the relay. Local edits apply at once and are queued durably before `apply` returns; the session
 /// sends them, applies what others send, and reconnects after any failure (see `SyncMachine`).
 public actor DocumentSession {
     public nonisolated let address: DocumentAddress
@@ -67,11 +67,16 @@ public actor DocumentSession {
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
         self.replica = replica
         canEditOffline = cache != nil || queue.lastClientSeq == 0
-        machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
-                              epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
-                              ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq)
+        machine = Self.machine(address: address, queue: queue, cache: cache, options: options)
         noticeLog = notices
         (statusUpdates, statusContinuation) = AsyncStream.makeStream(of: SyncStatus.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// The sync machine for `queue`, resuming from `cache` (from scratch without one).
+    private static func machine(address: DocumentAddress, queue: OfflineQueue, cache: ReplicaCache?, options: SessionOptions) -> SyncMachine {
+        SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
+                    epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
+                    ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq)
     }
 
     // MARK: Reading
@@ -80,8 +85,6 @@ public actor DocumentSession {
     public var text: String { replica.text }
     /// The document's length in Unicode scalars.
     public var count: Int { replica.count }
-    /// Read-only access to the replica (for views).
-    public func withReplica<T: Sendable>(_ body: (borrowing Replica) throws -> T) rethrows -> T { try body(replica) }
     /// Messages for the user since opening (damaged files, refusals, recovery files), oldest first.
     public var notices: [String] { noticeLog }
     /// Batches queued and not yet acknowledged.
@@ -203,20 +206,9 @@ public actor DocumentSession {
                     await self.event(.connected, generation: generation)
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
-                            // A token bucket: at most `maxMessagesPerSecond` on average.
-                            let rate = options.maxMessagesPerSecond, burst = 2 * options.maxMessagesPerSecond
-                            var tokens = burst, refilled = ContinuousClock.now
+                            var limiter = RateLimiter(rate: options.maxMessagesPerSecond, burst: 2 * options.maxMessagesPerSecond, now: .now)
                             for await message in messages {
-                                let now = ContinuousClock.now
-                                let elapsed = now - refilled
-                                tokens = min(burst, tokens + rate * (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18))
-                                refilled = now
-                                if tokens < 1 {
-                                    try await Task.sleep(for: .milliseconds(Int((1 - tokens) / rate * 1000) + 1))
-                                    tokens = 1
-                                    refilled = ContinuousClock.now
-                                }
-                                tokens -= 1
+                                while !limiter.admit(now: .now) { try await Task.sleep(for: limiter.wait(now: .now)) }
                                 try await outbound.write(.binary(ByteBuffer(bytes: message.encoded())))
                             }
                             try? await outbound.close(.normalClosure, reason: nil)
@@ -351,8 +343,7 @@ public actor DocumentSession {
         }
         note("the relay's copy of \(address.name) was reset (epoch \(old) → \(new)). This copy, with \(machine.queuedThrough - machine.ackedThrough) unsent batches, is saved in \(recovery.path); now following the relay's copy")
         replica = Replica(replicaID: queue.replica)
-        machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
-                              epoch: 0, lastServerSeq: 0, ackedThrough: 0, queuedThrough: 0)
+        machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
         changeHandler?([])
         perform(machine.handle(.start))
     }
