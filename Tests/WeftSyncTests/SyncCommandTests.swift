@@ -4,6 +4,15 @@ import WeftTestSupport
 
 /// `weft apply`, `cat`, `put` and `status` as processes against a real relay on 127.0.0.1.
 @Suite(.serialized) struct SyncCommandTests {
+    /// Edits typing `words` one after another at the end of an empty document.
+    func appending(_ words: [String]) -> [(pos: Int, del: Int, ins: String)] {
+        var length = 0
+        return words.map { word in
+            defer { length += word.unicodeScalars.count }
+            return (length, 0, word)
+        }
+    }
+
     @Test func applyCatPutAndStatusWorkTogether() throws {
         let root = temporaryDirectory("sync")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -59,9 +68,7 @@ import WeftTestSupport
         let url = "ws://127.0.0.1:\(relay.port)/notes"
         let alice = WeftRun(home: root.appendingPathComponent("alice"))
         let words = (1...3000).map { "w\($0) " }
-        var edits: [(pos: Int, del: Int, ins: String)] = []
-        var length = 0
-        for word in words { edits.append((length, 0, word)); length += word.count }
+        let edits = appending(words)
 
         // Queued durably at once, then streaming to the relay: kill -9 in the middle.
         let (process, _, _) = try alice.start(["apply", url], input: editLines(edits))
@@ -89,9 +96,7 @@ import WeftTestSupport
         let url = "ws://127.0.0.1:\(port)/notes"
         let alice = WeftRun(home: root.appendingPathComponent("alice"))
         let words = (1...2000).map { "r\($0) " }
-        var edits: [(pos: Int, del: Int, ins: String)] = []
-        var length = 0
-        for word in words { edits.append((length, 0, word)); length += word.count }
+        let edits = appending(words)
 
         let (process, _, errors) = try alice.start(["apply", "--timeout", "60", url], input: editLines(edits))
         usleep(300_000)
@@ -114,6 +119,9 @@ import WeftTestSupport
         #expect(try bob(["apply", url], input: editLines([(0, 0, "[bob]")])).status == 0)
         // Bob is away with an unsent edit while Alice's 30 batches go through two compactions.
         #expect(try bob(["apply", "--offline", url], input: editLines([(5, 0, "[later]")])).status == 0)
+        // Alice syncs first, so her insertions go before "[bob]" by position, not by a tie-break
+        // between two replicas' random ids.
+        #expect(try alice(["cat", url]).stdout == "[bob]")
         #expect(try alice(["apply", url], input: editLines((0..<30).map { (0, 0, "a\($0) ") })).status == 0)
         let caughtUp = try bob(["apply", url], input: "")
         #expect(caughtUp.status == 0, "\(caughtUp.stderr)")
