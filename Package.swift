@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "WeftCRDT", targets: ["WeftCRDT"]),
         .library(name: "WeftWire", targets: ["WeftWire"]),
         .library(name: "WeftSync", targets: ["WeftSync"]),
+        .library(name: "WeftEditor", targets: ["WeftEditor"]),
     ],
     dependencies: [
         // The `weft` command line: subcommands, help and validation (about 30 s of cold build).
@@ -34,6 +35,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.70.0"),
         // TLS for wss (the relay's certificates; already built for the WebSocket client).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        // TOML for the user's config file, keymaps and themes (toml++ underneath, so parse errors
+        // carry line and column; about 1 min of cold build for its one C++ file).
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
@@ -77,6 +81,30 @@ let package = Package(
             ],
             exclude: ["FILES.md"]
         ),
+        // ncursesw from Debian's libncursesw5-dev, with shims for what Swift cannot import (macros,
+        // globals that are errors in Swift 6 mode).
+        .systemLibrary(
+            name: "CNCursesW",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // The editor model: buffer, cursor anchored to CRDT ids, undo of own edits, search,
+        // keymaps and themes, and the `Frame` it draws into. Knows nothing of terminals.
+        .target(
+            name: "WeftEditor",
+            dependencies: [
+                "WeftCRDT",
+                "WeftWire",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            exclude: ["KEYMAPS.md"],
+            resources: [.copy("Keymaps"), .copy("Themes")]
+        ),
+        // The terminal: decoding key bytes, drawing frames with ncursesw, restoring the terminal.
+        .target(
+            name: "WeftTerminal",
+            dependencies: ["CNCursesW", "WeftEditor"]
+        ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(
             name: "WeftTestSupport",
@@ -89,8 +117,11 @@ let package = Package(
                 "WeftServer",
                 "WeftSync",
                 "WeftWire",
+                "WeftEditor",
+                "WeftTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // glibc's mallinfo2, which the Glibc module does not export: heap figures for weft-bench.
@@ -127,6 +158,14 @@ let package = Package(
         .testTarget(
             name: "WeftSyncTests",
             dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "weft"]
+        ),
+        .testTarget(
+            name: "WeftEditorTests",
+            dependencies: ["WeftEditor", "WeftCRDT", "WeftWire", "WeftTestSupport"]
+        ),
+        .testTarget(
+            name: "WeftTerminalTests",
+            dependencies: ["WeftTerminal", "WeftEditor", "WeftSync", "WeftTestSupport", "weft"]
         ),
         .testTarget(
             name: "WeftWireTests",

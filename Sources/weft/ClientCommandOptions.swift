@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftEditor
 import WeftSync
 
 /// What every command that talks to a relay takes.
@@ -29,7 +30,7 @@ struct ClientCommandOptions: ParsableArguments {
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         do {
             var home = ClientHome.fromEnvironment()
-            let address = try DocumentAddress(parsing: document, defaultServer: DocumentAddress.defaultServer())
+            let address = try DocumentAddress(parsing: document, defaultServer: UserConfig.defaultServer(home: home))
             let token = try Credentials.token(for: address, explicit: token, home: home)
             if throwawayIfLocked, DocumentFiles.isLocked(home.directory(for: address)) {
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")

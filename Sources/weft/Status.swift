@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WeftCRDT
+import WeftEditor
 import WeftSync
 
 /// `weft status [DOCUMENT]`: what is waiting to be sent.
@@ -18,7 +19,7 @@ struct Status: AsyncParsableCommand {
         if let document {
             let address: DocumentAddress
             do {
-                address = try DocumentAddress(parsing: document, defaultServer: DocumentAddress.defaultServer())
+                address = try DocumentAddress(parsing: document, defaultServer: UserConfig.defaultServer(home: home))
             } catch {
                 FileHandle.standardError.write(Data("weft status: \(error)\n".utf8))
                 throw ExitCode(3)

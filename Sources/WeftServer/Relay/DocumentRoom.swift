@@ -30,6 +30,8 @@ actor DocumentRoom {
     struct Member {
         var replica: ReplicaID
         var outbox: Outbox
+        /// The member's last presence, for members who join later.
+        var presence: Presence?
     }
 
     /// What a joining connection must be sent before live messages.
@@ -54,6 +56,10 @@ actor DocumentRoom {
     /// Registers a connection. Live broadcasts for anything after `welcome.serverSeq` go to its
     /// outbox from now on; what comes before, the connection replays itself.
     func join(id: UInt64, replica: ReplicaID, lastServerSeq: UInt64, readOnly: Bool, outbox: Outbox) -> Join {
+        // Who is here already: queued in the outbox, so it arrives after the replay.
+        for (_, other) in members {
+            if let presence = other.presence { outbox.send(OutgoingFrame(.presence(replica: other.replica, presence))) }
+        }
         members[id] = Member(replica: replica, outbox: outbox)
         let welcome = log.welcome(replica: replica, readOnly: readOnly)
         return Join(welcome: welcome, needsSnapshot: lastServerSeq < log.logFloor, replayAfter: min(lastServerSeq, log.durableHead))
@@ -67,6 +73,7 @@ actor DocumentRoom {
 
     func presence(from id: UInt64, _ presence: Presence) {
         guard let sender = members[id] else { return }
+        members[id]?.presence = presence
         let message = OutgoingFrame(.presence(replica: sender.replica, presence))
         for (otherID, other) in members where otherID != id { other.outbox.send(message) }
     }

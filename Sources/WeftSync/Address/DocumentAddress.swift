@@ -11,9 +11,10 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
     /// The server used for bare names when `$WEFT_SERVER` names none.
     public static let builtInServer = "ws://127.0.0.1:7878"
 
-    /// The server bare names are on: `$WEFT_SERVER`, else `builtInServer`.
-    public static func defaultServer(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        environment["WEFT_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? builtInServer
+    /// The server bare names are on: `$WEFT_SERVER`, else `configured` (the config file's
+    /// `server`), else `builtInServer`.
+    public static func defaultServer(environment: [String: String] = ProcessInfo.processInfo.environment, configured: String? = nil) -> String {
+        environment["WEFT_SERVER"].flatMap { $0.isEmpty ? nil : $0 } ?? configured ?? builtInServer
     }
 
     /// Parses `text`, a full address or a bare document name (then on `defaultServer`).

@@ -30,6 +30,12 @@ public actor DocumentSession {
     public nonisolated let statusUpdates: AsyncStream<SyncStatus>
     /// Called (on the session) with the changes of every remote batch, for views.
     private var changeHandler: (@Sendable ([TextChange]) -> Void)?
+    /// Called (on the session) with events for a view that mirrors the replica.
+    private var eventHandler: (@Sendable (SessionEvent) -> Void)?
+    /// Bumped whenever the replica is replaced, so mirrors can drop ops meant for the old one.
+    private var generation = 0
+    /// This user's presence, sent when it changes and again after every reconnect.
+    private var localPresence: Presence?
 
     /// Opens the document's files (taking their lock) and its cached state. Does not connect: call `start()`.
     /// - Throws: `SyncError` (`.locked` when another process has the document open, `.io`).
@@ -111,6 +117,15 @@ public actor DocumentSession {
 
     public func onRemoteChanges(_ handler: @escaping @Sendable ([TextChange]) -> Void) { changeHandler = handler }
 
+    /// Sets the handler for events a mirroring view needs (remote ops, replacements, presence, notices).
+    public func observe(_ handler: @escaping @Sendable (SessionEvent) -> Void) { eventHandler = handler }
+
+    /// A copy of the replica and its generation, for a view to edit and keep in step through `observe`.
+    public func replicaCopy() -> (replica: Replica, generation: Int) { (replica, generation) }
+
+    /// Whether local edits may be made now (false only while a lost cache waits for the first sync).
+    public var canEdit: Bool { canEditOffline }
+
     // MARK: Editing
 
     /// One edit as `weft apply` reads it: at `position` (Unicode scalars), delete `deleting`, insert `inserting`.
@@ -153,6 +168,34 @@ public actor DocumentSession {
         if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq))) }
         publish()
         if let failure { throw failure }
+    }
+
+    /// Queues batches a mirroring view made on its copy (from `replicaCopy()`, so with this
+    /// replica's id), durably (one fsync for all) before returning, and applies them here.
+    /// - Throws: `SyncError` when the queue cannot be written (the batches are applied here but
+    ///   not queued: call again with them; applying twice changes nothing).
+    public func applyLocal(_ batches: [[Op]]) throws(SyncError) {
+        guard !batches.isEmpty else { return }
+        guard canEditOffline else {
+            throw SyncError(.io, "this document's cache was lost while it had edits on the relay; connect once before editing offline")
+        }
+        for ops in batches {
+            do {
+                try replica.apply(ops)
+            } catch {
+                throw SyncError(.io, "a local edit did not apply to the session's copy (\(error)); it was not queued")
+            }
+        }
+        let queued = try queue.append(batches)
+        if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq))) }
+        publish()
+    }
+
+    /// Tells the others where this user is. Sent now when connected, and again after every reconnect.
+    public func sendPresence(_ presence: Presence) {
+        guard presence != localPresence else { return }
+        localPresence = presence
+        if machine.phase == .live { outgoing?.yield(.presence(presence)) }
     }
 
     // MARK: Connection
@@ -251,6 +294,7 @@ public actor DocumentSession {
 
     private func event(_ event: SyncMachine.Event, generation: Int) {
         guard generation == connectionGeneration else { return }
+        if case .disconnected = event { forgetPeers() }
         perform(machine.handle(event, jitter: Double.random(in: 0...1)))
     }
 
@@ -271,6 +315,7 @@ public actor DocumentSession {
                 do {
                     let changes = try replica.apply(ops)
                     if !changes.isEmpty { changeHandler?(changes) }
+                    eventHandler?(.remote(ops, generation: generation))
                 } catch {
                     note("a batch from the relay did not apply (\(error)); reconnecting")
                     outgoing?.finish()
@@ -287,10 +332,12 @@ public actor DocumentSession {
                 startOver(fromEpoch: old, to: new)
             case .presence(let replica, let presence):
                 if presence == nil { peers.remove(replica) } else { peers.insert(replica) }
+                eventHandler?(.presence(replica, presence))
             case .disconnect:
                 outgoing?.finish()
                 outgoing = nil
                 connectionGeneration += 1
+                forgetPeers()
             case .scheduleRetry(let delay):
                 retryAt = .now + delay
                 retryTask?.cancel()
@@ -302,6 +349,7 @@ public actor DocumentSession {
             case .caughtUp:
                 canEditOffline = true
                 saveCache()
+                if let localPresence { outgoing?.yield(.presence(localPresence)) }
             case .notice(let message):
                 note(message)
             }
@@ -309,9 +357,18 @@ public actor DocumentSession {
         publish()
     }
 
+    /// Who is there is unknown until the relay says so again after reconnecting.
+    private func forgetPeers() {
+        for replica in peers { eventHandler?(.presence(replica, nil)) }
+        peers.removeAll()
+    }
+
     private func retry() { perform(machine.handle(.retryDue)) }
 
-    private func note(_ message: String) { noticeLog.append(message) }
+    private func note(_ message: String) {
+        noticeLog.append(message)
+        eventHandler?(.notice(message))
+    }
 
     private func publish() { statusContinuation.yield(status) }
 
@@ -320,7 +377,9 @@ public actor DocumentSession {
             var fresh = try Replica(snapshot: bytes, replicaID: queue.replica)
             for batch in queue.pending { _ = try fresh.apply(OpCodec.decode(batch.ops)) }
             replica = fresh
+            generation += 1
             changeHandler?([])
+            eventHandler?(.replaced(generation: generation))
         } catch {
             note("the relay's snapshot did not load (\(error)); reconnecting")
             outgoing?.finish()
@@ -343,8 +402,10 @@ public actor DocumentSession {
         }
         note("the relay's copy of \(address.name) was reset (epoch \(old) → \(new)). This copy, with \(machine.queuedThrough - machine.ackedThrough) unsent batches, is saved in \(recovery.path); now following the relay's copy")
         replica = Replica(replicaID: queue.replica)
+        generation += 1
         machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
         changeHandler?([])
+        eventHandler?(.replaced(generation: generation))
         perform(machine.handle(.start))
     }
 

@@ -1,0 +1,46 @@
+// What Swift cannot import from ncursesw directly: function-like macros and C globals (which are
+// errors in Swift 6 mode), wrapped in static inline functions.
+#ifndef WEFT_CNCURSESW_SHIM_H
+#define WEFT_CNCURSESW_SHIM_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+#include <locale.h>
+#include <stdio.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+int wcwidth(wchar_t c);
+
+static inline FILE *weft_stdout(void) { return stdout; }
+static inline FILE *weft_stdin(void) { return stdin; }
+static inline WINDOW *weft_stdscr(void) { return stdscr; }
+static inline int weft_lines(void) { return LINES; }
+static inline int weft_cols(void) { return COLS; }
+static inline int weft_colors(void) { return COLORS; }
+static inline int weft_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t weft_a_bold(void) { return A_BOLD; }
+static inline attr_t weft_a_reverse(void) { return A_REVERSE; }
+static inline attr_t weft_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t weft_a_dim(void) { return A_DIM; }
+static inline attr_t weft_a_normal(void) { return A_NORMAL; }
+
+/// Puts one character cell (a base scalar and up to four combining ones) at the cursor.
+static inline int weft_add_cell(int y, int x, const wchar_t *scalars, attr_t attributes, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, scalars, attributes, 0, &pair) != OK) return ERR;
+    return mvwadd_wch(stdscr, y, x, &cell);
+}
+
+/// Whether the locale's codeset is UTF-8 (after `setlocale`).
+static inline int weft_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    return codeset != NULL && (codeset[0] == 'U' || codeset[0] == 'u') && (codeset[1] == 'T' || codeset[1] == 't');
+}
+
+#endif

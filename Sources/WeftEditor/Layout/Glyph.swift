@@ -1,0 +1,38 @@
+/// One thing drawn in the text area: a grapheme cluster as the terminal should show it.
+struct Glyph: Equatable {
+    /// What to draw (a tab becomes spaces, a control character `^X`).
+    var text: String
+    /// Columns taken.
+    var width: Int
+    /// Unicode scalars of the document it stands for.
+    var scalars: Int
+    /// Shown in the control style (`^M`, `<U+0085>`).
+    var isControl: Bool
+
+    /// The glyph for `character` starting at `column` (tabs reach the next stop).
+    static func of(_ character: Character, column: Int, tabWidth: Int, width: ColumnWidth) -> Glyph {
+        let scalars = character.unicodeScalars
+        let first = scalars.first!
+        if character == "\t" {
+            let spaces = tabWidth - column % tabWidth
+            return Glyph(text: String(repeating: " ", count: spaces), width: spaces, scalars: 1, isControl: false)
+        }
+        if first.value < 0x20 || first.value == 0x7F {
+            let shown = first.value == 0x7F ? "^?" : "^" + String(UnicodeScalar(UInt8(first.value + 0x40)))
+            return Glyph(text: shown, width: 2, scalars: scalars.count, isControl: true)
+        }
+        if (0x80..<0xA0).contains(first.value) {
+            let hex = String(first.value, radix: 16, uppercase: true)
+            return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
+        }
+        var columns = max(0, width(first))
+        if scalars.contains(where: { $0.value == 0xFE0F }), columns == 1 { columns = 2 }
+        if columns == 0 {
+            // A mark with nothing to sit on (at the start of a line): show it on a dotted circle.
+            return Glyph(text: "\u{25CC}" + String(character), width: 1, scalars: scalars.count, isControl: false)
+        }
+        // Drop scalars the terminal cannot draw in one cell (controls inside a cluster).
+        let clean = String(String.UnicodeScalarView(scalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }))
+        return Glyph(text: clean, width: columns, scalars: scalars.count, isControl: false)
+    }
+}

@@ -1,0 +1,80 @@
+/// One line of the document cut into screen rows: glyphs with their columns and scalar offsets.
+struct LineLayout {
+    struct Placed: Equatable {
+        var glyph: Glyph
+        var column: Int
+        /// Scalar offset of the glyph in the line.
+        var offset: Int
+    }
+
+    struct Row: Equatable {
+        var glyphs: [Placed]
+        /// Scalar offsets in the line that this row covers.
+        var start: Int
+        var end: Int
+    }
+
+    let rows: [Row]
+    /// Scalars in the line (without its newline).
+    let length: Int
+
+    /// Lays out `text` (one line, no newline). With `wrapWidth`, rows are at most that many
+    /// columns (a wide glyph that does not fit moves to the next row); without, one row.
+    init(_ text: String, wrapWidth: Int?, tabWidth: Int, width: ColumnWidth) {
+        var rows: [Row] = []
+        var current: [Placed] = []
+        var column = 0, offset = 0, rowStart = 0
+        for character in text {
+            var glyph = Glyph.of(character, column: column, tabWidth: tabWidth, width: width)
+            if let limit = wrapWidth, column + glyph.width > limit, !current.isEmpty {
+                rows.append(Row(glyphs: current, start: rowStart, end: offset))
+                current = []
+                column = 0
+                rowStart = offset
+                if character == "\t" { glyph = Glyph.of(character, column: 0, tabWidth: tabWidth, width: width) }
+            }
+            if let limit = wrapWidth, glyph.width > limit { glyph.width = limit }
+            current.append(Placed(glyph: glyph, column: column, offset: offset))
+            column += glyph.width
+            offset += glyph.scalars
+        }
+        rows.append(Row(glyphs: current, start: rowStart, end: offset))
+        self.rows = rows
+        length = offset
+    }
+
+    /// The row and column of the place before scalar `offset` (snapped to a glyph start).
+    func place(of offset: Int) -> (row: Int, column: Int) {
+        for (index, row) in rows.enumerated() {
+            let isLast = index == rows.count - 1
+            guard offset < row.end || isLast else { continue }
+            var column = 0
+            for placed in row.glyphs {
+                if placed.offset >= offset { return (index, placed.column) }
+                if placed.offset + placed.glyph.scalars > offset { return (index, placed.column) }
+                column = placed.column + placed.glyph.width
+            }
+            return (index, column)
+        }
+        return (0, 0)
+    }
+
+    /// The scalar offset nearest to `column` in row `row` (a glyph start; the row's end past its text).
+    func offset(row: Int, column: Int) -> Int {
+        let index = min(max(0, row), rows.count - 1)
+        let row = rows[index]
+        for placed in row.glyphs where placed.column + placed.glyph.width > column {
+            return placed.offset
+        }
+        // Past the end of a wrapped row: its last glyph (its end is the next row's start).
+        if index < rows.count - 1, let last = row.glyphs.last { return last.offset }
+        return row.end
+    }
+
+    /// Glyph starts in the line, for moving by grapheme.
+    var boundaries: [Int] {
+        var offsets = rows.flatMap { $0.glyphs.map(\.offset) }
+        offsets.append(length)
+        return offsets
+    }
+}

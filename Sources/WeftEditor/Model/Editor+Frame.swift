@@ -1,0 +1,127 @@
+import WeftCRDT
+
+extension Editor {
+    /// What the screen shows now: the text area, the status line and the message line.
+    public func frame() -> Frame {
+        var frame = Frame(width: viewWidth, height: viewHeight + 2)
+        drawText(into: &frame)
+        drawStatus(into: &frame, row: viewHeight)
+        drawMessage(into: &frame, row: viewHeight + 1)
+        frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil
+        return frame
+    }
+
+    private struct PeerMark {
+        var cursor: Int
+        var selections: [Range<Int>]
+        var colour: UInt32
+        var name: String
+    }
+
+    private func drawText(into frame: inout Frame) {
+        let selection = self.selection
+        let cursorPosition = self.cursorPosition
+        let currentMatch: Range<Int>? = (prompt?.searchQuery ?? lastSearch).flatMap { query in
+            let length = query.pattern.unicodeScalars.count
+            guard cursorPosition + length <= replica.count else { return nil }
+            return matches(in: cursorPosition..<cursorPosition + length).first { $0.lowerBound == cursorPosition }
+        }
+        let marks = peers.values.compactMap { presence -> PeerMark? in
+            guard let cursor = replica.position(of: presence.cursor) else { return nil }
+            let selections = presence.selections.compactMap { range -> Range<Int>? in
+                guard let from = replica.position(of: range.from), let to = replica.position(of: range.to), from != to else { return nil }
+                return min(from, to)..<max(from, to)
+            }
+            return PeerMark(cursor: cursor, selections: selections, colour: presence.colour, name: presence.userName)
+        }.sorted { $0.name < $1.name }
+
+        var row = 0
+        var line = topLine
+        var skip = topRow
+        while row < viewHeight, line < replica.lineCount {
+            let lineStart = replica.lineStart(line)
+            let layout = layout(ofLine: line)
+            let found = matches(in: lineStart..<lineStart + layout.length)
+            for (index, visual) in layout.rows.enumerated() where index >= skip {
+                guard row < viewHeight else { break }
+                let isLastRow = index == layout.rows.count - 1
+                let shift = settings.wrap ? 0 : leftColumn
+                var used = 0
+                for placed in visual.glyphs {
+                    let column = placed.column - shift
+                    guard column >= 0, column + placed.glyph.width <= viewWidth else { continue }
+                    let position = lineStart + placed.offset
+                    var style = CellStyle.role(placed.glyph.isControl ? .control : .text)
+                    if let mark = marks.last(where: { $0.selections.contains { $0.contains(position) } }) { style = .peerCursor(mark.colour) }
+                    if found.contains(where: { $0.contains(position) }) { style = .role(.searchMatch) }
+                    if selection?.contains(position) == true { style = .role(.selection) }
+                    if currentMatch?.contains(position) == true { style = .role(.searchCurrent) }
+                    frame.put(placed.glyph, row: row, column: column, style: style)
+                    used = column + placed.glyph.width
+                }
+                if !settings.wrap {
+                    let lineWidth = (visual.glyphs.last.map { $0.column + $0.glyph.width }) ?? 0
+                    if lineWidth - shift > viewWidth { frame.put(Glyph(text: "›", width: 1, scalars: 0, isControl: false), row: row, column: viewWidth - 1, style: .role(.wrapMarker)) }
+                    if shift > 0, lineWidth > 0 { frame.put(Glyph(text: "‹", width: 1, scalars: 0, isControl: false), row: row, column: 0, style: .role(.wrapMarker)) }
+                }
+                // Other people's cursors on this row, and their names at its right end.
+                let rowEnd = lineStart + visual.end
+                var labelEnd = viewWidth
+                for mark in marks where mark.cursor >= lineStart + visual.start && (mark.cursor < rowEnd || (isLastRow && mark.cursor == rowEnd)) {
+                    let column = layout.place(of: mark.cursor - lineStart).column - shift
+                    frame.restyle(row: row, column: min(column, viewWidth - 1), .peerCursor(mark.colour))
+                    let label = " \(mark.name)"
+                    let width = label.count
+                    if labelEnd - width > max(used, column + 1) {
+                        frame.put(label, row: row, column: labelEnd - width, style: .peerLabel(mark.colour), width: measure)
+                        labelEnd -= width
+                    }
+                }
+                if line == replica.line(containing: cursorPosition) {
+                    let place = layout.place(of: cursorPosition - lineStart)
+                    if place.row == index { frame.cursor = (row, min(max(0, place.column - shift), viewWidth - 1)) }
+                }
+                row += 1
+            }
+            skip = 0
+            line += 1
+        }
+        while row < viewHeight {
+            frame.put("~", row: row, column: 0, style: .role(.filler), width: measure)
+            row += 1
+        }
+    }
+
+    private func drawStatus(into frame: inout Frame, row: Int) {
+        guard row < frame.height else { return }
+        frame.fill(row: row, style: .role(.status))
+        var column = frame.put(" \(status.document)", row: row, column: 0, style: .role(.status), width: measure)
+        if status.readOnly { column = frame.put(" [read-only]", row: row, column: column, style: .role(.status), width: measure) }
+        if keymap.modes.count > 1 {
+            column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
+            column = frame.put(" \(mode.uppercased()) ", row: row, column: column, style: .role(.statusMode), width: measure)
+        }
+        if let name = followedName { frame.put(" following \(name)", row: row, column: column, style: .role(.status), width: measure) }
+        let (line, character) = cursorLineColumn
+        var right: [(String, StyleRole)] = [(" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)]
+        if status.unsent > 0 { right.append((" ↑\(status.unsent)", .status)) }
+        if !peers.isEmpty { right.append((" \(peers.count) \(peers.count == 1 ? "peer" : "peers")", .status)) }
+        right.append(("  \(line):\(character) ", .status))
+        let width = right.reduce(0) { $0 + $1.0.count }
+        var start = max(column + 1, frame.width - width)
+        for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
+    }
+
+    private func drawMessage(into frame: inout Frame, row: Int) {
+        guard row < frame.height else { return }
+        if let prompt {
+            let column = frame.put(prompt.label, row: row, column: 0, style: .role(.prompt), width: measure)
+            let end = frame.put(prompt.text, row: row, column: column, style: .role(.text), width: measure)
+            frame.cursor = (row, min(end, frame.width - 1))
+        } else if let message {
+            frame.put(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
+        } else if !pendingKeys.isEmpty {
+            frame.put(pendingKeys.keyNames + "-", row: row, column: 0, style: .role(.message), width: measure)
+        }
+    }
+}

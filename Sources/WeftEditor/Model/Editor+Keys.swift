@@ -1,0 +1,200 @@
+import WeftCRDT
+
+extension Editor {
+    /// Handles one key pressed at `now` (seconds on any steady clock; it groups typing for undo).
+    public mutating func handle(_ key: Key, now: Double) {
+        if prompt == nil { message = nil }
+        if prompt != nil {
+            handlePrompt(key, now: now)
+            ensureCursorVisible()
+            return
+        }
+        pendingKeys.append(key)
+        let keys = pendingKeys
+        switch keymap.match(keys, in: mode) {
+        case .prefix:
+            return
+        case .command(let command):
+            pendingKeys = []
+            run(command, now: now)
+            lastCommand = command
+        case .unbound:
+            pendingKeys = []
+            if keys.count == 1, let character = key.typedCharacter, keymap.types(in: mode) {
+                type(String(character), now: now)
+                lastCommand = nil
+            } else {
+                show("\(keys.keyNames) is not bound in \(keymap.name)'s \(mode) mode\(helpHint)", isError: true)
+            }
+        }
+        clampToCharacter()
+        if following != nil, lastCommand != .followPeer { following = nil }
+        ensureCursorVisible()
+    }
+
+    /// Handles text pasted in one go (bracketed paste): one edit, one undo step, even in a
+    /// mode where keys would be commands.
+    public mutating func paste(_ pasted: String, now: Double) {
+        let text = pasted.replacingLineEndings()
+        if var prompt {
+            prompt.text += text.prefix { $0 != "\n" }
+            self.prompt = prompt
+            return
+        }
+        pendingKeys = []
+        message = nil
+        let range = selection ?? cursorPosition..<cursorPosition
+        selectionAnchor = nil
+        markActive = false
+        undoHistory.close()
+        replace(range, with: text, kind: .other, now: now)
+        undoHistory.close()
+        ensureCursorVisible()
+    }
+
+    mutating func run(_ command: EditorCommand, now: Double) {
+        switch command {
+        case .deleteBackward, .deleteForward: break
+        default: undoHistory.close()
+        }
+        if command.isMotion {
+            perform(motion: command, extending: false)
+            return
+        }
+        switch command {
+        case .selectLeft: perform(motion: .cursorLeft, extending: true)
+        case .selectRight: perform(motion: .cursorRight, extending: true)
+        case .selectUp: perform(motion: .cursorUp, extending: true)
+        case .selectDown: perform(motion: .cursorDown, extending: true)
+        case .selectLineStart: perform(motion: .lineStart, extending: true)
+        case .selectLineEnd: perform(motion: .lineEnd, extending: true)
+        case .selectAll:
+            selectionAnchor = .start
+            markActive = true
+            moveCursor(to: replica.count)
+            markActive = false
+        case .toggleMark:
+            if markActive {
+                markActive = false
+                selectionAnchor = nil
+                show("mark cleared")
+            } else {
+                markActive = true
+                selectionAnchor = replica.anchor(at: cursorPosition, stickToPrevious: false)
+                show("mark set")
+            }
+        case .cancel:
+            selectionAnchor = nil
+            markActive = false
+            following = nil
+            message = nil
+        case .insertNewline, .insertTab, .deleteBackward, .deleteForward, .deleteWordBackward, .deleteWordForward,
+             .deleteToLineEnd, .cutLine, .copyLine, .cutSelection, .copySelection, .paste, .pasteAfter, .pasteBefore:
+            perform(edit: command, now: now)
+        case .undo: undo(redoing: false, now: now)
+        case .redo: undo(redoing: true, now: now)
+        case .find: open(.find(forward: true))
+        case .findBackward: open(.find(forward: false))
+        case .findNext: repeatSearch(reversed: false)
+        case .findPrevious: repeatSearch(reversed: true)
+        case .gotoLine: open(.gotoLine)
+        case .commandLine: open(.command)
+        case .normalMode:
+            let leavingTyping = keymap.types(in: mode)
+            mode = normalModeName
+            selectionAnchor = nil
+            markActive = false
+            if leavingTyping, keymap.blockCursorModes.contains(mode) {
+                let position = cursorPosition
+                if position > replica.lineStart(replica.line(containing: position)) { moveCursor(to: previousBoundary(before: position)) }
+            }
+        case .insertMode: enterTyping()
+        case .append:
+            let position = cursorPosition
+            if position < replica.lineRange(replica.line(containing: position)).upperBound { moveCursor(to: nextBoundary(after: position)) }
+            enterTyping()
+        case .insertLineStart:
+            moveCursor(to: firstNonBlank(ofLine: replica.line(containing: cursorPosition)))
+            enterTyping()
+        case .appendLineEnd:
+            moveCursor(to: replica.lineRange(replica.line(containing: cursorPosition)).upperBound)
+            enterTyping()
+        case .openLineBelow:
+            guard canEdit() else { return }
+            enterTyping()
+            let end = replica.lineRange(replica.line(containing: cursorPosition)).upperBound
+            replace(end..<end, with: "\n", kind: .other, now: now)
+        case .openLineAbove:
+            guard canEdit() else { return }
+            enterTyping()
+            let start = replica.lineStart(replica.line(containing: cursorPosition))
+            replace(start..<start, with: "\n", kind: .other, now: now)
+            moveCursor(to: start)
+        case .visualMode:
+            if mode == "visual" {
+                mode = normalModeName
+                selectionAnchor = nil
+                markActive = false
+            } else if keymap.modes.contains("visual") {
+                mode = "visual"
+                selectionAnchor = replica.anchor(at: cursorPosition, stickToPrevious: false)
+                markActive = true
+            } else {
+                run(.toggleMark, now: now)
+            }
+        case .toggleWrap:
+            settings.wrap.toggle()
+            leftColumn = 0
+            topRow = 0
+            show(settings.wrap ? "long lines wrap" : "long lines are cut off (they scroll sideways)")
+        case .followPeer: followNextPeer()
+        case .save: show(savedMessage)
+        case .quit, .forceQuit: wantsQuit = true
+        case .help: show(helpText)
+        default: break
+        }
+    }
+
+    /// The mode typing commands switch to: the first that types, else the current one.
+    private mutating func enterTyping() {
+        if let typing = keymap.modes.first(where: { keymap.types(in: $0) }) { mode = typing }
+        selectionAnchor = nil
+        markActive = false
+    }
+
+    /// The mode `normal-mode` returns to: the first mode that does not type, else the first.
+    var normalModeName: String { keymap.modes.first { !keymap.types(in: $0) } ?? keymap.modes[0] }
+
+    var helpText: String {
+        let wanted: [(EditorCommand, String)] = [(.quit, "quit"), (.commandLine, "command"), (.insertMode, "insert"), (.undo, "undo"), (.redo, "redo"),
+                                                 (.find, "find"), (.gotoLine, "go to line"), (.followPeer, "follow"), (.toggleWrap, "wrap")]
+        var parts: [String] = []
+        for (command, label) in wanted {
+            if let keys = keymap.modes.lazy.compactMap({ keymap.keys(for: command, in: $0) }).first { parts.append("\(keys.keyNames) \(label)") }
+        }
+        return parts.joined(separator: " · ") + " · keymap \(keymap.name)"
+    }
+
+    var helpHint: String {
+        keymap.modes.lazy.compactMap { keymap.keys(for: .help, in: $0) }.first.map { " (\($0.keyNames) for help)" } ?? ""
+    }
+}
+
+extension String {
+    /// Line feeds for CR LF and lone CR (terminals paste with CR).
+    func replacingLineEndings() -> String {
+        var result = String.UnicodeScalarView()
+        var previousWasReturn = false
+        for scalar in unicodeScalars {
+            if scalar == "\r" {
+                result.append("\n")
+                previousWasReturn = true
+                continue
+            }
+            if scalar == "\n", previousWasReturn { previousWasReturn = false; continue }
+            previousWasReturn = false
+            result.append(scalar)
+        }
+        return String(result)
+    }
+}

@@ -1,0 +1,173 @@
+import WeftCRDT
+
+extension Editor {
+    // MARK: Places
+
+    func layout(ofLine line: Int, wrapping: Bool? = nil) -> LineLayout {
+        LineLayout(replica.line(line), wrapWidth: (wrapping ?? settings.wrap) ? viewWidth : nil, tabWidth: settings.tabWidth, width: measure)
+    }
+
+    /// The grapheme boundary after `position` (crossing a line feed counts as one step).
+    func nextBoundary(after position: Int) -> Int {
+        guard position < replica.count else { return replica.count }
+        let line = replica.line(containing: position)
+        let range = replica.lineRange(line)
+        if position >= range.upperBound { return position + 1 }
+        let offset = position - range.lowerBound
+        let next = layout(ofLine: line, wrapping: false).boundaries.first { $0 > offset } ?? (range.count)
+        return range.lowerBound + next
+    }
+
+    /// The grapheme boundary before `position`.
+    func previousBoundary(before position: Int) -> Int {
+        guard position > 0 else { return 0 }
+        let line = replica.line(containing: position)
+        let start = replica.lineStart(line)
+        if position == start { return position - 1 }
+        let offset = position - start
+        let previous = layout(ofLine: line, wrapping: false).boundaries.last { $0 < offset } ?? 0
+        return start + previous
+    }
+
+    /// Puts the cursor at `position`; with `extending`, the selection grows from where the cursor was.
+    mutating func moveCursor(to position: Int, extending: Bool = false, keepColumn: Bool = false) {
+        let clamped = min(max(0, position), replica.count)
+        if extending {
+            if selectionAnchor == nil { selectionAnchor = replica.anchor(at: cursorPosition, stickToPrevious: false) }
+        } else if !markActive {
+            selectionAnchor = nil
+        }
+        cursor = replica.anchor(at: clamped)
+        cursorFallback = clamped
+        if !keepColumn { preferredColumn = nil }
+    }
+
+    /// The cursor's display column in its line (ignoring wrapping).
+    var cursorColumn: Int {
+        let position = cursorPosition
+        let line = replica.line(containing: position)
+        return layout(ofLine: line, wrapping: false).place(of: position - replica.lineStart(line)).column
+    }
+
+    // MARK: Motions
+
+    mutating func perform(motion command: EditorCommand, extending: Bool) {
+        let position = cursorPosition
+        let block = keymap.blockCursorModes.contains(mode)
+        switch command {
+        case .cursorLeft:
+            if block, position == replica.lineStart(replica.line(containing: position)) { return }
+            moveCursor(to: previousBoundary(before: position), extending: extending)
+        case .cursorRight:
+            if block {
+                let range = replica.lineRange(replica.line(containing: position))
+                if nextBoundary(after: position) >= range.upperBound { return }
+            }
+            moveCursor(to: nextBoundary(after: position), extending: extending)
+        case .cursorUp, .cursorDown:
+            moveVertically(by: command == .cursorUp ? -1 : 1, extending: extending)
+        case .pageUp, .pageDown:
+            let lines = max(1, viewHeight - 2)
+            moveVertically(by: command == .pageUp ? -lines : lines, extending: extending)
+            scroll(byLines: command == .pageUp ? -lines : lines)
+        case .halfPageUp, .halfPageDown:
+            let lines = max(1, viewHeight / 2)
+            moveVertically(by: command == .halfPageUp ? -lines : lines, extending: extending)
+            scroll(byLines: command == .halfPageUp ? -lines : lines)
+        case .wordNext:
+            moveCursor(to: wordNext(from: position), extending: extending)
+        case .wordPrevious:
+            moveCursor(to: wordPrevious(from: position), extending: extending)
+        case .wordEnd:
+            moveCursor(to: wordEnd(from: position), extending: extending)
+        case .lineStart:
+            moveCursor(to: replica.lineStart(replica.line(containing: position)), extending: extending)
+        case .lineEnd:
+            moveCursor(to: replica.lineRange(replica.line(containing: position)).upperBound, extending: extending)
+        case .lineFirstNonBlank:
+            moveCursor(to: firstNonBlank(ofLine: replica.line(containing: position)), extending: extending)
+        case .documentStart:
+            moveCursor(to: 0, extending: extending)
+        case .documentEnd:
+            moveCursor(to: block ? replica.lineStart(replica.lineCount - 1) : replica.count, extending: extending)
+        default:
+            break
+        }
+    }
+
+    mutating func moveVertically(by lines: Int, extending: Bool) {
+        let position = cursorPosition
+        let line = replica.line(containing: position)
+        let target = min(max(0, line + lines), replica.lineCount - 1)
+        let column = preferredColumn ?? cursorColumn
+        guard target != line else {
+            // At the first or last line, up and down go to its start or end, as in most editors.
+            if !keymap.blockCursorModes.contains(mode) {
+                moveCursor(to: lines < 0 ? replica.lineStart(line) : replica.lineRange(line).upperBound, extending: extending)
+            }
+            return
+        }
+        let layout = layout(ofLine: target, wrapping: false)
+        moveCursor(to: replica.lineStart(target) + layout.offset(row: 0, column: column), extending: extending, keepColumn: true)
+        preferredColumn = column
+    }
+
+    func firstNonBlank(ofLine line: Int) -> Int {
+        let range = replica.lineRange(line)
+        var position = range.lowerBound
+        while position < range.upperBound, [" ", "\t"].contains(replica.scalar(at: position)) { position += 1 }
+        return position
+    }
+
+    /// 0 for blanks and line feeds, 1 for word characters, 2 for other symbols (as vim's `w`).
+    func wordClass(at position: Int) -> Int {
+        let scalar = replica.scalar(at: position)
+        if scalar.properties.isWhitespace { return 0 }
+        if scalar == "_" || scalar.properties.isAlphabetic || scalar.properties.numericType != nil { return 1 }
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .spacingMark, .enclosingMark: return 1
+        default: return 2
+        }
+    }
+
+    func wordNext(from position: Int) -> Int {
+        let count = replica.count
+        var position = position
+        guard position < count else { return count }
+        let start = wordClass(at: position)
+        while position < count, start != 0, wordClass(at: position) == start { position += 1 }
+        while position < count, wordClass(at: position) == 0 { position += 1 }
+        return position
+    }
+
+    func wordPrevious(from position: Int) -> Int {
+        var position = position
+        while position > 0, wordClass(at: position - 1) == 0 { position -= 1 }
+        guard position > 0 else { return 0 }
+        let kind = wordClass(at: position - 1)
+        while position > 0, wordClass(at: position - 1) == kind { position -= 1 }
+        return position
+    }
+
+    func wordEnd(from position: Int) -> Int {
+        let count = replica.count
+        var position = position + 1
+        while position < count, wordClass(at: position) == 0 { position += 1 }
+        guard position < count else { return max(0, count - (keymap.blockCursorModes.contains(mode) ? 1 : 0)) }
+        let kind = wordClass(at: position)
+        while position + 1 < count, wordClass(at: position + 1) == kind { position += 1 }
+        return keymap.blockCursorModes.contains(mode) ? position : position + 1
+    }
+
+    /// In block-cursor modes the cursor sits on a character: never past the last one of its line.
+    mutating func clampToCharacter() {
+        guard keymap.blockCursorModes.contains(mode) else { return }
+        let position = cursorPosition
+        let range = replica.lineRange(replica.line(containing: position))
+        if position >= range.upperBound, !range.isEmpty {
+            let column = preferredColumn
+            moveCursor(to: previousBoundary(before: range.upperBound), keepColumn: true)
+            preferredColumn = column
+        }
+    }
+}

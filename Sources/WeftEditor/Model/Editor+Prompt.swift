@@ -1,0 +1,136 @@
+import Foundation
+
+/// A question on the message line: a search, a line number, or a `:` command.
+struct Prompt: Sendable {
+    enum Kind: Sendable, Equatable {
+        case find(forward: Bool)
+        case gotoLine
+        case command
+    }
+
+    var kind: Kind
+    var text = ""
+    /// Where the cursor was, to go back to when an incremental search is cancelled.
+    var origin: Int
+
+    var label: String {
+        switch kind {
+        case .find(let forward): forward ? "/" : "?"
+        case .gotoLine: "go to line: "
+        case .command: ":"
+        }
+    }
+
+    var searchQuery: SearchQuery? {
+        guard case .find(let forward) = kind, !text.isEmpty else { return nil }
+        return SearchQuery(pattern: text, forward: forward)
+    }
+}
+
+extension Editor {
+    mutating func open(_ kind: Prompt.Kind) {
+        prompt = Prompt(kind: kind, origin: cursorPosition)
+    }
+
+    mutating func handlePrompt(_ key: Key, now: Double) {
+        guard var prompt else { return }
+        if let character = key.typedCharacter {
+            prompt.text.append(character)
+        } else if key == .named(.backspace) {
+            if prompt.text.isEmpty { return cancelPrompt() }
+            prompt.text.removeLast()
+        } else if key == .ctrl("u") {
+            prompt.text = ""
+        } else if key == .named(.enter) {
+            self.prompt = nil
+            return accept(prompt, now: now)
+        } else if key == .named(.escape) || key == .ctrl("g") || key == .ctrl("c") {
+            return cancelPrompt()
+        } else {
+            return
+        }
+        self.prompt = prompt
+        if let query = prompt.searchQuery {
+            // Incremental: jump to the first match from where the search began.
+            if let (range, _) = find(query, from: query.forward ? prompt.origin : prompt.origin - 1) {
+                moveCursor(to: range.lowerBound)
+                message = nil
+            } else {
+                moveCursor(to: prompt.origin)
+                show("not found: \(query.pattern)", isError: true)
+            }
+        } else if case .find = prompt.kind {
+            moveCursor(to: prompt.origin)
+        }
+    }
+
+    mutating func cancelPrompt() {
+        if let prompt, case .find = prompt.kind { moveCursor(to: prompt.origin) }
+        prompt = nil
+        message = nil
+    }
+
+    private mutating func accept(_ prompt: Prompt, now: Double) {
+        switch prompt.kind {
+        case .find:
+            guard let query = prompt.searchQuery else {
+                // An empty search repeats the last one, as in vim and less.
+                if lastSearch != nil { repeatSearch(reversed: false) }
+                return
+            }
+            lastSearch = query
+            if find(query, from: query.forward ? prompt.origin : prompt.origin - 1) == nil {
+                show("not found: \(query.pattern)", isError: true)
+            }
+            clampToCharacter()
+        case .gotoLine:
+            goToLine(prompt.text)
+        case .command:
+            run(command: prompt.text.trimmingCharacters(in: .whitespaces), now: now)
+        }
+    }
+
+    mutating func goToLine(_ text: String) {
+        guard let number = Int(text.trimmingCharacters(in: .whitespaces)), number > 0 else {
+            show("\"\(text)\" is not a line number", isError: true)
+            return
+        }
+        let line = min(number, replica.lineCount) - 1
+        moveCursor(to: firstNonBlank(ofLine: line))
+        if number > replica.lineCount { show("the document has \(replica.lineCount) lines") }
+    }
+
+    /// Vim-style `:` commands.
+    mutating func run(command: String, now: Double) {
+        switch command {
+        case "":
+            return
+        case "q", "q!", "quit", "qa", "qa!", "wq", "x", "wqa", "xa":
+            wantsQuit = true
+        case "w", "write", "up", "update":
+            show(savedMessage)
+        case "set wrap":
+            settings.wrap = true
+        case "set nowrap":
+            settings.wrap = false
+        case "noh", "nohlsearch":
+            lastSearch = nil
+        case "follow":
+            followNextPeer()
+        default:
+            if command.hasPrefix("set ts=") || command.hasPrefix("set tabstop="), let value = Int(command.split(separator: "=").last ?? ""), (1...32).contains(value) {
+                settings.tabWidth = value
+            } else if Int(command) != nil {
+                goToLine(command)
+            } else {
+                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow)", isError: true)
+            }
+        }
+    }
+
+    var savedMessage: String {
+        status.unsent == 0
+            ? "nothing to save: Weft saves every edit as you type"
+            : "nothing to save: every edit is on disk as you type (\(status.unsent) still to reach the relay)"
+    }
+}

@@ -1,0 +1,94 @@
+/// A search as the user typed it. Lower-case patterns match either case; a capital makes the
+/// search case-sensitive (vim's `smartcase`, less's `-i`).
+struct SearchQuery: Sendable, Equatable {
+    var pattern: String
+    var forward: Bool
+
+    var caseSensitive: Bool { pattern.unicodeScalars.contains { $0.properties.isUppercase } }
+    var folded: [UInt32] { pattern.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: caseSensitive) } }
+}
+
+/// The document's scalars, case-folded once per version of the text.
+struct SearchIndex: Sendable {
+    var version: Int
+    var caseSensitive: Bool
+    var scalars: [UInt32]
+
+    static func fold(_ scalar: Unicode.Scalar, caseSensitive: Bool) -> UInt32 {
+        if caseSensitive { return scalar.value }
+        if scalar.isASCII { return scalar.value >= 65 && scalar.value <= 90 ? scalar.value + 32 : scalar.value }
+        guard scalar.properties.changesWhenLowercased else { return scalar.value }
+        return scalar.properties.lowercaseMapping.unicodeScalars.first!.value
+    }
+
+    /// Starts of matches of `needle` in `haystack` from `from` (forward) or before it (backward).
+    static func firstMatch(of needle: [UInt32], in haystack: [UInt32], from: Int, forward: Bool) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        let last = haystack.count - needle.count
+        func matches(at index: Int) -> Bool {
+            for offset in 0..<needle.count where haystack[index + offset] != needle[offset] { return false }
+            return true
+        }
+        if forward {
+            var index = max(0, from)
+            while index <= last { if haystack[index] == needle[0], matches(at: index) { return index }; index += 1 }
+        } else {
+            var index = min(last, from)
+            while index >= 0 { if haystack[index] == needle[0], matches(at: index) { return index }; index -= 1 }
+        }
+        return nil
+    }
+}
+
+extension Editor {
+    /// The next match of `query` from `position` (wrapping around the document), and whether it wrapped.
+    mutating func find(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
+        let sensitive = query.caseSensitive
+        if searchIndex?.version != version || searchIndex?.caseSensitive != sensitive {
+            searchIndex = SearchIndex(version: version, caseSensitive: sensitive,
+                                      scalars: replica.text.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: sensitive) })
+        }
+        let haystack = searchIndex!.scalars
+        let needle = query.folded
+        if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: position, forward: query.forward) {
+            return (start..<start + needle.count, false)
+        }
+        let restart = query.forward ? 0 : haystack.count
+        if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: restart, forward: query.forward) {
+            return (start..<start + needle.count, true)
+        }
+        return nil
+    }
+
+    /// Moves to the next (or previous, with `reversed`) match of the last search.
+    mutating func repeatSearch(reversed: Bool) {
+        guard var query = lastSearch else { show("no previous search: start one with the find key", isError: true); return }
+        if reversed { query.forward.toggle() }
+        let position = cursorPosition
+        let from = query.forward ? position + 1 : position - 1
+        guard let (range, wrapped) = find(query, from: from) else {
+            show("not found: \(query.pattern)", isError: true)
+            return
+        }
+        moveCursor(to: range.lowerBound)
+        if wrapped { show(query.forward ? "search hit the end, continuing at the top" : "search hit the top, continuing at the end") }
+    }
+
+    /// Matches of the active or last search inside `range`, for highlighting what is on screen.
+    func matches(in range: Range<Int>) -> [Range<Int>] {
+        let query = prompt?.searchQuery ?? lastSearch
+        guard let query, !query.pattern.isEmpty, !range.isEmpty else { return [] }
+        let needle = query.folded
+        let sensitive = query.caseSensitive
+        let lower = max(0, range.lowerBound - needle.count + 1)
+        let upper = min(replica.count, range.upperBound + needle.count - 1)
+        let haystack = replica.text(in: lower..<upper).unicodeScalars.map { SearchIndex.fold($0, caseSensitive: sensitive) }
+        var found: [Range<Int>] = []
+        var index = 0
+        while let start = SearchIndex.firstMatch(of: needle, in: haystack, from: index, forward: true) {
+            found.append(lower + start..<lower + start + needle.count)
+            index = start + max(1, needle.count)
+        }
+        return found
+    }
+}

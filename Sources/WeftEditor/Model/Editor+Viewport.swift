@@ -1,0 +1,74 @@
+extension Editor {
+    /// The line at the top of the screen.
+    var topLine: Int {
+        guard let position = replica.position(of: top) else { return 0 }
+        return replica.line(containing: position)
+    }
+
+    mutating func setTop(line: Int, row: Int) {
+        let line = min(max(0, line), replica.lineCount - 1)
+        top = replica.anchor(at: replica.lineStart(line), stickToPrevious: false)
+        topRow = max(0, row)
+    }
+
+    /// Scrolls the view by `lines` whole lines (page keys).
+    mutating func scroll(byLines lines: Int) {
+        setTop(line: topLine + lines, row: 0)
+    }
+
+    /// The (line, wrapped row) of `position`.
+    func visualPlace(of position: Int) -> (line: Int, row: Int, column: Int) {
+        let line = replica.line(containing: position)
+        let place = layout(ofLine: line).place(of: position - replica.lineStart(line))
+        return (line, place.row, place.column)
+    }
+
+    /// Scrolls as little as possible so the cursor (or the followed person's cursor) is on screen.
+    mutating func ensureCursorVisible() {
+        var target = cursorPosition
+        if let following, let presence = peers[following], let position = replica.position(of: presence.cursor) { target = position }
+        ensureVisible(target)
+    }
+
+    mutating func ensureVisible(_ position: Int) {
+        let place = visualPlace(of: position)
+        var line = topLine
+        if topRow >= layout(ofLine: line).rows.count { topRow = 0 }
+        if (place.line, place.row) < (line, topRow) {
+            setTop(line: place.line, row: place.row)
+        } else if place.line - line <= viewHeight {
+            // Count rows from the top to the target; scroll if it falls below the screen.
+            var rows = 0
+            while line < place.line {
+                rows += layout(ofLine: line).rows.count
+                line += 1
+            }
+            rows += place.row - topRow
+            if rows >= viewHeight { placeAtBottom(place) }
+        } else {
+            placeAtBottom(place)
+        }
+        if settings.wrap {
+            leftColumn = 0
+        } else if place.column < leftColumn {
+            leftColumn = max(0, place.column - viewWidth / 4)
+        } else if place.column >= leftColumn + viewWidth - 1 {
+            leftColumn = place.column - viewWidth + 1 + viewWidth / 4
+        }
+    }
+
+    /// Sets the top so that `place` is on the last row of the screen.
+    private mutating func placeAtBottom(_ place: (line: Int, row: Int, column: Int)) {
+        var remaining = viewHeight - 1
+        var line = place.line
+        var row = place.row
+        while remaining > 0 {
+            if row >= remaining { row -= remaining; remaining = 0; break }
+            remaining -= row + 1
+            guard line > 0 else { row = 0; break }
+            line -= 1
+            row = layout(ofLine: line).rows.count - 1
+        }
+        setTop(line: line, row: row)
+    }
+}

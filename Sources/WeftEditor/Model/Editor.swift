@@ -1,0 +1,125 @@
+import WeftCRDT
+import WeftWire
+
+/// The editor without a terminal: a replica of the document, this user's cursor and selection
+/// (anchored to characters, so others' edits never move them off their text), modes, undo of
+/// this user's own edits, search and prompts. Keys go in through `handle(_:now:)`; ops for the
+/// sync layer come out of `takeBatches()`; `frame()` says what the screen shows.
+public struct Editor: Sendable {
+    public internal(set) var replica: Replica
+    public let keymap: Keymap
+    public internal(set) var mode: String
+    public var settings: EditorSettings
+    /// What the status line says about sync; the app updates it.
+    public var status: StatusInfo
+    /// The people in the document and where they are.
+    public internal(set) var peers: [ReplicaID: Presence] = [:]
+    /// Set by quit commands; the app then closes the editor.
+    public internal(set) var wantsQuit = false
+
+    let measure: ColumnWidth
+    var cursor: Anchor = .start
+    /// The cursor's last known offset, for when its anchor cannot be found (the document was replaced).
+    var cursorFallback = 0
+    /// The column up and down aim for, kept across short lines.
+    var preferredColumn: Int?
+    var selectionAnchor: Anchor?
+    /// The selection grows with motions (an Emacs mark or Vim's visual mode), rather than ending.
+    var markActive = false
+    /// The first line on screen, by its first character, so text others add above does not scroll it.
+    var top: Anchor = .start
+    /// Which wrapped row of the top line is the first on screen.
+    var topRow = 0
+    /// Columns scrolled sideways (without wrapping).
+    var leftColumn = 0
+    var viewWidth = 80
+    var viewHeight = 22
+    var pendingKeys: [Key] = []
+    var undoHistory = UndoHistory()
+    var clipboard: Clipboard?
+    var prompt: Prompt?
+    var lastSearch: SearchQuery?
+    var message: Message?
+    var following: ReplicaID?
+    var outgoing: [[Op]] = []
+    var lastCommand: EditorCommand?
+    var searchIndex: SearchIndex?
+    /// Bumped by every change to the text, so cached search data knows when it is stale.
+    var version = 0
+
+    public init(replica: Replica, keymap: Keymap, settings: EditorSettings = EditorSettings(), status: StatusInfo, width: @escaping ColumnWidth = ColumnWidths.unicode) {
+        self.replica = replica
+        self.keymap = keymap
+        self.settings = settings
+        self.status = status
+        self.measure = width
+        mode = keymap.modes[0]
+    }
+
+    // MARK: Reading
+
+    /// The whole text.
+    public var text: String { replica.text }
+
+    /// The cursor's offset in Unicode scalars.
+    public var cursorPosition: Int { replica.position(of: cursor).map { min($0, replica.count) } ?? min(cursorFallback, replica.count) }
+
+    /// The cursor's line and column, both from 1 (the column counts characters, as in vim's status).
+    public var cursorLineColumn: (line: Int, column: Int) {
+        let position = cursorPosition
+        let line = replica.line(containing: position)
+        let start = replica.lineStart(line)
+        let characters = replica.text(in: start..<position).count
+        return (line + 1, characters + 1)
+    }
+
+    /// The selected range, if any (in block-cursor modes it includes the character under the cursor).
+    public var selection: Range<Int>? {
+        guard let anchor = selectionAnchor, let from = replica.position(of: anchor) else { return nil }
+        let to = cursorPosition
+        var range = min(from, to)..<max(from, to)
+        if keymap.blockCursorModes.contains(mode) {
+            range = range.lowerBound..<min(replica.count, nextBoundary(after: range.upperBound))
+        }
+        return range.isEmpty ? nil : range
+    }
+
+    /// What this user's presence says (for the relay to pass on).
+    public var presence: Presence {
+        var selections: [ClosedAnchorRange] = []
+        if let range = selection {
+            selections.append(ClosedAnchorRange(from: replica.anchor(at: range.lowerBound, stickToPrevious: false),
+                                                to: replica.anchor(at: range.upperBound)))
+        }
+        return Presence(userName: settings.userName, colour: settings.userColour, cursor: cursor, selections: selections)
+    }
+
+    /// The batches made by local edits since the last call, oldest first, each to be queued as one.
+    public mutating func takeBatches() -> [[Op]] {
+        defer { outgoing = [] }
+        return outgoing
+    }
+
+    /// The text area's size follows the terminal: all rows but the status and message lines.
+    public mutating func resize(width: Int, height: Int) {
+        viewWidth = max(1, width)
+        viewHeight = max(1, height - 2)
+        ensureCursorVisible()
+    }
+
+    /// Shows `text` on the message line until the next key.
+    public mutating func show(_ text: String, isError: Bool = false) {
+        message = Message(text: text, isError: isError)
+    }
+}
+
+/// Text cut or copied, and whether it is whole lines (pasted as lines, not into one).
+struct Clipboard: Sendable {
+    var text: String
+    var linewise: Bool
+}
+
+struct Message: Sendable, Equatable {
+    var text: String
+    var isError: Bool
+}

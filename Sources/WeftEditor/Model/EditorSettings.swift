@@ -1,0 +1,20 @@
+/// How the editor behaves, from the config file and the command line.
+public struct EditorSettings: Sendable {
+    /// Columns between tab stops.
+    public var tabWidth: Int
+    /// Long lines wrap onto the next rows (else they are cut off and scroll sideways).
+    public var wrap: Bool
+    /// This user's name and colour, as others see them.
+    public var userName: String
+    public var userColour: UInt32
+    /// Typing within this many seconds of the previous edit undoes together.
+    public var undoBurstSeconds: Double
+
+    public init(tabWidth: Int = 8, wrap: Bool = true, userName: String = "me", userColour: UInt32 = 0x61AFEF, undoBurstSeconds: Double = 1.0) {
+        self.tabWidth = tabWidth
+        self.wrap = wrap
+        self.userName = userName
+        self.userColour = userColour
+        self.undoBurstSeconds = undoBurstSeconds
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import TOMLKit
+
+/// A parsed TOML file with its text kept, so that errors found after parsing (a bad key name, an
+/// unknown command) can still name the line.
+struct TOMLSource {
+    let path: String
+    let table: TOMLTable
+    private let lines: [Substring]
+
+    init(url: URL) throws(DataFileError) {
+        path = url.path
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw DataFileError(path: url.path, "cannot be read as UTF-8 text (\(error.localizedDescription))")
+        }
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw DataFileError(path: url.path, line: error.source.begin.line, "not valid TOML: \(error.description)")
+        } catch {
+            throw DataFileError(path: url.path, "not valid TOML: \(error)")
+        }
+        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    }
+
+    /// The line where `key` is set inside `[section]` (or before any section when nil).
+    func line(of key: String, in section: String? = nil) -> Int? {
+        var current: String? = nil
+        for (index, raw) in lines.enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.hasPrefix("[") {
+                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).replacingOccurrences(of: "\"", with: "")
+                continue
+            }
+            guard current == section, let equals = line.firstIndex(of: "=") else { continue }
+            var name = line[..<equals].trimmingCharacters(in: .whitespaces)
+            if name.count >= 2, let first = name.first, first == "\"" || first == "'", name.last == first {
+                name = String(name.dropFirst().dropLast())
+            }
+            if name == key { return index + 1 }
+        }
+        return nil
+    }
+
+    func error(_ message: String, key: String? = nil, in section: String? = nil) -> DataFileError {
+        DataFileError(path: path, line: key.flatMap { line(of: $0, in: section) }, message)
+    }
+
+    /// A string value, or an error naming the key when it has another type.
+    func string(_ key: String) throws(DataFileError) -> String? {
+        guard let value = table[key] else { return nil }
+        guard let string = value.string else { throw error("\(key) must be a string", key: key) }
+        return string
+    }
+
+    /// An array of strings, or an error naming the key.
+    func strings(_ key: String) throws(DataFileError) -> [String]? {
+        guard let value = table[key] else { return nil }
+        guard let array = value.array else { throw error("\(key) must be an array of strings", key: key) }
+        var strings: [String] = []
+        for element in array {
+            guard let string = element.string else { throw error("\(key) must be an array of strings", key: key) }
+            strings.append(string)
+        }
+        return strings
+    }
+}

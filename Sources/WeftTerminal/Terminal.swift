@@ -1,0 +1,165 @@
+import CNCursesW
+import Foundation
+import WeftEditor
+
+/// The terminal, through ncursesw: set up for full-screen editing, drawing `Frame`s, restored on
+/// `close()`. Output only: keys are read from standard input by `InputReader`, so ncurses is
+/// only ever called from one task. Not thread-safe: call it from one task at a time.
+public final class Terminal: @unchecked Sendable {
+    public private(set) var width: Int
+    public private(set) var height: Int
+    public let colourMode: ColourMode
+    private let theme: Theme
+    private var screen: OpaquePointer?
+    private var pairs: [PairKey: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private var drawn: Frame?
+    private var blockCursor: Bool?
+    private var closed = false
+
+    private struct PairKey: Hashable {
+        var foreground: Int32
+        var background: Int32
+    }
+
+    /// Takes over the terminal: alternate screen, raw keys, no echo, bracketed paste.
+    /// - Throws: `TerminalError` when standard output is not a terminal or `TERM` is unknown.
+    public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+        self.theme = theme
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw TerminalError("the editor needs a terminal: standard input and output must be one (use `weft cat` or `weft apply` in scripts)")
+        }
+        setlocale(LC_ALL, "")
+        if weft_locale_is_utf8() == 0 {
+            // Wide characters need a UTF-8 locale; C.UTF-8 is always there on Debian.
+            setlocale(LC_ALL, "C.UTF-8")
+        }
+        guard let screen = newterm(nil, weft_stdout(), weft_stdin()) else {
+            throw TerminalError("the terminal type \"\(environment["TERM"] ?? "")\" is unknown to ncurses: set TERM (for example TERM=xterm-256color)")
+        }
+        self.screen = screen
+        set_term(screen)
+        raw()
+        noecho()
+        nonl()
+        keypad(weft_stdscr(), false)
+        var mode = ColourMode.none
+        if environment["NO_COLOR"].map({ !$0.isEmpty }) != true, has_colors() {
+            start_color()
+            use_default_colors()
+            let colours = weft_colors()
+            mode = colours >= 0x1000000 ? .direct : colours >= 256 ? .indexed256 : .sixteen
+        }
+        colourMode = mode
+        width = Int(weft_cols())
+        height = Int(weft_lines())
+        Self.write("\u{1B}[?2004h")  // bracketed paste
+    }
+
+    deinit { close() }
+
+    /// Columns per scalar as the C library counts them (after `init` set the locale), which is
+    /// what the terminal's own layout most likely agrees with; the pure table where it says -1.
+    public static let columnWidth: ColumnWidth = { scalar in
+        let columns = Int(wcwidth(wchar_t(bitPattern: scalar.value)))
+        return columns >= 0 ? columns : ColumnWidths.unicode(scalar)
+    }
+
+    /// Gives the terminal back as it was: normal screen, cooked keys, visible cursor.
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        Self.write("\u{1B}[?2004l\u{1B}[0 q")
+        endwin()
+        if let screen { delscreen(screen) }
+        screen = nil
+    }
+
+    /// Reads the window size after SIGWINCH and tells ncurses; the next `draw` repaints everything.
+    public func updateSize() {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 {
+            resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        }
+        width = Int(weft_cols())
+        height = Int(weft_lines())
+        drawn = nil
+        clearok(weft_stdscr(), true)
+    }
+
+    /// Draws `frame`: only rows that changed since the last one, then one refresh (ncurses sends
+    /// only the cells that differ from what the terminal shows).
+    public func draw(_ frame: Frame) {
+        guard !closed else { return }
+        let full = drawn == nil || drawn!.width != frame.width || drawn!.height != frame.height
+        for row in 0..<min(frame.height, height) where full || drawn!.rows[row] != frame.rows[row] {
+            draw(row: row, of: frame)
+        }
+        drawn = frame
+        if let cursor = frame.cursor {
+            curs_set(1)
+            move(Int32(cursor.row), Int32(cursor.column))
+        } else {
+            curs_set(0)
+        }
+        refresh()
+        if blockCursor != frame.blockCursor {
+            blockCursor = frame.blockCursor
+            Self.write(frame.blockCursor ? "\u{1B}[2 q" : "\u{1B}[6 q")
+        }
+    }
+
+    private func draw(row: Int, of frame: Frame) {
+        var scalars = [wchar_t](repeating: 0, count: 6)
+        for (column, cell) in frame.rows[row].enumerated() where column < width {
+            if cell.text.isEmpty { continue }  // the second column of a wide glyph
+            let (attributes, pair) = look(cell.style)
+            var count = 0
+            for scalar in cell.text.unicodeScalars where count < 5 {
+                scalars[count] = wchar_t(bitPattern: scalar.value)
+                count += 1
+            }
+            scalars[count] = 0
+            _ = scalars.withUnsafeBufferPointer { weft_add_cell(Int32(row), Int32(column), $0.baseAddress, attributes, pair) }
+        }
+    }
+
+    /// The attributes and colour pair for a cell style, allocating pairs as they are first used.
+    private func look(_ style: CellStyle) -> (attr_t, Int32) {
+        var text: TextStyle
+        switch style {
+        case .role(let role):
+            text = colourMode == .none ? role.monochrome : theme.style(role)
+        case .peerCursor(let colour):
+            text = colourMode == .none ? TextStyle(reverse: true) : TextStyle(foreground: .indexed(0), background: .rgb(colour))
+        case .peerLabel(let colour):
+            text = colourMode == .none ? TextStyle(bold: true, underline: true) : TextStyle(foreground: .rgb(colour), bold: true)
+        }
+        var attributes = weft_a_normal()
+        if text.bold { attributes |= weft_a_bold() }
+        if text.underline { attributes |= weft_a_underline() }
+        if text.reverse { attributes |= weft_a_reverse() }
+        guard colourMode != .none else { return (attributes, 0) }
+        let key = PairKey(foreground: colourMode.number(for: text.foreground), background: colourMode.number(for: text.background))
+        if key.foreground == -1, key.background == -1 { return (attributes, 0) }
+        if let pair = pairs[key] { return (attributes, pair) }
+        guard nextPair < weft_color_pairs() else { return (attributes, 0) }
+        let pair = nextPair
+        nextPair += 1
+        init_extended_pair(pair, key.foreground, key.background)
+        pairs[key] = pair
+        return (attributes, pair)
+    }
+
+    private static func write(_ text: String) {
+        fflush(weft_stdout())
+        var bytes = Array(text.utf8)
+        _ = bytes.withUnsafeMutableBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+}
+
+/// The terminal cannot be used; the message says what to do.
+public struct TerminalError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}

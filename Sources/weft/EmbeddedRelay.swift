@@ -1,0 +1,102 @@
+import Foundation
+import WeftSync
+
+/// The relay `weft edit` starts in the background when the default server is on this machine
+/// and nothing listens there (as tmux starts its server). It outlives the editor, in its own
+/// session; `weft relay status` shows it and `weft relay stop` stops it.
+enum EmbeddedRelay {
+    /// Where a background relay for `port` keeps its data, log and pid file.
+    static func directory(home: ClientHome, port: Int) -> URL {
+        home.data.appendingPathComponent(port == 7878 ? "relay" : "relay-\(port)")
+    }
+
+    static func pidFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.pid") }
+    static func logFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.log") }
+
+    /// Whether `address` names a relay this machine could start itself.
+    static func isLocal(_ address: DocumentAddress) -> Bool {
+        !address.secure && ["127.0.0.1", "localhost", "::1"].contains(address.host)
+    }
+
+    /// Starts a relay for `address` unless one answers there. Returns the data directory of one
+    /// it started, nil when it started none.
+    /// - Throws: `SyncError(.io)` with the relay log's last lines when it does not come up.
+    static func ensureRunning(for address: DocumentAddress, home: ClientHome) throws(SyncError) -> URL? {
+        guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
+        let directory = directory(home: home, port: address.port)
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw SyncError(.io, "cannot create \(directory.path) for the background relay: \(error.localizedDescription)")
+        }
+        let host = address.host.contains(":") ? "[\(address.host)]" : address.host
+        let pid = try spawn(arguments: ["serve", "--listen", "\(host):\(address.port)", "--data", directory.path], log: logFile(in: directory))
+        try? Data("\(pid)\n".utf8).write(to: pidFile(in: directory))
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            if PortProbe.isListening(host: address.host, port: address.port) { return directory }
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                // It exited: another relay may have taken the port first, which is as good.
+                if PortProbe.isListening(host: address.host, port: address.port) { return nil }
+                break
+            }
+            usleep(20_000)
+        }
+        let log = (try? String(contentsOf: logFile(in: directory), encoding: .utf8)) ?? ""
+        let tail = log.split(separator: "\n").suffix(5).joined(separator: "\n  ")
+        throw SyncError(.io, "the background relay on \(address.host):\(address.port) did not start (log \(logFile(in: directory).path)):\n  \(tail)")
+    }
+
+    /// Runs this executable with `arguments` in a new session (so closing the terminal does not
+    /// stop it), input from /dev/null, output appended to `log`.
+    private static func spawn(arguments: [String], log: URL) throws(SyncError) -> pid_t {
+        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // POSIX_SPAWN_SETSID (glibc 2.26+), which Swift does not import.
+        posix_spawnattr_setflags(&attributes, Int16(0x80))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        guard result == 0 else {
+            throw SyncError(.io, "cannot start a background relay (\(executable)): \(String(cString: strerror(result)))")
+        }
+        return pid
+    }
+}
+
+/// Whether something accepts TCP connections at an address (a quick connect, 300 ms at most).
+enum PortProbe {
+    static func isListening(host: String, port: Int) -> Bool {
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else { return false }
+        defer { freeaddrinfo(list) }
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let info = entry {
+            defer { entry = info.pointee.ai_next }
+            let socket = Glibc.socket(info.pointee.ai_family, info.pointee.ai_socktype | Int32(SOCK_NONBLOCK.rawValue), info.pointee.ai_protocol)
+            guard socket >= 0 else { continue }
+            defer { close(socket) }
+            if connect(socket, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 { return true }
+            guard errno == EINPROGRESS else { continue }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
+            guard poll(&descriptor, 1, 300) == 1 else { continue }
+            var error: Int32 = 0
+            var length = socklen_t(MemoryLayout<Int32>.size)
+            getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length)
+            if error == 0 { return true }
+        }
+        return false
+    }
+}

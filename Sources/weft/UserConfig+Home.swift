@@ -1,0 +1,22 @@
+import Foundation
+import WeftEditor
+import WeftSync
+
+extension UserConfig {
+    /// The config file: `CONFIG/config.toml` in the client's config directory.
+    static func url(in home: ClientHome) -> URL { home.config.appendingPathComponent("config.toml") }
+
+    /// Loads the user's config file, as a `SyncError(.configuration)` when it is broken.
+    static func load(home: ClientHome) throws(SyncError) -> UserConfig {
+        do {
+            return try load(from: url(in: home))
+        } catch {
+            throw SyncError(.configuration, "\(error)")
+        }
+    }
+
+    /// The server for bare document names: `$WEFT_SERVER`, else this file's `server`, else the built-in one.
+    static func defaultServer(home: ClientHome) throws(SyncError) -> String {
+        DocumentAddress.defaultServer(configured: try load(home: home).server)
+    }
+}
