@@ -105,7 +105,12 @@ public struct KeyDecoder: Sendable {
         case 0x1C...0x1F: return (.key(.ctrl(Character(UnicodeScalar(byte + 0x40)))), 1)
         case 0x20...0x7E: return (.key(.character(Character(UnicodeScalar(byte)))), 1)
         default:
-            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            let length = byte >= 0xF8 ? 1 : byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            // A byte that cannot start a character, or a start not followed by continuation bytes.
+            if length == 1 { return (.key(.character("\u{FFFD}")), 1) }
+            if let bad = buffer[(index + 1)..<min(buffer.count, index + length)].firstIndex(where: { $0 & 0xC0 != 0x80 }) {
+                return (.key(.character("\u{FFFD}")), bad - index)
+            }
             guard index + length <= buffer.count else {
                 return final ? (.key(.character("\u{FFFD}")), buffer.count - index) : nil
             }

@@ -1,1 +1,56 @@
 import Testing
+import WeftEditor
+@testable import WeftTerminal
+
+@Suite("Key decoding")
+struct KeyDecoderTests {
+    private func decode(_ bytes: [UInt8], flush: Bool = true) -> [InputEvent] {
+        var decoder = KeyDecoder()
+        var events = decoder.feed(bytes)
+        if flush { events += decoder.flush() }
+        return events
+    }
+
+    private func keys(_ names: String...) -> [InputEvent] { names.map { .key(Key(name: $0)!) } }
+
+    @Test("text, control keys and UTF-8 split across reads")
+    func textAndControls() {
+        #expect(decode(Array("aZ ".utf8)) == keys("a", "Z", "Space"))
+        #expect(decode([0x11, 0x01, 0x0D, 0x09, 0x7F, 0x08, 0x00, 0x1F]) == keys("Ctrl-Q", "Ctrl-A", "Enter", "Tab", "Backspace", "Backspace", "Ctrl-Space", "Ctrl-_"))
+        var decoder = KeyDecoder()
+        let bytes = Array("日本".utf8)
+        #expect(decoder.feed(bytes[0..<2]).isEmpty && decoder.isWaiting)
+        #expect(decoder.feed(bytes[2..<5]) == [.key(.character("日"))])
+        #expect(decoder.feed(bytes[5...]) == [.key(.character("本"))])
+    }
+
+    @Test("CSI and SS3 sequences, with modifiers")
+    func sequences() {
+        #expect(decode(Array("\u{1B}[A\u{1B}OB\u{1B}[1;2C\u{1B}[1;5D\u{1B}[H\u{1B}[4~".utf8)) == keys("Up", "Down", "Shift-Right", "Ctrl-Left", "Home", "End"))
+        #expect(decode(Array("\u{1B}[5~\u{1B}[6~\u{1B}[3~\u{1B}OP\u{1B}[13;2~\u{1B}[Z".utf8)) == keys("PageUp", "PageDown", "Delete", "F1", "Shift-F3", "Shift-Tab"))
+    }
+
+    @Test("Alt is an ESC prefix; a lone ESC is Escape only once nothing follows")
+    func escapeAndAlt() {
+        #expect(decode(Array("\u{1B}x\u{1B}\u{7F}".utf8)) == keys("Alt-x", "Alt-Backspace"))
+        var decoder = KeyDecoder()
+        #expect(decoder.feed([0x1B]).isEmpty && decoder.isWaiting)
+        #expect(decoder.flush() == keys("Esc"))
+        #expect(decode([0x1B, 0x1B]) == keys("Esc", "Esc"))
+    }
+
+    @Test("bracketed paste arrives as one event, even across reads, and keeps escapes as text")
+    func bracketedPaste() {
+        var decoder = KeyDecoder()
+        var events = decoder.feed(Array("a\u{1B}[200~one\r\ntw".utf8))
+        events += decoder.feed(Array("o \u{1B}[A\u{1B}[20".utf8))
+        events += decoder.feed(Array("1~b".utf8))
+        #expect(events == [.key(.character("a")), .paste("one\r\ntwo \u{1B}[A"), .key(.character("b"))])
+    }
+
+    @Test("junk is dropped without losing what follows")
+    func junk() {
+        #expect(decode(Array("\u{1B}[99;99;99X".utf8) + Array("q".utf8)) == keys("q"))
+        #expect(decode([0xFF, 0x61]) == [.key(.character("\u{FFFD}")), .key(.character("a"))])
+    }
+}

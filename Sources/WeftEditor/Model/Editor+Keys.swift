@@ -20,6 +20,15 @@ extension Editor {
             lastCommand = command
         case .unbound:
             pendingKeys = []
+            if keys.count == 1, key.alt, keymap.match([.named(.escape)], in: mode) != .unbound {
+                // Esc typed quickly before a key arrives as one Alt key: when that Alt key means
+                // nothing here, it was Esc then the key (vim users type Esc : fast).
+                var plain = key
+                plain.alt = false
+                handle(.named(.escape), now: now)
+                handle(plain, now: now)
+                return
+            }
             if keys.count == 1, let character = key.typedCharacter, keymap.types(in: mode) {
                 type(String(character), now: now)
                 lastCommand = nil

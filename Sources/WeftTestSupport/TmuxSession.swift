@@ -1,0 +1,112 @@
+import Foundation
+
+/// A program running in a detached tmux session on a private tmux server, for tests that drive
+/// the real terminal UI: keys in with `send-keys`, the screen out with `capture-pane`.
+public final class TmuxSession: @unchecked Sendable {
+    public let name: String
+    /// The private server's socket name (`tmux -L`), so tests never touch the user's tmux.
+    private let socket: String
+
+    /// Starts `command` in a `width`×`height` window with `environment` added. When the command
+    /// ends, the pane shows `[exit N]` and stays open.
+    public init(_ command: [String], environment: [String: String], width: Int = 100, height: Int = 30) throws {
+        name = "weft\(UInt32.random(in: 0...UInt32.max))"
+        socket = "weft-test-\(getpid())"
+        let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
+        let line = "env \(assignments) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; sleep 600"
+        try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "sh", "-c", line])
+    }
+
+    deinit { kill() }
+
+    /// Presses keys by tmux's names (`C-q`, `Enter`, `Escape`, `Up`).
+    public func press(_ keys: String...) throws {
+        try tmux(["send-keys", "-t", name] + keys)
+    }
+
+    /// Types `text` literally.
+    public func type(_ text: String) throws {
+        try tmux(["send-keys", "-t", name, "-l", text])
+    }
+
+    /// The screen's rows as text.
+    public func screen() throws -> [String] {
+        try tmux(["capture-pane", "-p", "-t", name]).components(separatedBy: "\n")
+    }
+
+    /// Waits until `condition` holds for the screen; throws with the screen after `timeout`.
+    @discardableResult
+    public func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: ([String]) -> Bool) throws -> [String] {
+        let deadline = ContinuousClock.now + timeout
+        var rows: [String] = []
+        while ContinuousClock.now < deadline {
+            rows = try screen()
+            if condition(rows) { return rows }
+            usleep(50_000)
+        }
+        throw TmuxError(description: "timed out waiting for \(what); the screen was:\n" + rows.joined(separator: "\n"))
+    }
+
+    /// Waits until some row contains `text`.
+    @discardableResult
+    public func waitFor(text: String, timeout: Duration = .seconds(30)) throws -> [String] {
+        try waitFor("\"\(text)\"", timeout: timeout) { $0.contains { $0.contains(text) } }
+    }
+
+    public func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    public func kill() {
+        _ = try? tmux(["kill-session", "-t", name])
+    }
+
+    @discardableResult
+    private func tmux(_ arguments: [String]) throws -> String {
+        // posix_spawn and waitpid rather than Foundation's Process: the first command forks the
+        // tmux server, which inherits Process's exit-watching descriptor and would keep the
+        // client from ever being reaped. Output goes to a file for the same reason.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID()).out")
+        defer { try? FileManager.default.removeItem(at: file) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
+        guard spawned == 0 else { throw TmuxError(description: "cannot run tmux: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        guard status == 0 else {
+            throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) failed: \(text)")
+        }
+        return text.hasSuffix("\n") ? String(text.dropLast()) : text
+    }
+
+    private static func quote(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+}
+
+public struct TmuxError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// A TCP port nothing listens on right now (the kernel's pick for port 0).
+public func unusedLoopbackPort() -> Int {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(socket) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socket, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}

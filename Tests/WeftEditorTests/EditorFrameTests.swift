@@ -1,0 +1,205 @@
+import Testing
+import WeftCRDT
+import WeftWire
+@testable import WeftEditor
+
+@Suite("Editor frames")
+struct EditorFrameTests {
+    @Test("wide characters take two columns and the cursor lands after them")
+    func wideCharacters() throws {
+        var harness = try EditorHarness("", width: 20)
+        harness.type("a日本b")
+        let frame = harness.editor.frame()
+        #expect(frame.lines[0] == "a日本b")
+        #expect(frame.rows[0][1].text == "日" && frame.rows[0][2].text == "" && frame.rows[0][3].text == "本")
+        #expect(frame.rows[0][5].text == "b")
+        #expect(frame.cursor?.row == 0 && frame.cursor?.column == 6)
+        #expect(frame.lines[6].hasSuffix("1:5"), "the status counts characters: \(frame.lines[6])")
+    }
+
+    @Test("combining marks stay on their base; the cursor steps over whole characters")
+    func combiningCharacters() throws {
+        var harness = try EditorHarness("e\u{301}x", width: 20)
+        harness.press("Ctrl-Home Right")
+        #expect(harness.cursor == 2, "one step over e + combining acute")
+        #expect(harness.editor.frame().rows[0][0].text == "e\u{301}")
+        #expect(harness.editor.frame().rows[0][1].text == "x")
+    }
+
+    @Test("long lines wrap (a wide character that does not fit moves down) or are cut off with a marker")
+    func wrapping() throws {
+        var harness = try EditorHarness("abcdefghijklmno\nabcdefghi日z", width: 10, height: 8)
+        #expect(Array(harness.lines.prefix(4)) == ["abcdefghij", "klmno", "abcdefghi", "日z"])
+        harness.press("Ctrl-W")
+        #expect(Array(harness.lines.prefix(2)) == ["abcdefghi›", "abcdefghi›"])
+        harness.press("Ctrl-End")
+        let frame = harness.editor.frame()
+        #expect(frame.cursor?.row == 1 && frame.lines[1].hasPrefix("‹"), "scrolled sideways to the cursor: \(frame.lines[1])")
+    }
+
+    @Test("tabs reach the next stop and control characters show as ^X")
+    func tabsAndControls() throws {
+        let harness = try EditorHarness("a\tb\u{1B}[2J", width: 20)
+        #expect(harness.lines[0] == "a       b^[[2J")
+        #expect(harness.editor.frame().rows[0][9].style == .role(.control))
+    }
+
+    @Test("the cursor stays on its character when others insert and delete before it")
+    func cursorAnchoredUnderRemoteEdits() throws {
+        var harness = try EditorHarness("hello world", width: 30)
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        harness.press("Ctrl-Home Ctrl-Right")
+        #expect(harness.cursor == 6)
+        let ops = try [remote.insert("XYZ ", at: 0)!, remote.delete(0..<1)!]
+        try harness.editor.applyRemote(ops)
+        #expect(harness.text == "YZ hello world")
+        #expect(harness.cursor == 9)
+        harness.type("big ")
+        #expect(harness.text == "YZ hello big world")
+    }
+
+    @Test("the view stays on the text being read while others add lines above")
+    func viewportAnchored() throws {
+        let text = (1...40).map { "line \($0)" }.joined(separator: "\n")
+        var harness = try EditorHarness(text, width: 20, height: 8)
+        harness.press("Ctrl-G")
+        harness.type("20\n")
+        let before = harness.lines
+        #expect(before.contains("line 20"))
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        try harness.editor.applyRemote([remote.insert("new 1\nnew 2\nnew 3\n", at: 0)!])
+        #expect(harness.lines == before.map { $0.replacingOccurrences(of: "20:1", with: "23:1") })
+    }
+
+    @Test("undo takes back only this user's edits, in typing bursts")
+    func undoOwnEditsOnly() throws {
+        var harness = try EditorHarness("", width: 30)
+        harness.type("abc")
+        harness.now += 5  // a pause ends the burst
+        harness.type(" def")
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        try harness.editor.applyRemote([remote.insert("X", at: 1)!, remote.insert("[r]", at: 8)!])
+        #expect(harness.text == "aXbc def[r]")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "aXbc[r]")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "X[r]")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "X[r]")
+        #expect(harness.lines[7].contains("nothing to undo"))
+        harness.press("Ctrl-Y Ctrl-Y")
+        #expect(harness.text == "aXbc def[r]")
+        let batches = harness.editor.takeBatches()
+        #expect(batches.count == 7 + 4, "3 + 4 typed, 2 undos, 2 redos: \(batches.count)")
+    }
+
+    @Test("undo of a cut line types it back where it was")
+    func undoRestoresDeletedText() throws {
+        var harness = try EditorHarness("one\ntwo\nthree", width: 30)
+        harness.press("Ctrl-Home Down Ctrl-K")
+        #expect(harness.text == "one\nthree")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "one\ntwo\nthree")
+    }
+
+    @Test("default keymap: cut and paste a line, select, find, go to line, quit")
+    func defaultKeymap() throws {
+        var harness = try EditorHarness("one\ntwo\nthree", width: 30)
+        harness.press("Ctrl-Home Ctrl-K Down Ctrl-U")
+        #expect(harness.text == "two\none\nthree", "pasted above the cursor's line, as nano does")
+        harness.press("Ctrl-Home Shift-Right Shift-Right Ctrl-X End Ctrl-V")
+        #expect(harness.text == "otw\none\nthree")
+        harness.press("Ctrl-F")
+        harness.type("thr")
+        #expect(harness.cursor == 8, "incremental")
+        harness.press("Enter")
+        let frame = harness.editor.frame()
+        #expect(frame.rows[2][0].style == .role(.searchCurrent) && frame.rows[2][2].style == .role(.searchCurrent))
+        #expect(frame.rows[2][3].style == .role(.text))
+        harness.press("Ctrl-G")
+        harness.type("3\n")
+        #expect(harness.editor.cursorLineColumn.line == 3)
+        #expect(!harness.editor.wantsQuit)
+        harness.press("Ctrl-Q")
+        #expect(harness.editor.wantsQuit)
+    }
+
+    @Test("vim keymap: modes, dd p, x, u, Ctrl-R, / n, :q")
+    func vimKeymap() throws {
+        var harness = try EditorHarness("alpha\nbeta\ngamma", keymap: "vim", width: 30)
+        harness.press("g g d d p")
+        #expect(harness.text == "beta\nalpha\ngamma")
+        harness.press("x")
+        #expect(harness.text == "beta\nlpha\ngamma")
+        harness.press("u")
+        #expect(harness.text == "beta\nalpha\ngamma")
+        harness.press("Ctrl-R")
+        #expect(harness.text == "beta\nlpha\ngamma")
+        harness.press("G A")
+        #expect(harness.editor.mode == "insert")
+        harness.type("s!")
+        harness.press("Esc")
+        #expect(harness.text == "beta\nlpha\ngammas!" && harness.editor.mode == "normal")
+        harness.press("i Alt-x")
+        #expect(harness.editor.mode == "normal" && harness.text == "beta\nlpha\ngamma!", "Esc x typed fast arrives as Alt-x")
+        #expect(harness.editor.frame().lines[6].contains("NORMAL"))
+        harness.press("$ x")
+        #expect(harness.text == "beta\nlpha\ngamma", "$ lands on the last character, x deletes it")
+        harness.press("g g /")
+        harness.type("mm\n")
+        #expect(harness.cursor == 12)
+        harness.press(":")
+        harness.type("w\n")
+        #expect(harness.lines[7].hasPrefix("nothing to save"))
+        harness.press("v l l d")
+        #expect(harness.text == "beta\nlpha\nga" && harness.editor.mode == "normal", "visual selections include the character under the cursor")
+        harness.press(":")
+        harness.type("q\n")
+        #expect(harness.editor.wantsQuit)
+    }
+
+    @Test("emacs keymap: C-a C-k C-y, mark and C-w, C-x C-c")
+    func emacsKeymap() throws {
+        var harness = try EditorHarness("first line\nsecond", keymap: "emacs", width: 30)
+        harness.press("Ctrl-N Ctrl-A Ctrl-K Ctrl-P Ctrl-A Ctrl-Y")
+        #expect(harness.text == "secondfirst line\n")
+        harness.press("Ctrl-A Ctrl-Space Alt-f Ctrl-W")
+        #expect(harness.text == " line\n", "M-f goes to the end of the word")
+        harness.press("Ctrl-X Ctrl-C")
+        #expect(harness.editor.wantsQuit)
+    }
+
+    @Test("others' cursors show in their colour with their name")
+    func remoteCursors() throws {
+        var harness = try EditorHarness("hello\nworld", width: 40)
+        let replica = harness.editor.replica
+        harness.editor.setPresence(Presence(userName: "ana", colour: 0xE06C75, cursor: replica.anchor(at: 8)), of: ReplicaID(7))
+        let frame = harness.editor.frame()
+        #expect(frame.rows[1][2].style == .peerCursor(0xE06C75))
+        #expect(frame.lines[1] == "world                                ana")
+        #expect(frame.lines[6].contains("1 peer"))
+        harness.press("Ctrl-T")
+        #expect(harness.editor.frame().lines[6].contains("following ana"))
+    }
+
+    @Test("a bracketed paste is one edit, one batch and one undo, with CR LF made LF")
+    func pasteIsOneEdit() throws {
+        var harness = try EditorHarness("", keymap: "vim", width: 30)
+        harness.editor.paste("one\r\ntwo\rthree", now: 1)
+        #expect(harness.text == "one\ntwo\nthree")
+        #expect(harness.editor.takeBatches().count == 1)
+        harness.press("u")
+        #expect(harness.text == "")
+    }
+
+    @Test("the status line shows the document, connection, unsent batches and read-only")
+    func statusLine() throws {
+        var harness = try EditorHarness("x", width: 60)
+        harness.editor.status = StatusInfo(document: "notes", connection: "reconnecting in 3s", connectionTrouble: true, unsent: 3, readOnly: true)
+        let status = harness.lines[6]
+        #expect(status.hasPrefix(" notes [read-only]"))
+        #expect(status.hasSuffix("reconnecting in 3s  ↑3  1:1"), "\(status)")
+        harness.type("y")
+        #expect(harness.text == "x" && harness.lines[7].hasPrefix("read-only"))
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import WeftEditor
+import WeftTestSupport
+
+/// The real `weft edit` in tmux, against a real relay on loopback.
+@Suite("weft edit in tmux", .serialized)
+struct EditorTmuxTests {
+    /// Runs `weft ARGUMENTS` to the end with `WEFT_HOME` (and `WEFT_SERVER` when given).
+    private func weft(_ arguments: [String], home: URL, server: String? = nil) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = try BuiltProduct.url("weft")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["WEFT_HOME"] = home.path
+        environment["WEFT_SERVER"] = server
+        process.environment = environment
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    private func editor(_ arguments: [String], home: URL, user: String, server: String? = nil, width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        var environment = ["WEFT_HOME": home.path, "USER": user, "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        if let server { environment["WEFT_SERVER"] = server }
+        return try TmuxSession([try BuiltProduct.url("weft").path, "edit"] + arguments, environment: environment, width: width, height: height)
+    }
+
+    private func temporary(_ label: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
+    }
+
+    private func columns(_ text: String) -> Int {
+        text.reduce(0) { $0 + max(0, ColumnWidths.unicode($1.unicodeScalars.first!)) }
+    }
+
+    @Test("two editors on one document: typing (日本語 too) shows in the other at the right columns; resize; Ctrl-Q; cat agrees")
+    func twoEditors() throws {
+        let relay = try RelayProcess(dataDirectory: temporary("relay"))
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/shared"
+        let (homeA, homeB) = (temporary("ana"), temporary("bo"))
+        let ana = try editor([document], home: homeA, user: "ana")
+        let bo = try editor([document], home: homeB, user: "bo")
+        defer { ana.kill(); bo.kill() }
+        try ana.waitFor(text: "online")
+        try bo.waitFor(text: "online")
+
+        try ana.type("hello 日本語 wide")
+        // Bo sees the text at the start of the row and Ana's name tag at the right edge: the
+        // row is exactly 100 columns only if every wide glyph took the columns tmux gave it.
+        let seen = try bo.waitFor("Ana's text and name") { $0.first?.hasPrefix("hello 日本語 wide") == true && $0.first?.hasSuffix("ana") == true }
+        #expect(columns(seen[0]) == 100, "\(seen[0])")
+        #expect(seen[28].contains("1 peer"), "\(seen[28])")
+
+        try bo.press("C-End", "Enter")
+        try bo.type("bo's line")
+        try ana.waitFor(text: "bo's line")
+        let rows = try ana.screen()
+        #expect(rows[0].hasPrefix("hello 日本語 wide"))
+        #expect(rows[1].hasPrefix("bo's line"))
+        // Ana's cursor stayed after "wide" while Bo typed below.
+        #expect(rows[28].hasSuffix("1:15"), "\(rows[28])")
+
+        try ana.resize(width: 60, height: 12)
+        let resized = try ana.waitFor("the status line on row 11 of 12") { $0.count >= 11 && $0[10].contains("online") }
+        #expect(columns(resized[10]) <= 60, "\(resized[10])")
+        #expect(resized[0].hasPrefix("hello 日本語 wide"))
+
+        try ana.press("C-q")
+        try ana.waitFor(text: "[exit 0]")
+        try bo.press("C-q")
+        try bo.waitFor(text: "[exit 0]")
+        let cat = try weft(["cat", document], home: homeA)
+        #expect(cat.status == 0)
+        #expect(cat.output == "hello 日本語 wide\nbo's line")
+    }
+
+    @Test("weft edit NAME with only $WEFT_SERVER set starts a relay itself; weft relay status and stop see it")
+    func startsRelay() throws {
+        let home = temporary("solo")
+        let server = "ws://127.0.0.1:\(unusedLoopbackPort())"
+        let session = try editor(["notes"], home: home, user: "solo", server: server)
+        defer {
+            session.kill()
+            _ = try? weft(["relay", "stop"], home: home)
+        }
+        try session.waitFor(text: "online")
+        try session.waitFor(text: "started a relay in the background")
+        try session.type("kept")
+        try session.press("C-q")
+        try session.waitFor(text: "[exit 0]")
+        let status = try weft(["relay", "status"], home: home)
+        #expect(status.status == 0, "\(status.output)")
+        #expect(status.output.contains("pid "))
+        #expect(try weft(["cat", "notes"], home: home, server: server).output == "kept")
+        let stop = try weft(["relay", "stop"], home: home)
+        #expect(stop.output.contains("stopped the relay"))
+        #expect(try weft(["relay", "status"], home: home).status == 1)
+    }
+
+    @Test("quitting with unsent edits keeps them queued and says so; vim keys drive the editor")
+    func quitKeepsUnsent() throws {
+        let home = temporary("unsent")
+        // wss on a port nothing listens on: never local enough to start a relay, never online.
+        let document = "wss://127.0.0.1:\(unusedLoopbackPort())/offline"
+        let session = try editor([document, "--keymap", "vim"], home: home, user: "vi")
+        defer { session.kill() }
+        try session.waitFor(text: "reconnecting in")
+        try session.type("ihello")
+        try session.press("Escape")
+        try session.waitFor(text: "NORMAL")
+        try session.waitFor(text: "↑5")
+        try session.type(":q")
+        try session.press("Enter")
+        let rows = try session.waitFor(text: "[exit 0]")
+        #expect(rows.joined().contains("edits are not on the relay yet"))
+        let status = try weft(["status"], home: home)
+        #expect(status.output.contains("offline") && status.output.contains("5"), "\(status.output)")
+    }
+}
