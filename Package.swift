@@ -85,7 +85,6 @@ let package = Package(
         // globals that are errors in Swift 6 mode).
         .systemLibrary(
             name: "CNCursesW",
-            pkgConfig: "ncursesw",
             providers: [.apt(["libncursesw5-dev"])]
         ),
         // The editor model: buffer, cursor anchored to CRDT ids, undo of own edits, search,
@@ -97,7 +96,6 @@ let package = Package(
                 "WeftWire",
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ],
-            exclude: ["KEYMAPS.md"],
             resources: [.copy("Keymaps"), .copy("Themes")]
         ),
         // The terminal: decoding key bytes, drawing frames with ncursesw, restoring the terminal.
@@ -134,6 +132,7 @@ let package = Package(
                 "WeftTestSupport",
                 "WeftWire",
                 "WeftSync",
+                "WeftEditor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -117,3 +117,19 @@ struct KeymapFileTests {
         }
     }
 }
+
+@Suite("Keymap documentation")
+struct KeymapDocumentationTests {
+    @Test("Keymaps/README.md lists every command and Themes/README.md every style")
+    func everythingDocumented() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let keymaps = try String(contentsOf: root.appendingPathComponent("Keymaps/README.md"), encoding: .utf8)
+        for command in EditorCommand.allCases {
+            #expect(keymaps.contains("`\(command.rawValue)`"), "\(command.rawValue) is not documented")
+        }
+        let themes = try String(contentsOf: root.appendingPathComponent("Themes/README.md"), encoding: .utf8)
+        for role in StyleRole.allCases {
+            #expect(themes.contains("`\(role.rawValue)`"), "\(role.rawValue) is not documented")
+        }
+    }
+}

@@ -69,7 +69,7 @@ extension Keymap {
                     continue
                 }
                 guard let command = EditorCommand(rawValue: commandName) else {
-                    throw source.error("\"\(commandName)\" is not a command (see KEYMAPS.md for the list)", key: keyName, in: key)
+                    throw source.error("\"\(commandName)\" is not a command (Keymaps/README.md lists them)", key: keyName, in: key)
                 }
                 bindings[sequence] = command
             }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import WeftCRDT
+import WeftEditor
+import WeftSync
+import WeftTestSupport
+
+/// `weft-bench editor`: opening a large document from the cache to the first screen, against
+/// `less` on the same text in the same run (both in tmux), and the editor's time per keystroke.
+struct EditorBenchmark: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "editor",
+        abstract: "Open a large cached document to the first screen (against less) and time keystrokes in the editor model."
+    )
+
+    @Option(help: "Document size in megabytes.")
+    var megabytes = 10
+
+    @Option(help: "Timed opens of each program; medians are reported.")
+    var runs = 5
+
+    @Option(help: "Keystrokes timed in the editor model (handle the key, then build the frame).")
+    var keystrokes = 2_000
+
+    func run() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-editor-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+
+        // A document of numbered lines, some with wide characters.
+        var text = ""
+        var line = 0
+        while text.utf8.count < megabytes << 20 {
+            line += 1
+            text += "line \(line): the quick brown fox jumps over the lazy dog \(line % 7 == 0 ? "日本語のテキスト" : "and types on") \n"
+        }
+        let file = root.appendingPathComponent("big.txt")
+        try Data(text.utf8).write(to: file)
+        var replica = Replica(replicaID: ReplicaID(1))
+        try replica.insert(text, at: 0)
+
+        // The cache `weft edit` opens: a wss address on a dead port is never started locally and
+        // never connects, so the editor shows the cached copy.
+        let home = ClientHome(data: root.appendingPathComponent("home"), config: root.appendingPathComponent("config"))
+        let address = try DocumentAddress(parsing: "wss://127.0.0.1:\(unusedLoopbackPort())/big", defaultServer: DocumentAddress.builtInServer)
+        let directory = home.directory(for: address)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try ReplicaCache(replica: ReplicaID(1), epoch: 1, lastServerSeq: 0, snapshot: replica.encodeSnapshot())
+            .save(to: directory.appendingPathComponent(DocumentFiles.cacheName))
+
+        let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+        let environment = ["WEFT_HOME": home.data.path, "TERM": "tmux-256color", "LANG": "C.UTF-8", "USER": "bench"]
+        func firstScreen(_ command: [String]) throws -> Double {
+            let started = ContinuousClock.now
+            let session = try TmuxSession(command, environment: environment)
+            defer { session.kill() }
+            try session.waitFor("the first line", timeout: .seconds(60)) { $0.first?.hasPrefix("line 1: the quick") == true && $0.count > 20 && $0[20].hasPrefix("line 21:") }
+            return Measure.milliseconds(ContinuousClock.now - started)
+        }
+        var weftTimes: [Double] = [], lessTimes: [Double] = []
+        for _ in 0..<runs {
+            weftTimes.append(try firstScreen([weft.path, "edit", address.url]))
+            lessTimes.append(try firstScreen(["less", file.path]))
+        }
+        weftTimes.sort()
+        lessTimes.sort()
+
+        // Keystrokes in the model: type in the middle of the document, each followed by a frame.
+        var editor = Editor(replica: replica, keymap: try Keymap.load("default", from: .keymaps(config: nil)), status: StatusInfo(document: "big"))
+        editor.resize(width: 100, height: 30)
+        editor.handle(.ctrl("g"), now: 0)
+        for character in "\(line / 2)" { editor.handle(.character(character), now: 0) }
+        editor.handle(.named(.enter), now: 0)
+        var times: [Double] = []
+        for index in 0..<keystrokes {
+            let key: Key = index % 50 == 49 ? .named(.enter) : .character("x")
+            let started = ContinuousClock.now
+            editor.handle(key, now: Double(index) * 0.1)
+            _ = editor.frame()
+            times.append(Measure.milliseconds(ContinuousClock.now - started))
+            _ = editor.takeBatches()
+        }
+        times.sort()
+        print("""
+            {"benchmark":"editor","megabytes":\(megabytes),"lines":\(line),\
+            "open_first_screen_ms":\(Measure.figure(weftTimes[weftTimes.count / 2])),\
+            "less_first_screen_ms":\(Measure.figure(lessTimes[lessTimes.count / 2])),\
+            "ratio_to_less":\(Measure.figure(weftTimes[weftTimes.count / 2] / lessTimes[lessTimes.count / 2])),\
+            "keystroke_p50_ms":\(Measure.figure(Measure.percentile(times, 0.5))),\
+            "keystroke_p99_ms":\(Measure.figure(Measure.percentile(times, 0.99))),\
+            "keystroke_max_ms":\(Measure.figure(times.last ?? 0))}
+            """)
+    }
+}
