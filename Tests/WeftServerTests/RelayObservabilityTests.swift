@@ -58,21 +58,10 @@ import WeftWire
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let cert = directory.appendingPathComponent("cert.pem"), key = directory.appendingPathComponent("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                             "-keyout", key.path, "-out", cert.path]
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        try #require(openssl.terminationStatus == 0, "openssl could not make a test certificate")
-
-        let relay = try RelayProcess(dataDirectory: directory.appendingPathComponent("relay"),
-                                     extraArguments: ["--tls-cert", cert.path, "--tls-key", key.path])
+        let certificate = try TestCertificate(in: directory)
+        let relay = try RelayProcess(dataDirectory: directory.appendingPathComponent("relay"), extraArguments: certificate.relayArguments)
         var tls = TLSConfiguration.makeClientConfiguration()
-        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(cert.path))
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificate.certificate.path))
         let client = try await RelayTestClient(port: relay.port, path: "notes", tls: tls)
         try await client.send(.hello(Hello(document: try DocumentName("notes"), epoch: 0, replica: ReplicaID(1), lastServerSeq: 0)))
         guard case .welcome? = await client.receive() else { Issue.record("no welcome over wss"); return }

@@ -39,6 +39,36 @@ import WeftTestSupport
         #expect(try alice(["cat", url]).stdout == "HELLO there 日本")
     }
 
+    @Test func wssWithAPrivateCAAndTheServerFromTheConfigFile() throws {
+        let root = temporaryDirectory("wss")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let certificate = try TestCertificate(in: root)
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: certificate.relayArguments)
+        // TLS needs a host name (SNI), so the address says localhost.
+        let url = "wss://localhost:\(relay.port)/secure"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        let applied = try alice(["apply", url, "--ca-file", certificate.certificate.path], input: editLines([(0, 0, "over tls")]))
+        #expect(applied.status == 0, "\(applied.stderr)")
+
+        // Bob names only the document: the server comes from his config file.
+        let bobHome = root.appendingPathComponent("bob")
+        try FileManager.default.createDirectory(at: bobHome.appendingPathComponent("config"), withIntermediateDirectories: true)
+        try Data("server = \"wss://localhost:\(relay.port)\"\n".utf8).write(to: bobHome.appendingPathComponent("config/config.toml"))
+        let bob = WeftRun(home: bobHome)
+        let read = try bob(["cat", "secure", "--ca-file", certificate.certificate.path])
+        #expect(read.status == 0 && read.stdout == "over tls", "\(read.stderr)")
+
+        // Without the CA the certificate is not trusted: nothing syncs.
+        let untrusting = try WeftRun(home: root.appendingPathComponent("carol"))(["cat", url, "--timeout", "2"])
+        #expect(untrusting.status == 1 && untrusting.stdout.isEmpty, "\(untrusting.stderr)")
+
+        // A broken config file stops every command with its line.
+        try Data("server = \"wss://localhost:1\"\nsevrer = 1\n".utf8).write(to: bobHome.appendingPathComponent("config/config.toml"))
+        let broken = try bob(["cat", "secure"])
+        #expect(broken.status == 3 && broken.stderr.contains("config.toml:2: unknown setting \"sevrer\""), "\(broken.stderr)")
+    }
+
     @Test func badInputIsRefusedWithACodeAndChangesNothing() throws {
         let root = temporaryDirectory("sync")
         defer { try? FileManager.default.removeItem(at: root) }
