@@ -35,12 +35,15 @@ extension Editor {
             return PeerMark(cursor: cursor, selections: selections, colour: presence.colour, name: presence.userName)
         }.sorted { $0.name < $1.name }
 
+        // Line starts are found once, then stepped: each lookup may scan inside a long run.
+        let cursorLine = replica.line(containing: cursorPosition)
         var row = 0
         var line = topLine
         var skip = topRow
+        var lineStart = replica.lineStart(line)
         while row < viewHeight, line < replica.lineCount {
-            let lineStart = replica.lineStart(line)
-            let layout = layout(ofLine: line)
+            let layout = LineLayout(replica.text(in: lineStart..<min(replica.count, lineStart + lineLength(from: lineStart))),
+                                    wrapWidth: settings.wrap ? viewWidth : nil, tabWidth: settings.tabWidth, width: measure)
             let found = matches(in: lineStart..<lineStart + layout.length)
             for (index, visual) in layout.rows.enumerated() where index >= skip {
                 guard row < viewHeight else { break }
@@ -77,7 +80,7 @@ extension Editor {
                         labelEnd -= width
                     }
                 }
-                if line == replica.line(containing: cursorPosition) {
+                if line == cursorLine {
                     let place = layout.place(of: cursorPosition - lineStart)
                     if place.row == index { frame.cursor = (row, min(max(0, place.column - shift), viewWidth - 1)) }
                 }
@@ -85,11 +88,28 @@ extension Editor {
             }
             skip = 0
             line += 1
+            lineStart += layout.length + 1
         }
         while row < viewHeight {
             frame.put("~", row: row, column: 0, style: .role(.filler), width: measure)
             row += 1
         }
+    }
+
+    /// Scalars from `start` to the end of its line, reading the text in slices rather than
+    /// looking the line feed up (which scans inside a run).
+    private func lineLength(from start: Int) -> Int {
+        var length = 0
+        var chunk = 256
+        while start + length < replica.count {
+            let slice = replica.text(in: (start + length)..<min(replica.count, start + length + chunk))
+            if let newline = slice.unicodeScalars.firstIndex(of: "\n") {
+                return length + slice.unicodeScalars.distance(from: slice.unicodeScalars.startIndex, to: newline)
+            }
+            length += slice.unicodeScalars.count
+            chunk = min(chunk * 2, 1 << 20)
+        }
+        return length
     }
 
     private func drawStatus(into frame: inout Frame, row: Int) {
