@@ -58,6 +58,12 @@ public struct DataFileLibrary: Sendable {
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
 
+    /// The file for `name`, or an error listing what exists.
+    func require(_ name: String) throws(DataFileError) -> URL {
+        guard let url = url(for: name) else { throw DataFileError(path: name, missing(name)) }
+        return url
+    }
+
     /// A message listing what exists, for "no such keymap" errors.
     func missing(_ name: String) -> String {
         "there is no \(kind) named \"\(name)\" (available: \(names().joined(separator: ", ")))"

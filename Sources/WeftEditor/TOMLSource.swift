@@ -49,6 +49,18 @@ struct TOMLSource {
         DataFileError(path: path, line: key.flatMap { line(of: $0, in: section) }, message)
     }
 
+    /// The file this one's `inherits` names, nil without one. A user's file may inherit the
+    /// shipped file of its own `name` (to change a few entries); `chain` holds the files already
+    /// being loaded, so a cycle is an error rather than endless recursion.
+    func inherited(name: String, library: DataFileLibrary, chain: [String]) throws(DataFileError) -> URL? {
+        guard let parentName = try string("inherits") else { return nil }
+        guard !chain.contains(path) else { throw error("inherits \"\(parentName)\" makes a loop", key: "inherits") }
+        guard let url = library.url(for: parentName, shippedOnly: parentName == name) else {
+            throw error(library.missing(parentName), key: "inherits")
+        }
+        return url
+    }
+
     /// A string value, or an error naming the key when it has another type.
     func string(_ key: String) throws(DataFileError) -> String? {
         guard let value = table[key] else { return nil }

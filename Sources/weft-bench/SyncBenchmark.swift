@@ -71,7 +71,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         // 3. Keystrokes: the writer types one character; timed until the reader has applied it.
         // Waiting on a stream, not polling: a spinning benchmark would take a core from the relay.
         let (arrivals, arrived) = AsyncStream.makeStream(of: ContinuousClock.Instant.self)
-        await reader.onRemoteChanges { changes in if !changes.isEmpty { arrived.yield(.now) } }
+        await reader.observe { event in if case .remote = event { arrived.yield(.now) } }
         var next = arrivals.makeAsyncIterator()
         var latencies: [Double] = []
         for _ in 0..<keystrokes {

@@ -25,6 +25,8 @@ final class EditorApp {
     private var generation: Int
     private var unsaved: [[Op]] = []
     private var lastStatus: SyncStatus?
+    /// When the session's next connection attempt is due, while it is offline.
+    private var retryDue: ContinuousClock.Instant?
     private let readOnlyRequested: Bool
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
@@ -76,9 +78,8 @@ final class EditorApp {
             return fail("\(error)")
         }
         let userName = options.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "someone"
-        var settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: options.wrap ?? config.wrap ?? true, userName: userName,
+        let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: options.wrap ?? config.wrap ?? true, userName: userName,
                                       userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))])
-        settings.undoBurstSeconds = 1.0
         let terminal: Terminal
         do {
             terminal = try Terminal(theme: theme)
@@ -145,9 +146,9 @@ final class EditorApp {
                 await handle(sessionEvent)
             case .status(let status):
                 show(status)
-                if !editor.status.readOnly || lastStatus?.connection == .online { await refreshEditability() }
+                await refreshEditability()
             case .tick:
-                if let status = lastStatus { show(status, ticking: true) }
+                describeConnection()
                 if !unsaved.isEmpty { await saveLocalEdits() }
             }
             if editor.wantsQuit || signalled != nil { break }
@@ -198,31 +199,32 @@ final class EditorApp {
         editor.status.readOnly = readOnlyRequested || !canEdit
     }
 
-    private func show(_ status: SyncStatus, ticking: Bool = false) {
-        if !ticking { lastStatus = status }
+    /// Takes a new status from the session: remembers when a retry is due, and reports a stop once.
+    private func show(_ status: SyncStatus) {
+        lastStatus = status
+        if case .offline(let retryIn, _) = status.connection { retryDue = clock.now + retryIn } else { retryDue = nil }
+        if case .failed(let reason) = status.connection { editor.show("sync stopped: \(reason)", isError: true) }
+        describeConnection()
+    }
+
+    /// Puts the last status on the status line (every second too, so the retry countdown moves).
+    private func describeConnection() {
+        guard let status = lastStatus else { return }
         editor.status.unsent = status.unsent + unsaved.count
         switch status.connection {
-        case .idle:
-            editor.status.connection = "local"
-            editor.status.connectionTrouble = false
-        case .connecting:
-            editor.status.connection = "connecting"
-            editor.status.connectionTrouble = false
-        case .online:
-            editor.status.connection = "online"
-            editor.status.connectionTrouble = false
-        case .offline(let retryIn, _):
-            let remaining = ticking ? max(0, retryIn.seconds - (clock.now - started).seconds + (lastStatusTime ?? 0)) : retryIn.seconds
-            if !ticking { lastStatusTime = (clock.now - started).seconds }
-            editor.status.connection = "reconnecting in \(Int(remaining.rounded(.up)))s"
-            editor.status.connectionTrouble = true
-        case .failed(let reason):
-            editor.status.connection = "offline"
-            editor.status.connectionTrouble = true
-            if !ticking { editor.show("sync stopped: \(reason)", isError: true) }
+        case .idle: editor.status.connection = "local"
+        case .connecting: editor.status.connection = "connecting"
+        case .online: editor.status.connection = "online"
+        case .offline:
+            let remaining = retryDue.map { max(.zero, $0 - clock.now) } ?? .zero
+            editor.status.connection = "reconnecting in \(Int(remaining.seconds.rounded(.up)))s"
+        case .failed: editor.status.connection = "offline"
+        }
+        switch status.connection {
+        case .offline, .failed: editor.status.connectionTrouble = true
+        default: editor.status.connectionTrouble = false
         }
     }
-    private var lastStatusTime: Double?
 
     /// Leaves the screen: tries briefly to get unsent edits acknowledged, restores the terminal,
     /// says what stays queued.

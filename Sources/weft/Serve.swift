@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import WeftServer
+import WeftSync
 
 /// `weft serve`: the relay, in the foreground.
 struct Serve: AsyncParsableCommand {
@@ -55,12 +56,9 @@ struct Serve: AsyncParsableCommand {
         return (host, port)
     }
 
+    /// `relay` in the client's data directory (`$WEFT_HOME`, else the XDG data directory).
     static func defaultDataDirectory() -> URL {
-        let environment = ProcessInfo.processInfo.environment
-        if let home = environment["WEFT_HOME"], !home.isEmpty { return URL(fileURLWithPath: home).appendingPathComponent("relay") }
-        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share").path
-        return URL(fileURLWithPath: base).appendingPathComponent("weft/relay")
+        ClientHome.fromEnvironment().data.appendingPathComponent("relay")
     }
 
     func run() async throws {

@@ -7,22 +7,8 @@ import WeftTestSupport
 @Suite("weft edit in tmux", .serialized)
 struct EditorTmuxTests {
     /// Runs `weft ARGUMENTS` to the end with `WEFT_HOME` (and `WEFT_SERVER` when given).
-    private func weft(_ arguments: [String], home: URL, server: String? = nil) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url("weft")
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment["WEFT_HOME"] = home.path
-        environment["WEFT_SERVER"] = server
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    private func weft(_ arguments: [String], home: URL, server: String? = nil) throws -> WeftRun.Result {
+        try WeftRun(home: home, environment: server.map { ["WEFT_SERVER": $0] } ?? [:])(arguments)
     }
 
     private func editor(_ arguments: [String], home: URL, user: String, server: String? = nil, width: Int = 100, height: Int = 30) throws -> TmuxSession {
@@ -78,7 +64,7 @@ struct EditorTmuxTests {
         try bo.waitFor(text: "[exit 0]")
         let cat = try weft(["cat", document], home: homeA)
         #expect(cat.status == 0)
-        #expect(cat.output == "hello 日本語 wide\nbo's line")
+        #expect(cat.stdout == "hello 日本語 wide\nbo's line")
     }
 
     @Test("weft edit NAME with only $WEFT_SERVER set starts a relay itself; weft relay status and stop see it")
@@ -96,11 +82,11 @@ struct EditorTmuxTests {
         try session.press("C-q")
         try session.waitFor(text: "[exit 0]")
         let status = try weft(["relay", "status"], home: home)
-        #expect(status.status == 0, "\(status.output)")
-        #expect(status.output.contains("pid "))
-        #expect(try weft(["cat", "notes"], home: home, server: server).output == "kept")
+        #expect(status.status == 0, "\(status.stdout)")
+        #expect(status.stdout.contains("pid "))
+        #expect(try weft(["cat", "notes"], home: home, server: server).stdout == "kept")
         let stop = try weft(["relay", "stop"], home: home)
-        #expect(stop.output.contains("stopped the relay"))
+        #expect(stop.stdout.contains("stopped the relay"))
         #expect(try weft(["relay", "status"], home: home).status == 1)
     }
 
@@ -121,6 +107,6 @@ struct EditorTmuxTests {
         let rows = try session.waitFor(text: "[exit 0]")
         #expect(rows.joined().contains("edits are not on the relay yet"))
         let status = try weft(["status"], home: home)
-        #expect(status.output.contains("offline") && status.output.contains("5"), "\(status.output)")
+        #expect(status.stdout.contains("offline") && status.stdout.contains("5"), "\(status.stdout)")
     }
 }

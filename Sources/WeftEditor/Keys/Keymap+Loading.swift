@@ -5,13 +5,7 @@ extension Keymap {
     /// Loads keymap `name` from `library` (the user's file over the shipped one), following `inherits`.
     /// - Throws: `DataFileError` naming the file and line of the first problem.
     public static func load(_ name: String, from library: DataFileLibrary) throws(DataFileError) -> Keymap {
-        guard let url = library.url(for: name) else { throw DataFileError(path: name, library.missing(name)) }
-        return try load(url: url, name: name, library: library, chain: [])
-    }
-
-    /// Loads the keymap file at `url`; `inherits` names are looked up in `library`.
-    public static func load(url: URL, library: DataFileLibrary) throws(DataFileError) -> Keymap {
-        try load(url: url, name: url.deletingPathExtension().lastPathComponent, library: library, chain: [])
+        try load(url: library.require(name), name: name, library: library, chain: [])
     }
 
     private static let settings: Set<String> = ["description", "inherits", "modes", "typing", "block-cursor"]
@@ -19,14 +13,7 @@ extension Keymap {
     private static func load(url: URL, name: String, library: DataFileLibrary, chain: [String]) throws(DataFileError) -> Keymap {
         let source = try TOMLSource(url: url)
         var keymap = Keymap(name: name, modes: [], typingModes: [], bindings: [:])
-        if let parentName = try source.string("inherits") {
-            guard !chain.contains(url.path) else {
-                throw source.error("inherits \"\(parentName)\" makes a loop", key: "inherits")
-            }
-            // A user's file may inherit the shipped keymap of its own name to change a few keys.
-            guard let parentURL = library.url(for: parentName, shippedOnly: parentName == name) else {
-                throw source.error(library.missing(parentName), key: "inherits")
-            }
+        if let parentURL = try source.inherited(name: name, library: library, chain: chain) {
             keymap = try load(url: parentURL, name: name, library: library, chain: chain + [url.path])
             keymap.name = name
         }

@@ -5,13 +5,7 @@ extension Theme {
     /// Loads theme `name` from `library` (the user's file over the shipped one), following `inherits`.
     /// - Throws: `DataFileError` naming the file and line of the first problem.
     public static func load(_ name: String, from library: DataFileLibrary) throws(DataFileError) -> Theme {
-        guard let url = library.url(for: name) else { throw DataFileError(path: name, library.missing(name)) }
-        return try load(url: url, name: name, library: library, chain: [])
-    }
-
-    /// Loads the theme file at `url`; `inherits` names are looked up in `library`.
-    public static func load(url: URL, library: DataFileLibrary) throws(DataFileError) -> Theme {
-        try load(url: url, name: url.deletingPathExtension().lastPathComponent, library: library, chain: [])
+        try load(url: library.require(name), name: name, library: library, chain: [])
     }
 
     private static let sections: Set<String> = ["description", "inherits", "palette", "styles", "peers"]
@@ -21,11 +15,7 @@ extension Theme {
         let source = try TOMLSource(url: url)
         var theme = Theme(name: name, styles: [:], peerColours: [])
         var palette: [String: Colour] = [:]
-        if let parentName = try source.string("inherits") {
-            guard !chain.contains(url.path) else { throw source.error("inherits \"\(parentName)\" makes a loop", key: "inherits") }
-            guard let parentURL = library.url(for: parentName, shippedOnly: parentName == name) else {
-                throw source.error(library.missing(parentName), key: "inherits")
-            }
+        if let parentURL = try source.inherited(name: name, library: library, chain: chain) {
             theme = try load(url: parentURL, name: name, library: library, chain: chain + [url.path])
             theme.name = name
         }

@@ -42,8 +42,7 @@ extension Editor {
         var skip = topRow
         var lineStart = replica.lineStart(line)
         while row < viewHeight, line < replica.lineCount {
-            let layout = LineLayout(replica.text(in: lineStart..<min(replica.count, lineStart + lineLength(from: lineStart))),
-                                    wrapWidth: settings.wrap ? viewWidth : nil, tabWidth: settings.tabWidth, width: measure)
+            let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)
             for (index, visual) in layout.rows.enumerated() where index >= skip {
                 guard row < viewHeight else { break }

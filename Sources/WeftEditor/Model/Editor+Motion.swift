@@ -4,7 +4,12 @@ extension Editor {
     // MARK: Places
 
     func layout(ofLine line: Int, wrapping: Bool? = nil) -> LineLayout {
-        LineLayout(replica.line(line), wrapWidth: (wrapping ?? settings.wrap) ? viewWidth : nil, tabWidth: settings.tabWidth, width: measure)
+        layout(of: replica.line(line), wrapping: wrapping)
+    }
+
+    /// `text` (one line) laid out with the editor's width, wrapping and tab settings.
+    func layout(of text: String, wrapping: Bool? = nil) -> LineLayout {
+        LineLayout(text, wrapWidth: (wrapping ?? settings.wrap) ? viewWidth : nil, tabWidth: settings.tabWidth, width: measure)
     }
 
     /// The grapheme boundary after `position` (crossing a line feed counts as one step).

@@ -28,8 +28,6 @@ public actor DocumentSession {
     private var statusContinuation: AsyncStream<SyncStatus>.Continuation
     /// The latest status; also published on `statusUpdates`.
     public nonisolated let statusUpdates: AsyncStream<SyncStatus>
-    /// Called (on the session) with the changes of every remote batch, for views.
-    private var changeHandler: (@Sendable ([TextChange]) -> Void)?
     /// Called (on the session) with events for a view that mirrors the replica.
     private var eventHandler: (@Sendable (SessionEvent) -> Void)?
     /// Bumped whenever the replica is replaced, so mirrors can drop ops meant for the old one.
@@ -115,8 +113,6 @@ public actor DocumentSession {
     /// Whether every queued batch is acknowledged and the replica has everything the relay had when it caught up.
     public var isSettled: Bool { machine.isSettled }
 
-    public func onRemoteChanges(_ handler: @escaping @Sendable ([TextChange]) -> Void) { changeHandler = handler }
-
     /// Sets the handler for events a mirroring view needs (remote ops, replacements, presence, notices).
     public func observe(_ handler: @escaping @Sendable (SessionEvent) -> Void) { eventHandler = handler }
 
@@ -145,9 +141,7 @@ public actor DocumentSession {
     /// - Throws: `SyncError` when an edit is out of range (nothing of it or after it is applied)
     ///   or the queue cannot be written.
     public func apply(_ edits: [Edit]) throws(SyncError) {
-        guard canEditOffline else {
-            throw SyncError(.io, "this document's cache was lost while it had edits on the relay; connect once before editing offline")
-        }
+        try requireEditable()
         var batches: [[Op]] = []
         var failure: SyncError?
         for (index, edit) in edits.enumerated() {
@@ -164,9 +158,7 @@ public actor DocumentSession {
             }
         }
         // What applied is queued even when a later edit failed: nothing typed is dropped.
-        let queued = try queue.append(batches)
-        if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq))) }
-        publish()
+        try enqueue(batches)
         if let failure { throw failure }
     }
 
@@ -176,9 +168,7 @@ public actor DocumentSession {
     ///   not queued: call again with them; applying twice changes nothing).
     public func applyLocal(_ batches: [[Op]]) throws(SyncError) {
         guard !batches.isEmpty else { return }
-        guard canEditOffline else {
-            throw SyncError(.io, "this document's cache was lost while it had edits on the relay; connect once before editing offline")
-        }
+        try requireEditable()
         for ops in batches {
             do {
                 try replica.apply(ops)
@@ -186,6 +176,17 @@ public actor DocumentSession {
                 throw SyncError(.io, "a local edit did not apply to the session's copy (\(error)); it was not queued")
             }
         }
+        try enqueue(batches)
+    }
+
+    private func requireEditable() throws(SyncError) {
+        guard canEditOffline else {
+            throw SyncError(.io, "this document's cache was lost while it had edits on the relay; connect once before editing offline")
+        }
+    }
+
+    /// Appends `batches` to the offline queue (one fsync) and lets the sync machine send them.
+    private func enqueue(_ batches: [[Op]]) throws(SyncError) {
         let queued = try queue.append(batches)
         if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq))) }
         publish()
@@ -313,8 +314,7 @@ public actor DocumentSession {
                 }
             case .apply(_, let ops):
                 do {
-                    let changes = try replica.apply(ops)
-                    if !changes.isEmpty { changeHandler?(changes) }
+                    try replica.apply(ops)
                     eventHandler?(.remote(ops, generation: generation))
                 } catch {
                     note("a batch from the relay did not apply (\(error)); reconnecting")
@@ -378,7 +378,6 @@ public actor DocumentSession {
             for batch in queue.pending { _ = try fresh.apply(OpCodec.decode(batch.ops)) }
             replica = fresh
             generation += 1
-            changeHandler?([])
             eventHandler?(.replaced(generation: generation))
         } catch {
             note("the relay's snapshot did not load (\(error)); reconnecting")
@@ -404,7 +403,6 @@ public actor DocumentSession {
         replica = Replica(replicaID: queue.replica)
         generation += 1
         machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
-        changeHandler?([])
         eventHandler?(.replaced(generation: generation))
         perform(machine.handle(.start))
     }

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Runs the built `weft` as a user would, with its own `WEFT_HOME`.
+public struct WeftRun: Sendable {
+    public let home: URL
+    /// Variables set for the run besides `WEFT_HOME` (`WEFT_SERVER` and `WEFT_TOKEN` are cleared
+    /// unless given here).
+    public var environment: [String: String]
+
+    public init(home: URL, environment: [String: String] = [:]) {
+        self.home = home
+        self.environment = environment
+    }
+
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Starts `weft ARGUMENTS` with `input` on stdin; the caller waits or kills.
+    public func start(_ arguments: [String], input: String = "") throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = try BuiltProduct.url("weft")
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["WEFT_HOME"] = home.path
+        environment["WEFT_SERVER"] = nil
+        environment["WEFT_TOKEN"] = nil
+        environment.merge(self.environment) { $1 }
+        process.environment = environment
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(Data(input.utf8))
+        try stdin.fileHandleForWriting.close()
+        return (process, stdout, stderr)
+    }
+
+    /// Runs `weft ARGUMENTS` to the end.
+    @discardableResult
+    public func callAsFunction(_ arguments: [String], input: String = "") throws -> Result {
+        let (process, stdout, stderr) = try start(arguments, input: input)
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    }
+}
