@@ -27,6 +27,31 @@ import WeftTestSupport
         return (carol.encodeSnapshot(), batches)
     }
 
+    /// The snapshot's text is checked as strictly as Swift's own UTF-8 validation: each broken
+    /// form put in place of a valid character of the same length is refused.
+    @Test func snapshotTextMustBeStrictUTF8() throws {
+        var replica = Replica(replicaID: ReplicaID(1))
+        try replica.insert("aé日😀z", at: 0)
+        let bytes = replica.encodeSnapshot()
+        #expect(try Replica(snapshot: bytes, replicaID: ReplicaID(2)).text == "aé日😀z")
+        let valid: [[UInt8]] = [[0xC3, 0xA9], [0xE6, 0x97, 0xA5], [0xF0, 0x9F, 0x98, 0x80]]
+        let broken: [[UInt8]] = [
+            [0xC0, 0xA9], [0xC3, 0x29],                            // overlong, missing continuation
+            [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xE6, 0x97, 0xC0],  // overlong, surrogate, bad third
+            [0xF0, 0x80, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80],  // overlong, past U+10FFFF
+            [0x80, 0x80], [0xFF, 0x80],
+        ]
+        for form in broken {
+            let original = try #require(valid.first { $0.count == form.count })
+            let at = try #require(bytes.indices.first { Array(bytes[$0..<min(bytes.count, $0 + original.count)]) == original })
+            var damaged = bytes
+            damaged.replaceSubrange(at..<at + form.count, with: form)
+            #expect(throws: DecodingError.self, "\(form.map { String($0, radix: 16) })") {
+                try Replica(snapshot: damaged, replicaID: ReplicaID(2))
+            }
+        }
+    }
+
     static func mutate(_ bytes: [UInt8], using random: inout SeededGenerator) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<Int.random(in: 1...4, using: &random) {

@@ -84,6 +84,56 @@ import WeftTestSupport
         replica.checkInvariants()
     }
 
+    /// A long paste is stored as several runs (line lookups scan inside runs), yet it stays one op,
+    /// merges remotely and survives a snapshot with the same text, lines and ids.
+    @Test func longPastesStayOneOpAndReadTheSameEverywhere() throws {
+        var random = SeededGenerator(seed: 41)
+        let lines = (0..<400).map { index in String(repeating: "abcdé日", count: Int.random(in: 0...40, using: &random)) + "\(index)" }
+        let pasted = lines.joined(separator: "\n")
+        var alice = Replica(replicaID: ReplicaID(1))
+        let brackets = try #require(try alice.insert("[]", at: 0))
+        let paste = try #require(try alice.insert(pasted, at: 1))
+        // A burst typed right after the paste continues it.
+        var typed: [Op] = []
+        for (offset, character) in "tail\nend".enumerated() {
+            typed.append(try #require(try alice.insert(String(character), at: 1 + pasted.unicodeScalars.count + offset)))
+        }
+        alice.checkInvariants()
+        let expected = "[" + pasted + "tail\nend]"
+        #expect(alice.text == expected)
+
+        let restored = try Replica(snapshot: alice.encodeSnapshot(), replicaID: ReplicaID(4))
+        var bob = Replica(replicaID: ReplicaID(2))
+        var fromEnd = Replica(replicaID: ReplicaID(3))
+        let ops = [brackets, paste] + typed
+        _ = try bob.apply(ops)
+        _ = try fromEnd.apply(ops.reversed())
+        for (name, replica) in [("remote", bob), ("out of order", fromEnd), ("snapshot", restored)] {
+            replica.checkInvariants()
+            #expect(replica.text == expected, "\(name)")
+            #expect(replica.lineCount == alice.lineCount, "\(name)")
+            for line in stride(from: 0, to: alice.lineCount, by: 37) {
+                #expect(replica.line(line) == alice.line(line), "\(name) line \(line)")
+                #expect(replica.lineStart(line) == alice.lineStart(line), "\(name) line \(line)")
+            }
+            for position in stride(from: 0, to: alice.count, by: 301) {
+                #expect(replica.id(at: position) == alice.id(at: position), "\(name) position \(position)")
+                #expect(replica.line(containing: position) == alice.line(containing: position), "\(name) position \(position)")
+            }
+        }
+        // Deleting across the pieces and typing into the middle keep the pieces consistent.
+        try alice.delete(200..<900)
+        try alice.insert("x\ny", at: 5000)
+        alice.checkInvariants()
+        var model = Array(expected.unicodeScalars)
+        model.removeSubrange(200..<900)
+        model.insert(contentsOf: "x\ny".unicodeScalars, at: 5000)
+        #expect(alice.text == String(String.UnicodeScalarView(model)))
+        let again = try Replica(snapshot: alice.encodeSnapshot(), replicaID: ReplicaID(5))
+        again.checkInvariants()
+        #expect(again.text == alice.text)
+    }
+
     @Test func anchorsFollowTheirCharacterThroughRemoteEdits() throws {
         var me = Replica(replicaID: ReplicaID(1))
         var other = Replica(replicaID: ReplicaID(2))

@@ -93,6 +93,29 @@ struct EditorFrameTests {
         #expect(batches.count == 7 + 4, "3 + 4 typed, 2 undos, 2 redos: \(batches.count)")
     }
 
+    @Test("undo of a burst of Delete or Backspace types the text back in order")
+    func undoDeletionBursts() throws {
+        var harness = try EditorHarness("abcdef", width: 30)
+        harness.press("Right Delete Delete Delete")
+        #expect(harness.text == "aef")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "abcdef")
+        harness.press("End Backspace Backspace Backspace")
+        #expect(harness.text == "abc")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "abcdef")
+        harness.press("Ctrl-Y")
+        #expect(harness.text == "abc")
+        // A remote edit between two deletions keeps them apart, and both still undo in place.
+        harness.press("Ctrl-Z Home Right Delete")
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        try harness.editor.applyRemote([remote.insert("R", at: 0)!])
+        harness.press("Delete")
+        #expect(harness.text == "Radef")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "Rabcdef")
+    }
+
     @Test("undo of a cut line types it back where it was")
     func undoRestoresDeletedText() throws {
         var harness = try EditorHarness("one\ntwo\nthree", width: 30)
@@ -156,6 +179,32 @@ struct EditorFrameTests {
         harness.press(":")
         harness.type("q\n")
         #expect(harness.editor.wantsQuit)
+    }
+
+    @Test("vim counts: 3j, 2dd as one undo, 2yy P, 3x, 12G, 10l, Esc drops a count")
+    func vimCounts() throws {
+        let lines = (1...15).map { "line \($0)" }
+        var harness = try EditorHarness(lines.joined(separator: "\n"), keymap: "vim", width: 40, height: 12)
+        harness.press("3 j")
+        #expect(harness.editor.cursorLineColumn.line == 4)
+        harness.press("2")
+        #expect(harness.lines[11].hasPrefix("2"), "a count being typed shows on the message line")
+        harness.press("d d")
+        #expect(harness.text == (lines[0..<3] + lines[5...]).joined(separator: "\n"))
+        harness.press("p")
+        #expect(harness.text == (lines[0..<3] + [lines[5]] + lines[3..<5] + lines[6...]).joined(separator: "\n"), "both cut lines are on the clipboard")
+        harness.press("u u")
+        #expect(harness.text == lines.joined(separator: "\n"), "2dd undoes in one step")
+        harness.press("g g 2 y y G P")
+        #expect(harness.text == (lines[0..<14] + lines[0..<2] + lines[14...]).joined(separator: "\n"))
+        harness.press("1 2 G")
+        #expect(harness.editor.cursorLineColumn.line == 12)
+        harness.press("1 0 l")
+        #expect(harness.cursor == harness.editor.replica.lineStart(11) + 6, "10l stops at the line's last character")
+        harness.press("0 3 x")
+        #expect(harness.editor.replica.line(11) == "e 12")
+        harness.press("5 Esc x")
+        #expect(harness.editor.replica.line(11) == " 12", "Esc drops the count, so x deletes one character")
     }
 
     @Test("emacs keymap: C-a C-k C-y, mark and C-w, C-x C-c")

@@ -25,6 +25,7 @@ extension Replica {
                 precondition(isKnown(run.originLeft) && isKnown(run.originRight), "run origin unknown")
                 if !run.isDeleted {
                     precondition(Int(run.content) + Int(run.length) <= arena.count, "run content outside arena")
+                    precondition(run.length <= Run.maxLength, "visible run of \(run.length) scalars, over \(Run.maxLength)")
                 }
                 visible += run.visibleLength
                 newlineSum += newlines(in: run)

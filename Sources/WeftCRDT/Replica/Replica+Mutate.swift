@@ -55,6 +55,25 @@ extension Replica {
     /// Returns the location of the new run's first character.
     @discardableResult
     mutating func insertRun(_ newRun: Run, after left: Location?, newlines: Int) -> Location {
+        guard newRun.length > Run.maxLength, !newRun.isDeleted else {
+            return insertPiece(newRun, after: left, newlines: newlines)
+        }
+        // Cut into pieces of at most `Run.maxLength`, each placed after the last character of the
+        // one before: the same characters with the same origins, so the same document.
+        var rest = newRun
+        var previous = left
+        while true {
+            var piece = rest
+            let more = rest.length > Run.maxLength
+            if more { rest = piece.split(at: Int(Run.maxLength)) }
+            let placed = insertPiece(piece, after: previous, newlines: self.newlines(in: piece))
+            if !more { break }
+            previous = Location(order: placed.order, run: placed.run, offset: placed.offset + Int(piece.length) - 1)
+        }
+        return locate(newRun.id(at: 0), noneIs: .start)
+    }
+
+    private mutating func insertPiece(_ newRun: Run, after left: Location?, newlines: Int) -> Location {
         let length = Int(newRun.length)
         guard let left else {
             if order.isEmpty { appendLeaf(Leaf()) }

@@ -18,6 +18,11 @@ struct Run {
 
     static let deleted: UInt32 = .max
 
+    /// The longest visible run. Line lookups count line feeds by scanning inside runs, so a 10 MB
+    /// paste kept as one run made every lookup scan megabytes; capped, a leaf holds at most
+    /// `Leaf.maxRuns * maxLength` scalars to scan. Tombstones are never scanned and stay uncapped.
+    static let maxLength: UInt32 = 256
+
     var isDeleted: Bool { content == Run.deleted }
     var visibleLength: Int { isDeleted ? 0 : Int(length) }
 
@@ -37,7 +42,8 @@ struct Run {
     }
 
     /// Whether `next`, placed right after this run, continues it (same replica, next counters,
-    /// chained origins, same visibility and adjacent content).
+    /// chained origins, same visibility and adjacent content) and the visible result stays within
+    /// `maxLength`.
     func canAbsorb(_ next: Run) -> Bool {
         next.replica == replica
             && UInt64(next.counter) == UInt64(counter) + UInt64(length)
@@ -45,7 +51,8 @@ struct Run {
             && next.originRight == originRight
             && (isDeleted
                 ? next.isDeleted
-                : !next.isDeleted && UInt64(next.content) == UInt64(content) + UInt64(length))
+                : !next.isDeleted && UInt64(next.content) == UInt64(content) + UInt64(length)
+                    && UInt64(length) + UInt64(next.length) <= UInt64(Run.maxLength))
     }
 
     /// Splits the run at `offset` (0 < offset < length), keeping the head here; returns the tail.

@@ -19,7 +19,10 @@ extension Editor {
         do {
             if !range.isEmpty {
                 let removed = replica.text(in: range)
-                let place = replica.anchor(at: range.lowerBound, stickToPrevious: false)
+                // After the character before the text, not before the one after it: removals in
+                // a row leave tombstones where the next restore types, and anchoring on what
+                // precedes keeps a run of restores in their original order.
+                let place = replica.anchor(at: range.lowerBound)
                 if let op = try replica.delete(range) { ops.append(op) }
                 steps.append(.restore(text: removed, at: place))
             }
@@ -104,6 +107,16 @@ extension Editor {
     }
 
     /// The range of line `line` with its line feed (or the one before it, for the last line).
+    /// Copies `count` lines from the cursor's (vim's `3yy`) as one line-wise clipboard.
+    mutating func copyLines(_ count: Int) {
+        let first = replica.line(containing: cursorPosition)
+        let last = min(first + count, replica.lineCount) - 1
+        var text = replica.text(in: replica.lineStart(first)..<replica.lineStart(last + 1))
+        if !text.hasSuffix("\n") { text += "\n" }
+        clipboard = Clipboard(text: text, linewise: true)
+        show("copied \(last - first + 1) line\(last == first ? "" : "s")")
+    }
+
     func wholeLine(_ line: Int) -> Range<Int> {
         let range = replica.lineRange(line)
         if range.upperBound < replica.count { return range.lowerBound..<range.upperBound + 1 }

@@ -139,8 +139,10 @@ extension Editor {
             frame.cursor = (row, min(end, frame.width - 1))
         } else if let message {
             frame.put(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
-        } else if !pendingKeys.isEmpty {
-            frame.put(pendingKeys.keyNames + "-", row: row, column: 0, style: .role(.message), width: measure)
+        } else if !pendingKeys.isEmpty || pendingCount != nil {
+            let count = pendingCount.map(String.init) ?? ""
+            let keys = pendingKeys.isEmpty ? "" : (count.isEmpty ? "" : " ") + pendingKeys.keyNames + "-"
+            frame.put(count + keys, row: row, column: 0, style: .role(.message), width: measure)
         }
     }
 }

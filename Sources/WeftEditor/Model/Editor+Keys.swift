@@ -9,6 +9,10 @@ extension Editor {
             ensureCursorVisible()
             return
         }
+        if pendingKeys.isEmpty, let digit = countDigit(key) {
+            pendingCount = min((pendingCount ?? 0) * 10 + digit, Self.maxCount)
+            return
+        }
         pendingKeys.append(key)
         let keys = pendingKeys
         switch keymap.match(keys, in: mode) {
@@ -16,10 +20,12 @@ extension Editor {
             return
         case .command(let command):
             pendingKeys = []
-            run(command, now: now)
-            lastCommand = command
+            let count = pendingCount
+            pendingCount = nil
+            run(command, count: count, now: now)
         case .unbound:
             pendingKeys = []
+            pendingCount = nil
             if keys.count == 1, key.alt, keymap.match([.named(.escape)], in: mode) != .unbound {
                 // Esc typed quickly before a key arrives as one Alt key: when that Alt key means
                 // nothing here, it was Esc then the key (vim users type Esc : fast).
@@ -59,6 +65,43 @@ extension Editor {
         replace(range, with: text, kind: .other, now: now)
         undoHistory.close()
         ensureCursorVisible()
+    }
+
+    /// The largest count: `99999dd` is surely a slip, and each repeat is a full command.
+    static let maxCount = 9_999
+
+    /// The digit `key` adds to a count: in a mode that does not type, 1–9 when no command is
+    /// bound to them, and 0 once a count has begun (alone, vim's 0 goes to the line start).
+    private func countDigit(_ key: Key) -> Int? {
+        guard !keymap.types(in: mode), let character = key.typedCharacter, let digit = character.wholeNumberValue,
+              character.isASCII, keymap.match([key], in: mode) == .unbound || (digit == 0 && pendingCount != nil)
+        else { return nil }
+        return digit == 0 && pendingCount == nil ? nil : digit
+    }
+
+    /// Runs `command`, `count` times when a count was typed: as one undo step, with the
+    /// document ends going to line `count` and a line copy taking `count` lines, as in vim.
+    mutating func run(_ command: EditorCommand, count: Int?, now: Double) {
+        guard let count, count > 1 || command == .documentStart || command == .documentEnd else {
+            run(command, now: now)
+            lastCommand = command
+            return
+        }
+        switch command {
+        case .documentStart, .documentEnd:
+            goToLine(String(count))
+        case .copyLine:
+            copyLines(count)
+        default:
+            undoHistory.beginGroup()
+            for _ in 0..<count {
+                run(command, now: now)
+                lastCommand = command
+                if wantsQuit || prompt != nil || message?.isError == true { break }
+            }
+            undoHistory.endGroup()
+        }
+        lastCommand = command
     }
 
     mutating func run(_ command: EditorCommand, now: Double) {

@@ -51,7 +51,7 @@ extension Editor {
             var inverse: [UndoHistory.Step] = []
             for range in runs.reversed() {
                 let text = replica.text(in: range)
-                let place = replica.anchor(at: range.lowerBound, stickToPrevious: false)
+                let place = replica.anchor(at: range.lowerBound)  // as in `replace`
                 if let op = try? replica.delete(range) {
                     ops.append(op)
                     inverse.append(.restore(text: text, at: place))

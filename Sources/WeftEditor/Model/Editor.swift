@@ -35,6 +35,8 @@ public struct Editor: Sendable {
     var viewWidth = 80
     var viewHeight = 22
     var pendingKeys: [Key] = []
+    /// A count typed before a command in a mode that does not type (vim's `3j`, `5dd`, `12G`).
+    var pendingCount: Int?
     var undoHistory = UndoHistory()
     var clipboard: Clipboard?
     var prompt: Prompt?

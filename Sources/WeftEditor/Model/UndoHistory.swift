@@ -27,6 +27,10 @@ struct UndoHistory: Sendable {
     var redoStack: [Group] = []
     private var lastKind: Kind?
     private var lastTime = -Double.infinity
+    /// While set, every step joins one group (a command repeated by a count undoes at once);
+    /// `groupStarted` says whether that group is on the stack yet.
+    private var grouping = false
+    private var groupStarted = false
     /// Memory bound: the oldest groups go first.
     static let limit = 10_000
 
@@ -34,7 +38,9 @@ struct UndoHistory: Sendable {
     mutating func record(_ steps: [Step], kind: Kind, now: Double, burst: Double) {
         guard !steps.isEmpty else { return }
         redoStack.removeAll()
-        if kind == .typing, lastKind == .typing, now - lastTime <= burst, !undoStack.isEmpty {
+        if grouping, groupStarted, !undoStack.isEmpty {
+            undoStack[undoStack.count - 1].steps += steps
+        } else if kind == .typing, lastKind == .typing, now - lastTime <= burst, !undoStack.isEmpty {
             undoStack[undoStack.count - 1].steps += steps
         } else {
             undoStack.append(Group(steps: steps))
@@ -42,6 +48,19 @@ struct UndoHistory: Sendable {
         }
         lastKind = kind
         lastTime = now
+        if grouping { groupStarted = true }
+    }
+
+    /// Starts one group for all steps recorded until `endGroup`.
+    mutating func beginGroup() {
+        close()
+        grouping = true
+        groupStarted = false
+    }
+
+    mutating func endGroup() {
+        grouping = false
+        close()
     }
 
     /// Ends the current typing burst (the cursor moved, the mode changed).
