@@ -9,12 +9,14 @@ struct KeymapFileTests {
 
     @Test("every shipped keymap and theme loads")
     func everyShippedFileLoads() throws {
-        #expect(Set(keymaps.names()).isSuperset(of: ["default", "emacs", "vim"]))
+        #expect(Set(keymaps.names()).isSuperset(of: ["default", "emacs", "vim", "less"]))
         #expect(Set(themes.names()).isSuperset(of: ["dark", "light", "high-contrast"]))
         for name in keymaps.names() {
             let keymap = try Keymap.load(name, from: keymaps)
             #expect(!keymap.modes.isEmpty, "\(name)")
-            #expect(keymap.modes.contains { keymap.types(in: $0) }, "\(name) has no mode that types")
+            // A keymap either edits (some mode types) or pages (the pager's own commands).
+            let pages = keymap.modes.contains { keymap.keys(for: .scrollDown, in: $0) != nil }
+            #expect(keymap.modes.contains { keymap.types(in: $0) } != pages, "\(name) neither types nor pages, or does both")
             #expect(keymap.modes.contains { keymap.keys(for: .quit, in: $0) != nil || keymap.keys(for: .commandLine, in: $0) != nil }, "\(name) cannot quit")
         }
         for name in themes.names() {

@@ -27,6 +27,9 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case append = "append", insertLineStart = "insert-line-start", appendLineEnd = "append-line-end"
     case openLineBelow = "open-line-below", openLineAbove = "open-line-above"
     case commandLine = "command-line"
+    // Paging (the pager moves the view, not a cursor)
+    case scrollDown = "scroll-down", scrollUp = "scroll-up"
+    case followEnd = "follow-end", filter = "filter", toggleLineNumbers = "toggle-line-numbers"
     // The rest
     case toggleWrap = "toggle-wrap", followPeer = "follow-peer"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"

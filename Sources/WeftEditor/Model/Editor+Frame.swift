@@ -3,10 +3,15 @@ import WeftCRDT
 extension Editor {
     /// What the screen shows now: the text area, the status line and the message line.
     public func frame() -> Frame {
-        var frame = Frame(width: viewWidth, height: viewHeight + 2)
-        drawText(into: &frame)
-        drawStatus(into: &frame, row: viewHeight)
-        drawMessage(into: &frame, row: viewHeight + 1)
+        let textTop = banner == nil ? 0 : 1
+        var frame = Frame(width: viewWidth, height: viewHeight + 2 + textTop)
+        if let banner {
+            frame.fill(row: 0, style: .role(.banner))
+            frame.put(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
+        }
+        drawText(into: &frame, top: textTop)
+        drawStatus(into: &frame, row: textTop + viewHeight)
+        drawMessage(into: &frame, row: textTop + viewHeight + 1)
         frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil
         return frame
     }
@@ -18,7 +23,7 @@ extension Editor {
         var name: String
     }
 
-    private func drawText(into frame: inout Frame) {
+    private func drawText(into frame: inout Frame, top textTop: Int) {
         let selection = self.selection
         let cursorPosition = self.cursorPosition
         let currentMatch: Range<Int>? = (prompt?.searchQuery ?? lastSearch).flatMap { query in
@@ -41,9 +46,22 @@ extension Editor {
         var line = topLine
         var skip = topRow
         var lineStart = replica.lineStart(line)
-        while row < viewHeight, line < replica.lineCount {
+        let gutter = gutterWidth
+        let textWidth = self.textWidth
+        if isPager, filter != nil, !filteredLines.isEmpty, filteredLines.binarySearch(line) == nil {
+            line = nextShown(from: line) ?? line
+            lineStart = replica.lineStart(line)
+            skip = 0
+        }
+        let noLines = isPager && filter != nil && filteredLines.isEmpty
+        while row < viewHeight, line < replica.lineCount, !noLines {
             let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)
+            if gutter > 0, skip == 0 {
+                let number = String(line + 1)
+                frame.put(String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, row: textTop + row, column: 0,
+                          style: .role(.lineNumber), width: measure)
+            }
             for (index, visual) in layout.rows.enumerated() where index >= skip {
                 guard row < viewHeight else { break }
                 let isLastRow = index == layout.rows.count - 1
@@ -51,46 +69,52 @@ extension Editor {
                 var used = 0
                 for placed in visual.glyphs {
                     let column = placed.column - shift
-                    guard column >= 0, column + placed.glyph.width <= viewWidth else { continue }
+                    guard column >= 0, column + placed.glyph.width <= textWidth else { continue }
                     let position = lineStart + placed.offset
                     var style = CellStyle.role(placed.glyph.isControl ? .control : .text)
                     if let mark = marks.last(where: { $0.selections.contains { $0.contains(position) } }) { style = .peerCursor(mark.colour) }
                     if found.contains(where: { $0.contains(position) }) { style = .role(.searchMatch) }
                     if selection?.contains(position) == true { style = .role(.selection) }
                     if currentMatch?.contains(position) == true { style = .role(.searchCurrent) }
-                    frame.put(placed.glyph, row: row, column: column, style: style)
-                    used = column + placed.glyph.width
+                    frame.put(placed.glyph, row: textTop + row, column: gutter + column, style: style)
+                    used = gutter + column + placed.glyph.width
                 }
                 if !settings.wrap {
                     let lineWidth = (visual.glyphs.last.map { $0.column + $0.glyph.width }) ?? 0
-                    if lineWidth - shift > viewWidth { frame.put(Glyph(text: "›", width: 1, scalars: 0, isControl: false), row: row, column: viewWidth - 1, style: .role(.wrapMarker)) }
-                    if shift > 0, lineWidth > 0 { frame.put(Glyph(text: "‹", width: 1, scalars: 0, isControl: false), row: row, column: 0, style: .role(.wrapMarker)) }
+                    if lineWidth - shift > textWidth { frame.put(Glyph(text: "›", width: 1, scalars: 0, isControl: false), row: textTop + row, column: viewWidth - 1, style: .role(.wrapMarker)) }
+                    if shift > 0, lineWidth > 0 { frame.put(Glyph(text: "‹", width: 1, scalars: 0, isControl: false), row: textTop + row, column: gutter, style: .role(.wrapMarker)) }
                 }
                 // Other people's cursors on this row, and their names at its right end.
                 let rowEnd = lineStart + visual.end
                 var labelEnd = viewWidth
                 for mark in marks where mark.cursor >= lineStart + visual.start && (mark.cursor < rowEnd || (isLastRow && mark.cursor == rowEnd)) {
-                    let column = layout.place(of: mark.cursor - lineStart).column - shift
-                    frame.restyle(row: row, column: min(column, viewWidth - 1), .peerCursor(mark.colour))
+                    let column = gutter + layout.place(of: mark.cursor - lineStart).column - shift
+                    frame.restyle(row: textTop + row, column: min(column, viewWidth - 1), .peerCursor(mark.colour))
                     let label = " \(mark.name)"
                     let width = label.count
                     if labelEnd - width > max(used, column + 1) {
-                        frame.put(label, row: row, column: labelEnd - width, style: .peerLabel(mark.colour), width: measure)
+                        frame.put(label, row: textTop + row, column: labelEnd - width, style: .peerLabel(mark.colour), width: measure)
                         labelEnd -= width
                     }
                 }
-                if line == cursorLine {
+                if line == cursorLine, !isPager {
                     let place = layout.place(of: cursorPosition - lineStart)
-                    if place.row == index { frame.cursor = (row, min(max(0, place.column - shift), viewWidth - 1)) }
+                    if place.row == index { frame.cursor = (textTop + row, min(max(0, gutter + place.column - shift), viewWidth - 1)) }
                 }
                 row += 1
             }
             skip = 0
-            line += 1
-            lineStart += layout.length + 1
+            if isPager, filter != nil {
+                guard let next = nextShown(from: line + 1) else { break }
+                line = next
+                lineStart = replica.lineStart(line)
+            } else {
+                line += 1
+                lineStart += layout.length + 1
+            }
         }
         while row < viewHeight {
-            frame.put("~", row: row, column: 0, style: .role(.filler), width: measure)
+            frame.put("~", row: textTop + row, column: 0, style: .role(.filler), width: measure)
             row += 1
         }
     }
@@ -116,7 +140,11 @@ extension Editor {
         frame.fill(row: row, style: .role(.status))
         var column = frame.put(" \(status.document)", row: row, column: 0, style: .role(.status), width: measure)
         if status.readOnly { column = frame.put(" [read-only]", row: row, column: column, style: .role(.status), width: measure) }
-        if keymap.modes.count > 1 {
+        if isPager {
+            column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
+            column = frame.put(followingEnd ? " FOLLOW " : " LIVE ", row: row, column: column, style: .role(.statusMode), width: measure)
+            if let filter { column = frame.put(" &\(filter.pattern)", row: row, column: column, style: .role(.status), width: measure) }
+        } else if keymap.modes.count > 1 {
             column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
             column = frame.put(" \(mode.uppercased()) ", row: row, column: column, style: .role(.statusMode), width: measure)
         }
@@ -125,7 +153,11 @@ extension Editor {
         var right: [(String, StyleRole)] = [(" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)]
         if status.unsent > 0 { right.append((" ↑\(status.unsent)", .status)) }
         if !peers.isEmpty { right.append((" \(peers.count) \(peers.count == 1 ? "peer" : "peers")", .status)) }
-        right.append(("  \(line):\(character) ", .status))
+        if isPager {
+            right.append((atEnd ? "  END " : "  \(percentThrough)% ", .status))
+        } else {
+            right.append(("  \(line):\(character) ", .status))
+        }
         let width = right.reduce(0) { $0 + $1.0.count }
         var start = max(column + 1, frame.width - width)
         for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
@@ -143,6 +175,11 @@ extension Editor {
             let count = pendingCount.map(String.init) ?? ""
             let keys = pendingKeys.isEmpty ? "" : (count.isEmpty ? "" : " ") + pendingKeys.keyNames + "-"
             frame.put(count + keys, row: row, column: 0, style: .role(.message), width: measure)
+        }
+        if isPager, prompt == nil {
+            // As in less: the terminal's cursor waits on the bottom line, after any message.
+            let end = message.map { $0.text.unicodeScalars.reduce(0) { $0 + max(0, measure($1)) } } ?? 0
+            frame.cursor = (row, min(end, frame.width - 1))
         }
     }
 }

@@ -6,7 +6,13 @@ extension Editor {
         if prompt == nil { message = nil }
         if prompt != nil {
             handlePrompt(key, now: now)
-            ensureCursorVisible()
+            if isPager { bringCursorIntoPagerView() } else { ensureCursorVisible() }
+            return
+        }
+        if followingEnd {
+            // As in less, a key ends following; it does nothing else.
+            followingEnd = false
+            show("stopped following the end")
             return
         }
         if pendingKeys.isEmpty, let digit = countDigit(key) {
@@ -42,9 +48,13 @@ extension Editor {
                 show("\(keys.keyNames) is not bound in \(keymap.name)'s \(mode) mode\(helpHint)", isError: true)
             }
         }
-        clampToCharacter()
         if following != nil, lastCommand != .followPeer { following = nil }
-        ensureCursorVisible()
+        if isPager {
+            if !followingEnd { bringCursorIntoPagerView() }
+        } else {
+            clampToCharacter()
+            ensureCursorVisible()
+        }
     }
 
     /// Handles text pasted in one go (bracketed paste): one edit, one undo step, even in a
@@ -105,6 +115,7 @@ extension Editor {
     }
 
     mutating func run(_ command: EditorCommand, now: Double) {
+        if isPager, runPager(command) { return }
         switch command {
         case .deleteBackward, .deleteForward: break
         default: undoHistory.close()

@@ -9,7 +9,7 @@ extension Editor {
 
     /// `text` (one line) laid out with the editor's width, wrapping and tab settings.
     func layout(of text: String, wrapping: Bool? = nil) -> LineLayout {
-        LineLayout(text, wrapWidth: (wrapping ?? settings.wrap) ? viewWidth : nil, tabWidth: settings.tabWidth, width: measure)
+        LineLayout(text, wrapWidth: (wrapping ?? settings.wrap) ? textWidth : nil, tabWidth: settings.tabWidth, width: measure)
     }
 
     /// The grapheme boundary after `position` (crossing a line feed counts as one step).

@@ -6,6 +6,7 @@ struct Prompt: Sendable {
         case find(forward: Bool)
         case gotoLine
         case command
+        case filter
     }
 
     var kind: Kind
@@ -18,6 +19,7 @@ struct Prompt: Sendable {
         case .find(let forward): forward ? "/" : "?"
         case .gotoLine: "go to line: "
         case .command: ":"
+        case .filter: "&"
         }
     }
 
@@ -87,6 +89,8 @@ extension Editor {
             goToLine(prompt.text)
         case .command:
             run(command: prompt.text.trimmingCharacters(in: .whitespaces), now: now)
+        case .filter:
+            setFilter(prompt.text)
         }
     }
 

@@ -10,6 +10,7 @@ extension Editor {
             if replica.position(of: cursor) == nil { cursorFallback = before }
             clampToCharacter()
             if following != nil { ensureCursorVisible() }
+            afterTextChange()
         }
         try replica.apply(ops)
     }
@@ -27,7 +28,7 @@ extension Editor {
         selectionAnchor = nil
         markActive = false
         clampToCharacter()
-        ensureCursorVisible()
+        if isPager { afterTextChange() } else { ensureCursorVisible() }
     }
 
     /// Records another person's presence (nil when they left).

@@ -43,12 +43,7 @@ struct SearchIndex: Sendable {
 extension Editor {
     /// The next match of `query` from `position` (wrapping around the document), and whether it wrapped.
     mutating func find(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
-        let sensitive = query.caseSensitive
-        if searchIndex?.version != version || searchIndex?.caseSensitive != sensitive {
-            searchIndex = SearchIndex(version: version, caseSensitive: sensitive,
-                                      scalars: replica.text.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: sensitive) })
-        }
-        let haystack = searchIndex!.scalars
+        let haystack = searchScalars(caseSensitive: query.caseSensitive)
         let needle = query.folded
         if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: position, forward: query.forward) {
             return (start..<start + needle.count, false)
@@ -58,6 +53,15 @@ extension Editor {
             return (start..<start + needle.count, true)
         }
         return nil
+    }
+
+    /// The document's scalars folded for a search, built once per version of the text.
+    mutating func searchScalars(caseSensitive sensitive: Bool) -> [UInt32] {
+        if searchIndex?.version != version || searchIndex?.caseSensitive != sensitive {
+            searchIndex = SearchIndex(version: version, caseSensitive: sensitive,
+                                      scalars: replica.text.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: sensitive) })
+        }
+        return searchIndex!.scalars
     }
 
     /// Moves to the next (or previous, with `reversed`) match of the last search.

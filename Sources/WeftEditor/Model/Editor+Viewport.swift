@@ -1,4 +1,12 @@
 extension Editor {
+    /// Columns of line numbers at the left (less's `-N`), with a space after them.
+    var gutterWidth: Int {
+        settings.lineNumbers ? max(4, String(replica.lineCount).count) + 1 : 0
+    }
+
+    /// Columns left for text.
+    var textWidth: Int { max(1, viewWidth - gutterWidth) }
+
     /// The line at the top of the screen.
     var topLine: Int {
         guard let position = replica.position(of: top) else { return 0 }
@@ -51,9 +59,9 @@ extension Editor {
         if settings.wrap {
             leftColumn = 0
         } else if place.column < leftColumn {
-            leftColumn = max(0, place.column - viewWidth / 4)
-        } else if place.column >= leftColumn + viewWidth - 1 {
-            leftColumn = place.column - viewWidth + 1 + viewWidth / 4
+            leftColumn = max(0, place.column - textWidth / 4)
+        } else if place.column >= leftColumn + textWidth - 1 {
+            leftColumn = place.column - textWidth + 1 + textWidth / 4
         }
     }
 

@@ -7,7 +7,7 @@ import WeftWire
 /// sync layer come out of `takeBatches()`; `frame()` says what the screen shows.
 public struct Editor: Sendable {
     public internal(set) var replica: Replica
-    public let keymap: Keymap
+    public internal(set) var keymap: Keymap
     public internal(set) var mode: String
     public var settings: EditorSettings
     /// What the status line says about sync; the app updates it.
@@ -34,7 +34,17 @@ public struct Editor: Sendable {
     var leftColumn = 0
     var viewWidth = 80
     var viewHeight = 22
+    var screenHeight = 24
     var pendingKeys: [Key] = []
+    /// Read-only paging: keys move the view, the cursor stays at its top (see Editor+Pager).
+    public internal(set) var isPager = false
+    /// A line above the text saying why the document is shown read-only.
+    public internal(set) var banner: String?
+    /// The view keeps the end of the document in sight as it grows (less's `F`).
+    public internal(set) var followingEnd = false
+    /// Only lines matching this are shown (less's `&pattern`), and which those are.
+    var filter: SearchQuery?
+    var filteredLines: [Int] = []
     /// A count typed before a command in a mode that does not type (vim's `3j`, `5dd`, `12G`).
     var pendingCount: Int?
     var undoHistory = UndoHistory()
@@ -104,9 +114,14 @@ public struct Editor: Sendable {
 
     /// The text area's size follows the terminal: all rows but the status and message lines.
     public mutating func resize(width: Int, height: Int) {
+        screenHeight = height
         viewWidth = max(1, width)
-        viewHeight = max(1, height - 2)
-        ensureCursorVisible()
+        viewHeight = max(1, height - 2 - (banner == nil ? 0 : 1))
+        if isPager {
+            settleView()
+        } else {
+            ensureCursorVisible()
+        }
     }
 
     /// Shows `text` on the message line until the next key.

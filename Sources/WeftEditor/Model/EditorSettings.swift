@@ -7,10 +7,13 @@ public struct EditorSettings: Sendable {
     /// This user's name and colour, as others see them.
     public var userName: String
     public var userColour: UInt32
+    /// A gutter with line numbers (less's `-N`).
+    public var lineNumbers: Bool
     /// Typing within this many seconds of the previous edit undoes together.
     public var undoBurstSeconds: Double
 
-    public init(tabWidth: Int = 8, wrap: Bool = true, userName: String = "me", userColour: UInt32 = 0x61AFEF, undoBurstSeconds: Double = 1.0) {
+    public init(tabWidth: Int = 8, wrap: Bool = true, userName: String = "me", userColour: UInt32 = 0x61AFEF, undoBurstSeconds: Double = 1.0, lineNumbers: Bool = false) {
+        self.lineNumbers = lineNumbers
         self.tabWidth = tabWidth
         self.wrap = wrap
         self.userName = userName

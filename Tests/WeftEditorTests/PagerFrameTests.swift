@@ -1,0 +1,129 @@
+import Testing
+import WeftCRDT
+import WeftEditor
+
+/// The pager (less's keys) at frame level: what each key shows, on a 40×8 screen (6 text rows).
+@Suite("Pager frames") struct PagerFrameTests {
+    static let numbered = (1...100).map { "line \($0)\($0 % 10 == 0 ? " tenth" : "")" }.joined(separator: "\n")
+
+    static func pager(_ text: String = numbered, banner: String? = nil, width: Int = 40, height: Int = 8) throws -> EditorHarness {
+        var harness = try EditorHarness(text, width: width, height: height)
+        harness.editor.enterPager(keymap: try Keymap.load("less", from: .keymaps(config: nil)), banner: banner)
+        return harness
+    }
+
+    @Test("space, b, d, u, j, k, g and G move the view; the status shows the percentage and END")
+    func paging() throws {
+        var pager = try Self.pager()
+        #expect(pager.lines[0] == "line 1" && pager.lines[5] == "line 6")
+        #expect(pager.lines[6].contains("LIVE") && pager.lines[6].contains("[read-only]") && pager.lines[6].hasSuffix(" 6%"))
+        pager.press("Space")
+        #expect(pager.lines[0] == "line 7")
+        pager.press("b")
+        #expect(pager.lines[0] == "line 1")
+        pager.press("d")
+        #expect(pager.lines[0] == "line 4")
+        pager.press("j j")
+        #expect(pager.lines[0] == "line 6")
+        pager.press("k u")
+        #expect(pager.lines[0] == "line 2")
+        pager.press("G")
+        #expect(pager.lines[5] == "line 100 tenth" && pager.lines[0] == "line 95")
+        #expect(pager.lines[6].hasSuffix(" END"))
+        pager.press("Space j")
+        #expect(pager.lines[5] == "line 100 tenth", "the view never goes past the end")
+        pager.press("g")
+        #expect(pager.lines[0] == "line 1")
+        pager.press("5 0 G")
+        #expect(pager.lines[0] == "line 50 tenth", "a count before G goes to that line")
+        pager.press("1 0 j")
+        #expect(pager.lines[0] == "line 60 tenth")
+    }
+
+    @Test("letters that are not less's keys change nothing and say so")
+    func lettersChangeNothing() throws {
+        var pager = try Self.pager("hello\nworld")
+        pager.press("i x Delete Backspace")
+        pager.type("typed")
+        pager.press("Ctrl-Z")
+        #expect(pager.text == "hello\nworld")
+        #expect(pager.editor.takeBatches().isEmpty)
+        pager.press("x")
+        #expect(pager.lines[7].contains("not bound"))
+    }
+
+    @Test("/ and ? search from the top line, put the match's line at the top, and n N repeat")
+    func search() throws {
+        var pager = try Self.pager()
+        pager.press("/")
+        pager.type("tenth\n")
+        #expect(pager.lines[0] == "line 10 tenth")
+        pager.press("n")
+        #expect(pager.lines[0] == "line 20 tenth")
+        pager.press("N")
+        #expect(pager.lines[0] == "line 10 tenth")
+        pager.press("G ?")
+        pager.type("line 3\n")
+        #expect(pager.lines.contains("line 39"), "a match already on screen does not move the view")
+        pager.press("g /")
+        pager.type("nowhere\n")
+        #expect(pager.lines[7].contains("not found"))
+    }
+
+    @Test("& shows only matching lines; an empty pattern shows every line again")
+    func filter() throws {
+        var pager = try Self.pager()
+        pager.press("&")
+        pager.type("tenth\n")
+        #expect(Array(pager.lines[0..<6]) == ["line 10 tenth", "line 20 tenth", "line 30 tenth", "line 40 tenth", "line 50 tenth", "line 60 tenth"])
+        #expect(pager.lines[6].contains("&tenth"))
+        pager.press("j G")
+        #expect(pager.lines[5] == "line 100 tenth" && pager.lines[0] == "line 50 tenth")
+        pager.press("&")
+        pager.type("\n")
+        #expect(pager.lines[0] == "line 50 tenth" && pager.lines[1] == "line 51")
+    }
+
+    @Test("-N shows line numbers; wrapping leaves the gutter alone")
+    func lineNumbers() throws {
+        var pager = try Self.pager("short\n" + String(repeating: "x", count: 40), width: 20)
+        pager.press("- N")
+        #expect(pager.lines[0] == "   1 short")
+        #expect(pager.lines[1] == "   2 " + String(repeating: "x", count: 15))
+        #expect(pager.lines[2] == "     " + String(repeating: "x", count: 15))
+        pager.press("- N")
+        #expect(pager.lines[0] == "short")
+    }
+
+    @Test("F follows the end as others write; any key stops; otherwise the view stays on its text")
+    func followAndAnchoring() throws {
+        var pager = try Self.pager()
+        pager.press("/")
+        pager.type("line 40\n")
+        #expect(pager.lines[0] == "line 40 tenth")
+        var remote = try Replica(snapshot: pager.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        try pager.editor.applyRemote([remote.insert("new first line\nand a second\n", at: 0)!])
+        #expect(pager.lines[0] == "line 40 tenth", "the view stays on the text being read")
+        pager.press("F")
+        #expect(pager.lines[6].contains("FOLLOW") && pager.lines[5] == "line 100 tenth")
+        try pager.editor.applyRemote([remote.insert("\nappended by bo", at: remote.count)!])
+        #expect(pager.lines[5] == "appended by bo" && pager.lines[4] == "line 100 tenth")
+        pager.press("k")
+        #expect(pager.lines[6].contains("LIVE") && pager.lines[5] == "appended by bo", "the key only stops following")
+        try pager.editor.applyRemote([remote.insert("\nmore", at: remote.count)!])
+        #expect(pager.lines[5] == "appended by bo", "not following: the view stays")
+    }
+
+    @Test("a banner says why the document is read-only; streamed text appends")
+    func bannerAndStreaming() throws {
+        var pager = try Self.pager("", banner: "read-only: the relay refused writes")
+        #expect(pager.lines[0] == " read-only: the relay refused writes")
+        #expect(pager.lines.count == 8 && pager.lines[6].contains("LIVE"))
+        pager.editor.appendText("one\ntw")
+        pager.editor.appendText("o\nthree")
+        #expect(Array(pager.lines[1...3]) == ["one", "two", "three"])
+        pager.press("F")
+        pager.editor.appendText((4...20).map { "\nstreamed \($0)" }.joined())
+        #expect(pager.lines[5] == "streamed 20")
+    }
+}
