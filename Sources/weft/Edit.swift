@@ -27,7 +27,7 @@ struct Edit: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The name others see (else the config file's, else $USER).", valueName: "NAME"))
     var name: String?
 
-    @Flag(help: "Open without the right to change the document (the relay refuses writes too).")
+    @Flag(help: "Open in the pager, read-only (as `weft view`; the relay refuses writes too).")
     var readOnly = false
 
     @Flag(inversion: .prefixedNo, help: "Wrap long lines (else they are cut off and scroll sideways).")
@@ -40,7 +40,9 @@ struct Edit: AsyncParsableCommand {
     var caFile: String?
 
     func run() async throws {
-        let code = await EditorApp.run(self)
+        let launch = ScreenLaunch(command: "edit", document: document, keymap: keymap, theme: theme, name: name, pager: readOnly,
+                                  wrap: wrap, lineNumbers: false, follow: false, token: token, caFile: caFile)
+        let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }
 }

@@ -16,12 +16,19 @@ final class EditorApp {
         case session(SessionEvent)
         case status(SyncStatus)
         case tick
+        /// A piece of a file or pipe being paged, and its end (with a problem, if reading failed).
+        case text(String)
+        case textEnded(String?)
     }
 
     private var editor: Editor
-    private let session: DocumentSession
+    /// Nil when paging a file or a pipe.
+    private let session: DocumentSession?
     private let terminal: Terminal
-    private let address: DocumentAddress
+    private let address: DocumentAddress?
+    private let textReader: TextStreamReader?
+    /// The pager's keys, for when the editor has to fall back to read-only paging.
+    private let pagerKeymap: () -> Keymap?
     private var generation: Int
     private var unsaved: [[Op]] = []
     private var lastStatus: SyncStatus?
@@ -31,37 +38,84 @@ final class EditorApp {
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
 
-    private init(editor: Editor, session: DocumentSession, terminal: Terminal, address: DocumentAddress, generation: Int, readOnly: Bool) {
+    private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int, readOnly: Bool,
+                 textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }) {
         self.editor = editor
         self.session = session
         self.terminal = terminal
         self.address = address
         self.generation = generation
         self.readOnlyRequested = readOnly
+        self.textReader = textReader
+        self.pagerKeymap = pagerKeymap
         started = clock.now
     }
 
-    /// Runs the editor for `options`; returns the exit code (problems before the screen opens
-    /// are printed as `weft edit: …`).
-    static func run(_ options: Edit) async -> Int32 {
+    /// Documents larger than this open in the pager: keystrokes, search and undo stay quick
+    /// below it (1 ms a key at 10 MB), and the CRDT's id space (`Replica.maxInsertedCharacters`)
+    /// keeps room for editing.
+    static let comfortableScalars = 32 << 20
+
+    /// Runs the editor or the pager for `launch`; returns the exit code (problems before the
+    /// screen opens are printed as `weft edit: …` or `weft view: …`).
+    static func run(_ launch: ScreenLaunch) async -> Int32 {
         func fail(_ message: String) -> Int32 {
-            FileHandle.standardError.write(Data("weft edit: \(message)\n".utf8))
+            FileHandle.standardError.write(Data("weft \(launch.command): \(message)\n".utf8))
             return 3
         }
         let home = ClientHome.fromEnvironment()
         let config: UserConfig
-        let address: DocumentAddress
         let keymap: Keymap
         let theme: Theme
+        let keymaps = DataFileLibrary.keymaps(config: home.config)
         do {
             config = try UserConfig.load(home: home)
-            address = try DocumentAddress(parsing: options.document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
+            keymap = try Keymap.load(launch.keymap ?? (launch.pager ? "less" : config.keymap ?? "default"), from: keymaps)
+            theme = try Theme.load(launch.theme ?? config.theme ?? "dark", from: .themes(config: home.config))
         } catch {
             return fail("\(error)")
         }
+        let pages = keymap.modes.contains { keymap.keys(for: .scrollDown, in: $0) != nil }
+        if launch.pager != pages {
+            return fail(launch.pager ? "the keymap \(keymap.name) is for editing; the pager needs one with its commands (less)"
+                                     : "the keymap \(keymap.name) is the pager's; use it with `weft view`")
+        }
+        let userName = launch.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "someone"
+        let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: launch.wrap ?? config.wrap ?? true, userName: userName,
+                                      userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))],
+                                      lineNumbers: launch.lineNumbers)
+
+        // A file or a pipe: paged as it is read, nothing to sync.
+        let local: (descriptor: Int32, name: String)?
         do {
-            keymap = try Keymap.load(options.keymap ?? config.keymap ?? "default", from: .keymaps(config: home.config))
-            theme = try Theme.load(options.theme ?? config.theme ?? "dark", from: .themes(config: home.config))
+            local = launch.pager ? try LocalText.open(launch.document) : nil
+        } catch {
+            return fail("\(error)")
+        }
+        if let local {
+            if isatty(STDOUT_FILENO) == 0 { return copy(local.descriptor) }  // as less does when piped on
+            let terminal: Terminal
+            do {
+                terminal = try Terminal(theme: theme)
+            } catch {
+                return fail("\(error)")
+            }
+            let (events, sink) = AsyncStream.makeStream(of: Event.self)
+            let reader = TextStreamReader(descriptor: local.descriptor, deliver: { sink.yield(.text($0)) }, ended: { sink.yield(.textEnded($0)) })
+            var random = SystemRandomNumberGenerator()
+            var editor = Editor(replica: Replica(replicaID: ReplicaID(random.next() | 1)), keymap: keymap, settings: settings,
+                                status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: Terminal.columnWidth)
+            editor.resize(width: terminal.width, height: terminal.height)
+            editor.enterPager(keymap: keymap)
+            if launch.follow { editor.followEnd() }
+            let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, readOnly: true, textReader: reader)
+            reader.start()
+            return await app.loop(events: events, sink: sink)
+        }
+
+        let address: DocumentAddress
+        do {
+            address = try DocumentAddress(parsing: launch.document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
         } catch {
             return fail("\(error)")
         }
@@ -71,15 +125,12 @@ final class EditorApp {
             if let directory = try EmbeddedRelay.ensureRunning(for: address, home: home) {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
             }
-            let token = try Credentials.token(for: address, explicit: options.token, home: home)
+            let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: home,
-                                          options: SessionOptions(token: token, readOnly: options.readOnly, caFile: options.caFile.map { URL(fileURLWithPath: $0) }))
+                                          options: SessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile.map { URL(fileURLWithPath: $0) }))
         } catch {
             return fail("\(error)")
         }
-        let userName = options.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "someone"
-        let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: options.wrap ?? config.wrap ?? true, userName: userName,
-                                      userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))])
         let terminal: Terminal
         do {
             terminal = try Terminal(theme: theme)
@@ -91,12 +142,32 @@ final class EditorApp {
         await session.observe { sink.yield(.session($0)) }
         let (replica, generation) = await session.replicaCopy()
         var editor = Editor(replica: replica, keymap: keymap, settings: settings,
-                            status: StatusInfo(document: address.name.rawValue, readOnly: options.readOnly), width: Terminal.columnWidth)
+                            status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: Terminal.columnWidth)
         editor.resize(width: terminal.width, height: terminal.height)
+        if launch.pager {
+            editor.enterPager(keymap: keymap)
+            if launch.follow { editor.followEnd() }
+        }
+        let pagerKeymap: () -> Keymap? = { try? Keymap.load("less", from: keymaps) }
+        if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
+            editor.enterPager(keymap: less, banner: "read-only: \(address.name) has \(replica.count >> 20) Mi characters, more than weft edits comfortably (\(comfortableScalars >> 20) Mi)")
+        }
         for notice in await session.notices + notices { editor.show(notice) }
-        let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation, readOnly: options.readOnly)
+        let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
+                            readOnly: launch.pager, pagerKeymap: pagerKeymap)
         await session.start()
         return await app.loop(events: events, sink: sink)
+    }
+
+    /// Copies `descriptor` to standard output (the pager's output is not a terminal).
+    private static func copy(_ descriptor: Int32) -> Int32 {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { return count == 0 ? 0 : 1 }
+            FileHandle.standardOutput.write(Data(buffer[..<count]))
+        }
     }
 
     private func loop(events: AsyncStream<Event>, sink: AsyncStream<Event>.Continuation) async -> Int32 {
@@ -111,6 +182,7 @@ final class EditorApp {
             sources.append(source)
         }
         let statusTask = Task { [session] in
+            guard let session else { return }
             for await status in session.statusUpdates { sink.yield(.status(status)) }
         }
         let ticker = Task {
@@ -134,7 +206,7 @@ final class EditorApp {
                     if editor.wantsQuit { break }
                 }
                 await saveLocalEdits()
-                await session.sendPresence(editor.presence)
+                await session?.sendPresence(editor.presence)
             case .inputEnded:
                 signalled = SIGHUP
             case .resized:
@@ -150,6 +222,12 @@ final class EditorApp {
             case .tick:
                 describeConnection()
                 if !unsaved.isEmpty { await saveLocalEdits() }
+            case .text(let text):
+                editor.appendText(text)
+                textReader?.pieceTaken()
+            case .textEnded(let problem):
+                editor.status.connection = problem == nil ? "all read" : "read failed"
+                if let problem { editor.show(problem, isError: true) }
             }
             if editor.wantsQuit || signalled != nil { break }
             terminal.draw(editor.frame())
@@ -164,7 +242,7 @@ final class EditorApp {
     /// second, and the user is told: nothing typed is dropped.
     private func saveLocalEdits() async {
         unsaved += editor.takeBatches()
-        guard !unsaved.isEmpty else { return }
+        guard let session, !unsaved.isEmpty else { return }
         do {
             try await session.applyLocal(unsaved)
             unsaved = []
@@ -183,6 +261,7 @@ final class EditorApp {
                 editor.show("a change from the relay did not apply here: \(error)", isError: true)
             }
         case .replaced:
+            guard let session else { return }
             let (replica, current) = await session.replicaCopy()
             generation = current
             editor.replaceReplica(replica)
@@ -195,13 +274,23 @@ final class EditorApp {
 
     /// Read-only while the user asked for it, or while a lost cache waits for the first sync.
     private func refreshEditability() async {
+        guard let session else { return }
         let canEdit = await session.canEdit
-        editor.status.readOnly = readOnlyRequested || !canEdit
+        editor.status.readOnly = readOnlyRequested || editor.isPager || !canEdit
+    }
+
+    /// The relay refuses this connection's writes: page read-only, saying why, rather than let
+    /// the user type what cannot be sent.
+    private func fallBackToPager(_ status: SyncStatus) {
+        guard status.writesRefused, !editor.isPager, let less = pagerKeymap(), let address else { return }
+        let queued = status.unsent > 0 ? "; \(status.unsent) edits made here stay queued" : ""
+        editor.enterPager(keymap: less, banner: "read-only: the relay accepts no writes to \(address.name) from this connection (a read-only token?)\(queued)")
     }
 
     /// Takes a new status from the session: remembers when a retry is due, and reports a stop once.
     private func show(_ status: SyncStatus) {
         lastStatus = status
+        fallBackToPager(status)
         if case .offline(let retryIn, _) = status.connection { retryDue = clock.now + retryIn } else { retryDue = nil }
         if case .failed(let reason) = status.connection { editor.show("sync stopped: \(reason)", isError: true) }
         describeConnection()
@@ -229,9 +318,13 @@ final class EditorApp {
     /// Leaves the screen: tries briefly to get unsent edits acknowledged, restores the terminal,
     /// says what stays queued.
     private func finish(interrupted: Bool) async -> Int32 {
+        guard let session, let address else {
+            terminal.close()
+            return 0
+        }
         await saveLocalEdits()
         var unsent = await session.unsentCount
-        if unsent > 0, !interrupted, lastStatus?.connection == .online {
+        if unsent > 0, !interrupted, lastStatus?.connection == .online, lastStatus?.writesRefused != true {
             editor.show("sending \(unsent) edits…")
             terminal.draw(editor.frame())
             try? await session.waitUntilSettled(timeout: .seconds(2))

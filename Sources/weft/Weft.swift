@@ -12,6 +12,6 @@ struct Weft: AsyncParsableCommand {
             (edit), pager (view) and sync commands arrive with their issues. See README.md.
             """,
         version: WeftVersion.current,
-        subcommands: [Edit.self, Serve.self, RelayCommand.self, TokenCommand.self, Cat.self, Put.self, Apply.self, Status.self, SelfCheck.self]
+        subcommands: [Edit.self, View.self, Serve.self, RelayCommand.self, TokenCommand.self, Cat.self, Put.self, Apply.self, Status.self, SelfCheck.self]
     )
 }

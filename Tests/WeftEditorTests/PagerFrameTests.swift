@@ -127,3 +127,25 @@ import WeftEditor
         #expect(pager.lines[5] == "streamed 20")
     }
 }
+
+@Suite("Streamed text") struct UTF8StreamDecoderTests {
+    /// Every way of cutting a text into two or three chunks decodes to the same text.
+    @Test func charactersCutBetweenChunksArriveWhole() {
+        let text = "a日本語é👍🏽z\n"
+        let bytes = Array(text.utf8)
+        for first in 0...bytes.count {
+            for second in first...bytes.count {
+                var decoder = UTF8StreamDecoder()
+                let joined = decoder.decode(bytes[..<first]) + decoder.decode(bytes[first..<second]) + decoder.decode(bytes[second...]) + decoder.finish()
+                #expect(joined == text, "cut at \(first) and \(second)")
+            }
+        }
+    }
+
+    @Test func invalidBytesBecomeReplacementCharacters() {
+        var decoder = UTF8StreamDecoder()
+        #expect(decoder.decode([0x61, 0xFF, 0x62]) == "a\u{FFFD}b")
+        #expect(decoder.decode([0xE6, 0x97]) == "")
+        #expect(decoder.finish() == "\u{FFFD}")
+    }
+}

@@ -54,7 +54,8 @@ extension Editor {
             skip = 0
         }
         let noLines = isPager && filter != nil && filteredLines.isEmpty
-        while row < viewHeight, line < replica.lineCount, !noLines {
+        let lineCount = isPager ? pagedLineCount : replica.lineCount
+        while row < viewHeight, line < lineCount, !noLines {
             let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)
             if gutter > 0, skip == 0 {

@@ -10,10 +10,12 @@ extension Editor {
             return
         }
         if followingEnd {
-            // As in less, a key ends following; it does nothing else.
+            // As in less, a key ends following and does nothing else, except the quit key.
             followingEnd = false
-            show("stopped following the end")
-            return
+            guard pendingKeys.isEmpty, keymap.match([key], in: mode) == .command(.quit) else {
+                show("stopped following the end")
+                return
+            }
         }
         if pendingKeys.isEmpty, let digit = countDigit(key) {
             pendingCount = min((pendingCount ?? 0) * 10 + digit, Self.maxCount)

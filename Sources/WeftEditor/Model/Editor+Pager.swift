@@ -89,21 +89,28 @@ extension Editor {
 
     // MARK: Lines shown (all, or those matching the filter)
 
+    /// Lines as less counts them: a line feed at the very end ends the last line rather than
+    /// starting an empty one.
+    var pagedLineCount: Int {
+        let count = replica.lineCount
+        return count > 1 && replica.scalar(at: replica.count - 1) == "\n" ? count - 1 : count
+    }
+
     /// The first shown line at or after `line`.
     func nextShown(from line: Int) -> Int? {
-        guard filter != nil else { return line < replica.lineCount ? max(0, line) : nil }
+        guard filter != nil else { return line < pagedLineCount ? max(0, line) : nil }
         let index = filteredLines.insertionIndex(of: line)
         return index < filteredLines.count ? filteredLines[index] : nil
     }
 
     /// The last shown line before `line`.
     func previousShown(before line: Int) -> Int? {
-        guard filter != nil else { return line > 0 ? min(line, replica.lineCount) - 1 : nil }
+        guard filter != nil else { return line > 0 ? min(line, pagedLineCount) - 1 : nil }
         let index = filteredLines.insertionIndex(of: line)
         return index > 0 ? filteredLines[index - 1] : nil
     }
 
-    var lastShownLine: Int? { filter == nil ? replica.lineCount - 1 : filteredLines.last }
+    var lastShownLine: Int? { filter == nil ? pagedLineCount - 1 : filteredLines.last }
 
     private func rowCount(ofLine line: Int) -> Int { layout(ofLine: line).rows.count }
 
@@ -187,7 +194,7 @@ extension Editor {
             guard !filteredLines.isEmpty, let index = filteredLines.binarySearch(bottomLine) else { return 100 }
             return (index + 1) * 100 / filteredLines.count
         }
-        return (bottomLine + 1) * 100 / replica.lineCount
+        return (bottomLine + 1) * 100 / pagedLineCount
     }
 
     /// Whether the last line is on screen.

@@ -15,7 +15,11 @@ extension Editor {
 
     mutating func setTop(line: Int, row: Int) {
         let line = min(max(0, line), replica.lineCount - 1)
-        top = replica.anchor(at: replica.lineStart(line), stickToPrevious: false)
+        let start = replica.lineStart(line)
+        // Tied to the line's first character; an empty last line has none, so it is tied to
+        // the line feed before it, and an empty document to its start (text appended later
+        // must not carry the view along to the end).
+        top = replica.count == 0 ? .start : start == replica.count ? replica.anchor(at: start) : replica.anchor(at: start, stickToPrevious: false)
         topRow = max(0, row)
     }
 

@@ -157,6 +157,11 @@ public struct SyncMachine: Sendable {
             epoch = welcome.epoch
             phase = .replaying
             var actions: [Action] = []
+            if welcome.readOnly, !writesRefused {
+                // The relay says so up front (a read-only token): nothing is sent to be refused.
+                writesRefused = true
+                if !readOnly { actions.append(.notice("the relay grants \(document) read-only access to this connection: edits stay queued and unsent")) }
+            }
             if welcome.lastClientSeq > ackedThrough {
                 ackedThrough = min(welcome.lastClientSeq, queuedThrough)
                 actions.append(.retire(through: ackedThrough))

@@ -117,7 +117,7 @@ public actor DocumentSession {
             connection = .offline(retryIn: remaining, attempt: attempt)
         case .failed(let reason): connection = .failed(reason)
         }
-        return SyncStatus(connection: connection, unsent: queue.pending.count, peers: peers.count)
+        return SyncStatus(connection: connection, unsent: queue.pending.count, peers: peers.count, writesRefused: machine.writesRefused)
     }
 
     /// Whether every queued batch is acknowledged and the replica has everything the relay had when it caught up.
@@ -223,7 +223,7 @@ public actor DocumentSession {
         while flushingQueue ? !machine.isSettled : machine.phase != .live {
             if case .failed(let reason) = machine.phase { throw SyncError(.refused, reason) }
             if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
-                throw SyncError(.refused, "the relay refused this replica's writes (read-only); \(queue.pending.count) batches stay queued")
+                throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(queue.pending.count) batches stay queued here (`weft status` lists them) and go out with a read-write token")
             }
             guard ContinuousClock.now < deadline else {
                 throw SyncError(.timeout, "not in sync with \(address) after \(timeout): \(queue.pending.count) batches still unsent (they stay queued)")

@@ -18,9 +18,13 @@ public struct SyncStatus: Sendable, Equatable {
     /// Other replicas connected to the document (from presence).
     public var peers: Int
 
-    public init(connection: Connection, unsent: Int, peers: Int) {
+    /// The relay refuses this connection's writes (a read-only token, or a read-only hello).
+    public var writesRefused: Bool
+
+    public init(connection: Connection, unsent: Int, peers: Int, writesRefused: Bool = false) {
         self.connection = connection
         self.unsent = unsent
         self.peers = peers
+        self.writesRefused = writesRefused
     }
 }

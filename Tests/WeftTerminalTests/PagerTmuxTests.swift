@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import WeftTestSupport
+
+/// The real `weft view` (and `weft edit` falling back to it) in tmux, against a real relay.
+@Suite("weft view in tmux", .serialized)
+struct PagerTmuxTests {
+    private func temporary(_ label: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
+    }
+
+    private func screen(_ command: [String], home: URL, width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        let environment = ["WEFT_HOME": home.path, "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        return try TmuxSession(command, environment: environment, width: width, height: height)
+    }
+
+    private var weftPath: String { get throws { try BuiltProduct.url("weft").path } }
+
+    /// `weft apply` input that appends `text` to a document of `count` scalars.
+    private func append(_ text: String, at count: Int) -> String {
+        let escaped = text.replacingOccurrences(of: "\n", with: "\\n")
+        return "{\"pos\": \(count), \"ins\": \"\(escaped)\"}\n"
+    }
+
+    static let lines = (1...200).map { "line \($0)" }
+
+    @Test("paging, G, search, F showing what weft apply appends, letters changing nothing, q")
+    func pagingALiveDocument() throws {
+        let relay = try RelayProcess(dataDirectory: temporary("relay"))
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/paged"
+        let writer = WeftRun(home: temporary("writer"))
+        let text = Self.lines.joined(separator: "\n")
+        #expect(try writer(["apply", document], input: append(text, at: 0)).status == 0)
+
+        let viewer = try screen([try weftPath, "view", document], home: temporary("viewer"))
+        defer { viewer.kill() }
+        var rows = try viewer.waitFor("the first screen, online") { $0.first == "line 1" && $0[28].contains("online") }
+        #expect(rows[27] == "line 28" && rows[28].contains("LIVE") && rows[28].contains("[read-only]"))
+        try viewer.press("Space")
+        rows = try viewer.waitFor("the second screen") { $0.first == "line 29" }
+        try viewer.press("G")
+        rows = try viewer.waitFor("the end") { $0[27] == "line 200" }
+        #expect(rows[28].hasSuffix("END"))
+        try viewer.press("g")
+        try viewer.type("/line 150")
+        try viewer.press("Enter")
+        rows = try viewer.waitFor("the match at the top") { $0.first == "line 150" }
+
+        // Letters are not less's keys here; none of them may change the document.
+        try viewer.type("ixa")
+        rows = try viewer.waitFor(text: "a is not bound")
+        try viewer.press("BSpace", "DC")
+        rows = try viewer.waitFor(text: "Delete is not bound")
+
+        try viewer.press("F")
+        rows = try viewer.waitFor("following") { $0[28].contains("FOLLOW") }
+        #expect(try writer(["apply", document], input: append("\nappended by bo", at: text.unicodeScalars.count)).status == 0)
+        rows = try viewer.waitFor("the appended line at the bottom") { $0[27] == "appended by bo" && $0[26] == "line 200" }
+        try viewer.press("q")
+        try viewer.waitFor(text: "[exit 0]")
+        let cat = try writer(["cat", document])
+        #expect(cat.stdout == text + "\nappended by bo")
+    }
+
+    @Test("a read-only token: weft apply fails and says why; weft edit opens the pager with a banner")
+    func readOnlyToken() throws {
+        let data = temporary("relay")
+        let relay = try RelayProcess(dataDirectory: data, extraArguments: ["--require-auth"])
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/guarded"
+        func token(_ extra: [String]) throws -> String {
+            let made = try BuiltProduct.run("weft", ["token", "create", "--data", data.path, "--doc", "guarded"] + extra)
+            return try #require(made.stdout.split(separator: "\n").last.map(String.init))
+        }
+        let (readWrite, readOnly) = (try token([]), try token(["--read-only"]))
+        let owner = WeftRun(home: temporary("owner"))
+        #expect(try owner(["apply", document, "--token", readWrite], input: append("guarded text", at: 0)).status == 0)
+
+        let reader = WeftRun(home: temporary("reader"))
+        let refused = try reader(["apply", document, "--token", readOnly, "--timeout", "10"], input: append("!", at: 0))
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("read-only"), "\(refused.stderr)")
+        #expect(try owner(["cat", document, "--token", readWrite]).stdout == "guarded text")
+
+        let editor = try screen([try weftPath, "edit", document, "--token", readOnly], home: temporary("editor"))
+        defer { editor.kill() }
+        let rows = try editor.waitFor("the banner") { $0.first?.contains("read-only: the relay accepts no writes to guarded") == true }
+        #expect(rows[1] == "guarded text")
+        try editor.type("typed")
+        try editor.press("q")
+        try editor.waitFor(text: "[exit 0]")
+        #expect(try owner(["cat", document, "--token", readWrite]).stdout == "guarded text")
+    }
+
+    @Test("a pipe is shown before it ends; a file with -N shows line numbers; & filters")
+    func pipesAndFiles() throws {
+        let directory = temporary("files")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let gate = directory.appendingPathComponent("go")
+        // The pipe's second half waits for the test: the first screen must come before it.
+        let pipeline = "(seq 1 40; while [ ! -e \(gate.path) ]; do sleep 0.05; done; seq 41 100) | \(try weftPath) view -"
+        let pager = try screen(["sh", "-c", pipeline], home: temporary("pipe"), width: 60, height: 12)
+        defer { pager.kill() }
+        var rows = try pager.waitFor("the first screen while the pipe is open") { $0.first == "1" && $0[9] == "10" && $0[10].contains("reading") }
+        FileManager.default.createFile(atPath: gate.path, contents: nil)
+        rows = try pager.waitFor("the whole pipe read") { $0[10].contains("all read") }
+        #expect(rows.first == "1", "the view stays where it was while text arrives")
+        try pager.press("G")
+        rows = try pager.waitFor("the end of the pipe") { $0[9] == "100" && $0[10].contains("all read") }
+        try pager.press("q")
+        try pager.waitFor(text: "[exit 0]")
+
+        let file = directory.appendingPathComponent("notes.txt")
+        try (1...50).map { $0 % 5 == 0 ? "fifth \($0)" : "row \($0)" }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
+        let viewer = try screen([try weftPath, "view", "-N", file.path], home: temporary("file"), width: 60, height: 12)
+        defer { viewer.kill() }
+        rows = try viewer.waitFor("numbered lines") { $0.first == "   1 row 1" }
+        try viewer.type("&fifth")
+        try viewer.press("Enter")
+        rows = try viewer.waitFor("only the matching lines") { $0.first == "   5 fifth 5" && $0[1] == "  10 fifth 10" }
+        #expect(rows[10].contains("&fifth"))
+        try viewer.press("q")
+        try viewer.waitFor(text: "[exit 0]")
+    }
+}
