@@ -10,7 +10,7 @@ import WeftTestSupport
 struct EditorBenchmark: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "editor",
-        abstract: "Open a large cached document to the first screen (against less) and time keystrokes in the editor model."
+        abstract: "Open a large cached document (weft edit, weft view) and its file (weft view) to the first screen against less, and time keystrokes in the editor model."
     )
 
     @Option(help: "Document size in megabytes.")
@@ -57,16 +57,21 @@ struct EditorBenchmark: AsyncParsableCommand {
             try session.waitFor("the first line", timeout: .seconds(60)) { $0.first?.hasPrefix("line 1: the quick") == true && $0.count > 20 && $0[20].hasPrefix("line 21:") }
             return Measure.milliseconds(ContinuousClock.now - started)
         }
-        var weftTimes: [Double] = [], lessTimes: [Double] = []
-        for _ in 0..<runs {
-            weftTimes.append(try firstScreen([weft.path, "edit", address.url]))
-            // The killed editor lets go of the document's lock as it exits.
+        var weftTimes: [Double] = [], viewTimes: [Double] = [], fileTimes: [Double] = [], lessTimes: [Double] = []
+        func waitForUnlock() async throws {
+            // A killed editor or pager lets go of the document's lock as it exits.
             let deadline = ContinuousClock.now + .seconds(10)
             while DocumentFiles.isLocked(directory), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        for _ in 0..<runs {
+            weftTimes.append(try firstScreen([weft.path, "edit", address.url]))
+            try await waitForUnlock()
+            viewTimes.append(try firstScreen([weft.path, "view", address.url]))
+            try await waitForUnlock()
+            fileTimes.append(try firstScreen([weft.path, "view", file.path]))
             lessTimes.append(try firstScreen(["less", file.path]))
         }
-        weftTimes.sort()
-        lessTimes.sort()
+        weftTimes.sort(); viewTimes.sort(); fileTimes.sort(); lessTimes.sort()
 
         // Keystrokes in the model: type in the middle of the document, each followed by a frame.
         var editor = Editor(replica: replica, keymap: try Keymap.load("default", from: .keymaps(config: nil)), status: StatusInfo(document: "big"))
@@ -87,8 +92,12 @@ struct EditorBenchmark: AsyncParsableCommand {
         print("""
             {"benchmark":"editor","megabytes":\(megabytes),"lines":\(line),\
             "open_first_screen_ms":\(Measure.figure(weftTimes[weftTimes.count / 2])),\
+            "view_document_first_screen_ms":\(Measure.figure(viewTimes[viewTimes.count / 2])),\
+            "view_file_first_screen_ms":\(Measure.figure(fileTimes[fileTimes.count / 2])),\
             "less_first_screen_ms":\(Measure.figure(lessTimes[lessTimes.count / 2])),\
             "ratio_to_less":\(Measure.figure(weftTimes[weftTimes.count / 2] / lessTimes[lessTimes.count / 2])),\
+            "view_document_ratio_to_less":\(Measure.figure(viewTimes[viewTimes.count / 2] / lessTimes[lessTimes.count / 2])),\
+            "view_file_ratio_to_less":\(Measure.figure(fileTimes[fileTimes.count / 2] / lessTimes[lessTimes.count / 2])),\
             "keystroke_p50_ms":\(Measure.figure(Measure.percentile(times, 0.5))),\
             "keystroke_p99_ms":\(Measure.figure(Measure.percentile(times, 0.99))),\
             "keystroke_max_ms":\(Measure.figure(times.last ?? 0))}
