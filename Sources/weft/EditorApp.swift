@@ -121,12 +121,22 @@ final class EditorApp {
         }
         var notices: [String] = []
         let session: DocumentSession
+        // Reading a document this user is editing in another terminal: the pager needs no
+        // queue of its own, so it syncs a throwaway copy instead of failing on the lock.
+        var sessionHome = home
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        if launch.pager, DocumentFiles.isLocked(home.directory(for: address)) {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+            scratch = directory
+            sessionHome = ClientHome(data: directory, config: home.config)
+        }
         do {
             if let directory = try EmbeddedRelay.ensureRunning(for: address, home: home) {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
             }
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
-            session = try DocumentSession(address: address, home: home,
+            session = try DocumentSession(address: address, home: sessionHome,
                                           options: SessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile.map { URL(fileURLWithPath: $0) }))
         } catch {
             return fail("\(error)")

@@ -33,9 +33,16 @@ struct PagerTmuxTests {
         let text = Self.lines.joined(separator: "\n")
         #expect(try writer(["apply", document], input: append(text, at: 0)).status == 0)
 
-        let viewer = try screen([try weftPath, "view", document], home: temporary("viewer"))
+        let viewerHome = temporary("viewer")
+        let viewer = try screen([try weftPath, "view", document], home: viewerHome)
         defer { viewer.kill() }
         var rows = try viewer.waitFor("the first screen, online") { $0.first == "line 1" && $0[28].contains("online") }
+        // A second pager on the same data directory (the document is locked) reads a throwaway copy.
+        let second = try screen([try weftPath, "view", document], home: viewerHome, width: 40, height: 6)
+        defer { second.kill() }
+        _ = try second.waitFor("the second pager's first screen") { $0.first == "line 1" && $0[4].contains("online") }
+        try second.press("q")
+        try second.waitFor(text: "[exit 0]")
         #expect(rows[27] == "line 28" && rows[28].contains("LIVE") && rows[28].contains("[read-only]"))
         try viewer.press("Space")
         rows = try viewer.waitFor("the second screen") { $0.first == "line 29" }
