@@ -21,27 +21,14 @@ struct Edit: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keymap: default, emacs, vim, or one of yours in CONFIG/keymaps (else the config file's, else default).", valueName: "NAME"))
     var keymap: String?
 
-    @Option(help: ArgumentHelp("Theme: dark, light, high-contrast, or one of yours in CONFIG/themes (else the config file's, else dark).", valueName: "NAME"))
-    var theme: String?
-
-    @Option(help: ArgumentHelp("The name others see (else the config file's, else $USER).", valueName: "NAME"))
-    var name: String?
-
     @Flag(help: "Open in the pager, read-only (as `weft view`; the relay refuses writes too).")
     var readOnly = false
 
-    @Flag(inversion: .prefixedNo, help: "Wrap long lines (else they are cut off and scroll sideways).")
-    var wrap: Bool?
-
-    @Option(help: ArgumentHelp("Access token (else $WEFT_TOKEN, else the credentials file in the config directory).", valueName: "TOKEN"))
-    var token: String?
-
-    @Option(help: ArgumentHelp("PEM certificates to trust for wss:// (a private CA).", valueName: "FILE"))
-    var caFile: String?
+    @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        let launch = ScreenLaunch(command: "edit", document: document, keymap: keymap, theme: theme, name: name, pager: readOnly,
-                                  wrap: wrap, lineNumbers: false, follow: false, token: token, caFile: caFile)
+        let launch = ScreenLaunch(command: "edit", document: document, keymap: keymap, theme: screen.theme, name: screen.name, pager: readOnly,
+                                  wrap: screen.wrap, lineNumbers: false, follow: false, token: screen.token, caFile: screen.caFile)
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }

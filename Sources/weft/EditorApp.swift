@@ -34,18 +34,16 @@ final class EditorApp {
     private var lastStatus: SyncStatus?
     /// When the session's next connection attempt is due, while it is offline.
     private var retryDue: ContinuousClock.Instant?
-    private let readOnlyRequested: Bool
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
 
-    private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int, readOnly: Bool,
+    private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
                  textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }) {
         self.editor = editor
         self.session = session
         self.terminal = terminal
         self.address = address
         self.generation = generation
-        self.readOnlyRequested = readOnly
         self.textReader = textReader
         self.pagerKeymap = pagerKeymap
         started = clock.now
@@ -108,7 +106,7 @@ final class EditorApp {
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
-            let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, readOnly: true, textReader: reader)
+            let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             reader.start()
             return await app.loop(events: events, sink: sink)
         }
@@ -164,7 +162,7 @@ final class EditorApp {
         }
         for notice in await session.notices + notices { editor.show(notice) }
         let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
-                            readOnly: launch.pager, pagerKeymap: pagerKeymap)
+                            pagerKeymap: pagerKeymap)
         await session.start()
         return await app.loop(events: events, sink: sink)
     }
@@ -282,11 +280,11 @@ final class EditorApp {
         }
     }
 
-    /// Read-only while the user asked for it, or while a lost cache waits for the first sync.
+    /// Read-only while paging, or while a lost cache waits for the first sync.
     private func refreshEditability() async {
         guard let session else { return }
         let canEdit = await session.canEdit
-        editor.status.readOnly = readOnlyRequested || editor.isPager || !canEdit
+        editor.status.readOnly = editor.isPager || !canEdit
     }
 
     /// The relay refuses this connection's writes: page read-only, saying why, rather than let

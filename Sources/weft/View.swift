@@ -21,30 +21,17 @@ struct View: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Keymap (else less): one with the pager's commands, such as yours in CONFIG/keymaps.", valueName: "NAME"))
     var keymap: String?
 
-    @Option(help: ArgumentHelp("Theme: dark, light, high-contrast, or one of yours (else the config file's, else dark).", valueName: "NAME"))
-    var theme: String?
-
-    @Option(help: ArgumentHelp("The name others see (else the config file's, else $USER).", valueName: "NAME"))
-    var name: String?
-
     @Flag(name: [.customShort("N"), .long], help: "Show line numbers (toggle with -N while paging).")
     var lineNumbers = false
 
     @Flag(name: [.customShort("F"), .long], help: "Start by following the end, as less +F.")
     var follow = false
 
-    @Flag(inversion: .prefixedNo, help: "Wrap long lines (else they are cut off; -S while paging toggles).")
-    var wrap: Bool?
-
-    @Option(help: ArgumentHelp("Access token (else $WEFT_TOKEN, else the credentials file in the config directory).", valueName: "TOKEN"))
-    var token: String?
-
-    @Option(help: ArgumentHelp("PEM certificates to trust for wss:// (a private CA).", valueName: "FILE"))
-    var caFile: String?
+    @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        let launch = ScreenLaunch(command: "view", document: document, keymap: keymap, theme: theme, name: name, pager: true,
-                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: token, caFile: caFile)
+        let launch = ScreenLaunch(command: "view", document: document, keymap: keymap, theme: screen.theme, name: screen.name, pager: true,
+                                  wrap: screen.wrap, lineNumbers: lineNumbers, follow: follow, token: screen.token, caFile: screen.caFile)
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }

@@ -48,11 +48,6 @@ extension Editor {
         var lineStart = replica.lineStart(line)
         let gutter = gutterWidth
         let textWidth = self.textWidth
-        if isPager, filter != nil, !filteredLines.isEmpty, filteredLines.binarySearch(line) == nil {
-            line = nextShown(from: line) ?? line
-            lineStart = replica.lineStart(line)
-            skip = 0
-        }
         let noLines = isPager && filter != nil && filteredLines.isEmpty
         let lineCount = isPager ? pagedLineCount : replica.lineCount
         while row < viewHeight, line < lineCount, !noLines {

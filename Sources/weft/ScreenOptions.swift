@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The options `weft edit` and `weft view` share: looks, identity and connection.
+struct ScreenOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Theme: dark, light, high-contrast, or one of yours in CONFIG/themes (else the config file's, else dark).", valueName: "NAME"))
+    var theme: String?
+
+    @Option(help: ArgumentHelp("The name others see (else the config file's, else $USER).", valueName: "NAME"))
+    var name: String?
+
+    @Flag(inversion: .prefixedNo, help: "Wrap long lines (else they are cut off and scroll sideways; -S in the pager toggles).")
+    var wrap: Bool?
+
+    @Option(help: ArgumentHelp("Access token (else $WEFT_TOKEN, else the credentials file in the config directory).", valueName: "TOKEN"))
+    var token: String?
+
+    @Option(help: ArgumentHelp("PEM certificates to trust for wss:// (a private CA).", valueName: "FILE"))
+    var caFile: String?
+}
