@@ -38,6 +38,11 @@ let package = Package(
         // TOML for the user's config file, keymaps and themes (toml++ underneath, so parse errors
         // carry line and column; about 1 min of cold build for its one C++ file).
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // The relay's scale-out store: several relays share one PostgreSQL database (op log,
+        // transactions that assign server sequences, LISTEN/NOTIFY between relays). About 2 min of
+        // cold build on 2 cores: swift-nio, swift-nio-ssl, swift-crypto and swift-log are already
+        // built for Hummingbird, so most of the cost is postgres-nio itself and service-lifecycle.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.21.0"),
     ],
     targets: [
         // The text CRDT: pure Swift, no Foundation, no I/O, no clocks.
@@ -65,6 +70,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         // The client half of sync: the pure sync state machine, the offline queue and replica

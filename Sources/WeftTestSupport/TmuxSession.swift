@@ -63,25 +63,7 @@ public final class TmuxSession: @unchecked Sendable {
 
     @discardableResult
     private func tmux(_ arguments: [String]) throws -> String {
-        // posix_spawn and waitpid rather than Foundation's Process: the first command forks the
-        // tmux server, which inherits Process's exit-watching descriptor and would keep the
-        // client from ever being reaped. Output goes to a file for the same reason.
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(socket)-\(UUID()).out")
-        defer { try? FileManager.default.removeItem(at: file) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        let argv = (["tmux", "-L", socket] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawnp(&pid, "tmux", &actions, nil, argv, environ)
-        guard spawned == 0 else { throw TmuxError(description: "cannot run tmux: \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
-        let text = (try? String(contentsOf: file, encoding: .utf8)) ?? ""
+        let (status, text) = try runDaemonSafe(["tmux", "-L", socket] + arguments)
         guard status == 0 else {
             throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) failed: \(text)")
         }

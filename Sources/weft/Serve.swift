@@ -10,7 +10,9 @@ struct Serve: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the relay that clients sync documents through.",
         discussion: """
-            Documents are ws://HOST:PORT/NAME. Data (SQLite store and token secret) lives in --data. \
+            Documents are ws://HOST:PORT/NAME. Data (SQLite store and token secret) lives in --data; \
+            with --store postgres://USER@HOST:PORT/DB it lives in that PostgreSQL database instead, \
+            which any number of relays can share (a client may then reconnect through any of them). \
             Clients on loopback may connect without a token unless --require-auth is given; when \
             listening on any other address every client needs one (`weft token create`).
             """
@@ -21,6 +23,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("The relay's data directory (default: $WEFT_HOME/relay, else ~/.local/share/weft/relay).", valueName: "DIR"))
     var data: String?
+
+    @Option(help: ArgumentHelp("Keep documents in PostgreSQL, shared with other relays: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require] (or the password in PGPASSWORD).", valueName: "URL"))
+    var store: String?
 
     @Flag(help: "Require a valid token from every client, on loopback too.")
     var requireAuth = false
@@ -45,6 +50,16 @@ struct Serve: AsyncParsableCommand {
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
         guard compactEvery > 0 else { throw ValidationError("--compact-every must be at least 1") }
+        _ = try storeLocation()
+    }
+
+    private func storeLocation() throws -> StoreLocation {
+        guard let store else { return .embedded }
+        do {
+            return .postgres(try PostgresLocation(parsing: store))
+        } catch {
+            throw ValidationError("\(error)")
+        }
     }
 
     private func address() throws -> (host: String, port: Int) {
@@ -68,6 +83,7 @@ struct Serve: AsyncParsableCommand {
         var configuration = RelayConfiguration(host: host, port: port, dataDirectory: directory, requireAuth: requireAuth, tls: tls,
                                                compaction: CompactionPolicy(every: compactEvery, keep: compactKeep))
         configuration.messagesPerSecond = maxMessageRate
+        configuration.store = try storeLocation()
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"
@@ -81,9 +97,13 @@ struct Serve: AsyncParsableCommand {
 
     private func run(_ configuration: RelayConfiguration, logger: Logger, directory: URL, host: String, auth: String) async throws {
         let tls = configuration.tls
+        let data = switch configuration.store {
+        case .embedded: "data: \(directory.path)"
+        case .postgres(let location): "store: \(location)"
+        }
         try await Relay.run(configuration, logger: logger) { bound in
             let shown = host.contains(":") ? "[\(host)]" : host
-            FileHandle.standardError.write(Data("weft relay listening on \(tls == nil ? "ws" : "wss")://\(shown):\(bound) (data: \(directory.path); \(auth))\n".utf8))
+            FileHandle.standardError.write(Data("weft relay listening on \(tls == nil ? "ws" : "wss")://\(shown):\(bound) (\(data); \(auth))\n".utf8))
         }
     }
 }

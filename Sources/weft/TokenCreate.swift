@@ -1,22 +1,27 @@
 import ArgumentParser
 import Foundation
+import Logging
 import WeftServer
 import WeftWire
 
 /// `weft token create`: prints a signed, scoped, expiring token as the last line of stdout.
-struct TokenCreate: ParsableCommand {
+struct TokenCreate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Print a token for one document, signed with the relay's secret.",
         discussion: """
-            The secret lives in DIR/secret (mode 0600) and is created on first use. Anyone holding \
+            The secret lives in DIR/secret (mode 0600), or with --store in the PostgreSQL database \
+            the relays share, and is created on first use. Anyone holding \
             the token can use the document until it expires, so pass it on privately. The token is \
             the last line of standard output; a description goes to standard error.
             """
     )
 
     @Option(name: .long, help: ArgumentHelp("The relay's data directory.", valueName: "DIR"))
-    var data: String
+    var data: String?
+
+    @Option(name: .long, help: ArgumentHelp("The PostgreSQL database relays share (as given to weft serve --store).", valueName: "URL"))
+    var store: String?
 
     @Option(name: .long, help: ArgumentHelp("The document the token opens.", valueName: "NAME"))
     var doc: String
@@ -28,6 +33,7 @@ struct TokenCreate: ParsableCommand {
     var ttl = TimeToLive(argument: "24h")!
 
     func validate() throws {
+        guard (data == nil) != (store == nil) else { throw ValidationError("give the relay's --data DIR, or the --store URL relays share (one of them)") }
         do {
             _ = try DocumentName(doc)
         } catch {
@@ -35,11 +41,15 @@ struct TokenCreate: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let document = try DocumentName(doc)
         let secret: [UInt8]
         do {
-            secret = try ServerSecret.loadOrCreate(in: URL(fileURLWithPath: data))
+            if let data {
+                secret = try ServerSecret.loadOrCreate(in: URL(fileURLWithPath: data))
+            } else {
+                secret = try await Self.sharedSecret(store ?? "")
+            }
         } catch {
             throw ValidationError("\(error)")
         }
@@ -49,5 +59,32 @@ struct TokenCreate: ParsableCommand {
         let expiry = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(claims.expiresAt)))
         FileHandle.standardError.write(Data("\(claims.scope) token for \(document), valid until \(expiry):\n".utf8))
         print(token)
+    }
+
+    /// The secret from the shared database, giving up after 10 s rather than waiting for it.
+    private static func sharedSecret(_ url: String) async throws -> [UInt8] {
+        let location = try PostgresLocation(parsing: url)
+        var logger = Logger(label: "weft.token")
+        logger.logLevel = .critical
+        let store = PostgresStore(location: location, logger: logger)
+        return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+            group.addTask { await store.runPool(); return nil }
+            group.addTask {
+                do {
+                    return try await store.sharedSecret()
+                } catch {
+                    throw ValidationError("cannot read the shared secret from \(location): \(PostgresStore.describe(error))")
+                }
+            }
+            group.addTask {
+                try await Task.sleep(for: .seconds(10))
+                throw ValidationError("PostgreSQL at \(location) did not answer within 10 s")
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let secret = result { return secret }
+            }
+            throw ValidationError("PostgreSQL at \(location) did not answer")
+        }
     }
 }

@@ -14,7 +14,14 @@ import WeftWire
         try DocumentLog(document: notes, stored: StoredDocument(epoch: 42, head: 0, snapshot: [], snapshotSeq: 0, tail: [], lastClientSeqs: [:]))
     }
 
-    @Test func batchesGetConsecutiveServerSequences() throws {
+    /// Numbers `batch` as the store would after `head`, and delivers it.
+    func commitAndDeliver(_ batch: PendingBatch, as serverSeq: UInt64, into log: inout DocumentLog) throws {
+        log.committed([batch])
+        let entry = LogEntry(serverSeq: serverSeq, replica: batch.replica, clientSeq: batch.clientSeq, ops: batch.ops)
+        #expect(log.deliver(entry, ops: try OpCodec.decode(batch.ops)) == .delivered)
+    }
+
+    @Test func acceptedBatchesApplyAtOnceAndAdvanceOnDelivery() throws {
         var log = try empty()
         var a = Replica(replicaID: alice), b = Replica(replicaID: bob)
         let first = [try a.insert("hello", at: 0)!]
@@ -22,19 +29,27 @@ import WeftWire
         try b.apply(first)
         let second = [try b.insert(" world", at: 5)!]
         guard case .accepted(let two) = log.receive(clientSeq: 1, ops: second, from: bob) else { Issue.record("refused"); return }
-        #expect(one.serverSeq == 1 && two.serverSeq == 2)
         #expect(two.replica == bob && two.clientSeq == 1)
         #expect(try OpCodec.decode(two.ops) == second)
         #expect(log.replica.text == "hello world")
-        #expect(log.head == 2)
+        #expect(log.deliveredHead == 0)
+        try commitAndDeliver(one, as: 1, into: &log)
+        try commitAndDeliver(two, as: 2, into: &log)
+        #expect(log.deliveredHead == 2 && log.replica.text == "hello world")
+        // Out of order is a gap: the room reloads rather than skip an entry.
+        let stray = LogEntry(serverSeq: 4, replica: bob, clientSeq: 2, ops: [])
+        #expect(log.deliver(stray, ops: []) == .gap(expected: 3))
     }
 
     @Test func welcomeCountsOnlyDurableBatches() throws {
         var log = try empty()
         var a = Replica(replicaID: alice)
-        guard case .accepted(let entry) = log.receive(clientSeq: 1, ops: [try a.insert("x", at: 0)!], from: alice) else { return }
+        guard case .accepted(let batch) = log.receive(clientSeq: 1, ops: [try a.insert("x", at: 0)!], from: alice) else { return }
         #expect(log.welcome(replica: alice, readOnly: false) == Welcome(epoch: 42, serverSeq: 0, lastClientSeq: 0, readOnly: false))
-        log.committed([entry])
+        // Committed but not delivered yet: the client need not resend it, and its ack comes in sequence.
+        log.committed([batch])
+        #expect(log.welcome(replica: alice, readOnly: true) == Welcome(epoch: 42, serverSeq: 0, lastClientSeq: 1, readOnly: true))
+        try commitAndDeliver(batch, as: 1, into: &log)
         #expect(log.welcome(replica: alice, readOnly: true) == Welcome(epoch: 42, serverSeq: 1, lastClientSeq: 1, readOnly: true))
         #expect(log.welcome(replica: bob, readOnly: false).lastClientSeq == 0)
     }
@@ -43,12 +58,13 @@ import WeftWire
         var log = try empty()
         var a = Replica(replicaID: alice)
         let ops = [try a.insert("once", at: 0)!]
-        guard case .accepted(let entry) = log.receive(clientSeq: 1, ops: ops, from: alice) else { Issue.record("refused"); return }
-        #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .duplicate(serverSeq: 1))
-        #expect(log.replica.text == "once" && log.head == 1)
-        // Nothing to compact while the batch is in flight; once durable, a snapshot covers it.
+        guard case .accepted(let batch) = log.receive(clientSeq: 1, ops: ops, from: alice) else { Issue.record("refused"); return }
+        #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .inFlight)
+        #expect(log.replica.text == "once")
+        // Nothing to compact while the batch is in flight; once delivered, a snapshot covers it.
         #expect(log.compactionDue(every: 1, keep: 0) == nil)
-        log.committed([entry])
+        try commitAndDeliver(batch, as: 1, into: &log)
+        #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .duplicate(serverSeq: 1))
         let due = try #require(log.compactionDue(every: 1, keep: 1))
         #expect(due.serverSeq == 1 && due.floor == 0)
         #expect(try Replica(snapshot: due.snapshot, replicaID: alice).text == "once")
@@ -59,6 +75,28 @@ import WeftWire
         // Once the log drops the entry too, the resend is acknowledged with the snapshot's sequence.
         log.compacted(DocumentLog.Compaction(snapshot: due.snapshot, serverSeq: 1, floor: 1))
         #expect(log.receive(clientSeq: 1, ops: ops, from: alice) == .duplicateCompacted(serverSeq: 1))
+    }
+
+    /// Another relay's entries arrive by delivery; a batch this relay also accepted (a client that
+    /// resent it here) is not applied twice.
+    @Test func entriesFromAnotherRelayApplyOnce() throws {
+        var log = try empty()
+        var a = Replica(replicaID: alice), b = Replica(replicaID: bob)
+        let hello = [try a.insert("hello", at: 0)!]
+        // Committed elsewhere as 1: delivered here without ever being received.
+        let fromElsewhere = LogEntry(serverSeq: 1, replica: alice, clientSeq: 1, ops: OpCodec.encode(hello))
+        #expect(log.deliver(fromElsewhere, ops: hello) == .delivered)
+        #expect(log.replica.text == "hello")
+        #expect(log.receive(clientSeq: 1, ops: hello, from: alice) == .duplicate(serverSeq: 1))
+        // Bob sends batch 1 here, and it was also committed through another relay as 2.
+        try b.apply(hello)
+        let world = [try b.insert(" world", at: 5)!]
+        guard case .accepted(let batch) = log.receive(clientSeq: 1, ops: world, from: bob) else { Issue.record("refused"); return }
+        #expect(log.deliver(LogEntry(serverSeq: 2, replica: bob, clientSeq: 1, ops: batch.ops), ops: world) == .delivered)
+        #expect(log.replica.text == "hello world")
+        #expect(log.welcome(replica: bob, readOnly: false).lastClientSeq == 1)
+        #expect(log.receive(clientSeq: 1, ops: world, from: bob) == .duplicate(serverSeq: 2))
+        #expect(log.compactionDue(every: 2, keep: 0) != nil)
     }
 
     @Test func badBatchesAreRefusedAndChangeNothing() throws {
@@ -81,7 +119,7 @@ import WeftWire
                 continue
             }
             #expect(error.code == .malformed, "\(why)")
-            #expect(log.replica.text == "ab" && log.head == 1, "\(why) changed the document")
+            #expect(log.replica.text == "ab" && log.deliveredHead == 0, "\(why) changed the document")
         }
     }
 
@@ -91,22 +129,23 @@ import WeftWire
         let store = try SQLiteStore(directory: directory)
         var log = try DocumentLog(document: notes, stored: try await store.open(notes))
         var a = Replica(replicaID: alice)
-        var entries: [LogEntry] = []
+        var batches: [PendingBatch] = []
         for (index, word) in ["one ", "two ", "three"].enumerated() {
-            guard case .accepted(let entry) = log.receive(clientSeq: UInt64(index + 1), ops: [try a.insert(word, at: a.count)!], from: alice)
+            guard case .accepted(let batch) = log.receive(clientSeq: UInt64(index + 1), ops: [try a.insert(word, at: a.count)!], from: alice)
             else { Issue.record("refused"); return }
-            entries.append(entry)
+            batches.append(batch)
         }
-        try await store.append(entries, to: notes)
-        log.committed(entries)
+        let result = try await store.commit(batches, to: notes)
+        #expect(result == CommitResult(serverSeqs: [1, 2, 3], appended: [true, true, true], head: 3))
+        for (batch, serverSeq) in zip(batches, result.serverSeqs) { try commitAndDeliver(batch, as: serverSeq, into: &log) }
         // The snapshot is the document as of serverSeq 3; entry 3 stays in the log for clients at 2.
         try await store.compact(notes, snapshot: log.replica.encodeSnapshot(), serverSeq: 3, keepAfter: 2)
         let stored = try await SQLiteStore(directory: directory).open(notes)
         #expect(stored.snapshotSeq == 3 && stored.tail.isEmpty)
-        #expect(try await store.entries(of: notes, after: 2, limit: 10) == [entries[2]])
+        #expect(try await store.entries(of: notes, after: 2, limit: 10).map(\.serverSeq) == [3])
         let rebuilt = try DocumentLog(document: notes, stored: stored)
         #expect(rebuilt.replica.text == "one two three")
-        #expect(rebuilt.head == 3 && rebuilt.durableHead == 3)
+        #expect(rebuilt.deliveredHead == 3)
         #expect(rebuilt.welcome(replica: alice, readOnly: false).lastClientSeq == 3)
     }
 }

@@ -1,33 +1,45 @@
 import WeftCRDT
 import WeftWire
 
-/// One document as the relay holds it: its replica (to validate what clients send), its log
-/// positions and, per replica, the client sequences accepted and made durable. Pure: the relay's
-/// room feeds it events and performs what it returns.
+/// One document as the relay holds it: its replica (to validate what clients send), how far it
+/// has fanned the store's log out, and, per replica, the client sequences accepted and known
+/// durable. Pure: the relay's room feeds it events and performs what it returns.
+///
+/// The store numbers the log when it commits (several relays may share it), so the log advances
+/// in two steps: a batch is *accepted* here (checked and applied to the replica), then, once
+/// committed, *delivered* in server-sequence order with everything other relays committed.
 public struct DocumentLog: Sendable {
     public let document: DocumentName
     public let epoch: UInt64
-    /// The newest server sequence assigned (accepted, perhaps not durable yet).
-    public private(set) var head: UInt64
-    /// The newest server sequence committed.
-    public private(set) var durableHead: UInt64
-    /// The document as of `head`.
+    /// Every entry up to here is applied and fanned out; a welcome reports this sequence.
+    public private(set) var deliveredHead: UInt64
+    /// The document as of `deliveredHead`, plus the batches accepted here and not delivered yet.
     public private(set) var replica: Replica
     /// The server sequence of the stored snapshot (0: none).
     public private(set) var snapshotSeq: UInt64
     /// The store holds every log entry after this sequence; a client further behind gets the snapshot.
     public private(set) var logFloor: UInt64
-    /// Set when applying an accepted batch failed halfway (a bug: the checks before it should have
-    /// refused the batch). The replica no longer matches the log, so the room must reload.
+    /// Set when applying a batch failed halfway (a bug: the checks before it should have refused
+    /// the batch). The replica no longer matches the log, so the room must reload.
     public private(set) var isInconsistent = false
+    /// The highest client sequence applied to `replica`, per replica.
     private var accepted: [ReplicaID: UInt64]
+    /// The highest client sequence known committed, per replica.
     private var durable: [ReplicaID: UInt64]
-    /// Server sequences of the batches in memory, for acknowledging resends.
+    /// Server sequences of the delivered batches the store's log still holds, for acknowledging resends.
     private var serverSeqOf: [BatchKey: UInt64]
+    /// Batches accepted here and not delivered yet.
+    private var inFlight: Set<BatchKey> = []
 
-    private struct BatchKey: Hashable {
-        var replica: ReplicaID
-        var clientSeq: UInt64
+    /// A replica's batch.
+    public struct BatchKey: Hashable, Sendable {
+        public var replica: ReplicaID
+        public var clientSeq: UInt64
+
+        public init(replica: ReplicaID, clientSeq: UInt64) {
+            self.replica = replica
+            self.clientSeq = clientSeq
+        }
     }
 
     /// The relay's own replica id: it never inserts, so any fixed id does.
@@ -45,8 +57,7 @@ public struct DocumentLog: Sendable {
         } catch {
             throw StoreError("document \(document) does not load from its store: \(error)")
         }
-        head = stored.head
-        durableHead = stored.head
+        deliveredHead = stored.head
         snapshotSeq = stored.snapshotSeq
         logFloor = stored.logFloor
         accepted = stored.lastClientSeqs
@@ -58,14 +69,16 @@ public struct DocumentLog: Sendable {
     /// The answer to a hello from `replica`: only durable client sequences count, so a client
     /// resends anything whose commit is still in flight (and gets it deduplicated).
     public func welcome(replica: ReplicaID, readOnly: Bool) -> Welcome {
-        Welcome(epoch: epoch, serverSeq: durableHead, lastClientSeq: durable[replica] ?? 0, readOnly: readOnly)
+        Welcome(epoch: epoch, serverSeq: deliveredHead, lastClientSeq: durable[replica] ?? 0, readOnly: readOnly)
     }
 
     /// Decides on batch `clientSeq` of `sender`.
     public mutating func receive(clientSeq: UInt64, ops: [Op], from sender: ReplicaID) -> BatchDecision {
         let last = accepted[sender] ?? 0
+        let key = BatchKey(replica: sender, clientSeq: clientSeq)
         if clientSeq <= last {
-            if let serverSeq = serverSeqOf[BatchKey(replica: sender, clientSeq: clientSeq)] { return .duplicate(serverSeq: serverSeq) }
+            if let serverSeq = serverSeqOf[key] { return .duplicate(serverSeq: serverSeq) }
+            if inFlight.contains(key) { return .inFlight }
             return .duplicateCompacted(serverSeq: snapshotSeq)
         }
         guard clientSeq == last + 1 else {
@@ -84,27 +97,61 @@ public struct DocumentLog: Sendable {
             isInconsistent = true
             return .refused(WireError(.malformed, "the batch refers to characters the document does not have"))
         }
-        head += 1
         accepted[sender] = clientSeq
-        serverSeqOf[BatchKey(replica: sender, clientSeq: clientSeq)] = head
-        return .accepted(LogEntry(serverSeq: head, replica: sender, clientSeq: clientSeq, ops: OpCodec.encode(ops)))
+        inFlight.insert(key)
+        return .accepted(PendingBatch(replica: sender, clientSeq: clientSeq, ops: OpCodec.encode(ops)))
     }
 
-    /// Records that everything up to `entries.last` is durable.
-    public mutating func committed(_ entries: [LogEntry]) {
-        for entry in entries {
-            durableHead = max(durableHead, entry.serverSeq)
-            durable[entry.replica] = max(durable[entry.replica] ?? 0, entry.clientSeq)
+    /// Records what the store answered for `batches`: they are durable (delivery comes later, in
+    /// server-sequence order).
+    public mutating func committed(_ batches: [PendingBatch]) {
+        for batch in batches { durable[batch.replica] = max(durable[batch.replica] ?? 0, batch.clientSeq) }
+    }
+
+    /// What delivering the next log entry found.
+    public enum Delivery: Sendable, Equatable {
+        /// Applied (or already applied when accepted here) and counted: fan it out.
+        case delivered
+        /// The entry is not the next one: the store's log lost entries this relay still needed
+        /// (compacted while it lagged), so the room must reload.
+        case gap(expected: UInt64)
+        /// Its ops did not apply: the room must reload.
+        case inconsistent(String)
+    }
+
+    /// Takes the next entry of the store's log, committed here or by another relay.
+    /// - Parameter ops: the entry's ops, decoded.
+    public mutating func deliver(_ entry: LogEntry, ops: [Op]) -> Delivery {
+        guard entry.serverSeq == deliveredHead + 1 else { return .gap(expected: deliveredHead + 1) }
+        let key = BatchKey(replica: entry.replica, clientSeq: entry.clientSeq)
+        if entry.clientSeq > accepted[entry.replica] ?? 0 {
+            do {
+                try replica.apply(ops)
+            } catch {
+                isInconsistent = true
+                return .inconsistent("entry \(entry.serverSeq) does not apply: \(error.message)")
+            }
+            guard replica.pendingCount == 0 else {
+                isInconsistent = true
+                return .inconsistent("entry \(entry.serverSeq) refers to characters the relay has not delivered")
+            }
+            accepted[entry.replica] = entry.clientSeq
         }
+        durable[entry.replica] = max(durable[entry.replica] ?? 0, entry.clientSeq)
+        serverSeqOf[key] = entry.serverSeq
+        inFlight.remove(key)
+        deliveredHead = entry.serverSeq
+        return .delivered
     }
 
     /// When the log has grown `every` batches past its snapshot, the compaction to do now: a
-    /// snapshot at the durable head, keeping the newest `keep` entries for clients slightly behind.
-    /// Only when nothing is in flight, so the replica is exactly the durable document.
+    /// snapshot at the delivered head, keeping the newest `keep` entries for clients slightly behind.
+    /// Only when nothing accepted here is waiting for delivery, so the replica is exactly the
+    /// document as of `deliveredHead`.
     public func compactionDue(every: UInt64, keep: UInt64) -> Compaction? {
-        guard head == durableHead, durableHead >= snapshotSeq + every else { return nil }
-        return Compaction(snapshot: replica.encodeSnapshot(), serverSeq: durableHead,
-                          floor: durableHead > keep ? durableHead - keep : 0)
+        guard inFlight.isEmpty, deliveredHead >= snapshotSeq + every else { return nil }
+        return Compaction(snapshot: replica.encodeSnapshot(), serverSeq: deliveredHead,
+                          floor: deliveredHead > keep ? deliveredHead - keep : 0)
     }
 
     /// A snapshot to store and the log entries it lets the store drop.

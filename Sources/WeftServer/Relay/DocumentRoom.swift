@@ -3,9 +3,12 @@ import Synchronization
 import WeftCRDT
 import WeftWire
 
-/// One open document on the relay: the `DocumentLog`, the connections on it, and the commit
-/// queue. Batches accepted while a commit runs wait and go together in the next transaction
-/// (group commit); a batch is acknowledged and broadcast only after its transaction commits.
+/// One open document on the relay: the `DocumentLog`, the connections on it, and the pump that
+/// commits and delivers. Batches accepted while a commit runs wait and go together in the next
+/// transaction (group commit). The store numbers them when it commits; then the pump delivers the
+/// store's log in server-sequence order, this relay's batches and other relays' alike: a batch is
+/// acknowledged to its replica and broadcast to everyone else only then, so every connection sees
+/// one gapless sequence and can resume from it on any relay.
 actor DocumentRoom {
     let name: DocumentName
     private let store: any RelayStore
@@ -14,16 +17,25 @@ actor DocumentRoom {
     private let compaction: CompactionPolicy
     private var log: DocumentLog
     private var members: [UInt64: Member] = [:]
-    /// Accepted batches waiting for the next commit, with their ops as received (to broadcast) and
-    /// when they arrived (for the ack latency).
-    private var queue: [(entry: LogEntry, ops: [Op], member: UInt64, arrived: ContinuousClock.Instant)] = []
-    private var committing = false
-    /// Callers waiting for the commit loop to go idle (the registry, before unloading the room).
+    /// Accepted batches waiting for the next commit.
+    private var queue: [PendingBatch] = []
+    /// Batches accepted here and not delivered yet: their ops as received (to broadcast without
+    /// decoding again) and when they arrived (for the ack latency).
+    private var undelivered: [DocumentLog.BatchKey: (ops: [Op], arrived: ContinuousClock.Instant)] = [:]
+    /// Entries this relay committed and has not delivered yet, by server sequence.
+    private var committedHere: [UInt64: LogEntry] = [:]
+    /// The newest server sequence known to be in the store (from commits here and notifications).
+    private var knownHead: UInt64
+    /// Catch-ups asked for (a join from a client ahead of this room, a missed notification) and done.
+    private var catchUpsRequested = 0
+    private var catchUpsDone = 0
+    private var catchUpWaiters: [(generation: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var pumping = false
+    /// Callers waiting for the pump to go idle (the registry, before unloading the room).
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
-    /// Acks owed for resent batches whose first commit is still in flight.
-    private var owedAcks: [(member: UInt64, clientSeq: UInt64, serverSeq: UInt64)] = []
-    /// Set when a commit failed: the room's memory is ahead of the store, so it takes no more work.
-    /// Readable without waiting for the actor, so the registry can set a broken room aside at once.
+    /// Set when a commit or delivery failed: the room's memory no longer matches the store, so it
+    /// takes no more work. Readable without waiting for the actor, so the registry can set a broken
+    /// room aside at once.
     private let broken = Atomic<Bool>(false)
     nonisolated var isBroken: Bool { broken.load(ordering: .acquiring) }
 
@@ -51,18 +63,50 @@ actor DocumentRoom {
         self.logger = logger
         self.metrics = metrics
         self.compaction = compaction
+        knownHead = log.deliveredHead
     }
 
-    /// Registers a connection. Live broadcasts for anything after `welcome.serverSeq` go to its
+    /// Registers a connection. Live messages for anything after `welcome.serverSeq` go to its
     /// outbox from now on; what comes before, the connection replays itself.
-    func join(id: UInt64, replica: ReplicaID, lastServerSeq: UInt64, readOnly: Bool, outbox: Outbox) -> Join {
+    ///
+    /// A client that last synced through another relay may be ahead of this room: the room first
+    /// catches up with the store, so the welcome never sends a client back in time.
+    func join(id: UInt64, replica: ReplicaID, lastServerSeq: UInt64, readOnly: Bool, outbox: Outbox) async -> Join {
+        if lastServerSeq > log.deliveredHead { await catchUp() }
+        if isBroken {
+            outbox.send(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true))
+            outbox.finish()
+        }
         // Who is here already: queued in the outbox, so it arrives after the replay.
         for (_, other) in members {
             if let presence = other.presence { outbox.send(OutgoingFrame(.presence(replica: other.replica, presence))) }
         }
         members[id] = Member(replica: replica, outbox: outbox)
         let welcome = log.welcome(replica: replica, readOnly: readOnly)
-        return Join(welcome: welcome, needsSnapshot: lastServerSeq < log.logFloor, replayAfter: min(lastServerSeq, log.durableHead))
+        return Join(welcome: welcome, needsSnapshot: lastServerSeq < log.logFloor, replayAfter: min(lastServerSeq, log.deliveredHead))
+    }
+
+    /// Another relay committed up to `head` (a notification): deliver it.
+    func storeAdvanced(to head: UInt64) {
+        guard head > knownHead else { return }
+        knownHead = head
+        startPump()
+    }
+
+    /// Reads the store's log for anything not delivered yet (notifications may have been missed),
+    /// without waiting for it.
+    func requestCatchUp() {
+        catchUpsRequested += 1
+        startPump()
+    }
+
+    /// Reads the store's log for anything not delivered yet and returns once that is delivered.
+    private func catchUp() async {
+        guard !isBroken else { return }
+        catchUpsRequested += 1
+        let generation = catchUpsRequested
+        startPump()
+        await withCheckedContinuation { catchUpWaiters.append((generation, $0)) }
     }
 
     func leave(id: UInt64) {
@@ -83,22 +127,16 @@ actor DocumentRoom {
         guard let member = members[id] else { return WireError(.malformed, "batch from a connection that has not joined") }
         guard !isBroken else { return WireError(.unavailable, "the relay could not commit to this document; reconnect") }
         switch log.receive(clientSeq: clientSeq, ops: ops, from: member.replica) {
-        case .accepted(let entry):
-            queue.append((entry, ops, id, arrived))
-            if !committing {
-                committing = true
-                Task { await self.commitQueued() }
-            }
+        case .accepted(let batch):
+            queue.append(batch)
+            undelivered[DocumentLog.BatchKey(replica: batch.replica, clientSeq: clientSeq)] = (ops, arrived)
+            startPump()
             return nil
-        case .duplicate(let serverSeq):
-            if serverSeq <= log.durableHead {
-                member.outbox.send(.ack(clientSeq: clientSeq, serverSeq: serverSeq))
-            } else {
-                owedAcks.append((id, clientSeq, serverSeq))
-            }
-            return nil
-        case .duplicateCompacted(let serverSeq):
+        case .duplicate(let serverSeq), .duplicateCompacted(let serverSeq):
             member.outbox.send(.ack(clientSeq: clientSeq, serverSeq: serverSeq))
+            return nil
+        case .inFlight:
+            // Its delivery acknowledges it, in sequence.
             return nil
         case .refused(let error):
             if log.isInconsistent {
@@ -110,39 +148,113 @@ actor DocumentRoom {
         }
     }
 
-    private func commitQueued() async {
-        while !queue.isEmpty {
-            let batch = queue
-            queue = []
-            let entries = batch.map(\.entry)
-            do {
-                try await store.append(entries, to: name)
-            } catch {
-                fail(because: "\(error)")
-                break
+    private func startPump() {
+        guard !pumping, !isBroken else { return }
+        pumping = true
+        Task { await self.pump() }
+    }
+
+    /// Commits what is queued, delivers what the store has beyond `deliveredHead`, and compacts,
+    /// until there is nothing left to do. One pump runs at a time; what arrives meanwhile is
+    /// picked up by its next round.
+    private func pump() async {
+        do {
+            while !isBroken {
+                if !queue.isEmpty {
+                    try await commitQueued()
+                } else if catchUpsDone < catchUpsRequested {
+                    let generation = catchUpsRequested
+                    try await deliverStored(upTo: nil)
+                    catchUpsDone = generation
+                    resumeCatchUpWaiters()
+                } else if knownHead > log.deliveredHead {
+                    try await deliverStored(upTo: knownHead)
+                } else {
+                    await compactIfDue()
+                    if queue.isEmpty, catchUpsDone == catchUpsRequested, knownHead <= log.deliveredHead { break }
+                }
             }
-            log.committed(entries)
-            metrics.committed(ops: batch.reduce(0) { $0 + $1.ops.count }, batches: batch.count)
-            let now = ContinuousClock.now
-            for (entry, ops, sender, arrived) in batch {
-                members[sender]?.outbox.send(.ack(clientSeq: entry.clientSeq, serverSeq: entry.serverSeq))
-                metrics.ackLatency.record(now - arrived)
-                let message = OutgoingFrame(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops))
-                for (id, member) in members where id != sender { member.outbox.send(message) }
-            }
-            let durable = log.durableHead
-            owedAcks.removeAll { owed in
-                guard owed.serverSeq <= durable else { return false }
-                members[owed.member]?.outbox.send(.ack(clientSeq: owed.clientSeq, serverSeq: owed.serverSeq))
-                return true
-            }
-            if queue.isEmpty, !isBroken { await compactIfDue() }
+        } catch {
+            fail(because: "\(error)")
         }
-        committing = false
+        pumping = false
+        if isBroken {
+            catchUpsDone = catchUpsRequested
+            resumeCatchUpWaiters()
+        }
         for waiter in idleWaiters { waiter.resume() }
         idleWaiters = []
     }
 
+    private func commitQueued() async throws {
+        let batches = queue
+        queue = []
+        let result = try await store.commit(batches, to: name)
+        log.committed(batches)
+        var appendedOps = 0, appendedBatches = 0
+        for (index, batch) in batches.enumerated() where result.appended[index] {
+            let entry = LogEntry(serverSeq: result.serverSeqs[index], replica: batch.replica, clientSeq: batch.clientSeq, ops: batch.ops)
+            committedHere[entry.serverSeq] = entry
+            appendedOps += undelivered[DocumentLog.BatchKey(replica: batch.replica, clientSeq: batch.clientSeq)]?.ops.count ?? 0
+            appendedBatches += 1
+        }
+        metrics.committed(ops: appendedOps, batches: appendedBatches)
+        knownHead = max(knownHead, result.head)
+        try await deliverStored(upTo: knownHead)
+    }
+
+    /// Delivers the store's log after `deliveredHead`, up to `target` (nil: to its end), from
+    /// memory for entries committed here and from the store for the rest.
+    private func deliverStored(upTo target: UInt64?) async throws {
+        while target.map({ log.deliveredHead < $0 }) ?? true {
+            if let entry = committedHere.removeValue(forKey: log.deliveredHead + 1) {
+                try deliver(entry)
+                continue
+            }
+            let entries = try await store.entries(of: name, after: log.deliveredHead, limit: 1_000)
+            guard !entries.isEmpty else {
+                if let target, target > log.deliveredHead {
+                    logger.warning("a notification named entries the store does not have", metadata: [
+                        "document": "\(name)", "notified": "\(target)", "delivered": "\(log.deliveredHead)",
+                    ])
+                    knownHead = log.deliveredHead
+                }
+                return
+            }
+            for entry in entries where entry.serverSeq > log.deliveredHead {
+                try deliver(committedHere.removeValue(forKey: entry.serverSeq) ?? entry)
+            }
+            knownHead = max(knownHead, log.deliveredHead)
+        }
+    }
+
+    /// Applies the next entry and fans it out: an ack to the replica that sent it (on every one of
+    /// its connections), a broadcast to everyone else.
+    private func deliver(_ entry: LogEntry) throws {
+        let key = DocumentLog.BatchKey(replica: entry.replica, clientSeq: entry.clientSeq)
+        let local = undelivered.removeValue(forKey: key)
+        let ops = try local?.ops ?? OpCodec.decode(entry.ops)
+        switch log.deliver(entry, ops: ops) {
+        case .delivered: break
+        case .gap(let expected):
+            throw StoreError("the store's log continues at \(entry.serverSeq), not \(expected): this relay fell behind a compaction; reloading the document")
+        case .inconsistent(let reason):
+            throw StoreError(reason)
+        }
+        if let local { metrics.ackLatency.record(ContinuousClock.now - local.arrived) }
+        let ack = OutgoingFrame(.ack(clientSeq: entry.clientSeq, serverSeq: entry.serverSeq))
+        let broadcast = OutgoingFrame(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops))
+        for (_, member) in members { member.outbox.send(member.replica == entry.replica ? ack : broadcast) }
+    }
+
+    private func resumeCatchUpWaiters() {
+        let done = catchUpsDone
+        catchUpWaiters.removeAll { waiter in
+            guard waiter.generation <= done else { return false }
+            waiter.continuation.resume()
+            return true
+        }
+    }
 
     /// Folds the log into a snapshot when it has grown long. A failure costs nothing but disk:
     /// the log still holds everything, so it is logged and tried again after later commits.
@@ -159,23 +271,24 @@ actor DocumentRoom {
         }
     }
 
-    /// Returns once no commit is running, so the store holds everything the room accepted.
+    /// Returns once the pump is idle, so the store holds everything the room accepted.
     func waitUntilIdle() async {
-        guard committing else { return }
+        guard pumping else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
-    /// A commit failed: nothing in flight was acknowledged; every connection is told to come back,
-    /// and the room is dropped so the next one loads from what the store really holds.
+    /// A commit or delivery failed: nothing in flight was acknowledged; every connection is told to
+    /// come back, and the room is dropped so the next one loads from what the store really holds.
     private func fail(because reason: String) {
         broken.store(true, ordering: .releasing)
-        logger.error("commit failed; closing the document's connections", metadata: ["document": "\(name)", "reason": "\(reason)"])
+        logger.error("the store failed; closing the document's connections", metadata: ["document": "\(name)", "reason": "\(reason)"])
         for (_, member) in members {
             member.outbox.send(.error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true))
             member.outbox.finish()
         }
         members = [:]
         queue = []
-        owedAcks = []
+        undelivered = [:]
+        committedHere = [:]
     }
 }

@@ -14,8 +14,10 @@ public struct RelayConfiguration: Sendable {
     /// The address to listen on; port 0 picks a free port (printed when listening).
     public var host: String
     public var port: Int
-    /// Where the store and the secret live.
+    /// Where the embedded store and the secret live.
     public var dataDirectory: URL
+    /// Where documents are kept: the embedded SQLite file, or a PostgreSQL database shared with other relays.
+    public var store: StoreLocation = .embedded
     /// Every hello needs a valid token. Always on when `host` is not a loopback address.
     public var requireAuth: Bool
     /// PEM files of the certificate chain and private key: when set, the relay serves wss and https only.
@@ -46,18 +48,62 @@ public enum Relay {
     /// Runs until the process is stopped. `onListening` gets the bound port once it listens.
     public static func run(_ configuration: RelayConfiguration, logger: Logger,
                            onListening: @escaping @Sendable (Int) -> Void) async throws {
-        let store = try SQLiteStore(directory: configuration.dataDirectory)
-        let signer = TokenSigner(secret: try ServerSecret.loadOrCreate(in: configuration.dataDirectory))
         let metrics = RelayMetrics()
-        let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction)
+        switch configuration.store {
+        case .embedded:
+            let store = try SQLiteStore(directory: configuration.dataDirectory)
+            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction)
+            let secret = try ServerSecret.loadOrCreate(in: configuration.dataDirectory)
+            try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
+        case .postgres(let location):
+            let store = PostgresStore(location: location, logger: logger)
+            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await store.run(storeAdvanced: { await registry.storeAdvanced($0, to: $1) },
+                                    listening: { await registry.catchUpAll() })
+                }
+                defer { group.cancelAll() }
+                let secret = try await waitForDatabase(store, logger: logger)
+                try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
+            }
+        }
+    }
+
+    /// The shared secret, once PostgreSQL answers: a database that is not up yet is waited for
+    /// (it may be starting with the relay); one that refuses (bad credentials, no such database) is an error.
+    private static func waitForDatabase(_ store: PostgresStore, logger: Logger) async throws -> [UInt8] {
+        var warned = ContinuousClock.now - .seconds(60)
+        while true {
+            do {
+                return try await store.sharedSecret()
+            } catch {
+                if let refusal = PostgresStartProblem(error) {
+                    throw RelayStartError("PostgreSQL at \(store.location) refused: \(refusal); check the user, password and database in --store")
+                }
+                if ContinuousClock.now - warned >= .seconds(10) {
+                    logger.warning("waiting for PostgreSQL", metadata: ["database": "\(store.location)", "reason": "\(PostgresStore.describe(error))"])
+                    warned = .now
+                }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    private static func serve(_ configuration: RelayConfiguration, store: any RelayStore, registry: RoomRegistry, secret: [UInt8],
+                              metrics: RelayMetrics, logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
+        let signer = TokenSigner(secret: secret)
         let requireAuth = configuration.requireAuth || !configuration.isLoopback
         let connectionIDs = Atomic<UInt64>(0)
 
         let router = Router()
         router.get("healthz") { _, _ in
-            // Healthy means the store answers.
-            _ = try await store.entries(of: try DocumentName("healthz"), after: 0, limit: 1)
-            return "ok\n"
+            // Healthy means the store answers (and, shared, that notifications from other relays arrive).
+            if let problem = await store.healthProblem() {
+                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "unhealthy: \(problem)\n")))
+            }
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok\n")))
         }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],

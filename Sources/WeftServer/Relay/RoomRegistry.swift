@@ -61,6 +61,18 @@ actor RoomRegistry {
         }
     }
 
+    /// Another relay committed to `name` up to `head`: its room, if open here, delivers it.
+    func storeAdvanced(_ name: DocumentName, to head: UInt64) async {
+        guard let room = open[name]?.room else { return }
+        await room.storeAdvanced(to: head)
+    }
+
+    /// Notifications may have been missed (the listening connection was down): every open room
+    /// reads the store for what it has not delivered.
+    func catchUpAll() async {
+        for (_, entry) in open { await entry.room.requestCatchUp() }
+    }
+
     private func startLoading(_ name: DocumentName) -> Task<DocumentRoom, any Error> {
         let store = self.store, logger = self.logger, metrics = self.metrics, compaction = self.compaction
         let previous = closing[name]

@@ -1,26 +1,64 @@
+import WeftCRDT
 import WeftWire
 
 /// Where a relay keeps documents durably. A method that returns has committed: the relay
 /// acknowledges nothing before that.
+///
+/// The store, not the relay, numbers the log: several relays may share one store (PostgreSQL),
+/// so a batch's server sequence is only known once the transaction that appends it commits.
 public protocol RelayStore: Sendable {
     /// The document's stored state, creating it (with a fresh epoch) when it does not exist.
     func open(_ document: DocumentName) async throws -> StoredDocument
 
-    /// Appends `entries` in one transaction (group commit). Their server sequences must continue
-    /// the log without gaps and their (replica, clientSeq) must be new.
-    func append(_ entries: [LogEntry], to document: DocumentName) async throws
+    /// Appends `batches` in one transaction (group commit), numbering the new ones on from the
+    /// log's head. A batch whose (replica, clientSeq) the log already holds (another relay committed
+    /// it first) is not appended again: its result is the server sequence it already has.
+    /// - Throws: `StoreError` for a batch that skips client sequences (nothing is committed then),
+    ///   or when the store cannot be reached.
+    func commit(_ batches: [PendingBatch], to document: DocumentName) async throws -> CommitResult
 
     /// Up to `limit` entries after `serverSeq`, in order; fewer at the end of the log.
     func entries(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> [LogEntry]
-
-    /// The server sequence a replica's batch was committed as, while the log still holds it.
-    func serverSeq(of document: DocumentName, replica: UInt64, clientSeq: UInt64) async throws -> UInt64?
 
     /// The latest snapshot and the server sequence it reflects (empty and 0 when none).
     func snapshot(of document: DocumentName) async throws -> (bytes: [UInt8], serverSeq: UInt64)
 
     /// Stores a snapshot as of `serverSeq` and drops log entries at or below `keepAfter`.
     func compact(_ document: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) async throws
+
+    /// Whether the store answers now; the reason when it does not (for `/healthz`).
+    func healthProblem() async -> String?
+}
+
+/// A batch a room accepted and wants committed; the store gives it its server sequence.
+public struct PendingBatch: Sendable, Hashable {
+    public var replica: ReplicaID
+    public var clientSeq: UInt64
+    /// The ops, as an encoded op batch (FORMAT.md).
+    public var ops: [UInt8]
+
+    public init(replica: ReplicaID, clientSeq: UInt64, ops: [UInt8]) {
+        self.replica = replica
+        self.clientSeq = clientSeq
+        self.ops = ops
+    }
+}
+
+/// What a commit did.
+public struct CommitResult: Sendable, Hashable {
+    /// Each batch's server sequence, in the order given. A batch committed earlier (by another
+    /// relay) keeps its first sequence; one whose entry compaction dropped gets the snapshot's.
+    public var serverSeqs: [UInt64]
+    /// Which of them this commit appended (the others were in the log already).
+    public var appended: [Bool]
+    /// The log's head when the transaction committed.
+    public var head: UInt64
+
+    public init(serverSeqs: [UInt64], appended: [Bool], head: UInt64) {
+        self.serverSeqs = serverSeqs
+        self.appended = appended
+        self.head = head
+    }
 }
 
 /// A store refused an operation: what the relay reports as `unavailable` or, for a broken

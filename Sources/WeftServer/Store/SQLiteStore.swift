@@ -81,35 +81,51 @@ public final class SQLiteStore: RelayStore {
         }
     }
 
-    public func append(_ entries: [LogEntry], to document: DocumentName) async throws {
-        guard !entries.isEmpty else { return }
+    public func commit(_ batches: [PendingBatch], to document: DocumentName) async throws -> CommitResult {
         try await pool.write { db in
             guard let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT head FROM documents WHERE name = ?"), arguments: [document.rawValue]) else {
-                throw StoreError("append to document \(document), which was never opened")
+                throw StoreError("commit to document \(document), which was never opened")
             }
-            var expected = Self.uint(head) + 1
+            var lastClientSeqs: [ReplicaID: UInt64] = [:]
+            let lastClientSeq = try db.cachedStatement(sql: "SELECT last_client_seq FROM replicas WHERE document = ? AND replica = ?")
+            for replica in Set(batches.map(\.replica)) {
+                lastClientSeqs[replica] = try Int64.fetchOne(lastClientSeq, arguments: [document.rawValue, Self.int(replica.rawValue)]).map(Self.uint)
+            }
+            let plan = try CommitPlan(batches, head: Self.uint(head), lastClientSeqs: lastClientSeqs, document: document.rawValue)
             // Cached statements: a group commit runs these once per batch, and parsing SQL each
             // time was a visible share of the relay's CPU under load.
             let insertEntry = try db.cachedStatement(sql: "INSERT INTO log (document, server_seq, replica, client_seq, ops) VALUES (?, ?, ?, ?, ?)")
+            for entry in plan.entries(batches) {
+                try insertEntry.execute(arguments: [document.rawValue, Self.int(entry.serverSeq), Self.int(entry.replica.rawValue),
+                                                    Self.int(entry.clientSeq), Data(entry.ops)])
+            }
             let raiseClientSeq = try db.cachedStatement(sql: """
                 INSERT INTO replicas (document, replica, last_client_seq) VALUES (?, ?, ?)
                 ON CONFLICT (document, replica) DO UPDATE SET last_client_seq = max(last_client_seq, excluded.last_client_seq)
                 """)
-            var lastClientSeq: [ReplicaID: UInt64] = [:]
-            for entry in entries {
-                guard entry.serverSeq == expected else {
-                    throw StoreError("append of serverSeq \(entry.serverSeq) to \(document), whose log ends at \(expected - 1)")
-                }
-                try insertEntry.execute(arguments: [document.rawValue, Self.int(entry.serverSeq), Self.int(entry.replica.rawValue),
-                                                    Self.int(entry.clientSeq), Data(entry.ops)])
-                lastClientSeq[entry.replica] = max(lastClientSeq[entry.replica] ?? 0, entry.clientSeq)
-                expected += 1
-            }
-            for (replica, clientSeq) in lastClientSeq {
+            for (replica, clientSeq) in plan.raisedClientSeqs {
                 try raiseClientSeq.execute(arguments: [document.rawValue, Self.int(replica.rawValue), Self.int(clientSeq)])
             }
-            try db.cachedStatement(sql: "UPDATE documents SET head = ? WHERE name = ?").execute(arguments: [Self.int(expected - 1), document.rawValue])
+            try db.cachedStatement(sql: "UPDATE documents SET head = ? WHERE name = ?").execute(arguments: [Self.int(plan.head), document.rawValue])
+            var serverSeqs: [UInt64] = []
+            for (batch, assigned) in zip(batches, plan.newSequences) {
+                if let assigned {
+                    serverSeqs.append(assigned)
+                } else {
+                    serverSeqs.append(try Self.existingSequence(db, document, batch))
+                }
+            }
+            return CommitResult(serverSeqs: serverSeqs, appended: plan.newSequences.map { $0 != nil }, head: plan.head)
         }
+    }
+
+    /// Where the log has a batch committed earlier: its entry, or the snapshot once compaction dropped it.
+    private static func existingSequence(_ db: Database, _ document: DocumentName, _ batch: PendingBatch) throws -> UInt64 {
+        if let serverSeq = try Int64.fetchOne(db, sql: "SELECT server_seq FROM log WHERE document = ? AND replica = ? AND client_seq = ?",
+                                              arguments: [document.rawValue, int(batch.replica.rawValue), int(batch.clientSeq)]) {
+            return uint(serverSeq)
+        }
+        return uint(try Int64.fetchOne(db, sql: "SELECT snapshot_seq FROM documents WHERE name = ?", arguments: [document.rawValue]) ?? 0)
     }
 
     public func entries(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> [LogEntry] {
@@ -123,13 +139,6 @@ public final class SQLiteStore: RelayStore {
             """, arguments: [document.rawValue, int(serverSeq), Int64(min(limit, Int(Int64.max)))]).map { row in
             LogEntry(serverSeq: uint(row["server_seq"]), replica: ReplicaID(uint(row["replica"])),
                      clientSeq: uint(row["client_seq"]), ops: [UInt8](row["ops"] as Data))
-        }
-    }
-
-    public func serverSeq(of document: DocumentName, replica: UInt64, clientSeq: UInt64) async throws -> UInt64? {
-        try await pool.read { db in
-            try Int64.fetchOne(db, sql: "SELECT server_seq FROM log WHERE document = ? AND replica = ? AND client_seq = ?",
-                               arguments: [document.rawValue, Self.int(replica), Self.int(clientSeq)]).map(Self.uint)
         }
     }
 
@@ -150,6 +159,15 @@ public final class SQLiteStore: RelayStore {
                            arguments: [Self.int(floor), document.rawValue])
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
                            arguments: [document.rawValue, Self.int(floor)])
+        }
+    }
+
+    public func healthProblem() async -> String? {
+        do {
+            _ = try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM documents WHERE name = ''") }
+            return nil
+        } catch {
+            return "the SQLite store does not answer: \(error)"
         }
     }
 }

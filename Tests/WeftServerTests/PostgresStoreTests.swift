@@ -1,0 +1,115 @@
+import Foundation
+import Logging
+import Testing
+import WeftCRDT
+import WeftServer
+import WeftTestSupport
+import WeftWire
+
+/// The shared store against a real PostgreSQL cluster: the store contract, server sequences from
+/// concurrent relays, and notifications between them.
+@Suite(.serialized) final class PostgresStoreTests {
+    let cluster: PostgresCluster
+    /// Pools to stop when the test ends.
+    private var running: [Task<Void, Never>] = []
+
+    init() throws {
+        cluster = try PostgresCluster()
+    }
+
+    deinit {
+        for task in running { task.cancel() }
+    }
+
+    /// A store on the cluster's database, its pool running (as a relay would hold one).
+    func store(database: String = "weft", runPool: Bool = true) throws -> PostgresStore {
+        var logger = Logger(label: "test.postgres")
+        logger.logLevel = .error
+        let store = PostgresStore(location: try PostgresLocation(parsing: cluster.url(database: database)), logger: logger)
+        if runPool { running.append(Task { await store.runPool() }) }
+        return store
+    }
+
+    func contract(_ database: String) throws -> StoreContract {
+        try cluster.createDatabase(database)
+        return StoreContract(reopen: { try self.store(database: database) })
+    }
+
+    @Test func meetsTheStoreContract() async throws {
+        try await contract("reopening").committedEntriesSurviveReopening()
+        try await contract("resends").resendsKeepTheirSequenceAndGapsAreRefusedWhole()
+        try await contract("compaction").compactionKeepsASnapshotAndTheRecentTail()
+        // The schema is made once and found again.
+        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+    }
+
+    /// Three relays commit to one document at once, each batch sent through two of them (a client
+    /// that reconnected elsewhere and resent): every batch gets exactly one sequence, with no gaps.
+    @Test func concurrentRelaysNumberWithoutGapsOrRepeats() async throws {
+        let notes = try DocumentName("notes")
+        let stores = try (0..<3).map { _ in try store() }
+        _ = try await stores[0].open(notes)
+        let perReplica: UInt64 = 60
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for replica in UInt64(1)...6 {
+                group.addTask {
+                    for clientSeq in 1...perReplica {
+                        let batch = PendingBatch(replica: ReplicaID(replica), clientSeq: clientSeq, ops: [UInt8(replica), UInt8(clientSeq)])
+                        // Through one relay, then again through the next, racing the others.
+                        let first = stores[Int(replica) % 3], second = stores[Int(replica + 1) % 3]
+                        let one = try await first.commit([batch], to: notes)
+                        let two = try await second.commit([batch], to: notes)
+                        #expect(one.serverSeqs == two.serverSeqs && two.appended == [false], "replica \(replica) batch \(clientSeq)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let document = try await stores[2].open(notes)
+        #expect(document.head == 6 * perReplica)
+        #expect(document.tail.map(\.serverSeq) == Array(1...(6 * perReplica)))
+        #expect(Set(document.tail.map { "\($0.replica):\($0.clientSeq)" }).count == Int(6 * perReplica))
+        for replica in UInt64(1)...6 {
+            let mine = document.tail.filter { $0.replica == ReplicaID(replica) }.map(\.clientSeq)
+            #expect(mine == Array(1...perReplica), "replica \(replica)'s batches are in order")
+        }
+    }
+
+    /// A commit through one store reaches every listening store as HEAD NAME, and only once it commits.
+    @Test func commitsNotifyOtherRelays() async throws {
+        let notes = try DocumentName("notes")
+        let writer = try store()
+        let listener = try store(runPool: false)
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        running.append(Task {
+            await listener.run(storeAdvanced: { name, head in continuation.yield("\(head) \(name)") },
+                               listening: { continuation.yield("listening") })
+        })
+        var events = stream.makeAsyncIterator()
+        #expect(await events.next() == "listening")
+        #expect(await listener.healthProblem() == nil)
+        _ = try await writer.open(notes)
+        _ = try await writer.commit([PendingBatch(replica: ReplicaID(7), clientSeq: 1, ops: [1])], to: notes)
+        _ = try await writer.commit([PendingBatch(replica: ReplicaID(7), clientSeq: 2, ops: [2]),
+                                     PendingBatch(replica: ReplicaID(7), clientSeq: 3, ops: [3])], to: notes)
+        // A commit that appends nothing (a pure resend) notifies nobody; the next one does.
+        _ = try await writer.commit([PendingBatch(replica: ReplicaID(7), clientSeq: 3, ops: [3])], to: notes)
+        _ = try await writer.commit([PendingBatch(replica: ReplicaID(8), clientSeq: 1, ops: [4])], to: notes)
+        #expect(await events.next() == "1 notes")
+        #expect(await events.next() == "3 notes")
+        #expect(await events.next() == "4 notes")
+        // The listener notices the database going away and coming back, and says so.
+        try cluster.stop()
+        var problem: String?
+        for _ in 0..<50 where problem == nil {
+            problem = await listener.healthProblem()
+            if problem == nil { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(problem != nil)
+        try cluster.start()
+        #expect(await events.next() == "listening")
+        _ = try await writer.commit([PendingBatch(replica: ReplicaID(8), clientSeq: 2, ops: [5])], to: notes)
+        #expect(await events.next() == "5 notes")
+        #expect(await listener.healthProblem() == nil)
+    }
+}
