@@ -3,10 +3,12 @@ import Synchronization
 
 /// A TCP proxy on 127.0.0.1 for fault tests: it forwards to a target port, splitting what it
 /// forwards into random small pieces with random short delays, and cuts connections at random
-/// moments. Deterministic for a seed in what it decides (timing still varies with the machine).
+/// moments. Given several targets it is a load balancer: each connection goes to a random one,
+/// and to the next when that one refuses. Deterministic for a seed in what it decides (timing
+/// still varies with the machine).
 public final class FaultProxy: @unchecked Sendable {
     public let port: Int
-    private let targetPort: Int
+    private let targetPorts: [Int]
     private let listener: Int32
     private let state: Mutex<(random: SeededGenerator, cuts: Int, running: Bool, cutting: Bool)>
 
@@ -19,8 +21,14 @@ public final class FaultProxy: @unchecked Sendable {
     /// Listens on a free loopback port and forwards to `targetPort`.
     /// - Parameters:
     ///   - cutAfter: each connection is cut after a random time in this range (milliseconds).
-    public init(targetPort: Int, seed: UInt64, cutAfter: ClosedRange<Int> = 30...400) throws {
-        self.targetPort = targetPort
+    public convenience init(targetPort: Int, seed: UInt64, cutAfter: ClosedRange<Int> = 30...400) throws {
+        try self.init(targetPorts: [targetPort], seed: seed, cutAfter: cutAfter)
+    }
+
+    /// Listens on a free loopback port and spreads connections over `targetPorts`.
+    public init(targetPorts: [Int], seed: UInt64, cutAfter: ClosedRange<Int> = 30...400) throws {
+        precondition(!targetPorts.isEmpty)
+        self.targetPorts = targetPorts
         state = Mutex((SeededGenerator(seed: seed), 0, true, true))
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
@@ -62,12 +70,22 @@ public final class FaultProxy: @unchecked Sendable {
         while state.withLock({ $0.running }) {
             let client = accept(listener, nil, nil)
             guard client >= 0 else { if errno == EINTR { continue } else { return } }
-            let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = Self.loopback(port: UInt16(targetPort))
-            let connected = withUnsafePointer(to: &address) { pointer in
-                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            let first = random(0...(targetPorts.count - 1))
+            var found: Int32 = -1
+            for offset in targetPorts.indices {
+                let candidate = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+                var address = Self.loopback(port: UInt16(targetPorts[(first + offset) % targetPorts.count]))
+                let connected = withUnsafePointer(to: &address) { pointer in
+                    pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(candidate, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                }
+                if connected == 0 {
+                    found = candidate
+                    break
+                }
+                close(candidate)
             }
-            guard connected == 0 else { close(client); close(upstream); continue }
+            guard found >= 0 else { close(client); continue }
+            let upstream = found
             let lifetime = random(cutAfter)
             let link = Link(client: client, upstream: upstream)
             Thread.detachNewThread { [self] in pump(from: client, to: upstream); link.shut() }
