@@ -11,7 +11,8 @@ struct RelayBenchmark: AsyncParsableCommand {
         abstract: "Writers on one document through a real relay on 127.0.0.1: ack latency percentiles and committed batches per second.",
         discussion: """
             Starts `weft serve` (the binary beside this one) on a fresh data directory, unless --url names \
-            a running relay. Each batch is one keystroke (one insertion op). With --rate each client sends \
+            a running relay. With --postgres the relays share a throwaway PostgreSQL cluster (initdb, \
+            loopback, trust) instead, and --relays starts several, writers spread over them in turn. Each batch is one keystroke (one insertion op). With --rate each client sends \
             that many batches a second (open loop); without it each keeps --window batches unacknowledged \
             (saturation).
             """
@@ -32,28 +33,49 @@ struct RelayBenchmark: AsyncParsableCommand {
     @Option(help: "A running relay's address (ws://127.0.0.1:PORT) instead of starting one.")
     var url: String?
 
+    @Flag(help: "Keep the document in a throwaway PostgreSQL cluster shared by the relays instead of SQLite.")
+    var postgres = false
+
+    @Option(help: "Relays to start on the shared database (with --postgres); writer i uses relay i mod N.")
+    var relays = 1
+
     func validate() throws {
+        guard relays >= 1 else { throw ValidationError("--relays must be at least 1") }
+        guard relays == 1 || postgres else { throw ValidationError("several relays need a shared store: add --postgres") }
+        guard url == nil || (!postgres && relays == 1) else { throw ValidationError("--url measures a running relay: leave out --postgres and --relays") }
         guard clients >= 1, window >= 1, seconds >= 1 else { throw ValidationError("--clients, --window and --seconds must be at least 1") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
     }
 
     func run() async throws {
-        var relay: RelayProcess?
+        var started: [RelayProcess] = []
+        var cluster: PostgresCluster?
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-relay-\(UUID())")
-        defer { try? FileManager.default.removeItem(at: dataDirectory) }
-        let base: String
+        defer {
+            started = []  // the relays stop before their database
+            cluster = nil
+            try? FileManager.default.removeItem(at: dataDirectory)
+        }
+        let bases: [String]
         if let url {
-            base = url
+            bases = [url]
         } else {
             let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
             // The bench measures the relay, not its flood protection: lift the per-connection limit.
-            relay = try RelayProcess(dataDirectory: dataDirectory, extraArguments: ["--max-message-rate", "1000000"], executable: weft)
-            base = "ws://127.0.0.1:\(relay!.port)"
+            var arguments = ["--max-message-rate", "1000000"]
+            if postgres {
+                cluster = try PostgresCluster()
+                arguments += ["--store", cluster!.url()]
+            }
+            for index in 0..<relays {
+                started.append(try RelayProcess(dataDirectory: dataDirectory.appendingPathComponent("relay\(index)"), extraArguments: arguments, executable: weft))
+            }
+            bases = started.map { "ws://127.0.0.1:\($0.port)" }
         }
         let document = try DocumentName("bench-\(UInt32.random(in: 0...UInt32.max))")
         let barrier = LoadBarrier(clients: clients)
         let load = (0..<clients).map { index in
-            RelayLoadClient(url: "\(base)/\(document)", document: document, replica: ReplicaID(UInt64(index + 1)),
+            RelayLoadClient(url: "\(bases[index % bases.count])/\(document)", document: document, replica: ReplicaID(UInt64(index + 1)),
                             rate: rate, window: window, duration: .seconds(seconds),
                             phase: rate.map { .seconds(Double(index) / Double(clients) / $0) } ?? .zero, barrier: barrier)
         }
@@ -70,7 +92,7 @@ struct RelayBenchmark: AsyncParsableCommand {
         let expectedBroadcasts = batches * (clients - 1)
         let perSecond = Double(batches) / Double(seconds)
         let number = Measure.figure
-        print("{\"bench\":\"relay\",\"clients\":\(clients),\"rate\":\(rate.map(number) ?? "\"saturate\""),\"window\":\(rate == nil ? window : 0)"
+        print("{\"bench\":\"relay\",\"store\":\"\(postgres ? "postgres" : "sqlite")\",\"relays\":\(relays),\"clients\":\(clients),\"rate\":\(rate.map(number) ?? "\"saturate\""),\"window\":\(rate == nil ? window : 0)"
               + ",\"seconds\":\(seconds),\"batches\":\(batches),\"ops_per_s\":\(number(perSecond))"
               + ",\"ack_p50_ms\":\(number(percentile(0.5))),\"ack_p99_ms\":\(number(percentile(0.99))),\"ack_max_ms\":\(number(latencies.last ?? 0))"
               + ",\"broadcasts\":\(broadcasts),\"broadcasts_expected\":\(expectedBroadcasts)}")
