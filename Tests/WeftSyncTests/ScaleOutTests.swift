@@ -75,6 +75,28 @@ import WeftTestSupport
         #expect(log == "2|2", "each edit committed once: \(log)")
     }
 
+    /// Relays on one database share the token secret: a token made with `--store` opens the
+    /// document on each of them, and one made for another relay's secret opens it on none.
+    @Test func aTokenFromTheSharedStoreWorksOnEveryRelay() async throws {
+        let cluster = try PostgresCluster()
+        let root = temporaryDirectory("scale-out-token")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relays = try (0..<2).map {
+            try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url(), "--require-auth"])
+        }
+        let made = try BuiltProduct.run("weft", ["token", "create", "--store", cluster.url(), "--doc", "team/plan"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let token = made.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        let wrote = try alice(["apply", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[0].port)/team/plan"], input: editLines([(0, 0, "shared secret")]))
+        #expect(wrote.status == 0, "\(wrote.stderr)")
+        #expect(try bob(["cat", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[1].port)/team/plan"]).stdout == "shared secret")
+        let local = try BuiltProduct.run("weft", ["token", "create", "--data", root.appendingPathComponent("elsewhere").path, "--doc", "team/plan"])
+        let foreign = local.stdout.split(separator: "\n").last.map(String.init) ?? ""
+        let refused = try bob(["cat", "--timeout", "10", "--token", foreign, "ws://127.0.0.1:\(relays[1].port)/team/plan"])
+        #expect(refused.status == 2, "a token signed with another secret is refused: \(refused.stderr)")
+    }
+
     private func health(_ relay: RelayProcess) async throws -> (status: Int, body: String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(relay.port)/healthz")!)
         request.timeoutInterval = 10
