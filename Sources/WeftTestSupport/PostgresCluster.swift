@@ -74,8 +74,10 @@ public final class PostgresCluster: @unchecked Sendable {
 
     @discardableResult
     private func run(_ executable: String, _ arguments: [String], asPostgres: Bool? = nil) throws -> String {
-        let argv = (asPostgres ?? runAsPostgres) ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
-        let (status, text) = try runDaemonSafe(argv)
+        // From /tmp: the postgres user may not be able to enter the caller's working directory,
+        // and psql would say so in the output a test reads.
+        let command = (asPostgres ?? runAsPostgres) ? ["/usr/sbin/runuser", "-u", "postgres", "--", executable] + arguments : [executable] + arguments
+        let (status, text) = try runDaemonSafe(["/usr/bin/env", "--chdir=/tmp"] + command)
         guard status == 0 else {
             throw Failure(description: "\(URL(fileURLWithPath: executable).lastPathComponent) \(arguments.joined(separator: " ")) failed (\(status)): \(text)")
         }
