@@ -53,9 +53,14 @@ public final class RelayProcess: @unchecked Sendable {
 
     deinit {
         errors.fileHandleForReading.readabilityHandler = nil
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        guard process.isRunning else { return }
+        // SIGTERM starts a graceful shutdown, which waits for open WebSockets to close. A test
+        // client still connected may need this very thread (the cooperative pool has two on CI)
+        // to answer, so wait at most 3 s, then SIGKILL: never block forever on it.
+        process.terminate()
+        let deadline = Date().addingTimeInterval(3)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
     }
 }

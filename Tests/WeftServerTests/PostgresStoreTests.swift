@@ -13,8 +13,8 @@ import WeftWire
     /// Pools to stop when the test ends.
     private var running: [Task<Void, Never>] = []
 
-    init() throws {
-        cluster = try PostgresCluster()
+    init() async throws {
+        cluster = try await offCooperativePool { try PostgresCluster() }
     }
 
     deinit {
@@ -30,8 +30,8 @@ import WeftWire
         return store
     }
 
-    func contract(_ database: String) throws -> StoreContract {
-        try cluster.createDatabase(database)
+    func contract(_ database: String) async throws -> StoreContract {
+        try await offCooperativePool { [cluster] in try cluster.createDatabase(database) }
         return StoreContract(reopen: { try self.store(database: database) })
     }
 
@@ -99,14 +99,14 @@ import WeftWire
         #expect(await events.next() == "3 notes")
         #expect(await events.next() == "4 notes")
         // The listener notices the database going away and coming back, and says so.
-        try cluster.stop()
+        try await offCooperativePool { [cluster] in try cluster.stop() }
         var problem: String?
         for _ in 0..<50 where problem == nil {
             problem = await listener.healthProblem()
             if problem == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
         #expect(problem != nil)
-        try cluster.start()
+        try await offCooperativePool { [cluster] in try cluster.start() }
         #expect(await events.next() == "listening")
         _ = try await writer.commit([PendingBatch(replica: ReplicaID(8), clientSeq: 2, ops: [5])], to: notes)
         #expect(await events.next() == "5 notes")

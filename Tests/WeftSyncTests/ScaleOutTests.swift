@@ -16,7 +16,7 @@ import WeftTestSupport
     /// relays and cuts connections at random; halfway through, one relay is killed with SIGKILL.
     @Test func clientsOnThreeRelaysConvergeExactlyOnceWhenOneDies() async throws {
         let wantedCuts = Int(ProcessInfo.processInfo.environment["WEFT_FAULT_CUTS"] ?? "") ?? 60
-        let cluster = try PostgresCluster()
+        let cluster = try await offCooperativePool { try PostgresCluster() }
         let root = temporaryDirectory("scale-out")
         defer { try? FileManager.default.removeItem(at: root) }
         let relays = try (0..<3).map { try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url()]) }
@@ -42,35 +42,35 @@ import WeftTestSupport
     /// acknowledges anything and both say so on /healthz; once it is back they recover by
     /// themselves and the edit made meanwhile arrives exactly once.
     @Test func nothingIsAcknowledgedWhileTheDatabaseIsDown() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await offCooperativePool { try PostgresCluster() }
         let root = temporaryDirectory("scale-out-db")
         defer { try? FileManager.default.removeItem(at: root) }
         let relays = try (0..<2).map { try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url()]) }
         let urls = relays.map { "ws://127.0.0.1:\($0.port)/shared" }
         let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
 
-        #expect(try alice(["apply", "--timeout", "30", urls[0]], input: editLines([(0, 0, "<first>")])).status == 0)
-        #expect(try bob(["cat", "--timeout", "30", urls[1]]).stdout == "<first>", "an edit through relay 0 reaches a client of relay 1")
+        #expect(try await alice.run(["apply", "--timeout", "30", urls[0]], input: editLines([(0, 0, "<first>")])).status == 0)
+        #expect(try await bob.run(["cat", "--timeout", "30", urls[1]]).stdout == "<first>", "an edit through relay 0 reaches a client of relay 1")
         for relay in relays { #expect(try await health(relay).status == 200) }
 
-        try cluster.stop()
+        try await offCooperativePool { try cluster.stop() }
         for relay in relays {
             let down = try await eventually { let answer = try await health(relay); return answer.status == 503 ? answer : nil }
             #expect(down.body.contains("unhealthy"), "\(down.body)")
         }
-        let during = try alice(["apply", "--timeout", "3", urls[0]], input: editLines([(7, 0, "<during>")]))
+        let during = try await alice.run(["apply", "--timeout", "3", urls[0]], input: editLines([(7, 0, "<during>")]))
         #expect(during.status == 1, "not acknowledged while the database is down: \(during.stderr)")
-        #expect(try alice(["status", urls[0]]).stdout.contains("1 unsent"))
-        #expect(try bob(["cat", "--offline", urls[1]]).stdout == "<first>")
+        #expect(try await alice.run(["status", urls[0]]).stdout.contains("1 unsent"))
+        #expect(try await bob.run(["cat", "--offline", urls[1]]).stdout == "<first>")
 
-        try cluster.start()
+        try await offCooperativePool { try cluster.start() }
         for relay in relays { _ = try await eventually { try await health(relay).status == 200 ? true : nil } }
         // No edits: apply only sends what is queued and waits for its acknowledgment.
-        let flushed = try alice(["apply", "--timeout", "60", urls[0]], input: "")
+        let flushed = try await alice.run(["apply", "--timeout", "60", urls[0]], input: "")
         #expect(flushed.status == 0, "\(flushed.stderr)")
-        #expect(try alice(["cat", "--offline", urls[0]]).stdout == "<first><during>")
-        #expect(try alice(["status", urls[0]]).stdout.contains("nothing unsent"))
-        #expect(try bob(["cat", "--timeout", "60", urls[1]]).stdout == "<first><during>")
+        #expect(try await alice.run(["cat", "--offline", urls[0]]).stdout == "<first><during>")
+        #expect(try await alice.run(["status", urls[0]]).stdout.contains("nothing unsent"))
+        #expect(try await bob.run(["cat", "--timeout", "60", urls[1]]).stdout == "<first><during>")
         let log = try cluster.query("SELECT count(*), max(server_seq) FROM weft_log").trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(log == "2|2", "each edit committed once: \(log)")
     }
@@ -78,22 +78,22 @@ import WeftTestSupport
     /// Relays on one database share the token secret: a token made with `--store` opens the
     /// document on each of them, and one made for another relay's secret opens it on none.
     @Test func aTokenFromTheSharedStoreWorksOnEveryRelay() async throws {
-        let cluster = try PostgresCluster()
+        let cluster = try await offCooperativePool { try PostgresCluster() }
         let root = temporaryDirectory("scale-out-token")
         defer { try? FileManager.default.removeItem(at: root) }
         let relays = try (0..<2).map {
             try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url(), "--require-auth"])
         }
-        let made = try BuiltProduct.run("weft", ["token", "create", "--store", cluster.url(), "--doc", "team/plan"])
+        let made = try await offCooperativePool { try BuiltProduct.run("weft", ["token", "create", "--store", cluster.url(), "--doc", "team/plan"]) }
         #expect(made.status == 0, "\(made.stderr)")
         let token = made.stdout.split(separator: "\n").last.map(String.init) ?? ""
         let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
-        let wrote = try alice(["apply", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[0].port)/team/plan"], input: editLines([(0, 0, "shared secret")]))
+        let wrote = try await alice.run(["apply", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[0].port)/team/plan"], input: editLines([(0, 0, "shared secret")]))
         #expect(wrote.status == 0, "\(wrote.stderr)")
-        #expect(try bob(["cat", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[1].port)/team/plan"]).stdout == "shared secret")
-        let local = try BuiltProduct.run("weft", ["token", "create", "--data", root.appendingPathComponent("elsewhere").path, "--doc", "team/plan"])
+        #expect(try await bob.run(["cat", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[1].port)/team/plan"]).stdout == "shared secret")
+        let local = try await offCooperativePool { try BuiltProduct.run("weft", ["token", "create", "--data", root.appendingPathComponent("elsewhere").path, "--doc", "team/plan"]) }
         let foreign = local.stdout.split(separator: "\n").last.map(String.init) ?? ""
-        let refused = try bob(["cat", "--timeout", "10", "--token", foreign, "ws://127.0.0.1:\(relays[1].port)/team/plan"])
+        let refused = try await bob.run(["cat", "--timeout", "10", "--token", foreign, "ws://127.0.0.1:\(relays[1].port)/team/plan"])
         #expect(refused.status == 2, "a token signed with another secret is refused: \(refused.stderr)")
     }
 

@@ -33,7 +33,7 @@ struct TokenWorkload: Sendable {
     }
 
     private func round(_ round: Int, client: WeftRun, index: Int, random: inout SeededGenerator) async throws {
-        let text = try client(["cat", "--offline", url]).stdout
+        let text = try await client.run(["cat", "--offline", url]).stdout
         var scalars = Array(text.unicodeScalars)
         var edits: [(pos: Int, del: Int, ins: String)] = []
         for step in 0..<Int.random(in: 1...4, using: &random) {
@@ -53,7 +53,7 @@ struct TokenWorkload: Sendable {
                 await ledger.inserted(name)
             }
         }
-        let result = try client(["apply", "--timeout", "120", url], input: editLines(edits))
+        let result = try await client.run(["apply", "--timeout", "120", url], input: editLines(edits))
         guard result.status == 0 else {
             throw FaultTestFailure(description: "seed \(seed): client \(index) round \(round): weft apply exited \(result.status): \(result.stderr)")
         }
@@ -65,12 +65,12 @@ struct TokenWorkload: Sendable {
     func expectConverged(direct: [String], home root: URL) async throws {
         var texts: [String] = []
         for client in clients {
-            let result = try client(["cat", "--timeout", "60", url])
+            let result = try await client.run(["cat", "--timeout", "60", url])
             #expect(result.status == 0, "seed \(seed): \(result.stderr)")
-            texts.append(try client(["cat", "--offline", url]).stdout)
+            texts.append(try await client.run(["cat", "--offline", url]).stdout)
         }
         for (index, address) in direct.enumerated() {
-            let result = try WeftRun(home: root.appendingPathComponent("reader\(index)"))(["cat", "--timeout", "60", address])
+            let result = try await WeftRun(home: root.appendingPathComponent("reader\(index)")).run(["cat", "--timeout", "60", address])
             #expect(result.status == 0, "seed \(seed): reading \(address): \(result.stderr)")
             texts.append(result.stdout)
         }
