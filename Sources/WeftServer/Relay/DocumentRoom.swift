@@ -156,17 +156,18 @@ actor DocumentRoom {
 
     /// Commits what is queued, delivers what the store has beyond `deliveredHead`, and compacts,
     /// until there is nothing left to do. One pump runs at a time; what arrives meanwhile is
-    /// picked up by its next round.
+    /// picked up by its next round. Catch-ups go first: a joining client waits for them, and
+    /// under steady typing the queue is never empty for long.
     private func pump() async {
         do {
             while !isBroken {
-                if !queue.isEmpty {
-                    try await commitQueued()
-                } else if catchUpsDone < catchUpsRequested {
+                if catchUpsDone < catchUpsRequested {
                     let generation = catchUpsRequested
                     try await deliverStored(upTo: nil)
                     catchUpsDone = generation
                     resumeCatchUpWaiters()
+                } else if !queue.isEmpty {
+                    try await commitQueued()
                 } else if knownHead > log.deliveredHead {
                     try await deliverStored(upTo: knownHead)
                 } else {
