@@ -27,9 +27,6 @@ struct Edit: AsyncParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        let launch = ScreenLaunch(command: "edit", document: document, keymap: keymap, theme: screen.theme, name: screen.name, pager: readOnly,
-                                  wrap: screen.wrap, lineNumbers: false, follow: false, token: screen.token, caFile: screen.caFile)
-        let code = await EditorApp.run(launch)
-        if code != 0 { throw ExitCode(code) }
+        try await screen.run("edit", document: document, keymap: keymap, pager: readOnly, lineNumbers: false, follow: false)
     }
 }

@@ -16,4 +16,12 @@ struct ScreenOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("PEM certificates to trust for wss:// (a private CA).", valueName: "FILE"))
     var caFile: String?
+
+    /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
+    func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool) async throws {
+        let launch = ScreenLaunch(command: command, document: document, keymap: keymap, theme: theme, name: name, pager: pager,
+                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: token, caFile: caFile)
+        let code = await EditorApp.run(launch)
+        if code != 0 { throw ExitCode(code) }
+    }
 }

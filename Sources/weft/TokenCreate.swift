@@ -67,24 +67,14 @@ struct TokenCreate: AsyncParsableCommand {
         var logger = Logger(label: "weft.token")
         logger.logLevel = .critical
         let store = PostgresStore(location: location, logger: logger)
-        return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
-            group.addTask { await store.runPool(); return nil }
-            group.addTask {
-                do {
-                    return try await store.sharedSecret()
-                } catch {
-                    throw ValidationError("cannot read the shared secret from \(location): \(PostgresStore.describe(error))")
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: .seconds(10))
-                throw ValidationError("PostgreSQL at \(location) did not answer within 10 s")
-            }
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.runPool() }
             defer { group.cancelAll() }
-            while let result = try await group.next() {
-                if let secret = result { return secret }
+            do {
+                return try await PostgresStore.withTimeout(.seconds(10)) { try await store.sharedSecret() }
+            } catch {
+                throw ValidationError("cannot read the shared secret from \(location): \(PostgresStore.describe(error))")
             }
-            throw ValidationError("PostgreSQL at \(location) did not answer")
         }
     }
 }

@@ -30,9 +30,6 @@ struct View: AsyncParsableCommand {
     @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        let launch = ScreenLaunch(command: "view", document: document, keymap: keymap, theme: screen.theme, name: screen.name, pager: true,
-                                  wrap: screen.wrap, lineNumbers: lineNumbers, follow: follow, token: screen.token, caFile: screen.caFile)
-        let code = await EditorApp.run(launch)
-        if code != 0 { throw ExitCode(code) }
+        try await screen.run("view", document: document, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow)
     }
 }

@@ -46,4 +46,16 @@ struct CommitPlan: Sendable, Equatable {
             serverSeq.map { LogEntry(serverSeq: $0, replica: batch.replica, clientSeq: batch.clientSeq, ops: batch.ops) }
         }
     }
+
+    /// The batches the log already holds, in order: the store looks up their sequences.
+    func alreadyCommitted(_ batches: [PendingBatch]) -> [PendingBatch] {
+        zip(batches, newSequences).compactMap { batch, serverSeq in serverSeq == nil ? batch : nil }
+    }
+
+    /// The commit's answer, given the sequences the store found for `alreadyCommitted`, in order.
+    func result(existingSequences: [UInt64]) -> CommitResult {
+        var existing = existingSequences.makeIterator()
+        return CommitResult(serverSeqs: newSequences.map { $0 ?? existing.next()! },
+                            appended: newSequences.map { $0 != nil }, head: head)
+    }
 }

@@ -88,15 +88,11 @@ public final class PostgresStore: RelayStore {
                     RETURNING pg_notify(\(Self.channel), \(payload))
                     """, logger: logger)
             }
-            var serverSeqs: [UInt64] = []
-            for (batch, assigned) in zip(batches, plan.newSequences) {
-                if let assigned {
-                    serverSeqs.append(assigned)
-                } else {
-                    serverSeqs.append(try await Self.existingSequence(of: batch, in: name, connection, logger: logger))
-                }
+            var existing: [UInt64] = []
+            for batch in plan.alreadyCommitted(batches) {
+                existing.append(try await Self.existingSequence(of: batch, in: name, connection, logger: logger))
             }
-            return CommitResult(serverSeqs: serverSeqs, appended: plan.newSequences.map { $0 != nil }, head: plan.head)
+            return plan.result(existingSequences: existing)
         }
     }
 
@@ -192,7 +188,7 @@ public final class PostgresStore: RelayStore {
         if let problem = listenerProblem.withLock({ $0 }) { return problem }
         do {
             try await Self.withTimeout(.seconds(2)) { [client, logger] in
-                try await client.query("SELECT 1", logger: logger)
+                _ = try await client.query("SELECT 1", logger: logger)
             }
             return nil
         } catch {
@@ -209,15 +205,16 @@ public final class PostgresStore: RelayStore {
         return "\(error.code)" + (error.underlying.map { ": \($0)" } ?? "")
     }
 
-    static func withTimeout(_ limit: Duration, _ body: @escaping @Sendable () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+    /// `body`'s result, or `StoreError` once `limit` has passed without one.
+    public static func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask { try await body() }
             group.addTask {
                 try await Task.sleep(for: limit)
                 throw StoreError("no answer within \(limit)")
             }
             defer { group.cancelAll() }
-            try await group.next()
+            return try await group.next()!!
         }
     }
 }

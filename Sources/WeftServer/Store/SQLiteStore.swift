@@ -107,15 +107,7 @@ public final class SQLiteStore: RelayStore {
                 try raiseClientSeq.execute(arguments: [document.rawValue, Self.int(replica.rawValue), Self.int(clientSeq)])
             }
             try db.cachedStatement(sql: "UPDATE documents SET head = ? WHERE name = ?").execute(arguments: [Self.int(plan.head), document.rawValue])
-            var serverSeqs: [UInt64] = []
-            for (batch, assigned) in zip(batches, plan.newSequences) {
-                if let assigned {
-                    serverSeqs.append(assigned)
-                } else {
-                    serverSeqs.append(try Self.existingSequence(db, document, batch))
-                }
-            }
-            return CommitResult(serverSeqs: serverSeqs, appended: plan.newSequences.map { $0 != nil }, head: plan.head)
+            return plan.result(existingSequences: try plan.alreadyCommitted(batches).map { try Self.existingSequence(db, document, $0) })
         }
     }
 
