@@ -71,7 +71,10 @@ struct TokenCreate: AsyncParsableCommand {
             group.addTask { await store.runPool() }
             defer { group.cancelAll() }
             do {
-                return try await PostgresStore.withTimeout(.seconds(10)) { try await store.sharedSecret() }
+                return try await PostgresStore.withTimeout(.seconds(10)) {
+                    try await store.probe()
+                    return try await store.sharedSecret()
+                }
             } catch {
                 throw ValidationError("cannot read the shared secret from \(location): \(PostgresStore.describe(error))")
             }

@@ -97,6 +97,20 @@ import WeftTestSupport
         #expect(refused.status == 2, "a token signed with another secret is refused: \(refused.stderr)")
     }
 
+    /// A database the server refuses is a start-up error with the server's reason, not a wait.
+    @Test func aRefusedDatabaseStopsTheRelayWithTheReason() async throws {
+        let cluster = try await offCooperativePool { try PostgresCluster() }
+        let root = temporaryDirectory("scale-out-refused")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let started = try await offCooperativePool {
+            Result { try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: ["--store", cluster.url(database: "missing")]) }
+        }
+        guard case .failure(let error) = started else { Issue.record("the relay started on a database that does not exist"); return }
+        #expect("\(error)".contains("database \"missing\" does not exist"), "\(error)")
+        let token = try await offCooperativePool { try BuiltProduct.run("weft", ["token", "create", "--store", cluster.url(database: "missing"), "--doc", "plan"]) }
+        #expect(token.status != 0 && token.stderr.contains("database \"missing\" does not exist"), "\(token.stderr)")
+    }
+
     private func health(_ relay: RelayProcess) async throws -> (status: Int, body: String) {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(relay.port)/healthz")!)
         request.timeoutInterval = 10

@@ -76,6 +76,7 @@ public enum Relay {
         var warned = ContinuousClock.now - .seconds(60)
         while true {
             do {
+                try await store.probe()
                 return try await store.sharedSecret()
             } catch {
                 if let refusal = PostgresStartProblem(error) {

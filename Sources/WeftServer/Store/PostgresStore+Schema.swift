@@ -37,6 +37,13 @@ extension PostgresStore {
         """,
     ]
 
+    /// Opens and closes one connection of its own. A refusal (bad credentials, no such database)
+    /// shows here at once with the server's reason, where the pool would keep retrying quietly.
+    public func probe() async throws {
+        let connection = try await PostgresConnection.connect(configuration: try location.connectionConfiguration(), id: 0, logger: logger)
+        try await connection.close()
+    }
+
     /// Creates or migrates the schema, once per process. Relays starting together take turns
     /// (a transaction-scoped advisory lock), so each migration runs exactly once.
     /// - Throws: when the database cannot be reached or refuses (every store method throws the same then).
