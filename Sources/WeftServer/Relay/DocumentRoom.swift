@@ -204,15 +204,17 @@ actor DocumentRoom {
         try await deliverStored(upTo: knownHead)
     }
 
-    /// Delivers the store's log after `deliveredHead`, up to `target` (nil: to its end), from
-    /// memory for entries committed here and from the store for the rest.
+    /// Delivers the store's log after `deliveredHead`, up to `target` (nil: to the end it has when
+    /// read, not beyond: while other relays keep committing, "until nothing is left" never comes),
+    /// from memory for entries committed here and from the store for the rest.
     private func deliverStored(upTo target: UInt64?) async throws {
+        let page = 1_000
         while target.map({ log.deliveredHead < $0 }) ?? true {
             if let entry = committedHere.removeValue(forKey: log.deliveredHead + 1) {
                 try deliver(entry)
                 continue
             }
-            let entries = try await store.entries(of: name, after: log.deliveredHead, limit: 1_000)
+            let entries = try await store.entries(of: name, after: log.deliveredHead, limit: page)
             guard !entries.isEmpty else {
                 if let target, target > log.deliveredHead {
                     logger.warning("a notification named entries the store does not have", metadata: [
@@ -226,6 +228,7 @@ actor DocumentRoom {
                 try deliver(committedHere.removeValue(forKey: entry.serverSeq) ?? entry)
             }
             knownHead = max(knownHead, log.deliveredHead)
+            if target == nil, entries.count < page { return }
         }
     }
 
