@@ -45,7 +45,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Messages per second one connection may send (bursts of twice as many); more is refused with rate-limited.", valueName: "N"))
     var maxMessageRate: Double = 500
 
+    @Option(help: ArgumentHelp("Seconds a document stays loaded after its last client leaves (reconnects find it at once).", valueName: "SECONDS"))
+    var keepOpen: Double = 10
+
     func validate() throws {
+        guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
         _ = try address()
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
@@ -84,6 +88,7 @@ struct Serve: AsyncParsableCommand {
                                                compaction: CompactionPolicy(every: compactEvery, keep: compactKeep))
         configuration.messagesPerSecond = maxMessageRate
         configuration.store = try storeLocation()
+        configuration.keepOpen = .milliseconds(Int(keepOpen * 1000))
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

@@ -26,6 +26,8 @@ public struct RelayConfiguration: Sendable {
     public var compaction: CompactionPolicy
     /// Messages a connection may send per second on average (bursts of twice as many); more is `rate-limited`.
     public var messagesPerSecond: Double = 500
+    /// How long a document stays loaded after its last connection leaves.
+    public var keepOpen: Duration = .seconds(10)
 
     public init(host: String, port: Int, dataDirectory: URL, requireAuth: Bool,
                 tls: (certificateChain: URL, privateKey: URL)? = nil, compaction: CompactionPolicy = CompactionPolicy()) {
@@ -52,12 +54,14 @@ public enum Relay {
         switch configuration.store {
         case .embedded:
             let store = try SQLiteStore(directory: configuration.dataDirectory)
-            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction)
+            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction,
+                                        keepOpen: configuration.keepOpen)
             let secret = try ServerSecret.loadOrCreate(in: configuration.dataDirectory)
             try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
         case .postgres(let location):
             let store = PostgresStore(location: location, logger: logger)
-            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction)
+            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction,
+                                        keepOpen: configuration.keepOpen)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await store.run(storeAdvanced: { await registry.storeAdvanced($0, to: $1) },

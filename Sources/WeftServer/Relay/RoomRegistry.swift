@@ -1,21 +1,26 @@
 import Logging
 import WeftWire
 
-/// The open documents: loaded from the store when the first connection asks, unloaded when the
-/// last one leaves and the room's commits are done.
+/// The open documents: loaded from the store when the first connection asks, unloaded `keepOpen`
+/// after the last one leaves (and once the room's commits are done). Loading replays the log since
+/// the last snapshot, so a client that reconnects at once (a network blip, a load balancer sending
+/// it elsewhere and back) should find its document still loaded.
 actor RoomRegistry {
     private let store: any RelayStore
     private let logger: Logger
     private let metrics: RelayMetrics
     private let compaction: CompactionPolicy
-    private var open: [DocumentName: (room: DocumentRoom, users: Int)] = [:]
+    private let keepOpen: Duration
+    /// `idle` counts the times the room went unused, so a late unload timer can tell it is stale.
+    private var open: [DocumentName: (room: DocumentRoom, users: Int, idle: Int)] = [:]
     private var loading: [DocumentName: Task<DocumentRoom, any Error>] = [:]
     /// Rooms being unloaded: a new load of the same document waits until their commits finish,
     /// so it reads everything they accepted.
     private var closing: [DocumentName: Task<Void, Never>] = [:]
 
-    init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy) {
+    init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy, keepOpen: Duration) {
         self.store = store
+        self.keepOpen = keepOpen
         self.logger = logger
         self.metrics = metrics
         self.compaction = compaction
@@ -44,21 +49,33 @@ actor RoomRegistry {
             }
             if loading[name] == task {
                 loading[name] = nil
-                open[name] = (room, 0)
+                open[name] = (room, 0, 0)
                 metrics.openDocuments.increment()
             }
         }
     }
 
-    /// One user is done with `room`; the last one unloads it.
+    /// One user is done with `room`; `keepOpen` after the last one, unless someone came back, it is unloaded.
     func release(_ name: DocumentName, _ room: DocumentRoom) {
         guard var entry = open[name], entry.room === room else { return }  // already set aside
         entry.users -= 1
-        if entry.users > 0 {
+        guard entry.users == 0 else {
             open[name] = entry
-        } else {
-            unload(name, room)
+            return
         }
+        guard keepOpen > .zero else { return unload(name, room) }
+        entry.idle += 1
+        open[name] = entry
+        let idle = entry.idle, keepOpen = self.keepOpen
+        Task {
+            try? await Task.sleep(for: keepOpen)
+            self.unloadIfStillUnused(name, room, idle: idle)
+        }
+    }
+
+    private func unloadIfStillUnused(_ name: DocumentName, _ room: DocumentRoom, idle: Int) {
+        guard let entry = open[name], entry.room === room, entry.users == 0, entry.idle == idle else { return }
+        unload(name, room)
     }
 
     /// Another relay committed to `name` up to `head`: its room, if open here, delivers it.
