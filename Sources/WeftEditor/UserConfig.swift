@@ -14,11 +14,13 @@ public struct UserConfig: Sendable, Equatable {
     public var theme: String?
     public var wrap: Bool?
     public var tabWidth: Int?
+    /// Seconds a connection may take to be welcomed before it is dropped and tried again.
+    public var connectTimeout: Int?
 
     public init() {}
 
     /// The keys a config file may set.
-    public static let keys = ["server", "name", "colour", "keymap", "theme", "wrap", "tab-width"]
+    public static let keys = ["server", "name", "colour", "keymap", "theme", "wrap", "tab-width", "connect-timeout"]
 
     /// Reads `url`; a missing file is an empty config.
     /// - Throws: `DataFileError` with the line of an unknown key or a value of the wrong type.
@@ -50,6 +52,12 @@ public struct UserConfig: Sendable, Equatable {
         if let value = source.table["tab-width"] {
             guard let width = value.int, (1...32).contains(width) else { throw source.error("tab-width must be a number from 1 to 32", key: "tab-width") }
             config.tabWidth = width
+        }
+        if let value = source.table["connect-timeout"] {
+            guard let seconds = value.int, (1...600).contains(seconds) else {
+                throw source.error("connect-timeout must be a number of seconds from 1 to 600", key: "connect-timeout")
+            }
+            config.connectTimeout = seconds
         }
         return config
     }

@@ -10,7 +10,7 @@ public final class FaultProxy: @unchecked Sendable {
     public let port: Int
     private let targetPorts: [Int]
     private let listener: Int32
-    private let state: Mutex<(random: SeededGenerator, cuts: Int, running: Bool, cutting: Bool)>
+    private let state: Mutex<(random: SeededGenerator, cuts: Int, running: Bool, cutting: Bool, unanswered: Int)>
 
     /// Connections cut so far.
     public var cuts: Int { state.withLock { $0.cuts } }
@@ -26,10 +26,15 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     /// Listens on a free loopback port and spreads connections over `targetPorts`.
-    public init(targetPorts: [Int], seed: UInt64, cutAfter: ClosedRange<Int> = 30...400) throws {
+    /// - Parameters:
+    ///   - cutAfter: each connection is cut after a random time in this range (milliseconds).
+    ///   - unansweredFirst: the first this many connections reach no target: the proxy reads what
+    ///     the client sends, then shuts the connection down without a byte of answer (as a proxy
+    ///     cutting a connection mid-handshake does).
+    public init(targetPorts: [Int], seed: UInt64, cutAfter: ClosedRange<Int> = 30...400, unansweredFirst: Int = 0) throws {
         precondition(!targetPorts.isEmpty)
         self.targetPorts = targetPorts
-        state = Mutex((SeededGenerator(seed: seed), 0, true, true))
+        state = Mutex((SeededGenerator(seed: seed), 0, true, true, unansweredFirst))
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.listener = listener
         var yes: Int32 = 1
@@ -69,7 +74,25 @@ public final class FaultProxy: @unchecked Sendable {
     private func acceptLoop(cutAfter: ClosedRange<Int>) {
         while state.withLock({ $0.running }) {
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { if errno == EINTR { continue } else { return } }
+            guard client >= 0 else {
+                let failure = errno
+                guard state.withLock({ $0.running }) else { return }
+                // A connection reset while queued (ECONNABORTED), or fds or memory short for a
+                // moment: take the next one. Returning would leave clients queued and unanswered.
+                FileHandle.standardError.write(Data("fault proxy: accept failed: \(String(cString: strerror(failure))); going on\n".utf8))
+                usleep(10_000)
+                continue
+            }
+            if state.withLock({ proxy in defer { proxy.unanswered -= 1 }; return proxy.unanswered > 0 }) {
+                Thread.detachNewThread {
+                    var request = [UInt8](repeating: 0, count: 4_096)
+                    _ = read(client, &request, request.count)
+                    shutdown(client, Int32(SHUT_RDWR))
+                    usleep(200_000)
+                    close(client)
+                }
+                continue
+            }
             let first = random(0...(targetPorts.count - 1))
             var found: Int32 = -1
             for offset in targetPorts.indices {
@@ -84,7 +107,11 @@ public final class FaultProxy: @unchecked Sendable {
                 }
                 close(candidate)
             }
-            guard found >= 0 else { close(client); continue }
+            guard found >= 0 else {
+                FileHandle.standardError.write(Data("fault proxy: no target port accepts a connection; closing the client's\n".utf8))
+                close(client)
+                continue
+            }
             let upstream = found
             let lifetime = random(cutAfter)
             let link = Link(client: client, upstream: upstream)

@@ -15,7 +15,7 @@ public final class RelayProcess: @unchecked Sendable {
         process.executableURL = try executable ?? BuiltProduct.url("weft")
         process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory.path] + extraArguments
         var environment = ProcessInfo.processInfo.environment
-        environment["WEFT_LOG_LEVEL"] = "warning"
+        environment["WEFT_LOG_LEVEL"] = environment["WEFT_TEST_RELAY_LOG_LEVEL"] ?? "warning"
         process.environment = environment
         errors = Pipe()
         process.standardError = errors
@@ -39,8 +39,18 @@ public final class RelayProcess: @unchecked Sendable {
             throw TraceError(description: "the relay did not start: \(seen)")
         }
         self.port = found
-        // Keep draining stderr so the relay never blocks on a full pipe.
-        errors.fileHandleForReading.readabilityHandler = { handle in _ = handle.availableData }
+        // Keep draining stderr so the relay never blocks on a full pipe; with WEFT_TEST_LOG_DIR
+        // set, keep it there too (one file per relay process), to read after a failure.
+        let keep = ProcessInfo.processInfo.environment["WEFT_TEST_LOG_DIR"].flatMap { directory -> FileHandle? in
+            let file = URL(fileURLWithPath: directory).appendingPathComponent("relay-\(process.processIdentifier).log")
+            guard FileManager.default.createFile(atPath: file.path, contents: Data(seen.utf8)) else { return nil }
+            return try? FileHandle(forWritingTo: file)
+        }
+        try? keep?.seekToEnd()
+        errors.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { try? keep?.write(contentsOf: data) }
+        }
     }
 
     /// SIGKILL: no chance to flush or clean up.

@@ -30,7 +30,8 @@ struct ClientCommandOptions: ParsableArguments {
         defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
         do {
             var home = ClientHome.fromEnvironment()
-            let address = try DocumentAddress(parsing: document, defaultServer: UserConfig.defaultServer(home: home))
+            let config = try UserConfig.load(home: home)
+            let address = try DocumentAddress(parsing: document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
             let token = try Credentials.token(for: address, explicit: token, home: home)
             if throwawayIfLocked, DocumentFiles.isLocked(home.directory(for: address)) {
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
@@ -38,7 +39,8 @@ struct ClientCommandOptions: ParsableArguments {
                 home = ClientHome(data: directory, config: home.config)
             }
             let session = try DocumentSession(address: address, home: home,
-                                              options: SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) }))
+                                              options: SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) },
+                                                                     connectTimeout: config.connectTimeoutDuration))
             let outcome: Result<Void, any Error>
             do {
                 try await body(session)

@@ -135,7 +135,8 @@ final class EditorApp {
             }
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: sessionHome,
-                                          options: SessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile.map { URL(fileURLWithPath: $0) }))
+                                          options: SessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile.map { URL(fileURLWithPath: $0) },
+                                                                 connectTimeout: config.connectTimeoutDuration))
         } catch {
             return fail("\(error)")
         }

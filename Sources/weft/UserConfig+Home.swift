@@ -15,6 +15,9 @@ extension UserConfig {
         }
     }
 
+    /// How long a connection may take to be welcomed (`connect-timeout`, default 15 s).
+    var connectTimeoutDuration: Duration { .seconds(connectTimeout ?? 15) }
+
     /// The server for bare document names: `$WEFT_SERVER`, else this file's `server`, else the built-in one.
     static func defaultServer(home: ClientHome) throws(SyncError) -> String {
         DocumentAddress.defaultServer(configured: try load(home: home).server)

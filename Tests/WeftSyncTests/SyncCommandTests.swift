@@ -69,6 +69,23 @@ import WeftTestSupport
         #expect(broken.status == 3 && broken.stderr.contains("config.toml:2: unknown setting \"sevrer\""), "\(broken.stderr)")
     }
 
+    /// A connection cut mid-handshake (the proxy reads the upgrade request, then shuts the
+    /// socket without answering) is given up after the configured `connect-timeout` and tried
+    /// again; it used to wait for an answer forever.
+    @Test func aConnectionCutMidHandshakeIsTriedAgain() throws {
+        let root = temporaryDirectory("handshake")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let proxy = try FaultProxy(targetPorts: [relay.port], seed: 1, cutAfter: 600_000...600_000, unansweredFirst: 1)
+        let home = root.appendingPathComponent("alice")
+        try FileManager.default.createDirectory(at: home.appendingPathComponent("config"), withIntermediateDirectories: true)
+        try Data("connect-timeout = 1\n".utf8).write(to: home.appendingPathComponent("config/config.toml"))
+        let applied = try WeftRun(home: home)(["apply", "--timeout", "30", "ws://127.0.0.1:\(proxy.port)/notes"], input: editLines([(0, 0, "through")]))
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(applied.stderr.contains("did not welcome the connection in time"), "\(applied.stderr)")
+        #expect(try WeftRun(home: root.appendingPathComponent("bob"))(["cat", "ws://127.0.0.1:\(relay.port)/notes"]).stdout == "through")
+    }
+
     @Test func badInputIsRefusedWithACodeAndChangesNothing() throws {
         let root = temporaryDirectory("sync")
         defer { try? FileManager.default.removeItem(at: root) }

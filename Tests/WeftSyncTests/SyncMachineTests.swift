@@ -46,6 +46,26 @@ import WeftWire
         #expect(sync.phase == .waiting(attempt: 1))
     }
 
+    /// A connection the relay has not welcomed by the deadline (a black hole, or one half-closed
+    /// mid-upgrade) is dropped and tried again; a welcomed one is left alone.
+    @Test func aConnectionNotWelcomedInTimeIsDroppedAndTriedAgain() {
+        var sync = machine()
+        #expect(sync.handle(.start) == [.connect])
+        let dropped = sync.handle(.connectDeadlinePassed, jitter: 0)
+        #expect(dropped == [.notice("the relay did not welcome the connection in time; reconnecting"), .disconnect,
+                            .scheduleRetry(after: .milliseconds(125))])
+        #expect(sync.phase == .waiting(attempt: 1))
+        #expect(sync.handle(.connectDeadlinePassed) == [])
+        #expect(sync.handle(.retryDue) == [.connect])
+        _ = sync.handle(.connected)
+        #expect(sync.handle(.connectDeadlinePassed, jitter: 0).contains(.disconnect), "hello sent, no welcome yet")
+        _ = sync.handle(.retryDue)
+        _ = sync.handle(.connected)
+        _ = sync.handle(.received(welcome(serverSeq: 0)))
+        #expect(sync.handle(.connectDeadlinePassed) == [], "welcomed: the replay may take as long as it needs")
+        #expect(sync.phase == .replaying)
+    }
+
     @Test func backoffDoublesToACapWithJitter() {
         #expect(SyncMachine.retryDelay(attempt: 1, jitter: 1) == .milliseconds(250))
         #expect(SyncMachine.retryDelay(attempt: 3, jitter: 1) == .seconds(1))

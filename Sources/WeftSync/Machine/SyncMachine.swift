@@ -30,12 +30,17 @@ public struct SyncMachine: Sendable {
         /// The connection ended (closed, refused, timed out) for `reason`.
         case disconnected(reason: String)
         case retryDue
+        /// The deadline armed with the current connection passed (`armConnectDeadline`).
+        case connectDeadlinePassed
         /// Local batches up to `clientSeq` are in the offline queue.
         case queued(through: UInt64)
         case stop
     }
 
     public enum Action: Sendable, Equatable {
+        /// Open a connection, and arm its deadline: unless the relay has welcomed it by then,
+        /// feed `connectDeadlinePassed` (a relay or proxy that takes the connection and never
+        /// answers, or half-closes it mid-upgrade, would otherwise leave it connecting forever).
         case connect
         case send(ClientMessage)
         /// Send every queued batch with clientSeq above this, in order.
@@ -118,6 +123,10 @@ public struct SyncMachine: Sendable {
             guard case .waiting = phase else { return [] }
             phase = .connecting
             return [.connect]
+        case .connectDeadlinePassed:
+            guard phase == .connecting || phase == .greeting else { return [] }
+            return dropConnection(notice: "the relay did not welcome the connection in time; reconnecting",
+                                  reason: "connect timeout", jitter: jitter)
         case .stop:
             phase = .idle
             return [.disconnect]
@@ -230,8 +239,13 @@ public struct SyncMachine: Sendable {
     /// The relay broke the protocol: drop the connection and come back (what it sends next
     /// time starts again from `lastServerSeq`).
     private mutating func violation(_ what: String, jitter: Double) -> [Action] {
-        var actions: [Action] = [.notice("protocol error from the relay: \(what); reconnecting"), .disconnect]
-        actions += handle(.disconnected(reason: what), jitter: jitter).filter { if case .notice = $0 { false } else { true } }
+        dropConnection(notice: "protocol error from the relay: \(what); reconnecting", reason: what, jitter: jitter)
+    }
+
+    /// Closes the connection from this side and schedules the next attempt, as if it had broken.
+    private mutating func dropConnection(notice: String, reason: String, jitter: Double) -> [Action] {
+        var actions: [Action] = [.notice(notice), .disconnect]
+        actions += handle(.disconnected(reason: reason), jitter: jitter).filter { if case .notice = $0 { false } else { true } }
         return actions
     }
 }

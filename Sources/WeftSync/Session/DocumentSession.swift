@@ -28,6 +28,8 @@ public actor DocumentSession {
     private var connectionGeneration = 0
     private var outgoing: AsyncStream<ClientMessage>.Continuation?
     private var retryTask: Task<Void, Never>?
+    /// Fires `connectDeadlinePassed` for the connection being opened.
+    private var connectDeadline: Task<Void, Never>?
     private var retryAt: ContinuousClock.Instant?
     private var peers: Set<ReplicaID> = []
     private var noticeLog: [String] = []
@@ -236,6 +238,7 @@ public actor DocumentSession {
     public func close() {
         perform(machine.handle(.stop))
         retryTask?.cancel()
+        connectDeadline?.cancel()
         saveCache()
         statusContinuation.finish()
     }
@@ -246,6 +249,12 @@ public actor DocumentSession {
         let (messages, continuation) = AsyncStream.makeStream(of: ClientMessage.self)
         outgoing = continuation
         let url = address.url, options = self.options
+        connectDeadline?.cancel()
+        connectDeadline = Task {
+            try? await Task.sleep(for: options.connectTimeout)
+            guard !Task.isCancelled else { return }
+            self.event(.connectDeadlinePassed, generation: generation)
+        }
         Task {
             let reason: String
             do {
@@ -287,7 +296,7 @@ public actor DocumentSession {
                 reason = "\(error)"
             }
             continuation.finish()
-            await self.event(.disconnected(reason: reason), generation: generation)
+            self.event(.disconnected(reason: reason), generation: generation)
         }
     }
 
@@ -354,7 +363,7 @@ public actor DocumentSession {
                 retryTask = Task {
                     try? await Task.sleep(for: delay)
                     guard !Task.isCancelled else { return }
-                    await self.retry()
+                    self.retry()
                 }
             case .caughtUp:
                 canEditOffline = true

@@ -10,14 +10,19 @@ public struct SessionOptions: Sendable {
     public var caFile: URL?
     /// Send WebSocket pings this often; a connection whose pong does not come back is dropped.
     public var pingInterval: Duration
+    /// How long a connection may take to be welcomed (TCP, TLS, WebSocket upgrade, hello); after
+    /// that it is dropped and tried again. Pings watch it from the upgrade on.
+    public var connectTimeout: Duration
     /// Messages per second the session sends at most (bursts of twice as many), below the relay's
     /// default per-connection limit of 500, so flushing a long offline queue is paced, not refused.
     public var maxMessagesPerSecond: Double = 400
 
-    public init(token: String = "", readOnly: Bool = false, caFile: URL? = nil, pingInterval: Duration = .seconds(10)) {
+    public init(token: String = "", readOnly: Bool = false, caFile: URL? = nil, pingInterval: Duration = .seconds(10),
+                connectTimeout: Duration = .seconds(15)) {
         self.token = token
         self.readOnly = readOnly
         self.caFile = caFile
         self.pingInterval = pingInterval
+        self.connectTimeout = connectTimeout
     }
 }
