@@ -29,11 +29,15 @@ struct RelayConnection: Sendable {
             try await write(.error(error, fatal: true), to: outbound)
         }
 
-        // The first message must be a hello for the document the path names.
+        // The first message must be a hello for the document the path names. A bad name is
+        // refused in answer to that first message, not at once: a refusal and close arriving while
+        // the client's WebSocket library is still finishing the upgrade may never reach it (WSClient
+        // loses them under load).
         let hello: Hello
         do {
-            let name = try DocumentName(String(path.drop { $0 == "/" }.prefix { $0 != "?" }))
+            let named = Result { () throws(WireError) in try DocumentName(String(path.drop { $0 == "/" }.prefix { $0 != "?" })) }
             guard let first = try await messages.next() else { return }
+            let name = try named.get()
             guard case .hello(let decoded) = try decode(first) else {
                 throw WireError(.malformed, "the first message must be hello")
             }
