@@ -114,6 +114,8 @@ let package = Package(
             name: "WeftTestSupport",
             dependencies: ["WeftCRDT"]
         ),
+        // A Swift Testing trait running a suite's tests off the cooperative pool; for test targets only.
+        .target(name: "WeftTestTraits"),
         .executableTarget(
             name: "weft",
             dependencies: [
@@ -162,7 +164,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftSyncTests",
-            dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "weft"]
+            dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "WeftTestTraits", "weft"]
         ),
         .testTarget(
             name: "WeftEditorTests",
@@ -170,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftTerminalTests",
-            dependencies: ["WeftTerminal", "WeftEditor", "WeftSync", "WeftTestSupport", "weft"]
+            dependencies: ["WeftTerminal", "WeftEditor", "WeftSync", "WeftTestSupport", "WeftTestTraits", "weft"]
         ),
         .testTarget(
             name: "WeftWireTests",

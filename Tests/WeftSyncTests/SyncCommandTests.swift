@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import WeftTestSupport
+import WeftTestTraits
 
 /// `weft apply`, `cat`, `put` and `status` as processes against a real relay on 127.0.0.1.
-@Suite(.serialized) struct SyncCommandTests {
+@Suite(.serialized, .ownThread) struct SyncCommandTests {
     /// Edits typing `words` one after another at the end of an empty document.
     func appending(_ words: [String]) -> [(pos: Int, del: Int, ins: String)] {
         var length = 0

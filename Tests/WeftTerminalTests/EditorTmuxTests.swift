@@ -2,9 +2,10 @@ import Foundation
 import Testing
 import WeftEditor
 import WeftTestSupport
+import WeftTestTraits
 
 /// The real `weft edit` in tmux, against a real relay on loopback.
-@Suite("weft edit in tmux", .serialized)
+@Suite("weft edit in tmux", .serialized, .ownThread)
 struct EditorTmuxTests {
     /// Runs `weft ARGUMENTS` to the end with `WEFT_HOME` (and `WEFT_SERVER` when given).
     private func weft(_ arguments: [String], home: URL, server: String? = nil) throws -> WeftRun.Result {

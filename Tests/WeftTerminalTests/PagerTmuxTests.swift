@@ -1,9 +1,10 @@
 import Foundation
 import Testing
 import WeftTestSupport
+import WeftTestTraits
 
 /// The real `weft view` (and `weft edit` falling back to it) in tmux, against a real relay.
-@Suite("weft view in tmux", .serialized)
+@Suite("weft view in tmux", .serialized, .ownThread)
 struct PagerTmuxTests {
     private func temporary(_ label: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
@@ -110,7 +111,7 @@ struct PagerTmuxTests {
         let pager = try screen(["sh", "-c", pipeline], home: temporary("pipe"), width: 60, height: 12)
         defer { pager.kill() }
         var rows = try pager.waitFor("the first screen while the pipe is open") { $0.first == "1" && $0[9] == "10" && $0[10].contains("reading") }
-        FileManager.default.createFile(atPath: gate.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: gate.path, contents: nil), "the gate file opens the pipe")
         rows = try pager.waitFor("the whole pipe read") { $0[10].contains("all read") }
         #expect(rows.first == "1", "the view stays where it was while text arrives")
         try pager.press("G")
