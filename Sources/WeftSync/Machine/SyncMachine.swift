@@ -30,7 +30,7 @@ public struct SyncMachine: Sendable {
         /// The connection ended (closed, refused, timed out) for `reason`.
         case disconnected(reason: String)
         case retryDue
-        /// The deadline armed with the current connection passed (`armConnectDeadline`).
+        /// The deadline armed by the current connection's `connect` action passed.
         case connectDeadlinePassed
         /// Local batches up to `clientSeq` are in the offline queue.
         case queued(through: UInt64)
