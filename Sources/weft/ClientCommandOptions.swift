@@ -39,8 +39,7 @@ struct ClientCommandOptions: ParsableArguments {
                 home = ClientHome(data: directory, config: home.config)
             }
             let session = try DocumentSession(address: address, home: home,
-                                              options: SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) },
-                                                                     connectTimeout: config.connectTimeoutDuration))
+                                              options: config.sessionOptions(token: token, readOnly: readOnly, caFile: caFile))
             let outcome: Result<Void, any Error>
             do {
                 try await body(session)

@@ -135,8 +135,7 @@ final class EditorApp {
             }
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: sessionHome,
-                                          options: SessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile.map { URL(fileURLWithPath: $0) },
-                                                                 connectTimeout: config.connectTimeoutDuration))
+                                          options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile))
         } catch {
             return fail("\(error)")
         }

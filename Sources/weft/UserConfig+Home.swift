@@ -15,8 +15,13 @@ extension UserConfig {
         }
     }
 
-    /// How long a connection may take to be welcomed (`connect-timeout`, default 15 s).
-    var connectTimeoutDuration: Duration { .seconds(connectTimeout ?? 15) }
+    /// How this user's sessions connect: the command's token, mode and CA file, with this file's
+    /// `connect-timeout` when it sets one (else the session's default).
+    func sessionOptions(token: String, readOnly: Bool, caFile: String?) -> SessionOptions {
+        var options = SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) })
+        if let connectTimeout { options.connectTimeout = .seconds(connectTimeout) }
+        return options
+    }
 
     /// The server for bare document names: `$WEFT_SERVER`, else this file's `server`, else the built-in one.
     static func defaultServer(home: ClientHome) throws(SyncError) -> String {
