@@ -29,10 +29,6 @@ public final class PostgresStore: RelayStore {
         client = PostgresClient(configuration: location.clientConfiguration, backgroundLogger: logger)
     }
 
-    // PostgreSQL integers are signed: 64-bit ids and sequences travel as their bit patterns.
-    static func int(_ value: UInt64) -> Int64 { Int64(bitPattern: value) }
-    static func uint(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
-
     public func open(_ document: DocumentName) async throws -> StoredDocument {
         try await prepare()
         var random = SystemRandomNumberGenerator()

@@ -30,6 +30,13 @@ public protocol RelayStore: Sendable {
     func healthProblem() async -> String?
 }
 
+extension RelayStore {
+    // SQL integers are signed (SQLite's and PostgreSQL's alike): 64-bit ids and sequences are
+    // stored as their bit patterns.
+    static func int(_ value: UInt64) -> Int64 { Int64(bitPattern: value) }
+    static func uint(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
+}
+
 /// A batch a room accepted and wants committed; the store gives it its server sequence.
 public struct PendingBatch: Sendable, Hashable {
     public var replica: ReplicaID

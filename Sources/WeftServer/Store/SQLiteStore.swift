@@ -52,10 +52,6 @@ public final class SQLiteStore: RelayStore {
         try migrator.migrate(pool)
     }
 
-    // SQLite integers are signed: 64-bit ids and sequences travel as their bit patterns.
-    private static func int(_ value: UInt64) -> Int64 { Int64(bitPattern: value) }
-    private static func uint(_ value: Int64) -> UInt64 { UInt64(bitPattern: value) }
-
     public func open(_ document: DocumentName) async throws -> StoredDocument {
         try await pool.write { db in
             var row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq, log_floor FROM documents WHERE name = ?",
