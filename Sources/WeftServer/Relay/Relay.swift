@@ -51,17 +51,18 @@ public enum Relay {
     public static func run(_ configuration: RelayConfiguration, logger: Logger,
                            onListening: @escaping @Sendable (Int) -> Void) async throws {
         let metrics = RelayMetrics()
+        func rooms(in store: any RelayStore) -> RoomRegistry {
+            RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction, keepOpen: configuration.keepOpen)
+        }
         switch configuration.store {
         case .embedded:
             let store = try SQLiteStore(directory: configuration.dataDirectory)
-            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction,
-                                        keepOpen: configuration.keepOpen)
+            let registry = rooms(in: store)
             let secret = try ServerSecret.loadOrCreate(in: configuration.dataDirectory)
             try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
         case .postgres(let location):
             let store = PostgresStore(location: location, logger: logger)
-            let registry = RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction,
-                                        keepOpen: configuration.keepOpen)
+            let registry = rooms(in: store)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await store.run(storeAdvanced: { await registry.storeAdvanced($0, to: $1) },
