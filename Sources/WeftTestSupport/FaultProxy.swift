@@ -11,6 +11,7 @@ public final class FaultProxy: @unchecked Sendable {
     private let targetPorts: [Int]
     private let listener: Int32
     private let state: Mutex<(random: SeededGenerator, cuts: Int, running: Bool, cutting: Bool, unanswered: Int)>
+    private let cutAfterBytes: ClosedRange<Int>?
 
     /// Connections cut so far.
     public var cuts: Int { state.withLock { $0.cuts } }
@@ -28,10 +29,15 @@ public final class FaultProxy: @unchecked Sendable {
     /// Listens on a free loopback port and spreads connections over `targetPorts`.
     /// - Parameters:
     ///   - cutAfter: each connection is cut after a random time in this range (milliseconds).
+    ///   - cutAfterBytes: and, when given, once it has carried a random number of bytes in this
+    ///     range (both directions together), whichever comes first: a link that breaks in the
+    ///     middle of a long replay.
     ///   - unansweredFirst: the first this many connections reach no target: the proxy reads what
     ///     the client sends, then shuts the connection down without a byte of answer (as a proxy
     ///     cutting a connection mid-handshake does).
-    public init(targetPorts: [Int], seed: UInt64, cutAfter: ClosedRange<Int> = 30...400, unansweredFirst: Int = 0) throws {
+    public init(targetPorts: [Int], seed: UInt64, cutAfter: ClosedRange<Int> = 30...400, cutAfterBytes: ClosedRange<Int>? = nil,
+                unansweredFirst: Int = 0) throws {
+        self.cutAfterBytes = cutAfterBytes
         precondition(!targetPorts.isEmpty)
         self.targetPorts = targetPorts
         state = Mutex((SeededGenerator(seed: seed), 0, true, true, unansweredFirst))
@@ -114,9 +120,9 @@ public final class FaultProxy: @unchecked Sendable {
             }
             let upstream = found
             let lifetime = random(cutAfter)
-            let link = Link(client: client, upstream: upstream)
-            Thread.detachNewThread { [self] in pump(from: client, to: upstream); link.shut() }
-            Thread.detachNewThread { [self] in pump(from: upstream, to: client); link.shut() }
+            let link = Link(client: client, upstream: upstream, byteBudget: cutAfterBytes.map(random) ?? .max)
+            Thread.detachNewThread { [self] in pump(from: client, to: upstream, link: link); link.shut() }
+            Thread.detachNewThread { [self] in pump(from: upstream, to: client, link: link); link.shut() }
             Thread.detachNewThread { [self] in
                 usleep(UInt32(lifetime * 1000))
                 if state.withLock({ $0.cutting }), link.shut() { state.withLock { $0.cuts += 1 } }
@@ -132,7 +138,14 @@ public final class FaultProxy: @unchecked Sendable {
     private final class Link: Sendable {
         let client: Int32, upstream: Int32
         private let shutState = Mutex(false)
-        init(client: Int32, upstream: Int32) { (self.client, self.upstream) = (client, upstream) }
+        /// Bytes the link may still carry before it is cut.
+        private let budget: Mutex<Int>
+        init(client: Int32, upstream: Int32, byteBudget: Int) {
+            (self.client, self.upstream) = (client, upstream)
+            budget = Mutex(byteBudget)
+        }
+        /// Counts `bytes` carried; false once the budget is spent.
+        func carry(_ bytes: Int) -> Bool { budget.withLock { $0 -= bytes; return $0 > 0 } }
         var isShut: Bool { shutState.withLock { $0 } }
         /// Shuts both directions; true if this call did it.
         @discardableResult func shut() -> Bool {
@@ -143,7 +156,7 @@ public final class FaultProxy: @unchecked Sendable {
     }
 
     /// Copies bytes until either side ends, in random pieces of 1–600 bytes, sometimes pausing.
-    private func pump(from source: Int32, to destination: Int32) {
+    private func pump(from source: Int32, to destination: Int32, link: Link) {
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while true {
             let count = read(source, &buffer, buffer.count)
@@ -151,6 +164,10 @@ public final class FaultProxy: @unchecked Sendable {
             var offset = 0
             while offset < count {
                 let piece = min(count - offset, random(1...600))
+                if !link.carry(piece), state.withLock({ $0.cutting }) {
+                    if link.shut() { state.withLock { $0.cuts += 1 } }
+                    return
+                }
                 // MSG_NOSIGNAL: a peer that went away must not SIGPIPE the test process.
                 let written = buffer.withUnsafeBytes { send(destination, $0.baseAddress! + offset, piece, Int32(MSG_NOSIGNAL)) }
                 guard written > 0 else { return }

@@ -4,7 +4,8 @@ import Foundation
 public struct WeftRun: Sendable {
     public let home: URL
     /// Variables set for the run besides `WEFT_HOME` (`WEFT_SERVER` and `WEFT_TOKEN` are cleared
-    /// unless given here).
+    /// unless given here; `XDG_DATA_HOME`, where background relays keep their data, is
+    /// `HOME/xdg-data` unless given, so no test touches the real user's relays).
     public var environment: [String: String]
 
     public init(home: URL, environment: [String: String] = [:]) {
@@ -27,6 +28,7 @@ public struct WeftRun: Sendable {
         environment["WEFT_HOME"] = home.path
         environment["WEFT_SERVER"] = nil
         environment["WEFT_TOKEN"] = nil
+        environment["XDG_DATA_HOME"] = home.appendingPathComponent("xdg-data").path
         environment.merge(self.environment) { $1 }
         process.environment = environment
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()

@@ -12,7 +12,7 @@ extension ClientMessage {
             writer.uint64(hello.epoch)
             writer.uint64(hello.replica.rawValue)
             writer.varint(hello.lastServerSeq)
-            writer.byte(hello.readOnly ? 1 : 0)
+            writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0))
             writer.string(hello.token)
         case .batch(let clientSeq, let ops):
             writer.byte(MessageType.batch)
@@ -21,6 +21,10 @@ extension ClientMessage {
         case .presence(let presence):
             writer.byte(MessageType.presence)
             writer.presence(presence)
+        case .restore(let clientSeq, let ops):
+            writer.byte(MessageType.restore)
+            writer.varint(clientSeq)
+            writer.bytes(OpCodec.encode(ops))
         }
         return writer.bytes
     }
@@ -40,14 +44,19 @@ extension ClientMessage {
             let epoch = try reader.uint64()
             let replica = ReplicaID(try reader.uint64())
             let lastServerSeq = try reader.varint()
-            let flags = try reader.flags(known: 1, field: "hello")
+            let flags = try reader.flags(known: 7, field: "hello")
             let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
-                                lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, token: token))
+                                lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
+                                relayLostHistory: flags & 4 != 0, token: token))
         case MessageType.batch:
             let clientSeq = try reader.varint()
             guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }
             self = .batch(clientSeq: clientSeq, ops: try reader.ops(field: "the batch"))
+        case MessageType.restore:
+            let clientSeq = try reader.varint()
+            guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }
+            self = .restore(clientSeq: clientSeq, ops: try reader.ops(field: "the restore batch"))
         case MessageType.presence:
             self = .presence(try reader.presence())
         case let type:

@@ -8,6 +8,10 @@ public enum ClientMessage: Hashable, Sendable {
     case batch(clientSeq: UInt64, ops: [Op])
     /// The sender's cursor and selections.
     case presence(Presence)
+    /// A piece of the sender's copy of the whole document, given back to a relay that lost it:
+    /// numbered like batches, but its ops carry their original ids, whoever typed them
+    /// (`Replica.restorationOps`). Only on a connection welcomed with `restore`.
+    case restore(clientSeq: UInt64, ops: [Op])
 }
 
 /// The first message of every connection.
@@ -21,17 +25,26 @@ public struct Hello: Hashable, Sendable {
     public var lastServerSeq: UInt64
     /// The client will only read (a pager): the relay never accepts a batch from it.
     public var readOnly: Bool
+    /// The client will send its copy of the document as `restore` messages on this connection
+    /// (it found the relay without its history; PROTOCOL.md, "Healing a relay").
+    public var restoring: Bool
+    /// The relay lost batches it had acknowledged to this client: the document's log no longer
+    /// matches what clients applied, so the relay must start a new epoch for it.
+    public var relayLostHistory: Bool
     /// A token from `weft token create`; empty for none.
     public var token: String
 
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
-                lastServerSeq: UInt64, readOnly: Bool = false, token: String = "") {
+                lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
+                token: String = "") {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
         self.replica = replica
         self.lastServerSeq = lastServerSeq
         self.readOnly = readOnly
+        self.restoring = restoring
+        self.relayLostHistory = relayLostHistory
         self.token = token
     }
 }

@@ -3,6 +3,7 @@ enum MessageType {
     static let hello: UInt8 = 0x01
     static let batch: UInt8 = 0x02
     static let presence: UInt8 = 0x03
+    static let restore: UInt8 = 0x04
 
     static let welcome: UInt8 = 0x81
     static let snapshot: UInt8 = 0x82

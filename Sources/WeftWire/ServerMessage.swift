@@ -32,12 +32,18 @@ public struct Welcome: Hashable, Sendable {
     public var lastClientSeq: UInt64
     /// The relay accepts no batch on this connection (read-only token or read-only hello).
     public var readOnly: Bool
+    /// The relay lacks history the client's copy holds (it lost its data, or was restored from
+    /// an old backup): the client should give it back. In answer to a `restoring` hello: the
+    /// relay takes `restore` messages on this connection.
+    public var restore: Bool
 
-    public init(protocolVersion: UInt32 = WireProtocol.version, epoch: UInt64, serverSeq: UInt64, lastClientSeq: UInt64, readOnly: Bool) {
+    public init(protocolVersion: UInt32 = WireProtocol.version, epoch: UInt64, serverSeq: UInt64, lastClientSeq: UInt64,
+                readOnly: Bool, restore: Bool = false) {
         self.protocolVersion = protocolVersion
         self.epoch = epoch
         self.serverSeq = serverSeq
         self.lastClientSeq = lastClientSeq
         self.readOnly = readOnly
+        self.restore = restore
     }
 }

@@ -1,7 +1,7 @@
 /// The protocol version this build speaks, and the limits both sides enforce (PROTOCOL.md).
 public enum WireProtocol {
     /// Sent in `hello` and `welcome`; a relay that does not speak it answers `upgrade-required`.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
 }
 
 /// Named limits. A message over a limit is refused with `too-large` (frames, batches, fields).

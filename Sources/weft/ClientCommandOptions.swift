@@ -48,8 +48,13 @@ struct ClientCommandOptions: ParsableArguments {
                 outcome = .failure(error)
             }
             for notice in await session.notices { FileHandle.standardError.write(Data("weft: \(notice)\n".utf8)) }
+            let setAside = await session.setAside
             await session.close()
             try outcome.get()
+            // Synced, but not everything typed made it: a script must not take that for success.
+            if let first = setAside.first {
+                throw SyncError(.refused, "the relay refused an edit; this copy as it was is saved in \(first.path)")
+            }
         } catch let error as SyncError {
             FileHandle.standardError.write(Data("weft \(command): \(error)\n".utf8))
             throw ExitCode(Self.exitCode(for: error))

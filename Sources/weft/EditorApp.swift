@@ -36,6 +36,8 @@ final class EditorApp {
     private var retryDue: ContinuousClock.Instant?
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
+    /// When the editor may next look whether its background relay is gone.
+    private var nextRelayCheck = ContinuousClock.now
 
     private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
                  textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }) {
@@ -130,9 +132,14 @@ final class EditorApp {
             sessionHome = ClientHome(data: directory, config: home.config)
         }
         do {
-            if let directory = try EmbeddedRelay.ensureRunning(for: address, home: home) {
+            if let directory = try EmbeddedRelay.ensureRunning(for: address) {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
             }
+        } catch {
+            // Editing goes on offline: every edit is queued and goes out once a relay answers.
+            notices.append("\(error); editing offline, edits stay queued")
+        }
+        do {
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: sessionHome,
                                           options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile))
@@ -252,7 +259,7 @@ final class EditorApp {
         unsaved += editor.takeBatches()
         guard let session, !unsaved.isEmpty else { return }
         do {
-            try await session.applyLocal(unsaved)
+            try await session.applyLocal(unsaved, generation: generation)
             unsaved = []
         } catch {
             editor.show("NOT SAVED: \(error) (\(unsaved.count) edits kept in memory, retrying; do not quit)", isError: true)
@@ -295,9 +302,24 @@ final class EditorApp {
         editor.enterPager(keymap: less, banner: "read-only: the relay accepts no writes to \(address.name) from this connection (a read-only token?)\(queued)")
     }
 
+    /// The background relay this editor's document is on went away (`weft relay stop`, a crash):
+    /// start it again, as at launch, and reconnect at once instead of after the backoff. Tried at
+    /// most every few seconds while the connection stays down.
+    private func restartRelayIfGone(_ status: SyncStatus) {
+        guard case .offline = status.connection, let address, let session, EmbeddedRelay.isLocal(address),
+              clock.now >= nextRelayCheck else { return }
+        nextRelayCheck = clock.now + .seconds(3)
+        Task.detached {
+            guard let directory = try? EmbeddedRelay.ensureRunning(for: address) else { return }
+            await session.note("the background relay had stopped; started it again (data \(directory.path))")
+            await session.reconnectNow()
+        }
+    }
+
     /// Takes a new status from the session: remembers when a retry is due, and reports a stop once.
     private func show(_ status: SyncStatus) {
         lastStatus = status
+        restartRelayIfGone(status)
         fallBackToPager(status)
         if case .offline(let retryIn, _) = status.connection { retryDue = clock.now + retryIn } else { retryDue = nil }
         if case .failed(let reason) = status.connection { editor.show("sync stopped: \(reason)", isError: true) }

@@ -5,9 +5,19 @@ import WeftSync
 /// and nothing listens there (as tmux starts its server). It outlives the editor, in its own
 /// session; `weft relay status` shows it and `weft relay stop` stops it.
 enum EmbeddedRelay {
-    /// Where a background relay for `port` keeps its data, log and pid file.
-    static func directory(home: ClientHome, port: Int) -> URL {
-        home.data.appendingPathComponent(port == 7878 ? "relay" : "relay-\(port)")
+    /// Where the background relays keep their data: `$XDG_DATA_HOME/weft/relays`, else
+    /// `~/.local/share/weft/relays`, one directory per address. Deliberately not under
+    /// `$WEFT_HOME`: every home of this user on this machine talks to the same relay on a given
+    /// address, so its data must be in one place whichever home starts it (or restarts it).
+    static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+        return data.appendingPathComponent("weft/relays")
+    }
+
+    /// Where a background relay for `host`:`port` keeps its data, log and pid file.
+    static func directory(host: String, port: Int) -> URL {
+        root().appendingPathComponent("\(host.replacingOccurrences(of: ":", with: "_"))-\(port)")
     }
 
     static func pidFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.pid") }
@@ -21,14 +31,20 @@ enum EmbeddedRelay {
     /// Starts a relay for `address` unless one answers there. Returns the data directory of one
     /// it started, nil when it started none.
     /// - Throws: `SyncError(.io)` with the relay log's last lines when it does not come up.
-    static func ensureRunning(for address: DocumentAddress, home: ClientHome) throws(SyncError) -> URL? {
+    static func ensureRunning(for address: DocumentAddress) throws(SyncError) -> URL? {
         guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
-        let directory = directory(home: home, port: address.port)
+        let directory = directory(host: address.host, port: address.port)
         do {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw SyncError(.io, "cannot create \(directory.path) for the background relay: \(error.localizedDescription)")
         }
+        // Two weft processes finding the relay gone at once (two editors after `weft relay stop`)
+        // take turns: the second finds the first one's relay listening.
+        let lock = open(directory.appendingPathComponent("start.lock").path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        defer { if lock >= 0 { close(lock) } }
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        guard !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
         let pid = try spawn(arguments: ["serve", "--listen", "\(host):\(address.port)", "--data", directory.path], log: logFile(in: directory))
         try? Data("\(pid)\n".utf8).write(to: pidFile(in: directory))
@@ -58,6 +74,11 @@ enum EmbeddedRelay {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, log.path, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        // Nothing else of this process goes with it: a relay that outlives the editor must not
+        // hold its terminal, or a pipe a script waits on to close.
+        for descriptor in Self.openDescriptors() where descriptor > 2 {
+            posix_spawn_file_actions_addclose(&actions, descriptor)
+        }
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -71,6 +92,14 @@ enum EmbeddedRelay {
             throw SyncError(.io, "cannot start a background relay (\(executable)): \(String(cString: strerror(result)))")
         }
         return pid
+    }
+}
+
+extension EmbeddedRelay {
+    /// This process's open file descriptors.
+    static func openDescriptors() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        return entries.compactMap(Int32.init)
     }
 }
 

@@ -23,16 +23,7 @@ struct Put: AsyncParsableCommand {
         try await client.withSession("put") { session in
             await session.start()
             try await session.waitUntilSettled(timeout: client.timeoutDuration)
-            let current = Array(await session.text.unicodeScalars), target = Array(wanted.unicodeScalars)
-            var prefix = 0
-            while prefix < current.count, prefix < target.count, current[prefix] == target[prefix] { prefix += 1 }
-            var suffix = 0
-            while suffix < current.count - prefix, suffix < target.count - prefix,
-                  current[current.count - 1 - suffix] == target[target.count - 1 - suffix] { suffix += 1 }
-            var inserted = String.UnicodeScalarView()
-            inserted.append(contentsOf: target[prefix..<(target.count - suffix)])
-            let edit = DocumentSession.Edit(position: prefix, deleting: current.count - prefix - suffix, inserting: String(inserted))
-            if edit.deleting > 0 || !edit.inserting.isEmpty { try await session.apply([edit]) }
+            if let edit = DocumentSession.Edit.replacing(await session.text, with: wanted) { try await session.apply([edit]) }
             try await session.waitUntilSettled(timeout: client.timeoutDuration)
         }
     }

@@ -11,11 +11,10 @@ struct RelayCommand: ParsableCommand {
         defaultSubcommand: RelayStatus.self
     )
 
-    /// Background relays found under the data directory: (pid, directory, running).
+    /// Background relays this user's weft started on this machine: (pid, directory, running).
     static func found() -> [(pid: pid_t, directory: URL, running: Bool)] {
-        let home = ClientHome.fromEnvironment()
-        let entries = (try? FileManager.default.contentsOfDirectory(at: home.data, includingPropertiesForKeys: nil)) ?? []
-        return entries.filter { $0.lastPathComponent == "relay" || $0.lastPathComponent.hasPrefix("relay-") }.sorted { $0.path < $1.path }.compactMap { directory in
+        let entries = (try? FileManager.default.contentsOfDirectory(at: EmbeddedRelay.root(), includingPropertiesForKeys: nil)) ?? []
+        return entries.sorted { $0.path < $1.path }.compactMap { directory in
             guard let text = try? String(contentsOf: EmbeddedRelay.pidFile(in: directory), encoding: .utf8),
                   let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
             return (pid, directory, kill(pid, 0) == 0 && isRelay(pid))

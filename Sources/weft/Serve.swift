@@ -21,7 +21,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address and port to listen on (port 0: any free port).", valueName: "HOST:PORT"))
     var listen = "127.0.0.1:7878"
 
-    @Option(help: ArgumentHelp("The relay's data directory (default: $WEFT_HOME/relay, else ~/.local/share/weft/relay).", valueName: "DIR"))
+    @Option(help: ArgumentHelp("The relay's data directory (default: the one the background relay for the same address uses, $XDG_DATA_HOME/weft/relays/HOST-PORT, else ~/.local/share/weft/relays/HOST-PORT).", valueName: "DIR"))
     var data: String?
 
     @Option(help: ArgumentHelp("Keep documents in PostgreSQL, shared with other relays: postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require] (or the password in PGPASSWORD).", valueName: "URL"))
@@ -75,14 +75,11 @@ struct Serve: AsyncParsableCommand {
         return (host, port)
     }
 
-    /// `relay` in the client's data directory (`$WEFT_HOME`, else the XDG data directory).
-    static func defaultDataDirectory() -> URL {
-        ClientHome.fromEnvironment().data.appendingPathComponent("relay")
-    }
-
     func run() async throws {
         let (host, port) = try address()
-        let directory = data.map { URL(fileURLWithPath: $0) } ?? Self.defaultDataDirectory()
+        // The background relay's directory for this address: a relay on one address keeps its
+        // documents in one place, whether `weft edit` started it or someone ran `weft serve`.
+        let directory = data.map { URL(fileURLWithPath: $0) } ?? EmbeddedRelay.directory(host: host, port: port)
         let tls = tlsCert.flatMap { cert in tlsKey.map { (URL(fileURLWithPath: cert), URL(fileURLWithPath: $0)) } }
         var configuration = RelayConfiguration(host: host, port: port, dataDirectory: directory, requireAuth: requireAuth, tls: tls,
                                                compaction: CompactionPolicy(every: compactEvery, keep: compactKeep))

@@ -39,6 +39,7 @@ import WeftWire
         try await contract("reopening").committedEntriesSurviveReopening()
         try await contract("resends").resendsKeepTheirSequenceAndGapsAreRefusedWhole()
         try await contract("compaction").compactionKeepsASnapshotAndTheRecentTail()
+        try await contract("epochs").epochsRenewOnceAndTheLogGoesOn()
         // The schema is made once and found again.
         #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }

@@ -25,6 +25,12 @@ import WeftServer
         try await contract(directory).resendsKeepTheirSequenceAndGapsAreRefusedWhole()
     }
 
+    @Test func epochsRenewOnceAndTheLogGoesOn() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await contract(directory).epochsRenewOnceAndTheLogGoesOn()
+    }
+
     @Test func compactionKeepsASnapshotAndTheRecentTail() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

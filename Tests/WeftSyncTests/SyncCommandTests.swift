@@ -178,37 +178,6 @@ import WeftTestTraits
         #expect(try alice(["cat", url]).stdout == expected)
     }
 
-    @Test func aResetDocumentIsNeverMergedAndTheUnsentWorkIsSavedAside() throws {
-        let root = temporaryDirectory("sync")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let data = root.appendingPathComponent("relay")
-        var relay = try RelayProcess(dataDirectory: data)
-        let port = relay.port
-        let url = "ws://127.0.0.1:\(port)/notes"
-        let alice = WeftRun(home: root.appendingPathComponent("alice"))
-        #expect(try alice(["apply", url], input: editLines([(0, 0, "hello")])).status == 0)
-        #expect(try alice(["apply", "--offline", url], input: editLines([(5, 0, " unsent")])).status == 0)
-        // The relay loses the document (its data is gone) and starts again: a new epoch.
-        relay.kill()
-        try FileManager.default.removeItem(at: data)
-        relay = try RelayProcess(dataDirectory: data, port: port)
-        #expect(try WeftRun(home: root.appendingPathComponent("bob"))(["apply", url], input: editLines([(0, 0, "fresh")])).status == 0)
-
-        let resumed = try alice(["apply", url], input: "")
-        #expect(resumed.status == 0, "\(resumed.stderr)")
-        #expect(resumed.stderr.contains("was reset") && resumed.stderr.contains("recovered-"), "\(resumed.stderr)")
-        let directory = root.appendingPathComponent("alice/documents/ws-127.0.0.1-\(port)/notes")
-        let recovered = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("recovered-") }
-        #expect(recovered.count == 1)
-        if let file = recovered.first {
-            #expect(try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8) == "hello unsent")
-        }
-        // Nothing of the old copy went into the new document.
-        #expect(try alice(["cat", url]).stdout == "fresh")
-        #expect(try alice(["status"]).stdout == "nothing unsent\n")
-        _ = relay
-    }
-
     @Test func aDamagedQueueIsReportedAndItsValidPrefixDelivered() throws {
         let root = temporaryDirectory("sync")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -16,16 +16,17 @@ import WeftWire
         .welcome(Welcome(epoch: epoch, serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: false))
     }
 
-    @Test func helloResumesAndQueuedBatchesGoAfterCaughtUp() {
+    @Test func helloResumesAndQueuedBatchesGoOutBesideTheReplay() {
         var sync = machine(epoch: 9, last: 4, acked: 2, queued: 5)
         #expect(sync.handle(.start) == [.connect])
+        #expect(sync.handle(.queued(through: 5)) == [], "nothing is sent before a welcome")
         #expect(sync.handle(.connected) == [.send(.hello(Hello(document: notes, epoch: 9, replica: ReplicaID(5), lastServerSeq: 4, token: "t")))])
-        // The relay has batch 3 durable already: it is retired, 4 and 5 are resent after replay.
-        #expect(sync.handle(.received(welcome(serverSeq: 6, lastClientSeq: 3))) == [.retire(through: 3)])
+        // The relay has batch 3 durable already: it is retired; 4 and 5 are resent at once.
+        #expect(sync.handle(.received(welcome(serverSeq: 6, lastClientSeq: 3))) == [.retire(through: 3), .sendQueued(after: 3)])
         #expect(sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 1, ops: []))) == [.apply(serverSeq: 5, ops: [])])
-        #expect(sync.handle(.queued(through: 6)) == [])  // not live yet: sent with the rest
+        #expect(sync.handle(.queued(through: 6)) == [.sendQueued(after: 5)], "typed during the replay: sent at once too")
         #expect(sync.handle(.received(.broadcast(serverSeq: 6, replica: ReplicaID(8), clientSeq: 2, ops: []))) == [.apply(serverSeq: 6, ops: [])])
-        #expect(sync.handle(.received(.caughtUp(serverSeq: 6))) == [.caughtUp, .sendQueued(after: 3)])
+        #expect(sync.handle(.received(.caughtUp(serverSeq: 6))) == [.caughtUp])
         #expect(sync.handle(.received(.ack(clientSeq: 4, serverSeq: 7))) == [.retire(through: 4)])
         #expect(sync.lastServerSeq == 7 && !sync.isSettled)
         #expect(sync.handle(.received(.ack(clientSeq: 6, serverSeq: 8))) == [.retire(through: 6)])
@@ -77,6 +78,58 @@ import WeftWire
             #expect(sync.handle(.disconnected(reason: "refused"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)))
             #expect(sync.handle(.retryDue) == [.connect])
         }
+    }
+
+    /// Backoff grows while nothing gets through and starts afresh after any progress, not only
+    /// after a whole replay: on a link cut every second, a replay may never finish in one go.
+    @Test func backoffResetsAfterAnyProgress() {
+        var sync = machine(epoch: 9, last: 4)
+        _ = sync.handle(.start)
+        for attempt in 1...3 {
+            #expect(sync.handle(.disconnected(reason: "cut"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)))
+            _ = sync.handle(.retryDue)
+        }
+        _ = sync.handle(.connected)
+        _ = sync.handle(.received(welcome(serverSeq: 90)))
+        #expect(sync.handle(.disconnected(reason: "cut"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: 4, jitter: 1)),
+                "a welcome alone is no progress")
+        _ = sync.handle(.retryDue)
+        _ = sync.handle(.connected)
+        _ = sync.handle(.received(welcome(serverSeq: 90)))
+        _ = sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 1, ops: [])))
+        #expect(sync.handle(.disconnected(reason: "cut"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: 1, jitter: 1)))
+        #expect(sync.lastServerSeq == 5, "replay progress is kept for the next hello")
+    }
+
+    /// The same failure is said once while it lasts, not on every retry.
+    @Test func aFailureIsSaidOnceWhileItLasts() {
+        var sync = machine()
+        _ = sync.handle(.start)
+        #expect(sync.handle(.disconnected(reason: "nothing answers")).first == .notice("nothing answers"))
+        _ = sync.handle(.retryDue)
+        #expect(!sync.handle(.disconnected(reason: "nothing answers")).contains { if case .notice = $0 { true } else { false } })
+        _ = sync.handle(.retryDue)
+        #expect(sync.handle(.disconnected(reason: "cut")).first == .notice("cut"))
+    }
+
+    /// A batch the relay refuses for good (malformed, too large) is set aside rather than resent
+    /// forever with every later edit queued behind it.
+    @Test func aBatchRefusedForGoodIsSetAside() {
+        var sync = machine(epoch: 9, last: 4, acked: 2, queued: 3)
+        _ = sync.handle(.start)
+        _ = sync.handle(.connected)
+        _ = sync.handle(.received(welcome(serverSeq: 4, lastClientSeq: 2)))
+        let actions = sync.handle(.received(.error(WireError(.tooLarge, "the batch has 600000 bytes"), fatal: true)))
+        #expect(actions == [.disconnect, .setAside(reason: "too-large: the batch has 600000 bytes")])
+        #expect(sync.handle(.disconnected(reason: "closed")) == [])
+
+        var nothingSent = machine(epoch: 9, last: 4, acked: 3, queued: 3)
+        _ = nothingSent.handle(.start)
+        _ = nothingSent.handle(.connected)
+        _ = nothingSent.handle(.received(welcome(serverSeq: 4, lastClientSeq: 3)))
+        let refused = nothingSent.handle(.received(.error(WireError(.malformed, "bad hello"), fatal: true)))
+        #expect(refused.last == .disconnect, "with no batch in flight the relay refused the connection, not an edit")
+        #expect(nothingSent.phase == .failed("malformed: bad hello"))
     }
 
     @Test func anotherEpochIsNeverMergedAndFatalErrorsStop() {

@@ -13,7 +13,8 @@ struct EditorTmuxTests {
     }
 
     private func editor(_ arguments: [String], home: URL, user: String, server: String? = nil, width: Int = 100, height: Int = 30) throws -> TmuxSession {
-        var environment = ["WEFT_HOME": home.path, "USER": user, "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        var environment = ["WEFT_HOME": home.path, "XDG_DATA_HOME": home.appendingPathComponent("xdg-data").path,
+                           "USER": user, "TERM": "tmux-256color", "LANG": "C.UTF-8"]
         if let server { environment["WEFT_SERVER"] = server }
         return try TmuxSession([try BuiltProduct.url("weft").path, "edit"] + arguments, environment: environment, width: width, height: height)
     }

@@ -11,7 +11,8 @@ struct PagerTmuxTests {
     }
 
     private func screen(_ command: [String], home: URL, width: Int = 100, height: Int = 30) throws -> TmuxSession {
-        let environment = ["WEFT_HOME": home.path, "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        let environment = ["WEFT_HOME": home.path, "XDG_DATA_HOME": home.appendingPathComponent("xdg-data").path,
+                           "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"]
         return try TmuxSession(command, environment: environment, width: width, height: height)
     }
 

@@ -18,12 +18,16 @@ import WeftWire
         ("hello-resume", .hello(Hello(document: try! DocumentName("team/plan"), epoch: 42, replica: replica, lastServerSeq: 300,
                                       readOnly: true, token: "t0k"))),
         ("batch-hi", .batch(clientSeq: 1, ops: hi)),
+        ("hello-restoring", .hello(Hello(document: try! DocumentName("notes"), epoch: 42, replica: replica, lastServerSeq: 0, restoring: true))),
+        ("restore-hi", .restore(clientSeq: 1, ops: [.insert(Insertion(id: CharID(replica: ReplicaID(0xB0B), counter: 0), originLeft: nil,
+                                                                      originRight: nil, text: "hi"))])),
         ("presence-ana", .presence(Presence(userName: "ana", colour: 0xFF8800, cursor: .after(CharID(replica: replica, counter: 1)),
                                             selections: [ClosedAnchorRange(from: .start, to: .after(CharID(replica: replica, counter: 0)))]))),
     ]
 
     static let serverExamples: [(String, ServerMessage)] = [
         ("welcome-42", .welcome(Welcome(epoch: 42, serverSeq: 7, lastClientSeq: 3, readOnly: false))),
+        ("welcome-restore", .welcome(Welcome(epoch: 42, serverSeq: 7, lastClientSeq: 0, readOnly: false, restore: true))),
         ("broadcast-hi", .broadcast(serverSeq: 8, replica: replica, clientSeq: 1, ops: hi)),
         ("ack-1", .ack(clientSeq: 1, serverSeq: 8)),
         ("caught-up-8", .caughtUp(serverSeq: 8)),

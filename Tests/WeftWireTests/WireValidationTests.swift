@@ -32,7 +32,7 @@ import WeftWire
 
     @Test func wrongVersionIsUpgradeRequired() throws {
         var hello = try ProtocolExampleTests.example("hello-new")
-        hello[1] = 2
+        hello[1] = 1  // a client of the first protocol version
         #expect(code(hello) == .upgradeRequired)
     }
 

@@ -10,7 +10,9 @@ import WeftWire
 /// committed, *delivered* in server-sequence order with everything other relays committed.
 public struct DocumentLog: Sendable {
     public let document: DocumentName
-    public let epoch: UInt64
+    /// The document's incarnation; a new one begins when the relay finds it has lost history
+    /// clients had (see `greeting`).
+    public private(set) var epoch: UInt64
     /// Every entry up to here is applied and fanned out; a welcome reports this sequence.
     public private(set) var deliveredHead: UInt64
     /// The document as of `deliveredHead`, plus the batches accepted here and not delivered yet.
@@ -68,12 +70,54 @@ public struct DocumentLog: Sendable {
 
     /// The answer to a hello from `replica`: only durable client sequences count, so a client
     /// resends anything whose commit is still in flight (and gets it deduplicated).
-    public func welcome(replica: ReplicaID, readOnly: Bool) -> Welcome {
-        Welcome(epoch: epoch, serverSeq: deliveredHead, lastClientSeq: durable[replica] ?? 0, readOnly: readOnly)
+    public func welcome(replica: ReplicaID, readOnly: Bool, restore: Bool = false) -> Welcome {
+        Welcome(epoch: epoch, serverSeq: deliveredHead, lastClientSeq: durable[replica] ?? 0, readOnly: readOnly, restore: restore)
+    }
+
+    /// How the relay answers a hello, given what the client says it has seen.
+    public struct Greeting: Sendable, Equatable {
+        /// The relay lost history this client applied: the document must move to a new epoch
+        /// before the welcome, so every client holding the old one gives its copy back.
+        public var needsNewEpoch: Bool
+        /// Set the welcome's `restore` flag: the client's copy holds history this relay lacks
+        /// (or, for a `restoring` hello, this connection may send it).
+        public var restore: Bool
+    }
+
+    /// What to answer a hello with epoch `clientEpoch` from a client that applied the log up to
+    /// `lastServerSeq`: a client of an epoch this relay does not know (its data was lost, or
+    /// replaced), or one that has seen more of this epoch than the relay has (restored from an
+    /// old backup), holds history the relay lacks, and is asked to give it back. Epochs are
+    /// never reused, so an unknown one can only come from this document's lost past.
+    /// - Parameters:
+    ///   - restoring: the hello says its connection sends the client's history.
+    ///   - relayLostHistory: the client found on an earlier connection that this relay lacks
+    ///     batches it had acknowledged.
+    public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool, relayLostHistory: Bool) -> Greeting {
+        let behind = clientEpoch == epoch && (lastServerSeq > deliveredHead || relayLostHistory)
+        let unknownEpoch = clientEpoch != 0 && clientEpoch != epoch
+        return Greeting(needsNewEpoch: behind, restore: behind || unknownEpoch || restoring)
+    }
+
+    /// Moves the document to `epoch` (a new one, stored): nothing else changes, the log goes on.
+    public mutating func renew(epoch: UInt64) {
+        self.epoch = epoch
     }
 
     /// Decides on batch `clientSeq` of `sender`.
     public mutating func receive(clientSeq: UInt64, ops: [Op], from sender: ReplicaID) -> BatchDecision {
+        receive(clientSeq: clientSeq, ops: ops, from: sender, restoring: false)
+    }
+
+    /// Decides on restore batch `clientSeq` of `sender`: like a batch, but its ops may carry any
+    /// replica's ids (the sender gives back what others typed). Ids the relay has are skipped
+    /// when it applies them; new ones must follow their replica's characters in order, next to
+    /// characters the document has, so a piece never waits on a later one.
+    public mutating func receiveRestore(clientSeq: UInt64, ops: [Op], from sender: ReplicaID) -> BatchDecision {
+        receive(clientSeq: clientSeq, ops: ops, from: sender, restoring: true)
+    }
+
+    private mutating func receive(clientSeq: UInt64, ops: [Op], from sender: ReplicaID, restoring: Bool) -> BatchDecision {
         let last = accepted[sender] ?? 0
         let key = BatchKey(replica: sender, clientSeq: clientSeq)
         if clientSeq <= last {
@@ -84,7 +128,8 @@ public struct DocumentLog: Sendable {
         guard clientSeq == last + 1 else {
             return .refused(WireError(.malformed, "batch \(clientSeq) skips ahead: the relay has batches up to \(last) from this replica"))
         }
-        if let problem = dependencyProblem(ops, from: sender) { return .refused(WireError(.malformed, problem)) }
+        let problem = restoring ? restorationProblem(ops) : dependencyProblem(ops, from: sender)
+        if let problem { return .refused(WireError(.malformed, problem)) }
         // In place: copying the replica first would cost O(document) per batch. The checks above
         // make every op integrate at once; should one still fail, the room reloads from the store.
         do {
@@ -173,6 +218,44 @@ public struct DocumentLog: Sendable {
         snapshotSeq = max(snapshotSeq, compaction.serverSeq)
         logFloor = max(logFloor, compaction.floor)
         serverSeqOf = serverSeqOf.filter { $0.value > logFloor }
+    }
+
+    /// Why restoration `ops` cannot be taken now, checked before anything is applied: every
+    /// insertion's characters are known already, or continue their replica's characters in
+    /// order, next to characters that exist; deletions name characters that exist.
+    private func restorationProblem(_ ops: [Op]) -> String? {
+        var counts: [ReplicaID: UInt32] = [:]
+        var inserted = UInt64(replica.insertedCharacters)
+        func known(_ id: ReplicaID) -> UInt32 { counts[id] ?? replica.knownCount(of: id) }
+        func has(_ id: CharID?) -> Bool { id.map { $0.counter < known($0.replica) } ?? true }
+        for op in ops {
+            switch op {
+            case .insert(let insertion):
+                let count = known(insertion.id.replica)
+                let length = UInt32(clamping: insertion.length)
+                guard insertion.length > 0, UInt64(insertion.id.counter) + UInt64(length) <= UInt64(UInt32.max) else {
+                    return "restored insertion \(insertion.id) has an impossible length"
+                }
+                guard insertion.id.counter <= count else {
+                    return "restored insertion \(insertion.id) skips ahead of the replica's \(count) characters"
+                }
+                let end = insertion.id.counter + length
+                guard end > count else { continue }  // every character known: skipped when applied
+                guard has(insertion.originLeft), has(insertion.originRight) else {
+                    return "restored insertion \(insertion.id) is placed next to a character the document does not have"
+                }
+                inserted += UInt64(end - count)
+                guard inserted <= UInt64(Replica.maxInsertedCharacters) else {
+                    return "the document is full (\(Replica.maxInsertedCharacters) characters ever inserted); start a new one from its text"
+                }
+                counts[insertion.id.replica] = end
+            case .delete(let deletion):
+                for span in deletion.spans where span.endCounter > UInt64(known(span.start.replica)) {
+                    return "a restored deletion names characters the document does not have (\(span.start))"
+                }
+            }
+        }
+        return nil
     }
 
     /// Why `ops` cannot come from `sender` now, checked before anything is applied: a client only

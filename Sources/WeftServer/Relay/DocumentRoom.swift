@@ -44,6 +44,8 @@ actor DocumentRoom {
         var outbox: Outbox
         /// The member's last presence, for members who join later.
         var presence: Presence?
+        /// The connection was welcomed to give back its copy of the document (`restore` messages).
+        var mayRestore = false
     }
 
     /// What a joining connection must be sent before live messages.
@@ -70,9 +72,27 @@ actor DocumentRoom {
     /// outbox from now on; what comes before, the connection replays itself.
     ///
     /// A client that last synced through another relay may be ahead of this room: the room first
-    /// catches up with the store, so the welcome never sends a client back in time.
-    func join(id: UInt64, replica: ReplicaID, lastServerSeq: UInt64, readOnly: Bool, outbox: Outbox) async -> Join {
-        if lastServerSeq > log.deliveredHead { await catchUp() }
+    /// catches up with the store, so the welcome never sends a client back in time. A client still
+    /// ahead after that holds history the store lost: the document moves to a new epoch and the
+    /// client is asked to give its copy back (`DocumentLog.greeting`).
+    func join(id: UInt64, hello: Hello, readOnly: Bool, outbox: Outbox) async -> Join {
+        if hello.lastServerSeq > log.deliveredHead { await catchUp() }
+        if hello.epoch != 0, hello.epoch != log.epoch, !isBroken {
+            // Another relay on the same store may have renewed the epoch.
+            if let current = try? await store.epoch(of: name), current != log.epoch { log.renew(epoch: current) }
+        }
+        let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
+                                    restoring: hello.restoring, relayLostHistory: hello.relayLostHistory)
+        if greeting.needsNewEpoch, !isBroken {
+            do {
+                let renewed = try await store.renewEpoch(of: name, from: log.epoch)
+                log.renew(epoch: renewed)
+                logger.warning("a client holds history this relay lacks; the document has a new epoch and its clients give their copies back",
+                               metadata: ["document": "\(name)", "clientLastServerSeq": "\(hello.lastServerSeq)", "head": "\(log.deliveredHead)"])
+            } catch {
+                fail(because: "could not renew the epoch: \(error)")
+            }
+        }
         if isBroken {
             outbox.send(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true))
             outbox.finish()
@@ -81,9 +101,17 @@ actor DocumentRoom {
         for (_, other) in members {
             if let presence = other.presence { outbox.send(OutgoingFrame(.presence(replica: other.replica, presence))) }
         }
-        members[id] = Member(replica: replica, outbox: outbox)
-        let welcome = log.welcome(replica: replica, readOnly: readOnly)
-        return Join(welcome: welcome, needsSnapshot: lastServerSeq < log.logFloor, replayAfter: min(lastServerSeq, log.deliveredHead))
+        let restore = greeting.restore && !readOnly
+        members[id] = Member(replica: hello.replica, outbox: outbox, mayRestore: restore && hello.restoring)
+        let welcome = log.welcome(replica: hello.replica, readOnly: readOnly, restore: restore)
+        if restore, !hello.restoring {
+            // The client is about to give its copy back on a new connection: replay it nothing now.
+            return Join(welcome: welcome, needsSnapshot: false, replayAfter: log.deliveredHead)
+        }
+        // A client of another epoch has applied none of this one's log (epoch 0: a client that
+        // knows none, whose last serverSeq is taken as it says).
+        let applied = hello.epoch == 0 || hello.epoch == log.epoch ? hello.lastServerSeq : 0
+        return Join(welcome: welcome, needsSnapshot: applied < log.logFloor, replayAfter: min(applied, log.deliveredHead))
     }
 
     /// Another relay committed up to `head` (a notification): deliver it.
@@ -122,11 +150,17 @@ actor DocumentRoom {
         for (otherID, other) in members where otherID != id { other.outbox.send(message) }
     }
 
-    /// Takes batch `clientSeq` from connection `id`; returns an error to send (fatal) if refused.
-    func submit(from id: UInt64, clientSeq: UInt64, ops: [Op], arrived: ContinuousClock.Instant) -> WireError? {
+    /// Takes batch `clientSeq` from connection `id` (a `restore` batch with `restoring`); returns
+    /// an error to send (fatal) if refused.
+    func submit(from id: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool = false, arrived: ContinuousClock.Instant) -> WireError? {
         guard let member = members[id] else { return WireError(.malformed, "batch from a connection that has not joined") }
         guard !isBroken else { return WireError(.unavailable, "the relay could not commit to this document; reconnect") }
-        switch log.receive(clientSeq: clientSeq, ops: ops, from: member.replica) {
+        if restoring, !member.mayRestore {
+            return WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)")
+        }
+        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica)
+            : log.receive(clientSeq: clientSeq, ops: ops, from: member.replica)
+        switch decision {
         case .accepted(let batch):
             queue.append(batch)
             undelivered[DocumentLog.BatchKey(replica: batch.replica, clientSeq: clientSeq)] = (ops, arrived)

@@ -67,25 +67,28 @@ struct RelayConnection: Sendable {
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
         let outbox = Outbox()
-        let join = await room.join(id: id, replica: hello.replica, lastServerSeq: hello.lastServerSeq, readOnly: readOnly, outbox: outbox)
+        let join = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
         defer { Task { await registry.release(hello.document, room) } }
-        do {
-            try await replay(join, document: hello.document, to: outbound)
-        } catch {
-            outbox.finish()
-            await room.leave(id: id)
-            throw error
-        }
 
-        // The writer sends what the room and the reader put in the outbox. When it is done (the
-        // outbox finished, or a fatal error was sent) it closes the WebSocket, which also ends
-        // the reading below.
+        // The writer replays what the client missed, then sends what the room and the reader put
+        // in the outbox meanwhile and afterwards. The reader takes the client's batches from the
+        // start, beside the replay: on a link that breaks every few seconds, a client that could
+        // only send after a long replay would never get anything through. When the writer is done
+        // (the outbox finished, a fatal error sent, the replay failed) it closes the WebSocket,
+        // which also ends the reading.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await frame in outbox.stream {
-                    try await write(frame, to: outbound)
-                    if frame.closesConnection { break }
+                do {
+                    try await replay(join, document: hello.document, to: outbound)
+                    for await frame in outbox.stream {
+                        try await write(frame, to: outbound)
+                        if frame.closesConnection { break }
+                    }
+                } catch {
+                    logger.notice("could not replay a document to a client", metadata: ["document": "\(hello.document)", "error": "\(error)"])
+                    try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true), to: outbound)
                 }
+                outbox.finish()
                 try? await outbound.close(.normalClosure, reason: nil)
             }
             await read(&messages, room: room, readOnly: readOnly, outbox: outbox)
@@ -98,33 +101,44 @@ struct RelayConnection: Sendable {
 
     /// Welcome, then the snapshot if the client is further behind than the log reaches, then the
     /// log it missed, then caught-up. Live messages wait in the outbox meanwhile.
+    ///
+    /// The replay sends every entry as a broadcast, the client's own included: a client that
+    /// crashed after an ack and before saving its copy gets its own batches back this way, and
+    /// applying one twice changes nothing (PROTOCOL.md rule 3). It ends exactly where the live
+    /// messages in the outbox begin, so `caught-up` never names a batch not sent yet.
     private func replay(_ join: DocumentRoom.Join, document: DocumentName, to outbound: WebSocketOutboundWriter) async throws {
         try await write(.welcome(join.welcome), to: outbound)
         var after = join.replayAfter
         var needsSnapshot = join.needsSnapshot
-        let end = join.welcome.serverSeq
+        // The outbox holds every delivery after the welcome's sequence; a snapshot newer than
+        // that moves the end to it (the client ignores deliveries the snapshot already holds).
+        var end = join.welcome.serverSeq
         while true {
             if needsSnapshot {
                 let snapshot = try await store.snapshot(of: document)
                 try await write(.snapshot(serverSeq: snapshot.serverSeq, bytes: snapshot.bytes), to: outbound)
                 after = max(after, snapshot.serverSeq)
+                end = max(end, snapshot.serverSeq)
                 needsSnapshot = false
             }
             guard after < end else { break }
             let entries = try await store.entries(of: document, after: after, limit: 1_000)
-            guard let first = entries.first else { break }
+            guard let first = entries.first else {
+                throw StoreError("the store's log of \(document) ends at \(after), before \(end)")
+            }
             // A compaction since the join dropped the entries this client needs: send the snapshot.
             if first.serverSeq != after + 1 {
                 needsSnapshot = true
                 continue
             }
+            // Entries past `end` were committed since the join: they are in the outbox.
             for entry in entries where entry.serverSeq <= end {
                 let ops = try OpCodec.decode(entry.ops)
                 try await write(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops), to: outbound)
+                after = entry.serverSeq
             }
-            after = entries.last!.serverSeq
         }
-        try await write(.caughtUp(serverSeq: max(end, after)), to: outbound)
+        try await write(.caughtUp(serverSeq: end), to: outbound)
     }
 
     private func read(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, room: DocumentRoom, readOnly: Bool, outbox: Outbox) async {
@@ -135,16 +149,19 @@ struct RelayConnection: Sendable {
                 guard limiter.admit(now: arrived) else {
                     throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
                 }
-                switch try decode(frame) {
+                let message = try decode(frame)
+                switch message {
                 case .hello:
                     throw WireError(.malformed, "hello was already sent on this connection")
-                case .batch(let clientSeq, let ops):
+                case .batch(let clientSeq, let ops), .restore(let clientSeq, let ops):
                     if readOnly {
                         metrics.rejected(.readOnly)
                         outbox.send(.error(WireError(.readOnly, "this connection is read-only; batch \(clientSeq) was not applied"), fatal: false))
                         continue
                     }
-                    if let error = await room.submit(from: id, clientSeq: clientSeq, ops: ops, arrived: arrived) { throw error }
+                    var restoring = false
+                    if case .restore = message { restoring = true }
+                    if let error = await room.submit(from: id, clientSeq: clientSeq, ops: ops, restoring: restoring, arrived: arrived) { throw error }
                 case .presence(let presence):
                     await room.presence(from: id, presence)
                 }

@@ -31,8 +31,7 @@ public final class PostgresStore: RelayStore {
 
     public func open(_ document: DocumentName) async throws -> StoredDocument {
         try await prepare()
-        var random = SystemRandomNumberGenerator()
-        let epoch = Self.int(random.next() | 1)  // never 0: 0 means "no epoch known" in hello
+        let epoch = Self.int(Self.freshEpoch())
         let name = document.rawValue
         try await client.query("INSERT INTO weft_documents (name, epoch) VALUES (\(name), \(epoch)) ON CONFLICT (name) DO NOTHING", logger: logger)
         // One snapshot of the database, so the head, the tail and the client sequences agree.
@@ -178,6 +177,21 @@ public final class PostgresStore: RelayStore {
             try await connection.query("UPDATE weft_documents SET log_floor = GREATEST(log_floor, \(floor)) WHERE name = \(name)", logger: logger)
             try await connection.query("DELETE FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)", logger: logger)
         }
+    }
+
+    public func epoch(of document: DocumentName) async throws -> UInt64 {
+        try await prepare()
+        let rows = try await client.query("SELECT epoch FROM weft_documents WHERE name = \(document.rawValue)", logger: logger)
+        for try await epoch in rows.decode(Int64.self) { return Self.uint(epoch) }
+        throw StoreError("document \(document) was never opened")
+    }
+
+    public func renewEpoch(of document: DocumentName, from current: UInt64) async throws -> UInt64 {
+        try await prepare()
+        let name = document.rawValue, fresh = Self.int(Self.freshEpoch()), old = Self.int(current)
+        // Only from `current`: two relays finding the loss at once move it once, and agree.
+        try await client.query("UPDATE weft_documents SET epoch = \(fresh) WHERE name = \(name) AND epoch = \(old)", logger: logger)
+        return try await epoch(of: document)
     }
 
     public func healthProblem() async -> String? {

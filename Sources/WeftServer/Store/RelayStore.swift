@@ -26,11 +26,26 @@ public protocol RelayStore: Sendable {
     /// Stores a snapshot as of `serverSeq` and drops log entries at or below `keepAfter`.
     func compact(_ document: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) async throws
 
+    /// The document's epoch now: another relay on the same store may have renewed it.
+    func epoch(of document: DocumentName) async throws -> UInt64
+
+    /// Moves `document` from epoch `current` to a new one (its log goes on as it is), unless
+    /// another relay already did; returns the epoch it has afterwards. A relay that finds it lost
+    /// history clients had applied does this, so that every client of the old epoch gives its
+    /// copy back (PROTOCOL.md, "Healing a relay").
+    func renewEpoch(of document: DocumentName, from current: UInt64) async throws -> UInt64
+
     /// Whether the store answers now; the reason when it does not (for `/healthz`).
     func healthProblem() async -> String?
 }
 
 extension RelayStore {
+    /// A new epoch: random, never 0 (0 means "no epoch known" in hello), so epochs are never reused.
+    static func freshEpoch() -> UInt64 {
+        var random = SystemRandomNumberGenerator()
+        return random.next() | 1
+    }
+
     // SQL integers are signed (SQLite's and PostgreSQL's alike): 64-bit ids and sequences are
     // stored as their bit patterns.
     static func int(_ value: UInt64) -> Int64 { Int64(bitPattern: value) }

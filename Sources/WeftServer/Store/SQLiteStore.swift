@@ -57,9 +57,7 @@ public final class SQLiteStore: RelayStore {
             var row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq, log_floor FROM documents WHERE name = ?",
                                        arguments: [document.rawValue])
             if row == nil {
-                var random = SystemRandomNumberGenerator()
-                let epoch = random.next() | 1  // never 0: 0 means "no epoch known" in hello
-                try db.execute(sql: "INSERT INTO documents (name, epoch) VALUES (?, ?)", arguments: [document.rawValue, Self.int(epoch)])
+                try db.execute(sql: "INSERT INTO documents (name, epoch) VALUES (?, ?)", arguments: [document.rawValue, Self.int(Self.freshEpoch())])
                 row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq, log_floor FROM documents WHERE name = ?",
                                        arguments: [document.rawValue])
             }
@@ -147,6 +145,26 @@ public final class SQLiteStore: RelayStore {
                            arguments: [Self.int(floor), document.rawValue])
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
                            arguments: [document.rawValue, Self.int(floor)])
+        }
+    }
+
+    public func epoch(of document: DocumentName) async throws -> UInt64 {
+        try await pool.read { db in
+            guard let epoch = try Int64.fetchOne(db, sql: "SELECT epoch FROM documents WHERE name = ?", arguments: [document.rawValue]) else {
+                throw StoreError("document \(document) was never opened")
+            }
+            return Self.uint(epoch)
+        }
+    }
+
+    public func renewEpoch(of document: DocumentName, from current: UInt64) async throws -> UInt64 {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE documents SET epoch = ? WHERE name = ? AND epoch = ?",
+                           arguments: [Self.int(Self.freshEpoch()), document.rawValue, Self.int(current)])
+            guard let epoch = try Int64.fetchOne(db, sql: "SELECT epoch FROM documents WHERE name = ?", arguments: [document.rawValue]) else {
+                throw StoreError("document \(document) was never opened")
+            }
+            return Self.uint(epoch)
         }
     }
 

@@ -32,8 +32,8 @@ public struct SyncMachine: Sendable {
         case retryDue
         /// The deadline armed by the current connection's `connect` action passed.
         case connectDeadlinePassed
-        /// Local batches up to `clientSeq` are in the offline queue.
-        case queued(through: UInt64)
+        /// Local batches up to `clientSeq` are in the offline queue (restore batches, with `restoring`).
+        case queued(through: UInt64, restoring: Bool = false)
         case stop
     }
 
@@ -54,6 +54,15 @@ public struct SyncMachine: Sendable {
         /// The relay has another epoch for the document than the cache: set unsent work aside and start
         /// over (comes after the `disconnect` of the old connection, so the new one is left alone).
         case epochChanged(from: UInt64, to: UInt64)
+        /// The relay refused a batch for good (`reason`): it would refuse it on every connection,
+        /// and every batch after it waits on it. Keep this copy's text and its unsent batches
+        /// where the user can get them back, tell them, and follow the relay's copy again with a
+        /// fresh replica (comes after the `disconnect`).
+        case setAside(reason: String)
+        /// The relay lacks history this copy holds (it lost its data, or went back to an old
+        /// backup): give this copy back as a new replica whose first batches are restore batches
+        /// holding the whole document, on `epoch`, then connect again (comes after the `disconnect`).
+        case restore(epoch: UInt64)
         case presence(ReplicaID, Presence?)
         /// Close the connection (it misbehaved, or a fatal error came).
         case disconnect
@@ -78,10 +87,18 @@ public struct SyncMachine: Sendable {
     public private(set) var ackedThrough: UInt64
     /// The highest clientSeq in the offline queue.
     public private(set) var queuedThrough: UInt64
+    /// Batches through this clientSeq are restore batches (this replica gives a relay that lost
+    /// the document its copy back): until they are acknowledged, every hello says so.
+    public private(set) var restoringThrough: UInt64
+    /// The relay welcomed this replica without batches it had acknowledged: the next hello says
+    /// so, and the relay starts a new epoch that every client gives its copy back to.
+    private var relayLostHistory = false
     /// The highest clientSeq sent on the current connection.
     private var sentThrough: UInt64 = 0
-    /// Retries since the connection was last live.
+    /// Retries since the relay last sent something that moved this replica on.
     private var retryAttempt = 0
+    /// The last reason a connection failed, said to the user; cleared once a relay welcomes one.
+    private var lastTrouble: String?
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -90,7 +107,8 @@ public struct SyncMachine: Sendable {
     public static let maxDelay: Duration = .seconds(30)
 
     public init(document: DocumentName, replica: ReplicaID, token: String, readOnly: Bool,
-                epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64) {
+                epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64, restoringThrough: UInt64 = 0) {
+        self.restoringThrough = restoringThrough
         self.document = document
         self.replica = replica
         self.token = token
@@ -99,6 +117,13 @@ public struct SyncMachine: Sendable {
         self.lastServerSeq = lastServerSeq
         self.ackedThrough = ackedThrough
         self.queuedThrough = queuedThrough
+    }
+
+    /// Continues on `epoch` from scratch (a fresh replica on a document whose epoch is known),
+    /// before `start`.
+    public mutating func adopt(epoch: UInt64) {
+        guard phase == .idle, lastServerSeq == 0 else { return }
+        self.epoch = epoch
     }
 
     /// Whether every queued batch is acknowledged and the replay is done.
@@ -135,21 +160,23 @@ public struct SyncMachine: Sendable {
             phase = .greeting
             sentThrough = 0
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
-                                       readOnly: readOnly, token: token)))]
+                                       readOnly: readOnly, restoring: isRestoring, relayLostHistory: relayLostHistory,
+                                       token: token)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []
             case .connecting, .greeting, .replaying, .live:
-                retryAttempt += 1  // reset to 0 on reaching live
+                retryAttempt += 1  // reset to 0 by progress (see `madeProgress`)
                 phase = .waiting(attempt: retryAttempt)
-                return [.notice("disconnected: \(reason)"), .scheduleRetry(after: Self.retryDelay(attempt: retryAttempt, jitter: jitter))]
+                // Said once, not on every retry of the same failure.
+                let notice: [Action] = reason == lastTrouble ? [] : [.notice(reason)]
+                lastTrouble = reason
+                return notice + [.scheduleRetry(after: Self.retryDelay(attempt: retryAttempt, jitter: jitter))]
             }
-        case .queued(let through):
+        case .queued(let through, let restoring):
             queuedThrough = max(queuedThrough, through)
-            guard phase == .live, !writesRefused, through > sentThrough else { return [] }
-            let after = max(sentThrough, ackedThrough)
-            sentThrough = through
-            return [.sendQueued(after: after)]
+            if restoring { restoringThrough = max(restoringThrough, through) }
+            return sendUnsent()
         case .received(let message):
             return receive(message, jitter: jitter)
         }
@@ -158,13 +185,27 @@ public struct SyncMachine: Sendable {
     private mutating func receive(_ message: ServerMessage, jitter: Double) -> [Action] {
         switch (phase, message) {
         case (.greeting, .welcome(let welcome)):
-            if epoch != 0, welcome.epoch != epoch {
+            if welcome.restore, !isRestoring, !readOnly {
+                // The relay asks for this copy: it lacks history this copy holds.
+                phase = .idle
+                return [.disconnect, .restore(epoch: welcome.epoch)]
+            }
+            if epoch != 0, welcome.epoch != epoch, !welcome.restore {
                 let old = epoch
                 phase = .failed("the relay's copy of \(document) was reset (epoch changed)")
                 return [.disconnect, .epochChanged(from: old, to: welcome.epoch)]
             }
+            if welcome.epoch == epoch, welcome.lastClientSeq < ackedThrough, !readOnly, !isRestoring {
+                // Batches the relay acknowledged are gone from it: it went back to an old backup.
+                // Say so on the next hello, and the relay asks every client for its copy.
+                relayLostHistory = true
+                return dropConnection(notice: "the relay has lost edits it had acknowledged (restored from an old backup?); giving it this copy back",
+                                      reason: "the relay lost history", jitter: 0, immediately: true)
+            }
+            relayLostHistory = false
             epoch = welcome.epoch
             phase = .replaying
+            lastTrouble = nil
             var actions: [Action] = []
             if welcome.readOnly, !writesRefused {
                 // The relay says so up front (a read-only token): nothing is sent to be refused.
@@ -175,10 +216,15 @@ public struct SyncMachine: Sendable {
                 ackedThrough = min(welcome.lastClientSeq, queuedThrough)
                 actions.append(.retire(through: ackedThrough))
             }
-            return actions
+            // Queued batches go out now, beside the replay, not after it: on a link that breaks
+            // every few seconds a long replay would otherwise leave no time to send anything. The
+            // relay can take them at once (they only refer to what it has), and it acknowledges
+            // them after the replay, in sequence.
+            return actions + sendUnsent()
         case (.replaying, .snapshot(let serverSeq, let bytes)):
             guard serverSeq >= lastServerSeq else { return [] }
             lastServerSeq = serverSeq
+            madeProgress()
             return [.replaceWithSnapshot(serverSeq: serverSeq, bytes: bytes)]
         case (.replaying, .broadcast(let serverSeq, _, _, let ops)), (.live, .broadcast(let serverSeq, _, _, let ops)):
             if serverSeq <= lastServerSeq { return [] }
@@ -186,18 +232,14 @@ public struct SyncMachine: Sendable {
                 return violation("broadcast \(serverSeq) after \(lastServerSeq)", jitter: jitter)
             }
             lastServerSeq = serverSeq
+            madeProgress()
             return [.apply(serverSeq: serverSeq, ops: ops)]
         case (.replaying, .caughtUp(let serverSeq)):
             guard serverSeq <= lastServerSeq else { return violation("caught-up at \(serverSeq) with only \(lastServerSeq) received", jitter: jitter) }
             phase = .live
-            retryAttempt = 0
-            var actions: [Action] = [.caughtUp]
-            if queuedThrough > ackedThrough, !writesRefused {
-                sentThrough = queuedThrough
-                actions.append(.sendQueued(after: ackedThrough))
-            }
-            return actions
-        case (.live, .ack(let clientSeq, let serverSeq)):
+            madeProgress()
+            return [.caughtUp] + sendUnsent()
+        case (.replaying, .ack(let clientSeq, let serverSeq)), (.live, .ack(let clientSeq, let serverSeq)):
             var actions: [Action] = []
             if serverSeq == lastServerSeq + 1 {
                 lastServerSeq = serverSeq
@@ -208,6 +250,7 @@ public struct SyncMachine: Sendable {
                 ackedThrough = clientSeq
                 actions.append(.retire(through: clientSeq))
             }
+            madeProgress()
             return actions
         case (.replaying, .presence(let replica, let presence)), (.live, .presence(let replica, let presence)):
             return [.presence(replica, presence)]
@@ -220,6 +263,18 @@ public struct SyncMachine: Sendable {
         }
     }
 
+    /// Sends the queued batches not sent on this connection yet, once the relay has welcomed it.
+    private mutating func sendUnsent() -> [Action] {
+        guard phase == .replaying || phase == .live, !writesRefused, queuedThrough > max(sentThrough, ackedThrough) else { return [] }
+        let after = max(sentThrough, ackedThrough)
+        sentThrough = queuedThrough
+        return [.sendQueued(after: after)]
+    }
+
+    /// Something arrived that moves this replica on: the next break starts the backoff afresh, so
+    /// a link that breaks often but lets work through between breaks is retried quickly.
+    private mutating func madeProgress() { retryAttempt = 0 }
+
     private mutating func refused(_ error: WireError, fatal: Bool, jitter: Double) -> [Action] {
         if error.code == .readOnly {
             writesRefused = true
@@ -230,6 +285,11 @@ public struct SyncMachine: Sendable {
         case .unavailable, .rateLimited:
             // Transient: the connection is closing; the disconnect event schedules the retry.
             return [.notice("\(error.code): \(error.message)")]
+        case .malformed where sentThrough > ackedThrough, .tooLarge where sentThrough > ackedThrough:
+            // A batch sent on this connection was refused, and the relay would refuse it again on
+            // the next: retrying would wedge every later edit behind it.
+            phase = .idle
+            return [.disconnect, .setAside(reason: "\(error.code): \(error.message)")]
         default:
             phase = .failed("\(error.code): \(error.message)")
             return [.notice("the relay refused: \(error.code): \(error.message)"), .disconnect]
@@ -242,12 +302,22 @@ public struct SyncMachine: Sendable {
         dropConnection(notice: "protocol error from the relay: \(what); reconnecting", reason: what, jitter: jitter)
     }
 
-    /// Closes the connection from this side and schedules the next attempt, as if it had broken.
-    private mutating func dropConnection(notice: String, reason: String, jitter: Double) -> [Action] {
+    /// Closes the connection from this side and schedules the next attempt (`immediately`: with
+    /// no delay), as if it had broken.
+    private mutating func dropConnection(notice: String, reason: String, jitter: Double, immediately: Bool = false) -> [Action] {
         var actions: [Action] = [.notice(notice), .disconnect]
-        actions += handle(.disconnected(reason: reason), jitter: jitter).filter { if case .notice = $0 { false } else { true } }
+        actions += handle(.disconnected(reason: reason), jitter: jitter).compactMap { action in
+            switch action {
+            case .notice: nil
+            case .scheduleRetry where immediately: .scheduleRetry(after: .zero)
+            default: action
+            }
+        }
         return actions
     }
+
+    /// Whether this replica's restore batches are not all acknowledged yet.
+    public var isRestoring: Bool { restoringThrough > ackedThrough }
 }
 
 extension ServerMessage {

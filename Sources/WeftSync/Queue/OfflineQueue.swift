@@ -1,5 +1,6 @@
 import Foundation
 import WeftCRDT
+import WeftWire
 
 /// The document's durable outbox: every local batch is appended here, and fsync'd, before it
 /// counts as typed; it leaves only once the relay has acknowledged it. Format: `FILES.md`.
@@ -12,6 +13,9 @@ public final class OfflineQueue {
         /// When it was queued (Unix seconds), for `weft status`.
         public let queuedAt: UInt64
         public let ops: [UInt8]
+        /// A restore batch: part of this copy of the whole document, given back to a relay that
+        /// lost it (sent as `restore`, its ops carry other replicas' ids).
+        public var restores = false
     }
 
     /// What opening found wrong at the end of the file, and where the damaged bytes were put.
@@ -28,9 +32,13 @@ public final class OfflineQueue {
 
     static let magic = Array("WEFTQ001".utf8)
     static let headerSize = 16
+    /// The largest record this build writes: a batch's ops are kept within the protocol's batch
+    /// limit (see `append`), so its record is far below this. Reading takes any length the file
+    /// holds whole, so a record written by any version is never mistaken for damage.
     static let maxRecordBytes = 1 << 20
     private static let batchKind: UInt8 = 1
     private static let ackKind: UInt8 = 2
+    private static let restoreKind: UInt8 = 3
 
     public let url: URL
     /// The replica these batches come from: fixed when the queue is created.
@@ -41,6 +49,8 @@ public final class OfflineQueue {
     public private(set) var lastClientSeq: UInt64 = 0
     /// Everything up to here is acknowledged.
     public private(set) var ackedThrough: UInt64 = 0
+    /// The highest clientSeq of a restore batch (0: none).
+    public private(set) var restoringThrough: UInt64 = 0
     /// Set when opening found a torn or corrupted tail.
     public private(set) var damage: Damage?
     private var handle: FileHandle
@@ -96,8 +106,8 @@ public final class OfflineQueue {
             guard bytes.count - offset >= 8 else { problem = "a record header cut short"; break }
             let length = Int(bytes.uint32(at: offset))
             let checksum = bytes.uint32(at: offset + 4)
-            guard length >= 1, length <= Self.maxRecordBytes else { problem = "a record claiming \(length) bytes"; break }
-            guard bytes.count - offset - 8 >= length else { problem = "a record cut short"; break }
+            guard length >= 1 else { problem = "an empty record"; break }
+            guard bytes.count - offset - 8 >= length else { problem = "a record of \(length) bytes cut short at \(bytes.count - offset - 8)"; break }
             let payload = Array(bytes[(offset + 8)..<(offset + 8 + length)])
             guard CRC32C.checksum(payload) == checksum else { problem = "a record whose checksum does not match"; break }
             if let error = apply(payload) { problem = error; break }
@@ -123,14 +133,16 @@ public final class OfflineQueue {
         var reader = ByteReader(payload)
         do {
             switch try reader.byte() {
-            case Self.batchKind:
+            case let kind where kind == Self.batchKind || kind == Self.restoreKind:
                 let clientSeq = try reader.varint()
                 let queuedAt = try reader.varint()
                 guard clientSeq == lastClientSeq + 1 else { return "batch \(clientSeq) after batch \(lastClientSeq)" }
                 let ops = Array(payload[reader.offset...])
                 guard (try? OpCodec.decode(ops)) != nil else { return "batch \(clientSeq) whose ops do not decode" }
                 lastClientSeq = clientSeq
-                if clientSeq > ackedThrough { pending.append(Batch(clientSeq: clientSeq, queuedAt: queuedAt, ops: ops)) }
+                let restores = kind == Self.restoreKind
+                if restores { restoringThrough = clientSeq }
+                if clientSeq > ackedThrough { pending.append(Batch(clientSeq: clientSeq, queuedAt: queuedAt, ops: ops, restores: restores)) }
             case Self.ackKind:
                 let through = try reader.varint()
                 guard reader.isAtEnd else { return "an acknowledgement record with trailing bytes" }
@@ -148,22 +160,67 @@ public final class OfflineQueue {
 
     /// Queues `batches` (each one batch of ops), numbering them on from `lastClientSeq`, with one
     /// write and one fsync for all of them. When this returns they survive a crash.
+    ///
+    /// A batch whose ops encode to more than `maxBatchBytes` is queued as several batches, each
+    /// within it (`OpCodec.split`): applied in order they are the same edit, and the relay
+    /// accepts each of them.
+    /// With `restoring`, they are restore batches (see `Batch.restores`).
     @discardableResult
-    public func append(_ batches: [[Op]], at now: Date = Date()) throws(SyncError) -> [Batch] {
+    public func append(_ batches: [[Op]], restoring: Bool = false, maxBatchBytes: Int = WireLimits.maxBatchBytes,
+                       at now: Date = Date()) throws(SyncError) -> [Batch] {
         guard !readOnly else { throw SyncError(.io, "the offline queue \(url.path) was opened read-only") }
         var made: [Batch] = []
         var writer = ByteWriter()
+        let queuedAt = UInt64(max(0, now.timeIntervalSince1970))
         for ops in batches where !ops.isEmpty {
-            let batch = Batch(clientSeq: lastClientSeq + 1 + UInt64(made.count), queuedAt: UInt64(max(0, now.timeIntervalSince1970)),
-                              ops: OpCodec.encode(ops))
-            Self.frame(Self.payload(of: batch), into: &writer)
-            made.append(batch)
+            for encoded in Self.encode(ops, maxBatchBytes: maxBatchBytes) {
+                let batch = Batch(clientSeq: lastClientSeq + 1 + UInt64(made.count), queuedAt: queuedAt, ops: encoded, restores: restoring)
+                Self.frame(Self.payload(of: batch), into: &writer)
+                made.append(batch)
+            }
         }
         guard !made.isEmpty else { return [] }
         try write(writer.bytes, sync: true)
         pending.append(contentsOf: made)
         lastClientSeq = made.last!.clientSeq
+        if restoring { restoringThrough = lastClientSeq }
         return made
+    }
+
+    /// `ops` encoded as one batch, or as several when one would pass `maxBatchBytes`.
+    private static func encode(_ ops: [Op], maxBatchBytes: Int) -> [[UInt8]] {
+        let whole = OpCodec.encode(ops)
+        if whole.count <= maxBatchBytes { return [whole] }
+        return OpCodec.split(ops, maxBytes: maxBatchBytes).map(OpCodec.encode)
+    }
+
+    /// Cuts every unacknowledged batch larger than `maxBatchBytes` (written by a version that did
+    /// not split edits) into batches within it, numbering the batches from the first such one on
+    /// again, and rewrites the file. Safe because the relay refuses an oversized batch and every
+    /// batch after it, so none of the renumbered ones can have been committed.
+    /// - Returns: how many batches were cut.
+    @discardableResult
+    public func splitOversized(maxBatchBytes: Int = WireLimits.maxBatchBytes) throws(SyncError) -> Int {
+        guard !readOnly, let first = pending.firstIndex(where: { $0.ops.count > maxBatchBytes }) else { return 0 }
+        var renumbered = Array(pending[..<first])
+        var next = pending[first].clientSeq
+        var cut = 0
+        for batch in pending[first...] {
+            var pieces = [batch.ops]
+            if batch.ops.count > maxBatchBytes, let ops = try? OpCodec.decode(batch.ops) {
+                pieces = OpCodec.split(ops, maxBytes: maxBatchBytes).map(OpCodec.encode)
+                cut += 1
+            }
+            for piece in pieces {
+                renumbered.append(Batch(clientSeq: next, queuedAt: batch.queuedAt, ops: piece, restores: batch.restores))
+                if batch.restores { restoringThrough = next }
+                next += 1
+            }
+        }
+        pending = renumbered
+        lastClientSeq = next - 1
+        try rewrite()
+        return cut
     }
 
     /// Records that the relay acknowledged everything through `clientSeq`. Not fsync'd: losing
@@ -213,7 +270,7 @@ public final class OfflineQueue {
 
     private static func payload(of batch: Batch) -> [UInt8] {
         var payload = ByteWriter()
-        payload.byte(batchKind)
+        payload.byte(batch.restores ? restoreKind : batchKind)
         payload.varint(batch.clientSeq)
         payload.varint(batch.queuedAt)
         payload.raw(batch.ops)

@@ -40,6 +40,9 @@ public actor DocumentSession {
     private var eventHandler: (@Sendable (SessionEvent) -> Void)?
     /// Bumped whenever the replica is replaced, so mirrors can drop ops meant for the old one.
     private var generation = 0
+    /// The generations at which the replica got a new id: by a give-back, or by a start-over
+    /// whose old copy went to `recovery`.
+    private var replicaSwitches: [(generation: Int, recovery: URL?)] = []
     /// This user's presence, sent when it changes and again after every reconnect.
     private var localPresence: Presence?
 
@@ -61,6 +64,9 @@ public actor DocumentSession {
         let queue = try OfflineQueue(url: files.queueURL, newReplica: cache?.replica ?? ReplicaID(random.next() | 1))
         self.queue = queue
         if let damage = queue.damage { notices.append(damage.description) }
+        if try queue.splitOversized() > 0 {
+            notices.append("edits queued by an earlier version were larger than the relay accepts; they were cut into batches it takes")
+        }
         if let loaded = cache, loaded.replica != queue.replica {
             notices.append("the replica cache belongs to another replica than the offline queue; starting from the relay's copy")
             cache = nil
@@ -92,7 +98,7 @@ public actor DocumentSession {
     private static func machine(address: DocumentAddress, queue: OfflineQueue, cache: ReplicaCache?, options: SessionOptions) -> SyncMachine {
         SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
                     epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
-                    ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq)
+                    ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough)
     }
 
     // MARK: Reading
@@ -105,6 +111,9 @@ public actor DocumentSession {
     public var notices: [String] { noticeLog }
     /// Batches queued and not yet acknowledged.
     public var unsentCount: Int { queue.pending.count }
+    /// Recovery files of copies set aside since opening because the relay refused one of their
+    /// batches for good (what the user typed that the relay does not have).
+    public private(set) var setAside: [URL] = []
     /// This installation's replica id for the document.
     public var replicaID: ReplicaID { queue.replica }
 
@@ -137,7 +146,7 @@ public actor DocumentSession {
     // MARK: Editing
 
     /// One edit as `weft apply` reads it: at `position` (Unicode scalars), delete `deleting`, insert `inserting`.
-    public struct Edit: Sendable {
+    public struct Edit: Sendable, Equatable {
         public var position: Int
         public var deleting: Int
         public var inserting: String
@@ -174,13 +183,22 @@ public actor DocumentSession {
         if let failure { throw failure }
     }
 
-    /// Queues batches a mirroring view made on its copy (from `replicaCopy()`, so with this
-    /// replica's id), durably (one fsync for all) before returning, and applies them here.
+    /// Queues batches a mirroring view made on its copy of generation `generation` (from
+    /// `replicaCopy()`), durably (one fsync for all) before returning, and applies them here.
+    ///
+    /// Batches made on a copy older than a change of replica (the view had not taken the new copy
+    /// yet) carry the old replica's ids: after a give-back they are given back too (as restore
+    /// batches, which may carry any id); after a start-over, whose old copy was set aside, their
+    /// text is added to that copy's recovery file, and the user is told.
     /// - Throws: `SyncError` when the queue cannot be written (the batches are applied here but
     ///   not queued: call again with them; applying twice changes nothing).
-    public func applyLocal(_ batches: [[Op]]) throws(SyncError) {
+    public func applyLocal(_ batches: [[Op]], generation: Int) throws(SyncError) {
         guard !batches.isEmpty else { return }
         try requireEditable()
+        let switches = replicaSwitches.filter { $0.generation > generation }
+        if let startOver = switches.first(where: { $0.recovery != nil }), let recovery = startOver.recovery {
+            return keepStale(batches, in: recovery)
+        }
         for ops in batches {
             do {
                 try replica.apply(ops)
@@ -188,7 +206,25 @@ public actor DocumentSession {
                 throw SyncError(.io, "a local edit did not apply to the session's copy (\(error)); it was not queued")
             }
         }
-        try enqueue(batches)
+        try enqueue(batches, restoring: !switches.isEmpty)
+    }
+
+    /// Adds the text `batches` inserted to `recovery`, the file that holds the copy they were
+    /// made on: they were typed on a copy already set aside.
+    private func keepStale(_ batches: [[Op]], in recovery: URL) {
+        let typed = batches.joined().compactMap { op -> String? in
+            if case .insert(let insertion) = op { insertion.text } else { nil }
+        }.joined()
+        guard !typed.isEmpty else { return }
+        do {
+            let handle = try FileHandle(forWritingTo: recovery)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data("\n\n--- typed after this copy was set aside ---\n\(typed)".utf8))
+            note("what you typed just as this copy was set aside is at the end of \(recovery.path)")
+        } catch {
+            note("what you typed just as this copy was set aside could not be saved (\(error)): \(typed.prefix(200))")
+        }
     }
 
     private func requireEditable() throws(SyncError) {
@@ -198,9 +234,9 @@ public actor DocumentSession {
     }
 
     /// Appends `batches` to the offline queue (one fsync) and lets the sync machine send them.
-    private func enqueue(_ batches: [[Op]]) throws(SyncError) {
-        let queued = try queue.append(batches)
-        if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq))) }
+    private func enqueue(_ batches: [[Op]], restoring: Bool = false) throws(SyncError) {
+        let queued = try queue.append(batches, restoring: restoring)
+        if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq, restoring: restoring))) }
         publish()
     }
 
@@ -248,7 +284,7 @@ public actor DocumentSession {
         let generation = connectionGeneration
         let (messages, continuation) = AsyncStream.makeStream(of: ClientMessage.self)
         outgoing = continuation
-        let url = address.url, options = self.options
+        let url = address.url, options = self.options, address = self.address
         connectDeadline?.cancel()
         connectDeadline = Task {
             try? await Task.sleep(for: options.connectTimeout)
@@ -293,7 +329,7 @@ public actor DocumentSession {
                 }
                 reason = "the relay closed the connection"
             } catch {
-                reason = "\(error)"
+                reason = ConnectionFailure.describe(error, address: address)
             }
             continuation.finish()
             self.event(.disconnected(reason: reason), generation: generation)
@@ -329,7 +365,7 @@ public actor DocumentSession {
             case .sendQueued(let after):
                 for batch in queue.pending where batch.clientSeq > after {
                     guard let ops = try? OpCodec.decode(batch.ops) else { continue }  // checked when queued or read
-                    outgoing?.yield(.batch(clientSeq: batch.clientSeq, ops: ops))
+                    outgoing?.yield(batch.restores ? .restore(clientSeq: batch.clientSeq, ops: ops) : .batch(clientSeq: batch.clientSeq, ops: ops))
                 }
             case .apply(_, let ops):
                 do {
@@ -348,7 +384,16 @@ public actor DocumentSession {
                     note("\(error)")
                 }
             case .epochChanged(let old, let new):
-                startOver(fromEpoch: old, to: new)
+                _ = startOver(keepingEpoch: false) { saved, unsent in
+                    "the relay's copy of \(self.address.name) was reset (epoch \(old) → \(new)). This copy, with \(unsent) unsent batches, is saved in \(saved); now following the relay's copy"
+                }
+            case .restore(let epoch):
+                giveBack(onEpoch: epoch)
+            case .setAside(let reason):
+                let saved = startOver(keepingEpoch: true) { saved, unsent in
+                    "the relay refused an edit of yours for good (\(reason)). This copy of \(self.address.name) as it was, with the \(unsent) batches the relay does not have, is saved in \(saved); the document follows the relay's copy again: paste back from that file what you need"
+                }
+                if let saved { setAside.append(saved) }
             case .presence(let replica, let presence):
                 if presence == nil { peers.remove(replica) } else { peers.insert(replica) }
                 eventHandler?(.presence(replica, presence))
@@ -384,7 +429,11 @@ public actor DocumentSession {
 
     private func retry() { perform(machine.handle(.retryDue)) }
 
-    private func note(_ message: String) {
+    /// Tries to connect now instead of when the backoff says (the relay was just started again).
+    public func reconnectNow() { retry() }
+
+    /// Tells the user `message`, as the session's own notices are (the event handler and `notices`).
+    public func note(_ message: String) {
         noticeLog.append(message)
         eventHandler?(.notice(message))
     }
@@ -404,24 +453,76 @@ public actor DocumentSession {
         }
     }
 
-    /// The relay's document is not the one cached (it was deleted and made again): keep this
-    /// copy's text in a recovery file, drop the queue and cache, and sync from scratch.
-    private func startOver(fromEpoch old: UInt64, to new: UInt64) {
-        let recovery = files.directory.appendingPathComponent("recovered-\(Int(Date().timeIntervalSince1970)).txt")
+    /// This copy cannot go on with the relay's: its document was deleted and made again (a new
+    /// epoch), or the relay refused one of its batches for good. Keeps this copy's text in a
+    /// recovery file and the unsent batches beside the queue, then syncs from scratch as a new
+    /// replica (on the same epoch with `keepingEpoch`). `notice` words the message from the
+    /// recovery file's path and the number of unsent batches.
+    /// - Returns: the recovery file, nil when setting the copy aside failed (the user is told).
+    private func startOver(keepingEpoch: Bool, notice: (String, UInt64) -> String) -> URL? {
+        let stamp = Int(Date().timeIntervalSince1970)
+        let recovery = files.directory.appendingPathComponent("recovered-\(stamp).txt")
+        let unsent = machine.queuedThrough - machine.ackedThrough
+        let epoch = machine.epoch
         do {
             try Data(replica.text.utf8).write(to: recovery)
-            try FileManager.default.removeItem(at: files.queueURL)
+            if unsent > 0 {
+                try FileManager.default.moveItem(at: files.queueURL, to: files.directory.appendingPathComponent("\(DocumentFiles.queueName).set-aside-\(stamp)"))
+            } else {
+                try FileManager.default.removeItem(at: files.queueURL)
+            }
             try? FileManager.default.removeItem(at: files.cacheURL)
             var random = SystemRandomNumberGenerator()
             queue = try OfflineQueue(url: files.queueURL, newReplica: ReplicaID(random.next() | 1))
         } catch {
-            note("the relay's copy of \(address.name) was reset, and setting this copy aside failed: \(error). Nothing was deleted; move \(files.directory.path) away and open the document again")
+            note("\(notice(recovery.path, unsent)) — but setting this copy aside failed: \(error). Nothing was deleted; move \(files.directory.path) away and open the document again")
+            return nil
+        }
+        note(notice(recovery.path, unsent))
+        replica = Replica(replicaID: queue.replica)
+        canEditOffline = true
+        generation += 1
+        replicaSwitches.append((generation, recovery))
+        machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
+        if keepingEpoch { machine.adopt(epoch: epoch) }
+        eventHandler?(.replaced(generation: generation))
+        perform(machine.handle(.start))
+        return recovery
+    }
+
+    /// The relay lacks history this copy holds (its data was lost, or went back to an old
+    /// backup): give the relay this copy back. This copy becomes a new replica whose first
+    /// batches are restore batches holding the whole document (every character with its original
+    /// id, so copies given back by several people at once cannot duplicate anything), queued
+    /// durably in place of the old queue (whose batches they include), and the session connects
+    /// again to send them.
+    private func giveBack(onEpoch epoch: UInt64) {
+        let ops = replica.restorationOps()
+        var random = SystemRandomNumberGenerator()
+        let fresh = ReplicaID(random.next() | 1)
+        let staging = files.directory.appendingPathComponent("\(DocumentFiles.queueName).giving-back")
+        do {
+            try? FileManager.default.removeItem(at: staging)
+            let given = try OfflineQueue(url: staging, newReplica: fresh)
+            try given.append([ops], restoring: true)
+            // Atomic: a crash leaves the old queue, or this one, which holds everything.
+            if rename(staging.path, files.queueURL.path) != 0 {
+                throw SyncError(.io, "cannot replace \(files.queueURL.path): \(String(cString: strerror(errno)))")
+            }
+            queue = try OfflineQueue(url: files.queueURL, newReplica: fresh)
+            replica = try Replica(snapshot: replica.encodeSnapshot(), replicaID: fresh)
+        } catch {
+            note("the relay has lost history of \(address.name) that this copy holds, and giving it back failed: \(error). Nothing was changed here; open the document again to retry")
             return
         }
-        note("the relay's copy of \(address.name) was reset (epoch \(old) → \(new)). This copy, with \(machine.queuedThrough - machine.ackedThrough) unsent batches, is saved in \(recovery.path); now following the relay's copy")
-        replica = Replica(replicaID: queue.replica)
+        note("the relay had lost history of \(address.name) (its data was lost or restored from an old backup); giving it this copy back (\(queue.pending.count) batches)")
+        canEditOffline = true
         generation += 1
+        replicaSwitches.append((generation, nil))
         machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
+        machine.adopt(epoch: epoch)
+        cacheIsCurrent = false
+        saveCache()
         eventHandler?(.replaced(generation: generation))
         perform(machine.handle(.start))
     }

@@ -51,6 +51,21 @@ struct StoreContract {
         await #expect(throws: (any Error).self) { try await store.commit([batch(1)], to: try DocumentName("never-opened")) }
     }
 
+    /// A renewed epoch is stored, seen by every store on the same data, and renewed once when
+    /// two relays find the same loss at once; the log goes on untouched.
+    func epochsRenewOnceAndTheLogGoesOn() async throws {
+        let store = try await reopen()
+        let first = try await store.open(notes)
+        _ = try await store.commit([batch(1)], to: notes)
+        let renewed = try await store.renewEpoch(of: notes, from: first.epoch)
+        #expect(renewed != first.epoch && renewed != 0)
+        #expect(try await reopen().renewEpoch(of: notes, from: first.epoch) == renewed, "a second relay renewing from the old epoch")
+        #expect(try await reopen().epoch(of: notes) == renewed)
+        let document = try await reopen().open(notes)
+        #expect(document.epoch == renewed && document.head == 1)
+        #expect(try await store.commit([batch(2)], to: notes).serverSeqs == [2])
+    }
+
     func compactionKeepsASnapshotAndTheRecentTail() async throws {
         let store = try await reopen()
         _ = try await store.open(notes)

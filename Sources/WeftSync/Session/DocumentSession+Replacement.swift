@@ -1,0 +1,28 @@
+extension DocumentSession.Edit {
+    /// The one edit that turns `current` into `wanted`, changing only the span where they
+    /// differ: their common beginning and end are kept (so others' cursors there stay put and
+    /// nothing is resent). Nil when they are equal.
+    ///
+    /// Compares UTF-8 bytes, not scalars (a 100 MB text is 100 MB here, not 400), and cuts only
+    /// at scalar boundaries; positions in the edit are in scalars, as everywhere else.
+    public static func replacing(_ current: String, with wanted: String) -> DocumentSession.Edit? {
+        let old = Array(current.utf8), new = Array(wanted.utf8)
+        func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+        // Back to the start of the scalar the bytes first differ in.
+        while prefix > 0, prefix < old.count || prefix < new.count,
+              (prefix < old.count && isContinuation(old[prefix])) || (prefix < new.count && isContinuation(new[prefix])) {
+            prefix -= 1
+        }
+        if prefix == old.count, prefix == new.count { return nil }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix, old[old.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
+        // The kept end must start at a scalar's first byte in both.
+        while suffix > 0, isContinuation(old[old.count - suffix]) { suffix -= 1 }
+        let scalars = { (bytes: ArraySlice<UInt8>) in bytes.reduce(0) { $0 + (isContinuation($1) ? 0 : 1) } }
+        return DocumentSession.Edit(position: scalars(old[..<prefix]),
+                                    deleting: scalars(old[prefix..<(old.count - suffix)]),
+                                    inserting: String(decoding: new[prefix..<(new.count - suffix)], as: UTF8.self))
+    }
+}

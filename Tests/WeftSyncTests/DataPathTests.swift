@@ -1,0 +1,209 @@
+import Foundation
+import Testing
+import WeftCRDT
+import WeftSync
+import WeftTestSupport
+import WeftTestTraits
+
+/// Ordinary use the promise must hold for, with real processes on 127.0.0.1: edits of any size,
+/// batches the relay refuses, relays that lost their data, links that break every few kilobytes.
+@Suite(.serialized, .ownThread) struct DataPathTests {
+    /// Deterministic text of about `bytes` UTF-8 bytes, in lines, with multi-byte characters.
+    static func text(bytes: Int, seed: UInt64) -> String {
+        var random = SeededGenerator(seed: seed)
+        let pieces = ["lorem ", "ipsum ", "dolor ", "日本語 ", "é", "👍🏽 ", "x", "\t"]
+        var lines: [String] = []
+        var size = 0
+        while size < bytes {
+            let line = "\(lines.count): " + (0..<12).map { _ in pieces.randomElement(using: &random)! }.joined() + "\n"
+            lines.append(line)
+            size += line.utf8.count
+        }
+        return lines.joined()
+    }
+
+    /// A `weft apply` line inserting `text` at `position`, with JSON's escapes.
+    static func insertion(_ text: String, at position: Int) -> String {
+        let json = try! JSONSerialization.data(withJSONObject: ["pos": position, "ins": text])
+        return String(decoding: json, as: UTF8.self) + "\n"
+    }
+
+    /// A 20 MB `put` and a 3 MB one-line `apply` (each far past the 512 KiB batch limit) arrive
+    /// whole, in order, byte for byte, and nothing stays queued.
+    @Test func editsOfAnySizeArriveWhole() throws {
+        let root = temporaryDirectory("big")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/big"
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        let big = Self.text(bytes: 20_000_000, seed: 20)
+        let put = try alice(["put", "--timeout", "300", url], input: big)
+        #expect(put.status == 0, "\(put.stderr)")
+        let read = try bob(["cat", "--timeout", "300", url])
+        #expect(read.status == 0 && read.stdout.utf8.count == big.utf8.count && read.stdout == big, "\(read.stderr)")
+
+        let line = String(Self.text(bytes: 3_000_000, seed: 3).map { $0 == "\n" ? " " : $0 })
+        let applied = try alice(["apply", "--timeout", "300", url], input: Self.insertion(line, at: big.unicodeScalars.count))
+        #expect(applied.status == 0, "\(applied.stderr)")
+        #expect(try bob(["cat", "--timeout", "300", url]).stdout == big + line)
+        #expect(try alice(["status"]).stdout == "nothing unsent\n")
+    }
+
+    /// A queue holding one batch far over the relay's limit (as earlier versions wrote for a big
+    /// paste) is not read as damage and does not wedge the document: the batch is cut into
+    /// batches the relay takes, and it arrives with what was queued after it.
+    @Test func anOversizedQueuedBatchIsCutNotWedged() throws {
+        let root = temporaryDirectory("oversized")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        #expect(try alice(["apply", "--offline", url], input: Self.insertion("start ", at: 0)).status == 0)
+        let address = try DocumentAddress(parsing: url, defaultServer: DocumentAddress.builtInServer)
+        let directory = ClientHome(data: alice.home, config: alice.home.appendingPathComponent("config")).directory(for: address)
+        let big = Self.text(bytes: 4_000_000, seed: 4)
+        do {
+            let files = try DocumentFiles(directory: directory)
+            let queue = try OfflineQueue(url: files.queueURL, newReplica: ReplicaID(1))
+            var copy = try Replica(snapshot: try #require(try ReplicaCache.load(from: files.cacheURL)).snapshot, replicaID: queue.replica)
+            for batch in queue.pending { try copy.apply(OpCodec.decode(batch.ops)) }
+            let op = try #require(try copy.insert(big, at: copy.count))
+            try queue.append([[op]], maxBatchBytes: .max)  // as an earlier version wrote it: one 4 MB record
+            try queue.append([[try #require(try copy.insert(" end", at: copy.count))]])
+        }
+        #expect(try alice(["status"]).stdout.contains("3 unsent"), "the queue reads whole")
+        let sent = try alice(["apply", "--timeout", "120", url], input: "")
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(try WeftRun(home: root.appendingPathComponent("bob"))(["cat", "--timeout", "120", url]).stdout == "start " + big + " end")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/\(DocumentFiles.queueName).damaged"))
+    }
+
+    /// A batch the relay refuses for good (here, one no correct client could make) does not block
+    /// what comes after: this copy is saved where the user can get it back, the user is told
+    /// (exit 2), and the document goes on syncing.
+    @Test func aRefusedBatchIsSetAsideAndSyncingGoesOn() throws {
+        let root = temporaryDirectory("refused")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        #expect(try alice(["apply", url], input: Self.insertion("shared ", at: 0)).status == 0)
+        let address = try DocumentAddress(parsing: url, defaultServer: DocumentAddress.builtInServer)
+        let directory = ClientHome(data: alice.home, config: alice.home.appendingPathComponent("config")).directory(for: address)
+        do {
+            let files = try DocumentFiles(directory: directory)
+            let queue = try OfflineQueue(url: files.queueURL, newReplica: ReplicaID(1))
+            // Counter 90 where the replica has typed 7 characters: refused as malformed.
+            let bad = Insertion(id: CharID(replica: queue.replica, counter: 90), originLeft: nil, originRight: nil, text: "lost? ")
+            try queue.append([[.insert(bad)]])
+        }
+        let refused = try alice(["apply", "--timeout", "60", url], input: "")
+        #expect(refused.status == 2, "\(refused.stderr)")
+        #expect(refused.stderr.contains("refused an edit") && refused.stderr.contains("recovered-"), "\(refused.stderr)")
+        let recovered = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("recovered-") }
+        #expect(recovered.count == 1)
+        // The document syncs on, both ways.
+        #expect(try alice(["apply", url], input: Self.insertion("after", at: 7)).status == 0)
+        #expect(try bob(["cat", url]).stdout == "shared after")
+        #expect(try bob(["apply", url], input: Self.insertion("!", at: 12)).status == 0)
+        #expect(try alice(["cat", url]).stdout == "shared after!")
+        #expect(try alice(["status"]).stdout == "nothing unsent\n")
+    }
+
+    /// A relay whose data directory was wiped gets the document back from its clients' copies,
+    /// every character once, even though both give back overlapping copies.
+    @Test func aWipedRelayIsHealedByItsClients() throws {
+        let root = temporaryDirectory("wiped")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("relay")
+        var relay = try RelayProcess(dataDirectory: data)
+        let port = relay.port
+        let url = "ws://127.0.0.1:\(port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        #expect(try alice(["apply", url], input: Self.insertion("one. ", at: 0)).status == 0)
+        #expect(try bob(["cat", url]).stdout == "one. ")  // edits apply to the copy as it is: sync it first
+        #expect(try bob(["apply", url], input: Self.insertion("two. ", at: 5)).status == 0)
+        #expect(try alice(["cat", url]).stdout == "one. two. ")
+        #expect(try alice(["apply", "--offline", url], input: Self.insertion("three. ", at: 10)).status == 0)
+
+        relay.kill()
+        try FileManager.default.removeItem(at: data)
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        let healed = try alice(["apply", "--timeout", "60", url], input: "")
+        #expect(healed.status == 0 && healed.stderr.contains("giving it this copy back"), "\(healed.stderr)")
+        #expect(try bob(["apply", "--timeout", "60", url], input: Self.insertion("four.", at: 10)).status == 0)
+        let reader = WeftRun(home: root.appendingPathComponent("reader"))
+        #expect(try reader(["cat", url]).stdout == "one. two. three. four.")
+        #expect(try alice(["cat", url]).stdout == "one. two. three. four.")
+        for home in [alice, bob] {
+            let files = try FileManager.default.subpathsOfDirectory(atPath: home.home.path)
+            #expect(!files.contains { $0.contains("recovered-") }, "nothing was set aside")
+        }
+    }
+
+    /// A relay back from an old backup (its log shorter than what clients applied, under the same
+    /// epoch) starts a new epoch and is healed by every client, including one whose own batches
+    /// were all in the backup.
+    @Test func aRelayBackFromAnOldBackupIsHealed() throws {
+        let root = temporaryDirectory("backup")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("relay"), backup = root.appendingPathComponent("backup")
+        var relay = try RelayProcess(dataDirectory: data)
+        let port = relay.port
+        let url = "ws://127.0.0.1:\(port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        #expect(try alice(["apply", url], input: Self.insertion("old ", at: 0)).status == 0)
+        relay.kill()
+        try FileManager.default.copyItem(at: data, to: backup)
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        #expect(try bob(["cat", url]).stdout == "old ")
+        #expect(try bob(["apply", url], input: Self.insertion("bob ", at: 4)).status == 0)
+        #expect(try alice(["cat", url]).stdout == "old bob ")
+        #expect(try alice(["apply", url], input: Self.insertion("ana", at: 8)).status == 0)
+        #expect(try bob(["cat", url]).stdout == "old bob ana")
+
+        relay.kill()
+        try FileManager.default.removeItem(at: data)
+        try FileManager.default.moveItem(at: backup, to: data)
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        #expect(try alice(["apply", "--timeout", "60", url], input: "").status == 0)
+        #expect(try bob(["apply", "--timeout", "60", url], input: "").status == 0)
+        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == "old bob ana")
+    }
+
+    /// Three clients of 300 one-token edits each, through a proxy that cuts every connection
+    /// after at most 6 KB or 1.5 s, all get through within 60 s at the default timeouts (a client
+    /// sends while the relay replays, keeps replay progress across cuts, and backs off afresh
+    /// after any progress); every token is there exactly once.
+    @Test func threeClientsGetThroughALinkCutEveryFewKilobytes() async throws {
+        let root = temporaryDirectory("flaky")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let proxy = try FaultProxy(targetPorts: [relay.port], seed: 0xF1A4, cutAfter: 50...1_500, cutAfterBytes: 500...6_000)
+        let url = "ws://127.0.0.1:\(proxy.port)/shared"
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in 0..<3 {
+                group.addTask {
+                    let input = (0..<300).map { Self.insertion("<c\(client)e\($0)>", at: 0) }.joined()
+                    let result = try await WeftRun(home: root.appendingPathComponent("client\(client)")).run(["apply", "--timeout", "60", url], input: input)
+                    #expect(result.status == 0, "client \(client): \(result.stderr.suffix(2_000))")
+                }
+            }
+            try await group.waitForAll()
+        }
+        let took = ContinuousClock.now - started
+        #expect(took < .seconds(60), "took \(took)")
+        #expect(proxy.cuts > 10, "only \(proxy.cuts) cuts: the link was not flaky")
+        let text = try WeftRun(home: root.appendingPathComponent("reader"))(["cat", "ws://127.0.0.1:\(relay.port)/shared"]).stdout
+        for client in 0..<3 {
+            for edit in 0..<300 {
+                #expect(text.components(separatedBy: "<c\(client)e\(edit)>").count == 2, "token c\(client)e\(edit) not there exactly once")
+            }
+        }
+        let tokens = (0..<3).flatMap { client in (0..<300).map { "<c\(client)e\($0)>" } }
+        let expectedLength: Int = tokens.reduce(0) { $0 + $1.unicodeScalars.count }
+        #expect(text.unicodeScalars.count == expectedLength, "stray characters")
+        print("three clients × 300 edits through \(proxy.cuts) cuts: \(took)")
+    }
+}
