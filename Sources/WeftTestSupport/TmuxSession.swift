@@ -29,6 +29,16 @@ public final class TmuxSession: @unchecked Sendable {
         try tmux(["send-keys", "-t", name, "-l", text])
     }
 
+    /// Pastes `text` as a terminal does: through a tmux buffer, wrapped in bracketed-paste
+    /// markers when the program asked for them (`paste-buffer -p`).
+    public func paste(_ text: String) throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("weft-paste-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try Data(text.utf8).write(to: file)
+        try tmux(["load-buffer", "-b", name, file.path])
+        try tmux(["paste-buffer", "-p", "-d", "-b", name, "-t", name])
+    }
+
     /// The screen's rows as text.
     public func screen() throws -> [String] {
         try tmux(["capture-pane", "-p", "-t", name]).components(separatedBy: "\n")

@@ -49,10 +49,23 @@ struct RelayStop: ParsableCommand {
     func run() throws {
         var stopped = 0
         for relay in RelayCommand.found() {
-            defer { try? FileManager.default.removeItem(at: EmbeddedRelay.pidFile(in: relay.directory)) }
+            defer {
+                // Only this relay's: an open editor may have started the next one meanwhile.
+                let file = EmbeddedRelay.pidFile(in: relay.directory)
+                if (try? String(contentsOf: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "\(relay.pid)" {
+                    try? FileManager.default.removeItem(at: file)
+                }
+            }
             guard relay.running else { continue }
             kill(relay.pid, SIGTERM)
-            for _ in 0..<100 where kill(relay.pid, 0) == 0 { usleep(20_000) }
+            // Gone before this returns, so whatever starts next finds the port free: SIGTERM lets
+            // it finish its commits; a relay that has not exited after 5 s is killed (its
+            // acknowledged edits are on disk either way).
+            for _ in 0..<250 where kill(relay.pid, 0) == 0 { usleep(20_000) }
+            if kill(relay.pid, 0) == 0 {
+                kill(relay.pid, SIGKILL)
+                for _ in 0..<100 where kill(relay.pid, 0) == 0 { usleep(20_000) }
+            }
             print("stopped the relay with pid \(relay.pid) (data \(relay.directory.path))")
             stopped += 1
         }

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import WeftTestSupport
+import WeftTestTraits
+
+/// `weft edit` in tmux where the data path meets the editor: big pastes, and the background
+/// relay going away under open editors and coming back from another home.
+@Suite("weft edit data path in tmux", .serialized, .ownThread)
+struct DataPathTmuxTests {
+    private func temporary(_ label: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
+    }
+
+    /// An editor for `home`; `xdgData` is where background relays keep their data (one place for
+    /// every home of the same user).
+    private func editor(_ arguments: [String], home: URL, xdgData: URL, user: String, server: String? = nil) throws -> TmuxSession {
+        var environment = ["WEFT_HOME": home.path, "XDG_DATA_HOME": xdgData.path, "USER": user, "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        if let server { environment["WEFT_SERVER"] = server }
+        return try TmuxSession([try BuiltProduct.url("weft").path, "edit"] + arguments, environment: environment)
+    }
+
+    private func weft(_ arguments: [String], home: URL, xdgData: URL, server: String? = nil) throws -> WeftRun.Result {
+        var environment = ["XDG_DATA_HOME": xdgData.path]
+        if let server { environment["WEFT_SERVER"] = server }
+        return try WeftRun(home: home, environment: environment)(arguments)
+    }
+
+    /// Two editors in two homes on the background relay: it is stopped under them and they start
+    /// it again themselves, with everything still there (no reset, nothing set aside); stopped
+    /// again, it is started from a third home and still has the document.
+    @Test("the background relay stopped under two editors comes back, from any home, with every document")
+    func backgroundRelayComesBack() throws {
+        let xdg = temporary("xdg")
+        let server = "ws://127.0.0.1:\(unusedLoopbackPort())"
+        let (homeA, homeB, homeC) = (temporary("ana"), temporary("bo"), temporary("cy"))
+        defer { _ = try? weft(["relay", "stop"], home: homeA, xdgData: xdg) }
+        let ana = try editor(["notes"], home: homeA, xdgData: xdg, user: "ana", server: server)
+        defer { ana.kill() }
+        try ana.waitFor(text: "online")
+        try ana.type("from ana")
+        let bo = try editor(["notes"], home: homeB, xdgData: xdg, user: "bo", server: server)
+        defer { bo.kill() }
+        try bo.waitFor(text: "from ana")
+
+        let stop = try weft(["relay", "stop"], home: homeC, xdgData: xdg)
+        #expect(stop.stdout.contains("stopped the relay"), "\(stop.stdout)")
+        // Whichever editor notices first starts it; the other finds it listening.
+        try ana.waitFor("a relay started again", timeout: .seconds(40)) { _ in
+            try! (ana.screen() + bo.screen()).contains { $0.contains("started it again") }
+        }
+        try bo.waitFor("bo online again") { $0.last { !$0.isEmpty }?.contains("reset") == false && $0.contains { $0.contains("online") } }
+        try bo.type("bo: ")
+        try ana.waitFor(text: "bo: from ana")
+        for screen in [try ana.screen(), try bo.screen()] {
+            #expect(!screen.joined().contains("was reset") && !screen.joined().contains("recovered-"), "\(screen.joined(separator: "\n"))")
+        }
+        try ana.press("C-q")
+        try ana.waitFor(text: "[exit 0]")
+        try bo.press("C-q")
+        try bo.waitFor(text: "[exit 0]")
+
+        #expect(try weft(["relay", "stop"], home: homeA, xdgData: xdg).stdout.contains("stopped the relay"))
+        let cy = try editor(["notes"], home: homeC, xdgData: xdg, user: "cy", server: server)
+        defer { cy.kill() }
+        try cy.waitFor(text: "started a relay in the background")
+        try cy.waitFor(text: "bo: from ana")
+        try cy.press("C-q")
+        try cy.waitFor(text: "[exit 0]")
+    }
+
+    /// A 2 MB bracketed paste is one edit, cut into batches the relay takes: it reaches a second
+    /// editor whole, and so does what is typed after it.
+    @Test("a 2 MB paste reaches a second editor, and the text typed after it")
+    func aBigPasteReachesTheOthers() throws {
+        let root = temporary("paste")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/big"
+        let xdg = root.appendingPathComponent("xdg")
+        let (homeA, homeB) = (root.appendingPathComponent("ana"), root.appendingPathComponent("bo"))
+        let ana = try editor([url], home: homeA, xdgData: xdg, user: "ana")
+        let bo = try editor([url], home: homeB, xdgData: xdg, user: "bo")
+        defer { ana.kill(); bo.kill() }
+        try ana.waitFor(text: "online")
+        try bo.waitFor(text: "online")
+        let lines = (0..<40_000).map { "pasted line \($0): the quick brown fox jumps over 日本語\n" }
+        let pasted = lines.joined()
+        #expect(pasted.utf8.count > 2_000_000)
+        try ana.paste(pasted)
+        try ana.waitFor("the paste in and sent", timeout: .seconds(120)) { rows in
+            rows.contains { $0.contains("40001:1") } && !rows.contains { $0.contains("↑") }
+        }
+        try ana.type("TAIL")
+        try bo.waitFor(text: "pasted line 0: the quick", timeout: .seconds(120))
+        try ana.press("C-q")
+        try ana.waitFor(text: "[exit 0]")
+        try bo.press("C-q")
+        try bo.waitFor(text: "[exit 0]")
+        let seen = try weft(["cat", "--offline", url], home: homeB, xdgData: xdg)
+        #expect(seen.stdout == pasted + "TAIL", "bo's copy has \(seen.stdout.utf8.count) bytes")
+    }
+}
