@@ -10,7 +10,9 @@ public enum WireLimits {
     public static let maxFrameBytes = 1 << 20
     /// The largest `snapshot` message a relay sends, in bytes: the only message allowed past
     /// `maxFrameBytes`, because it carries a whole document.
-    public static let maxSnapshotMessageBytes = 256 << 20
+    /// A snapshot holds up to `Replica.maxInsertedCharacters` scalars of UTF-8 text (a 100 MB
+    /// document is about 100 MB of snapshot); the limit leaves room for 4-byte scalars and spans.
+    public static let maxSnapshotMessageBytes = 1 << 30
     /// The largest op batch payload in a `batch` or `broadcast`, in bytes.
     public static let maxBatchBytes = 512 << 10
     /// Document names: 1 to this many UTF-8 bytes.

@@ -31,13 +31,38 @@ struct Status: AsyncParsableCommand {
         var listed = 0
         for (server, name, directory) in directories {
             let open = DocumentFiles.isLocked(directory)
-            guard let queue = try? OfflineQueue(url: directory.appendingPathComponent(DocumentFiles.queueName), newReplica: ReplicaID(0), readOnly: true),
-                  let oldest = queue.pending.first else { continue }
             let shown = (try? String(contentsOf: directory.appendingPathComponent(DocumentFiles.addressName), encoding: .utf8)) ?? "\(server)/\(name)"
-            print("\(shown)\t\(queue.pending.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft)" : "")")
-            listed += 1
+            let queueURL = directory.appendingPathComponent(DocumentFiles.queueName)
+            guard let queue = try? OfflineQueue(url: queueURL, newReplica: ReplicaID(0), readOnly: true) else {
+                print("\(shown)\tthe offline queue cannot be read (\(queueURL.path)): open the document to repair it")
+                listed += 1
+                continue
+            }
+            if let oldest = queue.pending.first {
+                print("\(shown)\t\(queue.pending.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft)" : "")")
+                listed += 1
+            }
+            if let problem = queue.unreadableTail {
+                print("\(shown)\tthe queue's end is damaged (\(problem)): open the document to keep what is whole and save the rest aside")
+                listed += 1
+            }
+            // What this copy holds that the relay may not: copies set aside, damaged queue tails.
+            for file in Self.setAside(in: directory) {
+                print("\(shown)\tset aside: \(directory.appendingPathComponent(file).path)")
+                listed += 1
+            }
         }
         if listed == 0 { print("nothing unsent") }
+    }
+
+    /// Files in a document's directory holding text this copy set aside: a copy kept when the
+    /// relay refused an edit or the document was made anew (`recovered-*.txt`), damaged queue
+    /// tails and refused queues. The user deletes them once they have what they need.
+    static func setAside(in directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter {
+            $0.hasPrefix("recovered-") || $0.hasPrefix("\(DocumentFiles.queueName).damaged-") || $0.hasPrefix("\(DocumentFiles.queueName).set-aside-")
+        }.sorted()
     }
 
     static func age(_ seconds: UInt64) -> String {

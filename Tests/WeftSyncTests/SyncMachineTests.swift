@@ -22,16 +22,16 @@ import WeftWire
         #expect(sync.handle(.queued(through: 5)) == [], "nothing is sent before a welcome")
         #expect(sync.handle(.connected) == [.send(.hello(Hello(document: notes, epoch: 9, replica: ReplicaID(5), lastServerSeq: 4, token: "t")))])
         // The relay has batch 3 durable already: it is retired; 4 and 5 are resent at once.
-        #expect(sync.handle(.received(welcome(serverSeq: 6, lastClientSeq: 3))) == [.retire(through: 3), .sendQueued(after: 3)])
+        #expect(sync.handle(.received(welcome(serverSeq: 6, lastClientSeq: 3))) == [.retire(through: 3), .sendQueued(after: 3, through: 5)])
         #expect(sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 1, ops: []))) == [.apply(serverSeq: 5, ops: [])])
-        #expect(sync.handle(.queued(through: 6)) == [.sendQueued(after: 5)], "typed during the replay: sent at once too")
+        #expect(sync.handle(.queued(through: 6)) == [.sendQueued(after: 5, through: 6)], "typed during the replay: sent at once too")
         #expect(sync.handle(.received(.broadcast(serverSeq: 6, replica: ReplicaID(8), clientSeq: 2, ops: []))) == [.apply(serverSeq: 6, ops: [])])
         #expect(sync.handle(.received(.caughtUp(serverSeq: 6))) == [.caughtUp])
         #expect(sync.handle(.received(.ack(clientSeq: 4, serverSeq: 7))) == [.retire(through: 4)])
         #expect(sync.lastServerSeq == 7 && !sync.isSettled)
         #expect(sync.handle(.received(.ack(clientSeq: 6, serverSeq: 8))) == [.retire(through: 6)])
         #expect(sync.isSettled)
-        #expect(sync.handle(.queued(through: 7)) == [.sendQueued(after: 6)])
+        #expect(sync.handle(.queued(through: 7)) == [.sendQueued(after: 6, through: 7)])
     }
 
     @Test func aGapInServerSequencesReconnectsInsteadOfApplying() {
@@ -78,6 +78,19 @@ import WeftWire
             #expect(sync.handle(.disconnected(reason: "refused"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)))
             #expect(sync.handle(.retryDue) == [.connect])
         }
+    }
+
+    /// At most `sendWindow` batches are out unacknowledged; each ack lets more go.
+    @Test func aLongQueueGoesOutThroughAWindow() {
+        let window = SyncMachine.sendWindow
+        var sync = machine(epoch: 9, last: 0, queued: 100)
+        _ = sync.handle(.start)
+        _ = sync.handle(.connected)
+        #expect(sync.handle(.received(welcome(epoch: 9, serverSeq: 0))) == [.sendQueued(after: 0, through: window)])
+        #expect(sync.handle(.received(.caughtUp(serverSeq: 0))) == [.caughtUp])
+        #expect(sync.handle(.received(.ack(clientSeq: 2, serverSeq: 1))) == [.retire(through: 2), .sendQueued(after: window, through: window + 2)])
+        #expect(sync.handle(.queued(through: 101)) == [], "the window is full")
+        #expect(sync.handle(.received(.ack(clientSeq: window + 2, serverSeq: 2))).last == .sendQueued(after: window + 2, through: 2 * window + 2))
     }
 
     /// Backoff grows while nothing gets through and starts afresh after any progress, not only

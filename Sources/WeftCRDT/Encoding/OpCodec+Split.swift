@@ -11,6 +11,7 @@ extension OpCodec {
     /// - Returns: non-empty batches (none for no ops).
     public static func split(_ ops: [Op], maxBytes: Int) -> [[Op]] {
         precondition(maxBytes >= minimumSplitBytes, "batches of \(maxBytes) bytes cannot hold an op")
+        if ops.isEmpty { return [] }
         var splitter = BatchSplitter(maxBytes: maxBytes)
         for op in ops { splitter.add(op) }
         return splitter.finish()

@@ -47,9 +47,10 @@ public struct Replica: Sendable {
     public internal(set) var newlineCount: Int
 
     /// The most characters a document may have had inserted over its life, deleted ones included
-    /// (2^26, about 67 million). Every inserted character keeps a 4-byte entry in the id index, so
-    /// this bounds what a document, or a hostile snapshot, can make a replica allocate (256 MiB).
-    public static let maxInsertedCharacters = 1 << 26
+    /// (2^27, about 134 million: room for a 100 MB text with its history). Every inserted
+    /// character keeps a 4-byte entry in the id index, so this bounds what a document, or a
+    /// hostile snapshot, can make a replica allocate for it (512 MiB).
+    public static let maxInsertedCharacters = 1 << 27
 
     /// Characters inserted over the document's life, by every replica.
     public internal(set) var insertedCharacters: Int

@@ -43,8 +43,8 @@ public struct SyncMachine: Sendable {
         /// answers, or half-closes it mid-upgrade, would otherwise leave it connecting forever).
         case connect
         case send(ClientMessage)
-        /// Send every queued batch with clientSeq above this, in order.
-        case sendQueued(after: UInt64)
+        /// Send the queued batches with clientSeq in `after + 1 ... through`, in order.
+        case sendQueued(after: UInt64, through: UInt64)
         /// Apply a remote batch.
         case apply(serverSeq: UInt64, ops: [Op])
         /// Replace the document with this snapshot, then apply the unacknowledged queued batches again.
@@ -251,7 +251,7 @@ public struct SyncMachine: Sendable {
                 actions.append(.retire(through: clientSeq))
             }
             madeProgress()
-            return actions
+            return actions + sendUnsent()
         case (.replaying, .presence(let replica, let presence)), (.live, .presence(let replica, let presence)):
             return [.presence(replica, presence)]
         case (.replaying, .presenceGone(let replica)), (.live, .presenceGone(let replica)):
@@ -263,12 +263,18 @@ public struct SyncMachine: Sendable {
         }
     }
 
-    /// Sends the queued batches not sent on this connection yet, once the relay has welcomed it.
+    /// Batches sent and not acknowledged at most at any time: a 100 MB paste is 200 batches of
+    /// 512 KiB, and sending them all at once would hold every one in memory twice more.
+    public static let sendWindow: UInt64 = 32
+
+    /// Sends the queued batches not sent on this connection yet, once the relay has welcomed it,
+    /// as far as the window lets (acknowledgements open it again).
     private mutating func sendUnsent() -> [Action] {
-        guard phase == .replaying || phase == .live, !writesRefused, queuedThrough > max(sentThrough, ackedThrough) else { return [] }
         let after = max(sentThrough, ackedThrough)
-        sentThrough = queuedThrough
-        return [.sendQueued(after: after)]
+        let through = min(queuedThrough, ackedThrough + Self.sendWindow)
+        guard phase == .replaying || phase == .live, !writesRefused, through > after else { return [] }
+        sentThrough = through
+        return [.sendQueued(after: after, through: through)]
     }
 
     /// Something arrived that moves this replica on: the next break starts the backoff afresh, so

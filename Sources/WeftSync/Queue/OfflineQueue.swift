@@ -53,6 +53,9 @@ public final class OfflineQueue {
     public private(set) var restoringThrough: UInt64 = 0
     /// Set when opening found a torn or corrupted tail.
     public private(set) var damage: Damage?
+    /// Opened read-only: what is wrong with the tail, which is left as it is (it is cut and
+    /// saved aside when the document is next opened for writing).
+    public private(set) var unreadableTail: String?
     private var handle: FileHandle
     private let readOnly: Bool
     private var size: Int
@@ -114,7 +117,10 @@ public final class OfflineQueue {
             offset += 8 + length
         }
         guard let problem else { return }
-        if readOnly { return }
+        if readOnly {
+            unreadableTail = problem
+            return
+        }
         let savedTo = url.deletingLastPathComponent()
             .appendingPathComponent("\(url.lastPathComponent).damaged-\(Int(Date().timeIntervalSince1970))")
         do {
@@ -189,8 +195,16 @@ public final class OfflineQueue {
 
     /// `ops` encoded as one batch, or as several when one would pass `maxBatchBytes`.
     private static func encode(_ ops: [Op], maxBatchBytes: Int) -> [[UInt8]] {
-        let whole = OpCodec.encode(ops)
-        if whole.count <= maxBatchBytes { return [whole] }
+        // Most batches (every keystroke) are far below the limit, which a bound on their size
+        // shows without encoding them twice: each insertion at most its text and 77 bytes, each
+        // deletion span 23 (every varint at its widest, every replica new to the table).
+        let bound = ops.reduce(21) { total, op in
+            switch op {
+            case .insert(let insertion): total + 77 + insertion.text.utf8.count
+            case .delete(let deletion): total + 11 + 23 * deletion.spans.count
+            }
+        }
+        if bound <= maxBatchBytes { return [OpCodec.encode(ops)] }
         return OpCodec.split(ops, maxBytes: maxBatchBytes).map(OpCodec.encode)
     }
 

@@ -6,7 +6,16 @@ extension DocumentSession.Edit {
     /// Compares UTF-8 bytes, not scalars (a 100 MB text is 100 MB here, not 400), and cuts only
     /// at scalar boundaries; positions in the edit are in scalars, as everywhere else.
     public static func replacing(_ current: String, with wanted: String) -> DocumentSession.Edit? {
-        let old = Array(current.utf8), new = Array(wanted.utf8)
+        var current = current, wanted = wanted
+        current.makeContiguousUTF8()
+        wanted.makeContiguousUTF8()
+        // Read in place: copying a 100 MB text into an array would double what `weft put` holds.
+        return current.utf8.withContiguousStorageIfAvailable { old in
+            wanted.utf8.withContiguousStorageIfAvailable { new in replacing(old, with: new) }!
+        }!
+    }
+
+    private static func replacing(_ old: UnsafeBufferPointer<UInt8>, with new: UnsafeBufferPointer<UInt8>) -> DocumentSession.Edit? {
         func isContinuation(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
         var prefix = 0
         while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
@@ -20,9 +29,9 @@ extension DocumentSession.Edit {
         while suffix < old.count - prefix, suffix < new.count - prefix, old[old.count - 1 - suffix] == new[new.count - 1 - suffix] { suffix += 1 }
         // The kept end must start at a scalar's first byte in both.
         while suffix > 0, isContinuation(old[old.count - suffix]) { suffix -= 1 }
-        let scalars = { (bytes: ArraySlice<UInt8>) in bytes.reduce(0) { $0 + (isContinuation($1) ? 0 : 1) } }
+        let scalars = { (bytes: Slice<UnsafeBufferPointer<UInt8>>) in bytes.reduce(0) { $0 + (isContinuation($1) ? 0 : 1) } }
         return DocumentSession.Edit(position: scalars(old[..<prefix]),
                                     deleting: scalars(old[prefix..<(old.count - suffix)]),
-                                    inserting: String(decoding: new[prefix..<(new.count - suffix)], as: UTF8.self))
+                                    inserting: String(decoding: UnsafeBufferPointer(rebasing: new[prefix..<(new.count - suffix)]), as: UTF8.self))
     }
 }

@@ -362,8 +362,8 @@ public actor DocumentSession {
                 connect()
             case .send(let message):
                 outgoing?.yield(message)
-            case .sendQueued(let after):
-                for batch in queue.pending where batch.clientSeq > after {
+            case .sendQueued(let after, let through):
+                for batch in queue.pending where batch.clientSeq > after && batch.clientSeq <= through {
                     guard let ops = try? OpCodec.decode(batch.ops) else { continue }  // checked when queued or read
                     outgoing?.yield(batch.restores ? .restore(clientSeq: batch.clientSeq, ops: ops) : .batch(clientSeq: batch.clientSeq, ops: ops))
                 }
