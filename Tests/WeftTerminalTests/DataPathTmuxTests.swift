@@ -94,6 +94,12 @@ struct DataPathTmuxTests {
         try bo.waitFor(text: "pasted line 0: the quick", timeout: .seconds(120))
         try ana.press("C-q")
         try ana.waitFor(text: "[exit 0]")
+        // Bo's cursor stays on its character as the paste arrives: go to the end until it is there.
+        try bo.waitFor("the end of the paste, and TAIL, at bo's", timeout: .seconds(120)) { rows in
+            if rows.contains(where: { $0.hasPrefix("pasted line 39999:") }), rows.contains(where: { $0.hasPrefix("TAIL") }) { return true }
+            try? bo.press("C-End")
+            return false
+        }
         try bo.press("C-q")
         try bo.waitFor(text: "[exit 0]")
         let seen = try weft(["cat", "--offline", url], home: homeB, xdgData: xdg)

@@ -101,10 +101,12 @@ actor DocumentRoom {
         for (_, other) in members {
             if let presence = other.presence { outbox.send(OutgoingFrame(.presence(replica: other.replica, presence))) }
         }
-        let restore = greeting.restore && !readOnly
-        members[id] = Member(replica: hello.replica, outbox: outbox, mayRestore: restore && hello.restoring)
+        // A read-only client is told too: it cannot give its copy back on this connection, but it
+        // must not take the relay's for the whole document either.
+        let restore = greeting.restore
+        members[id] = Member(replica: hello.replica, outbox: outbox, mayRestore: restore && hello.restoring && !readOnly)
         let welcome = log.welcome(replica: hello.replica, readOnly: readOnly, restore: restore)
-        if restore, !hello.restoring {
+        if restore, !hello.restoring || readOnly {
             // The client is about to give its copy back on a new connection: replay it nothing now.
             return Join(welcome: welcome, needsSnapshot: false, replayAfter: log.deliveredHead)
         }

@@ -185,8 +185,14 @@ public struct SyncMachine: Sendable {
     private mutating func receive(_ message: ServerMessage, jitter: Double) -> [Action] {
         switch (phase, message) {
         case (.greeting, .welcome(let welcome)):
-            if welcome.restore, !isRestoring, !readOnly {
+            if welcome.restore, !isRestoring {
                 // The relay asks for this copy: it lacks history this copy holds.
+                if readOnly {
+                    // Reading only, this connection cannot give it back, and taking the relay's
+                    // poorer copy would lose it: stop, keeping the copy for the next writer.
+                    phase = .failed("the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(document) < /dev/null`) to give it back; `weft cat --offline` prints this copy")
+                    return [.disconnect]
+                }
                 phase = .idle
                 return [.disconnect, .restore(epoch: welcome.epoch)]
             }
