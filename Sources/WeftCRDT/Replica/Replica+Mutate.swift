@@ -165,6 +165,7 @@ extension Replica {
             newLeaf.visible += run.visibleLength
             newLeaf.newlines += newlines(in: run)
             let start = Int(run.counter)
+            leafOfJournal?.append((run.replica, start, Int(run.length), UInt32(leafID)))
             leafOf[Int(run.replica)].withUnsafeMutableBufferPointer { slots in
                 for counter in start..<start + Int(run.length) { slots[counter] = newID }
             }

@@ -41,6 +41,10 @@ public struct Replica: Sendable {
     /// keystrokes land in the same leaf, so they skip the tree.
     var cursor: (order: Int, start: Int)?
 
+    /// While an atomic apply runs: the id-index entries leaf splits overwrote, to put back if it
+    /// fails (see `applyAtomically`).
+    var leafOfJournal: [(replica: UInt32, start: Int, length: Int, leaf: UInt32)]?
+
     /// The number of visible scalars.
     public internal(set) var count: Int
     /// The number of visible line feeds.
@@ -74,6 +78,7 @@ public struct Replica: Sendable {
         count = 0
         newlineCount = 0
         insertedCharacters = 0
+        leafOfJournal = nil
     }
 
     /// Everything this replica has integrated, per replica.

@@ -130,17 +130,13 @@ public struct DocumentLog: Sendable {
         }
         let problem = restoring ? restorationProblem(ops) : dependencyProblem(ops, from: sender)
         if let problem { return .refused(WireError(.malformed, problem)) }
-        // In place: copying the replica first would cost O(document) per batch. The checks above
-        // make every op integrate at once; should one still fail, the room reloads from the store.
+        // The protocol's rules are checked above; whether the ops make sense for this document is
+        // decided by applying them, whole or not at all: a batch that does not apply leaves the
+        // document as it was, and only its sender hears of it.
         do {
-            try replica.apply(ops)
+            try replica.applyAtomically(ops)
         } catch {
-            isInconsistent = true
-            return .refused(WireError(.malformed, "the batch's ops do not apply: \(error.message)"))
-        }
-        guard replica.pendingCount == 0 else {
-            isInconsistent = true
-            return .refused(WireError(.malformed, "the batch refers to characters the document does not have"))
+            return .refused(WireError(.malformed, "the batch's ops do not apply to this document: \(error.message)"))
         }
         accepted[sender] = clientSeq
         inFlight.insert(key)
