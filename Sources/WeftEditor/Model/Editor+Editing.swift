@@ -23,8 +23,10 @@ extension Editor {
                 // a row leave tombstones where the next restore types, and anchoring on what
                 // precedes keeps a run of restores in their original order.
                 let place = replica.anchor(at: range.lowerBound)
-                if let op = try replica.delete(range) { ops.append(op) }
-                steps.append(.restore(text: removed, at: place))
+                if let op = try replica.delete(range), case .delete(let deletion) = op {
+                    ops.append(op)
+                    steps.append(.restore(text: removed, ids: deletion.spans, at: place))
+                }
             }
             if !text.isEmpty, let op = try replica.insert(text, at: range.lowerBound), case .insert(let insertion) = op {
                 ops.append(op)
@@ -34,7 +36,9 @@ extension Editor {
             show("\(error.message)", isError: true)
         }
         guard !ops.isEmpty else { return }
-        undoHistory.record(steps, kind: kind, now: now, burst: settings.undoBurstSeconds)
+        // Typing bursts are for modes that type; elsewhere (vim's normal mode) each command
+        // undoes on its own, as `x x` in vim.
+        undoHistory.record(steps, kind: keymap.types(in: mode) ? kind : .other, now: now, burst: settings.undoBurstSeconds)
         outgoing.append(ops)
         version += 1
         moveCursor(to: range.lowerBound + text.unicodeScalars.count)

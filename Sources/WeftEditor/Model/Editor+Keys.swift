@@ -123,6 +123,11 @@ extension Editor {
         default: undoHistory.close()
         }
         if command.isMotion {
+            if undoHistory.insertOpen {
+                // As in vim, moving the cursor during an insert starts a new undo step.
+                undoHistory.endInsert()
+                undoHistory.beginInsert()
+            }
             perform(motion: command, extending: false)
             return
         }
@@ -166,6 +171,7 @@ extension Editor {
         case .commandLine: open(.command)
         case .normalMode:
             let leavingTyping = keymap.types(in: mode)
+            undoHistory.endInsert()
             mode = normalModeName
             selectionAnchor = nil
             markActive = false
@@ -220,8 +226,10 @@ extension Editor {
         }
     }
 
-    /// The mode typing commands switch to: the first that types, else the current one.
+    /// The mode typing commands switch to: the first that types, else the current one. Leaving
+    /// a mode that does not type opens an insert: what is typed until it ends undoes as one step.
     private mutating func enterTyping() {
+        if !keymap.types(in: mode) { undoHistory.beginInsert() }
         if let typing = keymap.modes.first(where: { keymap.types(in: $0) }) { mode = typing }
         selectionAnchor = nil
         markActive = false
