@@ -36,10 +36,13 @@ final class EditorApp {
     private var retryDue: ContinuousClock.Instant?
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
+    /// Where the editor saves the cursor and view on leaving, to start there next time.
+    private let placeFile: URL?
 
     private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
-                 textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }) {
+                 textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
         self.editor = editor
+        self.placeFile = placeFile
         self.session = session
         self.terminal = terminal
         self.address = address
@@ -160,9 +163,11 @@ final class EditorApp {
         if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
             editor.enterPager(keymap: less, banner: "read-only: \(address.name) has \(replica.count >> 20) Mi characters, more than weft edits comfortably (\(comfortableScalars >> 20) Mi)")
         }
+        let placeFile = home.directory(for: address).appendingPathComponent("place")
+        if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
         for notice in await session.notices + notices { editor.show(notice) }
         let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
-                            pagerKeymap: pagerKeymap)
+                            pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         await session.start()
         return await app.loop(events: events, sink: sink)
     }
@@ -331,6 +336,7 @@ final class EditorApp {
             return 0
         }
         await saveLocalEdits()
+        if let placeFile, !editor.isPager { try? editor.place.save(to: placeFile) }
         var unsent = await session.unsentCount
         if unsent > 0, !interrupted, lastStatus?.connection == .online, lastStatus?.writesRefused != true {
             editor.show("sending \(unsent) edits…")

@@ -252,3 +252,25 @@ struct EditorFrameTests {
         #expect(harness.text == "x" && harness.lines[7].hasPrefix("read-only"))
     }
 }
+
+extension EditorFrameTests {
+    @Test("the place saved on leaving brings back the cursor and the view, on their characters after others' edits")
+    func placeComesBack() throws {
+        let text = (1...40).map { "line \($0)" }.joined(separator: "\n")
+        var harness = try EditorHarness(text, width: 20, height: 8)
+        harness.press("Ctrl-G")
+        harness.type("25\n")
+        harness.press("Right Right")
+        let saved = try #require(EditorPlace(text: harness.editor.place.text), "the text form reads back")
+        let shown = harness.lines
+
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        _ = try remote.insert("new\n", at: 0)
+        var reopened = try EditorHarness("", width: 20, height: 8)
+        reopened.editor.replaceReplica(remote)
+        reopened.editor.restore(saved)
+        #expect(reopened.editor.cursorLineColumn == (26, 3))
+        #expect(reopened.lines.prefix(6) == shown.prefix(6), "\(reopened.lines)")
+        #expect(EditorPlace(text: "weft-place 1\ncursor sideways\ntop start\n") == nil)
+    }
+}
