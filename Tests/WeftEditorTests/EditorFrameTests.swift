@@ -274,3 +274,18 @@ extension EditorFrameTests {
         #expect(EditorPlace(text: "weft-place 1\ncursor sideways\ntop start\n") == nil)
     }
 }
+
+extension EditorFrameTests {
+    @Test("an Alt key that is not bound types nothing and says so (default and emacs); in vim it is Esc then the key")
+    func unboundAltKeys() throws {
+        for keymap in ["default", "emacs"] {
+            var harness = try EditorHarness("ab", keymap: keymap, width: 40)
+            harness.press("Alt-x Alt-q")
+            #expect(harness.text == "ab", "\(keymap)")
+            #expect(harness.lines[7].contains("Alt-q is not bound"), "\(keymap): \(harness.lines[7])")
+        }
+        var vim = try EditorHarness("ab", keymap: "vim", width: 40)
+        vim.press("i Alt-x")
+        #expect(vim.text == "b" && vim.editor.mode == "normal")
+    }
+}

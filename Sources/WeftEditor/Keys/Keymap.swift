@@ -42,6 +42,9 @@ public struct Keymap: Sendable {
 
     /// Whether `mode` types unbound printable keys.
     public func types(in mode: String) -> Bool { typingModes.contains(mode) }
+
+    /// Whether some modes type and others do not (vim's), so Esc switches between them.
+    public var isModal: Bool { modes.contains { types(in: $0) } && modes.contains { !types(in: $0) } }
 }
 
 extension Array where Element == Key {

@@ -34,9 +34,10 @@ extension Editor {
         case .unbound:
             pendingKeys = []
             pendingCount = nil
-            if keys.count == 1, key.alt, keymap.match([.named(.escape)], in: mode) != .unbound {
-                // Esc typed quickly before a key arrives as one Alt key: when that Alt key means
-                // nothing here, it was Esc then the key (vim users type Esc : fast).
+            if keys.count == 1, key.alt, keymap.isModal, keymap.match([.named(.escape)], in: mode) != .unbound {
+                // Esc typed quickly before a key arrives as one Alt key: in a modal keymap, when
+                // that Alt key means nothing here, it was Esc then the key (vim users type Esc :
+                // fast). In a modeless one it is an Alt key that is not bound, and types nothing.
                 var plain = key
                 plain.alt = false
                 handle(.named(.escape), now: now)
