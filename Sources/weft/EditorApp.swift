@@ -168,6 +168,8 @@ final class EditorApp {
         for notice in await session.notices + notices { editor.show(notice) }
         let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
+        // Say who is here from the first connection on, not only after the first key.
+        await session.sendPresence(editor.presence)
         await session.start()
         return await app.loop(events: events, sink: sink)
     }

@@ -226,9 +226,14 @@ struct EditorFrameTests {
         let frame = harness.editor.frame()
         #expect(frame.rows[1][2].style == .peerCursor(0xE06C75))
         #expect(frame.lines[1] == "world                                ana")
-        #expect(frame.lines[6].contains("1 peer"))
+        #expect(frame.lines[6].contains("with ana"))
         harness.press("Ctrl-T")
         #expect(harness.editor.frame().lines[6].contains("following ana"))
+        harness.press("Esc")
+        harness.editor.setPresence(Presence(userName: "bo", colour: 0x98C379, cursor: .start), of: ReplicaID(8))
+        #expect(harness.lines[6].contains("with ana, bo"), "\(harness.lines[6])")
+        for number in 9...14 { harness.editor.setPresence(Presence(userName: "person \(number)", colour: 0, cursor: .start), of: ReplicaID(UInt64(number))) }
+        #expect(harness.lines[6].contains("with 8 people"), "too many names for the status line: \(harness.lines[6])")
     }
 
     @Test("a bracketed paste is one edit, one batch and one undo, with CR LF made LF")
