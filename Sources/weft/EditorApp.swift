@@ -122,22 +122,16 @@ final class EditorApp {
         }
         var notices: [String] = []
         let session: DocumentSession
-        // Reading a document this user is editing in another terminal: the pager needs no
-        // queue of its own, so it syncs a throwaway copy instead of failing on the lock.
-        var sessionHome = home
-        var scratch: URL?
-        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
-        if launch.pager, DocumentFiles.isLocked(home.directory(for: address)) {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            scratch = directory
-            sessionHome = ClientHome(data: directory, config: home.config)
-        }
+        // The pager reads a throwaway copy seeded from the cache: it takes no lock, so editing
+        // and `weft apply` in the same home go on beside it.
+        let pagerCopy = launch.pager ? PagerCopy(of: address, in: home) : nil
+        defer { pagerCopy?.remove() }
         do {
             if let directory = try EmbeddedRelay.ensureRunning(for: address, home: home) {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
             }
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
-            session = try DocumentSession(address: address, home: sessionHome,
+            session = try DocumentSession(address: address, home: pagerCopy?.home ?? home,
                                           options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile))
         } catch {
             return fail("\(error)")
