@@ -143,7 +143,11 @@ public struct KeyDecoder: Sendable {
         case 0x46: return (key(.end), length)
         case 0x50: return (key(.f1), length)
         case 0x51: return (key(.f2), length)
-        case 0x52: return (key(.f3), length)
+        case 0x52:
+            // `CSI row ; column R` answers a cursor-position request (a late one from measuring the
+            // terminal); F3 with modifiers reads `CSI 1 ; modifier R`.
+            if parameters.count == 2, (parameters[0] ?? 1) != 1 { return (nil, length) }
+            return (key(.f3), length)
         case 0x53: return (key(.f4), length)
         case 0x5A: return (.key(.named(.tab, shift: true)), length)
         case 0x7E:

@@ -9,6 +9,13 @@ public final class Terminal: @unchecked Sendable {
     public private(set) var width: Int
     public private(set) var height: Int
     public let colourMode: ColourMode
+    /// Columns text takes here: the C library's widths, and grapheme clusters as measured.
+    public private(set) var textWidths = TextWidths(scalar: Terminal.columnWidth)
+    /// Bytes typed while the terminal was being measured, for the key reader to take first.
+    public private(set) var pendingInput: [UInt8] = []
+    /// Cells ncurses cannot hold (a cluster of several spacing scalars): ncurses keeps a
+    /// placeholder of the right width, and they are written after each refresh.
+    var ownCells: [Int: [OwnCell]] = [:]
     private let theme: Theme
     private var screen: OpaquePointer?
     private var pairs: [PairKey: Int32] = [:]
@@ -43,6 +50,8 @@ public final class Terminal: @unchecked Sendable {
         noecho()
         nonl()
         keypad(weft_stdscr(), false)
+        // Placeholder cells must stay where they are (see `ownCells`), so no shifting of characters.
+        idcok(weft_stdscr(), false)
         var mode = ColourMode.none
         if environment["NO_COLOR"].map({ !$0.isEmpty }) != true, has_colors() {
             start_color()
@@ -53,10 +62,16 @@ public final class Terminal: @unchecked Sendable {
         colourMode = mode
         width = Int(weft_cols())
         height = Int(weft_lines())
+        measureClusters()
         Self.write("\u{1B}[?2004h")  // bracketed paste
     }
 
     deinit { close() }
+
+    func setClusterWidths(_ clusters: ClusterWidths, pendingInput: [UInt8]) {
+        textWidths.clusters = clusters
+        self.pendingInput = pendingInput
+    }
 
     /// Columns per scalar as the C library counts them (after `init` set the locale), which is
     /// what the terminal's own layout most likely agrees with; the pure table where it says -1.
@@ -92,8 +107,10 @@ public final class Terminal: @unchecked Sendable {
     public func draw(_ frame: Frame) {
         guard !closed else { return }
         let full = drawn == nil || drawn!.width != frame.width || drawn!.height != frame.height
+        var redrawn: [Int] = []
         for row in 0..<min(frame.height, height) where full || drawn!.rows[row] != frame.rows[row] {
             draw(row: row, of: frame)
+            redrawn.append(row)
         }
         drawn = frame
         if let cursor = frame.cursor {
@@ -103,6 +120,7 @@ public final class Terminal: @unchecked Sendable {
             curs_set(0)
         }
         refresh()
+        writeOwnCells(rows: redrawn)
         if blockCursor != frame.blockCursor {
             blockCursor = frame.blockCursor
             Self.write(frame.blockCursor ? "\u{1B}[2 q" : "\u{1B}[6 q")
@@ -111,9 +129,16 @@ public final class Terminal: @unchecked Sendable {
 
     private func draw(row: Int, of frame: Frame) {
         var scalars = [wchar_t](repeating: 0, count: 6)
+        ownCells[row] = nil
         for (column, cell) in frame.rows[row].enumerated() where column < width {
             if cell.text.isEmpty { continue }  // the second column of a wide glyph
             let (attributes, pair) = look(cell.style)
+            if Self.needsOwnDrawing(cell.text) {
+                let columns = 1 + frame.rows[row][(column + 1)...].prefix { $0.text.isEmpty }.count
+                placeholder(row: row, column: column, columns: min(columns, width - column), attributes: attributes, pair: pair)
+                ownCells[row, default: []].append(OwnCell(column: column, text: cell.text, attributes: attributes, pair: pair))
+                continue
+            }
             var count = 0
             for scalar in cell.text.unicodeScalars where count < 5 {
                 scalars[count] = wchar_t(bitPattern: scalar.value)
@@ -125,7 +150,7 @@ public final class Terminal: @unchecked Sendable {
     }
 
     /// The attributes and colour pair for a cell style, allocating pairs as they are first used.
-    private func look(_ style: CellStyle) -> (attr_t, Int32) {
+    func look(_ style: CellStyle) -> (attr_t, Int32) {
         var text: TextStyle
         switch style {
         case .role(let role):
@@ -151,7 +176,7 @@ public final class Terminal: @unchecked Sendable {
         return (attributes, pair)
     }
 
-    private static func write(_ text: String) {
+    static func write(_ text: String) {
         fflush(weft_stdout())
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }

@@ -34,6 +34,13 @@ public final class TmuxSession: @unchecked Sendable {
         try tmux(["capture-pane", "-p", "-t", name]).components(separatedBy: "\n")
     }
 
+    /// Where the terminal's cursor is (row and column from 0), as the program left it.
+    public func cursor() throws -> (row: Int, column: Int) {
+        let fields = try tmux(["display-message", "-p", "-t", name, "#{cursor_y} #{cursor_x}"]).split(separator: " ").compactMap { Int($0) }
+        guard fields.count == 2 else { throw TmuxError(description: "tmux did not say where the cursor is") }
+        return (fields[0], fields[1])
+    }
+
     /// Waits until `condition` holds for the screen; throws with the screen after `timeout`.
     @discardableResult
     public func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: ([String]) -> Bool) throws -> [String] {

@@ -105,7 +105,7 @@ final class EditorApp {
             let reader = TextStreamReader(descriptor: local.descriptor, deliver: { sink.yield(.text($0)) }, ended: { sink.yield(.textEnded($0)) })
             var random = SystemRandomNumberGenerator()
             var editor = Editor(replica: Replica(replicaID: ReplicaID(random.next() | 1)), keymap: keymap, settings: settings,
-                                status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: Terminal.columnWidth)
+                                status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: terminal.textWidths)
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
@@ -147,7 +147,7 @@ final class EditorApp {
         await session.observe { sink.yield(.session($0)) }
         let (replica, generation) = await session.replicaCopy()
         var editor = Editor(replica: replica, keymap: keymap, settings: settings,
-                            status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: Terminal.columnWidth)
+                            status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: terminal.textWidths)
         editor.resize(width: terminal.width, height: terminal.height)
         if launch.pager {
             editor.enterPager(keymap: keymap)
@@ -180,7 +180,7 @@ final class EditorApp {
     }
 
     private func loop(events: AsyncStream<Event>, sink: AsyncStream<Event>.Continuation) async -> Int32 {
-        let reader = InputReader(deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
+        let reader = InputReader(initial: terminal.pendingInput, deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
         reader.start()
         var sources: [DispatchSourceSignal] = []
         for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT] {

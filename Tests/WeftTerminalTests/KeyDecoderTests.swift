@@ -54,3 +54,12 @@ struct KeyDecoderTests {
         #expect(decode([0xFF, 0x61]) == [.key(.character("\u{FFFD}")), .key(.character("a"))])
     }
 }
+
+extension KeyDecoderTests {
+    @Test("a late cursor-position answer is no key; F3 with modifiers still is")
+    func cursorReports() {
+        var decoder = KeyDecoder()
+        #expect(decoder.feed(Array("\u{1B}[2;5R".utf8)).isEmpty)
+        #expect(decoder.feed(Array("\u{1B}[1;5R".utf8)) == [.key(.named(.f3, control: true))])
+    }
+}

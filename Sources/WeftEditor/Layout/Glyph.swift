@@ -10,7 +10,7 @@ struct Glyph: Equatable {
     var isControl: Bool
 
     /// The glyph for `character` starting at `column` (tabs reach the next stop).
-    static func of(_ character: Character, column: Int, tabWidth: Int, width: ColumnWidth) -> Glyph {
+    static func of(_ character: Character, column: Int, tabWidth: Int, width: TextWidths) -> Glyph {
         let scalars = character.unicodeScalars
         let first = scalars.first!
         if character == "\t" {
@@ -25,8 +25,7 @@ struct Glyph: Equatable {
             let hex = String(first.value, radix: 16, uppercase: true)
             return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
         }
-        var columns = max(0, width(first))
-        if scalars.contains(where: { $0.value == 0xFE0F }), columns == 1 { columns = 2 }
+        let columns = width.columns(of: character)
         if columns == 0 {
             // A mark with nothing to sit on (at the start of a line): show it on a dotted circle.
             return Glyph(text: "\u{25CC}" + String(character), width: 1, scalars: scalars.count, isControl: false)

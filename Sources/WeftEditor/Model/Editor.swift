@@ -17,7 +17,7 @@ public struct Editor: Sendable {
     /// Set by quit commands; the app then closes the editor.
     public internal(set) var wantsQuit = false
 
-    let measure: ColumnWidth
+    let measure: TextWidths
     var cursor: Anchor = .start
     /// The cursor's last known offset, for when its anchor cannot be found (the document was replaced).
     var cursorFallback = 0
@@ -59,7 +59,7 @@ public struct Editor: Sendable {
     /// Bumped by every change to the text, so cached search data knows when it is stale.
     var version = 0
 
-    public init(replica: Replica, keymap: Keymap, settings: EditorSettings = EditorSettings(), status: StatusInfo, width: @escaping ColumnWidth = ColumnWidths.unicode) {
+    public init(replica: Replica, keymap: Keymap, settings: EditorSettings = EditorSettings(), status: StatusInfo, width: TextWidths = TextWidths()) {
         self.replica = replica
         self.keymap = keymap
         self.settings = settings
