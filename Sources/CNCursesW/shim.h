@@ -17,8 +17,12 @@
 
 int wcwidth(wchar_t c);
 // From term.h, which is not included: its capability macros (`lines`, `columns`…) would clash.
+struct term;
 char *tigetstr(const char *name);
 char *tiparm(const char *format, ...);
+int setupterm(const char *name, int descriptor, int *error);
+struct term *set_curterm(struct term *terminal);
+int del_curterm(struct term *terminal);
 
 static inline FILE *weft_stdout(void) { return stdout; }
 static inline FILE *weft_stdin(void) { return stdin; }
@@ -38,6 +42,16 @@ static inline int weft_add_cell(int y, int x, const wchar_t *scalars, attr_t att
     cchar_t cell;
     if (setcchar(&cell, scalars, attributes, 0, &pair) != OK) return ERR;
     return mvwadd_wch(stdscr, y, x, &cell);
+}
+
+/// How many colours terminfo gives terminal type `name`, read before ncurses starts (-1: no
+/// such type; an absent count is -1 too).
+static inline int weft_terminfo_colours(const char *name) {
+    int error = 0;
+    if (setupterm(name, 1, &error) != OK) return -1;
+    int colours = tigetnum("colors");
+    del_curterm(set_curterm(NULL));
+    return colours;
 }
 
 /// Whether the terminal's description has string capability `name` (`cup`, `smcup`…).

@@ -30,8 +30,11 @@ public final class Terminal: @unchecked Sendable {
     }
 
     /// Takes over the terminal: alternate screen, raw keys, no echo, bracketed paste.
-    /// - Throws: `TerminalError` when standard output is not a terminal or `TERM` is unknown.
-    public init(theme: Theme, environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+    /// - Parameter terminfo: a directory of Weft's own where a terminfo entry with 24-bit colour
+    ///   may be compiled when `COLORTERM` asks for it (see `DirectColourEntry`).
+    /// - Throws: `TerminalError` when standard output is not a terminal, `TERM` is unknown, or the
+    ///   terminal cannot move its cursor (`TERM=dumb`).
+    public init(theme: Theme, terminfo: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
         self.theme = theme
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw TerminalError("the editor needs a terminal: standard input and output must be one (use `weft cat` or `weft apply` in scripts)")
@@ -41,11 +44,26 @@ public final class Terminal: @unchecked Sendable {
             // Wide characters need a UTF-8 locale; C.UTF-8 is always there on Debian.
             setlocale(LC_ALL, "C.UTF-8")
         }
-        guard let screen = newterm(nil, weft_stdout(), weft_stdin()) else {
-            throw TerminalError("the terminal type \"\(environment["TERM"] ?? "")\" is unknown to ncurses: set TERM (for example TERM=xterm-256color)")
+        let term = environment["TERM"] ?? ""
+        var type = term
+        var directory: String?
+        if environment["NO_COLOR"].map({ !$0.isEmpty }) != true, DirectColourEntry.wanted(environment), weft_terminfo_colours(term) < 0x1000000,
+           let terminfo, let direct = DirectColourEntry.ensure(term: term, in: terminfo) {
+            (type, directory) = (direct, terminfo.path)
+        }
+        let screen = Self.withTerminfo(directory) { newterm(type, weft_stdout(), weft_stdin()) }
+        guard let screen else {
+            throw TerminalError("the terminal type \"\(term)\" is unknown to ncurses: set TERM (for example TERM=xterm-256color)")
         }
         self.screen = screen
         set_term(screen)
+        guard weft_has_string_capability("cup") != 0 else {
+            endwin()
+            delscreen(screen)
+            self.screen = nil
+            closed = true
+            throw TerminalError("the terminal type \"\(term)\" cannot move the cursor, and a full-screen editor needs that: run it in a terminal emulator with TERM set to match (for example TERM=xterm-256color); `weft cat` prints a document without one", cannotMoveCursor: true)
+        }
         raw()
         noecho()
         nonl()
@@ -56,8 +74,7 @@ public final class Terminal: @unchecked Sendable {
         if environment["NO_COLOR"].map({ !$0.isEmpty }) != true, has_colors() {
             start_color()
             use_default_colors()
-            let colours = weft_colors()
-            mode = colours >= 0x1000000 ? .direct : colours >= 256 ? .indexed256 : .sixteen
+            mode = ColourMode.forColours(Int(weft_colors()))
         }
         colourMode = mode
         width = Int(weft_cols())
@@ -67,6 +84,15 @@ public final class Terminal: @unchecked Sendable {
     }
 
     deinit { close() }
+
+    /// Runs `body` with `TERMINFO` set to `directory` (when given), as ncurses reads it.
+    private static func withTerminfo<T>(_ directory: String?, _ body: () -> T) -> T {
+        guard let directory else { return body() }
+        let previous = getenv("TERMINFO").map { String(cString: $0) }
+        setenv("TERMINFO", directory, 1)
+        defer { if let previous { setenv("TERMINFO", previous, 1) } else { unsetenv("TERMINFO") } }
+        return body()
+    }
 
     func setClusterWidths(_ clusters: ClusterWidths, pendingInput: [UInt8]) {
         textWidths.clusters = clusters
@@ -154,11 +180,23 @@ public final class Terminal: @unchecked Sendable {
         var text: TextStyle
         switch style {
         case .role(let role):
-            text = colourMode == .none ? role.monochrome : theme.style(role)
+            switch colourMode {
+            case .none: text = role.monochrome
+            case .eight: text = role.eightColour(theme.style(role))
+            default: text = theme.style(role)
+            }
         case .peerCursor(let colour):
-            text = colourMode == .none ? TextStyle(reverse: true) : TextStyle(foreground: .indexed(0), background: .rgb(colour))
+            if colourMode == .none || (colourMode == .eight && colourMode.clearHue(.rgb(colour)) == nil) {
+                text = TextStyle(reverse: true)
+            } else {
+                text = TextStyle(foreground: .indexed(0), background: .rgb(colour))
+            }
         case .peerLabel(let colour):
-            text = colourMode == .none ? TextStyle(bold: true, underline: true) : TextStyle(foreground: .rgb(colour), bold: true)
+            if colourMode == .none || (colourMode == .eight && colourMode.clearHue(.rgb(colour)) == nil) {
+                text = TextStyle(bold: true, underline: true)
+            } else {
+                text = TextStyle(foreground: .rgb(colour), bold: true)
+            }
         }
         var attributes = weft_a_normal()
         if text.bold { attributes |= weft_a_bold() }
@@ -186,5 +224,10 @@ public final class Terminal: @unchecked Sendable {
 /// The terminal cannot be used; the message says what to do.
 public struct TerminalError: Error, CustomStringConvertible, Sendable {
     public var description: String
-    public init(_ description: String) { self.description = description }
+    /// The terminal has no cursor addressing (`TERM=dumb`): text can only be printed line by line.
+    public var cannotMoveCursor: Bool
+    public init(_ description: String, cannotMoveCursor: Bool = false) {
+        self.description = description
+        self.cannotMoveCursor = cannotMoveCursor
+    }
 }

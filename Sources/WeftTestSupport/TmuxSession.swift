@@ -34,6 +34,11 @@ public final class TmuxSession: @unchecked Sendable {
         try tmux(["capture-pane", "-p", "-t", name]).components(separatedBy: "\n")
     }
 
+    /// The screen's rows with their colours and attributes as escape sequences (`capture-pane -e`).
+    public func styledScreen() throws -> [String] {
+        try tmux(["capture-pane", "-e", "-p", "-t", name]).components(separatedBy: "\n")
+    }
+
     /// Where the terminal's cursor is (row and column from 0), as the program left it.
     public func cursor() throws -> (row: Int, column: Int) {
         let fields = try tmux(["display-message", "-p", "-t", name, "#{cursor_y} #{cursor_x}"]).split(separator: " ").compactMap { Int($0) }

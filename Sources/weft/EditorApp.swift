@@ -97,7 +97,11 @@ final class EditorApp {
             if isatty(STDOUT_FILENO) == 0 { return copy(local.descriptor) }  // as less does when piped on
             let terminal: Terminal
             do {
-                terminal = try Terminal(theme: theme)
+                terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"))
+            } catch where error.cannotMoveCursor {
+                // As less does on such a terminal: the text, printed through.
+                FileHandle.standardError.write(Data("weft \(launch.command): the terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\" cannot move the cursor; printing the text instead of paging it\n".utf8))
+                return copy(local.descriptor)
             } catch {
                 return fail("\(error)")
             }
@@ -138,7 +142,7 @@ final class EditorApp {
         }
         let terminal: Terminal
         do {
-            terminal = try Terminal(theme: theme)
+            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"))
         } catch {
             await session.close()
             return fail("\(error)")
