@@ -54,6 +54,12 @@ static inline int weft_terminfo_colours(const char *name) {
     return colours;
 }
 
+/// String capability `name` (`rmcup`, `cnorm`…), or NULL when the terminal has none.
+static inline const char *weft_string_capability(const char *name) {
+    const char *value = tigetstr(name);
+    return value == (const char *)-1 ? NULL : value;
+}
+
 /// Whether the terminal's description has string capability `name` (`cup`, `smcup`…).
 static inline int weft_has_string_capability(const char *name) {
     const char *value = tigetstr(name);

@@ -1,4 +1,5 @@
 import CNCursesW
+import CTerminalRescue
 import Foundation
 import WeftEditor
 
@@ -44,6 +45,7 @@ public final class Terminal: @unchecked Sendable {
             // Wide characters need a UTF-8 locale; C.UTF-8 is always there on Debian.
             setlocale(LC_ALL, "C.UTF-8")
         }
+        _ = weft_rescue_save_modes()
         let term = environment["TERM"] ?? ""
         var type = term
         var directory: String?
@@ -64,6 +66,8 @@ public final class Terminal: @unchecked Sendable {
             closed = true
             throw TerminalError("the terminal type \"\(term)\" cannot move the cursor, and a full-screen editor needs that: run it in a terminal emulator with TERM set to match (for example TERM=xterm-256color); `weft cat` prints a document without one", cannotMoveCursor: true)
         }
+        let rescue = Self.leavingSequence(exitingScreen: true)
+        rescue.withCString { weft_rescue_install($0, strlen($0)) }
         raw()
         noecho()
         nonl()
@@ -80,7 +84,39 @@ public final class Terminal: @unchecked Sendable {
         width = Int(weft_cols())
         height = Int(weft_lines())
         measureClusters()
-        Self.write("\u{1B}[?2004h")  // bracketed paste
+        Self.write(Self.enteringSequence)
+    }
+
+    /// What the terminal is told on taking it: bracketed paste on.
+    static let enteringSequence = "\u{1B}[?2004h"
+
+    /// What gives the terminal back: bracketed paste off, the cursor's shape and visibility and
+    /// the colours reset, and (for a crash, where ncurses cannot) the normal screen back.
+    private static func leavingSequence(exitingScreen: Bool) -> String {
+        var text = "\u{1B}[?2004l\u{1B}[0 q"
+        for name in ["sgr0", "cnorm"] + (exitingScreen ? ["rmcup"] : []) {
+            if let value = weft_string_capability(name) { text += String(cString: value) }
+        }
+        return text
+    }
+
+    /// Gives the terminal back to the shell, stops the process as Ctrl-Z in a shell does, and
+    /// takes the terminal again once continued (`fg`); the next `draw` repaints everything.
+    public func suspendProcess() {
+        guard !closed else { return }
+        Self.write(Self.leavingSequence(exitingScreen: false))
+        endwin()
+        weft_stop_process()
+        Self.write(Self.enteringSequence)
+        blockCursor = nil
+        redrawEverything()
+    }
+
+    /// Makes the next `draw` repaint the whole screen (Ctrl-L, or after the process was continued).
+    public func redrawEverything() {
+        guard !closed else { return }
+        drawn = nil
+        clearok(weft_stdscr(), true)
     }
 
     deinit { close() }
@@ -110,8 +146,9 @@ public final class Terminal: @unchecked Sendable {
     public func close() {
         guard !closed else { return }
         closed = true
-        Self.write("\u{1B}[?2004l\u{1B}[0 q")
+        Self.write(Self.leavingSequence(exitingScreen: false))
         endwin()
+        weft_rescue_uninstall()
         if let screen { delscreen(screen) }
         screen = nil
     }
@@ -131,7 +168,7 @@ public final class Terminal: @unchecked Sendable {
     /// Draws `frame`: only rows that changed since the last one, then one refresh (ncurses sends
     /// only the cells that differ from what the terminal shows).
     public func draw(_ frame: Frame) {
-        guard !closed else { return }
+        guard !closed, weft_rescue_fired() == 0 else { return }
         let full = drawn == nil || drawn!.width != frame.width || drawn!.height != frame.height
         var redrawn: [Int] = []
         for row in 0..<min(frame.height, height) where full || drawn!.rows[row] != frame.rows[row] {
@@ -215,6 +252,7 @@ public final class Terminal: @unchecked Sendable {
     }
 
     static func write(_ text: String) {
+        guard weft_rescue_fired() == 0 else { return }
         fflush(weft_stdout())
         var bytes = Array(text.utf8)
         _ = bytes.withUnsafeMutableBytes { Glibc.write(STDOUT_FILENO, $0.baseAddress, $0.count) }

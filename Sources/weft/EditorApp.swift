@@ -13,6 +13,10 @@ final class EditorApp {
         case inputEnded
         case resized
         case signalled(Int32)
+        /// SIGTSTP from outside (`kill -TSTP`): suspend as the suspend key does.
+        case stopRequested
+        /// SIGCONT: the process was stopped and continued; the screen may hold anything.
+        case continued
         case session(SessionEvent)
         case status(SyncStatus)
         case tick
@@ -36,6 +40,8 @@ final class EditorApp {
     private var retryDue: ContinuousClock.Instant?
     private let clock = ContinuousClock()
     private let started: ContinuousClock.Instant
+    /// Until when a SIGTSTP is this process's own suspend coming back round (see `suspend`).
+    private var ownStopUntil: ContinuousClock.Instant?
     /// Where the editor saves the cursor and view on leaving, to start there next time.
     private let placeFile: URL?
 
@@ -113,6 +119,7 @@ final class EditorApp {
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
+            editor.show(editor.welcome)
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             reader.start()
             return await app.loop(events: events, sink: sink)
@@ -163,7 +170,7 @@ final class EditorApp {
         }
         let placeFile = home.directory(for: address).appendingPathComponent("place")
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
-        for notice in await session.notices + notices { editor.show(notice) }
+        editor.show(([editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
         let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         // Say who is here from the first connection on, not only after the first key.
@@ -187,10 +194,16 @@ final class EditorApp {
         let reader = InputReader(initial: terminal.pendingInput, deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
         reader.start()
         var sources: [DispatchSourceSignal] = []
-        for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+        for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { sink.yield(number == SIGWINCH ? .resized : .signalled(number)) }
+            let event: Event = switch number {
+            case SIGWINCH: .resized
+            case SIGTSTP: .stopRequested
+            case SIGCONT: .continued
+            default: .signalled(number)
+            }
+            source.setEventHandler { sink.yield(event) }
             source.resume()
             sources.append(source)
         }
@@ -220,6 +233,12 @@ final class EditorApp {
                 }
                 await saveLocalEdits()
                 await session?.sendPresence(editor.presence)
+                performTerminalRequests()
+            case .stopRequested:
+                if let until = ownStopUntil, clock.now < until { break }
+                suspend()
+            case .continued:
+                terminal.redrawEverything()
             case .inputEnded:
                 signalled = SIGHUP
             case .resized:
@@ -248,7 +267,27 @@ final class EditorApp {
         ticker.cancel()
         statusTask.cancel()
         sources.forEach { $0.cancel() }
-        return await finish(interrupted: signalled != nil)
+        let code = await finish(interrupted: signalled != nil)
+        // Killed by a signal, exit as the shell reports it (128 + the signal's number).
+        return signalled.map { 128 + $0 } ?? code
+    }
+
+    /// Does what keys asked of the terminal.
+    private func performTerminalRequests() {
+        for request in editor.takeTerminalRequests() {
+            switch request {
+            case .suspend: suspend()
+            case .redraw: terminal.redrawEverything()
+            case .copyToClipboard: break
+            }
+        }
+    }
+
+    /// Gives the terminal to the shell and stops until `fg`. The stop signal it sends its process
+    /// group reaches this process's own SIGTSTP watch too, just after: that one is not a new request.
+    private func suspend() {
+        terminal.suspendProcess()
+        ownStopUntil = clock.now + .seconds(1)
     }
 
     /// Queues the editor's new batches durably. On failure they are kept and retried every

@@ -9,10 +9,14 @@ extension Editor {
             frame.fill(row: 0, style: .role(.banner))
             frame.put(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
         }
-        drawText(into: &frame, top: textTop)
-        drawStatus(into: &frame, row: textTop + viewHeight)
+        if let helpPage {
+            drawHelp(helpPage, into: &frame, top: textTop)
+        } else {
+            drawText(into: &frame, top: textTop)
+            drawStatus(into: &frame, row: textTop + viewHeight)
+        }
         drawMessage(into: &frame, row: textTop + viewHeight + 1)
-        frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil
+        frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil && helpPage == nil
         return frame
     }
 

@@ -4,6 +4,7 @@ extension Editor {
     /// Handles one key pressed at `now` (seconds on any steady clock; it groups typing for undo).
     public mutating func handle(_ key: Key, now: Double) {
         if prompt == nil { message = nil }
+        if helpPage != nil { return handleHelp(key) }
         if prompt != nil {
             handlePrompt(key, now: now)
             if isPager { bringCursorIntoPagerView() } else { ensureCursorVisible() }
@@ -63,6 +64,7 @@ extension Editor {
     /// Handles text pasted in one go (bracketed paste): one edit, one undo step, even in a
     /// mode where keys would be commands.
     public mutating func paste(_ pasted: String, now: Double) {
+        guard helpPage == nil else { return show("close the help (q) to paste") }
         let text = pasted.replacingLineEndings()
         if var prompt {
             prompt.text += text.prefix { $0 != "\n" }
@@ -222,7 +224,9 @@ extension Editor {
         case .followPeer: followNextPeer()
         case .save: show(savedMessage)
         case .quit, .forceQuit: wantsQuit = true
-        case .help: show(helpText)
+        case .help: openHelp()
+        case .suspend: terminalRequests.append(.suspend)
+        case .redraw: terminalRequests.append(.redraw)
         default: break
         }
     }
@@ -238,16 +242,6 @@ extension Editor {
 
     /// The mode `normal-mode` returns to: the first mode that does not type, else the first.
     var normalModeName: String { keymap.modes.first { !keymap.types(in: $0) } ?? keymap.modes[0] }
-
-    var helpText: String {
-        let wanted: [(EditorCommand, String)] = [(.quit, "quit"), (.commandLine, "command"), (.insertMode, "insert"), (.undo, "undo"), (.redo, "redo"),
-                                                 (.find, "find"), (.gotoLine, "go to line"), (.followPeer, "follow"), (.toggleWrap, "wrap")]
-        var parts: [String] = []
-        for (command, label) in wanted {
-            if let keys = keymap.modes.lazy.compactMap({ keymap.keys(for: command, in: $0) }).first { parts.append("\(keys.keyNames) \(label)") }
-        }
-        return parts.joined(separator: " · ") + " · keymap \(keymap.name)"
-    }
 
     var helpHint: String {
         keymap.modes.lazy.compactMap { keymap.keys(for: .help, in: $0) }.first.map { " (\($0.keyNames) for help)" } ?? ""

@@ -130,13 +130,19 @@ extension Editor {
             lastSearch = nil
         case "follow":
             followNextPeer()
+        case "help", "h":
+            openHelp()
+        case "suspend", "sus", "stop", "st":
+            terminalRequests.append(.suspend)
+        case "redraw", "redr":
+            terminalRequests.append(.redraw)
         default:
             if command.hasPrefix("set ts=") || command.hasPrefix("set tabstop="), let value = Int(command.split(separator: "=").last ?? ""), (1...32).contains(value) {
                 settings.tabWidth = value
             } else if Int(command) != nil {
                 goToLine(command)
             } else {
-                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow)", isError: true)
+                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow, :help)", isError: true)
             }
         }
     }

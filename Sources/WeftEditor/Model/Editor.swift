@@ -16,6 +16,10 @@ public struct Editor: Sendable {
     public internal(set) var peers: [ReplicaID: Presence] = [:]
     /// Set by quit commands; the app then closes the editor.
     public internal(set) var wantsQuit = false
+    /// What keys asked of the terminal, for the app to take (`takeTerminalRequests`).
+    var terminalRequests: [TerminalRequest] = []
+    /// The list of the keymap's keys, while it is open.
+    var helpPage: HelpPage?
 
     let measure: TextWidths
     var cursor: Anchor = .start
@@ -104,6 +108,15 @@ public struct Editor: Sendable {
                                                 to: replica.anchor(at: range.upperBound)))
         }
         return Presence(userName: settings.userName, colour: settings.userColour, cursor: cursor, selections: selections)
+    }
+
+    /// Whether the help page is open.
+    public var isShowingHelp: Bool { helpPage != nil }
+
+    /// What keys asked of the terminal since the last call, oldest first.
+    public mutating func takeTerminalRequests() -> [TerminalRequest] {
+        defer { terminalRequests = [] }
+        return terminalRequests
     }
 
     /// The batches made by local edits since the last call, oldest first, each to be queued as one.
