@@ -35,8 +35,13 @@ public final class Terminal: @unchecked Sendable {
     ///   may be compiled when `COLORTERM` asks for it (see `DirectColourEntry`).
     /// - Throws: `TerminalError` when standard output is not a terminal, `TERM` is unknown, or the
     ///   terminal cannot move its cursor (`TERM=dumb`).
-    public init(theme: Theme, terminfo: URL? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+    ///   - mouse: report clicks, drags and the wheel (else the terminal keeps its own selection).
+    ///   - clipboard: pass copies to the terminal's clipboard (OSC 52).
+    public init(theme: Theme, terminfo: URL? = nil, mouse: Bool = true, clipboard: Bool = true,
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
         self.theme = theme
+        enteringSequence = Self.bracketedPasteOn + (mouse ? Self.mouseOn : "")
+        usesClipboard = clipboard
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw TerminalError("the editor needs a terminal: standard input and output must be one (use `weft cat` or `weft apply` in scripts)")
         }
@@ -84,16 +89,20 @@ public final class Terminal: @unchecked Sendable {
         width = Int(weft_cols())
         height = Int(weft_lines())
         measureClusters()
-        Self.write(Self.enteringSequence)
+        Self.write(enteringSequence)
     }
 
-    /// What the terminal is told on taking it: bracketed paste on.
-    static let enteringSequence = "\u{1B}[?2004h"
+    /// What the terminal is told on taking it: bracketed paste on, and the mouse when wanted.
+    private let enteringSequence: String
+    private let usesClipboard: Bool
+    private static let bracketedPasteOn = "\u{1B}[?2004h"
+    /// Clicks, drags with a button held, and the wheel, reported as SGR (1006: any size of screen).
+    private static let mouseOn = "\u{1B}[?1000h\u{1B}[?1002h\u{1B}[?1006h"
 
-    /// What gives the terminal back: bracketed paste off, the cursor's shape and visibility and
-    /// the colours reset, and (for a crash, where ncurses cannot) the normal screen back.
+    /// What gives the terminal back: the mouse and bracketed paste off, the cursor's shape and
+    /// visibility and the colours reset, and (for a crash, where ncurses cannot) the normal screen back.
     private static func leavingSequence(exitingScreen: Bool) -> String {
-        var text = "\u{1B}[?2004l\u{1B}[0 q"
+        var text = "\u{1B}[?1006l\u{1B}[?1002l\u{1B}[?1000l\u{1B}[?2004l\u{1B}[0 q"
         for name in ["sgr0", "cnorm"] + (exitingScreen ? ["rmcup"] : []) {
             if let value = weft_string_capability(name) { text += String(cString: value) }
         }
@@ -107,9 +116,16 @@ public final class Terminal: @unchecked Sendable {
         Self.write(Self.leavingSequence(exitingScreen: false))
         endwin()
         weft_stop_process()
-        Self.write(Self.enteringSequence)
+        Self.write(enteringSequence)
         blockCursor = nil
         redrawEverything()
+    }
+
+    /// Puts `text` on the terminal's clipboard (OSC 52: through ssh, and through tmux when its
+    /// `set-clipboard` option allows), unless that was turned off.
+    public func copyToClipboard(_ text: String) {
+        guard usesClipboard, !closed else { return }
+        Self.write("\u{1B}]52;c;\(Data(text.utf8).base64EncodedString())\u{07}")
     }
 
     /// Makes the next `draw` repaint the whole screen (Ctrl-L, or after the process was continued).

@@ -103,7 +103,8 @@ final class EditorApp {
             if isatty(STDOUT_FILENO) == 0 { return copy(local.descriptor) }  // as less does when piped on
             let terminal: Terminal
             do {
-                terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"))
+                terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                        mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
             } catch where error.cannotMoveCursor {
                 // As less does on such a terminal: the text, printed through.
                 FileHandle.standardError.write(Data("weft \(launch.command): the terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\" cannot move the cursor; printing the text instead of paging it\n".utf8))
@@ -149,7 +150,8 @@ final class EditorApp {
         }
         let terminal: Terminal
         do {
-            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"))
+            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                        mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
         } catch {
             await session.close()
             return fail("\(error)")
@@ -228,6 +230,7 @@ final class EditorApp {
                     switch input {
                     case .key(let key): editor.handle(key, now: now)
                     case .paste(let text): editor.paste(text, now: now)
+                    case .mouse(let event): editor.handle(event, now: now)
                     }
                     if editor.wantsQuit { break }
                 }
@@ -278,7 +281,7 @@ final class EditorApp {
             switch request {
             case .suspend: suspend()
             case .redraw: terminal.redrawEverything()
-            case .copyToClipboard: break
+            case .copyToClipboard(let text): terminal.copyToClipboard(text)
             }
         }
     }

@@ -106,16 +106,17 @@ struct KeymapFileTests {
     func configFile() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("weft-config-\(UUID()).toml")
         defer { try? FileManager.default.removeItem(at: url) }
-        try Data("server = \"ws://relay.example:7000\"\nname = \"ana\"\nkeymap = \"vim\"\nwrap = false\ntab-width = 4\ncolour = \"#e06c75\"\nconnect-timeout = 40\n".utf8).write(to: url)
+        try Data("server = \"ws://relay.example:7000\"\nname = \"ana\"\nkeymap = \"vim\"\nwrap = false\ntab-width = 4\ncolour = \"#e06c75\"\nconnect-timeout = 40\nmouse = false\nclipboard = false\n".utf8).write(to: url)
         let config = try UserConfig.load(from: url)
         #expect(config.server == "ws://relay.example:7000" && config.name == "ana" && config.keymap == "vim")
         #expect(config.wrap == false && config.tabWidth == 4 && config.colour == 0xE06C75 && config.connectTimeout == 40)
+        #expect(config.mouse == false && config.clipboard == false)
         try Data("name = \"ana\"\n\nsever = \"ws://x:1\"\n".utf8).write(to: url)
         do {
             _ = try UserConfig.load(from: url)
             Issue.record("a misspelt key loaded")
         } catch {
-            #expect(error.description.hasSuffix(":3: unknown setting \"sever\" (settings: server, name, colour, keymap, theme, wrap, tab-width, connect-timeout)"))
+            #expect(error.description.hasSuffix(":3: unknown setting \"sever\" (settings: server, name, colour, keymap, theme, wrap, tab-width, connect-timeout, mouse, clipboard)"))
         }
     }
 }

@@ -85,7 +85,7 @@ extension Editor {
             let appending = command == .cutLine && lastCommand == .cutLine
             var text = replica.text(in: range)
             if !text.hasSuffix("\n") { text += "\n" }
-            clipboard = Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: true)
+            keep(Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: true))
             if command == .cutLine {
                 replace(range, with: "", kind: .other, now: now)
                 moveCursor(to: firstNonBlank(ofLine: min(line, replica.lineCount - 1)))
@@ -117,8 +117,14 @@ extension Editor {
         let last = min(first + count, replica.lineCount) - 1
         var text = replica.text(in: replica.lineStart(first)..<replica.lineStart(last + 1))
         if !text.hasSuffix("\n") { text += "\n" }
-        clipboard = Clipboard(text: text, linewise: true)
+        keep(Clipboard(text: text, linewise: true))
         show("copied \(last - first + 1) line\(last == first ? "" : "s")")
+    }
+
+    /// Puts cut or copied text on the clipboard, and asks for it on the system's too (OSC 52).
+    mutating func keep(_ cut: Clipboard) {
+        clipboard = cut
+        if cut.text.utf8.count <= TerminalRequest.clipboardLimit { terminalRequests.append(.copyToClipboard(cut.text)) }
     }
 
     func wholeLine(_ line: Int) -> Range<Int> {
@@ -131,7 +137,7 @@ extension Editor {
     mutating func cut(_ range: Range<Int>, linewise: Bool, copying: Bool, keeping: Bool = false, appending: Bool = false, now: Double) {
         if copying {
             let text = replica.text(in: range)
-            clipboard = Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: linewise)
+            keep(Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: linewise))
         }
         if !keeping {
             selectionAnchor = nil

@@ -20,6 +20,8 @@ public struct Editor: Sendable {
     var terminalRequests: [TerminalRequest] = []
     /// The list of the keymap's keys, while it is open.
     var helpPage: HelpPage?
+    /// Where the left button went down, while it is held (a drag selects from there).
+    var mouseDown: Anchor?
 
     let measure: TextWidths
     var cursor: Anchor = .start
