@@ -56,3 +56,11 @@ struct GraphemeFrameTests {
         #expect(frame.rows[0][2].style == .role(.control))
     }
 }
+
+extension GraphemeFrameTests {
+    @Test("a joiner with nothing after it yet is not drawn (the terminal would join the next character it gets to it)")
+    func danglingJoiner() throws {
+        let frame = try editor("a\u{1F468}\u{200D}b", clusters: .unicode).frame()
+        #expect(frame.rows[0][1].text == "\u{1F468}" && frame.rows[0][3].text == "b")
+    }
+}

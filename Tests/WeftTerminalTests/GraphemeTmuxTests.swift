@@ -29,4 +29,23 @@ struct GraphemeTmuxTests {
         try screen.type("x")
         try screen.waitFor("x typed after the family") { $0[0].hasPrefix("A👍🏽B 🇯🇵C 👨‍👩‍👧xD") }
     }
+
+    @Test("a family emoji arriving a scalar at a time (as typed elsewhere) ends drawn whole, the row unscrambled")
+    func clusterArrivingInPieces() throws {
+        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/pieces"
+        let writer = WeftRun(home: temporaryPath("writer"))
+        let pieces = ["A👍", "🏽 ", "👨", "\u{200D}", "👩", "\u{200D}", "👧", " end"]
+        var length = 0
+        let lines = pieces.map { piece -> String in
+            defer { length += piece.unicodeScalars.count }
+            let escaped = piece.unicodeScalars.map { $0.value == 0x200D ? "\\u200d" : String($0) }.joined()
+            return "{\"pos\": \(length), \"ins\": \"\(escaped)\"}"
+        }
+        #expect(try writer(["apply", document], input: lines.joined(separator: "\n") + "\n").status == 0)
+        let pager = try weftScreen(["view", document], home: temporaryPath("reader"))
+        defer { pager.kill() }
+        try pager.waitFor("the whole line, online") { $0.first == "A👍🏽 👨‍👩‍👧 end" && $0[28].contains("online") }
+    }
 }
