@@ -106,10 +106,13 @@ let package = Package(
             ],
             resources: [.copy("Keymaps"), .copy("Themes")]
         ),
+        // The terminal given back after a crash (fatal-signal handlers must be async-signal-safe C),
+        // and stopping the process for Ctrl-Z.
+        .target(name: "CTerminalRescue"),
         // The terminal: decoding key bytes, drawing frames with ncursesw, restoring the terminal.
         .target(
             name: "WeftTerminal",
-            dependencies: ["CNCursesW", "WeftEditor"]
+            dependencies: ["CNCursesW", "CTerminalRescue", "WeftEditor"]
         ),
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(

@@ -69,6 +69,13 @@ struct TOMLSource {
     }
 
     /// An array of strings, or an error naming the key.
+    /// `key`'s value as true or false; nil when absent.
+    func flag(_ key: String) throws(DataFileError) -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw error("\(key) must be true or false", key: key) }
+        return flag
+    }
+
     func strings(_ key: String) throws(DataFileError) -> [String]? {
         guard let value = table[key] else { return nil }
         guard let array = value.array else { throw error("\(key) must be an array of strings", key: key) }

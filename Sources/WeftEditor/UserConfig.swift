@@ -16,11 +16,15 @@ public struct UserConfig: Sendable, Equatable {
     public var tabWidth: Int?
     /// Seconds a connection may take to be welcomed before it is dropped and tried again.
     public var connectTimeout: Int?
+    /// The editor takes the mouse (clicks, drags, the wheel); false leaves it to the terminal.
+    public var mouse: Bool?
+    /// Copies also go to the terminal's clipboard (OSC 52).
+    public var clipboard: Bool?
 
     public init() {}
 
     /// The keys a config file may set.
-    public static let keys = ["server", "name", "colour", "keymap", "theme", "wrap", "tab-width", "connect-timeout"]
+    public static let keys = ["server", "name", "colour", "keymap", "theme", "wrap", "tab-width", "connect-timeout", "mouse", "clipboard"]
 
     /// Reads `url`; a missing file is an empty config.
     /// - Throws: `DataFileError` with the line of an unknown key or a value of the wrong type.
@@ -45,10 +49,9 @@ public struct UserConfig: Sendable, Equatable {
         }
         config.keymap = try source.string("keymap")
         config.theme = try source.string("theme")
-        if let value = source.table["wrap"] {
-            guard let flag = value.bool else { throw source.error("wrap must be true or false", key: "wrap") }
-            config.wrap = flag
-        }
+        config.wrap = try source.flag("wrap")
+        config.mouse = try source.flag("mouse")
+        config.clipboard = try source.flag("clipboard")
         if let value = source.table["tab-width"] {
             guard let width = value.int, (1...32).contains(width) else { throw source.error("tab-width must be a number from 1 to 32", key: "tab-width") }
             config.tabWidth = width

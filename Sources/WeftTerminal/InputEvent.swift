@@ -5,4 +5,6 @@ public enum InputEvent: Equatable, Sendable {
     case key(Key)
     /// Text pasted with bracketed paste (one event however long).
     case paste(String)
+    /// A click, drag or wheel notch (SGR mouse reports).
+    case mouse(MouseEvent)
 }

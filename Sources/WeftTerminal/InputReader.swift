@@ -6,13 +6,16 @@ public final class InputReader: @unchecked Sendable {
     private let deliver: @Sendable ([InputEvent]) -> Void
     private let ended: @Sendable () -> Void
     private let escapeDelay: Int32
+    private let initial: [UInt8]
 
     /// - Parameters:
     ///   - escapeMilliseconds: how long an ESC waits for the rest of a sequence (vim's ttimeoutlen).
+    ///   - initial: bytes read from the terminal before the reader started (`Terminal.pendingInput`).
     ///   - deliver: called on the reader thread with each burst of events.
     ///   - ended: called once when standard input closes (the terminal went away).
-    public init(escapeMilliseconds: Int32 = 25, deliver: @escaping @Sendable ([InputEvent]) -> Void, ended: @escaping @Sendable () -> Void) {
+    public init(escapeMilliseconds: Int32 = 25, initial: [UInt8] = [], deliver: @escaping @Sendable ([InputEvent]) -> Void, ended: @escaping @Sendable () -> Void) {
         self.escapeDelay = escapeMilliseconds
+        self.initial = initial
         self.deliver = deliver
         self.ended = ended
     }
@@ -25,6 +28,8 @@ public final class InputReader: @unchecked Sendable {
 
     private func run() {
         var decoder = KeyDecoder()
+        let early = decoder.feed(initial)
+        if !early.isEmpty { deliver(early) }
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
             var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)

@@ -127,6 +127,7 @@ public struct KeyDecoder: Sendable {
             if end - index > 32 { return (nil, end - index) }  // junk: drop it
         }
         guard end < buffer.count else { return final ? (.key(Key(.character("["), alt: true)), 2) : nil }
+        if buffer[index + 2] == 0x3C { return (mouse(buffer[(index + 3)..<end], final: buffer[end]), end - index + 1) }
         let parameters = String(decoding: buffer[(index + 2)..<end], as: UTF8.self).split(separator: ";", omittingEmptySubsequences: false).map { Int($0) }
         let finalByte = buffer[end]
         let length = end - index + 1
@@ -143,7 +144,11 @@ public struct KeyDecoder: Sendable {
         case 0x46: return (key(.end), length)
         case 0x50: return (key(.f1), length)
         case 0x51: return (key(.f2), length)
-        case 0x52: return (key(.f3), length)
+        case 0x52:
+            // `CSI row ; column R` answers a cursor-position request (a late one from measuring the
+            // terminal); F3 with modifiers reads `CSI 1 ; modifier R`.
+            if parameters.count == 2, (parameters[0] ?? 1) != 1 { return (nil, length) }
+            return (key(.f3), length)
         case 0x53: return (key(.f4), length)
         case 0x5A: return (.key(.named(.tab, shift: true)), length)
         case 0x7E:
@@ -165,6 +170,26 @@ public struct KeyDecoder: Sendable {
         default:
             return (nil, length)
         }
+    }
+
+    /// An SGR mouse report, `CSI < button ; column ; row M` (`m` when a button comes up), with
+    /// 32 added to the button for motion and 64 for the wheel; columns and rows count from 1.
+    private func mouse(_ parameters: ArraySlice<UInt8>, final: UInt8) -> InputEvent? {
+        let numbers = String(decoding: parameters, as: UTF8.self).split(separator: ";").compactMap { Int($0) }
+        guard numbers.count == 3, final == 0x4D || final == 0x6D else { return nil }
+        let (code, column, row) = (numbers[0], numbers[1] - 1, numbers[2] - 1)
+        let button = code & 3, motion = code & 32 != 0, wheel = code & 64 != 0
+        let action: MouseEvent.Action
+        if wheel {
+            action = button == 0 ? .wheelUp : button == 1 ? .wheelDown : .other
+        } else if button != 0 {
+            action = .other
+        } else if final == 0x6D {
+            action = .release
+        } else {
+            action = motion ? .drag : .press
+        }
+        return .mouse(MouseEvent(action, row: max(0, row), column: max(0, column)))
     }
 
     private func ss3(_ byte: UInt8) -> Key? {

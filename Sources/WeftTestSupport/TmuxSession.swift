@@ -44,6 +44,34 @@ public final class TmuxSession: @unchecked Sendable {
         try tmux(["capture-pane", "-p", "-t", name]).components(separatedBy: "\n")
     }
 
+    /// The screen's rows with their colours and attributes as escape sequences (`capture-pane -e`).
+    public func styledScreen() throws -> [String] {
+        try tmux(["capture-pane", "-e", "-p", "-t", name]).components(separatedBy: "\n")
+    }
+
+    /// Sets a tmux option for this session (`mouse`, `status`), or for the whole private server
+    /// with `server` (`set-clipboard`).
+    public func setOption(_ option: String, _ value: String, server: Bool = false) throws {
+        try tmux(["set-option"] + (server ? ["-s"] : ["-t", name]) + [option, value])
+    }
+
+    /// The newest tmux paste buffer (what a program put there with OSC 52, under `set-clipboard on`),
+    /// a final line feed dropped as from all tmux answers.
+    public func pasteBuffer() throws -> String {
+        try tmux(["show-buffer"])
+    }
+
+    /// The command that attaches a tmux client to this session, to run in another session's pane
+    /// (input typed there then reaches this session as a terminal's would: mouse reports included).
+    public var attachCommand: [String] { ["env", "-u", "TMUX", "tmux", "-L", socket, "attach-session", "-t", name] }
+
+    /// Where the terminal's cursor is (row and column from 0), as the program left it.
+    public func cursor() throws -> (row: Int, column: Int) {
+        let fields = try tmux(["display-message", "-p", "-t", name, "#{cursor_y} #{cursor_x}"]).split(separator: " ").compactMap { Int($0) }
+        guard fields.count == 2 else { throw TmuxError(description: "tmux did not say where the cursor is") }
+        return (fields[0], fields[1])
+    }
+
     /// Waits until `condition` holds for the screen; throws with the screen after `timeout`.
     @discardableResult
     public func waitFor(_ what: String, timeout: Duration = .seconds(30), _ condition: ([String]) -> Bool) throws -> [String] {

@@ -10,8 +10,8 @@ struct Edit: AsyncParsableCommand {
             Every edit is on disk before it shows and reaches the relay when it can; quitting with \
             edits not yet acknowledged keeps them queued for next time. When the document's server \
             is on this machine and nothing listens there, a relay is started in the background \
-            (see `weft relay status` and `weft relay stop`). Keys: F1 (default keymap) shows the \
-            main ones; README.md lists them all; keymaps and themes are TOML files (Keymaps/, Themes/).
+            (see `weft relay status` and `weft relay stop`). Keys: F1 (`:help` in the vim keymap) \
+            lists every key of the keymap in use; keymaps and themes are TOML files (Keymaps/, Themes/).
             """
     )
 

@@ -13,6 +13,10 @@ final class EditorApp {
         case inputEnded
         case resized
         case signalled(Int32)
+        /// SIGTSTP from outside (`kill -TSTP`): suspend as the suspend key does.
+        case stopRequested
+        /// SIGCONT: the process was stopped and continued; the screen may hold anything.
+        case continued
         case session(SessionEvent)
         case status(SyncStatus)
         case tick
@@ -38,10 +42,15 @@ final class EditorApp {
     private let started: ContinuousClock.Instant
     /// When the editor may next look whether its background relay is gone.
     private var nextRelayCheck = ContinuousClock.now
+    /// Until when a SIGTSTP is this process's own suspend coming back round (see `suspend`).
+    private var ownStopUntil: ContinuousClock.Instant?
+    /// Where the editor saves the cursor and view on leaving, to start there next time.
+    private let placeFile: URL?
 
     private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
-                 textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }) {
+                 textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
         self.editor = editor
+        self.placeFile = placeFile
         self.session = session
         self.terminal = terminal
         self.address = address
@@ -96,7 +105,12 @@ final class EditorApp {
             if isatty(STDOUT_FILENO) == 0 { return copy(local.descriptor) }  // as less does when piped on
             let terminal: Terminal
             do {
-                terminal = try Terminal(theme: theme)
+                terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                        mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
+            } catch where error.cannotMoveCursor {
+                // As less does on such a terminal: the text, printed through.
+                FileHandle.standardError.write(Data("weft \(launch.command): the terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\" cannot move the cursor; printing the text instead of paging it\n".utf8))
+                return copy(local.descriptor)
             } catch {
                 return fail("\(error)")
             }
@@ -104,10 +118,11 @@ final class EditorApp {
             let reader = TextStreamReader(descriptor: local.descriptor, deliver: { sink.yield(.text($0)) }, ended: { sink.yield(.textEnded($0)) })
             var random = SystemRandomNumberGenerator()
             var editor = Editor(replica: Replica(replicaID: ReplicaID(random.next() | 1)), keymap: keymap, settings: settings,
-                                status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: Terminal.columnWidth)
+                                status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: terminal.textWidths)
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
+            editor.show(editor.welcome)
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             reader.start()
             return await app.loop(events: events, sink: sink)
@@ -121,16 +136,10 @@ final class EditorApp {
         }
         var notices: [String] = []
         let session: DocumentSession
-        // Reading a document this user is editing in another terminal: the pager needs no
-        // queue of its own, so it syncs a throwaway copy instead of failing on the lock.
-        var sessionHome = home
-        var scratch: URL?
-        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
-        if launch.pager, DocumentFiles.isLocked(home.directory(for: address)) {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-            scratch = directory
-            sessionHome = ClientHome(data: directory, config: home.config)
-        }
+        // The pager reads a throwaway copy seeded from the cache: it takes no lock, so editing
+        // and `weft apply` in the same home go on beside it.
+        let pagerCopy = launch.pager ? PagerCopy(of: address, in: home) : nil
+        defer { pagerCopy?.remove() }
         do {
             if let directory = try EmbeddedRelay.ensureRunning(for: address) {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
@@ -141,14 +150,15 @@ final class EditorApp {
         }
         do {
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
-            session = try DocumentSession(address: address, home: sessionHome,
+            session = try DocumentSession(address: address, home: pagerCopy?.home ?? home,
                                           options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile))
         } catch {
             return fail("\(error)")
         }
         let terminal: Terminal
         do {
-            terminal = try Terminal(theme: theme)
+            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                        mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
         } catch {
             await session.close()
             return fail("\(error)")
@@ -157,7 +167,7 @@ final class EditorApp {
         await session.observe { sink.yield(.session($0)) }
         let (replica, generation) = await session.replicaCopy()
         var editor = Editor(replica: replica, keymap: keymap, settings: settings,
-                            status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: Terminal.columnWidth)
+                            status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: terminal.textWidths)
         editor.resize(width: terminal.width, height: terminal.height)
         if launch.pager {
             editor.enterPager(keymap: keymap)
@@ -167,9 +177,13 @@ final class EditorApp {
         if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
             editor.enterPager(keymap: less, banner: "read-only: \(address.name) has \(replica.count >> 20) Mi characters, more than weft edits comfortably (\(comfortableScalars >> 20) Mi)")
         }
-        for notice in await session.notices + notices { editor.show(notice) }
+        let placeFile = home.directory(for: address).appendingPathComponent("place")
+        if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
+        editor.show(([editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
         let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
-                            pagerKeymap: pagerKeymap)
+                            pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
+        // Say who is here from the first connection on, not only after the first key.
+        await session.sendPresence(editor.presence)
         await session.start()
         return await app.loop(events: events, sink: sink)
     }
@@ -186,13 +200,19 @@ final class EditorApp {
     }
 
     private func loop(events: AsyncStream<Event>, sink: AsyncStream<Event>.Continuation) async -> Int32 {
-        let reader = InputReader(deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
+        let reader = InputReader(initial: terminal.pendingInput, deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
         reader.start()
         var sources: [DispatchSourceSignal] = []
-        for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT] {
+        for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { sink.yield(number == SIGWINCH ? .resized : .signalled(number)) }
+            let event: Event = switch number {
+            case SIGWINCH: .resized
+            case SIGTSTP: .stopRequested
+            case SIGCONT: .continued
+            default: .signalled(number)
+            }
+            source.setEventHandler { sink.yield(event) }
             source.resume()
             sources.append(source)
         }
@@ -217,11 +237,18 @@ final class EditorApp {
                     switch input {
                     case .key(let key): editor.handle(key, now: now)
                     case .paste(let text): editor.paste(text, now: now)
+                    case .mouse(let event): editor.handle(event, now: now)
                     }
                     if editor.wantsQuit { break }
                 }
                 await saveLocalEdits()
                 await session?.sendPresence(editor.presence)
+                performTerminalRequests()
+            case .stopRequested:
+                if let until = ownStopUntil, clock.now < until { break }
+                suspend()
+            case .continued:
+                terminal.redrawEverything()
             case .inputEnded:
                 signalled = SIGHUP
             case .resized:
@@ -250,7 +277,27 @@ final class EditorApp {
         ticker.cancel()
         statusTask.cancel()
         sources.forEach { $0.cancel() }
-        return await finish(interrupted: signalled != nil)
+        let code = await finish(interrupted: signalled != nil)
+        // Killed by a signal, exit as the shell reports it (128 + the signal's number).
+        return signalled.map { 128 + $0 } ?? code
+    }
+
+    /// Does what keys asked of the terminal.
+    private func performTerminalRequests() {
+        for request in editor.takeTerminalRequests() {
+            switch request {
+            case .suspend: suspend()
+            case .redraw: terminal.redrawEverything()
+            case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            }
+        }
+    }
+
+    /// Gives the terminal to the shell and stops until `fg`. The stop signal it sends its process
+    /// group reaches this process's own SIGTSTP watch too, just after: that one is not a new request.
+    private func suspend() {
+        terminal.suspendProcess()
+        ownStopUntil = clock.now + .seconds(1)
     }
 
     /// Queues the editor's new batches durably. On failure they are kept and retried every
@@ -353,6 +400,7 @@ final class EditorApp {
             return 0
         }
         await saveLocalEdits()
+        if let placeFile, !editor.isPager { try? editor.place.save(to: placeFile) }
         var unsent = await session.unsentCount
         if unsent > 0, !interrupted, lastStatus?.connection == .online, lastStatus?.writesRefused != true {
             editor.show("sending \(unsent) edits…")

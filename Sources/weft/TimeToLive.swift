@@ -22,5 +22,11 @@ struct TimeToLive: ExpressibleByArgument, Sendable {
         self.seconds = seconds
     }
 
-    static var defaultValueDescription: String { "24h" }
+    /// The lifetime as one would type it: `24h`, `7d`, `90s` (days from two on).
+    var defaultValueDescription: String {
+        for (unit, scale) in [("d", UInt64(86_400)), ("h", 3_600), ("m", 60)] where seconds % scale == 0 && (unit != "d" || seconds >= 2 * scale) {
+            return "\(seconds / scale)\(unit)"
+        }
+        return "\(seconds)s"
+    }
 }

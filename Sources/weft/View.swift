@@ -11,7 +11,7 @@ struct View: AsyncParsableCommand {
             (a path that exists, or one starting with /, ./ or ../), or - for standard input. Documents are read-only \
             here and at the relay (the hello says so) and show others' edits as they happen; files and \
             pipes are shown as they are read, before the end arrives. Keys as in less: space b d u j k \
-            g G, / ? n N, &pattern, -N, F to follow the end (any key stops), q to quit.
+            g G, / ? n N, &pattern, -N, F to follow the end (any key stops), h to list every key, q to quit.
             """
     )
 

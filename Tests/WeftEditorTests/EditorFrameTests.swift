@@ -226,9 +226,14 @@ struct EditorFrameTests {
         let frame = harness.editor.frame()
         #expect(frame.rows[1][2].style == .peerCursor(0xE06C75))
         #expect(frame.lines[1] == "world                                ana")
-        #expect(frame.lines[6].contains("1 peer"))
+        #expect(frame.lines[6].contains("with ana"))
         harness.press("Ctrl-T")
         #expect(harness.editor.frame().lines[6].contains("following ana"))
+        harness.press("Esc")
+        harness.editor.setPresence(Presence(userName: "bo", colour: 0x98C379, cursor: .start), of: ReplicaID(8))
+        #expect(harness.lines[6].contains("with ana, bo"), "\(harness.lines[6])")
+        for number in 9...14 { harness.editor.setPresence(Presence(userName: "person \(number)", colour: 0, cursor: .start), of: ReplicaID(UInt64(number))) }
+        #expect(harness.lines[6].contains("with 8 people"), "too many names for the status line: \(harness.lines[6])")
     }
 
     @Test("a bracketed paste is one edit, one batch and one undo, with CR LF made LF")
@@ -250,5 +255,42 @@ struct EditorFrameTests {
         #expect(status.hasSuffix("reconnecting in 3s  ↑3  1:1"), "\(status)")
         harness.type("y")
         #expect(harness.text == "x" && harness.lines[7].hasPrefix("read-only"))
+    }
+}
+
+extension EditorFrameTests {
+    @Test("the place saved on leaving brings back the cursor and the view, on their characters after others' edits")
+    func placeComesBack() throws {
+        let text = (1...40).map { "line \($0)" }.joined(separator: "\n")
+        var harness = try EditorHarness(text, width: 20, height: 8)
+        harness.press("Ctrl-G")
+        harness.type("25\n")
+        harness.press("Right Right")
+        let saved = try #require(EditorPlace(text: harness.editor.place.text), "the text form reads back")
+        let shown = harness.lines
+
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        _ = try remote.insert("new\n", at: 0)
+        var reopened = try EditorHarness("", width: 20, height: 8)
+        reopened.editor.replaceReplica(remote)
+        reopened.editor.restore(saved)
+        #expect(reopened.editor.cursorLineColumn == (26, 3))
+        #expect(reopened.lines.prefix(6) == shown.prefix(6), "\(reopened.lines)")
+        #expect(EditorPlace(text: "weft-place 1\ncursor sideways\ntop start\n") == nil)
+    }
+}
+
+extension EditorFrameTests {
+    @Test("an Alt key that is not bound types nothing and says so (default and emacs); in vim it is Esc then the key")
+    func unboundAltKeys() throws {
+        for keymap in ["default", "emacs"] {
+            var harness = try EditorHarness("ab", keymap: keymap, width: 40)
+            harness.press("Alt-x Alt-q")
+            #expect(harness.text == "ab", "\(keymap)")
+            #expect(harness.lines[7].contains("Alt-q is not bound"), "\(keymap): \(harness.lines[7])")
+        }
+        var vim = try EditorHarness("ab", keymap: "vim", width: 40)
+        vim.press("i Alt-x")
+        #expect(vim.text == "b" && vim.editor.mode == "normal")
     }
 }

@@ -149,3 +149,22 @@ import WeftEditor
         #expect(decoder.finish() == "\u{FFFD}")
     }
 }
+
+extension PagerFrameTests {
+    @Test("a search that finds nothing leaves the view where it was, forward or backward")
+    func failedSearchKeepsTheView() throws {
+        var pager = try Self.pager()
+        pager.press("5 0 G")
+        let before = Array(pager.lines.prefix(6))
+        for key in ["?", "/"] {
+            pager.press(key)
+            pager.type("nowhere")
+            #expect(Array(pager.lines.prefix(6)) == before, "while typing \(key)nowhere")
+            pager.type("\n")
+            #expect(Array(pager.lines.prefix(6)) == before, "after \(key)nowhere Enter")
+            #expect(pager.lines[7].contains("not found"))
+            pager.press("n")
+            #expect(Array(pager.lines.prefix(6)) == before, "after n")
+        }
+    }
+}

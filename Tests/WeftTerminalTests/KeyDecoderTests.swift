@@ -54,3 +54,23 @@ struct KeyDecoderTests {
         #expect(decode([0xFF, 0x61]) == [.key(.character("\u{FFFD}")), .key(.character("a"))])
     }
 }
+
+extension KeyDecoderTests {
+    @Test("a late cursor-position answer is no key; F3 with modifiers still is")
+    func cursorReports() {
+        var decoder = KeyDecoder()
+        #expect(decoder.feed(Array("\u{1B}[2;5R".utf8)).isEmpty)
+        #expect(decoder.feed(Array("\u{1B}[1;5R".utf8)) == [.key(.named(.f3, control: true))])
+    }
+}
+
+extension KeyDecoderTests {
+    @Test("SGR mouse reports: a click, a drag, the release, the wheel; other buttons are no use")
+    func mouseReports() {
+        var decoder = KeyDecoder()
+        let events = decoder.feed(Array("\u{1B}[<0;11;3M\u{1B}[<32;14;4M\u{1B}[<0;14;4m\u{1B}[<64;1;1M\u{1B}[<65;120;40M\u{1B}[<2;5;5M".utf8))
+        #expect(events == [.mouse(MouseEvent(.press, row: 2, column: 10)), .mouse(MouseEvent(.drag, row: 3, column: 13)),
+                           .mouse(MouseEvent(.release, row: 3, column: 13)), .mouse(MouseEvent(.wheelUp, row: 0, column: 0)),
+                           .mouse(MouseEvent(.wheelDown, row: 39, column: 119)), .mouse(MouseEvent(.other, row: 4, column: 4))])
+    }
+}

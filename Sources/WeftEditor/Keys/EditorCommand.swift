@@ -33,6 +33,7 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     // The rest
     case toggleWrap = "toggle-wrap", followPeer = "follow-peer"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"
+    case suspend = "suspend", redraw = "redraw"
 
     /// Whether the command only moves the cursor (so it keeps a vim-style visual selection).
     var isMotion: Bool {

@@ -24,6 +24,7 @@ extension Keymap {
         guard !keymap.modes.isEmpty else {
             throw source.error("no modes: add modes = [\"edit\"] (the first mode is where the editor starts) or inherits = \"default\"")
         }
+        if let description = try source.string("description") { keymap.description = description }
         if let typing = try source.strings("typing") { keymap.typingModes = Set(typing) }
         if let block = try source.strings("block-cursor") { keymap.blockCursorModes = Set(block) }
         for setting in ["typing", "block-cursor"] {

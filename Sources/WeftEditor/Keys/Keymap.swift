@@ -10,6 +10,8 @@ public struct Keymap: Sendable {
     public var blockCursorModes: Set<String>
     /// Key sequences to commands, per mode.
     public var bindings: [String: [[Key]: EditorCommand]]
+    /// The file's one-line description (the help page's first line).
+    public var description: String?
 
     public init(name: String, modes: [String], typingModes: Set<String>, blockCursorModes: Set<String> = [], bindings: [String: [[Key]: EditorCommand]]) {
         self.name = name
@@ -35,13 +37,21 @@ public struct Keymap: Sendable {
         return .unbound
     }
 
-    /// The first key sequence bound to `command` in `mode`, for hints on the screen.
+    /// The simplest key sequence bound to `command` in `mode`, for hints on the screen: the
+    /// fewest keys, then the shortest names (plain before Ctrl- and Alt-), lower case before upper.
     public func keys(for command: EditorCommand, in mode: String) -> [Key]? {
-        bindings[mode]?.filter { $0.value == command }.map(\.key).min { $0.count < $1.count || ($0.count == $1.count && $0.description < $1.description) }
+        func rank(_ keys: [Key]) -> (Int, Int, String, Int) {
+            let name = keys.keyNames
+            return (keys.count, name.count, name.lowercased(), name == name.lowercased() ? 0 : 1)
+        }
+        return bindings[mode]?.filter { $0.value == command }.map(\.key).min { rank($0) < rank($1) }
     }
 
     /// Whether `mode` types unbound printable keys.
     public func types(in mode: String) -> Bool { typingModes.contains(mode) }
+
+    /// Whether some modes type and others do not (vim's), so Esc switches between them.
+    public var isModal: Bool { modes.contains { types(in: $0) } && modes.contains { !types(in: $0) } }
 }
 
 extension Array where Element == Key {

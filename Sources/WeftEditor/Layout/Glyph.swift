@@ -10,7 +10,7 @@ struct Glyph: Equatable {
     var isControl: Bool
 
     /// The glyph for `character` starting at `column` (tabs reach the next stop).
-    static func of(_ character: Character, column: Int, tabWidth: Int, width: ColumnWidth) -> Glyph {
+    static func of(_ character: Character, column: Int, tabWidth: Int, width: TextWidths) -> Glyph {
         let scalars = character.unicodeScalars
         let first = scalars.first!
         if character == "\t" {
@@ -25,14 +25,17 @@ struct Glyph: Equatable {
             let hex = String(first.value, radix: 16, uppercase: true)
             return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
         }
-        var columns = max(0, width(first))
-        if scalars.contains(where: { $0.value == 0xFE0F }), columns == 1 { columns = 2 }
+        // Drop scalars the terminal cannot draw in one cell (controls inside a cluster), and a
+        // joiner with nothing after it yet (someone's family emoji half arrived): tmux joins the
+        // next character it is sent, wherever it goes, to whatever it last drew after a joiner.
+        var kept = scalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }
+        while kept.last?.value == 0x200D { kept.removeLast() }
+        let clean = String(String.UnicodeScalarView(kept))
+        let columns = width.columns(of: character)
         if columns == 0 {
             // A mark with nothing to sit on (at the start of a line): show it on a dotted circle.
-            return Glyph(text: "\u{25CC}" + String(character), width: 1, scalars: scalars.count, isControl: false)
+            return Glyph(text: "\u{25CC}" + clean, width: 1, scalars: scalars.count, isControl: false)
         }
-        // Drop scalars the terminal cannot draw in one cell (controls inside a cluster).
-        let clean = String(String.UnicodeScalarView(scalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }))
         return Glyph(text: clean, width: columns, scalars: scalars.count, isControl: false)
     }
 }

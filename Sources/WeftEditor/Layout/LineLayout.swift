@@ -20,7 +20,7 @@ struct LineLayout {
 
     /// Lays out `text` (one line, no newline). With `wrapWidth`, rows are at most that many
     /// columns (a wide glyph that does not fit moves to the next row); without, one row.
-    init(_ text: String, wrapWidth: Int?, tabWidth: Int, width: ColumnWidth) {
+    init(_ text: String, wrapWidth: Int?, tabWidth: Int, width: TextWidths) {
         var rows: [Row] = []
         var current: [Placed] = []
         var column = 0, offset = 0, rowStart = 0

@@ -23,8 +23,10 @@ extension Editor {
                 // a row leave tombstones where the next restore types, and anchoring on what
                 // precedes keeps a run of restores in their original order.
                 let place = replica.anchor(at: range.lowerBound)
-                if let op = try replica.delete(range) { ops.append(op) }
-                steps.append(.restore(text: removed, at: place))
+                if let op = try replica.delete(range), case .delete(let deletion) = op {
+                    ops.append(op)
+                    steps.append(.restore(text: removed, ids: deletion.spans, at: place))
+                }
             }
             if !text.isEmpty, let op = try replica.insert(text, at: range.lowerBound), case .insert(let insertion) = op {
                 ops.append(op)
@@ -34,7 +36,9 @@ extension Editor {
             show("\(error.message)", isError: true)
         }
         guard !ops.isEmpty else { return }
-        undoHistory.record(steps, kind: kind, now: now, burst: settings.undoBurstSeconds)
+        // Typing bursts are for modes that type; elsewhere (vim's normal mode) each command
+        // undoes on its own, as `x x` in vim.
+        undoHistory.record(steps, kind: keymap.types(in: mode) ? kind : .other, now: now, burst: settings.undoBurstSeconds)
         outgoing.append(ops)
         version += 1
         moveCursor(to: range.lowerBound + text.unicodeScalars.count)
@@ -81,7 +85,7 @@ extension Editor {
             let appending = command == .cutLine && lastCommand == .cutLine
             var text = replica.text(in: range)
             if !text.hasSuffix("\n") { text += "\n" }
-            clipboard = Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: true)
+            keep(Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: true))
             if command == .cutLine {
                 replace(range, with: "", kind: .other, now: now)
                 moveCursor(to: firstNonBlank(ofLine: min(line, replica.lineCount - 1)))
@@ -113,8 +117,14 @@ extension Editor {
         let last = min(first + count, replica.lineCount) - 1
         var text = replica.text(in: replica.lineStart(first)..<replica.lineStart(last + 1))
         if !text.hasSuffix("\n") { text += "\n" }
-        clipboard = Clipboard(text: text, linewise: true)
+        keep(Clipboard(text: text, linewise: true))
         show("copied \(last - first + 1) line\(last == first ? "" : "s")")
+    }
+
+    /// Puts cut or copied text on the clipboard, and asks for it on the system's too (OSC 52).
+    mutating func keep(_ cut: Clipboard) {
+        clipboard = cut
+        if cut.text.utf8.count <= TerminalRequest.clipboardLimit { terminalRequests.append(.copyToClipboard(cut.text)) }
     }
 
     func wholeLine(_ line: Int) -> Range<Int> {
@@ -127,7 +137,7 @@ extension Editor {
     mutating func cut(_ range: Range<Int>, linewise: Bool, copying: Bool, keeping: Bool = false, appending: Bool = false, now: Double) {
         if copying {
             let text = replica.text(in: range)
-            clipboard = Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: linewise)
+            keep(Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: linewise))
         }
         if !keeping {
             selectionAnchor = nil

@@ -9,10 +9,14 @@ extension Editor {
             frame.fill(row: 0, style: .role(.banner))
             frame.put(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
         }
-        drawText(into: &frame, top: textTop)
-        drawStatus(into: &frame, row: textTop + viewHeight)
+        if let helpPage {
+            drawHelp(helpPage, into: &frame, top: textTop)
+        } else {
+            drawText(into: &frame, top: textTop)
+            drawStatus(into: &frame, row: textTop + viewHeight)
+        }
         drawMessage(into: &frame, row: textTop + viewHeight + 1)
-        frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil
+        frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil && helpPage == nil
         return frame
     }
 
@@ -148,7 +152,7 @@ extension Editor {
         let (line, character) = cursorLineColumn
         var right: [(String, StyleRole)] = [(" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)]
         if status.unsent > 0 { right.append((" ↑\(status.unsent)", .status)) }
-        if !peers.isEmpty { right.append((" \(peers.count) \(peers.count == 1 ? "peer" : "peers")", .status)) }
+        if !peers.isEmpty { right.append((peopleHere(within: max(12, frame.width / 3)), .status)) }
         if isPager {
             right.append((atEnd ? "  END " : "  \(percentThrough)% ", .status))
         } else {
@@ -157,6 +161,15 @@ extension Editor {
         let width = right.reduce(0) { $0 + $1.0.count }
         var start = max(column + 1, frame.width - width)
         for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
+    }
+
+    /// Who else is in the document, by name (`with ana, bo`), or how many when the names would
+    /// take more than `columns`.
+    private func peopleHere(within columns: Int) -> String {
+        let names = peers.values.map(\.userName).sorted()
+        let listed = " with " + names.joined(separator: ", ")
+        if listed.count <= columns { return listed }
+        return " with \(names.count) \(names.count == 1 ? "person" : "people")"
     }
 
     private func drawMessage(into frame: inout Frame, row: Int) {

@@ -4,6 +4,7 @@ extension Editor {
     /// Handles one key pressed at `now` (seconds on any steady clock; it groups typing for undo).
     public mutating func handle(_ key: Key, now: Double) {
         if prompt == nil { message = nil }
+        if helpPage != nil { return handleHelp(key) }
         if prompt != nil {
             handlePrompt(key, now: now)
             if isPager { bringCursorIntoPagerView() } else { ensureCursorVisible() }
@@ -34,9 +35,10 @@ extension Editor {
         case .unbound:
             pendingKeys = []
             pendingCount = nil
-            if keys.count == 1, key.alt, keymap.match([.named(.escape)], in: mode) != .unbound {
-                // Esc typed quickly before a key arrives as one Alt key: when that Alt key means
-                // nothing here, it was Esc then the key (vim users type Esc : fast).
+            if keys.count == 1, key.alt, keymap.isModal, keymap.match([.named(.escape)], in: mode) != .unbound {
+                // Esc typed quickly before a key arrives as one Alt key: in a modal keymap, when
+                // that Alt key means nothing here, it was Esc then the key (vim users type Esc :
+                // fast). In a modeless one it is an Alt key that is not bound, and types nothing.
                 var plain = key
                 plain.alt = false
                 handle(.named(.escape), now: now)
@@ -62,6 +64,7 @@ extension Editor {
     /// Handles text pasted in one go (bracketed paste): one edit, one undo step, even in a
     /// mode where keys would be commands.
     public mutating func paste(_ pasted: String, now: Double) {
+        guard helpPage == nil else { return show("close the help (q) to paste") }
         let text = pasted.replacingLineEndings()
         if var prompt {
             prompt.text += text.prefix { $0 != "\n" }
@@ -123,6 +126,11 @@ extension Editor {
         default: undoHistory.close()
         }
         if command.isMotion {
+            if undoHistory.insertOpen {
+                // As in vim, moving the cursor during an insert starts a new undo step.
+                undoHistory.endInsert()
+                undoHistory.beginInsert()
+            }
             perform(motion: command, extending: false)
             return
         }
@@ -166,6 +174,7 @@ extension Editor {
         case .commandLine: open(.command)
         case .normalMode:
             let leavingTyping = keymap.types(in: mode)
+            undoHistory.endInsert()
             mode = normalModeName
             selectionAnchor = nil
             markActive = false
@@ -215,13 +224,17 @@ extension Editor {
         case .followPeer: followNextPeer()
         case .save: show(savedMessage)
         case .quit, .forceQuit: wantsQuit = true
-        case .help: show(helpText)
+        case .help: openHelp()
+        case .suspend: terminalRequests.append(.suspend)
+        case .redraw: terminalRequests.append(.redraw)
         default: break
         }
     }
 
-    /// The mode typing commands switch to: the first that types, else the current one.
+    /// The mode typing commands switch to: the first that types, else the current one. Leaving
+    /// a mode that does not type opens an insert: what is typed until it ends undoes as one step.
     private mutating func enterTyping() {
+        if !keymap.types(in: mode) { undoHistory.beginInsert() }
         if let typing = keymap.modes.first(where: { keymap.types(in: $0) }) { mode = typing }
         selectionAnchor = nil
         markActive = false
@@ -229,16 +242,6 @@ extension Editor {
 
     /// The mode `normal-mode` returns to: the first mode that does not type, else the first.
     var normalModeName: String { keymap.modes.first { !keymap.types(in: $0) } ?? keymap.modes[0] }
-
-    var helpText: String {
-        let wanted: [(EditorCommand, String)] = [(.quit, "quit"), (.commandLine, "command"), (.insertMode, "insert"), (.undo, "undo"), (.redo, "redo"),
-                                                 (.find, "find"), (.gotoLine, "go to line"), (.followPeer, "follow"), (.toggleWrap, "wrap")]
-        var parts: [String] = []
-        for (command, label) in wanted {
-            if let keys = keymap.modes.lazy.compactMap({ keymap.keys(for: command, in: $0) }).first { parts.append("\(keys.keyNames) \(label)") }
-        }
-        return parts.joined(separator: " · ") + " · keymap \(keymap.name)"
-    }
 
     var helpHint: String {
         keymap.modes.lazy.compactMap { keymap.keys(for: .help, in: $0) }.first.map { " (\($0.keyNames) for help)" } ?? ""

@@ -11,8 +11,10 @@ struct Prompt: Sendable {
 
     var kind: Kind
     var text = ""
-    /// Where the cursor was, to go back to when an incremental search is cancelled.
+    /// Where the cursor was, to go back to when an incremental search is cancelled or finds nothing.
     var origin: Int
+    /// What the screen showed then, to go back to as well (the matches typed so far may have scrolled).
+    var originView: ViewPosition
 
     var label: String {
         switch kind {
@@ -31,7 +33,13 @@ struct Prompt: Sendable {
 
 extension Editor {
     mutating func open(_ kind: Prompt.Kind) {
-        prompt = Prompt(kind: kind, origin: cursorPosition)
+        prompt = Prompt(kind: kind, origin: cursorPosition, originView: viewPosition)
+    }
+
+    /// Puts the cursor and the view back where they were when `prompt` opened.
+    private mutating func returnToOrigin(of prompt: Prompt) {
+        moveCursor(to: prompt.origin)
+        viewPosition = prompt.originView
     }
 
     mutating func handlePrompt(_ key: Key, now: Double) {
@@ -58,16 +66,16 @@ extension Editor {
                 moveCursor(to: range.lowerBound)
                 message = nil
             } else {
-                moveCursor(to: prompt.origin)
+                returnToOrigin(of: prompt)
                 show("not found: \(query.pattern)", isError: true)
             }
         } else if case .find = prompt.kind {
-            moveCursor(to: prompt.origin)
+            returnToOrigin(of: prompt)
         }
     }
 
     mutating func cancelPrompt() {
-        if let prompt, case .find = prompt.kind { moveCursor(to: prompt.origin) }
+        if let prompt, case .find = prompt.kind { returnToOrigin(of: prompt) }
         prompt = nil
         message = nil
     }
@@ -82,6 +90,7 @@ extension Editor {
             }
             lastSearch = query
             if find(query, from: query.forward ? prompt.origin : prompt.origin - 1) == nil {
+                returnToOrigin(of: prompt)
                 show("not found: \(query.pattern)", isError: true)
             }
             clampToCharacter()
@@ -121,13 +130,19 @@ extension Editor {
             lastSearch = nil
         case "follow":
             followNextPeer()
+        case "help", "h":
+            openHelp()
+        case "suspend", "sus", "stop", "st":
+            terminalRequests.append(.suspend)
+        case "redraw", "redr":
+            terminalRequests.append(.redraw)
         default:
             if command.hasPrefix("set ts=") || command.hasPrefix("set tabstop="), let value = Int(command.split(separator: "=").last ?? ""), (1...32).contains(value) {
                 settings.tabWidth = value
             } else if Int(command) != nil {
                 goToLine(command)
             } else {
-                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow)", isError: true)
+                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow, :help)", isError: true)
             }
         }
     }

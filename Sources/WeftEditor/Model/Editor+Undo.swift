@@ -3,20 +3,20 @@ import WeftCRDT
 extension Editor {
     mutating func undo(redoing: Bool, now: Double) {
         guard canEdit() else { return }
+        undoHistory.endAll()
         guard let group = redoing ? undoHistory.redoStack.popLast() : undoHistory.undoStack.popLast() else {
             show(redoing ? "nothing to redo" : "nothing to undo (only your own edits undo)")
             return
         }
         var ops: [Op] = []
         var inverse: [UndoHistory.Step] = []
-        var landing: Int?
+        var changed: Range<Int>?
         for step in group.steps.reversed() {
             let (stepOps, stepInverse, place) = run(step)
             ops += stepOps
             inverse += stepInverse
-            if let place { landing = place }
+            if let place { changed = place }
         }
-        undoHistory.close()
         if redoing { undoHistory.undoStack.append(UndoHistory.Group(steps: inverse)) } else { undoHistory.redoStack.append(UndoHistory.Group(steps: inverse)) }
         if !ops.isEmpty {
             outgoing.append(ops)
@@ -24,18 +24,27 @@ extension Editor {
         } else {
             show(redoing ? "redo: others removed that text already" : "undo: others removed that text already")
         }
-        if let landing { moveCursor(to: landing) }
         selectionAnchor = nil
         markActive = false
+        if let changed { showChange(changed) }
         clampToCharacter()
     }
 
-    /// Runs one undo step: the ops it made, the steps that reverse it, and where the cursor goes.
-    private mutating func run(_ step: UndoHistory.Step) -> ([Op], [UndoHistory.Step], Int?) {
+    /// Scrolls to where an undo or redo changed the text, its start on screen (all of it when it
+    /// fits), and puts the cursor there: at its start on a block cursor (vim), else after it.
+    private mutating func showChange(_ range: Range<Int>) {
+        ensureVisible(range.upperBound)
+        ensureVisible(range.lowerBound)
+        moveCursor(to: keymap.blockCursorModes.contains(mode) ? range.lowerBound : range.upperBound)
+    }
+
+    /// Runs one undo step: the ops it made, the steps that reverse it, and the text it changed
+    /// (an empty range where text was taken out).
+    private mutating func run(_ step: UndoHistory.Step) -> ([Op], [UndoHistory.Step], Range<Int>?) {
         switch step {
         case .remove(let spans):
             var positions: [Int] = []
-            for span in spans {
+            for span in spans.flatMap(undoHistory.retyped.current) {
                 for index in 0..<span.length {
                     let id = CharID(replica: span.start.replica, counter: span.start.counter + index)
                     guard let position = replica.position(of: .before(id)), position < replica.count, replica.id(at: position) == id else { continue }
@@ -52,16 +61,17 @@ extension Editor {
             for range in runs.reversed() {
                 let text = replica.text(in: range)
                 let place = replica.anchor(at: range.lowerBound)  // as in `replace`
-                if let op = try? replica.delete(range) {
+                if let op = try? replica.delete(range), case .delete(let deletion) = op {
                     ops.append(op)
-                    inverse.append(.restore(text: text, at: place))
+                    inverse.append(.restore(text: text, ids: deletion.spans, at: place))
                 }
             }
-            return (ops, inverse, runs.first?.lowerBound)
-        case .restore(let text, let anchor):
-            let position = min(replica.position(of: anchor) ?? replica.count, replica.count)
+            return (ops, inverse, runs.first.map { $0.lowerBound..<$0.lowerBound })
+        case .restore(let text, let ids, let anchor):
+            let position = min(replica.position(of: undoHistory.retyped.current(anchor)) ?? replica.count, replica.count)
             guard let op = try? replica.insert(text, at: position), case .insert(let insertion) = op else { return ([], [], nil) }
-            return ([op], [.remove([IDSpan(start: insertion.id, length: UInt32(insertion.length))])], position + insertion.length)
+            undoHistory.retyped.record(ids, retypedFrom: insertion.id)
+            return ([op], [.remove([IDSpan(start: insertion.id, length: UInt32(insertion.length))])], position..<position + insertion.length)
         }
     }
 }

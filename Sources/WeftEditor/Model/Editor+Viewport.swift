@@ -1,4 +1,24 @@
+import WeftCRDT
+
+/// What the screen shows, tied to characters: the top line by its first character, the wrapped
+/// row of it at the top, and the columns scrolled sideways.
+struct ViewPosition: Sendable, Equatable {
+    var top: Anchor
+    var topRow: Int
+    var leftColumn: Int
+}
+
 extension Editor {
+    /// The view as it is, or put back as it was (every key ends by keeping the view valid: ensureCursorVisible, settleView).
+    var viewPosition: ViewPosition {
+        get { ViewPosition(top: top, topRow: topRow, leftColumn: leftColumn) }
+        set {
+            top = newValue.top
+            topRow = newValue.topRow
+            leftColumn = newValue.leftColumn
+        }
+    }
+
     /// Columns of line numbers at the left (less's `-N`), with a space after them.
     var gutterWidth: Int {
         settings.lineNumbers ? max(4, String(replica.lineCount).count) + 1 : 0

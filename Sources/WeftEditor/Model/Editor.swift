@@ -16,8 +16,14 @@ public struct Editor: Sendable {
     public internal(set) var peers: [ReplicaID: Presence] = [:]
     /// Set by quit commands; the app then closes the editor.
     public internal(set) var wantsQuit = false
+    /// What keys asked of the terminal, for the app to take (`takeTerminalRequests`).
+    var terminalRequests: [TerminalRequest] = []
+    /// The list of the keymap's keys, while it is open.
+    var helpPage: HelpPage?
+    /// Where the left button went down, while it is held (a drag selects from there).
+    var mouseDown: Anchor?
 
-    let measure: ColumnWidth
+    let measure: TextWidths
     var cursor: Anchor = .start
     /// The cursor's last known offset, for when its anchor cannot be found (the document was replaced).
     var cursorFallback = 0
@@ -59,7 +65,7 @@ public struct Editor: Sendable {
     /// Bumped by every change to the text, so cached search data knows when it is stale.
     var version = 0
 
-    public init(replica: Replica, keymap: Keymap, settings: EditorSettings = EditorSettings(), status: StatusInfo, width: @escaping ColumnWidth = ColumnWidths.unicode) {
+    public init(replica: Replica, keymap: Keymap, settings: EditorSettings = EditorSettings(), status: StatusInfo, width: TextWidths = TextWidths()) {
         self.replica = replica
         self.keymap = keymap
         self.settings = settings
@@ -104,6 +110,15 @@ public struct Editor: Sendable {
                                                 to: replica.anchor(at: range.upperBound)))
         }
         return Presence(userName: settings.userName, colour: settings.userColour, cursor: cursor, selections: selections)
+    }
+
+    /// Whether the help page is open.
+    public var isShowingHelp: Bool { helpPage != nil }
+
+    /// What keys asked of the terminal since the last call, oldest first.
+    public mutating func takeTerminalRequests() -> [TerminalRequest] {
+        defer { terminalRequests = [] }
+        return terminalRequests
     }
 
     /// The batches made by local edits since the last call, oldest first, each to be queued as one.

@@ -40,7 +40,7 @@ public struct Frame: Equatable, Sendable {
     /// Writes `text` from `column` in `row` with `style`, one cell per column, clipped to the width.
     /// Returns the column after it.
     @discardableResult
-    mutating func put(_ text: String, row: Int, column: Int, style: CellStyle, width measure: ColumnWidth) -> Int {
+    mutating func put(_ text: String, row: Int, column: Int, style: CellStyle, width measure: TextWidths) -> Int {
         var column = column
         for character in text {
             let glyph = Glyph.of(character, column: column, tabWidth: 8, width: measure)
@@ -53,8 +53,9 @@ public struct Frame: Equatable, Sendable {
 
     mutating func put(_ glyph: Glyph, row: Int, column: Int, style: CellStyle) {
         guard row >= 0, row < height, column >= 0, column + max(1, glyph.width) <= width else { return }
-        if glyph.text.allSatisfy({ $0 == " " }) && glyph.width > 1 {
-            for offset in 0..<glyph.width { rows[row][column + offset] = Cell(" ", style) }
+        if glyph.isControl || (glyph.text.allSatisfy({ $0 == " " }) && glyph.width > 1) {
+            // `^A`, `<85>` and a tab's spaces are one character a cell, as the terminal shows them.
+            for (offset, character) in glyph.text.prefix(glyph.width).enumerated() { rows[row][column + offset] = Cell(String(character), style) }
             return
         }
         rows[row][column] = Cell(glyph.text, style)
@@ -74,7 +75,7 @@ public struct Frame: Equatable, Sendable {
 
 /// One terminal cell.
 public struct Cell: Equatable, Sendable {
-    /// A grapheme cluster, or "" for the second column of a wide one.
+    /// A grapheme cluster, or "" for the other columns of a wide one.
     public var text: String
     public var style: CellStyle
 

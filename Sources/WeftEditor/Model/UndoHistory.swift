@@ -7,8 +7,8 @@ struct UndoHistory: Sendable {
     enum Step: Sendable {
         /// Remove these characters (those still visible).
         case remove([IDSpan])
-        /// Type `text` again at `anchor` (where removed characters were).
-        case restore(text: String, at: Anchor)
+        /// Type `text` again at `anchor`: the characters `ids` that were removed from there.
+        case restore(text: String, ids: [IDSpan], at: Anchor)
     }
 
     /// Steps run last to first by undo; running them yields the redo group.
@@ -25,12 +25,17 @@ struct UndoHistory: Sendable {
 
     var undoStack: [Group] = []
     var redoStack: [Group] = []
+    /// Characters undo or redo typed again, for steps recorded before that name their old ids.
+    var retyped = RetypedCharacters()
     private var lastKind: Kind?
     private var lastTime = -Double.infinity
-    /// While set, every step joins one group (a command repeated by a count undoes at once);
-    /// `groupStarted` says whether that group is on the stack yet.
-    private var grouping = false
+    /// While above zero, every step joins one group (a command repeated by a count, a vim insert);
+    /// `groupStarted` says whether that group is on the stack yet. Groups nest: a count around
+    /// an insert makes one group.
+    private var groupDepth = 0
     private var groupStarted = false
+    /// A modal keymap's insert is open: what is typed until it ends undoes as one step, as in vim.
+    private(set) var insertOpen = false
     /// Memory bound: the oldest groups go first.
     static let limit = 10_000
 
@@ -38,7 +43,7 @@ struct UndoHistory: Sendable {
     mutating func record(_ steps: [Step], kind: Kind, now: Double, burst: Double) {
         guard !steps.isEmpty else { return }
         redoStack.removeAll()
-        if grouping, groupStarted, !undoStack.isEmpty {
+        if groupDepth > 0, groupStarted, !undoStack.isEmpty {
             undoStack[undoStack.count - 1].steps += steps
         } else if kind == .typing, lastKind == .typing, now - lastTime <= burst, !undoStack.isEmpty {
             undoStack[undoStack.count - 1].steps += steps
@@ -48,18 +53,40 @@ struct UndoHistory: Sendable {
         }
         lastKind = kind
         lastTime = now
-        if grouping { groupStarted = true }
+        if groupDepth > 0 { groupStarted = true }
     }
 
-    /// Starts one group for all steps recorded until `endGroup`.
+    /// Starts one group for all steps recorded until the matching `endGroup`.
     mutating func beginGroup() {
-        close()
-        grouping = true
-        groupStarted = false
+        if groupDepth == 0 {
+            close()
+            groupStarted = false
+        }
+        groupDepth += 1
     }
 
     mutating func endGroup() {
-        grouping = false
+        groupDepth = max(0, groupDepth - 1)
+        if groupDepth == 0 { close() }
+    }
+
+    /// Starts a modal keymap's insert (vim's `i`, `a`, `o`…): one group until `endInsert`.
+    mutating func beginInsert() {
+        guard !insertOpen else { return }
+        insertOpen = true
+        beginGroup()
+    }
+
+    mutating func endInsert() {
+        guard insertOpen else { return }
+        insertOpen = false
+        endGroup()
+    }
+
+    /// Ends every open group and burst (before an undo or redo runs).
+    mutating func endAll() {
+        insertOpen = false
+        groupDepth = 0
         close()
     }
 

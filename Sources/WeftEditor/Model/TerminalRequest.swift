@@ -1,0 +1,14 @@
+/// Something only the terminal can do, asked for by a key; the app takes these after each key
+/// (`Editor.takeTerminalRequests()`).
+public enum TerminalRequest: Equatable, Sendable {
+    /// Give the terminal back to the shell and stop, as Ctrl-Z does in a shell (SIGTSTP).
+    case suspend
+    /// Draw the whole screen again (something else wrote over it).
+    case redraw
+    /// Put this text on the system clipboard (OSC 52), after a copy or a cut.
+    case copyToClipboard(String)
+
+    /// Bytes of text the system clipboard is offered at most: terminals cap what one escape
+    /// sequence may carry (the text goes as base64, a third longer). Longer cuts stay in Weft's own.
+    public static let clipboardLimit = 256 << 10
+}

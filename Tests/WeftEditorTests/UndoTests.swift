@@ -1,0 +1,101 @@
+import Testing
+import WeftCRDT
+@testable import WeftEditor
+
+/// Undo and redo as people meet them: each case as it was found by hand.
+@Suite("Undo")
+struct UndoTests {
+    @Test("default keymap: Backspace, Backspace, Delete in the middle of a word undo to the word as it was")
+    func deletionsAroundTheCursor() throws {
+        var harness = try EditorHarness("", width: 30)
+        harness.type("abcdef")
+        harness.now += 1.5
+        harness.press("Left Left Left Backspace Backspace Delete")
+        #expect(harness.text == "aef")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "abcdef")
+        harness.press("Ctrl-Y")
+        #expect(harness.text == "aef")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "abcdef")
+    }
+
+    @Test("text brought back by undo goes with the typing that made it")
+    func restoredTextUndoesWithItsTyping() throws {
+        var harness = try EditorHarness("", width: 30)
+        harness.type("hello world")
+        harness.now += 1.5
+        harness.press("Shift-Left Shift-Left Shift-Left Shift-Left Shift-Left Ctrl-X")
+        #expect(harness.text == "hello ")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "hello world")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "")
+        harness.press("Ctrl-Y")
+        #expect(harness.text == "hello world")
+        harness.press("Ctrl-Y")
+        #expect(harness.text == "hello ")
+    }
+
+    @Test("vim: X X x then u takes back only the x")
+    func vimEachNormalCommandIsOneStep() throws {
+        var harness = try EditorHarness("abcdef", keymap: "vim", width: 30)
+        harness.press("0 l l l")
+        harness.press("X X x")
+        #expect(harness.text == "aef")
+        harness.press("u")
+        #expect(harness.text == "adef")
+        harness.press("u")
+        #expect(harness.text == "abdef")
+        harness.press("u")
+        #expect(harness.text == "abcdef")
+    }
+
+    @Test("vim: o, text, Esc, u takes back the opened line too")
+    func vimInsertIsOneStep() throws {
+        var harness = try EditorHarness("first", keymap: "vim", width: 30)
+        harness.press("o")
+        harness.type("second")
+        harness.press("Esc")
+        #expect(harness.text == "first\nsecond")
+        harness.press("u")
+        #expect(harness.text == "first")
+        harness.press("Ctrl-R")
+        #expect(harness.text == "first\nsecond")
+    }
+
+    @Test("vim: an arrow key during an insert starts a new undo step")
+    func vimArrowSplitsInsert() throws {
+        var harness = try EditorHarness("", keymap: "vim", width: 30)
+        harness.press("i")
+        harness.type("ab")
+        harness.press("Left")
+        harness.type("X")
+        harness.press("Esc u")
+        #expect(harness.text == "ab")
+        harness.press("u")
+        #expect(harness.text == "")
+    }
+
+    @Test("undo and redo of a 200-line paste bring the change into view")
+    func undoShowsTheChange() throws {
+        let top = (1...30).map { "line \($0)" }.joined(separator: "\n")
+        var harness = try EditorHarness(top, width: 30, height: 12)
+        harness.press("Ctrl-End Enter")
+        harness.editor.paste((1...200).map { "pasted \($0)" }.joined(separator: "\n"), now: harness.now)
+        harness.press("Ctrl-Home")
+        #expect(harness.lines[0] == "line 1")
+        harness.press("Ctrl-Z")
+        #expect(harness.lines.contains("line 30"), "the place the paste was taken from is on screen: \(harness.lines)")
+        harness.press("Ctrl-Home Ctrl-Y")
+        #expect(harness.lines.contains { $0.hasPrefix("pasted") }, "the pasted text is on screen again: \(harness.lines)")
+        harness.press("Ctrl-Z Ctrl-Home")
+        var vim = try EditorHarness(top, keymap: "vim", width: 30, height: 12)
+        vim.press("G A")
+        vim.editor.paste("\n" + (1...200).map { "pasted \($0)" }.joined(separator: "\n"), now: vim.now)
+        vim.press("Esc g g u")
+        #expect(vim.lines.contains("line 30"), "\(vim.lines)")
+        vim.press("g g Ctrl-R")
+        #expect(vim.lines.contains("pasted 1"), "vim's redo shows the start of the change: \(vim.lines)")
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import WeftTestSupport
+import WeftTestTraits
+
+/// Job control and signals: the terminal is the shell's again whatever ends or stops the editor.
+@Suite("signals in tmux", .serialized, .ownThread)
+struct SignalsTmuxTests {
+    private var weft: String { get throws { try BuiltProduct.url("weft").path } }
+
+    private func environment(_ home: URL) -> [String: String] {
+        ["WEFT_HOME": home.path, "TERM": "tmux-256color", "LANG": "C.UTF-8", "PS1": "$ ", "USER": "me",
+         // A crash's backtrace is the Swift runtime's business; the test wants the terminal after it.
+         "SWIFT_BACKTRACE": "enable=no"]
+    }
+
+    /// The process whose command line is `command` (`pgrep -f`).
+    private func processID(of command: String) throws -> Int32? {
+        let pgrep = Process()
+        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        pgrep.arguments = ["-f", "\(command)$"]
+        let output = Pipe()
+        pgrep.standardOutput = output
+        try pgrep.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        pgrep.waitUntilExit()
+        // The shell running the command line matches too; the editor is its newest child.
+        return text.split(separator: "\n").compactMap { Int32($0) }.max()
+    }
+
+    /// `stty -a`'s settings that a usable shell needs: canonical input, echo, signals, output processing.
+    private func saneModes(in rows: [String]) -> Bool {
+        let words = Set(rows.joined(separator: " ").split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init))
+        return ["icanon", "echo", "isig", "icrnl", "opost", "onlcr"].allSatisfy { words.contains($0) && !words.contains("-\($0)") }
+    }
+
+    @Test("Ctrl-Z (vim) and Alt-z (default) stop the editor under a shell, which says Stopped and works; fg draws it again")
+    func suspendAndResume() throws {
+        let home = temporaryPath("suspend")
+        let shell = try TmuxSession(["bash", "--norc", "--noprofile", "-i"], environment: environment(home))
+        defer { shell.kill() }
+        try shell.waitFor("the prompt") { $0.first == "$" }
+        for (keymap, suspend) in [("vim", "C-z"), ("default", "M-z")] {
+            try shell.type("clear; \(try weft) edit \(offlineDocument(keymap)) --keymap \(keymap)")
+            try shell.press("Enter")
+            try shell.waitFor(text: "reconnecting in")
+            try shell.type(keymap == "vim" ? "ihello" : "hello")
+            if keymap == "vim" { try shell.press("Escape") }
+            try shell.waitFor("hello typed") { $0.first == "hello" }
+            try shell.press(suspend)
+            var rows = try shell.waitFor(text: "Stopped")
+            #expect(!rows.contains { $0.contains("reconnecting in") }, "the editor's screen is gone: \(rows)")
+            try shell.type("stty -a; echo check\"ed\"")
+            try shell.press("Enter")
+            rows = try shell.waitFor("stty's answer") { $0.contains("checked") }
+            #expect(saneModes(in: rows), "\(rows)")
+            try shell.type("fg")
+            try shell.press("Enter")
+            rows = try shell.waitFor("the editor drawn again") { $0.first == "hello" && $0[28].contains("reconnecting in") }
+            try shell.press(keymap == "vim" ? "Escape" : "C-q")
+            if keymap == "vim" {
+                try shell.type(":q")
+                try shell.press("Enter")
+            }
+            try shell.waitFor(text: "stay queued on this machine")
+        }
+    }
+
+    @Test("SIGTERM, SIGHUP, SIGQUIT and a crash (SIGSEGV) give the terminal back sane, and the exit status says which")
+    func signalsRestoreTheTerminal() throws {
+        for (name, number) in [("TERM", 15), ("HUP", 1), ("QUIT", 3), ("SEGV", 11)] {
+            let document = offlineDocument("signal")
+            let script = "\(try weft) edit \(document); echo \"[weft $?]\"; stty -a"
+            let screen = try TmuxSession(["sh", "-c", script], environment: environment(temporaryPath("signal")))
+            defer { screen.kill() }
+            try screen.waitFor(text: "reconnecting in")
+            let pid = try #require(try processID(of: "weft edit \(document)"), "\(name)")
+            kill(pid, Int32(number))
+            let rows = try screen.waitFor(text: "[exit")
+            #expect(rows.contains("[weft \(128 + number)]"), "\(name): \(rows)")
+            #expect(saneModes(in: rows), "\(name): \(rows)")
+            #expect(!rows.contains { $0.contains("reconnecting in") }, "\(name): the editor's screen is gone: \(rows)")
+        }
+    }
+}
