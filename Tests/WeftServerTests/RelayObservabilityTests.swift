@@ -22,10 +22,21 @@ import WeftWire
         return values
     }
 
+    /// The metrics once `condition` holds for them (polled; 30 s at most).
+    static func waitForMetrics(_ relay: RelayProcess, _ what: String, _ condition: ([String: Double]) -> Bool) async throws -> [String: Double] {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            let values = try await metrics(relay)
+            if condition(values) { return values }
+            guard ContinuousClock.now < deadline else { throw RelayTestFailure(description: "timed out waiting for \(what): \(values)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
     @Test func metricsCountConnectionsOpsAndRefusals() async throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--keep-open", "1"])
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--keep-open", "4"])
         var alice = Replica(replicaID: ReplicaID(0xA))
         let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
         try await RelayCompactionTests.write(5, from: &alice, on: client)
@@ -48,13 +59,9 @@ import WeftWire
 
         await client.close()
         await reader.close()
-        try await Task.sleep(for: .milliseconds(300))
-        let left = try await Self.metrics(relay)
-        #expect(left["weft_connections"] == 0)
+        let left = try await Self.waitForMetrics(relay, "the clients gone") { $0["weft_connections"] == 0 }
         #expect(left["weft_open_documents"] == 1, "kept loaded for --keep-open after the last client left")
-        try await Task.sleep(for: .milliseconds(1_200))
-        let after = try await Self.metrics(relay)
-        #expect(after["weft_open_documents"] == 0)
+        _ = try await Self.waitForMetrics(relay, "the document unloaded after --keep-open") { $0["weft_open_documents"] == 0 }
     }
 
     @Test func tlsServesWSSWithTheGivenCertificate() async throws {
