@@ -14,6 +14,7 @@ extension ClientMessage {
             writer.varint(hello.lastServerSeq)
             writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0))
             writer.string(hello.token)
+            writer.bytes(hello.replicaKey)
         case .batch(let clientSeq, let ops):
             writer.byte(MessageType.batch)
             writer.varint(clientSeq)
@@ -46,9 +47,10 @@ extension ClientMessage {
             let lastServerSeq = try reader.varint()
             let flags = try reader.flags(known: 7, field: "hello")
             let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
+            let key = try reader.bytes(limit: WireLimits.maxReplicaKeyBytes, field: "the replica key")
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
-                                relayLostHistory: flags & 4 != 0, token: token))
+                                relayLostHistory: flags & 4 != 0, token: token, replicaKey: key))
         case MessageType.batch:
             let clientSeq = try reader.varint()
             guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }

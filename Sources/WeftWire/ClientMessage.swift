@@ -33,10 +33,15 @@ public struct Hello: Hashable, Sendable {
     public var relayLostHistory: Bool
     /// A token from `weft token create`; empty for none.
     public var token: String
+    /// The replica's key: a secret the client made with the replica and keeps with it. The first
+    /// hello with a key binds the replica to it; after that, only hellos with the same key may use
+    /// the replica (nobody else can write or show presence as it). Empty: none (the replica stays
+    /// unbound, and is refused once it is bound).
+    public var replicaKey: [UInt8]
 
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
                 lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
-                token: String = "") {
+                token: String = "", replicaKey: [UInt8] = []) {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
@@ -46,5 +51,6 @@ public struct Hello: Hashable, Sendable {
         self.restoring = restoring
         self.relayLostHistory = relayLostHistory
         self.token = token
+        self.replicaKey = replicaKey
     }
 }

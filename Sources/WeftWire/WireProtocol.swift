@@ -19,6 +19,8 @@ public enum WireLimits {
     public static let maxDocumentNameBytes = 128
     /// Tokens, in bytes.
     public static let maxTokenBytes = 4096
+    /// Replica keys, in bytes (Weft's clients make 32).
+    public static let maxReplicaKeyBytes = 64
     /// A user's display name, in bytes.
     public static let maxUserNameBytes = 64
     /// Selections in one presence message.

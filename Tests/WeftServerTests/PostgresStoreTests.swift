@@ -40,8 +40,9 @@ import WeftWire
         try await contract("resends").resendsKeepTheirSequenceAndGapsAreRefusedWhole()
         try await contract("compaction").compactionKeepsASnapshotAndTheRecentTail()
         try await contract("epochs").epochsRenewOnceAndTheLogGoesOn()
+        try await contract("keys").replicasBindToTheirFirstKey()
         // The schema is made once and found again.
-        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "1")
+        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "2")
     }
 
     /// Three relays commit to one document at once, each batch sent through two of them (a client

@@ -50,3 +50,55 @@ import WeftWire
         for client in [reader, writer, fresh] { await client.close() }
     }
 }
+
+/// A replica id belongs to whoever first used it with a key (PROTOCOL.md rule 8).
+@Suite(.serialized) struct RelayReplicaOwnershipTests {
+    static func hello(_ replica: ReplicaID, key: String, readOnly: Bool = false) throws -> ClientMessage {
+        .hello(Hello(document: try DocumentName("notes"), epoch: 0, replica: replica, lastServerSeq: 0, readOnly: readOnly,
+                     replicaKey: Array(key.utf8)))
+    }
+
+    /// Another client that saw the victim's replica id in a broadcast can neither write nor show
+    /// presence as it: its hello is refused, with or without a key, read-only or not; the
+    /// victim's own batches go on committing, and a resend is a duplicate only if it is the same.
+    @Test func nobodyElseCanWriteOrShowPresenceAsAReplica() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        var victim = Replica(replicaID: ReplicaID(0x71C))
+        let owner = try await RelayTestClient(port: relay.port, path: "notes")
+        try await owner.send(try Self.hello(victim.replicaID, key: "the victim's key"))
+        guard case .welcome? = await owner.receive(), case .caughtUp? = await owner.receive() else { throw RelayTestFailure(description: "no welcome") }
+        let first = [try victim.insert("victim-1 ", at: 0)!]
+        try await owner.send(.batch(clientSeq: 1, ops: first))
+        #expect(await owner.receive() == .ack(clientSeq: 1, serverSeq: 1))
+
+        for (key, readOnly) in [("forged", false), ("", false), ("forged", true), ("", true)] {
+            let forger = try await RelayTestClient(port: relay.port, path: "notes")
+            try await forger.send(try Self.hello(victim.replicaID, key: key, readOnly: readOnly))
+            guard case .error(let error, true)? = await forger.receive() else { throw RelayTestFailure(description: "a forged hello was welcomed") }
+            #expect(error.code == .unauthorized, "\(error)")
+            #expect(await forger.closes())
+        }
+        // Batch 2 under the victim's id, other ops than the victim's batch 2: only the owner may send it.
+        let second = [try victim.insert("victim-2", at: 9)!]
+        try await owner.send(.batch(clientSeq: 2, ops: second))
+        #expect(await owner.receive() == .ack(clientSeq: 2, serverSeq: 2))
+        // A resend with the same ops is a duplicate; with other ops under the same number, refused.
+        try await owner.send(.batch(clientSeq: 2, ops: second))
+        #expect(await owner.receive() == .ack(clientSeq: 2, serverSeq: 2))
+        try await owner.send(.batch(clientSeq: 2, ops: [.insert(Insertion(id: CharID(replica: victim.replicaID, counter: 9), originLeft: nil, originRight: nil, text: "FORGED"))]))
+        guard case .error(let reused, true)? = await owner.receive() else { throw RelayTestFailure(description: "other ops under a committed number were taken") }
+        #expect(reused.code == .malformed, "\(reused)")
+
+        // The owner comes back with its key and sees only its own text.
+        let back = try await RelayTestClient(port: relay.port, path: "notes")
+        try await back.send(try Self.hello(victim.replicaID, key: "the victim's key"))
+        guard case .welcome(let welcome)? = await back.receive() else { throw RelayTestFailure(description: "the owner was refused") }
+        #expect(welcome.lastClientSeq == 2)
+        var reader = Replica(replicaID: ReplicaID(0xC))
+        while case .broadcast(_, _, _, let ops)? = await back.receive() { try reader.apply(ops) }
+        #expect(reader.text == "victim-1 victim-2")
+        await back.close()
+    }
+}

@@ -31,6 +31,12 @@ import WeftServer
         try await contract(directory).epochsRenewOnceAndTheLogGoesOn()
     }
 
+    @Test func replicasBindToTheirFirstKey() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await contract(directory).replicasBindToTheirFirstKey()
+    }
+
     @Test func compactionKeepsASnapshotAndTheRecentTail() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -16,7 +16,7 @@ import WeftWire
     static let clientExamples: [(String, ClientMessage)] = [
         ("hello-new", .hello(Hello(document: try! DocumentName("notes"), epoch: 0, replica: replica, lastServerSeq: 0))),
         ("hello-resume", .hello(Hello(document: try! DocumentName("team/plan"), epoch: 42, replica: replica, lastServerSeq: 300,
-                                      readOnly: true, token: "t0k"))),
+                                      readOnly: true, token: "t0k", replicaKey: Array("key!".utf8)))),
         ("batch-hi", .batch(clientSeq: 1, ops: hi)),
         ("hello-restoring", .hello(Hello(document: try! DocumentName("notes"), epoch: 42, replica: replica, lastServerSeq: 0, restoring: true))),
         ("restore-hi", .restore(clientSeq: 1, ops: [.insert(Insertion(id: CharID(replica: ReplicaID(0xB0B), counter: 0), originLeft: nil,

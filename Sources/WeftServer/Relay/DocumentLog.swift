@@ -32,6 +32,9 @@ public struct DocumentLog: Sendable {
     private var serverSeqOf: [BatchKey: UInt64]
     /// Batches accepted here and not delivered yet.
     private var inFlight: Set<BatchKey> = []
+    /// A digest of the ops of each batch the log still names (accepted, or delivered and not
+    /// compacted away): a resend is a duplicate only if its ops are the same.
+    private var opsDigest: [BatchKey: Int] = [:]
 
     /// A replica's batch.
     public struct BatchKey: Hashable, Sendable {
@@ -65,7 +68,11 @@ public struct DocumentLog: Sendable {
         accepted = stored.lastClientSeqs
         durable = stored.lastClientSeqs
         serverSeqOf = [:]
-        for entry in stored.tail { serverSeqOf[BatchKey(replica: entry.replica, clientSeq: entry.clientSeq)] = entry.serverSeq }
+        for entry in stored.tail {
+            let key = BatchKey(replica: entry.replica, clientSeq: entry.clientSeq)
+            serverSeqOf[key] = entry.serverSeq
+            opsDigest[key] = Self.digest(entry.ops)
+        }
     }
 
     /// The answer to a hello from `replica`: only durable client sequences count, so a client
@@ -121,6 +128,10 @@ public struct DocumentLog: Sendable {
         let last = accepted[sender] ?? 0
         let key = BatchKey(replica: sender, clientSeq: clientSeq)
         if clientSeq <= last {
+            // Resent after a reconnect: the same ops, or a client that numbered other ops the same.
+            if let digest = opsDigest[key], digest != Self.digest(OpCodec.encode(ops)) {
+                return .refused(WireError(.malformed, "batch \(clientSeq) was committed with other ops; a batch number is never reused"))
+            }
             if let serverSeq = serverSeqOf[key] { return .duplicate(serverSeq: serverSeq) }
             if inFlight.contains(key) { return .inFlight }
             return .duplicateCompacted(serverSeq: snapshotSeq)
@@ -140,7 +151,9 @@ public struct DocumentLog: Sendable {
         }
         accepted[sender] = clientSeq
         inFlight.insert(key)
-        return .accepted(PendingBatch(replica: sender, clientSeq: clientSeq, ops: OpCodec.encode(ops)))
+        let encoded = OpCodec.encode(ops)
+        opsDigest[key] = Self.digest(encoded)
+        return .accepted(PendingBatch(replica: sender, clientSeq: clientSeq, ops: encoded))
     }
 
     /// Records what the store answered for `batches`: they are durable (delivery comes later, in
@@ -180,6 +193,7 @@ public struct DocumentLog: Sendable {
         }
         durable[entry.replica] = max(durable[entry.replica] ?? 0, entry.clientSeq)
         serverSeqOf[key] = entry.serverSeq
+        if opsDigest[key] == nil { opsDigest[key] = Self.digest(entry.ops) }
         inFlight.remove(key)
         deliveredHead = entry.serverSeq
         return .delivered
@@ -214,6 +228,15 @@ public struct DocumentLog: Sendable {
         snapshotSeq = max(snapshotSeq, compaction.serverSeq)
         logFloor = max(logFloor, compaction.floor)
         serverSeqOf = serverSeqOf.filter { $0.value > logFloor }
+        opsDigest = opsDigest.filter { serverSeqOf[$0.key] != nil || inFlight.contains($0.key) }
+    }
+
+    /// A digest of encoded ops, to tell a resend from other ops under the same batch number.
+    static func digest(_ encoded: [UInt8]) -> Int {
+        var hasher = Hasher()
+        hasher.combine(encoded.count)
+        encoded.withUnsafeBytes { hasher.combine(bytes: $0) }
+        return hasher.finalize()
     }
 
     /// Why restoration `ops` cannot be taken now, checked before anything is applied: every

@@ -1,3 +1,4 @@
+import Crypto
 import Logging
 import Synchronization
 import WeftCRDT
@@ -31,6 +32,8 @@ actor DocumentRoom {
     private var catchUpsDone = 0
     private var catchUpWaiters: [(generation: Int, continuation: CheckedContinuation<Void, Never>)] = []
     private var pumping = false
+    /// Replica ids bound to a key, with the key's hash, as far as this room has looked them up.
+    private var boundKeys: [ReplicaID: [UInt8]] = [:]
     /// Callers waiting for the pump to go idle (the registry, before unloading the room).
     private var idleWaiters: [CheckedContinuation<Void, Never>] = []
     /// Set when a commit or delivery failed: the room's memory no longer matches the store, so it
@@ -114,6 +117,25 @@ actor DocumentRoom {
         // knows none, whose last serverSeq is taken as it says).
         let applied = hello.epoch == 0 || hello.epoch == log.epoch ? hello.lastServerSeq : 0
         return Join(welcome: welcome, needsSnapshot: applied < log.logFloor, replayAfter: min(applied, log.deliveredHead))
+    }
+
+    /// Whether a hello for `replica` with `key` may use it (PROTOCOL.md rule 8): a replica bound
+    /// to a key takes only hellos with that key; one bound to none is bound to `key` now, durably,
+    /// when there is one. Returns the refusal to send, if any.
+    func admit(_ replica: ReplicaID, key: [UInt8]) async -> WireError? {
+        let offered = key.isEmpty ? nil : Array(SHA256.hash(data: key))
+        var bound = boundKeys[replica]
+        if bound == nil {
+            do {
+                bound = try await store.replicaKey(replica, in: name, bindingTo: offered)
+            } catch {
+                logger.error("could not look up a replica's key", metadata: ["document": "\(name)", "error": "\(error)"])
+                return WireError(.unavailable, "the relay cannot check this replica's key now; try again later")
+            }
+            if let bound { boundKeys[replica] = bound }
+        }
+        guard let bound, bound != offered else { return nil }
+        return WireError(.unauthorized, "replica \(replica) belongs to another client of \(name) (its key differs); a client uses only the replica it made")
     }
 
     /// Another relay committed up to `head` (a notification): deliver it.

@@ -66,9 +66,12 @@ struct RelayConnection: Sendable {
             logger.error("could not open a document", metadata: ["document": "\(hello.document)", "error": "\(error)"])
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
+        defer { Task { await registry.release(hello.document, room) } }
+        if let refusal = await room.admit(hello.replica, key: hello.replicaKey) {
+            return try await refuse(refusal)
+        }
         let outbox = Outbox()
         let join = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
-        defer { Task { await registry.release(hello.document, room) } }
 
         // The writer replays what the client missed, then sends what the room and the reader put
         // in the outbox meanwhile and afterwards. The reader takes the client's batches from the

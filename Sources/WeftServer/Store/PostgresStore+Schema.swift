@@ -35,6 +35,15 @@ extension PostgresStore {
             value BYTEA NOT NULL
         );
         """,
+        // Replica ids bound to the key their first hello carried (a hash of it).
+        """
+        CREATE TABLE weft_replica_keys (
+            document TEXT NOT NULL,
+            replica BIGINT NOT NULL,
+            key_hash BYTEA NOT NULL,
+            PRIMARY KEY (document, replica)
+        );
+        """,
     ]
 
     /// Opens and closes one connection of its own. A refusal (bad credentials, no such database)

@@ -194,6 +194,20 @@ public final class PostgresStore: RelayStore {
         return try await epoch(of: document)
     }
 
+    public func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]? {
+        try await prepare()
+        let name = document.rawValue, id = Self.int(replica.rawValue)
+        if let keyHash {
+            try await client.query("""
+                INSERT INTO weft_replica_keys (document, replica, key_hash) VALUES (\(name), \(id), \(ByteBuffer(bytes: keyHash)))
+                ON CONFLICT (document, replica) DO NOTHING
+                """, logger: logger)
+        }
+        let rows = try await client.query("SELECT key_hash FROM weft_replica_keys WHERE document = \(name) AND replica = \(id)", logger: logger)
+        for try await bound in rows.decode(ByteBuffer.self) { return Array(buffer: bound) }
+        return nil
+    }
+
     public func healthProblem() async -> String? {
         if let problem = listenerProblem.withLock({ $0 }) { return problem }
         do {

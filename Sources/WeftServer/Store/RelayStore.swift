@@ -35,6 +35,11 @@ public protocol RelayStore: Sendable {
     /// copy back (PROTOCOL.md, "Healing a relay").
     func renewEpoch(of document: DocumentName, from current: UInt64) async throws -> UInt64
 
+    /// The hash of the key `replica` is bound to in `document`, binding it to `keyHash` first
+    /// when it is bound to none (durably, before this returns); with `keyHash` nil, only looks.
+    /// Two relays binding one replica at once agree on the first.
+    func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]?
+
     /// Whether the store answers now; the reason when it does not (for `/healthz`).
     func healthProblem() async -> String?
 }

@@ -49,6 +49,16 @@ public final class SQLiteStore: RelayStore {
             try db.execute(sql: "ALTER TABLE documents ADD COLUMN log_floor INTEGER NOT NULL DEFAULT 0")
             try db.execute(sql: "UPDATE documents SET log_floor = snapshot_seq")
         }
+        migrator.registerMigration("v3 replica keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE replica_keys (
+                    document TEXT NOT NULL,
+                    replica INTEGER NOT NULL,
+                    key_hash BLOB NOT NULL,
+                    PRIMARY KEY (document, replica)
+                ) WITHOUT ROWID
+                """)
+        }
         try migrator.migrate(pool)
     }
 
@@ -165,6 +175,19 @@ public final class SQLiteStore: RelayStore {
                 throw StoreError("document \(document) was never opened")
             }
             return Self.uint(epoch)
+        }
+    }
+
+    public func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]? {
+        let arguments: StatementArguments = [document.rawValue, Self.int(replica.rawValue)]
+        let select = "SELECT key_hash FROM replica_keys WHERE document = ? AND replica = ?"
+        guard let keyHash else {
+            return try await pool.read { db in try Data.fetchOne(db, sql: select, arguments: arguments).map { [UInt8]($0) } }
+        }
+        return try await pool.write { db in
+            try db.execute(sql: "INSERT INTO replica_keys (document, replica, key_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: arguments + [Data(keyHash)])
+            return try Data.fetchOne(db, sql: select, arguments: arguments).map { [UInt8]($0) }
         }
     }
 

@@ -79,6 +79,8 @@ public struct SyncMachine: Sendable {
     public let replica: ReplicaID
     public let readOnly: Bool
     public let token: String
+    /// Sent in every hello: the relay binds this replica to it (PROTOCOL.md rule 8).
+    public let replicaKey: [UInt8]
     /// The epoch the cache belongs to (0: none yet).
     public private(set) var epoch: UInt64
     /// Every batch through this serverSeq is applied here.
@@ -107,8 +109,10 @@ public struct SyncMachine: Sendable {
     public static let maxDelay: Duration = .seconds(30)
 
     public init(document: DocumentName, replica: ReplicaID, token: String, readOnly: Bool,
-                epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64, restoringThrough: UInt64 = 0) {
+                epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64, restoringThrough: UInt64 = 0,
+                replicaKey: [UInt8] = []) {
         self.restoringThrough = restoringThrough
+        self.replicaKey = replicaKey
         self.document = document
         self.replica = replica
         self.token = token
@@ -161,7 +165,7 @@ public struct SyncMachine: Sendable {
             sentThrough = 0
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
                                        readOnly: readOnly, restoring: isRestoring, relayLostHistory: relayLostHistory,
-                                       token: token)))]
+                                       token: token, replicaKey: replicaKey)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []

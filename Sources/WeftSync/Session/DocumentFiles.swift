@@ -5,6 +5,7 @@ import WeftCRDT
 public final class DocumentFiles {
     public static let queueName = "queue.weftq"
     public static let cacheName = "replica.weftc"
+
     public static let lockName = "lock"
     /// The document's address as text, for `weft status`.
     public static let addressName = "address"
@@ -14,6 +15,9 @@ public final class DocumentFiles {
 
     public var queueURL: URL { directory.appendingPathComponent(Self.queueName) }
     public var cacheURL: URL { directory.appendingPathComponent(Self.cacheName) }
+    /// The key of `replica`: one file per replica, so making a new replica never touches the key
+    /// of one whose queue is still in use.
+    public func keyURL(for replica: ReplicaID) -> URL { directory.appendingPathComponent("replica-\(replica).key") }
 
     /// Creates the directory (mode 0700) and takes its lock.
     /// - Throws: `SyncError(.locked)` when another process has the document open.

@@ -85,7 +85,8 @@ public actor DocumentSession {
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
         self.replica = replica
         canEditOffline = cache != nil || queue.lastClientSeq == 0
-        machine = Self.machine(address: address, queue: queue, cache: cache, options: options)
+        machine = Self.machine(address: address, queue: queue, key: try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica),
+                               cache: cache, options: options)
         if let cache, queue.pending.isEmpty {
             cacheIsCurrent = true
             cachedPosition = (cache.epoch, cache.lastServerSeq)
@@ -94,11 +95,14 @@ public actor DocumentSession {
         (statusUpdates, statusContinuation) = AsyncStream.makeStream(of: SyncStatus.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// The sync machine for `queue`, resuming from `cache` (from scratch without one).
-    private static func machine(address: DocumentAddress, queue: OfflineQueue, cache: ReplicaCache?, options: SessionOptions) -> SyncMachine {
+    /// The sync machine for `queue`, resuming from `cache` (from scratch without one), proving
+    /// the queue's replica with `key`.
+    private static func machine(address: DocumentAddress, queue: OfflineQueue, key: ReplicaKey, cache: ReplicaCache?,
+                                options: SessionOptions) -> SyncMachine {
         SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
-                    epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
-                    ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough)
+                           epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
+                           ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
+                           replicaKey: key.bytes)
     }
 
     // MARK: Reading
@@ -464,6 +468,7 @@ public actor DocumentSession {
         let recovery = files.directory.appendingPathComponent("recovered-\(stamp).txt")
         let unsent = machine.queuedThrough - machine.ackedThrough
         let epoch = machine.epoch
+        let key: ReplicaKey
         do {
             try Data(replica.text.utf8).write(to: recovery)
             if unsent > 0 {
@@ -474,6 +479,7 @@ public actor DocumentSession {
             try? FileManager.default.removeItem(at: files.cacheURL)
             var random = SystemRandomNumberGenerator()
             queue = try OfflineQueue(url: files.queueURL, newReplica: ReplicaID(random.next() | 1))
+            key = try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica)
         } catch {
             note("\(notice(recovery.path, unsent)) — but setting this copy aside failed: \(error). Nothing was deleted; move \(files.directory.path) away and open the document again")
             return nil
@@ -483,7 +489,7 @@ public actor DocumentSession {
         canEditOffline = true
         generation += 1
         replicaSwitches.append((generation, recovery))
-        machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
+        machine = Self.machine(address: address, queue: queue, key: key, cache: nil, options: options)
         if keepingEpoch { machine.adopt(epoch: epoch) }
         eventHandler?(.replaced(generation: generation))
         perform(machine.handle(.start))
@@ -501,9 +507,12 @@ public actor DocumentSession {
         var random = SystemRandomNumberGenerator()
         let fresh = ReplicaID(random.next() | 1)
         let staging = files.directory.appendingPathComponent("\(DocumentFiles.queueName).giving-back")
+        let key: ReplicaKey
         do {
             try? FileManager.default.removeItem(at: staging)
             let given = try OfflineQueue(url: staging, newReplica: fresh)
+            // The key first: once the new queue is in place, the replica may connect.
+            key = try ReplicaKey.loadOrCreate(at: files.keyURL(for: fresh), for: fresh)
             try given.append([ops], restoring: true)
             // Atomic: a crash leaves the old queue, or this one, which holds everything.
             if rename(staging.path, files.queueURL.path) != 0 {
@@ -519,7 +528,7 @@ public actor DocumentSession {
         canEditOffline = true
         generation += 1
         replicaSwitches.append((generation, nil))
-        machine = Self.machine(address: address, queue: queue, cache: nil, options: options)
+        machine = Self.machine(address: address, queue: queue, key: key, cache: nil, options: options)
         machine.adopt(epoch: epoch)
         cacheIsCurrent = false
         saveCache()

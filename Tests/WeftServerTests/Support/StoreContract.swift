@@ -66,6 +66,21 @@ struct StoreContract {
         #expect(try await store.commit([batch(2)], to: notes).serverSeqs == [2])
     }
 
+    /// A replica is bound to the first key hash it is given, for good, on every store on the
+    /// same data, and per document.
+    func replicasBindToTheirFirstKey() async throws {
+        let store = try await reopen()
+        _ = try await store.open(notes)
+        let replica = ReplicaID(7)
+        #expect(try await store.replicaKey(replica, in: notes, bindingTo: nil) == nil)
+        #expect(try await store.replicaKey(replica, in: notes, bindingTo: [1, 2, 3]) == [1, 2, 3])
+        #expect(try await reopen().replicaKey(replica, in: notes, bindingTo: [9, 9]) == [1, 2, 3], "bound already")
+        #expect(try await reopen().replicaKey(replica, in: notes, bindingTo: nil) == [1, 2, 3])
+        let other = try DocumentName("other")
+        _ = try await store.open(other)
+        #expect(try await store.replicaKey(replica, in: other, bindingTo: [4]) == [4])
+    }
+
     func compactionKeepsASnapshotAndTheRecentTail() async throws {
         let store = try await reopen()
         _ = try await store.open(notes)
