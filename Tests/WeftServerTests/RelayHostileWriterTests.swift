@@ -102,3 +102,25 @@ import WeftWire
         await back.close()
     }
 }
+
+/// A token is checked on every message, not only at hello: a connection opened before it expired
+/// writes nothing after.
+@Suite(.serialized) struct RelayTokenExpiryTests {
+    @Test func aConnectionOutlivesItsTokenByNothing() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
+        let signer = TokenSigner(secret: try ServerSecret.loadOrCreate(in: directory))
+        let now = UInt64(Date().timeIntervalSince1970)
+        let token = signer.sign(AccessToken(document: try DocumentName("notes"), scope: .readWrite, issuedAt: now, expiresAt: now + 2))
+        var alice = Replica(replicaID: ReplicaID(0xA))
+        let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID, token: token)
+        try await client.send(.batch(clientSeq: 1, ops: [try alice.insert("in time", at: 0)!]))
+        #expect(await client.receive() == .ack(clientSeq: 1, serverSeq: 1))
+        while UInt64(Date().timeIntervalSince1970) < now + 2 { try await Task.sleep(for: .milliseconds(100)) }
+        try await client.send(.batch(clientSeq: 2, ops: [try alice.insert(" too late", at: 7)!]))
+        guard case .error(let error, true)? = await client.receive() else { throw RelayTestFailure(description: "a write after the token expired was taken") }
+        #expect(error.code == .unauthorized && error.message.contains("expired"), "\(error)")
+        #expect(await client.closes())
+    }
+}

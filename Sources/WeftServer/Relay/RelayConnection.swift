@@ -50,10 +50,12 @@ struct RelayConnection: Sendable {
         }
 
         var readOnly = hello.readOnly
+        var expiresAt: UInt64?
         if requireAuth || !hello.token.isEmpty {
             do {
                 let claims = try signer.verify(hello.token, for: hello.document, now: UInt64(Date().timeIntervalSince1970))
                 readOnly = readOnly || claims.scope == .read
+                expiresAt = claims.expiresAt
             } catch {
                 return try await refuse(WireError(.unauthorized, hello.token.isEmpty ? "this relay needs a token: ask its owner for one (`weft token create`)" : error.message))
             }
@@ -94,7 +96,7 @@ struct RelayConnection: Sendable {
                 outbox.finish()
                 try? await outbound.close(.normalClosure, reason: nil)
             }
-            await read(&messages, room: room, readOnly: readOnly, outbox: outbox)
+            await read(&messages, room: room, readOnly: readOnly, tokenExpiresAt: expiresAt, outbox: outbox)
             outbox.finish()
             try await group.waitForAll()
         }
@@ -144,13 +146,19 @@ struct RelayConnection: Sendable {
         try await write(.caughtUp(serverSeq: end), to: outbound)
     }
 
-    private func read(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, room: DocumentRoom, readOnly: Bool, outbox: Outbox) async {
+    /// - Parameter tokenExpiresAt: when the hello's token stops being valid (Unix seconds): every
+    ///   message after it is refused, so a connection opened before outlives its token by nothing.
+    private func read(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, room: DocumentRoom, readOnly: Bool,
+                      tokenExpiresAt: UInt64?, outbox: Outbox) async {
         var limiter = RateLimiter(rate: messagesPerSecond, burst: 2 * messagesPerSecond, now: .now)
         do {
             while let frame = try await messages.next() {
                 let arrived = ContinuousClock.now
                 guard limiter.admit(now: arrived) else {
                     throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
+                }
+                if let tokenExpiresAt, UInt64(Date().timeIntervalSince1970) >= tokenExpiresAt {
+                    throw WireError(.unauthorized, "the token expired; get a new one (`weft token create`) and connect again")
                 }
                 let message = try decode(frame)
                 switch message {
