@@ -160,6 +160,8 @@ let package = Package(
             name: "WeftServerTests",
             dependencies: [
                 "WeftServer",
+                // To damage a relay's store on purpose (already built for the relay).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 "WeftWire",
                 "WeftTestSupport",
                 "weft",

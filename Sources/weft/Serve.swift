@@ -48,6 +48,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a document stays loaded after its last client leaves (reconnects find it at once).", valueName: "SECONDS"))
     var keepOpen: Double = 10
 
+    @Flag(help: "Start even though the data directory's store is missing, empty or another one (its documents are gone: clients that hold them give them back).")
+    var acceptLostStore = false
+
     func validate() throws {
         guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
         _ = try address()
@@ -86,6 +89,7 @@ struct Serve: AsyncParsableCommand {
         configuration.messagesPerSecond = maxMessageRate
         configuration.store = try storeLocation()
         configuration.keepOpen = .milliseconds(Int(keepOpen * 1000))
+        configuration.acceptLostStore = acceptLostStore
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

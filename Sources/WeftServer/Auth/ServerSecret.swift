@@ -16,9 +16,17 @@ public enum ServerSecret {
 
     /// Loads the secret from `directory`, creating the directory (0700) and the secret when missing.
     public static func loadOrCreate(in directory: URL) throws -> [UInt8] {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Failure(description: "cannot create the data directory \(directory.path) (is a file in the way?)")
+        }
         let path = directory.appendingPathComponent(fileName).path
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw Failure(description: "\(path) is a directory; the relay keeps its token secret in a file of that name: move the directory away")
+        }
         var random = SystemRandomNumberGenerator()
         let fresh = (0..<32).map { _ in UInt8.random(in: 0...255, using: &random) }
         // O_EXCL: two processes starting at once cannot both write one.
@@ -37,7 +45,10 @@ public enum ServerSecret {
         guard status.st_mode & 0o077 == 0 else {
             throw Failure(description: "\(path) can be read by other users (mode \(String(status.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` and make new tokens, since it may have leaked")
         }
-        let secret = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw Failure(description: "could not read \(path): \(String(cString: strerror(errno)))")
+        }
+        let secret = [UInt8](data)
         guard secret.count >= 32 else { throw Failure(description: "\(path) holds \(secret.count) bytes, not a Weft secret; move it away to make a new one") }
         return secret
     }

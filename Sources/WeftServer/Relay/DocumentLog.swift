@@ -55,12 +55,26 @@ public struct DocumentLog: Sendable {
     public init(document: DocumentName, stored: StoredDocument) throws {
         self.document = document
         epoch = stored.epoch
+        // Rows missing or out of place are damage, to be refused loudly, never served as less.
+        var expected = stored.snapshotSeq + 1
+        for entry in stored.tail {
+            guard entry.serverSeq == expected else {
+                throw StoreError("document \(document) is damaged in its store: its log goes from \(expected - 1) to \(entry.serverSeq)")
+            }
+            expected += 1
+        }
+        guard expected - 1 == stored.head else {
+            throw StoreError("document \(document) is damaged in its store: its log ends at \(expected - 1), its head says \(stored.head)")
+        }
+        guard stored.snapshotSeq == 0 || !stored.snapshot.isEmpty else {
+            throw StoreError("document \(document) is damaged in its store: its snapshot at \(stored.snapshotSeq) is missing")
+        }
         do {
             replica = stored.snapshot.isEmpty ? Replica(replicaID: Self.relayReplica)
                 : try Replica(snapshot: stored.snapshot, replicaID: Self.relayReplica)
-            for entry in stored.tail { try replica.apply(OpCodec.decode(entry.ops)) }
+            for entry in stored.tail { try replica.applyAtomically(OpCodec.decode(entry.ops)) }
         } catch {
-            throw StoreError("document \(document) does not load from its store: \(error)")
+            throw StoreError("document \(document) is damaged in its store: \(error)")
         }
         deliveredHead = stored.head
         snapshotSeq = stored.snapshotSeq

@@ -28,6 +28,9 @@ public struct RelayConfiguration: Sendable {
     public var messagesPerSecond: Double = 500
     /// How long a document stays loaded after its last connection leaves.
     public var keepOpen: Duration = .seconds(10)
+    /// Start on an empty embedded store where the data directory held another (its documents
+    /// are known to be gone; clients give their copies back).
+    public var acceptLostStore = false
 
     public init(host: String, port: Int, dataDirectory: URL, requireAuth: Bool,
                 tls: (certificateChain: URL, privateKey: URL)? = nil, compaction: CompactionPolicy = CompactionPolicy()) {
@@ -56,10 +59,16 @@ public enum Relay {
         }
         switch configuration.store {
         case .embedded:
-            let store = try SQLiteStore(directory: configuration.dataDirectory)
+            let store = try SQLiteStore(directory: configuration.dataDirectory, acceptLostStore: configuration.acceptLostStore)
             let registry = rooms(in: store)
-            let secret = try ServerSecret.loadOrCreate(in: configuration.dataDirectory)
+            let secret: [UInt8]
+            do {
+                secret = try ServerSecret.loadOrCreate(in: configuration.dataDirectory)
+            } catch {
+                throw RelayStartError("\(error)")
+            }
             try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
+            await store.close()
         case .postgres(let location):
             let store = PostgresStore(location: location, logger: logger)
             let registry = rooms(in: store)
@@ -105,7 +114,8 @@ public enum Relay {
         let router = Router()
         router.get("healthz") { _, _ in
             // Healthy means the store answers (and, shared, that notifications from other relays arrive).
-            if let problem = await store.healthProblem() {
+            let damaged = await registry.damaged
+            if let problem = await store.healthProblem() ?? damaged.first.map({ "\($0.value)" }) {
                 return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: "unhealthy: \(problem)\n")))
             }

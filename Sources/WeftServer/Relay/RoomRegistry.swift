@@ -17,6 +17,8 @@ actor RoomRegistry {
     /// Rooms being unloaded: a new load of the same document waits until their commits finish,
     /// so it reads everything they accepted.
     private var closing: [DocumentName: Task<Void, Never>] = [:]
+    /// Documents whose stored state did not load, and why (for `/healthz` and the log).
+    private(set) var damaged: [DocumentName: String] = [:]
 
     init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy, keepOpen: Duration) {
         self.store = store
@@ -43,8 +45,13 @@ actor RoomRegistry {
             let room: DocumentRoom
             do {
                 room = try await task.value
+                damaged[name] = nil
             } catch {
                 if loading[name] == task { loading[name] = nil }
+                if let damage = error as? StoreError {
+                    damaged[name] = damage.description
+                    logger.error("a document does not load", metadata: ["document": "\(name)", "problem": "\(damage)"])
+                }
                 throw error
             }
             if loading[name] == task {

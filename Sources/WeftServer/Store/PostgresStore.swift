@@ -208,6 +208,9 @@ public final class PostgresStore: RelayStore {
         return nil
     }
 
+    /// Nothing to fold: PostgreSQL keeps its own files; the pool ends with the relay's task group.
+    public func close() async {}
+
     public func healthProblem() async -> String? {
         if let problem = listenerProblem.withLock({ $0 }) { return problem }
         do {

@@ -42,6 +42,9 @@ public protocol RelayStore: Sendable {
 
     /// Whether the store answers now; the reason when it does not (for `/healthz`).
     func healthProblem() async -> String?
+
+    /// The relay is stopping: leave the store tidy (commits are already done).
+    func close() async
 }
 
 extension RelayStore {

@@ -1,69 +1,54 @@
 import Foundation
 import GRDB
+import Synchronization
 import WeftCRDT
 import WeftWire
 
 /// The embedded store: one SQLite database in the relay's data directory, in WAL mode with
 /// `synchronous = FULL`, so a transaction that returned is on disk even after a power cut.
 public final class SQLiteStore: RelayStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
+    /// The last failure of a read or write, until one succeeds again (for `/healthz`: a damaged
+    /// page makes every commit fail while the file still opens).
+    let lastFailure = Mutex<String?>(nil)
 
-    /// Opens (creating or migrating) `DIR/relay.sqlite`.
-    public init(directory: URL) throws {
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
+    /// The database file in a data directory.
+    public static let fileName = "relay.sqlite"
+
+    /// Opens (creating or migrating) `DIR/relay.sqlite`, refusing a store that is damaged, or
+    /// missing or another one where this directory's was (see `Identity`).
+    /// - Parameter acceptLostStore: start anyway on an empty store where this directory's was
+    ///   (the operator knows its documents are gone; clients give their copies back).
+    /// - Throws: `RelayStartError` saying what is wrong with which file, and what to do.
+    public init(directory: URL, acceptLostStore: Bool = false) throws {
+        let file = directory.appendingPathComponent(Self.fileName)
+        try Self.prepareDirectory(directory)
+        let identity = Identity(directory: directory)
+        if let expected = identity.recorded, !acceptLostStore, (try? file.resourceValues(forKeys: [.fileSizeKey]).fileSize ?? 0) ?? 0 == 0 {
+            throw RelayStartError("""
+                \(file.path) is missing or empty, but \(directory.path) held a relay's store (\(Identity.fileName) \(expected)): \
+                its documents are gone from this directory. Put the file back (from a backup), or start with \
+                --accept-lost-store to begin again empty; clients that hold the documents give them back as they connect
+                """)
+        }
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        pool = try DatabasePool(path: directory.appendingPathComponent("relay.sqlite").path, configuration: configuration)
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(sql: """
-                CREATE TABLE documents (
-                    name TEXT PRIMARY KEY NOT NULL,
-                    epoch INTEGER NOT NULL,
-                    head INTEGER NOT NULL DEFAULT 0,
-                    snapshot BLOB NOT NULL DEFAULT x'',
-                    snapshot_seq INTEGER NOT NULL DEFAULT 0
-                );
-                CREATE TABLE log (
-                    document TEXT NOT NULL,
-                    server_seq INTEGER NOT NULL,
-                    replica INTEGER NOT NULL,
-                    client_seq INTEGER NOT NULL,
-                    ops BLOB NOT NULL,
-                    PRIMARY KEY (document, server_seq)
-                ) WITHOUT ROWID;
-                CREATE UNIQUE INDEX log_dedup ON log (document, replica, client_seq);
-                CREATE TABLE replicas (
-                    document TEXT NOT NULL,
-                    replica INTEGER NOT NULL,
-                    last_client_seq INTEGER NOT NULL,
-                    PRIMARY KEY (document, replica)
-                ) WITHOUT ROWID;
-                """)
+        do {
+            pool = try DatabasePool(path: file.path, configuration: configuration)
+            try Self.checkIntegrity(pool, file: file)
+            try Self.migrate(pool)
+            try identity.check(pool, file: file, acceptLostStore: acceptLostStore)
+        } catch let error as RelayStartError {
+            throw error
+        } catch {
+            throw RelayStartError("\(file.path) cannot be opened as the relay's store (\(Self.describe(error))): restore it from a backup, or move it aside and start with --accept-lost-store (clients give their copies back)")
         }
-        migrator.registerMigration("v2 log floor") { db in
-            // Compaction may keep entries older than the snapshot; this says how far back the log reaches.
-            try db.execute(sql: "ALTER TABLE documents ADD COLUMN log_floor INTEGER NOT NULL DEFAULT 0")
-            try db.execute(sql: "UPDATE documents SET log_floor = snapshot_seq")
-        }
-        migrator.registerMigration("v3 replica keys") { db in
-            try db.execute(sql: """
-                CREATE TABLE replica_keys (
-                    document TEXT NOT NULL,
-                    replica INTEGER NOT NULL,
-                    key_hash BLOB NOT NULL,
-                    PRIMARY KEY (document, replica)
-                ) WITHOUT ROWID
-                """)
-        }
-        try migrator.migrate(pool)
     }
 
     public func open(_ document: DocumentName) async throws -> StoredDocument {
-        try await pool.write { db in
+        try await tracking { try await pool.write { db in
             var row = try Row.fetchOne(db, sql: "SELECT epoch, head, snapshot, snapshot_seq, log_floor FROM documents WHERE name = ?",
                                        arguments: [document.rawValue])
             if row == nil {
@@ -82,11 +67,11 @@ public final class SQLiteStore: RelayStore {
             return StoredDocument(epoch: Self.uint(row["epoch"]), head: Self.uint(row["head"]),
                                   snapshot: [UInt8](row["snapshot"] as Data), snapshotSeq: snapshotSeq,
                                   logFloor: Self.uint(row["log_floor"]), tail: tail, lastClientSeqs: lastClientSeqs)
-        }
+        } }
     }
 
     public func commit(_ batches: [PendingBatch], to document: DocumentName) async throws -> CommitResult {
-        try await pool.write { db in
+        try await tracking { try await pool.write { db in
             guard let head = try Int64.fetchOne(db.cachedStatement(sql: "SELECT head FROM documents WHERE name = ?"), arguments: [document.rawValue]) else {
                 throw StoreError("commit to document \(document), which was never opened")
             }
@@ -112,7 +97,7 @@ public final class SQLiteStore: RelayStore {
             }
             try db.cachedStatement(sql: "UPDATE documents SET head = ? WHERE name = ?").execute(arguments: [Self.int(plan.head), document.rawValue])
             return plan.result(existingSequences: try plan.alreadyCommitted(batches).map { try Self.existingSequence(db, document, $0) })
-        }
+        } }
     }
 
     /// Where the log has a batch committed earlier: its entry, or the snapshot once compaction dropped it.
@@ -125,7 +110,7 @@ public final class SQLiteStore: RelayStore {
     }
 
     public func entries(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> [LogEntry] {
-        try await pool.read { db in try Self.entries(db, document, after: serverSeq, limit: limit) }
+        try await tracking { try await pool.read { db in try Self.entries(db, document, after: serverSeq, limit: limit) } }
     }
 
     private static func entries(_ db: Database, _ document: DocumentName, after serverSeq: UInt64, limit: Int) throws -> [LogEntry] {
@@ -192,11 +177,18 @@ public final class SQLiteStore: RelayStore {
     }
 
     public func healthProblem() async -> String? {
+        if let failure = lastFailure.withLock({ $0 }) { return "the SQLite store failed its last operation: \(failure)" }
         do {
             _ = try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT count(*) FROM documents WHERE name = ''") }
             return nil
         } catch {
-            return "the SQLite store does not answer: \(error)"
+            return "the SQLite store does not answer: \(Self.describe(error))"
         }
+    }
+
+    /// Folds the write-ahead log into the database file, so the directory holds one whole file
+    /// (a copy of it is a backup) and the next start reads no log.
+    public func close() async {
+        _ = try? await pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }

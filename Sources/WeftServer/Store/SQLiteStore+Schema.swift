@@ -1,0 +1,55 @@
+import GRDB
+
+extension SQLiteStore {
+    /// Creates or migrates the schema. Append migrations, never edit one: a data directory may
+    /// have been made by any earlier version.
+    static func migrate(_ pool: DatabasePool) throws {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE documents (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    head INTEGER NOT NULL DEFAULT 0,
+                    snapshot BLOB NOT NULL DEFAULT x'',
+                    snapshot_seq INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE TABLE log (
+                    document TEXT NOT NULL,
+                    server_seq INTEGER NOT NULL,
+                    replica INTEGER NOT NULL,
+                    client_seq INTEGER NOT NULL,
+                    ops BLOB NOT NULL,
+                    PRIMARY KEY (document, server_seq)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX log_dedup ON log (document, replica, client_seq);
+                CREATE TABLE replicas (
+                    document TEXT NOT NULL,
+                    replica INTEGER NOT NULL,
+                    last_client_seq INTEGER NOT NULL,
+                    PRIMARY KEY (document, replica)
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v2 log floor") { db in
+            // Compaction may keep entries older than the snapshot; this says how far back the log reaches.
+            try db.execute(sql: "ALTER TABLE documents ADD COLUMN log_floor INTEGER NOT NULL DEFAULT 0")
+            try db.execute(sql: "UPDATE documents SET log_floor = snapshot_seq")
+        }
+        migrator.registerMigration("v3 replica keys") { db in
+            try db.execute(sql: """
+                CREATE TABLE replica_keys (
+                    document TEXT NOT NULL,
+                    replica INTEGER NOT NULL,
+                    key_hash BLOB NOT NULL,
+                    PRIMARY KEY (document, replica)
+                ) WITHOUT ROWID
+                """)
+        }
+        migrator.registerMigration("v4 settings") { db in
+            // The store's identity (see `Identity`) and anything else the store keeps about itself.
+            try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
+        }
+        try migrator.migrate(pool)
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import GRDB
+import Testing
+import WeftCRDT
+import WeftServer
+import WeftTestSupport
+import WeftWire
+
+/// A damaged or missing store is said out loud, naming the file and what to do: never served as
+/// empty documents, which every client would take for documents someone reset.
+@Suite(.serialized) struct RelayStoreDamageTests {
+    /// Runs `weft serve` on `directory`, expecting it to refuse (exit at once); one that starts
+    /// instead is stopped after 20 s and reported with status 0.
+    static func serve(_ directory: URL, _ extra: [String] = []) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = try BuiltProduct.url("weft")
+        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data", directory.path] + extra
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return (0, "started: " + String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))
+        }
+        return (process.terminationStatus, String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+    }
+
+    /// A relay with one document holding "kept", stopped.
+    static func directoryWithADocument() async throws -> URL {
+        let directory = RelayTests.temporaryDirectory()
+        let relay = try RelayProcess(dataDirectory: directory)
+        var alice = Replica(replicaID: ReplicaID(0xA))
+        let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
+        try await client.send(.batch(clientSeq: 1, ops: [try alice.insert("kept", at: 0)!]))
+        #expect(await client.receive() == .ack(clientSeq: 1, serverSeq: 1))
+        await client.close()
+        // A graceful stop folds the write-ahead log into the database file.
+        relay.process.terminate()
+        relay.process.waitUntilExit()
+        return directory
+    }
+
+    @Test func aStoreEmptiedOrDeletedIsRefusedUntilTheOperatorSaysSo() async throws {
+        let directory = try await Self.directoryWithADocument()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("relay.sqlite")
+        for damage in ["emptied", "deleted"] {
+            for name in ["relay.sqlite", "relay.sqlite-wal", "relay.sqlite-shm"] {
+                try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+            }
+            if damage == "emptied" { FileManager.default.createFile(atPath: file.path, contents: Data()) }
+            let refused = try Self.serve(directory)
+            #expect(refused.status != 0, "\(damage): started")
+            #expect(refused.stderr.contains(file.path) && refused.stderr.contains("--accept-lost-store") && refused.stderr.contains("backup"),
+                    "\(damage): \(refused.stderr)")
+            #expect(!refused.stderr.contains("Error Domain") && !refused.stderr.contains("NSCocoaErrorDomain"))
+        }
+        // Said otherwise, it starts (empty), and the next start needs nothing more.
+        let accepted = try RelayProcess(dataDirectory: directory, extraArguments: ["--accept-lost-store"])
+        accepted.kill()
+        let again = try RelayProcess(dataDirectory: directory)
+        again.kill()
+    }
+
+    @Test func aDamagedFileAndThingsInTheWayAreSaidInPlainWords() async throws {
+        let directory = try await Self.directoryWithADocument()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Random bytes over the database's pages.
+        let file = directory.appendingPathComponent("relay.sqlite")
+        let handle = try FileHandle(forUpdating: file)
+        try handle.seek(toOffset: 4096)
+        var random = SeededGenerator(seed: 11)
+        try handle.write(contentsOf: Data((0..<8192).map { _ in UInt8.random(in: 0...255, using: &random) }))
+        try handle.close()
+        let damaged = try Self.serve(directory)
+        #expect(damaged.status != 0 && damaged.stderr.contains(file.path) && damaged.stderr.contains("backup"), "\(damaged.stderr)")
+
+        let other = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: other) }
+        try FileManager.default.createDirectory(at: other.appendingPathComponent("secret"), withIntermediateDirectories: true)
+        let secret = try Self.serve(other)
+        #expect(secret.status != 0 && secret.stderr.contains("secret") && secret.stderr.contains("is a directory"), "\(secret.stderr)")
+        let aFile = other.appendingPathComponent("a-file")
+        FileManager.default.createFile(atPath: aFile.path, contents: Data("x".utf8))
+        let notADirectory = try Self.serve(aFile)
+        #expect(notADirectory.status != 0 && notADirectory.stderr.contains("is a file, not a directory"), "\(notADirectory.stderr)")
+        for result in [secret, notADirectory] { #expect(!result.stderr.contains("Error Domain")) }
+    }
+
+    /// Log rows gone from under a document: the document is refused with `unavailable`, the log
+    /// and `/healthz` say what is wrong, and other documents are served.
+    @Test func aDocumentWithRowsMissingIsRefusedAndReported() async throws {
+        let directory = try await Self.directoryWithADocument()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await DatabaseQueue(path: directory.appendingPathComponent("relay.sqlite").path).write { db in
+            try db.execute(sql: "DELETE FROM log WHERE server_seq = 1")
+        }
+        let relay = try RelayProcess(dataDirectory: directory)
+        let client = try await RelayTestClient(port: relay.port, path: "notes")
+        try await client.send(.hello(Hello(document: try DocumentName("notes"), epoch: 0, replica: ReplicaID(0xB), lastServerSeq: 0)))
+        guard case .error(let error, true)? = await client.receive() else { throw RelayTestFailure(description: "a damaged document was served") }
+        #expect(error.code == .unavailable)
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(relay.port)/healthz")!)
+        let (health, body) = ((response as? HTTPURLResponse)?.statusCode, String(decoding: data, as: UTF8.self))
+        #expect(health == 503 && body.contains("notes") && body.contains("damaged"), "\(String(describing: health)) \(body)")
+        let (fine, _, _) = try await RelayTests.join(relay, document: "other", replica: ReplicaID(0xC))
+        await fine.close()
+    }
+
+    /// SIGTERM folds the write-ahead log into the database: the directory is one whole file.
+    @Test func stoppingFoldsTheWriteAheadLog() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        var alice = Replica(replicaID: ReplicaID(0xA))
+        let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
+        try await client.send(.batch(clientSeq: 1, ops: [try alice.insert("kept", at: 0)!]))
+        #expect(await client.receive() == .ack(clientSeq: 1, serverSeq: 1))
+        await client.close()
+        relay.process.terminate()
+        relay.process.waitUntilExit()
+        let wal = directory.appendingPathComponent("relay.sqlite-wal")
+        let size = (try? FileManager.default.attributesOfItem(atPath: wal.path)[.size] as? Int) ?? 0
+        #expect(size == 0, "the WAL holds \(size) bytes after a graceful stop")
+    }
+}
