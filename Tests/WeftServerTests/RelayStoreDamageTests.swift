@@ -116,16 +116,8 @@ import WeftWire
 
     /// SIGTERM folds the write-ahead log into the database: the directory is one whole file.
     @Test func stoppingFoldsTheWriteAheadLog() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = try await Self.directoryWithADocument()  // stopped with SIGTERM
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
-        var alice = Replica(replicaID: ReplicaID(0xA))
-        let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
-        try await client.send(.batch(clientSeq: 1, ops: [try alice.insert("kept", at: 0)!]))
-        #expect(await client.receive() == .ack(clientSeq: 1, serverSeq: 1))
-        await client.close()
-        relay.process.terminate()
-        relay.process.waitUntilExit()
         let wal = directory.appendingPathComponent("relay.sqlite-wal")
         let size = (try? FileManager.default.attributesOfItem(atPath: wal.path)[.size] as? Int) ?? 0
         #expect(size == 0, "the WAL holds \(size) bytes after a graceful stop")
