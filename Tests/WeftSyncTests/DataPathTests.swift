@@ -148,6 +148,28 @@ import WeftTestTraits
         }
     }
 
+    /// A copy of several megabytes is given back whole, within the timeout, in batches the relay
+    /// takes (building the restore batches once stalled on copies of a few MB).
+    @Test func aBigCopyIsGivenBackWhole() throws {
+        let root = temporaryDirectory("big-heal")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("relay")
+        var relay = try RelayProcess(dataDirectory: data)
+        let port = relay.port
+        let url = "ws://127.0.0.1:\(port)/notes"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        let text = Self.text(bytes: 4_000_000, seed: 44)
+        #expect(try alice(["put", "--timeout", "120", url], input: text).status == 0)
+        relay.kill()
+        try FileManager.default.removeItem(at: data)
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        let started = ContinuousClock.now
+        let healed = try alice(["apply", "--timeout", "60", url], input: "")
+        #expect(healed.status == 0, "\(healed.stderr)")
+        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", "--timeout", "60", url]).stdout == text)
+        print("a 4 MB copy given back in \(ContinuousClock.now - started)")
+    }
+
     /// A relay back from an old backup (its log shorter than what clients applied, under the same
     /// epoch) starts a new epoch and is healed by every client, including one whose own batches
     /// were all in the backup.

@@ -57,24 +57,46 @@ extension Replica {
                 }
             }
         }
+        // Runs that continue each other become one insertion; the text is gathered as UTF-8 and
+        // the op made once (appending to an op's text, or to a scalar view, copies it every time).
         var ops: [Op] = []
-        func add(_ op: Op) {
-            if !ops.isEmpty, ops[ops.count - 1].absorb(op) { return }
-            ops.append(op)
+        var open: (insertion: Insertion, utf8: [UInt8], scalars: Int, deletedFrom: UInt32?)?
+        func close() {
+            guard let current = open else { return }
+            var insertion = current.insertion
+            insertion.text = String(decoding: current.utf8, as: UTF8.self)
+            ops.append(.insert(insertion))
+            if let from = current.deletedFrom {
+                let end = insertion.id.counter + UInt32(insertion.length)
+                ops.append(.delete(Deletion(spans: [IDSpan(start: CharID(replica: insertion.id.replica, counter: from), length: end - from)])))
+            }
+            open = nil
         }
         for index in emitted {
             let run = runs[index]
             let id = unpack(run.id(at: 0))!
-            let text: String
+            let originLeft = unpack(run.originLeft), originRight = unpack(run.originRight)
+            if let current = open,
+               id.replica == current.insertion.id.replica,
+               UInt64(id.counter) == UInt64(current.insertion.id.counter) + UInt64(current.scalars),
+               originLeft == CharID(replica: id.replica, counter: id.counter &- 1),
+               originRight == current.insertion.originRight,
+               run.isDeleted == (current.deletedFrom != nil) {
+                // Continues the open insertion (and, for tombstones, its deletion).
+            } else {
+                close()
+                open = (Insertion(id: id, originLeft: originLeft, originRight: originRight, text: ""), [], 0,
+                        run.isDeleted ? id.counter : nil)
+            }
+            open!.scalars += Int(run.length)
             if run.isDeleted {
-                text = String(repeating: "\u{FFFD}", count: Int(run.length))
+                for _ in 0..<run.length { open!.utf8.append(contentsOf: [0xEF, 0xBF, 0xBD]) }  // U+FFFD
             } else {
                 let start = Int(run.content)
-                text = String(String.UnicodeScalarView(arena[start..<start + Int(run.length)]))
+                for scalar in arena[start..<start + Int(run.length)] { UTF8.encode(scalar) { open!.utf8.append($0) } }
             }
-            add(.insert(Insertion(id: id, originLeft: unpack(run.originLeft), originRight: unpack(run.originRight), text: text)))
-            if run.isDeleted { add(.delete(Deletion(spans: [IDSpan(start: id, length: run.length)]))) }
         }
+        close()
         return ops
     }
 
