@@ -32,6 +32,35 @@ import WeftSync
         #expect(try reopened.append(batches(1, replica: &replica)).map(\.clientSeq) == [6])
     }
 
+    /// An edit cut into several batches is read whole or not at all: a file that ends inside it
+    /// (a crash while it was written) loses that edit, never a prefix of it, and keeps the rest.
+    @Test func anEditCutShortIsLostWholeNeverInPart() throws {
+        let directory = temporaryDirectory("queue")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("q")
+        var replica = Replica(replicaID: ReplicaID(7))
+        let before = try batches(2, replica: &replica)
+        let paste = [try #require(try replica.insert(String(repeating: "pasted text ", count: 400), at: replica.count))]
+        do {
+            let queue = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+            try queue.append(before)
+            let pieces = try queue.append([paste], maxBatchBytes: 1_000)
+            #expect(pieces.count > 3 && pieces.dropLast().allSatisfy(\.continues) && !pieces.last!.continues)
+        }
+        let whole = try Data(contentsOf: url)
+        #expect(try OfflineQueue(url: url, newReplica: ReplicaID(7)).pending.count > 5, "whole, it reads whole")
+        for cut in [40, 1_200, 2_500] {
+            try whole.dropLast(cut).write(to: url)
+            let torn = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+            #expect(torn.pending.map(\.clientSeq) == [1, 2], "cut \(cut) bytes short: \(torn.pending.map(\.clientSeq))")
+            #expect(torn.lastClientSeq == 2)
+            #expect(torn.damage?.reason.contains("cut short") == true, "\(String(describing: torn.damage))")
+            // Numbering goes on from the last whole edit.
+            #expect(try torn.append(batches(1, replica: &replica)).map(\.clientSeq) == [3])
+        }
+    }
+
     @Test func aTornOrCorruptedTailIsCutAndSavedAside() throws {
         let directory = temporaryDirectory("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -16,6 +16,8 @@ public final class OfflineQueue {
         /// A restore batch: part of this copy of the whole document, given back to a relay that
         /// lost it (sent as `restore`, its ops carry other replicas' ids).
         public var restores = false
+        /// More batches of the same edit follow (an edit over the batch limit, cut in several).
+        public var continues = false
     }
 
     /// What opening found wrong at the end of the file, and where the damaged bytes were put.
@@ -25,7 +27,8 @@ public final class OfflineQueue {
         public let reason: String
         public let savedTo: URL
         public var description: String {
-            "the offline queue was damaged (\(reason)): kept the \(validBatches) whole batches before it; "
+            let kept = validBatches == 1 ? "the 1 whole batch" : validBatches == 0 ? "no whole batch" : "the \(validBatches) whole batches"
+            return "the offline queue was damaged (\(reason)): kept \(kept) before it; "
                 + "the \(droppedBytes) damaged bytes are saved in \(savedTo.path)"
         }
     }
@@ -39,6 +42,12 @@ public final class OfflineQueue {
     private static let batchKind: UInt8 = 1
     private static let ackKind: UInt8 = 2
     private static let restoreKind: UInt8 = 3
+    /// Set on a batch's kind when more batches of the same edit follow: an edit cut into several
+    /// batches is read whole or not at all (a crash in the middle of writing it loses the edit,
+    /// which never counted as typed, rather than leaving half of a paste to be sent).
+    private static let continues: UInt8 = 0x80
+    /// Batches of an edit whose last batch is not read yet.
+    private var held: [Batch] = []
 
     public let url: URL
     /// The replica these batches come from: fixed when the queue is created.
@@ -105,16 +114,30 @@ public final class OfflineQueue {
     private func scan(_ bytes: [UInt8]) throws(SyncError) {
         var offset = Self.headerSize
         var problem: String?
+        // Where the edit being read began, and the numbering before it, to cut it off whole.
+        var editStart: (offset: Int, lastClientSeq: UInt64, restoringThrough: UInt64)?
         while offset < bytes.count {
+            if held.isEmpty { editStart = (offset, lastClientSeq, restoringThrough) }
             guard bytes.count - offset >= 8 else { problem = "a record header cut short"; break }
             let length = Int(bytes.uint32(at: offset))
             let checksum = bytes.uint32(at: offset + 4)
             guard length >= 1 else { problem = "an empty record"; break }
-            guard bytes.count - offset - 8 >= length else { problem = "a record of \(length) bytes cut short at \(bytes.count - offset - 8)"; break }
+            guard bytes.count - offset - 8 >= length else {
+                problem = "a record of \(length) bytes cut short at \(bytes.count - offset - 8)"
+                break
+            }
             let payload = Array(bytes[(offset + 8)..<(offset + 8 + length)])
             guard CRC32C.checksum(payload) == checksum else { problem = "a record whose checksum does not match"; break }
             if let error = apply(payload) { problem = error; break }
             offset += 8 + length
+        }
+        if !held.isEmpty, let start = editStart {
+            // The last edit's batches were not all written: cut the edit off whole.
+            problem = problem ?? "the last edit was cut short (\(held.count) of its batches written)"
+            offset = start.offset
+            lastClientSeq = start.lastClientSeq
+            restoringThrough = start.restoringThrough
+            held = []
         }
         guard let problem else { return }
         if readOnly {
@@ -138,7 +161,8 @@ public final class OfflineQueue {
     private func apply(_ payload: [UInt8]) -> String? {
         var reader = ByteReader(payload)
         do {
-            switch try reader.byte() {
+            let tag = try reader.byte()
+            switch tag & ~Self.continues {
             case let kind where kind == Self.batchKind || kind == Self.restoreKind:
                 let clientSeq = try reader.varint()
                 let queuedAt = try reader.varint()
@@ -148,8 +172,13 @@ public final class OfflineQueue {
                 lastClientSeq = clientSeq
                 let restores = kind == Self.restoreKind
                 if restores { restoringThrough = clientSeq }
-                if clientSeq > ackedThrough { pending.append(Batch(clientSeq: clientSeq, queuedAt: queuedAt, ops: ops, restores: restores)) }
+                held.append(Batch(clientSeq: clientSeq, queuedAt: queuedAt, ops: ops, restores: restores, continues: tag & Self.continues != 0))
+                if tag & Self.continues == 0 {
+                    pending.append(contentsOf: held.filter { $0.clientSeq > ackedThrough })
+                    held = []
+                }
             case Self.ackKind:
+                guard held.isEmpty else { return "an acknowledgement inside an edit's batches" }
                 let through = try reader.varint()
                 guard reader.isAtEnd else { return "an acknowledgement record with trailing bytes" }
                 ackedThrough = max(ackedThrough, through)
@@ -179,8 +208,10 @@ public final class OfflineQueue {
         var writer = ByteWriter()
         let queuedAt = UInt64(max(0, now.timeIntervalSince1970))
         for ops in batches where !ops.isEmpty {
-            for encoded in Self.encode(ops, maxBatchBytes: maxBatchBytes) {
-                let batch = Batch(clientSeq: lastClientSeq + 1 + UInt64(made.count), queuedAt: queuedAt, ops: encoded, restores: restoring)
+            let pieces = Self.encode(ops, maxBatchBytes: maxBatchBytes)
+            for (index, encoded) in pieces.enumerated() {
+                let batch = Batch(clientSeq: lastClientSeq + 1 + UInt64(made.count), queuedAt: queuedAt, ops: encoded, restores: restoring,
+                                  continues: index < pieces.count - 1)
                 Self.frame(Self.payload(of: batch), into: &writer)
                 made.append(batch)
             }
@@ -225,8 +256,9 @@ public final class OfflineQueue {
                 pieces = OpCodec.split(ops, maxBytes: maxBatchBytes).map(OpCodec.encode)
                 cut += 1
             }
-            for piece in pieces {
-                renumbered.append(Batch(clientSeq: next, queuedAt: batch.queuedAt, ops: piece, restores: batch.restores))
+            for (index, piece) in pieces.enumerated() {
+                renumbered.append(Batch(clientSeq: next, queuedAt: batch.queuedAt, ops: piece, restores: batch.restores,
+                                        continues: batch.continues || index < pieces.count - 1))
                 if batch.restores { restoringThrough = next }
                 next += 1
             }
@@ -284,7 +316,7 @@ public final class OfflineQueue {
 
     private static func payload(of batch: Batch) -> [UInt8] {
         var payload = ByteWriter()
-        payload.byte(batch.restores ? restoreKind : batchKind)
+        payload.byte((batch.restores ? restoreKind : batchKind) | (batch.continues ? continues : 0))
         payload.varint(batch.clientSeq)
         payload.varint(batch.queuedAt)
         payload.raw(batch.ops)

@@ -43,6 +43,9 @@ public actor DocumentSession {
     /// The generations at which the replica got a new id: by a give-back, or by a start-over
     /// whose old copy went to `recovery`.
     private var replicaSwitches: [(generation: Int, recovery: URL?)] = []
+    /// Set when opening found whole batches lost from the queue: the copy is given back (on this
+    /// epoch) instead of starting as usual.
+    private var giveBackOnStart: UInt64?
     /// This user's presence, sent when it changes and again after every reconnect.
     private var localPresence: Presence?
 
@@ -90,6 +93,14 @@ public actor DocumentSession {
         if let cache, queue.pending.isEmpty {
             cacheIsCurrent = true
             cachedPosition = (cache.epoch, cache.lastServerSeq)
+        }
+        // Batches went missing from the queue while this copy's text may hold them (the cache was
+        // saved after they were queued): give the whole copy back instead of sending what is left,
+        // which the relay would refuse (its characters follow the lost ones) or which would leave
+        // the copies disagreeing. Ids the relay has are skipped, so nothing is doubled.
+        if queue.damage != nil, let cache {
+            giveBackOnStart = cache.epoch
+            notices.append("this copy holds edits the damaged queue lost; it gives the relay the whole copy instead")
         }
         noticeLog = notices
         (statusUpdates, statusContinuation) = AsyncStream.makeStream(of: SyncStatus.self, bufferingPolicy: .bufferingNewest(1))
@@ -255,6 +266,10 @@ public actor DocumentSession {
 
     /// Starts connecting (and reconnecting after failures) in the background.
     public func start() {
+        if let epoch = giveBackOnStart {
+            giveBackOnStart = nil
+            return giveBack(onEpoch: epoch, because: "its offline queue was damaged")
+        }
         perform(machine.handle(.start))
     }
 
@@ -502,7 +517,7 @@ public actor DocumentSession {
     /// id, so copies given back by several people at once cannot duplicate anything), queued
     /// durably in place of the old queue (whose batches they include), and the session connects
     /// again to send them.
-    private func giveBack(onEpoch epoch: UInt64) {
+    private func giveBack(onEpoch epoch: UInt64, because reason: String? = nil) {
         let ops = replica.restorationOps()
         var random = SystemRandomNumberGenerator()
         let fresh = ReplicaID(random.next() | 1)
@@ -524,7 +539,8 @@ public actor DocumentSession {
             note("the relay has lost history of \(address.name) that this copy holds, and giving it back failed: \(error). Nothing was changed here; open the document again to retry")
             return
         }
-        note("the relay had lost history of \(address.name) (its data was lost or restored from an old backup); giving it this copy back (\(queue.pending.count) batches)")
+        let why = reason ?? "the relay had lost history of \(address.name) (its data was lost or restored from an old backup)"
+        note("\(why); giving it this copy back (\(queue.pending.count) \(queue.pending.count == 1 ? "batch" : "batches"))")
         canEditOffline = true
         generation += 1
         replicaSwitches.append((generation, nil))
