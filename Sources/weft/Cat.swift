@@ -18,11 +18,18 @@ struct Cat: AsyncParsableCommand {
         // Another weft may have the document open (and locked): then read through a throwaway
         // replica instead of this machine's copy.
         try await client.withSession("cat", readOnly: true, throwawayIfLocked: !offline) { session in
+            if offline, !(await session.hasLocalCopy) {
+                throw SyncError(.configuration, "this machine has no copy of \(session.address.name) (it was never opened here); `weft cat \(client.document)` reads the relay's")
+            }
             if !offline {
                 await session.start()
-                try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
+                do {
+                    try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
+                } catch let error as SyncError where error.kind == .timeout {
+                    throw SyncError(.timeout, "\(error.description); `weft cat --offline` prints this machine's copy")
+                }
             }
-            FileHandle.standardOutput.write(Data(await session.text.utf8))
+            StandardOutput.write(Data(await session.text.utf8))
         }
     }
 }

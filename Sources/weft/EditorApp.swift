@@ -195,7 +195,7 @@ final class EditorApp {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { return count == 0 ? 0 : 1 }
-            FileHandle.standardOutput.write(Data(buffer[..<count]))
+            StandardOutput.write(Data(buffer[..<count]))
         }
     }
 
@@ -353,8 +353,12 @@ final class EditorApp {
     /// start it again, as at launch, and reconnect at once instead of after the backoff. Tried at
     /// most every few seconds while the connection stays down.
     private func restartRelayIfGone(_ status: SyncStatus) {
+        // Only a relay weft started itself (it left its pid file): one the user runs with its own
+        // --data is theirs to restart, and starting another in its place would serve other data.
         guard case .offline = status.connection, let address, let session, EmbeddedRelay.isLocal(address),
-              clock.now >= nextRelayCheck else { return }
+              clock.now >= nextRelayCheck,
+              FileManager.default.fileExists(atPath: EmbeddedRelay.pidFile(in: EmbeddedRelay.directory(host: address.host, port: address.port)).path)
+        else { return }
         nextRelayCheck = clock.now + .seconds(3)
         Task.detached {
             guard let directory = try? EmbeddedRelay.ensureRunning(for: address) else { return }

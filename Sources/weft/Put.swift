@@ -22,7 +22,12 @@ struct Put: AsyncParsableCommand {
         }
         try await client.withSession("put") { session in
             await session.start()
-            try await session.waitUntilSettled(timeout: client.timeoutDuration)
+            do {
+                try await session.waitUntilSettled(timeout: client.timeoutDuration)
+            } catch let error as SyncError where error.kind == .timeout {
+                // The change is made against the relay's text, not a copy that may be stale.
+                throw SyncError(.timeout, "\(error.description); nothing was changed or queued: weft put needs the relay's current text, so run it again once the relay answers")
+            }
             if let edit = DocumentSession.Edit.replacing(await session.text, with: wanted) { try await session.apply([edit]) }
             try await session.waitUntilSettled(timeout: client.timeoutDuration)
         }

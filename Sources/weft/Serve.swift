@@ -98,6 +98,10 @@ struct Serve: AsyncParsableCommand {
         } catch let error as RelayStartError {
             FileHandle.standardError.write(Data("weft serve: \(error)\n".utf8))
             throw ExitCode.failure
+        } catch {
+            guard let plain = RelayStartError.listening(error, host: host, port: port) else { throw error }
+            FileHandle.standardError.write(Data("weft serve: \(plain)\n".utf8))
+            throw ExitCode.failure
         }
     }
 

@@ -43,6 +43,8 @@ public actor DocumentSession {
     /// The generations at which the replica got a new id: by a give-back, or by a start-over
     /// whose old copy went to `recovery`.
     private var replicaSwitches: [(generation: Int, recovery: URL?)] = []
+    /// Why the last connection failed, until a relay welcomes one (for timeout messages).
+    private var lastConnectionProblem: String?
     /// Set when opening found whole batches lost from the queue: the copy is given back (on this
     /// epoch) instead of starting as usual.
     private var giveBackOnStart: UInt64?
@@ -88,6 +90,7 @@ public actor DocumentSession {
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
         self.replica = replica
         canEditOffline = cache != nil || queue.lastClientSeq == 0
+        hasLocalCopy = cache != nil || queue.lastClientSeq > 0
         machine = Self.machine(address: address, queue: queue, key: try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica),
                                cache: cache, options: options)
         if let cache, queue.pending.isEmpty {
@@ -154,6 +157,10 @@ public actor DocumentSession {
 
     /// A copy of the replica and its generation, for a view to edit and keep in step through `observe`.
     public func replicaCopy() -> (replica: Replica, generation: Int) { (replica, generation) }
+
+    /// Whether this machine held a copy of the document when the session opened (it was synced or
+    /// edited here before).
+    public let hasLocalCopy: Bool
 
     /// Whether local edits may be made now (false only while a lost cache waits for the first sync).
     public var canEdit: Bool { canEditOffline }
@@ -283,7 +290,13 @@ public actor DocumentSession {
                 throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(queue.pending.count) batches stay queued here (`weft status` lists them) and go out with a read-write token")
             }
             guard ContinuousClock.now < deadline else {
-                throw SyncError(.timeout, "not in sync with \(address) after \(timeout): \(queue.pending.count) batches still unsent (they stay queued)")
+                let seconds = Int(timeout.components.seconds)
+                let why = lastConnectionProblem.map { " (\($0))" } ?? ""
+                let unsent = queue.pending.count
+                guard unsent > 0 else {
+                    throw SyncError(.timeout, "could not sync with \(address) within \(seconds) s\(why)")
+                }
+                throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next command that reaches the relay sends them")
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -369,7 +382,11 @@ public actor DocumentSession {
 
     private func event(_ event: SyncMachine.Event, generation: Int) {
         guard generation == connectionGeneration else { return }
-        if case .disconnected = event { forgetPeers() }
+        if case .disconnected(let reason) = event {
+            forgetPeers()
+            lastConnectionProblem = reason
+        }
+        if case .received(.welcome) = event { lastConnectionProblem = nil }
         perform(machine.handle(event, jitter: Double.random(in: 0...1)))
     }
 

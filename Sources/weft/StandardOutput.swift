@@ -1,0 +1,25 @@
+import Foundation
+
+/// Writing to standard output as command-line tools do: when the reader has gone (`weft cat DOC |
+/// head`), the process ends quietly by SIGPIPE, as `cat` does, instead of trapping on the error
+/// Foundation's `FileHandle.write` raises.
+enum StandardOutput {
+    static func write(_ data: Data) {
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    // EPIPE, or a stdout that cannot take more: end as a shell pipeline expects.
+                    signal(SIGPIPE, SIG_DFL)
+                    raise(SIGPIPE)
+                    exit(141)
+                }
+            }
+        }
+    }
+}
