@@ -200,6 +200,36 @@ import WeftTestTraits
         #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == "old bob ana")
     }
 
+    /// Document names that look like another document's files (`nest/queue.weftq`, `r2/lock`)
+    /// each get files of their own, in either order; and a document an earlier version kept
+    /// in nested directories is found and moved.
+    @Test func documentsWhoseNamesNestKeepTheirOwnFiles() throws {
+        let root = temporaryDirectory("nest")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let alice = WeftRun(home: root.appendingPathComponent("alice"))
+        let server = "ws://127.0.0.1:\(relay.port)"
+        for (name, text) in [("nest", "one"), ("nest/queue.weftq", "two"), ("r2/lock", "three"), ("r2", "four")] {
+            let put = try alice(["put", "\(server)/\(name)"], input: text)
+            #expect(put.status == 0, "\(name): \(put.stderr)")
+        }
+        for (name, text) in [("nest", "one"), ("nest/queue.weftq", "two"), ("r2/lock", "three"), ("r2", "four")] {
+            #expect(try alice(["cat", "--offline", "\(server)/\(name)"]).stdout == text, "\(name)")
+        }
+        // An earlier version's layout: team/plan's files in documents/SERVER/team/plan/.
+        #expect(try alice(["apply", "--offline", "\(server)/team/plan"], input: Self.insertion("planned", at: 0)).status == 0)
+        let documents = alice.home.appendingPathComponent("documents/ws-127.0.0.1-\(relay.port)")
+        let nested = documents.appendingPathComponent("team/plan")
+        try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
+        for file in try FileManager.default.contentsOfDirectory(atPath: documents.appendingPathComponent("team%2Fplan").path) {
+            try FileManager.default.moveItem(at: documents.appendingPathComponent("team%2Fplan/\(file)"), to: nested.appendingPathComponent(file))
+        }
+        try FileManager.default.removeItem(at: documents.appendingPathComponent("team%2Fplan"))
+        #expect(try alice(["status"]).stdout.contains("team/plan\t1 unsent"))
+        #expect(try alice(["apply", "\(server)/team/plan"], input: "").status == 0)
+        #expect(try WeftRun(home: root.appendingPathComponent("bob"))(["cat", "\(server)/team/plan"]).stdout == "planned")
+    }
+
     /// Three clients of 300 one-token edits each, through a proxy that cuts every connection
     /// after at most 6 KB or 1.5 s, all get through within 60 s at the default timeouts (a client
     /// sends while the relay replays, keeps replay progress across cuts, and backs off afresh

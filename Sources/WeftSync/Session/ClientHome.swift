@@ -24,10 +24,31 @@ public struct ClientHome: Sendable {
         return ClientHome(data: data.appendingPathComponent("weft"), config: config.appendingPathComponent("weft"))
     }
 
-    /// Where one document's queue, cache and lock live: `DATA/documents/SERVER/NAME/`. Names are
-    /// validated (no `..`, no leading dots), so they are safe as paths.
+    /// Where one document's queue, cache and lock live: `DATA/documents/SERVER/NAME/`, the name
+    /// in one path component (`team/plan` as `team%2Fplan`), so no document's directory can be
+    /// inside another's, where its files would collide with the other's (`notes` and
+    /// `notes/lock`). Names are validated (no `%`, no leading dots), so they are safe as paths.
     public func directory(for address: DocumentAddress) -> URL {
-        data.appendingPathComponent("documents").appendingPathComponent(address.serverKey).appendingPathComponent(address.name.rawValue)
+        data.appendingPathComponent("documents").appendingPathComponent(address.serverKey)
+            .appendingPathComponent(address.name.rawValue.replacingOccurrences(of: "/", with: "%2F"))
+    }
+
+    /// Moves a document's files from where earlier versions kept them (one directory per name
+    /// segment) to `directory(for:)`, when they are there and not here yet.
+    public func moveNestedFiles(for address: DocumentAddress) {
+        guard address.name.rawValue.contains("/") else { return }
+        let old = data.appendingPathComponent("documents").appendingPathComponent(address.serverKey).appendingPathComponent(address.name.rawValue)
+        let new = directory(for: address)
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: old.appendingPathComponent(DocumentFiles.queueName).path),
+              !manager.fileExists(atPath: new.appendingPathComponent(DocumentFiles.queueName).path),
+              (try? manager.createDirectory(at: new, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])) != nil
+        else { return }
+        for name in (try? manager.contentsOfDirectory(atPath: old.path)) ?? [] where name != DocumentFiles.lockName {
+            var isDirectory: ObjCBool = false
+            guard manager.fileExists(atPath: old.appendingPathComponent(name).path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            try? manager.moveItem(at: old.appendingPathComponent(name), to: new.appendingPathComponent(name))
+        }
     }
 
     /// Every document directory under this home (for `weft status`), with its server key and name.
@@ -39,7 +60,8 @@ public struct ClientHome: Sendable {
             let directory = url.deletingLastPathComponent()
             let relative = directory.path.dropFirst(root.path.count + 1)
             guard let slash = relative.firstIndex(of: "/") else { continue }
-            found.append((String(relative[..<slash]), String(relative[relative.index(after: slash)...]), directory))
+            let name = relative[relative.index(after: slash)...].replacingOccurrences(of: "%2F", with: "/")
+            found.append((String(relative[..<slash]), name, directory))
         }
         return found.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
     }

@@ -56,6 +56,7 @@ public actor DocumentSession {
     public init(address: DocumentAddress, home: ClientHome, options: SessionOptions = SessionOptions()) throws(SyncError) {
         self.address = address
         self.options = options
+        home.moveNestedFiles(for: address)
         files = try DocumentFiles(directory: home.directory(for: address))
         try? Data(address.url.utf8).write(to: files.directory.appendingPathComponent(DocumentFiles.addressName))
         var notices: [String] = []
