@@ -14,7 +14,11 @@ public final class TmuxSession: @unchecked Sendable {
         socket = "weft-test-\(getpid())"
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
         let line = "env \(assignments) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; sleep 600"
-        try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "sh", "-c", line])
+        // resize-window in the same command fixes the window's size: otherwise, while a client is
+        // attached to any session of this server (the mouse tests attach one), tmux sizes a new
+        // detached window to that client and not to -x and -y.
+        try tmux(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", "sh", "-c", line,
+                  ";", "resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }
 
     deinit { kill() }
