@@ -48,8 +48,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds a document stays loaded after its last client leaves (reconnects find it at once).", valueName: "SECONDS"))
     var keepOpen: Double = 10
 
+    @Option(help: ArgumentHelp("Seconds a client has to send its HTTP request after connecting, and its hello after the WebSocket upgrade; also how long an HTTP connection may idle.", valueName: "SECONDS"))
+    var handshakeTimeout: Double = 5
+
+    @Option(help: ArgumentHelp("Seconds between pings on every WebSocket; a client that answers none for three of them, and takes none of the data waiting for it, is disconnected.", valueName: "SECONDS"))
+    var pingInterval: Double = 10
+
     func validate() throws {
         guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
+        guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be more than 0 seconds") }
+        guard pingInterval > 0 else { throw ValidationError("--ping-interval must be more than 0 seconds") }
         _ = try address()
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
@@ -86,6 +94,8 @@ struct Serve: AsyncParsableCommand {
         configuration.messagesPerSecond = maxMessageRate
         configuration.store = try storeLocation()
         configuration.keepOpen = .milliseconds(Int(keepOpen * 1000))
+        configuration.transport.handshakeTimeout = .milliseconds(Int(handshakeTimeout * 1000))
+        configuration.transport.pingInterval = .milliseconds(Int(pingInterval * 1000))
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

@@ -28,6 +28,8 @@ public struct RelayConfiguration: Sendable {
     public var messagesPerSecond: Double = 500
     /// How long a document stays loaded after its last connection leaves.
     public var keepOpen: Duration = .seconds(10)
+    /// Deadlines and bounds of the relay's connections.
+    public var transport = TransportLimits()
 
     public init(host: String, port: Int, dataDirectory: URL, requireAuth: Bool,
                 tls: (certificateChain: URL, privateKey: URL)? = nil, compaction: CompactionPolicy = CompactionPolicy()) {
@@ -115,20 +117,16 @@ public enum Relay {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        var server = HTTPServerBuilder.http1WebSocketUpgrade(
-            configuration: .init(ws: .init(maxFrameSize: 2 * WireLimits.maxFrameBytes))
-        ) { request, _, _ in
+        let transport = RelayTransport(configuration, metrics: metrics)
+        let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request in
             let path = request.path ?? "/"
             let id = connectionIDs.add(1, ordering: .relaxed).newValue
             let connection = RelayConnection(registry: registry, store: store, signer: signer, requireAuth: requireAuth,
                                              messagesPerSecond: configuration.messagesPerSecond,
                                              logger: logger, metrics: metrics, id: id)
-            return .upgrade([:]) { inbound, outbound, _ in
+            return { inbound, outbound, _ in
                 try await connection.serve(path: path, inbound: inbound, outbound: outbound)
             }
-        }
-        if let tls = configuration.tls {
-            server = try .tls(server, tlsConfiguration: try Self.tlsConfiguration(tls))
         }
         let app = Application(
             router: router,

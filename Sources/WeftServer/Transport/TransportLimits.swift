@@ -1,0 +1,13 @@
+/// Deadlines and bounds of the relay's connections: what a client that is slow, silent or
+/// greedy may hold, and for how long. Every phase a client controls has a deadline.
+public struct TransportLimits: Sendable {
+    /// From connecting to a complete HTTP request (and the TLS handshake before it, with TLS); and
+    /// again from the WebSocket upgrade to the first message (hello). Also how long an HTTP
+    /// connection may stay idle between requests.
+    public var handshakeTimeout: Duration = .seconds(5)
+    /// The relay pings every WebSocket this often; a connection that neither answers a ping nor
+    /// takes any of the data waiting for it for three intervals is closed.
+    public var pingInterval: Duration = .seconds(10)
+    public init() {}
+
+}
