@@ -54,10 +54,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds between pings on every WebSocket; a client that answers none for three of them, and takes none of the data waiting for it, is disconnected.", valueName: "SECONDS"))
     var pingInterval: Double = 10
 
+    @Option(help: ArgumentHelp("MiB of messages that may wait for one client that reads slowly; past it (or 65,536 messages) the client is disconnected and catches up when it reconnects.", valueName: "MIB"))
+    var maxQueuedMib: Int = TransportLimits().maxQueuedBytes >> 20
+
     func validate() throws {
         guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
         guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be more than 0 seconds") }
         guard pingInterval > 0 else { throw ValidationError("--ping-interval must be more than 0 seconds") }
+        guard maxQueuedMib >= 1 else { throw ValidationError("--max-queued-mib must be at least 1") }
         _ = try address()
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
@@ -96,6 +100,7 @@ struct Serve: AsyncParsableCommand {
         configuration.keepOpen = .milliseconds(Int(keepOpen * 1000))
         configuration.transport.handshakeTimeout = .milliseconds(Int(handshakeTimeout * 1000))
         configuration.transport.pingInterval = .milliseconds(Int(pingInterval * 1000))
+        configuration.transport.maxQueuedBytes = maxQueuedMib << 20
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

@@ -122,3 +122,31 @@ import WeftWire
         await writer.close()
     }
 }
+
+extension RelayTransportTests {
+    @Test func aReaderThatStopsReadingIsDisconnectedOnceItsQueuePassesItsByteBound() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Pings must not be what ends the slow reader here.
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--ping-interval", "600", "--max-queued-mib", "1"])
+        let slow = try Self.joined(relay, replica: 0xB, receiveBuffer: 4_096)
+        var alice = Replica(replicaID: ReplicaID(0xA))
+        let (writer, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
+        // 20 batches of 470 KB, 9.4 MB: past the 1 MiB bound and what the sockets' buffers hold.
+        let text = String(repeating: "x", count: 470_000)
+        for clientSeq in 1...20 {
+            try await writer.send(.batch(clientSeq: UInt64(clientSeq), ops: [try alice.insert(text, at: 0)!]))
+        }
+        var acked: UInt64 = 0
+        while acked < 20, let message = await writer.receive(timeout: .seconds(60)) {
+            if case .ack(let clientSeq, _) = message { acked = clientSeq }
+        }
+        #expect(acked == 20, "the writer was held up: \(acked) of 20 batches acknowledged")
+        let metrics = relay.metrics()
+        #expect(metrics["weft_closed_connections_total{reason=\"slow-reader\"}"] == 1)
+        #expect(metrics["weft_connections"] == 1, "the slow reader is still connected")
+        // What reached its socket before the relay gave up on it, then the end.
+        #expect(slow.socket.readUntilClosed(timeout: .seconds(10)).closed)
+        await writer.close()
+    }
+}

@@ -17,6 +17,8 @@ final class ConnectionMetrics: Sendable {
         case protocolError = "protocol-error"
         /// A message over the size limit, whole or in fragments.
         case tooLarge = "too-large"
+        /// Let more than its outbox holds wait for it.
+        case slowReader = "slow-reader"
     }
 
     private let closed: [Closure: Counter]

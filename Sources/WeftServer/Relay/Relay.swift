@@ -118,12 +118,12 @@ public enum Relay {
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
         let transport = RelayTransport(configuration, metrics: metrics)
-        let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request in
+        let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request, connectionTransport in
             let path = request.path ?? "/"
             let id = connectionIDs.add(1, ordering: .relaxed).newValue
             let connection = RelayConnection(registry: registry, store: store, signer: signer, requireAuth: requireAuth,
                                              messagesPerSecond: configuration.messagesPerSecond,
-                                             logger: logger, metrics: metrics, id: id)
+                                             logger: logger, metrics: metrics, id: id, transport: connectionTransport)
             return { inbound, outbound, _ in
                 try await connection.serve(path: path, inbound: inbound, outbound: outbound)
             }

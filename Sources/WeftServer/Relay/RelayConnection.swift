@@ -18,6 +18,8 @@ struct RelayConnection: Sendable {
     let logger: Logger
     let metrics: RelayMetrics
     let id: UInt64
+    /// The connection under this WebSocket: it makes the outbox.
+    let transport: ConnectionTransport
 
     func serve(path: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         metrics.connections.increment()
@@ -66,7 +68,7 @@ struct RelayConnection: Sendable {
             logger.error("could not open a document", metadata: ["document": "\(hello.document)", "error": "\(error)"])
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
-        let outbox = Outbox()
+        let outbox = transport.outbox()
         let join = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
         defer { Task { await registry.release(hello.document, room) } }
 

@@ -8,6 +8,10 @@ public struct TransportLimits: Sendable {
     /// The relay pings every WebSocket this often; a connection that neither answers a ping nor
     /// takes any of the data waiting for it for three intervals is closed.
     public var pingInterval: Duration = .seconds(10)
+    /// Bytes of messages that may wait for one client that reads more slowly than they come; past
+    /// it (or 65,536 messages) the client is disconnected and catches up from the log when it
+    /// reconnects. Bounds the memory each slow reader can hold.
+    public var maxQueuedBytes = 32 << 20
     public init() {}
 
 }

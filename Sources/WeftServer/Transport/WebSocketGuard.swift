@@ -29,6 +29,14 @@ final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
         var maxFragments = 4_096
     }
 
+    /// Fails the connection from outside its event loop (the relay's outbox when a client falls
+    /// too far behind): fired into the pipeline as a user event.
+    struct Disconnect: Sendable {
+        let code: WebSocketErrorCode
+        let reason: String
+        let closure: ConnectionMetrics.Closure
+    }
+
     private let limits: Limits
     private let metrics: ConnectionMetrics
     private var context: ChannelHandlerContext?
@@ -129,6 +137,13 @@ final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         if context.channel.isWritable { drained = true }
         context.fireChannelWritabilityChanged()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let disconnect = event as? Disconnect {
+            return fail(disconnect.code, disconnect.reason, counted: disconnect.closure)
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     private func scheduleInterval() {
