@@ -57,11 +57,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("MiB of messages that may wait for one client that reads slowly; past it (or 65,536 messages) the client is disconnected and catches up when it reconnects.", valueName: "MIB"))
     var maxQueuedMib: Int = TransportLimits().maxQueuedBytes >> 20
 
+    @Option(help: ArgumentHelp("Connections open at once, at most (default: 10,000, or fewer when the open-file limit allows fewer).", valueName: "N"))
+    var maxConnections: Int?
+
+    @Option(help: ArgumentHelp("Connections from one address, at most (default: 256; no limit when listening on a loopback address).", valueName: "N"))
+    var maxConnectionsPerAddress: Int?
+
     func validate() throws {
         guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
         guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be more than 0 seconds") }
         guard pingInterval > 0 else { throw ValidationError("--ping-interval must be more than 0 seconds") }
         guard maxQueuedMib >= 1 else { throw ValidationError("--max-queued-mib must be at least 1") }
+        guard (maxConnections ?? 1) >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard (maxConnectionsPerAddress ?? 1) >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
         _ = try address()
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
@@ -101,6 +109,8 @@ struct Serve: AsyncParsableCommand {
         configuration.transport.handshakeTimeout = .milliseconds(Int(handshakeTimeout * 1000))
         configuration.transport.pingInterval = .milliseconds(Int(pingInterval * 1000))
         configuration.transport.maxQueuedBytes = maxQueuedMib << 20
+        configuration.transport.maxConnections = maxConnections
+        configuration.transport.maxConnectionsPerAddress = maxConnectionsPerAddress
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

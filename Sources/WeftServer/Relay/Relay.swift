@@ -28,7 +28,7 @@ public struct RelayConfiguration: Sendable {
     public var messagesPerSecond: Double = 500
     /// How long a document stays loaded after its last connection leaves.
     public var keepOpen: Duration = .seconds(10)
-    /// Deadlines and bounds of the relay's connections.
+    /// Deadlines and connection limits.
     public var transport = TransportLimits()
 
     public init(host: String, port: Int, dataDirectory: URL, requireAuth: Bool,
@@ -117,7 +117,7 @@ public enum Relay {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        let transport = RelayTransport(configuration, metrics: metrics)
+        let transport = RelayTransport(configuration, metrics: metrics, logger: logger)
         let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request, connectionTransport in
             let path = request.path ?? "/"
             let id = connectionIDs.add(1, ordering: .relaxed).newValue
@@ -132,7 +132,10 @@ public enum Relay {
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "weft"),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { channel in
+                await transport.listening(on: channel)
+                onListening(channel.localAddress?.port ?? configuration.port)
+            },
             logger: logger
         )
         try await app.runService()

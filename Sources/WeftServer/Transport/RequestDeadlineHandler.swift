@@ -3,8 +3,8 @@ import NIOCore
 /// First in every connection's pipeline (after TLS, when there is TLS), from the moment it is
 /// accepted: the client has `timeout` to send a complete request (slowloris connections that
 /// trickle a request, or connections that send nothing, hold a descriptor and memory each). It
-/// also writes the answer no HTTP handler can: `400` for a request the HTTP decoder could not
-/// parse (nothing in Hummingbird's upgrade pipeline answers those).
+/// also writes the answers no HTTP handler can: a refusal at accept time, and `400` for a request
+/// the HTTP decoder could not parse (nothing in Hummingbird's upgrade pipeline answers those).
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = NIOAny
@@ -12,6 +12,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let timeout: Duration
     private let metrics: ConnectionMetrics
+    /// Answered as soon as the connection is active, then closed.
+    private var refusal: PlainAnswer?
     private var context: ChannelHandlerContext?
     private var deadline: Scheduled<Void>?
     /// A request arrived whole (its head), or the relay started answering.
@@ -21,9 +23,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var wroteAnything = false
     private var answering = false
 
-    init(timeout: Duration, metrics: ConnectionMetrics) {
+    init(timeout: Duration, metrics: ConnectionMetrics, refusal: PlainAnswer? = nil) {
         self.timeout = timeout
         self.metrics = metrics
+        self.refusal = refusal
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -42,6 +45,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     private func start(_ context: ChannelHandlerContext) {
+        if let refusal {
+            self.refusal = nil
+            return answer(refusal)
+        }
         guard deadline == nil, !complete else { return }
         deadline = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [self] in
             guard !complete, !answering else { return }
