@@ -76,6 +76,16 @@ public final class RelayProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
+    /// Sends `signal` (SIGTERM by default) and waits up to `timeout` for the relay to exit; how
+    /// long it took, or nil if it was still running (it is then left running). Blocks: call it
+    /// off the cooperative pool.
+    public func stop(signal: Int32 = SIGTERM, waitingAtMost timeout: Duration) -> Duration? {
+        let start = ContinuousClock.now
+        Foundation.kill(process.processIdentifier, signal)
+        while process.isRunning, ContinuousClock.now - start < timeout { usleep(5_000) }
+        return process.isRunning ? nil : ContinuousClock.now - start
+    }
+
     deinit {
         errors.fileHandleForReading.readabilityHandler = nil
         guard process.isRunning else { return }

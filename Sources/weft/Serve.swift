@@ -63,10 +63,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Connections from one address, at most (default: 256; no limit when listening on a loopback address).", valueName: "N"))
     var maxConnectionsPerAddress: Int?
 
+    @Option(help: ArgumentHelp("Seconds stopping may take (SIGTERM, SIGINT) before the connections left are closed; a second signal stops at once.", valueName: "SECONDS"))
+    var shutdownTimeout: Double = 3
+
     func validate() throws {
         guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
         guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be more than 0 seconds") }
         guard pingInterval > 0 else { throw ValidationError("--ping-interval must be more than 0 seconds") }
+        guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must be 0 or more seconds") }
         guard maxQueuedMib >= 1 else { throw ValidationError("--max-queued-mib must be at least 1") }
         guard (maxConnections ?? 1) >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         guard (maxConnectionsPerAddress ?? 1) >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
@@ -111,6 +115,7 @@ struct Serve: AsyncParsableCommand {
         configuration.transport.maxQueuedBytes = maxQueuedMib << 20
         configuration.transport.maxConnections = maxConnections
         configuration.transport.maxConnectionsPerAddress = maxConnectionsPerAddress
+        configuration.shutdownTimeout = .milliseconds(Int(shutdownTimeout * 1000))
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

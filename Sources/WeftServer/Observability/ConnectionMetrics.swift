@@ -9,6 +9,8 @@ final class ConnectionMetrics: Sendable {
         case total
         /// `--max-connections-per-address` connections from the same address were open.
         case perAddress = "per-address"
+        /// The relay was stopping.
+        case stopping
     }
 
     /// Why the relay closed a connection a client was holding.

@@ -1,4 +1,6 @@
+import HummingbirdWebSocket
 import NIOCore
+import NIOWebSocket
 import Synchronization
 import WeftWire
 
@@ -33,8 +35,13 @@ final class Outbox: Sendable {
     private let byteCapacity: Int
     /// Bytes of the frames queued and not yet taken by the writer.
     private let queuedBytes = ByteCount()
-    private let overflowedOnce = Mutex(false)
+    private let state = Mutex(State())
     private let overflowed: @Sendable () -> Void
+
+    private struct State {
+        var overflowed = false
+        var closing: (code: WebSocketErrorCode, reason: String?) = (.normalClosure, nil)
+    }
 
     /// - Parameter overflowed: runs once, when the client has fallen too far behind.
     init(capacity: Int = Outbox.capacity, byteCapacity: Int, overflowed: @escaping @Sendable () -> Void = {}) {
@@ -63,11 +70,21 @@ final class Outbox: Sendable {
 
     func finish() { continuation.finish() }
 
+    /// Sends what is queued, then closes the WebSocket with `code` (the writer reads it from
+    /// `closing` once the frames run out).
+    func close(code: WebSocketErrorCode, reason: String) {
+        state.withLock { $0.closing = (code, reason) }
+        continuation.finish()
+    }
+
+    /// The close code and reason the writer ends the WebSocket with.
+    var closing: (code: WebSocketErrorCode, reason: String?) { state.withLock { $0.closing } }
+
     private func overflow() {
         continuation.finish()
-        let first = overflowedOnce.withLock { overflowed in
-            defer { overflowed = true }
-            return !overflowed
+        let first = state.withLock { state in
+            defer { state.overflowed = true }
+            return !state.overflowed
         }
         if first { overflowed() }
     }

@@ -30,6 +30,8 @@ public struct RelayConfiguration: Sendable {
     public var keepOpen: Duration = .seconds(10)
     /// Deadlines and connection limits.
     public var transport = TransportLimits()
+    /// How long stopping may take (SIGTERM, SIGINT) before the connections left are closed.
+    public var shutdownTimeout: Duration = .seconds(3)
 
     public init(host: String, port: Int, dataDirectory: URL, requireAuth: Bool,
                 tls: (certificateChain: URL, privateKey: URL)? = nil, compaction: CompactionPolicy = CompactionPolicy()) {
@@ -62,6 +64,7 @@ public enum Relay {
             let registry = rooms(in: store)
             let secret = try ServerSecret.loadOrCreate(in: configuration.dataDirectory)
             try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
+            await endServices(store, logger: logger)
         case .postgres(let location):
             let store = PostgresStore(location: location, logger: logger)
             let registry = rooms(in: store)
@@ -73,6 +76,7 @@ public enum Relay {
                 defer { group.cancelAll() }
                 let secret = try await waitForDatabase(store, logger: logger)
                 try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
+                await endServices(store, logger: logger)
             }
         }
     }
@@ -138,7 +142,14 @@ public enum Relay {
             },
             logger: logger
         )
-        try await app.runService()
+        try await transport.run(app, rooms: registry, timeout: configuration.shutdownTimeout)
+    }
+
+    /// Where the relay's services end, once every connection is closed and the documents have
+    /// committed what they accepted (or the shutdown timeout passed). A store that holds
+    /// resources needing an orderly end (a checkpoint, connections to close) ends them here.
+    private static func endServices(_ store: any RelayStore, logger: Logger) async {
+        logger.notice("stopped")
     }
 
     private static func tlsConfiguration(_ files: (certificateChain: URL, privateKey: URL)) throws -> TLSConfiguration {

@@ -91,7 +91,7 @@ struct RelayConnection: Sendable {
                     try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true), to: outbound)
                 }
                 outbox.finish()
-                try? await outbound.close(.normalClosure, reason: nil)
+                try? await outbound.close(outbox.closing.code, reason: outbox.closing.reason)
             }
             await read(&messages, room: room, readOnly: readOnly, outbox: outbox)
             outbox.finish()

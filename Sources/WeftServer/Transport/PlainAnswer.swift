@@ -22,6 +22,7 @@ struct PlainAnswer: Sendable {
         let body = switch refusal {
         case .total: "this relay is serving as many connections as it may (\(limit)); try again later"
         case .perAddress: "this relay already has \(limit) connections from your address, as many as it allows one address; close some or try again later"
+        case .stopping: "this relay is stopping; try again in a moment"
         }
         return PlainAnswer(status: 503, reason: "Service Unavailable", body: body, retryAfter: 5)
     }

@@ -6,10 +6,11 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOSSL
+import Synchronization
 import WeftWire
 
 /// The relay's connections from accept to close: limits on how many, deadlines for every phase a
-/// client controls, RFC 6455's rules. Everything above it (documents,
+/// client controls, RFC 6455's rules, and an orderly stop (`run`). Everything above it (documents,
 /// the protocol) sees only WebSockets that passed these checks.
 final class RelayTransport: Sendable {
     let limits: TransportLimits
@@ -18,6 +19,11 @@ final class RelayTransport: Sendable {
     /// The open-file limit after raising it.
     let fileDescriptors: Int
     let logger: Logger
+    /// HOST:PORT as given, for messages.
+    let address: String
+    /// The listening channel, once it listens: closed first when the relay stops.
+    private let listener = Mutex<(any Channel)?>(nil)
+    private let stopping = Atomic<Bool>(false)
 
     /// Messages larger than this are refused by the WebSocket layer (1009); up to it, the
     /// protocol's own limit answers `too-large`.
@@ -32,6 +38,7 @@ final class RelayTransport: Sendable {
         connections = OpenConnections(limit: total, limitPerAddress: perAddress)
         self.metrics = ConnectionMetrics(registry: metrics.registry)
         self.logger = logger
+        address = configuration.host.contains(":") ? "[\(configuration.host)]:\(configuration.port)" : "\(configuration.host):\(configuration.port)"
         let raised = before < now ? "raised from \(before) to \(now)" : "\(now)"
         logger.info("open-file limit \(raised); connections: at most \(total)\(perAddress.map { ", \($0) from one address" } ?? "")")
         if total > now - TransportLimits.reservedDescriptors(of: now) {
@@ -53,7 +60,7 @@ final class RelayTransport: Sendable {
         let (connections, maxQueuedBytes) = (self.connections, limits.maxQueuedBytes)
         return HTTPServerBuilder { [self] responder in
             let http = HTTP1WebSocketUpgradeChannel(responder: responder, configuration: configuration) { request, channel, _ in
-                .upgrade([:], webSocket(request, ConnectionTransport(channel: channel, maxQueuedBytes: maxQueuedBytes)))
+                .upgrade([:], webSocket(request, ConnectionTransport(channel: channel, connections: connections, maxQueuedBytes: maxQueuedBytes)))
             }
             let guarded = GuardedChannel(base: http, connections: connections, limits: limits, metrics: metrics,
                                          maxMessageBytes: Self.maxMessageBytes)
@@ -64,10 +71,22 @@ final class RelayTransport: Sendable {
 
     /// The server listens on `channel`: accept errors pause accepting instead of spinning.
     func listening(on channel: any Channel) async {
+        listener.withLock { $0 = channel }
         // First in the pipeline: swift-nio's AcceptBackoffHandler swallows the errors it sees.
         let (fileDescriptors, logger) = (self.fileDescriptors, self.logger)
         try? await channel.eventLoop.submit {
             try channel.pipeline.syncOperations.addHandler(AcceptPause(fileDescriptors: fileDescriptors, logger: logger), position: .first)
         }.get()
+    }
+
+    /// Whether a stop has begun.
+    var isStopping: Bool { stopping.load(ordering: .relaxed) }
+
+    func beginStopping() { stopping.store(true, ordering: .relaxed) }
+
+    /// Stops accepting connections.
+    func stopListening() async {
+        let channel = listener.withLock { $0 }
+        try? await channel?.close()
     }
 }

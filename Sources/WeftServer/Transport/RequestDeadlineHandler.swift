@@ -5,6 +5,7 @@ import NIOCore
 /// trickle a request, or connections that send nothing, hold a descriptor and memory each). It
 /// also writes the answers no HTTP handler can: a refusal at accept time, and `400` for a request
 /// the HTTP decoder could not parse (nothing in Hummingbird's upgrade pipeline answers those).
+/// When the relay stops, a connection that has not sent its request yet is closed at once.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = NIOAny
@@ -69,6 +70,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         requestComplete()
         wroteAnything = true
         context.write(data, promise: promise)
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, !complete { context.close(promise: nil) }
+        context.fireUserInboundEventTriggered(event)
     }
 
     /// A request head arrived whole: the deadline no longer applies.

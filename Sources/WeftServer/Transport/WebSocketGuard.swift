@@ -14,6 +14,9 @@ import NIOWebSocket
 ///   WSCore's own pings wait behind data a client does not read, so they never catch such a
 ///   client. Nothing is written after a close frame, and a close handshake the client does not
 ///   finish within two intervals ends with the connection closed.
+/// - When the relay stops (`ChannelShouldQuiesceEvent`) it reads no new messages: a connection
+///   still waiting for its hello closes with 1012 at once, the others are closed by the relay
+///   once their in-flight batches are committed and acknowledged.
 final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
@@ -37,6 +40,10 @@ final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
         let closure: ConnectionMetrics.Closure
     }
 
+    /// Close code 1012 (Service Restart, IANA's WebSocket close code registry): the relay is
+    /// stopping; a client connects again, to this relay once it is back or to another one.
+    static let restarting = WebSocketErrorCode(codeNumber: 1012)
+
     private let limits: Limits
     private let metrics: ConnectionMetrics
     private var context: ChannelHandlerContext?
@@ -55,6 +62,7 @@ final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var sentClose = false
     private var intervalsSinceClose = 0
     private var failed = false
+    private var stopping = false
 
     init(limits: Limits, metrics: ConnectionMetrics) {
         self.limits = limits
@@ -115,6 +123,8 @@ final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             break
         }
+        // Stopping: the relay takes no new batches (the client sends them again when it reconnects).
+        if stopping, frame.opcode == .binary || frame.opcode == .text || frame.opcode == .continuation { return }
         context.fireChannelRead(data)
     }
 
@@ -142,6 +152,10 @@ final class WebSocketGuard: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let disconnect = event as? Disconnect {
             return fail(disconnect.code, disconnect.reason, counted: disconnect.closure)
+        }
+        if event is ChannelShouldQuiesceEvent {
+            stopping = true
+            if !heardHello { fail(Self.restarting, "the relay is stopping; connect again", counted: nil) }
         }
         context.fireUserInboundEventTriggered(event)
     }
