@@ -17,7 +17,7 @@ import WeftWire
         defer { try? FileManager.default.removeItem(at: root) }
         // Short deadlines and pings, so that hostile connections come and go within the run.
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"),
-                                     extraArguments: ["--handshake-timeout", "2", "--ping-interval", "1"])
+                                     extraArguments: ["--handshake-timeout", "2", "--ping-interval", "2"])
         let url = "ws://127.0.0.1:\(relay.port)/shared"
         let workload = TokenWorkload(seed: 0x50A4_0001, url: url, clients: (0..<3).map { WeftRun(home: root.appendingPathComponent("client\($0)")) })
 
@@ -30,7 +30,7 @@ import WeftWire
         let warmUpCrowd = HostileCrowd(port: relay.port, document: "warm-up")
         try warmUpCrowd.wave()
         try warmUpCrowd.wave()
-        #expect(RelayProcess.waitUntil(.seconds(15)) { warmUpCrowd.heldOpen == 0 }, "\(warmUpCrowd.heldOpen) warm-up connections still open")
+        #expect(RelayProcess.waitUntil(.seconds(30)) { warmUpCrowd.heldOpen == 0 }, "\(warmUpCrowd.heldOpen) warm-up connections still open")
         let startMemory = relay.residentBytes ?? 0
 
         let started = ContinuousClock.now
@@ -54,7 +54,7 @@ import WeftWire
 
         // The relay ends every hostile connection by itself, those still held too: the deaf ones
         // within three ping intervals, the others at once or at their 2 s deadline.
-        let cleared = RelayProcess.waitUntil(.seconds(15)) { held.allSatisfy { $0.heldOpen == 0 } }
+        let cleared = RelayProcess.waitUntil(.seconds(30)) { held.allSatisfy { $0.heldOpen == 0 } }
         #expect(cleared, "\(held.map(\.heldOpen).reduce(0, +)) hostile connections still open")
         #expect(relay.metrics()["weft_connections"] == 0)
         try await workload.expectConverged(direct: [url], home: root)
