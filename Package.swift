@@ -68,6 +68,11 @@ let package = Package(
                 // wss: NIOSSL is already built for the WebSocket client, so this costs little.
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // The relay's own channel handlers (deadlines, RFC 6455 checks, accept pauses):
+                // already built for Hummingbird.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
@@ -164,6 +169,7 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 "WeftWire",
                 "WeftTestSupport",
+                "WeftTestTraits",
                 "weft",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -7,15 +7,29 @@ public final class RelayProcess: @unchecked Sendable {
     public let port: Int
     public let dataDirectory: URL
     private let errors: Pipe
+    /// What the relay wrote to standard error until it listened.
+    public let startupOutput: String
 
     /// Starts a relay on `dataDirectory` and waits (up to 60 s) until it listens.
     /// `port` 0 lets the relay choose; a restart on the same data passes the old port.
-    public init(dataDirectory: URL, port: Int = 0, extraArguments: [String] = [], executable: URL? = nil) throws {
+    /// - Parameters:
+    ///   - logLevel: `WEFT_LOG_LEVEL` for the relay (default: `WEFT_TEST_RELAY_LOG_LEVEL`, else warning).
+    ///   - fileLimit: starts the relay with these open-file limits (`ulimit -n`).
+    public init(dataDirectory: URL, port: Int = 0, extraArguments: [String] = [], executable: URL? = nil,
+                logLevel: String? = nil, fileLimit: (soft: Int, hard: Int)? = nil) throws {
         self.dataDirectory = dataDirectory
-        process.executableURL = try executable ?? BuiltProduct.url("weft")
-        process.arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory.path] + extraArguments
+        let weft = try executable ?? BuiltProduct.url("weft")
+        let arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory.path] + extraArguments
+        if let fileLimit {
+            // exec keeps the relay's pid the one this object knows and signals.
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "ulimit -Sn \(fileLimit.soft) && ulimit -Hn \(fileLimit.hard) && exec \"$0\" \"$@\"", weft.path] + arguments
+        } else {
+            process.executableURL = weft
+            process.arguments = arguments
+        }
         var environment = ProcessInfo.processInfo.environment
-        environment["WEFT_LOG_LEVEL"] = environment["WEFT_TEST_RELAY_LOG_LEVEL"] ?? "warning"
+        environment["WEFT_LOG_LEVEL"] = logLevel ?? environment["WEFT_TEST_RELAY_LOG_LEVEL"] ?? "warning"
         process.environment = environment
         errors = Pipe()
         process.standardError = errors
@@ -39,6 +53,7 @@ public final class RelayProcess: @unchecked Sendable {
             throw TraceError(description: "the relay did not start: \(seen)")
         }
         self.port = found
+        startupOutput = seen
         // Keep draining stderr so the relay never blocks on a full pipe; with WEFT_TEST_LOG_DIR
         // set, keep it there too (one file per relay process), to read after a failure.
         let keep = ProcessInfo.processInfo.environment["WEFT_TEST_LOG_DIR"].flatMap { directory -> FileHandle? in
@@ -60,6 +75,16 @@ public final class RelayProcess: @unchecked Sendable {
     }
 
     public var isRunning: Bool { process.isRunning }
+
+    /// Sends `signal` (SIGTERM by default) and waits up to `timeout` for the relay to exit; how
+    /// long it took, or nil if it was still running (it is then left running). Blocks: call it
+    /// off the cooperative pool.
+    public func stop(signal: Int32 = SIGTERM, waitingAtMost timeout: Duration) -> Duration? {
+        let start = ContinuousClock.now
+        Foundation.kill(process.processIdentifier, signal)
+        while process.isRunning, ContinuousClock.now - start < timeout { usleep(5_000) }
+        return process.isRunning ? nil : ContinuousClock.now - start
+    }
 
     deinit {
         errors.fileHandleForReading.readabilityHandler = nil

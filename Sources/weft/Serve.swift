@@ -51,8 +51,32 @@ struct Serve: AsyncParsableCommand {
     @Flag(help: "Start even though the data directory's store is missing, empty or another one (its documents are gone: clients that hold them give them back).")
     var acceptLostStore = false
 
+    @Option(help: ArgumentHelp("Seconds a client has to send its HTTP request after connecting, and its hello after the WebSocket upgrade; also how long an HTTP connection may idle.", valueName: "SECONDS"))
+    var handshakeTimeout: Double = 5
+
+    @Option(help: ArgumentHelp("Seconds between pings on every WebSocket; a client that answers none for three of them, and takes none of the data waiting for it, is disconnected.", valueName: "SECONDS"))
+    var pingInterval: Double = 10
+
+    @Option(help: ArgumentHelp("MiB of messages that may wait for one client that reads slowly; past it (or 65,536 messages) the client is disconnected and catches up when it reconnects.", valueName: "MIB"))
+    var maxQueuedMib: Int = TransportLimits().maxQueuedBytes >> 20
+
+    @Option(help: ArgumentHelp("Connections open at once, at most (default: 10,000, or fewer when the open-file limit allows fewer).", valueName: "N"))
+    var maxConnections: Int?
+
+    @Option(help: ArgumentHelp("Connections from one address, at most (default: 256; no limit when listening on a loopback address).", valueName: "N"))
+    var maxConnectionsPerAddress: Int?
+
+    @Option(help: ArgumentHelp("Seconds stopping may take (SIGTERM, SIGINT) before the connections left are closed; a second signal stops at once.", valueName: "SECONDS"))
+    var shutdownTimeout: Double = 3
+
     func validate() throws {
         guard keepOpen >= 0 else { throw ValidationError("--keep-open must be 0 or more seconds") }
+        guard handshakeTimeout > 0 else { throw ValidationError("--handshake-timeout must be more than 0 seconds") }
+        guard pingInterval > 0 else { throw ValidationError("--ping-interval must be more than 0 seconds") }
+        guard shutdownTimeout >= 0 else { throw ValidationError("--shutdown-timeout must be 0 or more seconds") }
+        guard maxQueuedMib >= 1 else { throw ValidationError("--max-queued-mib must be at least 1") }
+        guard (maxConnections ?? 1) >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard (maxConnectionsPerAddress ?? 1) >= 1 else { throw ValidationError("--max-connections-per-address must be at least 1") }
         _ = try address()
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard maxMessageRate >= 1 else { throw ValidationError("--max-message-rate must be at least 1") }
@@ -90,6 +114,12 @@ struct Serve: AsyncParsableCommand {
         configuration.store = try storeLocation()
         configuration.keepOpen = .milliseconds(Int(keepOpen * 1000))
         configuration.acceptLostStore = acceptLostStore
+        configuration.transport.handshakeTimeout = .milliseconds(Int(handshakeTimeout * 1000))
+        configuration.transport.pingInterval = .milliseconds(Int(pingInterval * 1000))
+        configuration.transport.maxQueuedBytes = maxQueuedMib << 20
+        configuration.transport.maxConnections = maxConnections
+        configuration.transport.maxConnectionsPerAddress = maxConnectionsPerAddress
+        configuration.shutdownTimeout = .milliseconds(Int(shutdownTimeout * 1000))
         var logger = Logger(label: "weft.relay")
         logger.logLevel = ProcessInfo.processInfo.environment["WEFT_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         let auth = configuration.requireAuth || !configuration.isLoopback ? "tokens required" : "loopback clients need no token"

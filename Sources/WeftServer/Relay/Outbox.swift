@@ -1,4 +1,7 @@
+import HummingbirdWebSocket
 import NIOCore
+import NIOWebSocket
+import Synchronization
 import WeftWire
 
 /// A relay message encoded once, ready for any number of connections (a broadcast goes to every
@@ -15,25 +18,98 @@ struct OutgoingFrame: Sendable {
 }
 
 /// Messages on their way to one connection, in order. The room and the connection's own reader
-/// put messages in; the connection's writer task sends them.
+/// put messages in; the connection's writer task takes them out (`stream`) and sends them.
 ///
-/// Bounded: a client that stops reading while others type would otherwise hold the relay's memory
-/// without limit. When `capacity` messages wait, the outbox finishes, the connection closes, and
-/// the client catches up from the log when it reconnects (nothing is lost: the log has it all).
-struct Outbox: Sendable {
+/// Bounded in messages and in bytes: a client that stops reading while others type would
+/// otherwise hold the relay's memory without limit (a few hundred large batches are hundreds of
+/// megabytes). When `capacity` messages or `byteCapacity` bytes (`--max-queued-mib`) wait, the
+/// outbox finishes and `overflowed` runs, which disconnects the client at once (its writer may be
+/// stuck behind a full socket, so it cannot be left to notice); the client catches up from the
+/// log when it reconnects (nothing is lost: the log has it all).
+final class Outbox: Sendable {
     static let capacity = 65_536
-    let stream: AsyncStream<OutgoingFrame>
-    private let continuation: AsyncStream<OutgoingFrame>.Continuation
 
-    init(capacity: Int = Outbox.capacity) {
-        (stream, continuation) = AsyncStream.makeStream(of: OutgoingFrame.self, bufferingPolicy: .bufferingOldest(capacity))
+    /// The frames, for the writer; each leaves the byte count as the writer takes it.
+    let stream: Frames
+    private let continuation: AsyncStream<OutgoingFrame>.Continuation
+    private let byteCapacity: Int
+    /// Bytes of the frames queued and not yet taken by the writer.
+    private let queuedBytes = ByteCount()
+    private let state = Mutex(State())
+    private let overflowed: @Sendable () -> Void
+
+    private struct State {
+        var overflowed = false
+        var closing: (code: WebSocketErrorCode, reason: String?) = (.normalClosure, nil)
+    }
+
+    /// - Parameter overflowed: runs once, when the client has fallen too far behind.
+    init(capacity: Int = Outbox.capacity, byteCapacity: Int, overflowed: @escaping @Sendable () -> Void = {}) {
+        let (stream, continuation) = AsyncStream.makeStream(of: OutgoingFrame.self, bufferingPolicy: .bufferingOldest(capacity))
+        self.continuation = continuation
+        self.byteCapacity = byteCapacity
+        self.overflowed = overflowed
+        self.stream = Frames(base: stream, queuedBytes: queuedBytes)
     }
 
     func send(_ message: ServerMessage) { send(OutgoingFrame(message)) }
 
     func send(_ frame: OutgoingFrame) {
-        if case .dropped = continuation.yield(frame) { continuation.finish() }
+        switch continuation.yield(frame) {
+        case .enqueued:
+            let size = frame.bytes.readableBytes
+            if queuedBytes.value.add(size, ordering: .relaxed).newValue > byteCapacity { overflow() }
+        case .dropped:
+            overflow()
+        case .terminated:
+            break
+        @unknown default:
+            break
+        }
     }
 
     func finish() { continuation.finish() }
+
+    /// Sends what is queued, then closes the WebSocket with `code` (the writer reads it from
+    /// `closing` once the frames run out).
+    func close(code: WebSocketErrorCode, reason: String) {
+        state.withLock { $0.closing = (code, reason) }
+        continuation.finish()
+    }
+
+    /// The close code and reason the writer ends the WebSocket with.
+    var closing: (code: WebSocketErrorCode, reason: String?) { state.withLock { $0.closing } }
+
+    private func overflow() {
+        continuation.finish()
+        let first = state.withLock { state in
+            defer { state.overflowed = true }
+            return !state.overflowed
+        }
+        if first { overflowed() }
+    }
+
+    /// The outbox's frames in order; taking one subtracts its bytes from the queued count.
+    struct Frames: AsyncSequence, Sendable {
+        let base: AsyncStream<OutgoingFrame>
+        fileprivate let queuedBytes: ByteCount
+
+        struct AsyncIterator: AsyncIteratorProtocol {
+            var base: AsyncStream<OutgoingFrame>.AsyncIterator
+            let outbox: Frames
+
+            mutating func next() async -> OutgoingFrame? {
+                guard let frame = await base.next() else { return nil }
+                outbox.queuedBytes.value.subtract(frame.bytes.readableBytes, ordering: .relaxed)
+                return frame
+            }
+        }
+
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), outbox: self) }
+    }
+}
+
+/// A byte count shared by an outbox and its frame sequence (a class: atomics cannot be copied).
+private final class ByteCount: Sendable {
+    let value = Atomic<Int>(0)
 }

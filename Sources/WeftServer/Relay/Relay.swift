@@ -31,6 +31,10 @@ public struct RelayConfiguration: Sendable {
     /// Start on an empty embedded store where the data directory held another (its documents
     /// are known to be gone; clients give their copies back).
     public var acceptLostStore = false
+    /// Deadlines and connection limits.
+    public var transport = TransportLimits()
+    /// How long stopping may take (SIGTERM, SIGINT) before the connections left are closed.
+    public var shutdownTimeout: Duration = .seconds(3)
 
     public init(host: String, port: Int, dataDirectory: URL, requireAuth: Bool,
                 tls: (certificateChain: URL, privateKey: URL)? = nil, compaction: CompactionPolicy = CompactionPolicy()) {
@@ -68,7 +72,7 @@ public enum Relay {
                 throw RelayStartError("\(error)")
             }
             try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
-            await store.close()
+            await endServices(store, logger: logger)
         case .postgres(let location):
             let store = PostgresStore(location: location, logger: logger)
             let registry = rooms(in: store)
@@ -80,6 +84,7 @@ public enum Relay {
                 defer { group.cancelAll() }
                 let secret = try await waitForDatabase(store, logger: logger)
                 try await serve(configuration, store: store, registry: registry, secret: secret, metrics: metrics, logger: logger, onListening: onListening)
+                await endServices(store, logger: logger)
             }
         }
     }
@@ -125,29 +130,36 @@ public enum Relay {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        var server = HTTPServerBuilder.http1WebSocketUpgrade(
-            configuration: .init(ws: .init(maxFrameSize: 2 * WireLimits.maxFrameBytes))
-        ) { request, _, _ in
+        let transport = RelayTransport(configuration, metrics: metrics, logger: logger)
+        let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request, connectionTransport in
             let path = request.path ?? "/"
             let id = connectionIDs.add(1, ordering: .relaxed).newValue
             let connection = RelayConnection(registry: registry, store: store, signer: signer, requireAuth: requireAuth,
                                              messagesPerSecond: configuration.messagesPerSecond,
-                                             logger: logger, metrics: metrics, id: id)
-            return .upgrade([:]) { inbound, outbound, _ in
+                                             logger: logger, metrics: metrics, id: id, transport: connectionTransport)
+            return { inbound, outbound, _ in
                 try await connection.serve(path: path, inbound: inbound, outbound: outbound)
             }
-        }
-        if let tls = configuration.tls {
-            server = try .tls(server, tlsConfiguration: try Self.tlsConfiguration(tls))
         }
         let app = Application(
             router: router,
             server: server,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "weft"),
-            onServerRunning: { channel in onListening(channel.localAddress?.port ?? configuration.port) },
+            onServerRunning: { channel in
+                await transport.listening(on: channel)
+                onListening(channel.localAddress?.port ?? configuration.port)
+            },
             logger: logger
         )
-        try await app.runService()
+        try await transport.run(app, rooms: registry, timeout: configuration.shutdownTimeout)
+    }
+
+    /// Where the relay's services end, once every connection is closed and the documents have
+    /// committed what they accepted (or the shutdown timeout passed). A store that holds
+    /// resources needing an orderly end (a checkpoint, connections to close) ends them here.
+    private static func endServices(_ store: any RelayStore, logger: Logger) async {
+        await store.close()
+        logger.notice("stopped")
     }
 
     private static func tlsConfiguration(_ files: (certificateChain: URL, privateKey: URL)) throws -> TLSConfiguration {

@@ -18,6 +18,8 @@ struct RelayConnection: Sendable {
     let logger: Logger
     let metrics: RelayMetrics
     let id: UInt64
+    /// The connection under this WebSocket: it makes the outbox.
+    let transport: ConnectionTransport
 
     func serve(path: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         metrics.connections.increment()
@@ -72,7 +74,7 @@ struct RelayConnection: Sendable {
         if let refusal = await room.admit(hello.replica, key: hello.replicaKey) {
             return try await refuse(refusal)
         }
-        let outbox = Outbox()
+        let outbox = transport.outbox()
         let join = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
 
         // The writer replays what the client missed, then sends what the room and the reader put
@@ -94,7 +96,7 @@ struct RelayConnection: Sendable {
                     try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true), to: outbound)
                 }
                 outbox.finish()
-                try? await outbound.close(.normalClosure, reason: nil)
+                try? await outbound.close(outbox.closing.code, reason: outbox.closing.reason)
             }
             await read(&messages, room: room, readOnly: readOnly, tokenExpiresAt: expiresAt, outbox: outbox)
             outbox.finish()

@@ -91,6 +91,13 @@ actor RoomRegistry {
         await room.storeAdvanced(to: head)
     }
 
+    /// Waits until every loaded document, and every one being unloaded, has committed the
+    /// batches it accepted (the relay is stopping and reads no new ones).
+    func waitUntilIdle() async {
+        for (_, entry) in open { await entry.room.waitUntilIdle() }
+        for (_, drain) in closing { await drain.value }
+    }
+
     /// Notifications may have been missed (the listening connection was down): every open room
     /// reads the store for what it has not delivered.
     func catchUpAll() async {
