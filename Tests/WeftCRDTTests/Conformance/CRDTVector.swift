@@ -36,28 +36,6 @@ struct CRDTVectorFile: Codable, Equatable {
 
     /// Every vector file in the repository, by file name.
     static func committed() throws -> [(name: String, file: CRDTVectorFile)] {
-        let directory = DocumentedExample.repository.appendingPathComponent(folder)
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".json") }.sorted()
-        return try names.map { name in
-            (name, try JSONDecoder().decode(CRDTVectorFile.self, from: Data(contentsOf: directory.appendingPathComponent(name))))
-        }
-    }
-
-    /// The file's bytes as the generator writes them: stable key order, one line per field.
-    func encoded() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(self) + Data("\n".utf8)
-    }
-}
-
-/// Hex as the vectors write it: two lowercase digits a byte, separated by spaces.
-enum Hex {
-    static func string(_ bytes: [UInt8]) -> String {
-        bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(separator: " ")
-    }
-
-    static func bytes(_ hex: String) -> [UInt8] {
-        hex.split(separator: " ").map { UInt8($0, radix: 16)! }
+        try ConformanceFiles.read(CRDTVectorFile.self, in: folder)
     }
 }

@@ -1,4 +1,5 @@
 import WeftCRDT
+import WeftTestSupport
 
 extension CRDTVectorGenerator {
     /// Bytes from hex, where `R1` and `R2` stand for the `u64` of replicas 1 and 2.

@@ -1,4 +1,5 @@
 import WeftCRDT
+import WeftTestSupport
 
 extension CRDTVectorGenerator {
     // MARK: Snapshots

@@ -1,4 +1,5 @@
 import WeftCRDT
+import WeftTestSupport
 
 /// Makes the files of `Conformance/crdt`: scenarios of replicas editing concurrently, their
 /// batches delivered to one receiver in many orders, and what Weft holds afterwards

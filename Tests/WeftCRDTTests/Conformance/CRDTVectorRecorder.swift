@@ -1,4 +1,5 @@
 import WeftCRDT
+import WeftTestSupport
 
 /// Makes vectors by letting Weft do what each one describes and writing down the result: the
 /// text after every delivery and the canonical snapshot at the end. A vector that expects a

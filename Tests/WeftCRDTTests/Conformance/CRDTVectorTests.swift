@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftCRDT
+import WeftTestSupport
 
 /// Every CRDT vector in `Conformance/crdt` holds for Weft: the vectors are data any other
 /// implementation can run, and this keeps them and Weft's code from drifting apart.
