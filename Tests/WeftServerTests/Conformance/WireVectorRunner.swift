@@ -19,6 +19,8 @@ struct WireVectorRunner {
         let cluster = vector.store == "postgres" ? try await offCooperativePool { try PostgresCluster() } : nil
         let arguments = (cluster.map { ["--store", $0.url()] } ?? []) + (vector.relay ?? [])
         let relay = try await offCooperativePool { try RelayProcess(dataDirectory: directory, extraArguments: arguments) }
+        // Both live until the vector is done: releasing either stops its process.
+        defer { withExtendedLifetime((relay, cluster)) {} }
         var connections: [String: RelayTestClient] = [:]
         defer { for connection in connections.values { Task { await connection.close() } } }
         var epochs: [String: [UInt8]] = [:]
@@ -67,7 +69,6 @@ struct WireVectorRunner {
                 return
             }
         }
-        withExtendedLifetime(relay) {}
     }
 
     static func describe(_ event: RelayTestClient.Event?) -> String {
