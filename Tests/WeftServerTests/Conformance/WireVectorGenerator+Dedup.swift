@@ -59,7 +59,7 @@ extension WireVectorGenerator {
             let one = typing("one", at: 0, &alice), two = typing("two", at: 3, &alice)
             script.commit("a", clientSeq: 1, one, as: 1, "batch 1")
             script.commit("a", clientSeq: 2, two, as: 2, "batch 2")
-            script.wait(ms: 1_500, "the relay compacts its log into a snapshot at serverSeq 2")
+            script.wait(ms: 3_000, "the relay compacts its log into a snapshot at serverSeq 2")
             script.commit("a", clientSeq: 1, one, as: 2, "batch 1 again")
         })
         vectors.append(vector("dedup/skip-ahead", "A first batch numbered 2: a clientSeq gap is malformed.", rules: ["rule 5"]) { script in

@@ -100,7 +100,7 @@ enum WireVectorGenerator {
                 try! relay.apply(ops)
                 script.commit("a", clientSeq: UInt64(index + 1), ops, as: UInt64(index + 1), "batch \(index + 1)")
             }
-            script.wait(ms: 1_500, "the relay compacts its log into a snapshot at serverSeq 2")
+            script.wait(ms: 3_000, "the relay compacts its log into a snapshot at serverSeq 2")
             script.open("b")
             script.send("b", WireScript.hello(b), "hello: nothing applied")
             script.expect("b", WireScript.welcome(serverSeq: 2), "welcome")
