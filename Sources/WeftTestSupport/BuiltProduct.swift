@@ -1,6 +1,6 @@
 import Foundation
 
-/// Executables this package builds, for tests that run them as a user would.
+/// Executables this package builds (and others tests need), for tests that run them as a user would.
 public enum BuiltProduct {
     /// The executable `name` beside the running test bundle (SwiftPM puts products and test
     /// bundles in one folder), or in `.build/debug`.
@@ -12,10 +12,23 @@ public enum BuiltProduct {
         throw TraceError(description: "no built \(name) beside \(beside.path) or at \(debug.path); run `swift build` first")
     }
 
+    /// The program `name` on `PATH`, if there is one.
+    public static func onPath(_ name: String) -> URL? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        return path.split(separator: ":").map { URL(fileURLWithPath: String($0)).appendingPathComponent(name) }
+            .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+    }
+
     /// Runs `name` with `arguments`; returns its exit status, standard output and standard error.
     public static func run(_ name: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try run(executable: url(name), arguments)
+    }
+
+    /// Runs the program at `executable` (this package's or another's) with `arguments`; returns
+    /// its exit status, standard output and standard error.
+    public static func run(executable: URL, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = try url(name)
+        process.executableURL = executable
         process.arguments = arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output

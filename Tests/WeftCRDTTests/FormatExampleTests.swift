@@ -60,4 +60,17 @@ import WeftTestSupport
         try typed.insert("X", at: 1)
         #expect(typed.encodeSnapshot() == bytes)
     }
+
+    /// A snapshot written with references everywhere, as a writer may, loads to the document of
+    /// `snapshot-split` and is written back in the canonical form.
+    @Test func referencesSnapshot() throws {
+        let loaded = try Replica(snapshot: Self.example("snapshot-references"), replicaID: bob)
+        loaded.checkInvariants()
+        #expect(loaded.text == "aXbc")
+        #expect(loaded.encodeSnapshot() == (try Self.example("snapshot-split")))
+        var typed = Replica(replicaID: one)
+        try typed.insert("abc", at: 0)
+        try typed.insert("X", at: 1)
+        #expect(typed.encodeSnapshot(SnapshotChoices(referencesEverywhere: true, explicitZeroOffsets: true)) == (try Self.example("snapshot-references")))
+    }
 }

@@ -30,10 +30,12 @@ extension Replica {
         case sameAsLeftOriginSpan = 3
     }
 
-    /// A relative reference: the distance shifted left once, low bit set when an offset follows.
-    private static func writeReference(distance: Int, offset: UInt32, to writer: inout ByteWriter) {
-        writer.varint(UInt64(distance) << 1 | (offset == 0 ? 0 : 1))
-        if offset != 0 { writer.varint(offset) }
+    /// A relative reference: the distance shifted left once, low bit set when an offset follows
+    /// (without one, the reference names the span's first character).
+    private static func writeReference(distance: Int, offset: UInt32, explicit: Bool, to writer: inout ByteWriter) {
+        let withOffset = offset != 0 || explicit
+        writer.varint(UInt64(distance) << 1 | (withOffset ? 1 : 0))
+        if withOffset { writer.varint(offset) }
     }
 
     private static func earlierSpan(distance: UInt64, from spanIndex: Int, at offset: Int) throws(DecodingError) -> Int {
@@ -62,8 +64,14 @@ extension Replica {
         var lastID: PackedID { PackedID(replica: replica, counter: counter + length - 1) }
     }
 
-    /// The snapshot of this replica's document.
+    /// The snapshot of this replica's document, in the canonical form: replicas that have seen
+    /// the same ops write the same bytes, whatever order the ops came in.
     public func encodeSnapshot() -> [UInt8] {
+        encodeSnapshot(.canonical)
+    }
+
+    /// The snapshot of this replica's document, written with `choices`.
+    package func encodeSnapshot(_ choices: SnapshotChoices) -> [UInt8] {
         var spans: [Span] = []
         for leafID in order {
             for run in leaves[Int(leafID)].runs {
@@ -100,35 +108,39 @@ extension Replica {
             return (start.span, start.offset + UInt32(location.offset))
         }
 
+        let table = snapshotTable(spans.map(\.replica), order: choices.tableOrder)
+        var slot = Array(repeating: 0, count: replicas.count)
+        for (index, local) in table.enumerated() { slot[Int(local)] = index }
         var writer = ByteWriter()
         writer.raw(Self.snapshotMagic)
         writer.byte(Self.snapshotVersion)
-        writer.varint(replicas.count)
-        for replica in replicas { writer.uint64(replica.rawValue) }
-        for count in counts { writer.varint(count) }
+        writer.varint(table.count)
+        for local in table { writer.uint64(replicas[Int(local)].rawValue) }
+        for local in table { writer.varint(counts[Int(local)]) }
         writer.varint(spans.count)
         var lastEnd = Array(repeating: Int64(0), count: replicas.count)
         for (index, span) in spans.enumerated() {
             let previous: PackedID = index > 0 ? spans[index - 1].lastID : .none
             let next: PackedID = index + 1 < spans.count ? PackedID(replica: spans[index + 1].replica, counter: spans[index + 1].counter) : .none
             let leftTarget = span.originLeft.isNone ? nil : reference(to: span.originLeft)
+            let shortForms = !choices.referencesEverywhere
             let left: LeftMode = span.originLeft.isNone ? .none
-                : span.originLeft == previous ? .adjacent
-                : span.originLeft == PackedID(replica: span.replica, counter: span.counter &- 1) ? .continuation
+                : shortForms && span.originLeft == previous ? .adjacent
+                : shortForms && span.originLeft == PackedID(replica: span.replica, counter: span.counter &- 1) ? .continuation
                 : .backReference
             let right: RightMode = span.originRight.isNone ? .none
-                : span.originRight == next ? .adjacent
-                : leftTarget.map({ spans[$0.span].originRight == span.originRight }) == true ? .sameAsLeftOriginSpan
+                : shortForms && span.originRight == next ? .adjacent
+                : shortForms && leftTarget.map({ spans[$0.span].originRight == span.originRight }) == true ? .sameAsLeftOriginSpan
                 : .forwardReference
             let visibility: VisibilityMode = span.pieces.count == 1
                 ? (span.startsDeleted ? .deleted : .visible)
                 : (span.startsDeleted ? .mixedFromDeleted : .mixedFromVisible)
-            writer.varint(UInt64(span.replica) << 6 | UInt64(left.rawValue) << 4 | UInt64(right.rawValue) << 2 | UInt64(visibility.rawValue))
+            writer.varint(UInt64(slot[Int(span.replica)]) << 6 | UInt64(left.rawValue) << 4 | UInt64(right.rawValue) << 2 | UInt64(visibility.rawValue))
             switch left {
             case .continuation:
                 writer.varint(index - leftTarget!.span)
             case .backReference:
-                Self.writeReference(distance: index - leftTarget!.span, offset: leftTarget!.offset, to: &writer)
+                Self.writeReference(distance: index - leftTarget!.span, offset: leftTarget!.offset, explicit: choices.explicitZeroOffsets, to: &writer)
                 fallthrough
             case .none, .adjacent:
                 let delta = Int64(span.counter) - lastEnd[Int(span.replica)]
@@ -143,7 +155,7 @@ extension Replica {
             }
             if right == .forwardReference {
                 let target = reference(to: span.originRight)
-                Self.writeReference(distance: target.span - index, offset: target.offset, to: &writer)
+                Self.writeReference(distance: target.span - index, offset: target.offset, explicit: choices.explicitZeroOffsets, to: &writer)
             }
         }
         var utf8: [UInt8] = []
@@ -157,6 +169,21 @@ extension Replica {
         writer.varint(pendingBytes.count)
         writer.raw(pendingBytes)
         return writer.bytes
+    }
+
+    /// The local replica indexes a snapshot lists, in table order, given the replica of each span.
+    private func snapshotTable(_ spanReplicas: [UInt32], order: SnapshotChoices.TableOrder) -> [UInt32] {
+        switch order {
+        case .local:
+            return replicas.indices.map { UInt32($0) }
+        case .canonical:
+            // Most spans first: a span header's replica index costs one byte below 2, two below 256.
+            var spanCounts = Array(repeating: 0, count: replicas.count)
+            for replica in spanReplicas { spanCounts[Int(replica)] += 1 }
+            return replicas.indices.filter { counts[$0] > 0 }.sorted { a, b in
+                spanCounts[a] != spanCounts[b] ? spanCounts[a] > spanCounts[b] : replicas[a] < replicas[b]
+            }.map { UInt32($0) }
+        }
     }
 
     /// UTF-8 to scalars in one validating pass (opening a 10 MB cache spent 45 ms in String's
@@ -221,9 +248,10 @@ extension Replica {
         self.init(replicaID: replicaID)
         let tableCount = try reader.count(minimumBytes: 9)
         var local: [UInt32] = []  // snapshot index -> local index
+        var listed = Set<ReplicaID>()
         for _ in 0..<tableCount {
             let id = ReplicaID(try reader.uint64())
-            guard id == replicaID || replicaIndex[id] == nil else { throw DecodingError(.invalid, "replica \(id) listed twice") }
+            guard listed.insert(id).inserted else { throw DecodingError(.invalid, "replica \(id) listed twice") }
             local.append(intern(id))
         }
         var totalIDs = 0

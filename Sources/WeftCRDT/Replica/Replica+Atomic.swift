@@ -40,8 +40,8 @@ extension Replica {
         let visibleTree: FenwickTree
         let newlineTree: FenwickTree
         let arenaCount: Int
-        let pending: [UInt64: [Op]]
-        let ready: [Op]
+        let pending: [UInt64: [WaitingOp]]
+        let ready: [WaitingOp]
         let pendingCount: Int
         let cursor: (order: Int, start: Int)?
         let count: Int

@@ -11,7 +11,8 @@ extension Replica {
         var changes: [TextChange] = []
         for op in ops {
             try validate(op)
-            try integrateOrWait(op, changes: &changes)
+            arrivals += 1
+            try integrateOrWait(WaitingOp(arrival: arrivals, op: op), changes: &changes)
             while let next = ready.popLast() {
                 do {
                     try integrateOrWait(next, changes: &changes)
@@ -31,16 +32,18 @@ extension Replica {
         try apply(CollectionOfOne(op))
     }
 
-    /// The ops waiting for characters not seen yet.
+    /// The ops waiting for characters not seen yet, in the order they arrived, each once.
     public var pendingOps: [Op] {
-        pending.keys.sorted().flatMap { pending[$0]! }
+        pending.values.joined().sorted { $0.arrival < $1.arrival }.map(\.op)
     }
 
-    private mutating func integrateOrWait(_ op: Op, changes: inout [TextChange]) throws(CRDTError) {
-        if let awaited = try integrate(op, changes: &changes) {
-            pending[awaited.raw, default: []].append(op)
-            pendingCount += 1
-        }
+    private mutating func integrateOrWait(_ waiting: WaitingOp, changes: inout [TextChange]) throws(CRDTError) {
+        guard let awaited = try integrate(waiting.op, changes: &changes) else { return }
+        // An equal op waits for the same character (what it lacks first can only change when
+        // that character arrives), so a repeat is found beside it.
+        if pending[awaited.raw]?.contains(where: { $0.op == waiting.op }) == true { return }
+        pending[awaited.raw, default: []].append(waiting)
+        pendingCount += 1
     }
 
     /// Checks what can be checked without the document: sizes and self-references.

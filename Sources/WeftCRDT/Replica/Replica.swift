@@ -30,12 +30,15 @@ public struct Replica: Sendable {
 
     var arena: [Unicode.Scalar]
     /// Ops that wait for a character this replica has not seen yet, keyed by that character
-    /// (`PackedID` of the awaited id): each is retried only when its id arrives.
-    var pending: [UInt64: [Op]]
+    /// (`PackedID` of the awaited id): each is retried only when its id arrives. An op equal to
+    /// one already waiting is not filed twice.
+    var pending: [UInt64: [WaitingOp]]
     /// Ops whose awaited character arrived, to retry before `apply` returns.
-    var ready: [Op]
+    var ready: [WaitingOp]
     /// The number of ops in `pending`.
     public internal(set) var pendingCount: Int
+    /// Ops received by `apply` so far: the next one's arrival number.
+    var arrivals: Int
 
     /// The leaf of the last local edit and the visible position of its start: consecutive
     /// keystrokes land in the same leaf, so they skip the tree.
@@ -75,6 +78,7 @@ public struct Replica: Sendable {
         pending = [:]
         ready = []
         pendingCount = 0
+        arrivals = 0
         count = 0
         newlineCount = 0
         insertedCharacters = 0

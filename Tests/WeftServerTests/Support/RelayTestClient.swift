@@ -12,6 +12,8 @@ final class RelayTestClient: Sendable {
     enum Event: Sendable {
         case message(ServerMessage)
         case undecodable([UInt8])
+        /// A binary message as received, on a client made with `decoding: false`.
+        case frame([UInt8])
         case closed
     }
 
@@ -26,8 +28,9 @@ final class RelayTestClient: Sendable {
     private let inbox = Inbox()
     private let task: Task<Void, Never>
 
-    /// Connects to `ws://127.0.0.1:PORT/PATH`, or `wss://` with `tls`.
-    init(port: Int, path: String, tls: TLSConfiguration? = nil) async throws {
+    /// Connects to `ws://127.0.0.1:PORT/PATH`, or `wss://` with `tls`. Without `decoding`, binary
+    /// messages arrive as they are (`.frame`), for tests that compare bytes.
+    init(port: Int, path: String, tls: TLSConfiguration? = nil, decoding: Bool = true) async throws {
         let inbox = self.inbox
         task = Task {
             do {
@@ -42,7 +45,9 @@ final class RelayTestClient: Sendable {
                     for try await frame in inbound.messages(maxSize: 4 << 20) {
                         guard case .binary(var buffer) = frame else { continue }
                         let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-                        if let message = try? ServerMessage(decoding: bytes) {
+                        if !decoding {
+                            await inbox.add(.frame(bytes))
+                        } else if let message = try? ServerMessage(decoding: bytes) {
                             await inbox.add(.message(message))
                         } else {
                             await inbox.add(.undecodable(bytes))

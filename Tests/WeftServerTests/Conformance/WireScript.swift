@@ -1,0 +1,116 @@
+import WeftCRDT
+import WeftTestSupport
+import WeftWire
+
+/// Writes a wire vector's steps from typed messages, so the generator reads like the exchange it
+/// describes. Values that vary from run to run are written as sentinels and turned into the
+/// patterns' placeholders (`WirePattern`).
+struct WireScript {
+    private(set) var steps: [WireVector.Step] = []
+
+    /// The epoch bound to `name`, to put in a message: a sentinel the hex becomes `<epoch:NAME>` for.
+    static func epoch(_ name: String) -> UInt64 {
+        let index = UInt64(epochNames.firstIndex(of: name)! + 1)
+        return 0xE0E0_E0E0_E0E0_E000 | index
+    }
+    static let epochNames = ["E", "E2", "E3"]
+
+    /// A token of the relay under test, to put in a hello: becomes `<token:SCOPE:DOCUMENT>`.
+    static func token(_ scope: String, for document: String = "notes") -> String { "\u{1}token:\(scope):\(document)\u{1}" }
+
+    /// A hello for `replica` on `document`.
+    static func hello(_ replica: ReplicaID, document: String = "notes", epoch: UInt64 = 0, lastServerSeq: UInt64 = 0,
+                      readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
+                      token: String = "", key: String = "") -> ClientMessage {
+        .hello(Hello(document: try! DocumentName(document), epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
+                     readOnly: readOnly, restoring: restoring, relayLostHistory: relayLostHistory, token: token,
+                     replicaKey: Array(key.utf8)))
+    }
+
+    /// A welcome on epoch `epoch` (a name bound by the vector).
+    static func welcome(_ epoch: String = "E", serverSeq: UInt64, lastClientSeq: UInt64 = 0, readOnly: Bool = false,
+                        restore: Bool = false) -> ServerMessage {
+        .welcome(Welcome(epoch: Self.epoch(epoch), serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: readOnly, restore: restore))
+    }
+
+    mutating func open(_ connection: String, path: String = "notes") {
+        steps.append(WireVector.Step(open: connection, path: path))
+    }
+
+    mutating func send(_ connection: String, _ message: ClientMessage, _ note: String) {
+        send(connection, hex: Self.pattern(message.encoded()), note)
+    }
+
+    mutating func send(_ connection: String, hex: String, _ note: String) {
+        steps.append(WireVector.Step(send: connection, hex: hex, note: note))
+    }
+
+    /// `connection` sends batch `clientSeq` of `ops` and gets it acknowledged as `serverSeq`.
+    mutating func commit(_ connection: String, clientSeq: UInt64, _ ops: [Op], as serverSeq: UInt64, _ note: String) {
+        send(connection, .batch(clientSeq: clientSeq, ops: ops), note)
+        expect(connection, .ack(clientSeq: clientSeq, serverSeq: serverSeq), "ack: serverSeq \(serverSeq)")
+    }
+
+    mutating func sendText(_ connection: String, _ text: String, _ note: String) {
+        steps.append(WireVector.Step(sendText: connection, text: text, note: note))
+    }
+
+    mutating func expect(_ connection: String, _ message: ServerMessage, _ note: String) {
+        expect(connection, hex: Self.pattern(message.encoded()), note)
+    }
+
+    mutating func expect(_ connection: String, hex: String, _ note: String) {
+        steps.append(WireVector.Step(hex: hex, expect: connection, note: note))
+    }
+
+    /// An error with `code` (any message); when fatal, the connection closes after it.
+    mutating func expectError(_ connection: String, _ code: WireErrorCode, fatal: Bool = true, _ note: String) {
+        var writer = ByteWriter()
+        writer.string(code.rawValue)
+        expect(connection, hex: "88 \(Hex.string(writer.bytes)) <text> \(fatal ? "01" : "00")", note)
+        if fatal { steps.append(WireVector.Step(expectClosed: connection)) }
+    }
+
+    mutating func expectQuiet(_ connection: String, ms: Int = 300, _ note: String) {
+        steps.append(WireVector.Step(expectQuiet: connection, ms: ms, note: note))
+    }
+
+    mutating func close(_ connection: String) {
+        steps.append(WireVector.Step(close: connection))
+    }
+
+    mutating func wait(ms: Int, _ note: String) {
+        steps.append(WireVector.Step(wait: ms, note: note))
+    }
+
+    mutating func failStore(_ note: String) {
+        steps.append(WireVector.Step(failStore: true, note: note))
+    }
+
+    /// Opens `connection`, says hello as `replica` and expects a welcome of an empty document on
+    /// epoch E (bound here when it is the first) and `caught-up`.
+    mutating func join(_ connection: String, _ replica: ReplicaID, serverSeq: UInt64 = 0, key: String = "") {
+        open(connection)
+        send(connection, Self.hello(replica, key: key), "hello: replica \(replica), no epoch known")
+        expect(connection, Self.welcome(serverSeq: serverSeq), "welcome: the document's epoch, serverSeq \(serverSeq)")
+        expect(connection, .caughtUp(serverSeq: serverSeq), "caught-up")
+    }
+
+    /// `bytes` as a pattern: sentinels become placeholders.
+    static func pattern(_ bytes: [UInt8]) -> String {
+        var hex = Hex.string(bytes)
+        for name in epochNames {
+            var writer = ByteWriter()
+            writer.uint64(epoch(name))
+            hex = hex.replacingOccurrences(of: Hex.string(writer.bytes), with: "<epoch:\(name)>")
+        }
+        for scope in ["read", "write"] {
+            for document in ["notes", "other"] {
+                var writer = ByteWriter()
+                writer.string(token(scope, for: document))
+                hex = hex.replacingOccurrences(of: Hex.string(writer.bytes), with: "<token:\(scope):\(document)>")
+            }
+        }
+        return hex
+    }
+}

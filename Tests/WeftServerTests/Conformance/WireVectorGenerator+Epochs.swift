@@ -1,0 +1,109 @@
+import WeftCRDT
+import WeftTestSupport
+import WeftWire
+
+extension WireVectorGenerator {
+    /// An epoch no relay gave: a copy of the document's lost past.
+    static let unknownEpoch: UInt64 = 0x1234_5678_9ABC_DEF1
+
+    /// Replica a1 writes "abc" as batch 1 (serverSeq 1) on a new document.
+    static func writeABC(_ script: inout WireScript) {
+        script.join("a", a)
+        script.commit("a", clientSeq: 1, abc, as: 1, "batch 1: \"abc\"")
+    }
+
+    static func epochs() -> [WireVector] {
+        var vectors: [WireVector] = []
+        vectors.append(vector("epochs/unknown-epoch", "A hello with an epoch the relay never gave: welcome with the current epoch and the restore flag, and no replay.",
+                              rules: ["Healing a relay", "Epoch changes"]) { script in
+            writeABC(&script)
+            script.open("b")
+            script.send("b", WireScript.hello(b, epoch: unknownEpoch, lastServerSeq: 5), "hello: an unknown epoch, serverSeq 5 applied")
+            script.expect("b", WireScript.welcome(serverSeq: 1, restore: true), "welcome: epoch E, restore")
+            script.expect("b", .caughtUp(serverSeq: 1), "caught-up at once: the client is about to come back as another replica")
+        })
+        vectors.append(vector("epochs/relay-behind", "A client that applied more than the relay's log holds: the document moves to a new epoch, and every client of the old one is asked for its copy.",
+                              rules: ["Healing a relay", "Epoch changes"]) { script in
+            writeABC(&script)
+            script.open("b")
+            script.send("b", WireScript.hello(b, epoch: WireScript.epoch("E"), lastServerSeq: 9), "hello: epoch E, serverSeq 9 applied; the log is at 1")
+            script.expect("b", WireScript.welcome("E2", serverSeq: 1, restore: true), "welcome: a new epoch E2, restore")
+            script.expect("b", .caughtUp(serverSeq: 1), "caught-up at once")
+            script.open("c")
+            script.send("c", WireScript.hello(c, epoch: WireScript.epoch("E"), lastServerSeq: 1), "hello: the old epoch E")
+            script.expect("c", WireScript.welcome("E2", serverSeq: 1, restore: true), "welcome: E2, restore")
+            script.expect("c", .caughtUp(serverSeq: 1), "caught-up at once")
+        })
+        vectors.append(vector("epochs/relay-lost-acknowledged-batches", "A hello with flag bit 2 (the relay lost batches it had acknowledged to this client): a new epoch and the restore flag.",
+                              rules: ["Healing a relay"]) { script in
+            writeABC(&script)
+            script.close("a")
+            script.open("a2")
+            script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1, relayLostHistory: true), "hello: flag bit 2")
+            script.expect("a2", WireScript.welcome("E2", serverSeq: 1, lastClientSeq: 1, restore: true), "welcome: E2, restore")
+            script.expect("a2", .caughtUp(serverSeq: 1), "caught-up at once")
+        })
+        vectors.append(vector("epochs/give-copy-back", "A restoring hello is welcomed to restore and replayed from the start; its restore batch, with another replica's ids, is committed and broadcast, known characters skipped; later batches follow.",
+                              rules: ["Healing a relay"]) { script in
+            writeABC(&script)
+            var copy = Replica(replicaID: ReplicaID(0x0D))
+            try! copy.apply(abc)
+            try! copy.insert("lost ", at: 0)
+            let restoration = copy.restorationOps()
+            let restorer = ReplicaID(0xEE)
+            script.open("r")
+            script.send("r", WireScript.hello(restorer, epoch: WireScript.epoch("E"), restoring: true), "hello: a new replica, restoring (flag bit 1)")
+            script.expect("r", WireScript.welcome(serverSeq: 1, restore: true), "welcome: restore, meaning restore messages are taken")
+            script.expect("r", .broadcast(serverSeq: 1, replica: a, clientSeq: 1, ops: abc), "replay from the start")
+            script.expect("r", .caughtUp(serverSeq: 1), "caught-up")
+            script.send("r", .restore(clientSeq: 1, ops: restoration), "restore 1: the copy, \"abc\" (known) and replica 0d's \"lost \"")
+            script.expect("r", .ack(clientSeq: 1, serverSeq: 2), "ack")
+            script.expect("a", .broadcast(serverSeq: 2, replica: restorer, clientSeq: 1, ops: restoration), "broadcast like a batch")
+            try! copy.apply(restoration)
+            var own = Replica(replicaID: restorer)
+            try! own.apply(copy.restorationOps())
+            let later = [try! own.insert("!", at: own.count)!]
+            script.commit("r", clientSeq: 2, later, as: 3, "batch 2, the replica's own")
+            script.expect("a", .broadcast(serverSeq: 3, replica: restorer, clientSeq: 2, ops: later), "broadcast")
+        })
+        vectors.append(vector("epochs/restore-skipping-ahead", "A restore batch whose insertion starts past its replica's characters is malformed.",
+                              rules: ["Healing a relay"]) { script in
+            writeABC(&script)
+            script.open("r")
+            script.send("r", WireScript.hello(ReplicaID(0xEE), epoch: WireScript.epoch("E"), restoring: true), "hello: restoring")
+            script.expect("r", WireScript.welcome(serverSeq: 1, restore: true), "welcome: restore")
+            script.expect("r", .broadcast(serverSeq: 1, replica: a, clientSeq: 1, ops: abc), "replay")
+            script.expect("r", .caughtUp(serverSeq: 1), "caught-up")
+            script.send("r", .restore(clientSeq: 1, ops: [insertion(ReplicaID(0x0D), 3, "x")]), "restore: replica 0d's counter 3, which has no characters")
+            script.expectError("r", .malformed, "refused")
+        })
+        vectors.append(vector("epochs/read-only-restoring", "A read-only restoring hello: welcome with the read-only and restore flags, nothing replayed, and restore messages refused with read-only.",
+                              rules: ["Healing a relay", "rule 6"]) { script in
+            writeABC(&script)
+            script.open("r")
+            script.send("r", WireScript.hello(ReplicaID(0xEE), epoch: WireScript.epoch("E"), readOnly: true, restoring: true), "hello: read-only, restoring")
+            script.expect("r", WireScript.welcome(serverSeq: 1, readOnly: true, restore: true), "welcome: read-only and restore")
+            script.expect("r", .caughtUp(serverSeq: 1), "caught-up at once")
+            script.send("r", .restore(clientSeq: 1, ops: abc), "a restore")
+            script.expectError("r", .readOnly, fatal: false, "refused, not fatal")
+        })
+        vectors.append(vector("epochs/read-only-unknown-epoch", "A read-only client of an unknown epoch is told too (read-only and restore flags), and replayed nothing.",
+                              rules: ["Healing a relay", "Epoch changes"]) { script in
+            writeABC(&script)
+            script.open("b")
+            script.send("b", WireScript.hello(b, epoch: unknownEpoch, lastServerSeq: 3, readOnly: true), "hello: read-only, an unknown epoch")
+            script.expect("b", WireScript.welcome(serverSeq: 1, readOnly: true, restore: true), "welcome: read-only and restore")
+            script.expect("b", .caughtUp(serverSeq: 1), "caught-up at once")
+        })
+        vectors.append(vector("epochs/new-client-after-epoch-change", "What a client that set its copy aside connects with: a new replica, epoch 0, serverSeq 0; it is welcomed and replayed as any new client.",
+                              rules: ["Epoch changes"]) { script in
+            writeABC(&script)
+            script.open("n")
+            script.send("n", WireScript.hello(ReplicaID(0xF00D), key: "a fresh key"), "hello: a fresh replica and key, epoch 0, serverSeq 0")
+            script.expect("n", WireScript.welcome(serverSeq: 1), "welcome: epoch E")
+            script.expect("n", .broadcast(serverSeq: 1, replica: a, clientSeq: 1, ops: abc), "the whole document")
+            script.expect("n", .caughtUp(serverSeq: 1), "caught-up")
+        })
+        return vectors
+    }
+}
