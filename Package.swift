@@ -159,7 +159,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftCRDTTests",
-            dependencies: ["WeftCRDT", "WeftTestSupport"]
+            dependencies: ["WeftCRDT", "WeftTestSupport", "WeftTestTraits"]
         ),
         .testTarget(
             name: "WeftServerTests",

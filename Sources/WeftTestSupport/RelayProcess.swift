@@ -15,11 +15,20 @@ public final class RelayProcess: @unchecked Sendable {
     /// - Parameters:
     ///   - logLevel: `WEFT_LOG_LEVEL` for the relay (default: `WEFT_TEST_RELAY_LOG_LEVEL`, else warning).
     ///   - fileLimit: starts the relay with these open-file limits (`ulimit -n`).
+    ///   - patientDeadlines: gives clients 60 s for their hello and their pings (unless
+    ///     `extraArguments` set them). Clients inside the test process share two cores with
+    ///     CPU-bound tests and can be held off the executor for longer than the relay's 5 s
+    ///     handshake deadline; tests of the deadlines themselves pass `false`.
     public init(dataDirectory: URL, port: Int = 0, extraArguments: [String] = [], executable: URL? = nil,
-                logLevel: String? = nil, fileLimit: (soft: Int, hard: Int)? = nil) throws {
+                logLevel: String? = nil, fileLimit: (soft: Int, hard: Int)? = nil, patientDeadlines: Bool = true) throws {
         self.dataDirectory = dataDirectory
         let weft = try executable ?? BuiltProduct.url("weft")
-        let arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory.path] + extraArguments
+        var arguments = ["serve", "--listen", "127.0.0.1:\(port)", "--data", dataDirectory.path] + extraArguments
+        if patientDeadlines {
+            for option in ["--handshake-timeout", "--ping-interval"] where !extraArguments.contains(option) {
+                arguments += [option, "60"]
+            }
+        }
         if let fileLimit {
             // exec keeps the relay's pid the one this object knows and signals.
             process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -1,4 +1,5 @@
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
@@ -9,7 +10,7 @@ import WeftTestSupport
 /// batches that apply whole with nothing waiting, and after a refusal the replica is exactly as
 /// it was: same text, version and snapshot, and it goes on taking later batches like a replica
 /// that never saw the refused one.
-@Suite(.serialized) struct AtomicApplyTests {
+@Suite(.serialized, .ownThread) struct AtomicApplyTests {
     static let seeds: [UInt64] = [1, 2, 3, 0xA70_111C, 20261202]
     static let pieces = ["a", "bc", "hello ", "\n", "é", "日本", "👍🏽"]
 

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
 /// Seeded fuzzing: replicas edit concurrently and exchange ops in random order, with duplicates
 /// and delays; afterwards they must hold identical text, and no character typed and not deleted
 /// may be missing. `WEFT_FUZZ_ROUNDS` runs many more rounds; a failure prints its seed.
-@Suite struct ConvergenceFuzzTests {
+@Suite(.ownThread) struct ConvergenceFuzzTests {
     static let seeds: [UInt64] = [1, 2, 3, 0xC0FFEE, 0xDEADBEEF, 20261122]
     static let rounds = Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120
 

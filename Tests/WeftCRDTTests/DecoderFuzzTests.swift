@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
 /// Hostile bytes: random and mutated encodings must decode or throw `DecodingError`, never crash
 /// or hang, and whatever decodes must be usable. `WEFT_FUZZ_ROUNDS` scales the run.
-@Suite struct DecoderFuzzTests {
+@Suite(.ownThread) struct DecoderFuzzTests {
     static let seeds: [UInt64] = [11, 12, 13, 14]
     static let iterations = (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) * 20
 

@@ -1,8 +1,9 @@
 import Testing
+import WeftTestTraits
 import WeftCRDT
 
 /// Concurrent insertions at one place must never interleave, whichever way people type.
-@Suite struct InterleavingTests {
+@Suite(.ownThread) struct InterleavingTests {
     /// Types `word` at `position` one scalar at a time, forwards or each before the previous.
     func type(_ word: String, at position: Int, backwards: Bool, into replica: inout Replica) throws -> [Op] {
         var ops: [Op] = []

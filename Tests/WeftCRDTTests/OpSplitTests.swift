@@ -1,4 +1,5 @@
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
@@ -6,7 +7,7 @@ import WeftTestSupport
 /// several replicas (insertions from one scalar to tens of thousands, deletions across many runs),
 /// every piece encodes within the budget and applying the pieces in order leaves exactly the
 /// document that applying the ops whole leaves.
-@Suite(.serialized) struct OpSplitTests {
+@Suite(.serialized, .ownThread) struct OpSplitTests {
     static let seeds: [UInt64] = [1, 2, 3, 0x5EED_5011, 20261202]
     static let pieces = ["a", "é", "日本語", "👍🏽", "👩‍👩‍👧", "\n", "hello world ", "e\u{301}"]
 

@@ -1,4 +1,5 @@
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
@@ -7,7 +8,7 @@ import WeftTestSupport
 /// copies that merge each other's snapshots, must hold exactly what a replica that received every
 /// op the ordinary way holds (same text, same version, same order of concurrent insertions),
 /// and restoring twice changes nothing.
-@Suite(.serialized) struct RestorationTests {
+@Suite(.serialized, .ownThread) struct RestorationTests {
     static let seeds: [UInt64] = [1, 2, 3, 0xBAC_C0DE, 20261202]
     static let pieces = ["a", "bc", "hello ", "\n", "é", "日本", "👍🏽", "  "]
 

@@ -1,9 +1,10 @@
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
 /// Real editing sessions from shared/traces: replaying them must give exactly their final text.
-@Suite struct TraceTests {
+@Suite(.ownThread) struct TraceTests {
     static let sequentialNames = (try? TraceLoader.files(in: "sequential").map(TraceLoader.name(of:))) ?? []
 
     @Test func tracesArePresent() {

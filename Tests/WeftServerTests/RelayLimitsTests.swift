@@ -10,7 +10,7 @@ import WeftTestTraits
     @Test func connectionsArelimitedPerAddressAndInTotalWithPlainRefusals() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--max-connections", "30", "--max-connections-per-address", "10"])
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--max-connections", "30", "--max-connections-per-address", "10"], patientDeadlines: false)
         // Welcomed WebSockets hold their connections past the request deadline.
         var held = try (0..<10).map { try RelayTransportTests.joined(relay, replica: 0x200 + UInt64($0), from: "127.0.0.2") }
         let refused = try RawSocket(port: relay.port, from: "127.0.0.2")
@@ -37,7 +37,7 @@ import WeftTestTraits
     @Test func theOpenFileLimitIsRaisedToTheHardLimitAndReported() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory, logLevel: "info", fileLimit: (soft: 256, hard: 4_096))
+        let relay = try RelayProcess(dataDirectory: directory, logLevel: "info", fileLimit: (soft: 256, hard: 4_096), patientDeadlines: false)
         #expect(relay.startupOutput.contains("open-file limit raised from 256 to 4096"), "\(relay.startupOutput)")
         #expect(relay.startupOutput.contains("connections: at most 3584"), "\(relay.startupOutput)")
         let limits = try String(contentsOfFile: "/proc/\(relay.process.processIdentifier)/limits", encoding: .utf8)
@@ -53,7 +53,7 @@ import WeftTestTraits
     func runningOutOfFileDescriptorsNeitherSpinsNorStopsServing(_ arguments: [String]) throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory, extraArguments: arguments, logLevel: "warning", fileLimit: (soft: 256, hard: 256))
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: arguments, logLevel: "warning", fileLimit: (soft: 256, hard: 256), patientDeadlines: false)
         let flood = ConnectionFlood(port: relay.port, count: 400, from: "127.0.0.2")
         defer { flood.close() }
         usleep(500_000)

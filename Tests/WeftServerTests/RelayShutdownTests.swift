@@ -12,7 +12,7 @@ import WeftWire
     @Test func sigtermStopsWithinTheBoundWithIdleHalfUpgradedAndBusyConnections() async throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let silent = ConnectionFlood(port: relay.port, count: 20)
         let halfUpgraded = ConnectionFlood(port: relay.port, count: 20, firstBytes: Array(RawWebSocket.upgradeRequest(path: "notes").utf8.prefix(75)))
         let noHello = try RawWebSocket(port: relay.port, path: "notes")
@@ -45,7 +45,7 @@ import WeftWire
         _ = (silent, halfUpgraded, noHello, deaf)
 
         // Every acknowledged batch is in the store.
-        let restarted = try RelayProcess(dataDirectory: directory)
+        let restarted = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let (reader, welcome, _) = try await RelayTests.join(restarted, replica: ReplicaID(0xF))
         #expect(acked > 0 && welcome.serverSeq >= acked, "acked \(acked), stored \(welcome.serverSeq)")
         await reader.close()
@@ -54,7 +54,7 @@ import WeftWire
     @Test func aSecondSignalStopsAtOnce() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--shutdown-timeout", "60"])
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--shutdown-timeout", "60"], patientDeadlines: false)
         // A client that never answers the relay's close keeps an orderly stop waiting.
         let deaf = try RelayTransportTests.joined(relay, replica: 0xD, receiveBuffer: 4_096)
         #expect(relay.stop(signal: SIGINT, waitingAtMost: .seconds(1)) == nil, "stopped before its deaf client closed")

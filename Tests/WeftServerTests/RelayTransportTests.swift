@@ -26,7 +26,7 @@ import WeftWire
     @Test func anUnparsableRequestIsAnsweredWith400AndClosedAtOnce() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try RawSocket(port: relay.port)
         socket.send("GARBAGE\r\n\r\n")
         let (bytes, closed) = socket.readUntilClosed(timeout: .seconds(2))
@@ -38,7 +38,7 @@ import WeftWire
     @Test func slowAndSilentConnectionsAreClosedAtTheRequestDeadline() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let request = Array(RawWebSocket.upgradeRequest(path: "notes").utf8)
         var sockets: [RawSocket] = []
         for index in 0..<400 {
@@ -60,7 +60,7 @@ import WeftWire
     @Test func aConnectionThatSendsNoHelloAfterTheUpgradeIsClosed() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try RawWebSocket(port: relay.port, path: "notes")
         let code = socket.closeCode(within: .seconds(8))
         #expect(code == 1008, "close code \(String(describing: code))")
@@ -70,7 +70,7 @@ import WeftWire
     @Test func anUnmaskedClientFrameFailsTheConnectionWith1002() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try RawWebSocket(port: relay.port, path: "notes")
         socket.sendBinary(try Self.hello(0xE), masked: false)
         var code: UInt16?
@@ -86,7 +86,7 @@ import WeftWire
     @Test func aMessageOverTheLimitInSmallFragmentsIsClosedWith1009() throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try Self.joined(relay, replica: 0xE)
         // 2.6 MB in 64 KiB fragments: past the 2 MiB the WebSocket layer accepts.
         socket.sendFragmented([UInt8](repeating: 7, count: 2_600_000), fragment: 65_536)

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 
 /// Every CRDT vector in `Conformance/crdt` holds for Weft: the vectors are data any other
 /// implementation can run, and this keeps them and Weft's code from drifting apart. One vector at
 /// a time: 352 CPU-bound cases at once would hold the cooperative pool the process tests need.
-@Suite(.serialized) struct CRDTVectorTests {
+@Suite(.serialized, .ownThread) struct CRDTVectorTests {
     static let vectors: [CRDTVector] = (try? CRDTVectorFile.committed().flatMap(\.file.vectors)) ?? []
     /// The replica that receives the vectors' ops: an id none of them uses.
     static let receiver = ReplicaID(0x5EED_5EED_5EED_5EED)
