@@ -33,7 +33,7 @@ struct Apply: AsyncParsableCommand {
             try await session.apply(edits)
             if offline {
                 let unsent = await session.unsentCount
-                FileHandle.standardError.write(Data("weft apply: queued; \(unsent) batches wait for the relay\n".utf8))
+                FileHandle.standardError.write(Data("weft apply: queued; \(unsent) \(unsent == 1 ? "batch waits" : "batches wait") for the relay\n".utf8))
             } else {
                 await session.start()
                 try await session.waitUntilSettled(timeout: client.timeoutDuration)

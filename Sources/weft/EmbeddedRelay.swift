@@ -11,7 +11,7 @@ enum EmbeddedRelay {
     /// address, so its data must be in one place whichever home starts it (or restarts it).
     static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-            ?? FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".local/share")
+            ?? ClientHome.userHome(environment).appendingPathComponent(".local/share")
         return data.appendingPathComponent("weft/relays")
     }
 

@@ -16,7 +16,9 @@ struct Put: AsyncParsableCommand {
 
     func run() async throws {
         // Read in a scope of its own, so the bytes are gone once they are text (a 100 MB file).
-        guard let wanted = { String(data: FileHandle.standardInput.readDataToEndOfFile(), encoding: .utf8) }() else {
+        // String(validating:) keeps a byte-order mark, which Foundation's decoding drops: the
+        // document must hold exactly the bytes given.
+        guard let wanted = { String(validating: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self) }() else {
             FileHandle.standardError.write(Data("weft put: standard input is not UTF-8 text; nothing changed\n".utf8))
             throw ExitCode(3)
         }

@@ -38,6 +38,9 @@ import WeftTestTraits
 
         #expect(try bob(["put", url], input: "HELLO there 日本").status == 0)
         #expect(try alice(["cat", url]).stdout == "HELLO there 日本")
+        // A byte-order mark is text like any other: put keeps it, cat gives it back.
+        #expect(try bob(["put", url], input: "\u{FEFF}marked").status == 0)
+        #expect(Array(try alice(["cat", url]).stdout.utf8) == Array("\u{FEFF}marked".utf8))
     }
 
     @Test func wssWithAPrivateCAAndTheServerFromTheConfigFile() throws {

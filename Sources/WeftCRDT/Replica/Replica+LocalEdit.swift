@@ -9,7 +9,7 @@ extension Replica {
     @discardableResult
     public mutating func insert(_ text: String, at position: Int) throws(CRDTError) -> Op? {
         guard position >= 0, position <= count else {
-            throw CRDTError(.positionOutOfBounds, "insert at \(position) is outside the text (0...\(count))")
+            throw CRDTError(.positionOutOfBounds, "an insertion at position \(position) is outside the text, which has \(count) characters (positions 0 to \(count))")
         }
         if text.isEmpty { return nil }
         let counter = counts[0]
@@ -40,7 +40,7 @@ extension Replica {
     @discardableResult
     public mutating func delete(_ range: Range<Int>) throws(CRDTError) -> Op? {
         guard range.lowerBound >= 0, range.upperBound <= count else {
-            throw CRDTError(.positionOutOfBounds, "delete of \(range) is outside the text (0..<\(count))")
+            throw CRDTError(.positionOutOfBounds, "a deletion of positions \(range.lowerBound) to \(range.upperBound) is outside the text, which has \(count) characters")
         }
         if range.isEmpty { return nil }
         let spans = visibleSpans(from: range.lowerBound, count: range.count)

@@ -91,6 +91,9 @@ struct RelayConnection: Sendable {
                         try await write(frame, to: outbound)
                         if frame.closesConnection { break }
                     }
+                } catch let error as ClientGone {
+                    // The client left (or was closed) while messages were on their way: ordinary.
+                    logger.debug("a client left before its messages were written", metadata: ["document": "\(hello.document)", "error": "\(error.underlying)"])
                 } catch {
                     logger.notice("could not replay a document to a client", metadata: ["document": "\(hello.document)", "error": "\(error)"])
                     try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true), to: outbound)
@@ -204,6 +207,16 @@ struct RelayConnection: Sendable {
 
     private func write(_ frame: OutgoingFrame, to outbound: WebSocketOutboundWriter) async throws {
         metrics.bytesSent.increment(by: Int64(frame.bytes.readableBytes))
-        try await outbound.write(.binary(frame.bytes))
+        do {
+            try await outbound.write(.binary(frame.bytes))
+        } catch {
+            throw ClientGone(underlying: error)
+        }
+    }
+
+    /// A write to the client failed: its connection is closed. Told apart from the store's
+    /// errors, which the client is told about and the log names.
+    private struct ClientGone: Error {
+        let underlying: any Error
     }
 }

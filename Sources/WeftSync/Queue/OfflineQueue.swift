@@ -144,8 +144,7 @@ public final class OfflineQueue {
             unreadableTail = problem
             return
         }
-        let savedTo = url.deletingLastPathComponent()
-            .appendingPathComponent("\(url.lastPathComponent).damaged-\(Int(Date().timeIntervalSince1970))")
+        let savedTo = FileStamp.unused(in: url.deletingLastPathComponent(), prefix: "\(url.lastPathComponent).damaged-")
         do {
             try Data(bytes[offset...]).write(to: savedTo)
             try handle.truncate(atOffset: UInt64(offset))

@@ -12,9 +12,16 @@ public struct ClientHome: Sendable {
         self.config = config
     }
 
+    /// The user's home directory: `$HOME` when set, as shells and other programs read it (the
+    /// password database's entry only when it is not), so `HOME=/tmp/x weft ...` stays in /tmp/x.
+    public static func userHome(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let home = environment["HOME"], !home.isEmpty { return URL(fileURLWithPath: home) }
+        return FileManager.default.homeDirectoryForCurrentUser
+    }
+
     public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> ClientHome {
         func nonEmpty(_ key: String) -> String? { environment[key].flatMap { $0.isEmpty ? nil : $0 } }
-        let home = FileManager.default.homeDirectoryForCurrentUser
+        let home = userHome(environment)
         if let weftHome = nonEmpty("WEFT_HOME") {
             let root = URL(fileURLWithPath: weftHome)
             return ClientHome(data: root, config: root.appendingPathComponent("config"))

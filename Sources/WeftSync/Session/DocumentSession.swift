@@ -288,7 +288,7 @@ public actor DocumentSession {
         while flushingQueue ? !machine.isSettled : machine.phase != .live {
             if case .failed(let reason) = machine.phase { throw SyncError(.refused, reason) }
             if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
-                throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(queue.pending.count) batches stay queued here (`weft status` lists them) and go out with a read-write token")
+                throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(queue.pending.count) \(queue.pending.count == 1 ? "batch stays" : "batches stay") queued here (`weft status` lists them) and go out with a read-write token")
             }
             guard ContinuousClock.now < deadline else {
                 let seconds = Int(timeout.components.seconds)
@@ -428,7 +428,7 @@ public actor DocumentSession {
                 giveBack(onEpoch: epoch)
             case .setAside(let reason):
                 let saved = startOver(keepingEpoch: true) { saved, unsent in
-                    "the relay refused an edit of yours for good (\(reason)). This copy of \(self.address.name) as it was, with the \(unsent) batches the relay does not have, is saved in \(saved); the document follows the relay's copy again: paste back from that file what you need"
+                    "the relay refused an edit of yours for good (\(reason)). This copy of \(self.address.name) as it was, with the \(unsent) \(unsent == 1 ? "batch" : "batches") the relay does not have, is saved in \(saved); the document follows the relay's copy again: paste back from that file what you need"
                 }
                 if let saved { setAside.append(saved) }
             case .presence(let replica, let presence):
@@ -497,15 +497,14 @@ public actor DocumentSession {
     /// recovery file's path and the number of unsent batches.
     /// - Returns: the recovery file, nil when setting the copy aside failed (the user is told).
     private func startOver(keepingEpoch: Bool, notice: (String, UInt64) -> String) -> URL? {
-        let stamp = Int(Date().timeIntervalSince1970)
-        let recovery = files.directory.appendingPathComponent("recovered-\(stamp).txt")
+        let recovery = FileStamp.unused(in: files.directory, prefix: "recovered-", suffix: ".txt")
         let unsent = machine.queuedThrough - machine.ackedThrough
         let epoch = machine.epoch
         let key: ReplicaKey
         do {
             try Data(replica.text.utf8).write(to: recovery)
             if unsent > 0 {
-                try FileManager.default.moveItem(at: files.queueURL, to: files.directory.appendingPathComponent("\(DocumentFiles.queueName).set-aside-\(stamp)"))
+                try FileManager.default.moveItem(at: files.queueURL, to: FileStamp.unused(in: files.directory, prefix: "\(DocumentFiles.queueName).set-aside-"))
             } else {
                 try FileManager.default.removeItem(at: files.queueURL)
             }
