@@ -7,7 +7,7 @@ import WeftEditor
 public struct KeyDecoder: Sendable {
     private var buffer: [UInt8] = []
     private var pasted: [UInt8]?
-    /// Pastes above this are cut into several events, so memory stays bounded.
+    /// Pastes above this are cut into parts (`pastePart`), so memory stays bounded.
     public static let maxPasteBytes = 16 << 20
 
     public init() {}
@@ -44,10 +44,7 @@ public struct KeyDecoder: Sendable {
                 let keep = final ? 0 : min(Self.pasteEnd.count - 1, buffer.count - index)
                 pasted!.append(contentsOf: buffer[index..<(buffer.count - keep)])
                 index = buffer.count - keep
-                if pasted!.count > Self.maxPasteBytes {
-                    events.append(.paste(String(decoding: pasted!, as: UTF8.self)))
-                    pasted = []
-                }
+                if pasted!.count > Self.maxPasteBytes, let part = takePastePart() { events.append(.pastePart(part)) }
                 break
             }
             guard let (event, length) = decodeOne(at: index, final: final) else { break }
@@ -55,11 +52,27 @@ public struct KeyDecoder: Sendable {
             index += length
         }
         buffer.removeFirst(index)
-        if final, let pending = pasted, buffer.isEmpty, !pending.isEmpty {
-            events.append(.paste(String(decoding: pending, as: UTF8.self)))
-            pasted = []
-        }
+        if final, pasted != nil, buffer.isEmpty, let part = takePastePart() { events.append(.pastePart(part)) }
         return events
+    }
+
+    /// The paste so far, up to its last whole character and not after a carriage return (whose
+    /// line feed may come next), removed from `pasted`; nil when nothing can be cut yet. A cut
+    /// inside a character's bytes would turn both halves into U+FFFD.
+    private mutating func takePastePart() -> String? {
+        guard var cut = pasted?.count, cut > 0 else { return nil }
+        // Back over continuation bytes (10xxxxxx) to the start of the last character, then keep
+        // that character only if all of its bytes are here.
+        var start = cut - 1
+        while start > 0, pasted![start] & 0xC0 == 0x80 { start -= 1 }
+        let lead = pasted![start]
+        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1
+        if start + length > cut { cut = start }
+        if cut > 0, pasted![cut - 1] == 0x0D { cut -= 1 }
+        guard cut > 0 else { return nil }
+        let part = String(decoding: pasted![..<cut], as: UTF8.self)
+        pasted!.removeFirst(cut)
+        return part
     }
 
     private func find(_ needle: [UInt8], from start: Int) -> Int? {

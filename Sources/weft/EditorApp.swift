@@ -237,6 +237,7 @@ final class EditorApp {
                     switch input {
                     case .key(let key): editor.handle(key, now: now)
                     case .paste(let text): editor.paste(text, now: now)
+                    case .pastePart(let text): editor.paste(text, now: now, moreFollows: true)
                     case .mouse(let event): editor.handle(event, now: now)
                     }
                     if editor.wantsQuit { break }

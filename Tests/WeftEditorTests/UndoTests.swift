@@ -77,6 +77,23 @@ struct UndoTests {
         #expect(harness.text == "")
     }
 
+    @Test("a paste that arrives in parts is one edit: one undo takes all of it back, one redo brings it all")
+    func pasteInPartsIsOneStep() throws {
+        for keymap in ["default", "vim"] {
+            var harness = try EditorHarness("before after", keymap: keymap, width: 40, height: 10)
+            harness.press(keymap == "vim" ? "w i" : "Ctrl-Right")
+            harness.editor.paste("one ", now: harness.now, moreFollows: true)
+            harness.editor.paste("two ", now: harness.now, moreFollows: true)
+            harness.editor.paste("three ", now: harness.now)
+            if keymap == "vim" { harness.press("Esc") }
+            #expect(harness.text == "before one two three after", "\(keymap)")
+            harness.press(keymap == "vim" ? "u" : "Ctrl-Z")
+            #expect(harness.text == "before after", "\(keymap): one undo takes the whole paste back")
+            harness.press(keymap == "vim" ? "Ctrl-R" : "Ctrl-Y")
+            #expect(harness.text == "before one two three after", "\(keymap): one redo brings it all")
+        }
+    }
+
     @Test("undo and redo of a 200-line paste bring the change into view")
     func undoShowsTheChange() throws {
         let top = (1...30).map { "line \($0)" }.joined(separator: "\n")

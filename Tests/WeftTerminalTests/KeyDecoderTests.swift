@@ -48,6 +48,36 @@ struct KeyDecoderTests {
         #expect(events == [.key(.character("a")), .paste("one\r\ntwo \u{1B}[A"), .key(.character("b"))])
     }
 
+    @Test("a paste longer than the part size comes in parts cut between whole characters, never inside one or a CR LF")
+    func longPasteInParts() {
+        // Each unit is 10 bytes: a 4-byte emoji, a 3-byte CJK character, a CR LF and a letter,
+        // so a cut at the byte limit lands inside one of them for some read size.
+        let unit = "👍日\r\nx"
+        let count = KeyDecoder.maxPasteBytes / 10 + 1_000
+        let text = String(repeating: unit, count: count)
+        var decoder = KeyDecoder()
+        var events = decoder.feed(Array("\u{1B}[200~".utf8))
+        let bytes = Array(text.utf8)
+        var start = 0
+        while start < bytes.count {
+            let end = min(bytes.count, start + 1_000_003)
+            events += decoder.feed(bytes[start..<end])
+            start = end
+        }
+        events += decoder.feed(Array("\u{1B}[201~".utf8))
+        var parts: [String] = []
+        for (index, event) in events.enumerated() {
+            switch event {
+            case .pastePart(let part) where index < events.count - 1: parts.append(part)
+            case .paste(let part) where index == events.count - 1: parts.append(part)
+            default: Issue.record("unexpected event \(index) of \(events.count)")
+            }
+        }
+        #expect(parts.count >= 2, "a paste over the limit comes in parts")
+        #expect(!parts.contains { $0.contains("\u{FFFD}") || $0.hasSuffix("\r") })
+        #expect(parts.joined() == text)
+    }
+
     @Test("junk is dropped without losing what follows")
     func junk() {
         #expect(decode(Array("\u{1B}[99;99;99X".utf8) + Array("q".utf8)) == keys("q"))

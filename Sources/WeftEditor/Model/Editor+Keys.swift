@@ -63,7 +63,9 @@ extension Editor {
 
     /// Handles text pasted in one go (bracketed paste): one edit, one undo step, even in a
     /// mode where keys would be commands.
-    public mutating func paste(_ pasted: String, now: Double) {
+    /// - Parameter moreFollows: this is a part of a long paste and the next part follows; all
+    ///   parts make one undo step.
+    public mutating func paste(_ pasted: String, now: Double, moreFollows: Bool = false) {
         guard helpPage == nil else { return show("close the help (q) to paste") }
         let text = pasted.replacingLineEndings()
         if var prompt {
@@ -76,9 +78,10 @@ extension Editor {
         let range = selection ?? cursorPosition..<cursorPosition
         selectionAnchor = nil
         markActive = false
-        undoHistory.close()
+        if !pasteInParts { undoHistory.beginGroup() }
         replace(range, with: text, kind: .other, now: now)
-        undoHistory.close()
+        pasteInParts = moreFollows
+        if !moreFollows { undoHistory.endGroup() }
         ensureCursorVisible()
     }
 

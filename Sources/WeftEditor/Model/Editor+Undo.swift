@@ -43,19 +43,7 @@ extension Editor {
     private mutating func run(_ step: UndoHistory.Step) -> ([Op], [UndoHistory.Step], Range<Int>?) {
         switch step {
         case .remove(let spans):
-            var positions: [Int] = []
-            for span in spans.flatMap(undoHistory.retyped.current) {
-                for index in 0..<span.length {
-                    let id = CharID(replica: span.start.replica, counter: span.start.counter + index)
-                    guard let position = replica.position(of: .before(id)), position < replica.count, replica.id(at: position) == id else { continue }
-                    positions.append(position)
-                }
-            }
-            positions.sort()
-            var runs: [Range<Int>] = []
-            for position in positions {
-                if let last = runs.last, last.upperBound == position { runs[runs.count - 1] = last.lowerBound..<position + 1 } else { runs.append(position..<position + 1) }
-            }
+            let runs = replica.visibleRanges(of: spans.flatMap(undoHistory.retyped.current))
             var ops: [Op] = []
             var inverse: [UndoHistory.Step] = []
             for range in runs.reversed() {

@@ -42,6 +42,8 @@ public struct Editor: Sendable {
     var viewHeight = 22
     var screenHeight = 24
     var pendingKeys: [Key] = []
+    /// A long paste arrives in parts: its undo group stays open until the last one.
+    var pasteInParts = false
     /// Read-only paging: keys move the view, the cursor stays at its top (see Editor+Pager).
     public internal(set) var isPager = false
     /// A line above the text saying why the document is shown read-only.
