@@ -175,7 +175,7 @@ final class EditorApp {
         }
         let pagerKeymap: () -> Keymap? = { try? Keymap.load("less", from: keymaps) }
         if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
-            editor.enterPager(keymap: less, banner: "read-only: \(address.name) has \(replica.count >> 20) Mi characters, more than weft edits comfortably (\(comfortableScalars >> 20) Mi)")
+            editor.enterPager(keymap: less, banner: tooLargeBanner(address.name.rawValue, count: replica.count))
         }
         let placeFile = home.directory(for: address).appendingPathComponent("place")
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
@@ -323,11 +323,13 @@ final class EditorApp {
             } catch {
                 editor.show("a change from the relay did not apply here: \(error)", isError: true)
             }
+            pageIfTooLarge()
         case .replaced:
             guard let session else { return }
             let (replica, current) = await session.replicaCopy()
             generation = current
             editor.replaceReplica(replica)
+            pageIfTooLarge()
         case .presence(let replica, let presence):
             editor.setPresence(presence, of: replica)
         case .notice(let message):
@@ -340,6 +342,17 @@ final class EditorApp {
         guard let session else { return }
         let canEdit = await session.canEdit
         editor.status.readOnly = editor.isPager || !canEdit
+    }
+
+    /// A document that grew past what weft edits comfortably, as one first synced here does
+    /// (nothing cached told the launch how large it is), is paged from then on, as at launch.
+    private func pageIfTooLarge() {
+        guard !editor.isPager, editor.replica.count > Self.comfortableScalars, let less = pagerKeymap(), let address else { return }
+        editor.enterPager(keymap: less, banner: Self.tooLargeBanner(address.name.rawValue, count: editor.replica.count))
+    }
+
+    static func tooLargeBanner(_ name: String, count: Int) -> String {
+        "read-only: \(name) has \(count >> 20) Mi characters, more than weft edits comfortably (\(comfortableScalars >> 20) Mi)"
     }
 
     /// The relay refuses this connection's writes: page read-only, saying why, rather than let
