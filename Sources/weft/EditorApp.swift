@@ -134,6 +134,15 @@ final class EditorApp {
         } catch {
             return fail("\(error)")
         }
+        // The terminal first: one that cannot show the editor is refused before anything starts
+        // (a background relay, a session).
+        let terminal: Terminal
+        do {
+            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                    mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
+        } catch {
+            return fail("\(error)")
+        }
         var notices: [String] = []
         let session: DocumentSession
         // The pager reads a throwaway copy seeded from the cache: it takes no lock, so editing
@@ -153,14 +162,7 @@ final class EditorApp {
             session = try DocumentSession(address: address, home: pagerCopy?.home ?? home,
                                           options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile))
         } catch {
-            return fail("\(error)")
-        }
-        let terminal: Terminal
-        do {
-            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
-                                        mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
-        } catch {
-            await session.close()
+            terminal.close()
             return fail("\(error)")
         }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)

@@ -45,10 +45,14 @@ struct TerminalKindsTmuxTests {
     @Test("TERM=dumb: weft edit refuses in plain words; weft view prints a file through")
     func dumb() throws {
         let home = temporaryPath("dumb")
-        let editor = try weftScreen(["edit", offlineDocument("dumb")], home: home, environment: ["TERM": "dumb"])
+        // On a local address where nothing listens: refused before a background relay is started.
+        let relays = home.appendingPathComponent("xdg-data/weft/relays")
+        let editor = try weftScreen(["edit", "notes"], home: home, server: "ws://127.0.0.1:\(unusedLoopbackPort())",
+                                    environment: ["TERM": "dumb", "XDG_DATA_HOME": home.appendingPathComponent("xdg-data").path])
         defer { editor.kill() }
         let rows = try editor.waitFor(text: "[exit 3]")
         #expect(rows.joined().contains("cannot move the cursor"), "\(rows)")
+        #expect(!FileManager.default.fileExists(atPath: relays.path), "a relay was started for an editor that could not open")
         let file = temporaryPath("file.txt")
         try "first\nsecond\n".write(to: file, atomically: true, encoding: .utf8)
         let pager = try weftScreen(["view", file.path], home: home, environment: ["TERM": "dumb"])
