@@ -236,6 +236,14 @@ struct EditorFrameTests {
         #expect(harness.lines[6].contains("with 8 people"), "too many names for the status line: \(harness.lines[6])")
     }
 
+    @Test("a name of wide characters is placed by its columns: the whole name shows at the row's end")
+    func wideNames() throws {
+        var harness = try EditorHarness("hello\nworld", width: 40)
+        harness.editor.setPresence(Presence(userName: "日本", colour: 0xE06C75, cursor: harness.editor.replica.anchor(at: 8)), of: ReplicaID(7))
+        let line = harness.editor.frame().lines[1]
+        #expect(line.hasPrefix("world") && line.hasSuffix(" 日本"), "\(line.debugDescription)")
+    }
+
     @Test("a bracketed paste is one edit, one batch and one undo, with CR LF made LF")
     func pasteIsOneEdit() throws {
         var harness = try EditorHarness("", keymap: "vim", width: 30)

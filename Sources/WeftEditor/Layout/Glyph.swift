@@ -39,3 +39,13 @@ struct Glyph: Equatable {
         return Glyph(text: clean, width: columns, scalars: scalars.count, isControl: false)
     }
 }
+
+extension TextWidths {
+    /// Columns `text` takes drawn on one row from column 0 (names, labels: a wide or combined
+    /// character is not one column, a control is two as `^X`).
+    public func columns(of text: String) -> Int {
+        var column = 0
+        for character in text { column += Glyph.of(character, column: column, tabWidth: 8, width: self).width }
+        return column
+    }
+}

@@ -91,7 +91,7 @@ extension Editor {
                     let column = gutter + layout.place(of: mark.cursor - lineStart).column - shift
                     frame.restyle(row: textTop + row, column: min(column, viewWidth - 1), .peerCursor(mark.colour))
                     let label = " \(mark.name)"
-                    let width = label.count
+                    let width = measure.columns(of: label)
                     if labelEnd - width > max(used, column + 1) {
                         frame.put(label, row: textTop + row, column: labelEnd - width, style: .peerLabel(mark.colour), width: measure)
                         labelEnd -= width
@@ -168,7 +168,7 @@ extension Editor {
     private func peopleHere(within columns: Int) -> String {
         let names = peers.values.map(\.userName).sorted()
         let listed = " with " + names.joined(separator: ", ")
-        if listed.count <= columns { return listed }
+        if measure.columns(of: listed) <= columns { return listed }
         return " with \(names.count) \(names.count == 1 ? "person" : "people")"
     }
 
