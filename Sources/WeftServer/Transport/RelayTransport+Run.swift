@@ -65,7 +65,8 @@ extension RelayTransport {
     private func stop(after signal: String, rooms: RoomRegistry, timeout: Duration) async {
         beginStopping()
         let deadline = ContinuousClock.now + timeout
-        logger.notice("\(signal): stopping, \(connections.count) connections open (a second signal stops at once)")
+        let open = connections.count
+        logger.notice("\(signal): stopping, \(open) \(open == 1 ? "connection" : "connections") open (a second signal stops at once)")
         await stopListening()
         connections.quiesce()
         if await !Self.finishes(by: deadline, { await rooms.waitUntilIdle() }) {
@@ -76,7 +77,7 @@ extension RelayTransport {
             try? await Task.sleep(for: .milliseconds(10))
         }
         let left = connections.closeAll()
-        if left > 0 { logger.notice("closed \(left) connections that did not close within --shutdown-timeout") }
+        if left > 0 { logger.notice("closed \(left) \(left == 1 ? "connection" : "connections") that did not close within --shutdown-timeout") }
     }
 
     /// Whether `work` finishes by `deadline`; it goes on regardless (nothing waits for it after).
