@@ -16,8 +16,15 @@ public enum TraceReplay {
 
     /// The ops of every transaction, made by one replica per agent that has merged exactly the
     /// transaction's parents (in causal order) before typing it. Also returns those replicas.
-    public static func concurrent(_ trace: ConcurrentTrace) throws -> (ops: [[Op]], replicas: [Replica]) {
-        var replicas = (0..<trace.agentCount).map { Replica(replicaID: agentReplicaID($0)) }
+    ///
+    /// Positions in a trace are where its recording editor put them, after it had ordered
+    /// concurrent insertions at one place by its own tie-break. A replica that orders such
+    /// insertions otherwise (another tie-break between agents) then reads later positions in
+    /// another text: the replay stays valid (every replica converges) but need not end at
+    /// `endContent`, and a deletion may even reach past the end of the text. `ids` chooses each
+    /// agent's replica id, and so the tie-break; `agentOrder` breaks ties by agent number.
+    public static func concurrent(_ trace: ConcurrentTrace, ids: (Int) -> ReplicaID = agentReplicaID) throws -> (ops: [[Op]], replicas: [Replica]) {
+        var replicas = (0..<trace.agentCount).map { Replica(replicaID: ids($0)) }
         var applied = Array(repeating: [Bool](repeating: false, count: trace.transactions.count), count: trace.agentCount)
         var ops: [[Op]] = Array(repeating: [], count: trace.transactions.count)
         for (index, txn) in trace.transactions.enumerated() {
@@ -52,5 +59,10 @@ public enum TraceReplay {
     /// number alone.
     public static func agentReplicaID(_ agent: Int) -> ReplicaID {
         ReplicaID((UInt64(agent) &+ 1) &* 0x9E37_79B9_7F4A_7C15)
+    }
+
+    /// Replica ids in agent order (agent 0 is 1): ties between agents broken by agent number.
+    public static func agentOrder(_ agent: Int) -> ReplicaID {
+        ReplicaID(UInt64(agent) &+ 1)
     }
 }
