@@ -1,0 +1,50 @@
+import Foundation
+import WeftCRDT
+import WeftTestSupport
+import WeftWire
+
+/// The blocking clients of `weft-bench crowd`: cheap enough to hold ten thousand in one process.
+enum CrowdClient {
+    /// Joins `document` and reads its replay up to caught-up; the connection is then left idle.
+    static func join(port: Int, document: DocumentName, replica: ReplicaID) throws -> RawWebSocket {
+        let socket = try RawWebSocket(port: port, path: document.rawValue)
+        let hello = ClientMessage.hello(Hello(document: document, epoch: 0, replica: replica, lastServerSeq: 0)).encoded()
+        guard socket.sendBinary(hello) else { throw BenchmarkFailure("the relay closed a reader before its hello") }
+        while true {
+            guard let frame = socket.nextFrame(timeout: .seconds(30)) else { throw BenchmarkFailure("a reader of \(document) got no caught-up") }
+            guard frame.opcode == 0x2 else { continue }
+            switch try ServerMessage(decoding: frame.payload) {
+            case .caughtUp: return socket
+            case .error(let error, _): throw BenchmarkFailure("the relay refused a reader of \(document): \(error)")
+            default: continue
+            }
+        }
+    }
+
+    /// Writes `text` into the empty `document` as `replica` and waits for the ack.
+    static func fill(port: Int, document: DocumentName, replica: ReplicaID, text: String) throws {
+        let socket = try join(port: port, document: document, replica: replica)
+        defer { socket.socket.close() }
+        var writer = Replica(replicaID: replica)
+        let batch = ClientMessage.batch(clientSeq: 1, ops: [try writer.insert(text, at: 0)!]).encoded()
+        guard socket.sendBinary(batch) else { throw BenchmarkFailure("the relay closed a writer of \(document)") }
+        while let frame = socket.nextFrame(timeout: .seconds(30)) {
+            guard frame.opcode == 0x2 else { continue }
+            if case .ack = try ServerMessage(decoding: frame.payload) { return }
+        }
+        throw BenchmarkFailure("no ack for the text of \(document)")
+    }
+}
+
+/// This process's open-file limit.
+enum FileDescriptorLimit {
+    /// Raises the soft limit to the hard one; returns the limit now in force.
+    static func raiseToHard() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        limit.rlim_cur = limit.rlim_max
+        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
+        return Int(limit.rlim_cur)
+    }
+}
