@@ -10,8 +10,13 @@ import WeftWire
 /// store's log in server-sequence order, this relay's batches and other relays' alike: a batch is
 /// acknowledged to its replica and broadcast to everyone else only then, so every connection sees
 /// one gapless sequence and can resume from it on any relay.
+///
+/// The room runs on an executor of its own (`RoomExecutor`), off Swift's shared pool: applying a
+/// heavy batch or compacting a large document takes seconds, and other documents must not wait.
 actor DocumentRoom {
     let name: DocumentName
+    private let executor: RoomExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let store: any RelayStore
     private let logger: Logger
     private let metrics: RelayMetrics
@@ -60,9 +65,11 @@ actor DocumentRoom {
         var replayAfter: UInt64
     }
 
+    /// - Parameter executor: where the room runs; the document was loaded there too.
     init(name: DocumentName, store: any RelayStore, log: DocumentLog, logger: Logger,
-         metrics: RelayMetrics, compaction: CompactionPolicy) {
+         metrics: RelayMetrics, compaction: CompactionPolicy, executor: RoomExecutor) {
         self.name = name
+        self.executor = executor
         self.store = store
         self.log = log
         self.logger = logger
@@ -332,6 +339,9 @@ actor DocumentRoom {
             logger.warning("compaction failed; the log keeps growing until it succeeds", metadata: ["document": "\(name)", "error": "\(error)"])
         }
     }
+
+    /// The document as the room holds it now, for checks.
+    var currentLog: DocumentLog { log }
 
     /// Returns once the pump is idle, so the store holds everything the room accepted.
     func waitUntilIdle() async {

@@ -36,31 +36,14 @@ struct RelayConnection: Sendable {
         // the client's WebSocket library is still finishing the upgrade may never reach it (WSClient
         // loses them under load).
         let hello: Hello
+        let readOnly: Bool
+        let expiresAt: UInt64?
         do {
-            let named = Result { () throws(WireError) in try DocumentName(String(path.drop { $0 == "/" }.prefix { $0 != "?" })) }
             guard let first = try await messages.next() else { return }
-            let name = try named.get()
-            guard case .hello(let decoded) = try decode(first) else {
-                throw WireError(.malformed, "the first message must be hello")
-            }
-            guard decoded.document == name else {
-                throw WireError(.malformed, "hello names document \(decoded.document) on the connection for \(name)")
-            }
-            hello = decoded
+            hello = try Self.openingHello(path: path) { () throws(WireError) in try decode(first) }
+            (readOnly, expiresAt) = try Self.access(for: hello, signer: signer, requireAuth: requireAuth, now: UInt64(Date().timeIntervalSince1970))
         } catch let error as WireError {
             return try await refuse(error)
-        }
-
-        var readOnly = hello.readOnly
-        var expiresAt: UInt64?
-        if requireAuth || !hello.token.isEmpty {
-            do {
-                let claims = try signer.verify(hello.token, for: hello.document, now: UInt64(Date().timeIntervalSince1970))
-                readOnly = readOnly || claims.scope == .read
-                expiresAt = claims.expiresAt
-            } catch {
-                return try await refuse(WireError(.unauthorized, hello.token.isEmpty ? "this relay needs a token: ask its owner for one (`weft token create`)" : error.message))
-            }
         }
 
         let room: DocumentRoom
@@ -165,22 +148,7 @@ struct RelayConnection: Sendable {
                 if let tokenExpiresAt, UInt64(Date().timeIntervalSince1970) >= tokenExpiresAt {
                     throw WireError(.unauthorized, "the token expired; get a new one (`weft token create`) and connect again")
                 }
-                let message = try decode(frame)
-                switch message {
-                case .hello:
-                    throw WireError(.malformed, "hello was already sent on this connection")
-                case .batch(let clientSeq, let ops), .restore(let clientSeq, let ops):
-                    if readOnly {
-                        metrics.rejected(.readOnly)
-                        outbox.send(.error(WireError(.readOnly, "this connection is read-only; batch \(clientSeq) was not applied"), fatal: false))
-                        continue
-                    }
-                    var restoring = false
-                    if case .restore = message { restoring = true }
-                    if let error = await room.submit(from: id, clientSeq: clientSeq, ops: ops, restoring: restoring, arrived: arrived) { throw error }
-                case .presence(let presence):
-                    await room.presence(from: id, presence)
-                }
+                try await Self.take(decode(frame), from: id, room: room, readOnly: readOnly, outbox: outbox, metrics: metrics, arrived: arrived)
             }
         } catch let error as WireError {
             logger.notice("closing a connection", metadata: ["id": "\(id)", "code": "\(error.code)", "reason": "\(error.message)"])
