@@ -18,7 +18,6 @@ final class SimClient {
         var epoch: UInt64
         var lastServerSeq: UInt64
         var snapshot: [UInt8]
-        /// The highest clientSeq whose edit the snapshot holds.
         var queuedThrough: UInt64
     }
     var cache: Cache?
@@ -59,11 +58,18 @@ final class SimClient {
         if let cache { replica = try Replica(snapshot: cache.snapshot, replicaID: queue.replica) }
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
         self.replica = replica
-        // A cache saved before some of this replica's batches were acknowledged lacks them (they
-        // left the queue): new edits would reuse their ids, so editing waits for the replay.
-        canEdit = cache.map { queue.ackedThrough <= $0.queuedThrough } ?? (queue.lastClientSeq == 0)
+        // Queued batches that wait for characters the cache lacks (it was saved before others'
+        // edits they build on) leave this replica's own counter behind: edits made now would
+        // reuse their ids, so editing waits for the replay.
+        canEdit = (cache != nil || queue.lastClientSeq == 0) && replica.pendingCount == 0
         machine = makeMachine(document: document, epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0)
-        giveBackOnStart = queue.damage != nil ? cache?.epoch : nil
+        // Only damage that may have lost accepted batches calls for giving the copy back (see
+        // `DocumentSession.init`).
+        if let damage = queue.damage, let cache, !damage.truncated || cache.queuedThrough > queue.lastClientSeq {
+            giveBackOnStart = cache.epoch
+        } else {
+            giveBackOnStart = nil
+        }
         running = true
         link = nil
         return notices
@@ -74,10 +80,15 @@ final class SimClient {
                     ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough)
     }
 
+    /// Saves the cache, then drops from the queue what the relay acknowledged (as `DocumentSession` does).
     func saveCache() {
         guard canEdit else { return }
         cache = Cache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot(),
                       queuedThrough: queue.lastClientSeq)
+        // Only now may acknowledged batches leave the queue: until the cache holds them, the queue
+        // is the only place on disk that does (a crash would otherwise lose them from this copy,
+        // and its next edits would reuse their ids).
+        try? queue.acknowledge(through: machine.ackedThrough)
     }
 
     /// The process dies: memory is gone, the files stay.

@@ -37,7 +37,7 @@ extension Simulation {
                 if let link = client.link { sendToRelay(link, message) }
             case .sendQueued(let after, let through):
                 guard let link = client.link else { break }
-                for batch in client.queue.pending where batch.clientSeq > after && batch.clientSeq <= through {
+                for batch in client.queue.batches(after: after, through: through) {
                     guard let ops = try? OpCodec.decode(batch.ops) else { return fail("client \(client.index): a queued batch does not decode") }
                     sendToRelay(link, batch.restores ? .restore(clientSeq: batch.clientSeq, ops: ops) : .batch(clientSeq: batch.clientSeq, ops: ops))
                 }
@@ -56,12 +56,10 @@ extension Simulation {
                 } catch {
                     fail("client \(client.index): the snapshot at \(serverSeq) does not load: \(error)")
                 }
-            case .retire(let through):
-                do {
-                    try client.queue.acknowledge(through: through)
-                } catch {
-                    fail("client \(client.index): the queue could not record an acknowledgement: \(error)")
-                }
+            case .retire:
+                // The batches leave the queue when the cache next holds them (`saveCache`).
+                let unsent = Int(client.machine.queuedThrough - client.machine.ackedThrough)
+                if client.queue.pending.count - unsent >= DocumentSession.acknowledgedBatchesKept { client.saveCache() }
             case .epochChanged(let old, let new):
                 fail("client \(client.index): the epoch changed (\(old) → \(new)) although the store lost nothing")
             case .restore:

@@ -48,7 +48,7 @@ extension Simulation {
     func checkReplicas() {
         var reference = (replica: Replica(replicaID: ReplicaID(0)), at: UInt64(0))
         let comparable = clients.filter { client in
-            guard client.running, client.machine.phase == .live, client.queue.pending.isEmpty else { return false }
+            guard client.running, client.machine.phase == .live, client.machine.ackedThrough >= client.machine.queuedThrough else { return false }
             return client.machine.lastServerSeq >= ledger.lastSeqOf[client.queue.replica] ?? 0
         }.sorted { $0.machine.lastServerSeq < $1.machine.lastServerSeq }
         var texts: [UInt64: (client: Int, text: String)] = [:]

@@ -12,10 +12,12 @@ extension Simulation {
         let count = client.replica.count
         var deleting = 0, inserting = ""
         let roll = int(0...99)
-        if roll < 60 || count == 0 {
+        // A long document is cut back more often, so that runs stay fast while pastes stay large.
+        let long = count > 150_000
+        if (roll < 60 && !long) || count == 0 {
             inserting = text(length: int(1...8))
-        } else if roll < 85 || count > 4_000_000 {
-            deleting = min(count, chance(0.9) ? int(1...20) : int(1...max(1, count / 2)))
+        } else if roll < 85 || long {
+            deleting = min(count, chance(long ? 0.5 : 0.9) ? int(1...20) : int(1...max(1, count / 2)))
         } else {
             inserting = text(length: pasteLength())
             if count > 0, chance(0.3) { deleting = min(count, int(1...200)) }  // pasting over a selection
@@ -55,8 +57,8 @@ extension Simulation {
     /// Mostly short, sometimes pages, rarely megabytes (over the protocol's batch limit).
     func pasteLength() -> Int {
         let roll = int(0...99)
-        if roll < 80 { return int(1...300) }
-        if roll < 97 { return int(1_000...64_000) }
+        if roll < 85 { return int(1...300) }
+        if roll < 97 { return int(1_000...32_000) }
         return int(min(256_000, options.maxPaste)...options.maxPaste)
     }
 

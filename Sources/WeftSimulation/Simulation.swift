@@ -74,7 +74,7 @@ public final class Simulation {
             now = time
             step += 1
             handle(event)
-            if step % 128 == 0 { checkReplicas() }
+            if step % 256 == 0 { checkReplicas() }
             try check()
             if healedAt == nil, step >= options.steps { heal() }
             if let healedAt {
