@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .executable(name: "weft", targets: ["weft"]),
         .executable(name: "weft-bench", targets: ["weft-bench"]),
+        .executable(name: "weft-sim", targets: ["weft-sim"]),
         .library(name: "WeftCRDT", targets: ["WeftCRDT"]),
         .library(name: "WeftWire", targets: ["WeftWire"]),
         .library(name: "WeftSync", targets: ["WeftSync"]),
@@ -156,6 +157,26 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
+        ),
+        // The deterministic simulation of the whole system (clients, relays, one store) on a
+        // virtual clock, every choice drawn from one seed: a library, so that `weft-sim` and the
+        // test suite run the same code, and neither depends on an executable.
+        .target(
+            name: "WeftSimulation",
+            dependencies: ["WeftCRDT", "WeftWire", "WeftSync", "WeftServer", "WeftTestSupport"]
+        ),
+        // `weft-sim`: runs the simulation for a seed, a number of seeds, or a length of time, and
+        // replays a failing seed exactly.
+        .executableTarget(
+            name: "weft-sim",
+            dependencies: [
+                "WeftSimulation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "WeftSimulationTests",
+            dependencies: ["WeftSimulation", "WeftTestTraits"]
         ),
         .testTarget(
             name: "WeftCRDTTests",

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WeftCRDT
-import WeftSync
+@testable import WeftSync
 
 /// The offline queue keeps every batch it accepted through reopening, crashes and damage.
 @Suite struct OfflineQueueTests {
@@ -32,6 +32,37 @@ import WeftSync
         #expect(try reopened.append(batches(1, replica: &replica)).map(\.clientSeq) == [6])
     }
 
+    /// A record that fails its checksum may be followed by accepted batches that are lost with
+    /// it: that damage is not a mere truncation (the session gives its copy back for it).
+    @Test func aCorruptRecordIsNotTakenForATruncation() throws {
+        let directory = temporaryDirectory("queue")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("q")
+        var replica = Replica(replicaID: ReplicaID(7))
+        try OfflineQueue(url: url, newReplica: ReplicaID(7)).append(batches(3, replica: &replica))
+        var bytes = [UInt8](try Data(contentsOf: url))
+        bytes[bytes.count - 3] ^= 0xFF
+        try Data(bytes).write(to: url)
+        let damaged = try OfflineQueue(url: url, newReplica: ReplicaID(7))
+        #expect(damaged.pending.map(\.clientSeq) == [1, 2])
+        #expect(damaged.damage?.truncated == false)
+    }
+
+    /// The window of batches to send is found by number, acknowledged ones excluded.
+    @Test func batchesAreFoundByNumber() throws {
+        let directory = temporaryDirectory("queue")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var replica = Replica(replicaID: ReplicaID(7))
+        let queue = try OfflineQueue(url: directory.appendingPathComponent("q"), newReplica: ReplicaID(7))
+        try queue.append(batches(6, replica: &replica))
+        try queue.acknowledge(through: 2)
+        #expect(queue.batches(after: 0, through: 4).map(\.clientSeq) == [3, 4])
+        #expect(queue.batches(after: 4, through: 99).map(\.clientSeq) == [5, 6])
+        #expect(queue.batches(after: 6, through: 9).isEmpty)
+    }
+
     /// An edit cut into several batches is read whole or not at all: a file that ends inside it
     /// (a crash while it was written) loses that edit, never a prefix of it, and keeps the rest.
     @Test func anEditCutShortIsLostWholeNeverInPart() throws {
@@ -56,6 +87,7 @@ import WeftSync
             #expect(torn.pending.map(\.clientSeq) == [1, 2], "cut \(cut) bytes short: \(torn.pending.map(\.clientSeq))")
             #expect(torn.lastClientSeq == 2)
             #expect(torn.damage?.reason.contains("cut short") == true, "\(String(describing: torn.damage))")
+            #expect(torn.damage?.truncated == true, "a file that only ends early lost no accepted batch")
             // Numbering goes on from the last whole edit.
             #expect(try torn.append(batches(1, replica: &replica)).map(\.clientSeq) == [3])
         }
@@ -124,14 +156,37 @@ import WeftSync
         let url = directory.appendingPathComponent("c")
         var replica = Replica(replicaID: ReplicaID(3))
         _ = try replica.insert("cached text", at: 0)
-        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot()).save(to: url)
+        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot(), queuedThrough: 5).save(to: url)
         let loaded = try #require(try ReplicaCache.load(from: url))
-        #expect(loaded.epoch == 42 && loaded.lastServerSeq == 17 && loaded.replica == ReplicaID(3))
+        #expect(loaded.epoch == 42 && loaded.lastServerSeq == 17 && loaded.replica == ReplicaID(3) && loaded.queuedThrough == 5)
         #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "cached text")
         var bytes = [UInt8](try Data(contentsOf: url))
         bytes[bytes.count / 2] ^= 1
         try Data(bytes).write(to: url)
         #expect(throws: SyncError.self) { try ReplicaCache.load(from: url) }
         #expect(try ReplicaCache.load(from: directory.appendingPathComponent("none")) == nil)
+    }
+
+    /// A cache of the first format, which did not say how far the queue it holds goes, still loads.
+    @Test func aCacheOfTheFirstFormatStillLoads() throws {
+        let directory = temporaryDirectory("cache")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("c")
+        var replica = Replica(replicaID: ReplicaID(3))
+        _ = try replica.insert("old", at: 0)
+        let snapshot = replica.encodeSnapshot()
+        var writer = ByteWriter()
+        writer.raw(Array("WEFTC001".utf8))
+        writer.uint64(3)
+        writer.uint64(42)
+        writer.varint(17)
+        writer.varint(snapshot.count)
+        writer.raw(snapshot)
+        let checksum = CRC32C.checksum(writer.bytes)
+        try Data(writer.bytes + (0..<4).map { UInt8(truncatingIfNeeded: checksum >> (8 * $0)) }).write(to: url)
+        let loaded = try #require(try ReplicaCache.load(from: url))
+        #expect(loaded.lastServerSeq == 17 && loaded.queuedThrough == nil)
+        #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "old")
     }
 }

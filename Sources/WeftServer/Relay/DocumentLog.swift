@@ -224,7 +224,7 @@ public struct DocumentLog: Sendable {
     }
 
     /// A snapshot to store and the log entries it lets the store drop.
-    public struct Compaction: Sendable {
+    public struct Compaction: Sendable, Equatable {
         public var snapshot: [UInt8]
         public var serverSeq: UInt64
         /// Entries at or below this sequence are dropped.

@@ -9,10 +9,17 @@ public struct ReplicaCache: Sendable {
     public var epoch: UInt64
     public var lastServerSeq: UInt64
     public var snapshot: [UInt8]
+    /// The highest clientSeq whose edit the snapshot holds (nil: a cache of the first format,
+    /// which did not say). Opening a damaged queue compares it with what the queue kept, to
+    /// know whether the cache holds batches the queue lost.
+    public var queuedThrough: UInt64?
 
-    static let magic = Array("WEFTC001".utf8)
+    static let magic = Array("WEFTC002".utf8)
+    /// The first format, without `queuedThrough`: still read.
+    static let firstMagic = Array("WEFTC001".utf8)
 
-    public init(replica: ReplicaID, epoch: UInt64, lastServerSeq: UInt64, snapshot: [UInt8]) {
+    public init(replica: ReplicaID, epoch: UInt64, lastServerSeq: UInt64, snapshot: [UInt8], queuedThrough: UInt64? = nil) {
+        self.queuedThrough = queuedThrough
         self.replica = replica
         self.epoch = epoch
         self.lastServerSeq = lastServerSeq
@@ -24,7 +31,8 @@ public struct ReplicaCache: Sendable {
     public static func load(from url: URL) throws(SyncError) -> ReplicaCache? {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let bytes = [UInt8](data)
-        guard bytes.count > 12, Array(bytes[0..<8]) == magic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
+        let version = bytes.count > 12 ? Array(bytes[0..<8]) : []
+        guard version == magic || version == firstMagic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
         let body = Array(bytes[0..<(bytes.count - 4)])
         let stored = bytes.uint32(at: bytes.count - 4)
         guard CRC32C.checksum(body) == stored else { throw SyncError(.io, "the replica cache \(url.path) is damaged (checksum)") }
@@ -33,9 +41,11 @@ public struct ReplicaCache: Sendable {
             let replica = ReplicaID(try reader.uint64())
             let epoch = try reader.uint64()
             let lastServerSeq = try reader.varint()
+            let queuedThrough = version == magic ? try reader.varint() : nil
             let count = try reader.count(minimumBytes: 1)
             guard count == reader.remaining else { throw DecodingError(.invalid, "snapshot length \(count) with \(reader.remaining) bytes left") }
-            return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: Array(body[(8 + reader.offset)...]))
+            return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: Array(body[(8 + reader.offset)...]),
+                                queuedThrough: queuedThrough)
         } catch {
             throw SyncError(.io, "the replica cache \(url.path) does not decode: \(error.message)")
         }
@@ -48,6 +58,7 @@ public struct ReplicaCache: Sendable {
         writer.uint64(replica.rawValue)
         writer.uint64(epoch)
         writer.varint(lastServerSeq)
+        writer.varint(queuedThrough ?? 0)
         writer.varint(snapshot.count)
         writer.raw(snapshot)
         writer.uint32(CRC32C.checksum(writer.bytes))

@@ -26,6 +26,11 @@ public final class OfflineQueue {
         public let droppedBytes: Int
         public let reason: String
         public let savedTo: URL
+        /// The file only ends early: inside a record, or inside an edit's batches. A write that a
+        /// crash cut short leaves this, and that write never returned, so none of what it held was
+        /// accepted or sent (unlike a record that fails its checksum, after which whole accepted
+        /// batches may be lost).
+        public var truncated = false
         public var description: String {
             let kept = validBatches == 1 ? "the 1 whole batch" : validBatches == 0 ? "no whole batch" : "the \(validBatches) whole batches"
             return "the offline queue was damaged (\(reason)): kept \(kept) before it; "
@@ -114,16 +119,22 @@ public final class OfflineQueue {
     private func scan(_ bytes: [UInt8]) throws(SyncError) {
         var offset = Self.headerSize
         var problem: String?
+        var truncated = false
         // Where the edit being read began, and the numbering before it, to cut it off whole.
         var editStart: (offset: Int, lastClientSeq: UInt64, restoringThrough: UInt64)?
         while offset < bytes.count {
             if held.isEmpty { editStart = (offset, lastClientSeq, restoringThrough) }
-            guard bytes.count - offset >= 8 else { problem = "a record header cut short"; break }
+            guard bytes.count - offset >= 8 else {
+                problem = "a record header cut short"
+                truncated = true
+                break
+            }
             let length = Int(bytes.uint32(at: offset))
             let checksum = bytes.uint32(at: offset + 4)
             guard length >= 1 else { problem = "an empty record"; break }
             guard bytes.count - offset - 8 >= length else {
                 problem = "a record of \(length) bytes cut short at \(bytes.count - offset - 8)"
+                truncated = true
                 break
             }
             let payload = Array(bytes[(offset + 8)..<(offset + 8 + length)])
@@ -133,7 +144,10 @@ public final class OfflineQueue {
         }
         if !held.isEmpty, let start = editStart {
             // The last edit's batches were not all written: cut the edit off whole.
-            problem = problem ?? "the last edit was cut short (\(held.count) of its batches written)"
+            if problem == nil {
+                problem = "the last edit was cut short (\(held.count) of its batches written)"
+                truncated = true
+            }
             offset = start.offset
             lastClientSeq = start.lastClientSeq
             restoringThrough = start.restoringThrough
@@ -153,7 +167,7 @@ public final class OfflineQueue {
             throw SyncError(.io, "the offline queue \(url.path) is damaged and could not be repaired: \(error.localizedDescription)")
         }
         size = offset
-        damage = Damage(validBatches: pending.count, droppedBytes: bytes.count - offset, reason: problem, savedTo: savedTo)
+        damage = Damage(validBatches: pending.count, droppedBytes: bytes.count - offset, reason: problem, savedTo: savedTo, truncated: truncated)
     }
 
     /// Takes one record into memory; returns why it is invalid, if it is.
@@ -266,6 +280,15 @@ public final class OfflineQueue {
         lastClientSeq = next - 1
         try rewrite()
         return cut
+    }
+
+    /// The unacknowledged batches with clientSeq in `after + 1 ... through`, found by arithmetic
+    /// (they are numbered without gaps), so sending a window costs nothing per batch kept.
+    public func batches(after: UInt64, through: UInt64) -> ArraySlice<Batch> {
+        guard let first = pending.first?.clientSeq else { return [] }
+        let start = Int(min(UInt64(pending.count), after + 1 > first ? after + 1 - first : 0))
+        let end = Int(min(UInt64(pending.count), through + 1 > first ? through + 1 - first : 0))
+        return pending[start..<max(start, end)]
     }
 
     /// Records that the relay acknowledged everything through `clientSeq`. Not fsync'd: losing

@@ -90,7 +90,10 @@ public actor DocumentSession {
         // them again is harmless.
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
         self.replica = replica
-        canEditOffline = cache != nil || queue.lastClientSeq == 0
+        // Queued batches that wait for characters the cache lacks (it was saved before others'
+        // edits they build on) leave this replica's own counter behind theirs: an edit made now
+        // would reuse their ids, and the relay would refuse it. Editing waits for the replay.
+        canEditOffline = (cache != nil || queue.lastClientSeq == 0) && replica.pendingCount == 0
         hasLocalCopy = cache != nil || queue.lastClientSeq > 0
         machine = Self.machine(address: address, queue: queue, key: try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica),
                                cache: cache, options: options)
@@ -102,7 +105,11 @@ public actor DocumentSession {
         // saved after they were queued): give the whole copy back instead of sending what is left,
         // which the relay would refuse (its characters follow the lost ones) or which would leave
         // the copies disagreeing. Ids the relay has are skipped, so nothing is doubled.
-        if queue.damage != nil, let cache {
+        // A queue that only ends early, short of what the cache holds, lost nothing accepted: the
+        // write a crash cut short never returned, so nothing of it was sent, and what is left is
+        // sent as usual (giving back a cache saved before others' edits that queued batches build
+        // on would leave those batches out).
+        if let damage = queue.damage, let cache, !damage.truncated || (cache.queuedThrough ?? .max) > queue.lastClientSeq {
             giveBackOnStart = cache.epoch
             notices.append("this copy holds edits the damaged queue lost; it gives the relay the whole copy instead")
         }
@@ -129,7 +136,7 @@ public actor DocumentSession {
     /// Messages for the user since opening (damaged files, refusals, recovery files), oldest first.
     public var notices: [String] { noticeLog }
     /// Batches queued and not yet acknowledged.
-    public var unsentCount: Int { queue.pending.count }
+    public var unsentCount: Int { Int(machine.queuedThrough - machine.ackedThrough) }
     /// Recovery files of copies set aside since opening because the relay refused one of their
     /// batches for good (what the user typed that the relay does not have).
     public private(set) var setAside: [URL] = []
@@ -147,7 +154,7 @@ public actor DocumentSession {
             connection = .offline(retryIn: remaining, attempt: attempt)
         case .failed(let reason): connection = .failed(reason)
         }
-        return SyncStatus(connection: connection, unsent: queue.pending.count, peers: peers.count, writesRefused: machine.writesRefused)
+        return SyncStatus(connection: connection, unsent: unsentCount, peers: peers.count, writesRefused: machine.writesRefused)
     }
 
     /// Whether every queued batch is acknowledged and the replica has everything the relay had when it caught up.
@@ -185,6 +192,7 @@ public actor DocumentSession {
     /// - Throws: `SyncError` when an edit is out of range (nothing of it or after it is applied)
     ///   or the queue cannot be written.
     public func apply(_ edits: [Edit]) throws(SyncError) {
+        guard !edits.isEmpty else { return }
         try requireEditable()
         var batches: [[Op]] = []
         var failure: SyncError?
@@ -252,6 +260,9 @@ public actor DocumentSession {
 
     private func requireEditable() throws(SyncError) {
         guard canEditOffline else {
+            if replica.pendingCount > 0 {
+                throw SyncError(.io, "this copy's queued edits build on others' edits its cache does not hold yet (it was saved before them); connect once before editing offline")
+            }
             throw SyncError(.io, "this document's cache was lost while it had edits on the relay; connect once before editing offline")
         }
     }
@@ -288,12 +299,12 @@ public actor DocumentSession {
         while flushingQueue ? !machine.isSettled : machine.phase != .live {
             if case .failed(let reason) = machine.phase { throw SyncError(.refused, reason) }
             if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
-                throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(queue.pending.count) \(queue.pending.count == 1 ? "batch stays" : "batches stay") queued here (`weft status` lists them) and go out with a read-write token")
+                throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(unsentCount) \(unsentCount == 1 ? "batch stays" : "batches stay") queued here (`weft status` lists them) and go out with a read-write token")
             }
             guard ContinuousClock.now < deadline else {
                 let seconds = Int(timeout.components.seconds)
                 let why = lastConnectionProblem.map { " (\($0))" } ?? ""
-                let unsent = queue.pending.count
+                let unsent = unsentCount
                 guard unsent > 0 else {
                     throw SyncError(.timeout, "could not sync with \(address) within \(seconds) s\(why)")
                 }
@@ -400,7 +411,7 @@ public actor DocumentSession {
             case .send(let message):
                 outgoing?.yield(message)
             case .sendQueued(let after, let through):
-                for batch in queue.pending where batch.clientSeq > after && batch.clientSeq <= through {
+                for batch in queue.batches(after: after, through: through) {
                     guard let ops = try? OpCodec.decode(batch.ops) else { continue }  // checked when queued or read
                     outgoing?.yield(batch.restores ? .restore(clientSeq: batch.clientSeq, ops: ops) : .batch(clientSeq: batch.clientSeq, ops: ops))
                 }
@@ -414,12 +425,12 @@ public actor DocumentSession {
                 }
             case .replaceWithSnapshot(_, let bytes):
                 replaceWithSnapshot(bytes)
-            case .retire(let through):
-                do {
-                    try queue.acknowledge(through: through)
-                } catch {
-                    note("\(error)")
-                }
+            case .retire:
+                // The batches leave the queue once the cache holds them (`saveCache`): until then
+                // the queue is the only file that does, and a crash would lose them from this
+                // copy (its next edits would then reuse their ids). Saved every so often, so that
+                // a long session does not keep every batch it typed.
+                if queue.pending.count - unsentCount >= Self.acknowledgedBatchesKept { saveCache() }
             case .epochChanged(let old, let new):
                 _ = startOver(keepingEpoch: false) { saved, unsent in
                     "the relay's copy of \(self.address.name) was reset (epoch \(old) → \(new)). This copy, with \(unsent) unsent batches, is saved in \(saved); now following the relay's copy"
@@ -569,14 +580,26 @@ public actor DocumentSession {
         perform(machine.handle(.start))
     }
 
+    /// Acknowledged batches kept in the queue before the cache is saved to let them go.
+    public static let acknowledgedBatchesKept = 256
+
+    /// Saves the cache, then drops from the queue the batches the relay acknowledged, which the
+    /// cache now holds (the replica has every queued edit applied).
     private func saveCache() {
         guard canEditOffline else { return }
-        if cacheIsCurrent, cachedPosition == (machine.epoch, machine.lastServerSeq) { return }
-        let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot())
+        if !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) {
+            let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot(),
+                                     queuedThrough: queue.lastClientSeq)
+            do {
+                try cache.save(to: files.cacheURL)
+                cacheIsCurrent = true
+                cachedPosition = (cache.epoch, cache.lastServerSeq)
+            } catch {
+                return note("\(error)")
+            }
+        }
         do {
-            try cache.save(to: files.cacheURL)
-            cacheIsCurrent = true
-            cachedPosition = (cache.epoch, cache.lastServerSeq)
+            try queue.acknowledge(through: machine.ackedThrough)
         } catch {
             note("\(error)")
         }

@@ -1,0 +1,223 @@
+import WeftCRDT
+import WeftWire
+
+/// One open document on a relay as a pure state machine: connection and store events in; sends,
+/// closes, and store operations (commit, read, compact, renew the epoch) out. No I/O, no clocks,
+/// no tasks: the caller performs each action and feeds its outcome back as an event, whenever it
+/// likes, which lets a simulation choose every interleaving from a seed.
+///
+/// It follows the relay's rules (`DocumentLog` decides on every batch): accepted batches wait and
+/// go together in the next commit (group commit); the store numbers them; the room then delivers
+/// the store's log in server-sequence order, this relay's batches and other relays' alike, so a
+/// batch is acknowledged to its replica and broadcast to everyone else only once it is durable,
+/// and every connection sees one gapless sequence. A joining connection is replayed what it
+/// missed first; live messages for it wait behind the replay, so `caught-up` never names a batch
+/// not sent yet.
+public struct RoomScheduler: Sendable {
+    /// Something that happened to the room: a connection's message, or the outcome of an action.
+    public enum Event: Sendable {
+        /// A connection sent its hello (`readOnly`: its token grants reading only).
+        case join(connection: UInt64, hello: Hello, readOnly: Bool)
+        case submit(connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool)
+        case presence(connection: UInt64, Presence)
+        /// The connection ended (either side closed it, or it broke).
+        case leave(connection: UInt64)
+        /// The `commit` in flight committed.
+        case committed(CommitResult)
+        /// The `read` in flight returned these entries.
+        case read([LogEntry])
+        /// A `readForReplay` returned these entries.
+        case replayRead(connection: UInt64, [LogEntry])
+        /// A `readSnapshot` returned the stored snapshot.
+        case snapshotRead(connection: UInt64, bytes: [UInt8], serverSeq: UInt64)
+        /// The `renewEpoch` in flight returned the document's epoch.
+        case epochRenewed(UInt64)
+        /// The `compact` in flight is stored (or failed: it is tried again later).
+        case compacted(DocumentLog.Compaction, stored: Bool)
+        /// A store operation failed (commit, read, renewal): the room's memory may no longer match
+        /// the store, so it breaks (see `isBroken`). A failed replay read ends only its connection.
+        case storeFailed(String)
+        case replayFailed(connection: UInt64, String)
+        /// Another relay committed up to `head` (a notification).
+        case storeAdvanced(head: UInt64)
+        /// Notifications may have been missed: read the store for what was not delivered.
+        case catchUpRequested
+        /// Fold the log into a snapshot at the next idle moment, keeping `keep` entries.
+        case compactionRequested(keep: UInt64)
+    }
+
+    /// What the caller must do.
+    public enum Action: Sendable, Equatable {
+        /// Send `message` on the connection, after what was sent before.
+        case send(connection: UInt64, ServerMessage)
+        /// Close the connection once what was sent before has gone.
+        case close(connection: UInt64)
+        /// Commit these batches in one transaction; answer `committed` or `storeFailed`.
+        case commit([PendingBatch])
+        /// Read log entries after `after`; answer `read` or `storeFailed`.
+        case read(after: UInt64, limit: Int)
+        /// Read log entries for a connection's replay; answer `replayRead` or `replayFailed`.
+        case readForReplay(connection: UInt64, after: UInt64, limit: Int)
+        /// Read the stored snapshot for a connection's replay; answer `snapshotRead` or `replayFailed`.
+        case readSnapshot(connection: UInt64)
+        /// Move the document to a new epoch from `from`; answer `epochRenewed` or `storeFailed`.
+        case renewEpoch(from: UInt64)
+        /// Store this compaction; answer `compacted`.
+        case compact(DocumentLog.Compaction)
+    }
+
+    /// Entries read from the store at a time.
+    public static let page = 1_000
+
+    public var log: DocumentLog
+    public let compaction: CompactionPolicy
+    /// Set when the store failed under the room: it takes no more work, and the caller drops it
+    /// (the next connection loads the document again from what the store really holds).
+    public private(set) var isBroken = false
+    /// The connections on the document.
+    var members: [UInt64: Member] = [:]
+    /// Accepted batches waiting for the next commit.
+    var queue: [PendingBatch] = []
+    /// Batches accepted here and not delivered yet: their ops as received (broadcast without
+    /// decoding again).
+    var undelivered: [DocumentLog.BatchKey: [Op]] = [:]
+    /// Entries this relay committed and has not delivered yet, by server sequence.
+    var committedHere: [UInt64: LogEntry] = [:]
+    /// The newest server sequence known to be in the store.
+    var knownHead: UInt64
+    /// The store operation in flight (one at a time, like the relay's pump).
+    var busy: Busy?
+    /// A read of the whole log beyond `deliveredHead` is wanted (a missed notification, a join
+    /// from a client ahead of this room).
+    var catchUpWanted = false
+    /// Joins waiting for a catch-up or an epoch renewal before they are answered.
+    var waitingJoins: [(connection: UInt64, hello: Hello, readOnly: Bool)] = []
+    var renewing = false
+    /// The waiting join being answered now (it does not wait again).
+    var answeringWaitingJoin: UInt64?
+    /// A compaction asked for from outside, keeping this many entries.
+    var compactionWanted: UInt64?
+
+    enum Busy: Sendable {
+        case committing([PendingBatch])
+        /// Reading up to `target` (nil: to the end of the log, a catch-up).
+        case reading(target: UInt64?)
+        case compacting
+    }
+
+    struct Member: Sendable {
+        var replica: ReplicaID
+        var readOnly: Bool
+        var presence: Presence?
+        /// The connection was welcomed to give back its copy of the document (`restore` messages).
+        var mayRestore: Bool
+        /// Where its replay stands; nil once `caught-up` is sent.
+        var replay: Replay?
+        /// Live messages that wait behind the replay.
+        var held: [ServerMessage] = []
+    }
+
+    struct Replay: Sendable {
+        var after: UInt64
+        var end: UInt64
+        var needsSnapshot: Bool
+    }
+
+    public init(log: DocumentLog, compaction: CompactionPolicy = CompactionPolicy()) {
+        self.log = log
+        self.compaction = compaction
+        knownHead = log.deliveredHead
+    }
+
+    /// The connections on the document, in order.
+    public var connections: [UInt64] { members.keys.sorted() }
+
+    /// Whether nothing is waiting: no accepted batch uncommitted, no store operation in flight.
+    public var isIdle: Bool { busy == nil && queue.isEmpty && waitingJoins.isEmpty }
+
+    /// Feeds one event; returns what to do, in order.
+    public mutating func handle(_ event: Event) -> [Action] {
+        var actions: [Action] = []
+        if isBroken {
+            // Nothing more is taken; connections that still speak are sent away.
+            switch event {
+            case .join(let connection, _, _), .submit(let connection, _, _, _), .presence(let connection, _):
+                actions.append(.send(connection: connection, .error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)))
+                actions.append(.close(connection: connection))
+            default: break
+            }
+            return actions
+        }
+        switch event {
+        case .join(let connection, let hello, let readOnly):
+            join(connection, hello: hello, readOnly: readOnly, into: &actions)
+        case .submit(let connection, let clientSeq, let ops, let restoring):
+            submit(connection, clientSeq: clientSeq, ops: ops, restoring: restoring, into: &actions)
+        case .presence(let connection, let presence):
+            guard let sender = members[connection] else { break }
+            members[connection]?.presence = presence
+            for other in connections where other != connection {
+                send(.presence(replica: sender.replica, presence), to: other, into: &actions)
+            }
+        case .leave(let connection):
+            guard let member = members.removeValue(forKey: connection) else { break }
+            for other in connections { send(.presenceGone(replica: member.replica), to: other, into: &actions) }
+        case .committed(let result):
+            committed(result, into: &actions)
+        case .read(let entries):
+            read(entries, into: &actions)
+        case .replayRead(let connection, let entries):
+            replayRead(connection, entries, into: &actions)
+        case .snapshotRead(let connection, let bytes, let serverSeq):
+            snapshotRead(connection, bytes: bytes, serverSeq: serverSeq, into: &actions)
+        case .replayFailed(let connection, let reason):
+            handleReplayFailure(connection, reason, into: &actions)
+        case .epochRenewed(let epoch):
+            renewing = false
+            log.renew(epoch: epoch)
+            answerWaitingJoins(into: &actions)
+        case .compacted(let due, let stored):
+            busy = nil
+            if stored { log.compacted(due) }
+        case .storeFailed(let reason):
+            fail(because: reason, into: &actions)
+            return actions
+        case .storeAdvanced(let head):
+            knownHead = max(knownHead, head)
+        case .catchUpRequested:
+            catchUpWanted = true
+        case .compactionRequested(let keep):
+            compactionWanted = keep
+        }
+        pump(into: &actions)
+        return actions
+    }
+
+    /// Sends `message` to a connection now, or after its replay.
+    mutating func send(_ message: ServerMessage, to connection: UInt64, into actions: inout [Action]) {
+        guard members[connection] != nil else { return }
+        if members[connection]!.replay != nil {
+            members[connection]!.held.append(message)
+        } else {
+            actions.append(.send(connection: connection, message))
+        }
+    }
+
+    /// The store failed: nothing in flight was acknowledged; every connection is told to come back.
+    mutating func fail(because reason: String, into actions: inout [Action]) {
+        isBroken = true
+        let error = ServerMessage.error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)
+        // A replay in progress is abandoned with what it held: the client replays again when it
+        // comes back.
+        for connection in connections {
+            actions.append(.send(connection: connection, error))
+            actions.append(.close(connection: connection))
+        }
+        members = [:]
+        queue = []
+        undelivered = [:]
+        committedHere = [:]
+        waitingJoins = []
+        busy = nil
+    }
+}

@@ -1,0 +1,59 @@
+import Synchronization
+import WeftCRDT
+import WeftWire
+
+/// A `RelayStore` in memory: what tests and in-process relays use where durability across
+/// processes does not matter. Meets the same contract as `SQLiteStore` and `PostgresStore`
+/// (every method commits before it returns); several relays given the same instance share it
+/// as they would share one PostgreSQL database.
+public final class MemoryStore: RelayStore {
+    private let state: Mutex<MemoryStoreState>
+
+    /// - Parameter epochSeed: where its sequence of epochs starts (see `MemoryStoreState`).
+    public init(epochSeed: UInt64 = 1) {
+        state = Mutex(MemoryStoreState(epochSeed: epochSeed))
+    }
+
+    /// Runs `body` on the store's rows under its lock: to make it unavailable, or look inside.
+    public func withState<Result>(_ body: (inout MemoryStoreState) throws -> Result) rethrows -> Result {
+        try state.withLock { try body(&$0) }
+    }
+
+    public func open(_ document: DocumentName) async throws -> StoredDocument {
+        try state.withLock { try $0.open(document) }
+    }
+
+    public func commit(_ batches: [PendingBatch], to document: DocumentName) async throws -> CommitResult {
+        try state.withLock { try $0.commit(batches, to: document) }
+    }
+
+    public func entries(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> [LogEntry] {
+        try state.withLock { try $0.entries(of: document, after: serverSeq, limit: limit) }
+    }
+
+    public func snapshot(of document: DocumentName) async throws -> (bytes: [UInt8], serverSeq: UInt64) {
+        try state.withLock { try $0.snapshot(of: document) }
+    }
+
+    public func compact(_ document: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) async throws {
+        try state.withLock { try $0.compact(document, snapshot: snapshot, serverSeq: serverSeq, keepAfter: keepAfter) }
+    }
+
+    public func epoch(of document: DocumentName) async throws -> UInt64 {
+        try state.withLock { try $0.epoch(of: document) }
+    }
+
+    public func renewEpoch(of document: DocumentName, from current: UInt64) async throws -> UInt64 {
+        try state.withLock { try $0.renewEpoch(of: document, from: current) }
+    }
+
+    public func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]? {
+        try state.withLock { try $0.replicaKey(replica, in: document, bindingTo: keyHash) }
+    }
+
+    public func healthProblem() async -> String? {
+        state.withLock { $0.unavailable.map { "the store is unavailable: \($0)" } }
+    }
+
+    public func close() async {}
+}

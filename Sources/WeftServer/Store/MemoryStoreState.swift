@@ -1,0 +1,129 @@
+import WeftCRDT
+import WeftWire
+
+/// Everything a store holds, in memory, with the store's rules applied synchronously: the core of
+/// `MemoryStore`, and the shared store of the simulator's relays (which call it directly, so that
+/// a commit takes exactly the virtual time the simulation gives it). Pure: no I/O, no clocks;
+/// epochs come from a seeded sequence, so a run is repeatable from its seed.
+public struct MemoryStoreState: Sendable {
+    /// One document's rows.
+    public struct Document: Sendable {
+        public var epoch: UInt64
+        public var head: UInt64 = 0
+        public var snapshot: [UInt8] = []
+        public var snapshotSeq: UInt64 = 0
+        public var logFloor: UInt64 = 0
+        /// Entries after `logFloor`, in server-sequence order.
+        public var log: [LogEntry] = []
+        public var lastClientSeqs: [ReplicaID: UInt64] = [:]
+        public var keys: [ReplicaID: [UInt8]] = [:]
+    }
+
+    public private(set) var documents: [DocumentName: Document] = [:]
+    /// While set, every operation fails with this reason (a database that is down or unreachable).
+    public var unavailable: String?
+    private var epochState: UInt64
+
+    /// - Parameter epochSeed: where the sequence of new epochs starts (a simulation passes a value
+    ///   drawn from its seed; two stores with the same seed make the same epochs).
+    public init(epochSeed: UInt64) {
+        epochState = epochSeed
+    }
+
+    /// The next epoch: SplitMix64 over the seed, never 0 (0 means "no epoch known" in hello).
+    private mutating func freshEpoch() -> UInt64 {
+        epochState &+= 0x9E37_79B9_7F4A_7C15
+        var z = epochState
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return (z ^ (z >> 31)) | 1
+    }
+
+    private func available() throws(StoreError) {
+        if let unavailable { throw StoreError("the store is unavailable: \(unavailable)") }
+    }
+
+    private func document(_ name: DocumentName) throws(StoreError) -> Document {
+        try available()
+        guard let document = documents[name] else { throw StoreError("document \(name) was never opened") }
+        return document
+    }
+
+    /// See `RelayStore.open`.
+    public mutating func open(_ name: DocumentName) throws(StoreError) -> StoredDocument {
+        try available()
+        if documents[name] == nil { documents[name] = Document(epoch: freshEpoch()) }
+        let document = documents[name]!
+        return StoredDocument(epoch: document.epoch, head: document.head, snapshot: document.snapshot, snapshotSeq: document.snapshotSeq,
+                              logFloor: document.logFloor, tail: document.log.filter { $0.serverSeq > document.snapshotSeq },
+                              lastClientSeqs: document.lastClientSeqs)
+    }
+
+    /// See `RelayStore.commit`: the same `CommitPlan` the SQL stores follow, applied whole or not at all.
+    public mutating func commit(_ batches: [PendingBatch], to name: DocumentName) throws(StoreError) -> CommitResult {
+        var document = try document(name)
+        let plan: CommitPlan
+        do {
+            plan = try CommitPlan(batches, head: document.head, lastClientSeqs: document.lastClientSeqs, document: name.rawValue)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError("\(error)")
+        }
+        document.log += plan.entries(batches)
+        for (replica, clientSeq) in plan.raisedClientSeqs { document.lastClientSeqs[replica] = max(document.lastClientSeqs[replica] ?? 0, clientSeq) }
+        document.head = plan.head
+        let existing = plan.alreadyCommitted(batches).map { batch in
+            document.log.first { $0.replica == batch.replica && $0.clientSeq == batch.clientSeq }?.serverSeq ?? document.snapshotSeq
+        }
+        documents[name] = document
+        return plan.result(existingSequences: existing)
+    }
+
+    /// See `RelayStore.entries`.
+    public func entries(of name: DocumentName, after serverSeq: UInt64, limit: Int) throws(StoreError) -> [LogEntry] {
+        let document = try document(name)
+        let log = document.log
+        // The log is gapless after its floor: the first entry wanted is found by arithmetic.
+        let start = Int(min(UInt64(log.count), serverSeq > document.logFloor ? serverSeq - document.logFloor : 0))
+        return Array(log[start..<min(log.endIndex, start + max(0, limit))])
+    }
+
+    /// See `RelayStore.snapshot`.
+    public func snapshot(of name: DocumentName) throws(StoreError) -> (bytes: [UInt8], serverSeq: UInt64) {
+        try available()
+        guard let document = documents[name] else { return ([], 0) }
+        return (document.snapshot, document.snapshotSeq)
+    }
+
+    /// See `RelayStore.compact`.
+    public mutating func compact(_ name: DocumentName, snapshot: [UInt8], serverSeq: UInt64, keepAfter: UInt64) throws(StoreError) {
+        var document = try document(name)
+        if document.snapshotSeq <= serverSeq {
+            document.snapshot = snapshot
+            document.snapshotSeq = serverSeq
+        }
+        document.logFloor = max(document.logFloor, min(keepAfter, serverSeq))
+        document.log.removeAll { $0.serverSeq <= document.logFloor }
+        documents[name] = document
+    }
+
+    /// See `RelayStore.epoch`.
+    public func epoch(of name: DocumentName) throws(StoreError) -> UInt64 { try document(name).epoch }
+
+    /// See `RelayStore.renewEpoch`.
+    public mutating func renewEpoch(of name: DocumentName, from current: UInt64) throws(StoreError) -> UInt64 {
+        var document = try document(name)
+        if document.epoch == current { document.epoch = freshEpoch() }
+        documents[name] = document
+        return document.epoch
+    }
+
+    /// See `RelayStore.replicaKey`.
+    public mutating func replicaKey(_ replica: ReplicaID, in name: DocumentName, bindingTo keyHash: [UInt8]?) throws(StoreError) -> [UInt8]? {
+        var document = try document(name)
+        if let keyHash, document.keys[replica] == nil { document.keys[replica] = keyHash }
+        documents[name] = document
+        return document.keys[replica]
+    }
+}

@@ -1,0 +1,158 @@
+import WeftCRDT
+import WeftServer
+import WeftWire
+
+/// Relays: a connection's messages to the room scheduler, and its actions performed on the links
+/// and the shared store, each store operation taking virtual time.
+extension Simulation {
+    func receive(_ relay: SimRelay, link id: UInt64, _ bytes: [UInt8]) {
+        let message: ClientMessage
+        do {
+            message = try ClientMessage(decoding: bytes)
+        } catch {
+            return refuse(relay, id, error)
+        }
+        let joined = relay.connections[id] ?? false
+        switch message {
+        case .hello(let hello):
+            guard !joined else { return refuse(relay, id, WireError(.malformed, "hello was already sent on this connection")) }
+            guard hello.document == document else { return refuse(relay, id, WireError(.malformed, "hello names another document")) }
+            if relay.room == nil || relay.room!.isBroken {
+                do {
+                    relay.room = RoomScheduler(log: try DocumentLog(document: document, stored: store.open(document)), compaction: relay.compaction)
+                } catch {
+                    return refuse(relay, id, WireError(.unavailable, "the relay cannot open this document now; try again later"))
+                }
+            }
+            relay.connections[id] = true
+            feed(relay, .join(connection: id, hello: hello, readOnly: hello.readOnly))
+        case .batch(let clientSeq, let ops), .restore(let clientSeq, let ops):
+            guard joined, relay.room != nil else { return refuse(relay, id, WireError(.malformed, "the first message must be hello")) }
+            var restoring = false
+            if case .restore = message { restoring = true }
+            feed(relay, .submit(connection: id, clientSeq: clientSeq, ops: ops, restoring: restoring))
+        case .presence(let presence):
+            guard joined, relay.room != nil else { return refuse(relay, id, WireError(.malformed, "the first message must be hello")) }
+            feed(relay, .presence(connection: id, presence))
+        }
+    }
+
+    private func refuse(_ relay: SimRelay, _ id: UInt64, _ error: WireError) {
+        record("relay \(relay.index) refuses link \(id): \(error.code): \(error.message)")
+        sendToClient(id, .error(error, fatal: true))
+        closeFromRelay(id)
+    }
+
+    /// Feeds the relay's room one event and performs what it returns; a connection it closes
+    /// leaves the room at once.
+    func feed(_ relay: SimRelay, _ event: RoomScheduler.Event) {
+        var pending = [event]
+        while !pending.isEmpty, relay.room != nil {
+            let actions = relay.room!.handle(pending.removeFirst())
+            for action in actions {
+                switch action {
+                case .send(let connection, let message):
+                    sendToClient(connection, message)
+                case .close(let connection):
+                    let joined = relay.connections[connection] ?? false
+                    closeFromRelay(connection)
+                    if joined { pending.append(.leave(connection: connection)) }
+                case .commit(let batches):
+                    relay.commitInFlight = batches
+                    schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: VirtualTime(int(500_000...12_000_000)))
+                case .read, .readForReplay, .readSnapshot, .renewEpoch, .compact:
+                    schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: VirtualTime(int(100_000...4_000_000)))
+                }
+            }
+            if relay.room?.isBroken == true {
+                record("relay \(relay.index)'s room broke; it reloads on the next connection")
+            }
+        }
+    }
+
+    /// A store operation the relay started finishes now, against the store as it is now.
+    func storeOperation(relay index: Int, generation: Int, _ action: RoomScheduler.Action) {
+        let relay = relays[index]
+        guard relay.alive, relay.generation == generation, let room = relay.room, !room.isBroken else { return }
+        let event: RoomScheduler.Event
+        switch action {
+        case .commit(let batches):
+            relay.commitInFlight = nil
+            do {
+                event = .committed(try commit(batches, by: relay))
+            } catch {
+                record("relay \(index): commit of \(batches.count) batches failed: \(error)")
+                event = .storeFailed("\(error)")
+            }
+        case .read(let after, let limit):
+            do { event = .read(try store.entries(of: document, after: after, limit: limit)) } catch { event = .storeFailed("\(error)") }
+        case .readForReplay(let connection, let after, let limit):
+            do {
+                event = .replayRead(connection: connection, try store.entries(of: document, after: after, limit: limit))
+            } catch {
+                event = .replayFailed(connection: connection, "\(error)")
+            }
+        case .readSnapshot(let connection):
+            do {
+                let snapshot = try store.snapshot(of: document)
+                event = .snapshotRead(connection: connection, bytes: snapshot.bytes, serverSeq: snapshot.serverSeq)
+            } catch {
+                event = .replayFailed(connection: connection, "\(error)")
+            }
+        case .renewEpoch(let from):
+            do { event = .epochRenewed(try store.renewEpoch(of: document, from: from)) } catch { event = .storeFailed("\(error)") }
+        case .compact(let due):
+            do {
+                try store.compact(document, snapshot: due.snapshot, serverSeq: due.serverSeq, keepAfter: due.floor)
+                record("relay \(index) compacted at \(due.serverSeq), keeping the log after \(due.floor)")
+                event = .compacted(due, stored: true)
+            } catch {
+                event = .compacted(due, stored: false)
+            }
+        case .send, .close:
+            return
+        }
+        feed(relay, event)
+    }
+
+    /// Commits to the shared store, recording what was appended, and notifies the other relays.
+    func commit(_ batches: [PendingBatch], by relay: SimRelay) throws -> CommitResult {
+        let result = try store.commit(batches, to: document)
+        for (index, batch) in batches.enumerated() where result.appended[index] {
+            ledger.committed(LogEntry(serverSeq: result.serverSeqs[index], replica: batch.replica, clientSeq: batch.clientSeq, ops: batch.ops),
+                             failing: fail)
+            report.batchesCommitted += 1
+        }
+        if result.appended.contains(true) {
+            for other in relays where other.index != relay.index && other.alive {
+                schedule(.notified(relay: other.index, generation: other.generation, head: result.head), after: latency())
+            }
+        }
+        return result
+    }
+
+    /// The relay process dies: its connections break, and what it had not committed is lost; a
+    /// commit on its way may have reached the store or not.
+    func kill(relay index: Int) {
+        let relay = relays[index]
+        guard relay.alive else { return }
+        if let batches = relay.commitInFlight, chance(0.5) {
+            _ = try? commit(batches, by: relay)
+            record("relay \(index) dies just after its commit of \(batches.count) batches")
+        } else {
+            record("relay \(index) dies\(relay.commitInFlight.map { " before its commit of \($0.count) batches" } ?? "")")
+        }
+        relay.alive = false
+        relay.generation += 1
+        relay.room = nil
+        relay.commitInFlight = nil
+        for id in relay.connections.keys.sorted() { cut(id) }
+        relay.connections = [:]
+    }
+
+    func restart(relay index: Int) {
+        let relay = relays[index]
+        relay.alive = true
+        record("relay \(index) starts again")
+    }
+}

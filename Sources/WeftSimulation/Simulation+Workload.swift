@@ -1,0 +1,78 @@
+import Foundation
+import WeftCRDT
+import WeftSync
+
+/// What users do: type, delete, paste from one character to megabytes.
+extension Simulation {
+    /// One edit by a random writing client that is running and may edit.
+    func edit() {
+        let writers = clients.filter { $0.running && !$0.readOnly && $0.canEdit }
+        guard !writers.isEmpty else { return }
+        let client = writers[int(0...(writers.count - 1))]
+        let count = client.replica.count
+        var deleting = 0, inserting = ""
+        let roll = int(0...99)
+        // A long document is cut back more often, so that runs stay fast while pastes stay large.
+        let long = count > 150_000
+        if (roll < 60 && !long) || count == 0 {
+            inserting = text(length: int(1...8))
+        } else if roll < 85 || long {
+            deleting = min(count, chance(long ? 0.5 : 0.9) ? int(1...20) : int(1...max(1, count / 2)))
+        } else {
+            inserting = text(length: pasteLength())
+            if count > 0, chance(0.3) { deleting = min(count, int(1...200)) }  // pasting over a selection
+        }
+        let position = int(0...(count - deleting))
+        var ops: [Op] = []
+        do {
+            if deleting > 0, let op = try client.replica.delete(position..<(position + deleting)) { ops.append(op) }
+            if !inserting.isEmpty, let op = try client.replica.insert(inserting, at: position) { ops.append(op) }
+        } catch {
+            return fail("client \(client.index): a local edit failed: \(error)")
+        }
+        queue(ops, by: client)
+        report.edits += 1
+        report.largestPaste = max(report.largestPaste, inserting.unicodeScalars.count)
+        if inserting.unicodeScalars.count > 10_000 || deleting > 10_000 {
+            record("client \(client.index) replaces \(deleting) characters with \(inserting.unicodeScalars.count) at \(position)")
+        }
+    }
+
+    /// Queues one edit durably (cut into several batches over the limit), then lets the machine send it.
+    func queue(_ ops: [Op], by client: SimClient) {
+        guard !ops.isEmpty else { return }
+        let made: [OfflineQueue.Batch]
+        do {
+            made = try client.queue.append([ops], at: virtualDate)
+        } catch {
+            return fail("client \(client.index): the queue refused an edit: \(error)")
+        }
+        for batch in made {
+            ledger.accepted(replica: client.queue.replica, clientSeq: batch.clientSeq, ops: batch.ops,
+                            decoded: (try? OpCodec.decode(batch.ops)) ?? [])
+        }
+        if let last = made.last { feed(client, .queued(through: last.clientSeq)) }
+    }
+
+    /// Mostly short, sometimes pages, rarely megabytes (over the protocol's batch limit).
+    func pasteLength() -> Int {
+        let roll = int(0...99)
+        if roll < 85 { return int(1...300) }
+        if roll < 97 { return int(1_000...32_000) }
+        return int(min(256_000, options.maxPaste)...options.maxPaste)
+    }
+
+    /// Text with newlines and multi-byte scalars; long texts repeat a random piece (drawing every
+    /// character of megabytes would cost more than the rest of the run).
+    func text(length: Int) -> String {
+        let alphabet: [Unicode.Scalar] = Array("abcdefghij klmnop\nqrstuvwxyz ABC,.;é日🙂".unicodeScalars)
+        var piece = String.UnicodeScalarView()
+        for _ in 0..<min(length, 97) { piece.append(alphabet[int(0...(alphabet.count - 1))]) }
+        guard length > 97 else { return String(piece) }
+        var scalars = String.UnicodeScalarView()
+        scalars.reserveCapacity(length)
+        let pieceScalars = Array(piece)
+        for index in 0..<length { scalars.append(pieceScalars[index % pieceScalars.count]) }
+        return String(scalars)
+    }
+}
