@@ -264,7 +264,9 @@ def main():
             try:
                 ms, ok, doc = (merge if concurrent else local)(trace, args.runs)
                 peers[peer] = (ms, ok) + snapshot(doc, args.runs)
-            except Exception as error:  # a peer that cannot replay the trace: say so, measure the rest
+            except BaseException as error:  # a peer that cannot replay the trace (yrs panics): say so, measure the rest
+                if isinstance(error, KeyboardInterrupt):
+                    raise
                 print(f"{peer} could not replay {name}: {error}", file=sys.stderr)
                 peers[peer] = (float("nan"), False, 0, float("nan"))
         (yrs_ms, yrs_ok, yrs_bytes, yrs_load), (loro_ms, loro_ok, loro_bytes, loro_load) = peers["yrs"], peers["loro"]

@@ -30,6 +30,12 @@ struct Cat: AsyncParsableCommand {
                 }
             }
             StandardOutput.write(Data(await session.text.utf8))
+            // The copy printed holds this machine's queued edits too (a read-only cat does not
+            // send them): say so, rather than pass them off as the relay's text.
+            let unsent = await session.unsentCount
+            if !offline, unsent > 0 {
+                FileHandle.standardError.write(Data("weft cat: this includes \(unsent) \(unsent == 1 ? "edit" : "edits") made on this machine that the relay does not have (`weft status` lists them)\n".utf8))
+            }
         }
     }
 }

@@ -47,7 +47,12 @@ struct ClientCommandOptions: ParsableArguments {
             } catch {
                 outcome = .failure(error)
             }
-            for notice in await session.notices { FileHandle.standardError.write(Data("weft: \(notice)\n".utf8)) }
+            // A notice that only says what the command's own error is about to say is left out.
+            var failure: String?
+            if case .failure(let error as SyncError) = outcome { failure = error.description }
+            for notice in await session.notices where !(failure.map { !$0.isEmpty && notice.contains($0) } ?? false) {
+                FileHandle.standardError.write(Data("weft: \(notice)\n".utf8))
+            }
             let setAside = await session.setAside
             await session.close()
             try outcome.get()

@@ -46,6 +46,8 @@ final class EditorApp {
     private var ownStopUntil: ContinuousClock.Instant?
     /// Where the editor saves the cursor and view on leaving, to start there next time.
     private let placeFile: URL?
+    /// The server bare names are on, to name the document in hints as the user would type it.
+    private var defaultServer = DocumentAddress.defaultServer()
 
     private init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
                  textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
@@ -64,6 +66,14 @@ final class EditorApp {
     /// below it (1 ms a key at 10 MB), and the CRDT's id space (`Replica.maxInsertedCharacters`)
     /// keeps room for editing.
     static let comfortableScalars = 32 << 20
+
+    /// The login name of this process's user from the password database (for when `$USER` is
+    /// not set, as under some service managers and `env -i`).
+    private static func accountName() -> String? {
+        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
+    }
 
     /// Runs the editor or the pager for `launch`; returns the exit code (problems before the
     /// screen opens are printed as `weft edit: …` or `weft view: …`).
@@ -89,7 +99,8 @@ final class EditorApp {
             return fail(launch.pager ? "the keymap \(keymap.name) is for editing; the pager needs one with its commands (less)"
                                      : "the keymap \(keymap.name) is the pager's; use it with `weft view`")
         }
-        let userName = launch.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "someone"
+        let userName = launch.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? accountName() ?? "someone"
         let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: launch.wrap ?? config.wrap ?? true, userName: userName,
                                       userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))],
                                       lineNumbers: launch.lineNumbers)
@@ -182,8 +193,9 @@ final class EditorApp {
         let placeFile = home.directory(for: address).appendingPathComponent("place")
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
         editor.show(([editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
-        let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
+        var app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
+        app.defaultServer = DocumentAddress.defaultServer(configured: config.server)
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)
         await session.start()
@@ -361,7 +373,7 @@ final class EditorApp {
     /// the user type what cannot be sent.
     private func fallBackToPager(_ status: SyncStatus) {
         guard status.writesRefused, !editor.isPager, let less = pagerKeymap(), let address else { return }
-        let queued = status.unsent > 0 ? "; \(status.unsent) edits made here stay queued" : ""
+        let queued = status.unsent > 0 ? "; \(status.unsent) \(status.unsent == 1 ? "edit" : "edits") made here stay queued" : ""
         editor.enterPager(keymap: less, banner: "read-only: the relay accepts no writes to \(address.name) from this connection (a read-only token?)\(queued)")
     }
 
@@ -431,11 +443,11 @@ final class EditorApp {
         terminal.close()
         await session.close()
         if !unsaved.isEmpty {
-            FileHandle.standardError.write(Data("weft edit: \(unsaved.count) edits could not be written to disk and are lost: \(address)\n".utf8))
+            FileHandle.standardError.write(Data("weft edit: \(unsaved.count) \(unsaved.count == 1 ? "edit" : "edits") could not be written to disk and \(unsaved.count == 1 ? "is" : "are") lost: \(address)\n".utf8))
             return 3
         }
         if unsent > 0 {
-            FileHandle.standardError.write(Data("weft edit: \(unsent) edits are not on the relay yet; they stay queued on this machine and go out the next time you open \(address.name) (or run `weft apply \(address.name) < /dev/null`)\n".utf8))
+            FileHandle.standardError.write(Data("weft edit: \(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; they stay queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)\n".utf8))
         }
         return 0
     }

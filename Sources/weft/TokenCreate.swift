@@ -46,12 +46,19 @@ struct TokenCreate: AsyncParsableCommand {
         let secret: [UInt8]
         do {
             if let data {
+                // A mistyped --data would otherwise get a secret of its own, and a token no relay takes.
+                var isDirectory: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
+                    throw RelayStartError("\(data) is not a relay's data directory (it does not exist): give the --data of the relay that will check the token; `weft serve` makes it when it first starts")
+                }
                 secret = try ServerSecret.loadOrCreate(in: URL(fileURLWithPath: data))
             } else {
                 secret = try await Self.sharedSecret(store ?? "")
             }
         } catch {
-            throw ValidationError("\(error)")
+            // A problem with the files or the database, not with the command line: no usage text.
+            FileHandle.standardError.write(Data("weft token create: \(error)\n".utf8))
+            throw ExitCode(3)
         }
         let now = UInt64(Date().timeIntervalSince1970)
         let claims = AccessToken(document: document, scope: readOnly ? .read : .readWrite, issuedAt: now, expiresAt: now + ttl.seconds)

@@ -236,6 +236,16 @@ struct EditorFrameTests {
         #expect(harness.lines[6].contains("with 8 people"), "too many names for the status line: \(harness.lines[6])")
     }
 
+    @Test("a message or banner longer than the row ends in … where it is cut")
+    func cutMessagesSaySo() throws {
+        var harness = try EditorHarness("text", width: 20)
+        harness.editor.show("a message much longer than twenty columns")
+        let line = harness.editor.frame().lines.last ?? ""
+        #expect(line == "a message much long…", "\(line.debugDescription)")
+        harness.editor.show("short")
+        #expect(harness.editor.frame().lines.last == "short")
+    }
+
     @Test("a name of wide characters is placed by its columns: the whole name shows at the row's end")
     func wideNames() throws {
         var harness = try EditorHarness("hello\nworld", width: 40)

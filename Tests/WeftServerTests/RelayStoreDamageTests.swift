@@ -94,6 +94,21 @@ import WeftWire
         for result in [secret, notADirectory] { #expect(!result.stderr.contains("Error Domain")) }
     }
 
+    /// A second relay on a data directory in use is refused at start, naming the first; once the
+    /// first is gone the directory is free again.
+    @Test func oneRelayPerDataDirectory() async throws {
+        let directory = try await Self.directoryWithADocument()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = try RelayProcess(dataDirectory: directory)
+        let second = try Self.serve(directory)
+        #expect(second.status != 0 && second.stderr.contains("another relay (pid \(first.process.processIdentifier))")
+                && second.stderr.contains(directory.path), "\(second.stderr)")
+        #expect(first.get("/healthz")?.status == 200, "the first relay goes on")
+        first.kill()
+        let again = try RelayProcess(dataDirectory: directory)
+        #expect(again.get("/healthz")?.status == 200)
+    }
+
     /// Log rows gone from under a document: the document is refused with `unavailable`, the log
     /// and `/healthz` say what is wrong, and other documents are served.
     @Test func aDocumentWithRowsMissingIsRefusedAndReported() async throws {

@@ -65,6 +65,12 @@ import WeftWire
     @Test func tokenCreatePrintsAVerifiableTokenLast() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-token-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
+        // A directory that does not exist is refused (a mistyped --data would get a secret no relay has).
+        let missing = try BuiltProduct.run("weft", ["token", "create", "--data", directory.path, "--doc", "team/plan"])
+        #expect(missing.status == 3 && missing.stdout.isEmpty && missing.stderr.contains("not a relay's data directory")
+                && !missing.stderr.contains("Usage"), "\(missing.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.path))
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let before = UInt64(Date().timeIntervalSince1970)
         let result = try BuiltProduct.run("weft", ["token", "create", "--data", directory.path, "--doc", "team/plan", "--read-only", "--ttl", "2h"])
         #expect(result.status == 0, "stderr: \(result.stderr)")

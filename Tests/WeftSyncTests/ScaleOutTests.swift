@@ -91,6 +91,7 @@ import WeftTestSupport
         let wrote = try await alice.run(["apply", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[0].port)/team/plan"], input: editLines([(0, 0, "shared secret")]))
         #expect(wrote.status == 0, "\(wrote.stderr)")
         #expect(try await bob.run(["cat", "--timeout", "30", "--token", token, "ws://127.0.0.1:\(relays[1].port)/team/plan"]).stdout == "shared secret")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
         let local = try await offCooperativePool { try BuiltProduct.run("weft", ["token", "create", "--data", root.appendingPathComponent("elsewhere").path, "--doc", "team/plan"]) }
         let foreign = local.stdout.split(separator: "\n").last.map(String.init) ?? ""
         let refused = try await bob.run(["cat", "--timeout", "10", "--token", foreign, "ws://127.0.0.1:\(relays[1].port)/team/plan"])

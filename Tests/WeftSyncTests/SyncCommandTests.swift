@@ -30,6 +30,9 @@ import WeftTestTraits
         let status = try alice(["status"])
         #expect(status.stdout.contains("\(url)\t1 unsent\toldest "), "\(status.stdout)")
         #expect(try alice(["cat", "--offline", url]).stdout == "HELLO wörld 日本")
+        // Online, cat does not send them; what it prints includes them, and it says so.
+        let withUnsent = try alice(["cat", url])
+        #expect(withUnsent.stderr.contains("includes 1 edit made on this machine"), "\(withUnsent.stderr)")
         #expect(try bob(["cat", url]).stdout == "hello wörld 日本")
         // Empty input flushes the queue.
         #expect(try alice(["apply", url], input: "").status == 0)
@@ -101,10 +104,14 @@ import WeftTestTraits
         let badJSON = try alice(["apply", url], input: "{\"pos\": 0, \"ins\": \"x\"}\nnot json\n")
         #expect(badJSON.status == 3 && badJSON.stderr.contains("line 2"))
         let outOfRange = try alice(["apply", url], input: editLines([(1, 0, "y"), (50, 1, "")]))
-        #expect(outOfRange.status == 3 && outOfRange.stderr.contains("edit 2"), "\(outOfRange.stderr)")
-        // The edit before the bad one was typed, so it was kept and sent.
+        #expect(outOfRange.status == 3 && outOfRange.stderr.contains("edit 2") && outOfRange.stderr.contains("nothing was applied"), "\(outOfRange.stderr)")
+        // Every line is checked before any applies: the first, which fits, was not applied either.
+        #expect(try alice(["status"]).stdout == "nothing unsent\n")
         #expect(try alice(["apply", url], input: "").status == 0)
-        #expect(try alice(["cat", url]).stdout == "aybc")
+        #expect(try alice(["cat", url]).stdout == "abc")
+        let deletionPastTheEnd = try alice(["apply", url], input: editLines([(0, 0, "x"), (0, 10, "")]))
+        #expect(deletionPastTheEnd.status == 3 && deletionPastTheEnd.stderr.contains("nothing was applied"), "\(deletionPastTheEnd.stderr)")
+        #expect(try alice(["cat", url]).stdout == "abc")
         let hostileName = try alice(["cat", "ws://127.0.0.1:\(relay.port)/../etc/passwd"])
         #expect(hostileName.status == 3 && hostileName.stderr.contains("document"))
         let unreachable = try alice(["apply", "--timeout", "1", "ws://127.0.0.1:1/notes"], input: editLines([(0, 0, "later")]))

@@ -7,7 +7,7 @@ extension Editor {
         var frame = Frame(width: viewWidth, height: viewHeight + 2 + textTop)
         if let banner {
             frame.fill(row: 0, style: .role(.banner))
-            frame.put(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
+            frame.putMarkingCut(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
         }
         if let helpPage {
             drawHelp(helpPage, into: &frame, top: textTop)
@@ -179,7 +179,7 @@ extension Editor {
             let end = frame.put(prompt.text, row: row, column: column, style: .role(.text), width: measure)
             frame.cursor = (row, min(end, frame.width - 1))
         } else if let message {
-            frame.put(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
+            frame.putMarkingCut(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
         } else if !pendingKeys.isEmpty || pendingCount != nil {
             let count = pendingCount.map(String.init) ?? ""
             let keys = pendingKeys.isEmpty ? "" : (count.isEmpty ? "" : " ") + pendingKeys.keyNames + "-"

@@ -51,6 +51,23 @@ public struct Frame: Equatable, Sendable {
         return column
     }
 
+    /// As `put`, but a text too long for the row ends in `…` where it is cut, so a message cut
+    /// at the terminal's width does not read as whole.
+    @discardableResult
+    mutating func putMarkingCut(_ text: String, row: Int, column: Int, style: CellStyle, width measure: TextWidths) -> Int {
+        guard column + measure.columns(of: text) > width, width - column >= 2 else {
+            return put(text, row: row, column: column, style: style, width: measure)
+        }
+        var end = column
+        for character in text {
+            let glyph = Glyph.of(character, column: end, tabWidth: 8, width: measure)
+            guard end + glyph.width <= width - 1 else { break }
+            put(glyph, row: row, column: end, style: glyph.isControl ? .role(.control) : style)
+            end += glyph.width
+        }
+        return put("…", row: row, column: end, style: style, width: measure)
+    }
+
     mutating func put(_ glyph: Glyph, row: Int, column: Int, style: CellStyle) {
         guard row >= 0, row < height, column >= 0, column + max(1, glyph.width) <= width else { return }
         if glyph.isControl || (glyph.text.allSatisfy({ $0 == " " }) && glyph.width > 1) {

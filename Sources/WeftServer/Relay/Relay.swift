@@ -63,6 +63,9 @@ public enum Relay {
         }
         switch configuration.store {
         case .embedded:
+            try SQLiteStore.prepareDirectory(configuration.dataDirectory)
+            let lock = try DataDirectoryLock(directory: configuration.dataDirectory)
+            defer { withExtendedLifetime(lock) {} }
             let store = try SQLiteStore(directory: configuration.dataDirectory, acceptLostStore: configuration.acceptLostStore)
             let registry = rooms(in: store)
             let secret: [UInt8]

@@ -80,6 +80,14 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { url }
 
+    /// How a command line names this document: the bare name when it is on `defaultServer`,
+    /// else the whole address (a hint to run `weft apply notes` must reach the same relay).
+    public func commandArgument(defaultServer: String = DocumentAddress.defaultServer()) -> String {
+        guard let server = try? Self(parsingServer: defaultServer),
+              server.secure == secure, server.host == host, server.port == port else { return url }
+        return name.rawValue
+    }
+
     /// A directory-safe name for the server, so documents of different servers never share files.
     public var serverKey: String {
         "\(secure ? "wss" : "ws")-\(String(host.map { $0 == ":" ? "_" : $0 }))-\(port)"

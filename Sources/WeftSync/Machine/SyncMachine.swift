@@ -104,6 +104,10 @@ public struct SyncMachine: Sendable {
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
+    /// How messages to the user name this document in a command (the bare name on the default
+    /// server, else the whole address).
+    public var commandArgument: String?
+
     /// Backoff: the first retry after about `baseDelay`, doubling up to `maxDelay`.
     public static let baseDelay: Duration = .milliseconds(250)
     public static let maxDelay: Duration = .seconds(30)
@@ -194,7 +198,7 @@ public struct SyncMachine: Sendable {
                 if readOnly {
                     // Reading only, this connection cannot give it back, and taking the relay's
                     // poorer copy would lose it: stop, keeping the copy for the next writer.
-                    phase = .failed("the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(document) < /dev/null`) to give it back; `weft cat --offline` prints this copy")
+                    phase = .failed("the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(commandArgument ?? document.rawValue) < /dev/null`) to give it back; `weft cat --offline` prints this copy")
                     return [.disconnect]
                 }
                 phase = .idle

@@ -121,10 +121,12 @@ public actor DocumentSession {
     /// the queue's replica with `key`.
     private static func machine(address: DocumentAddress, queue: OfflineQueue, key: ReplicaKey, cache: ReplicaCache?,
                                 options: SessionOptions) -> SyncMachine {
-        SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
-                           epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
-                           ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
-                           replicaKey: key.bytes)
+        var machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
+                                  epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
+                                  ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
+                                  replicaKey: key.bytes)
+        machine.commandArgument = address.commandArgument()
+        return machine
     }
 
     // MARK: Reading
@@ -194,6 +196,15 @@ public actor DocumentSession {
     public func apply(_ edits: [Edit]) throws(SyncError) {
         guard !edits.isEmpty else { return }
         try requireEditable()
+        // Every edit is checked against the text the ones before it leave, before any applies:
+        // a script whose line 2 does not fit changes nothing.
+        var length = replica.count
+        for (index, edit) in edits.enumerated() {
+            guard edit.position >= 0, edit.deleting >= 0, edit.position + edit.deleting <= length else {
+                throw SyncError(.configuration, "edit \(index + 1) (pos \(edit.position), del \(edit.deleting)) does not fit the \(length)-character text the edits before it leave; nothing was applied")
+            }
+            length += edit.inserting.unicodeScalars.count - edit.deleting
+        }
         var batches: [[Op]] = []
         var failure: SyncError?
         for (index, edit) in edits.enumerated() {
