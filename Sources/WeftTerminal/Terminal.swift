@@ -43,7 +43,7 @@ public final class Terminal: @unchecked Sendable {
         enteringSequence = Self.bracketedPasteOn + (mouse ? Self.mouseOn : "")
         usesClipboard = clipboard
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw TerminalError("the editor needs a terminal: standard input and output must be one (use `weft cat` or `weft apply` in scripts)")
+            throw TerminalError("weft edit and weft view need a terminal: standard input and output must be one (use `weft cat` or `weft apply` in scripts)")
         }
         setlocale(LC_ALL, "")
         if weft_locale_is_utf8() == 0 {
