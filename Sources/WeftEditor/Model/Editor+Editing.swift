@@ -46,7 +46,11 @@ extension Editor {
 
     /// Types `text` at the cursor, over the selection if there is one.
     mutating func type(_ text: String, now: Double) {
-        let range = selection ?? cursorPosition..<cursorPosition
+        var range = selection ?? cursorPosition..<cursorPosition
+        if vim.overwriting, range.isEmpty, text != "\n", !replica.isLineEnd(range.lowerBound) {
+            // Vim's replace mode: the character under the cursor gives way to the one typed.
+            range = range.lowerBound..<nextBoundary(after: range.lowerBound)
+        }
         markActive = false
         selectionAnchor = nil
         replace(range, with: text, kind: range.isEmpty && !text.contains("\n") ? .typing : .other, now: now)

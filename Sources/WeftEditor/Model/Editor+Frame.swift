@@ -180,6 +180,9 @@ extension Editor {
             frame.cursor = (row, min(end, frame.width - 1))
         } else if let message {
             frame.put(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
+        } else if !vim.keys.isEmpty {
+            // The command being typed, as vim's `showcmd` shows it (`2d`, `"ay`).
+            frame.put(vim.keys.map(\.description).joined(), row: row, column: 0, style: .role(.message), width: measure)
         } else if !pendingKeys.isEmpty || pendingCount != nil {
             let count = pendingCount.map(String.init) ?? ""
             let keys = pendingKeys.isEmpty ? "" : (count.isEmpty ? "" : " ") + pendingKeys.keyNames + "-"

@@ -3,6 +3,12 @@ import WeftCRDT
 extension Editor {
     /// Handles one key pressed at `now` (seconds on any steady clock; it groups typing for undo).
     public mutating func handle(_ key: Key, now: Double) {
+        if vim.recording != nil, vim.macroDepth == 0 { vim.recording!.keys.append(key) }
+        process(key, now: now)
+    }
+
+    /// Handles a key, typed or replayed (by `.`, a macro, or a counted insert).
+    mutating func process(_ key: Key, now: Double) {
         if prompt == nil { message = nil }
         if helpPage != nil { return handleHelp(key) }
         if prompt != nil {
@@ -18,6 +24,12 @@ extension Editor {
                 return
             }
         }
+        if usesGrammar {
+            handleVim(key, now: now)
+            finishKey()
+            return
+        }
+        if keymap.types(in: mode) { noteTyped(key) }
         if pendingKeys.isEmpty, let digit = countDigit(key) {
             pendingCount = min((pendingCount ?? 0) * 10 + digit, Self.maxCount)
             return
@@ -41,8 +53,9 @@ extension Editor {
                 // fast). In a modeless one it is an Alt key that is not bound, and types nothing.
                 var plain = key
                 plain.alt = false
-                handle(.named(.escape), now: now)
-                handle(plain, now: now)
+                forgetTyped()
+                process(.named(.escape), now: now)
+                process(plain, now: now)
                 return
             }
             if keys.count == 1, let character = key.typedCharacter, keymap.types(in: mode) {
@@ -52,6 +65,11 @@ extension Editor {
                 show("\(keys.keyNames) is not bound in \(keymap.name)'s \(mode) mode\(helpHint)", isError: true)
             }
         }
+        finishKey()
+    }
+
+    /// What every key ends with: the view follows the cursor, which stays on a character.
+    mutating func finishKey() {
         if following != nil, lastCommand != .followPeer { following = nil }
         if isPager {
             if !followingEnd { bringCursorIntoPagerView() }
@@ -174,7 +192,10 @@ extension Editor {
         case .commandLine: open(.command)
         case .normalMode:
             let leavingTyping = keymap.types(in: mode)
+            if leavingTyping { endVimInsert(now: now) }
             undoHistory.endInsert()
+            vim.visualLinewise = false
+            vim.overwriting = false
             mode = normalModeName
             selectionAnchor = nil
             markActive = false
@@ -233,7 +254,7 @@ extension Editor {
 
     /// The mode typing commands switch to: the first that types, else the current one. Leaving
     /// a mode that does not type opens an insert: what is typed until it ends undoes as one step.
-    private mutating func enterTyping() {
+    mutating func enterTyping() {
         if !keymap.types(in: mode) { undoHistory.beginInsert() }
         if let typing = keymap.modes.first(where: { keymap.types(in: $0) }) { mode = typing }
         selectionAnchor = nil

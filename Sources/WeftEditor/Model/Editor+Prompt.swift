@@ -118,10 +118,16 @@ extension Editor {
         switch command {
         case "":
             return
-        case "q", "q!", "quit", "qa", "qa!", "wq", "x", "wqa", "xa":
+        case "q", "q!", "quit", "qa", "qa!", "wq", "wq!", "x", "x!", "wqa", "xa":
             wantsQuit = true
         case "w", "write", "up", "update":
             show(savedMessage)
+        case "set nu", "set number":
+            settings.lineNumbers = true
+        case "set nonu", "set nonumber":
+            settings.lineNumbers = false
+        case "$":
+            goToLine(String(replica.lineCount))
         case "set wrap":
             settings.wrap = true
         case "set nowrap":
@@ -141,9 +147,21 @@ extension Editor {
                 settings.tabWidth = value
             } else if Int(command) != nil {
                 goToLine(command)
-            } else {
-                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow, :help)", isError: true)
+            } else if let substitution = parseSubstitution(command) {
+                substitute(substitution, now: now)
+            } else if message?.isError != true {
+                show("not an editor command: \(command) (try :q, :w, :NUMBER, :s/a/b/g, :set nu, :set wrap, :follow, :help)", isError: true)
             }
+        }
+    }
+
+    /// The `:s` command `command` is, if it is one; a mistake in it is shown.
+    private mutating func parseSubstitution(_ command: String) -> Substitution? {
+        do {
+            return try Substitution(parsing: command)
+        } catch {
+            show(error.message, isError: true)
+            return nil
         }
     }
 

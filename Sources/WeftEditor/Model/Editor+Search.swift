@@ -3,8 +3,12 @@
 struct SearchQuery: Sendable, Equatable {
     var pattern: String
     var forward: Bool
+    /// Only matches that are whole words (vim's `*` and `#`).
+    var wholeWord = false
+    /// Case always counts (vim's `*` and `#` search for the word as it is written).
+    var exactCase = false
 
-    var caseSensitive: Bool { pattern.unicodeScalars.contains { $0.properties.isUppercase } }
+    var caseSensitive: Bool { exactCase || pattern.unicodeScalars.contains { $0.properties.isUppercase } }
     var folded: [UInt32] { pattern.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: caseSensitive) } }
 }
 
@@ -45,14 +49,31 @@ extension Editor {
     mutating func find(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
         let haystack = searchScalars(caseSensitive: query.caseSensitive)
         let needle = query.folded
-        if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: position, forward: query.forward) {
+        if let start = firstMatch(query, needle: needle, in: haystack, from: position, limit: nil) {
             return (start..<start + needle.count, false)
         }
         let restart = query.forward ? 0 : haystack.count
-        if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: restart, forward: query.forward) {
+        if let start = firstMatch(query, needle: needle, in: haystack, from: restart, limit: position) {
             return (start..<start + needle.count, true)
         }
         return nil
+    }
+
+    /// The first match from `from`, skipping those that are not whole words when the query asks
+    /// for words; the wrapped-around search stops at `limit`.
+    private func firstMatch(_ query: SearchQuery, needle: [UInt32], in haystack: [UInt32], from: Int, limit: Int?) -> Int? {
+        var from = from
+        while let start = SearchIndex.firstMatch(of: needle, in: haystack, from: from, forward: query.forward) {
+            if let limit, query.forward ? start >= limit : start <= limit { return nil }
+            if !query.wholeWord || isWholeWord(start..<start + needle.count) { return start }
+            from = query.forward ? start + 1 : start - 1
+        }
+        return nil
+    }
+
+    private func isWholeWord(_ range: Range<Int>) -> Bool {
+        (range.lowerBound == 0 || replica.wordClass(at: range.lowerBound - 1, big: false) != 2)
+            && (range.upperBound >= replica.count || replica.wordClass(at: range.upperBound, big: false) != 2)
     }
 
     /// The document's scalars folded for a search, built once per version of the text.

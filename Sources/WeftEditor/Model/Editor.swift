@@ -62,6 +62,8 @@ public struct Editor: Sendable {
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?
+    /// Vim's grammar, registers, marks, macros and last change (keymaps that bind operators).
+    var vim = VimState()
     /// Bumped by every change to the text, so cached search data knows when it is stale.
     var version = 0
 
@@ -96,7 +98,10 @@ public struct Editor: Sendable {
         guard let anchor = selectionAnchor, let from = replica.position(of: anchor) else { return nil }
         let to = cursorPosition
         var range = min(from, to)..<max(from, to)
-        if keymap.blockCursorModes.contains(mode) {
+        if vim.visualLinewise, mode == "visual" {
+            let last = replica.line(containing: range.upperBound)
+            range = replica.lineStart(replica.line(containing: range.lowerBound))..<min(replica.count, replica.lineRange(last).upperBound + 1)
+        } else if keymap.blockCursorModes.contains(mode) {
             range = range.lowerBound..<min(replica.count, nextBoundary(after: range.upperBound))
         }
         return range.isEmpty ? nil : range
