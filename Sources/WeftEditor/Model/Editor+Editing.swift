@@ -162,7 +162,11 @@ extension Editor {
             } else {
                 replace(at..<at, with: clipboard.text, kind: .other, now: now)
             }
-            if keymap.blockCursorModes.contains(mode) { moveCursor(to: previousBoundary(before: cursorPosition)) }
+            if keymap.blockCursorModes.contains(mode) {
+                // As vim: on the last character pasted, or the first when it spans lines.
+                let multiline = clipboard.text.contains("\n")
+                moveCursor(to: multiline ? cursorPosition - clipboard.text.unicodeScalars.count : previousBoundary(before: cursorPosition))
+            }
             return
         }
         let line = replica.line(containing: position)

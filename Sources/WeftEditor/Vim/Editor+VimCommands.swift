@@ -1,47 +1,49 @@
 import WeftCRDT
 
 extension Editor {
-    /// Runs one complete command of vim's grammar.
-    mutating func perform(_ action: VimAction, now: Double) {
+    /// Runs one complete command of vim's grammar; false when it failed (a motion that cannot go).
+    mutating func perform(_ action: VimAction, now: Double) -> Bool {
+        defer { lastCommand = nil }
         switch action.kind {
         case .move(let motion):
             undoHistory.close()
             move(motion, count: action.count)
+            return true
         case .operate(let command, let target):
-            apply(command, to: target, count: action.count, register: action.register, now: now)
+            return apply(command, to: target, count: action.count, register: action.register, now: now)
         case .command(let command, let character):
-            runVim(command, character: character, count: action.count, register: action.register, now: now)
+            return runVim(command, character: character, count: action.count, register: action.register, now: now)
         }
-        lastCommand = nil
     }
 
-    private mutating func runVim(_ command: EditorCommand, character: Character?, count: Int?, register: Character?, now: Double) {
+    private mutating func runVim(_ command: EditorCommand, character: Character?, count: Int?, register: Character?, now: Double) -> Bool {
         let times = max(1, count ?? 1)
         let right = VimTarget.motion(VimMotion(command: .cursorRight, character: nil))
         switch command {
         case .deleteForward:
             if mode == "visual" { return apply(.operatorDelete, to: .selection, count: nil, register: register, now: now) }
-            apply(.operatorDelete, to: right, count: count, register: register, now: now)
+            return apply(.operatorDelete, to: right, count: count, register: register, now: now)
         case .deleteBackward:
-            apply(.operatorDelete, to: .motion(VimMotion(command: .cursorLeft, character: nil)), count: count, register: register, now: now)
+            return apply(.operatorDelete, to: .motion(VimMotion(command: .cursorLeft, character: nil)), count: count, register: register, now: now)
         case .deleteToLineEnd:
-            apply(.operatorDelete, to: .motion(VimMotion(command: .lineEnd, character: nil)), count: count, register: register, now: now)
+            return apply(.operatorDelete, to: .motion(VimMotion(command: .lineEnd, character: nil)), count: count, register: register, now: now)
         case .changeToLineEnd:
-            apply(.operatorChange, to: .motion(VimMotion(command: .lineEnd, character: nil)), count: count, register: register, now: now)
+            return apply(.operatorChange, to: .motion(VimMotion(command: .lineEnd, character: nil)), count: count, register: register, now: now)
         case .substituteChar:
-            apply(.operatorChange, to: right, count: count, register: register, now: now)
+            return apply(.operatorChange, to: right, count: count, register: register, now: now)
         case .substituteLine:
-            apply(.operatorChange, to: .lines, count: count, register: register, now: now)
+            return apply(.operatorChange, to: .lines, count: count, register: register, now: now)
         case .cutLine:
-            apply(.operatorDelete, to: .lines, count: count, register: register, now: now)
+            return apply(.operatorDelete, to: .lines, count: count, register: register, now: now)
         case .copyLine:
             if mode == "visual" { return apply(.operatorYank, to: .selection, count: nil, register: register, now: now) }
-            apply(.operatorYank, to: .lines, count: count, register: register, now: now)
+            return apply(.operatorYank, to: .lines, count: count, register: register, now: now)
         case .cutSelection, .copySelection:
-            apply(command == .cutSelection ? .operatorDelete : .operatorYank, to: .selection, count: nil, register: register, now: now)
+            return apply(command == .cutSelection ? .operatorDelete : .operatorYank, to: .selection, count: nil, register: register, now: now)
         case .paste, .pasteAfter, .pasteBefore:
             guard let contents = registerContents(register) else {
-                return show(register.map { "register \($0) is empty" } ?? "the clipboard is empty", isError: true)
+                show(register.map { "register \($0) is empty" } ?? "the clipboard is empty", isError: true)
+                return false
             }
             undoHistory.close()
             var repeated = contents
@@ -51,8 +53,8 @@ extension Editor {
             paste(after: command == .pasteAfter, now: now)
             clipboard = kept
         case .replaceChar:
-            guard let character else { return }
-            replaceCharacters(with: character, count: times, now: now)
+            guard let character else { return false }
+            return replaceCharacters(with: character, count: times, now: now)
         case .joinLines:
             if mode == "visual", let range = selection {
                 // Visual `J` joins the selected lines (at least two).
@@ -60,14 +62,16 @@ extension Editor {
                 let last = replica.line(containing: max(range.lowerBound, range.upperBound - 1))
                 run(.normalMode, now: now)
                 moveCursor(to: replica.lineStart(first))
-                return joinLines(max(2, last - first + 1), now: now)
+                joinLines(max(2, last - first + 1), now: now)
+                return true
             }
             joinLines(max(2, times), now: now)
         case .toggleCase:
             toggleCase(count: times, now: now)
         case .setMark:
             guard let character, character.isASCII, character.isLetter || character == "'" || character == "`" else {
-                return show("marks are named a–z", isError: true)
+                show("marks are named a–z", isError: true)
+                return false
             }
             vim.marks[character == "`" ? "'" : character] = replica.anchor(at: cursorPosition, stickToPrevious: false)
         case .recordMacro:
@@ -105,25 +109,27 @@ extension Editor {
         default:
             run(command, count: count, now: now)
         }
+        return true
     }
 
     /// `r`: the `count` characters from the cursor become `character` (a line break replaces
     /// them all with one); nothing happens when the line has fewer.
-    private mutating func replaceCharacters(with character: Character, count: Int, now: Double) {
+    private mutating func replaceCharacters(with character: Character, count: Int, now: Double) -> Bool {
         let position = cursorPosition
         var end = position
         let lineEnd = replica.lineEnd(at: position)
         for _ in 0..<count {
-            guard end < lineEnd else { return }
+            guard end < lineEnd else { return false }
             end = nextBoundary(after: end)
         }
         undoHistory.close()
         if character == "\n" {
             replace(position..<end, with: "\n", kind: .other, now: now)
-            return
+            return true
         }
         replace(position..<end, with: String(repeating: String(character), count: count), kind: .other, now: now)
         moveCursor(to: previousBoundary(before: cursorPosition))
+        return true
     }
 
     /// `J`: joins `count` lines into one; the line feed and the next line's indent become one

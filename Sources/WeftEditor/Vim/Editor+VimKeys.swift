@@ -75,8 +75,8 @@ extension Editor {
         case .action(let action):
             let keys = vim.keys
             vim.keys = []
-            perform(action, now: now)
-            if action.isChange, !vim.replayingChange { remember(change: keys, count: action.count) }
+            // A change whose motion failed is dropped, and `.` keeps the one before it.
+            if perform(action, now: now), action.isChange, !vim.replayingChange { remember(change: keys, count: action.count) }
         }
     }
 

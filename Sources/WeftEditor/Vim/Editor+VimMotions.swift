@@ -38,7 +38,10 @@ extension Editor {
             let up = motion.command == .cursorUp
             guard up ? line > 0 : line < replica.lineCount - 1 else { return nil }
             let target = up ? max(0, line - times) : min(replica.lineCount - 1, line + times)
-            return MotionResult(position: replica.lineStart(target), kind: .linewise)
+            // The same column, or the line's last character (where `yk` leaves the cursor).
+            let range = replica.lineRange(target)
+            let column = position - replica.lineStart(line)
+            return MotionResult(position: range.isEmpty ? range.lowerBound : min(range.lowerBound + column, range.upperBound - 1), kind: .linewise)
         case .wordNext, .bigWordNext:
             let big = motion.command == .bigWordNext
             if operatorPending == .operatorChange, !replica.isLineEnd(position), replica.wordClass(at: position, big: big) != 0 {

@@ -9,7 +9,9 @@ struct OperatorRange: Equatable, Sendable {
 extension Editor {
     /// Applies operator `command` to `target` (`count` lines, a motion, a text object or the
     /// selection), keeping what it takes in `register`. One undo step; a change's insert joins it.
-    mutating func apply(_ command: EditorCommand, to target: VimTarget, count: Int?, register: Character?, now: Double) {
+    /// False when the motion or object fails (vim then drops the operator, and `.` forgets it).
+    @discardableResult
+    mutating func apply(_ command: EditorCommand, to target: VimTarget, count: Int?, register: Character?, now: Double) -> Bool {
         let start = cursorPosition
         var motionEnd: Int?
         let taken: OperatorRange
@@ -18,15 +20,15 @@ extension Editor {
             let line = replica.line(containing: start)
             let times = max(1, count ?? 1)
             // As vim: a count past the last line takes the lines left, but none from the last line.
-            if times > 1, line == replica.lineCount - 1 { return }
+            if times > 1, line == replica.lineCount - 1 { return false }
             taken = OperatorRange(range: start..<start, lines: line...min(replica.lineCount - 1, line + times - 1))
         case .motion(let motion):
-            guard let result = motionTarget(motion, count: count, operatorPending: command) else { return }
+            guard let result = motionTarget(motion, count: count, operatorPending: command) else { return false }
             if motion.command.isJump { vim.marks["'"] = replica.anchor(at: start, stickToPrevious: false) }
             motionEnd = result.position
             taken = operatorRange(from: start, to: result)
         case .object(let kind, let around):
-            guard let object = replica.textObject(kind, around: around, at: start, count: max(1, count ?? 1)) else { return }
+            guard let object = replica.textObject(kind, around: around, at: start, count: max(1, count ?? 1)) else { return false }
             if object.linewise {
                 let first = replica.line(containing: object.range.lowerBound)
                 let last = replica.line(containing: max(object.range.lowerBound, object.range.upperBound - 1))
@@ -35,7 +37,7 @@ extension Editor {
                 taken = OperatorRange(range: object.range, lines: nil)
             }
         case .selection:
-            guard let range = selection else { return }
+            guard let range = selection else { return false }
             if vim.visualLinewise {
                 let first = replica.line(containing: range.lowerBound)
                 taken = OperatorRange(range: range, lines: first...replica.line(containing: max(range.lowerBound, range.upperBound - 1)))
@@ -66,6 +68,9 @@ extension Editor {
         default:
             break
         }
+        // As vim: after an operator, up and down aim for the cursor's column anew.
+        preferredColumn = nil
+        return true
     }
 
     /// The text from `start` to a motion's end, by vim's rules: an exclusive motion ending at the
