@@ -92,7 +92,7 @@ final class EditorApp {
         let userName = launch.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 } ?? "someone"
         let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: launch.wrap ?? config.wrap ?? true, userName: userName,
                                       userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))],
-                                      lineNumbers: launch.lineNumbers)
+                                      lineNumbers: launch.lineNumbers, searchCase: launch.pager ? launch.paging.searchCase : .smart)
 
         // A file or a pipe: paged as it is read, nothing to sync.
         let local: (descriptor: Int32, name: String)?
@@ -102,7 +102,8 @@ final class EditorApp {
             return fail("\(error)")
         }
         if let local {
-            if isatty(STDOUT_FILENO) == 0 { return copy(local.descriptor) }  // as less does when piped on
+            // As less does when piped on, or with no terminal to take keys from.
+            if isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 { return copy(local.descriptor) }
             let terminal: Terminal
             do {
                 terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
@@ -121,7 +122,9 @@ final class EditorApp {
                                 status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: terminal.textWidths)
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
+            editor.beginLocalText(colours: launch.paging.colours)
             if launch.follow { editor.followEnd() }
+            if let start = launch.paging.start { editor.begin(with: start) }
             editor.show(editor.welcome)
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             reader.start()
@@ -172,6 +175,7 @@ final class EditorApp {
         if launch.pager {
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
+            if let start = launch.paging.start { editor.begin(with: start) }
         }
         let pagerKeymap: () -> Keymap? = { try? Keymap.load("less", from: keymaps) }
         if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
@@ -268,8 +272,7 @@ final class EditorApp {
                 editor.appendText(text)
                 textReader?.pieceTaken()
             case .textEnded(let problem):
-                editor.status.connection = problem == nil ? "all read" : "read failed"
-                if let problem { editor.show(problem, isError: true) }
+                editor.endText(problem: problem)
             }
             if editor.wantsQuit || signalled != nil { break }
             terminal.draw(editor.frame())

@@ -10,6 +10,7 @@ extension Editor {
     /// Handles a key, typed or replayed (by `.`, a macro, or a counted insert).
     mutating func process(_ key: Key, now: Double) {
         if prompt == nil { message = nil }
+        pendingStart = nil  // the user's keys take over from a start command still waiting
         if helpPage != nil { return handleHelp(key) }
         if prompt != nil {
             handlePrompt(key, now: now)
@@ -115,12 +116,14 @@ extension Editor {
     /// Runs `command`, `count` times when a count was typed: as one undo step, with the
     /// document ends going to line `count` and a line copy taking `count` lines, as in vim.
     mutating func run(_ command: EditorCommand, count: Int?, now: Double) {
-        guard let count, count > 1 || command == .documentStart || command == .documentEnd else {
+        guard let count, count > 1 || command == .documentStart || command == .documentEnd || command == .gotoPercent else {
             run(command, now: now)
             lastCommand = command
             return
         }
         switch command {
+        case .gotoPercent:
+            goToPercent(count)
         case .documentStart, .documentEnd:
             goToLine(String(count))
         case .copyLine:

@@ -11,6 +11,9 @@ struct Prompt: Sendable {
 
     var kind: Kind
     var text = ""
+    /// Searches are regular expressions (the pager's, as less), with this case rule.
+    var regex = false
+    var caseRule = SearchCase.smart
     /// Where the cursor was, to go back to when an incremental search is cancelled or finds nothing.
     var origin: Int
     /// What the screen showed then, to go back to as well (the matches typed so far may have scrolled).
@@ -27,13 +30,15 @@ struct Prompt: Sendable {
 
     var searchQuery: SearchQuery? {
         guard case .find(let forward) = kind, !text.isEmpty else { return nil }
-        return SearchQuery(pattern: text, forward: forward)
+        return SearchQuery(pattern: text, forward: forward, regex: regex, caseRule: caseRule)
     }
 }
 
 extension Editor {
     mutating func open(_ kind: Prompt.Kind) {
-        prompt = Prompt(kind: kind, origin: cursorPosition, originView: viewPosition)
+        // As less: a backward search starts at the bottom of the screen.
+        let origin = isPager && kind == .find(forward: false) ? replica.lineRange(bottomLine).upperBound : cursorPosition
+        prompt = Prompt(kind: kind, regex: isPager, caseRule: settings.searchCase, origin: origin, originView: viewPosition)
     }
 
     /// Puts the cursor and the view back where they were when `prompt` opened.
@@ -89,7 +94,10 @@ extension Editor {
                 return
             }
             lastSearch = query
-            if find(query, from: query.forward ? prompt.origin : prompt.origin - 1) == nil {
+            if isPager, query.linePattern == nil { return show("not a valid regular expression: \(query.pattern)", isError: true) }
+            if let (range, _) = find(query, from: query.forward ? prompt.origin : prompt.origin - 1) {
+                if isPager { putAtTop(range.lowerBound) }
+            } else {
                 returnToOrigin(of: prompt)
                 show("not found: \(query.pattern)", isError: true)
             }

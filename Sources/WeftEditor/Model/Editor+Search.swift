@@ -7,8 +7,21 @@ struct SearchQuery: Sendable, Equatable {
     var wholeWord = false
     /// Case always counts (vim's `*` and `#` search for the word as it is written).
     var exactCase = false
+    /// A regular expression matched line by line, `!` first for lines without a match (the pager's, as less).
+    var regex = false
+    var caseRule = SearchCase.smart
 
-    var caseSensitive: Bool { exactCase || pattern.unicodeScalars.contains { $0.properties.isUppercase } }
+    var caseSensitive: Bool {
+        if exactCase { return true }
+        switch caseRule {
+        case .sensitive: return true
+        case .ignore: return false
+        case .smart: return pattern.unicodeScalars.contains { $0.properties.isUppercase }
+        }
+    }
+
+    /// The compiled pattern of a regular-expression query; nil when it is not valid.
+    var linePattern: LinePattern? { try? LinePattern(pattern, caseSensitive: caseSensitive) }
     var folded: [UInt32] { pattern.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: caseSensitive) } }
 }
 
@@ -47,6 +60,7 @@ struct SearchIndex: Sendable {
 extension Editor {
     /// The next match of `query` from `position` (wrapping around the document), and whether it wrapped.
     mutating func find(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
+        if query.regex { return findLines(query, from: position) }
         let haystack = searchScalars(caseSensitive: query.caseSensitive)
         let needle = query.folded
         if let start = firstMatch(query, needle: needle, in: haystack, from: position, limit: nil) {
@@ -90,12 +104,18 @@ extension Editor {
         guard var query = lastSearch else { show("no previous search: start one with the find key", isError: true); return }
         if reversed { query.forward.toggle() }
         let position = cursorPosition
-        let from = query.forward ? position + 1 : position - 1
+        var from = query.forward ? position + 1 : position - 1
+        if isPager {
+            // As less: the next line with a match, counted from the line at the top.
+            let line = topLine
+            from = query.forward ? replica.lineStart(line + 1) : max(0, replica.lineStart(line) - 1)
+        }
         guard let (range, wrapped) = find(query, from: from) else {
             show("not found: \(query.pattern)", isError: true)
             return
         }
         moveCursor(to: range.lowerBound)
+        if isPager { putAtTop(range.lowerBound) }
         if wrapped { show(query.forward ? "search hit the end, continuing at the top" : "search hit the top, continuing at the end") }
     }
 
@@ -103,6 +123,7 @@ extension Editor {
     func matches(in range: Range<Int>) -> [Range<Int>] {
         let query = prompt?.searchQuery ?? lastSearch
         guard let query, !query.pattern.isEmpty, !range.isEmpty else { return [] }
+        if query.regex { return lineMatches(query, in: range) }
         let needle = query.folded
         let sensitive = query.caseSensitive
         let lower = max(0, range.lowerBound - needle.count + 1)

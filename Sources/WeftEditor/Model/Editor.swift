@@ -62,6 +62,12 @@ public struct Editor: Sendable {
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?
+    /// Less's `-R`: colours taken out of a file's or a pipe's text, by position.
+    var ansi: AnsiColours?
+    /// A start command (less's `+G`, `+/pattern`) still waiting for its text to arrive.
+    var pendingStart: PagerStart?
+    /// For a file or a pipe: whether it is still being read (nil for a document).
+    var localTextState: LocalTextState?
     /// Vim's grammar, registers, marks, macros and last change (keymaps that bind operators).
     var vim = VimState()
     /// Bumped by every change to the text, so cached search data knows when it is stale.
