@@ -131,6 +131,9 @@ final class EditorApp {
             return await app.loop(events: events, sink: sink)
         }
 
+        if !launch.pager, LocalFile.isPath(launch.document) {
+            return await editLocalFile(launch, keymap: keymap, theme: theme, settings: settings, home: home, config: config)
+        }
         let address: DocumentAddress
         do {
             address = try DocumentAddress(parsing: launch.document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
@@ -189,6 +192,44 @@ final class EditorApp {
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)
         await session.start()
+        return await app.loop(events: events, sink: sink)
+    }
+
+    /// `weft edit PATH`: the file alone, nothing shared; `:w` writes it back.
+    private static func editLocalFile(_ launch: ScreenLaunch, keymap: Keymap, theme: Theme, settings: EditorSettings,
+                                      home: ClientHome, config: UserConfig) async -> Int32 {
+        func fail(_ message: String) -> Int32 {
+            FileHandle.standardError.write(Data("weft edit: \(message)\n".utf8))
+            return 3
+        }
+        var file: LocalFile?
+        var text = ""
+        do {
+            if launch.document == "-", let input = try LocalText.open("-") {
+                text = String(decoding: FileHandle(fileDescriptor: input.descriptor, closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                (file, text) = try LocalFile.open(launch.document)
+            }
+        } catch {
+            return fail("\(error)")
+        }
+        var random = SystemRandomNumberGenerator()
+        var replica = Replica(replicaID: ReplicaID(random.next() | 1))
+        if !text.isEmpty, (try? replica.insert(text, at: 0)) == nil { return fail("\(launch.document) is too large to edit") }
+        let terminal: Terminal
+        do {
+            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                    mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
+        } catch {
+            return fail("\(error)")
+        }
+        var editor = Editor(replica: replica, keymap: keymap, settings: settings,
+                            status: StatusInfo(document: launch.document == "-" ? "standard input" : launch.document), width: terminal.textWidths)
+        if let file { editor.attach(file) }
+        editor.resize(width: terminal.width, height: terminal.height)
+        editor.show(editor.welcome)
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0)
         return await app.loop(events: events, sink: sink)
     }
 
@@ -307,7 +348,8 @@ final class EditorApp {
     /// second, and the user is told: nothing typed is dropped.
     private func saveLocalEdits() async {
         unsaved += editor.takeBatches()
-        guard let session, !unsaved.isEmpty else { return }
+        guard let session else { return unsaved = [] }  // a local file: nothing to queue
+        guard !unsaved.isEmpty else { return }
         do {
             try await session.applyLocal(unsaved, generation: generation)
             unsaved = []

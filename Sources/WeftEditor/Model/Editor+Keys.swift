@@ -246,7 +246,13 @@ extension Editor {
             topRow = 0
             show(settings.wrap ? "long lines wrap" : "long lines are cut off (they scroll sideways)")
         case .followPeer: followNextPeer()
-        case .save: show(savedMessage)
+        case .save:
+            if localFile != nil { writeFile(to: nil, force: false) } else { show(savedMessage) }
+        case .quit where isModified && lastCommand != .quit:
+            // A file's changes live only here until written: the first quit key warns.
+            let keymap = self.keymap
+            let save = keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) writes them)" } ?? " (:w writes them)"
+            show("the file has changes not written\(save); quit again to leave without them", isError: true)
         case .quit, .forceQuit: wantsQuit = true
         case .help: openHelp()
         case .suspend: terminalRequests.append(.suspend)

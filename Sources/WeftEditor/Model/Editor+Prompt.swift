@@ -123,6 +123,7 @@ extension Editor {
 
     /// Vim-style `:` commands.
     mutating func run(command: String, now: Double) {
+        if runFileCommand(command) != nil { return }
         switch command {
         case "":
             return

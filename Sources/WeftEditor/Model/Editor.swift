@@ -62,6 +62,10 @@ public struct Editor: Sendable {
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?
+    /// The file being edited alone, when the text is a local file (`weft edit notes.md`).
+    var localFile: LocalFile?
+    /// `version` when the file was last read or written.
+    var savedVersion = 0
     /// Less's `-R`: colours taken out of a file's or a pipe's text, by position.
     var ansi: AnsiColours?
     /// A start command (less's `+G`, `+/pattern`) still waiting for its text to arrive.
