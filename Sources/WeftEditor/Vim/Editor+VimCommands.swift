@@ -52,6 +52,11 @@ extension Editor {
             clipboard = repeated
             paste(after: command == .pasteAfter, now: now)
             clipboard = kept
+            if mode == "visual" {
+                // Pasting over a selection ends visual mode, as in vim.
+                mode = normalModeName
+                vim.visualLinewise = false
+            }
         case .replaceChar:
             guard let character else { return false }
             return replaceCharacters(with: character, count: times, now: now)

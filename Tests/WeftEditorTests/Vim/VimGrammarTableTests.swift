@@ -205,6 +205,7 @@ struct VimGrammarTableTests {
         VimCase("‸foo bar", "dwwp", "barfoo‸ ", undo: 2),
         VimCase("‸foo bar", "dwx\"-p", "a‸br", undo: 3),
         VimCase("‸foo bar", "\"+yiwwviw\"+p", "foo fo‸o", undo: 1, cursor: false),
+        VimCase("‸foo bar", "yiwwviwpx", "foo fo", undo: 2, cursor: false),
         VimCase("‸a b", "\"zdwp", "ba‸ ", undo: 2),
         VimCase("‸a b", "\"zdw\"zP", "a‸ b", undo: 2),
     ]
