@@ -28,7 +28,10 @@ extension Editor {
             motionEnd = result.position
             taken = operatorRange(from: start, to: result)
         case .object(let kind, let around):
-            guard let object = replica.textObject(kind, around: around, at: start, count: max(1, count ?? 1)) else { return false }
+            let times = max(1, count ?? 1)
+            let found = kind == "t" ? replica.tagObject(at: start, count: times, around: around)
+                : replica.textObject(kind, around: around, at: start, count: times)
+            guard let object = found else { return false }
             if object.linewise {
                 let first = replica.line(containing: object.range.lowerBound)
                 let last = replica.line(containing: max(object.range.lowerBound, object.range.upperBound - 1))

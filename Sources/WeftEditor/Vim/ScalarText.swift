@@ -11,7 +11,7 @@ protocol ScalarText {
     func line(containing position: Int) -> Int
 }
 
-extension Replica: ScalarText {}
+extension Replica: ScalarText, TextReading {}
 
 extension ScalarText {
     /// Whether `position` is at the end of its line (on its line feed, or at the end of the text),

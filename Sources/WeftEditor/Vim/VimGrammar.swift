@@ -74,7 +74,7 @@ struct VimGrammar: Equatable, Sendable {
         case (.object(let around), .character(let kind)):
             awaiting = .nothing
             guard VimGrammar.objectKinds.contains(kind) else {
-                return fail("\(around ? "a" : "i")\(kind) is not a text object (w W s p \" ' ` ( ) b [ ] { } B < >)")
+                return fail("\(around ? "a" : "i")\(kind) is not a text object (w W s p \" ' ` ( ) b [ ] { } B < > t)")
             }
             return complete(.operate(pendingOperator ?? .operatorYank, .object(kind, around: around)))
         case (_, .character):
@@ -143,7 +143,7 @@ struct VimGrammar: Equatable, Sendable {
         return .invalid(reason)
     }
 
-    static let objectKinds: Set<Character> = ["w", "W", "s", "p", "\"", "'", "`", "(", ")", "b", "[", "]", "{", "}", "B", "<", ">"]
+    static let objectKinds: Set<Character> = ["w", "W", "s", "p", "\"", "'", "`", "(", ")", "b", "[", "]", "{", "}", "B", "<", ">", "t"]
 
     static func isRegisterName(_ name: Character) -> Bool {
         guard name.isASCII else { return false }

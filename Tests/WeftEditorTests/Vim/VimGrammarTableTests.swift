@@ -182,6 +182,11 @@ struct VimGrammarTableTests {
         VimCase("foo ‸bar", "yiwP", "foo ba‸rbar", undo: 1),
         VimCase("foo ‸bar", "diwx", "fo‸o", undo: 2),
         VimCase("foo ‸bar", "dip", "‸"),
+        VimCase("<a><b>x‸y</b></a>", "dit", "<a><b>‸</b></a>"),
+        VimCase("<a><b>x‸y</b></a>", "dat", "<a>‸</a>"),
+        VimCase("<a><b>x‸y</b></a>", "d2it", "<a>‸</a>"),
+        VimCase("<p class=\"x\">one <br/>tw‸o</p>", "citz<Esc>", "<p class=\"x\">‸z</p>"),
+        VimCase("<a>x</a> ‸y", "dit", "<a>x</a> ‸y", undo: 0),
     ]
 
     static let registers: [VimCase] = [
