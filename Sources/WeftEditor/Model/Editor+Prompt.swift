@@ -14,6 +14,7 @@ struct Prompt: Sendable {
     /// Searches are regular expressions (the pager's, as less), with this case rule.
     var regex = false
     var caseRule = SearchCase.smart
+    var vimSyntax = false
     /// Where the cursor was, to go back to when an incremental search is cancelled or finds nothing.
     var origin: Int
     /// What the screen showed then, to go back to as well (the matches typed so far may have scrolled).
@@ -30,7 +31,7 @@ struct Prompt: Sendable {
 
     var searchQuery: SearchQuery? {
         guard case .find(let forward) = kind, !text.isEmpty else { return nil }
-        return SearchQuery(pattern: text, forward: forward, regex: regex, caseRule: caseRule)
+        return SearchQuery(pattern: text, forward: forward, regex: regex, caseRule: caseRule, vimSyntax: vimSyntax)
     }
 }
 
@@ -38,7 +39,9 @@ extension Editor {
     mutating func open(_ kind: Prompt.Kind) {
         // As less: a backward search starts at the bottom of the screen.
         let origin = isPager && kind == .find(forward: false) ? replica.lineRange(bottomLine).upperBound : cursorPosition
-        prompt = Prompt(kind: kind, regex: isPager, caseRule: settings.searchCase, origin: origin, originView: viewPosition)
+        // Vim's `/` takes vim's regular expressions; the pager's, less's; other keymaps find plain text.
+        let vimSearch = !isPager && keymap.bindings.values.contains { $0.values.contains { $0.isVimOperator } }
+        prompt = Prompt(kind: kind, regex: isPager || vimSearch, caseRule: settings.searchCase, vimSyntax: vimSearch, origin: origin, originView: viewPosition)
     }
 
     /// Puts the cursor and the view back where they were when `prompt` opened.
@@ -67,7 +70,7 @@ extension Editor {
         self.prompt = prompt
         if let query = prompt.searchQuery {
             // Incremental: jump to the first match from where the search began.
-            if let (range, _) = find(query, from: query.forward ? prompt.origin : prompt.origin - 1) {
+            if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
                 moveCursor(to: range.lowerBound)
                 message = nil
             } else {
@@ -77,6 +80,11 @@ extension Editor {
         } else if case .find = prompt.kind {
             returnToOrigin(of: prompt)
         }
+    }
+
+    /// Where a search typed at the prompt starts: at the cursor, or (vim's `/`) just after it.
+    private func searchStart(of prompt: Prompt, forward: Bool) -> Int {
+        forward ? prompt.origin + (prompt.vimSyntax ? 1 : 0) : prompt.origin - 1
     }
 
     mutating func cancelPrompt() {
@@ -94,8 +102,8 @@ extension Editor {
                 return
             }
             lastSearch = query
-            if isPager, query.linePattern == nil { return show("not a valid regular expression: \(query.pattern)", isError: true) }
-            if let (range, _) = find(query, from: query.forward ? prompt.origin : prompt.origin - 1) {
+            if query.regex, query.linePattern == nil { return show("not a valid regular expression: \(query.pattern)", isError: true) }
+            if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
                 if isPager { putAtTop(range.lowerBound) }
             } else {
                 returnToOrigin(of: prompt)

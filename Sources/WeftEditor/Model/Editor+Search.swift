@@ -10,6 +10,8 @@ struct SearchQuery: Sendable, Equatable {
     /// A regular expression matched line by line, `!` first for lines without a match (the pager's, as less).
     var regex = false
     var caseRule = SearchCase.smart
+    /// The expression is written in vim's syntax (the vim keymap's `/`), not less's.
+    var vimSyntax = false
 
     var caseSensitive: Bool {
         if exactCase { return true }
@@ -21,7 +23,7 @@ struct SearchQuery: Sendable, Equatable {
     }
 
     /// The compiled pattern of a regular-expression query; nil when it is not valid.
-    var linePattern: LinePattern? { try? LinePattern(pattern, caseSensitive: caseSensitive) }
+    var linePattern: LinePattern? { try? LinePattern(pattern, caseSensitive: caseSensitive, vimSyntax: vimSyntax) }
     var folded: [UInt32] { pattern.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: caseSensitive) } }
 }
 

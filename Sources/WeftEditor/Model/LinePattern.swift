@@ -7,8 +7,16 @@ struct LinePattern {
     let expression: NSRegularExpression
     let negated: Bool
 
+    /// With `vimSyntax`, the pattern is vim's (`\(`, `\<`, `\c`…, see `VimPattern`) and `!` is
+    /// just a character.
     /// - Throws: the library's error when the expression is not valid.
-    init(_ pattern: String, caseSensitive: Bool) throws {
+    init(_ pattern: String, caseSensitive: Bool, vimSyntax: Bool = false) throws {
+        if vimSyntax {
+            negated = false
+            let vim = VimPattern(pattern)
+            expression = try vim.expression(ignoringCase: !caseSensitive)
+            return
+        }
         negated = pattern.hasPrefix("!")
         let body = negated ? String(pattern.dropFirst()) : pattern
         expression = try NSRegularExpression(pattern: body, options: caseSensitive ? [] : [.caseInsensitive])

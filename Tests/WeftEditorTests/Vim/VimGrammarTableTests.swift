@@ -346,6 +346,10 @@ struct VimGrammarTableTests {
         VimCase("‸a1b22", ":s/\\v\\d+/N/g<CR>", "‸aNbN"),
         VimCase("‸foo", ":s/x/y/<CR>", "‸foo", undo: 0),
         VimCase("‸a\nb\nc", ":$<CR>", "a\nb\n‸c", undo: 0),
+        VimCase("‸x12 y345", "/\\d\\+5<CR>", "x12 y‸345", undo: 0),
+        VimCase("‸a.b axb", "/a\\.b<CR>n", "‸a.b axb", undo: 0),
+        VimCase("‸foo(1) foo(2)", "/foo(2<CR>", "foo(1) ‸foo(2)", undo: 0),
+        VimCase("‸cat concat cat", "/\\<cat\\><CR>", "cat concat ‸cat", undo: 0),
         VimCase("‸a\nb\nc", ":2<CR>", "a\n‸b\nc", undo: 0),
     ]
 
