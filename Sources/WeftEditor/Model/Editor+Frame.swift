@@ -155,6 +155,8 @@ extension Editor {
         } else if keymap.modes.count > 1 {
             column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
             column = frame.put(" \(mode.uppercased()) ", row: row, column: column, style: .role(.statusMode), width: measure)
+            // As vim says it the whole time a macro is being recorded.
+            if let recording = vim.recording { column = frame.put(" recording @\(recording.register)", row: row, column: column, style: .role(.status), width: measure) }
         }
         if let name = followedName { frame.put(" following \(name)", row: row, column: column, style: .role(.status), width: measure) }
         let (line, character) = cursorLineColumn

@@ -83,6 +83,15 @@ struct VimScreenTests {
         #expect(vim.editor.text == "foo foobar")
     }
 
+    @Test("the status line says a macro is being recorded until q ends it")
+    func recording() throws {
+        var vim = try VimHarness("‸foo")
+        vim.type("qax")
+        #expect(vim.editor.frame().lines[10].contains("recording @a"))
+        vim.type("q")
+        #expect(!vim.editor.frame().lines[10].contains("recording"))
+    }
+
     @Test("a key bound to nothing says so; an operator with a command that is not a motion too")
     func unknownKeys() throws {
         var vim = try VimHarness("‸foo")
