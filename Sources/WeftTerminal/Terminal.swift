@@ -244,6 +244,9 @@ public final class Terminal: @unchecked Sendable {
             } else {
                 text = TextStyle(foreground: .indexed(0), background: .rgb(colour))
             }
+        case .text(let style):
+            // Colours from the text (the pager's -R): as they are, or attributes alone without colour.
+            text = colourMode == .none ? TextStyle(bold: style.bold, underline: style.underline, reverse: style.reverse) : style
         case .peerLabel(let colour):
             if colourMode == .none || (colourMode == .eight && colourMode.clearHue(.rgb(colour)) == nil) {
                 text = TextStyle(bold: true, underline: true)

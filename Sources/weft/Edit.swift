@@ -7,7 +7,9 @@ struct Edit: AsyncParsableCommand {
         commandName: "edit",
         abstract: "Edit a shared document in the terminal.",
         discussion: """
-            Every edit is on disk before it shows and reaches the relay when it can; quitting with \
+            A path (-, a file that exists, or a name with a / in a directory that exists) is a local \
+            file edited alone: :w or the save key writes it back atomically. In a shared document, \
+            every edit is on disk before it shows and reaches the relay when it can; quitting with \
             edits not yet acknowledged keeps them queued for next time. When the document's server \
             is on this machine and nothing listens there, a relay is started in the background \
             (see `weft relay status` and `weft relay stop`). Keys: F1 (`:help` in the vim keymap) \

@@ -103,7 +103,7 @@ final class EditorApp {
             ?? accountName() ?? "someone"
         let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: launch.wrap ?? config.wrap ?? true, userName: userName,
                                       userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))],
-                                      lineNumbers: launch.lineNumbers)
+                                      lineNumbers: launch.lineNumbers, searchCase: launch.pager ? launch.paging.searchCase : .smart)
 
         // A file or a pipe: paged as it is read, nothing to sync.
         let local: (descriptor: Int32, name: String)?
@@ -113,7 +113,8 @@ final class EditorApp {
             return fail("\(error)")
         }
         if let local {
-            if isatty(STDOUT_FILENO) == 0 { return copy(local.descriptor) }  // as less does when piped on
+            // As less does when piped on, or with no terminal to take keys from.
+            if isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 { return copy(local.descriptor) }
             let terminal: Terminal
             do {
                 terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
@@ -132,13 +133,18 @@ final class EditorApp {
                                 status: StatusInfo(document: local.name, connection: "reading", readOnly: true), width: terminal.textWidths)
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
+            editor.beginLocalText(colours: launch.paging.colours)
             if launch.follow { editor.followEnd() }
+            if let start = launch.paging.start { editor.begin(with: start) }
             editor.show(editor.welcome)
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             reader.start()
             return await app.loop(events: events, sink: sink)
         }
 
+        if !launch.pager, LocalFile.isPath(launch.document) {
+            return await editLocalFile(launch, keymap: keymap, theme: theme, settings: settings, home: home, config: config)
+        }
         let address: DocumentAddress
         do {
             address = try DocumentAddress(parsing: launch.document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
@@ -185,6 +191,7 @@ final class EditorApp {
         if launch.pager {
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
+            if let start = launch.paging.start { editor.begin(with: start) }
         }
         let pagerKeymap: () -> Keymap? = { try? Keymap.load("less", from: keymaps) }
         if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
@@ -199,6 +206,44 @@ final class EditorApp {
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)
         await session.start()
+        return await app.loop(events: events, sink: sink)
+    }
+
+    /// `weft edit PATH`: the file alone, nothing shared; `:w` writes it back.
+    private static func editLocalFile(_ launch: ScreenLaunch, keymap: Keymap, theme: Theme, settings: EditorSettings,
+                                      home: ClientHome, config: UserConfig) async -> Int32 {
+        func fail(_ message: String) -> Int32 {
+            FileHandle.standardError.write(Data("weft edit: \(message)\n".utf8))
+            return 3
+        }
+        var file: LocalFile?
+        var text = ""
+        do {
+            if launch.document == "-", let input = try LocalText.open("-") {
+                text = String(decoding: FileHandle(fileDescriptor: input.descriptor, closeOnDealloc: true).readDataToEndOfFile(), as: UTF8.self)
+            } else {
+                (file, text) = try LocalFile.open(launch.document)
+            }
+        } catch {
+            return fail("\(error)")
+        }
+        var random = SystemRandomNumberGenerator()
+        var replica = Replica(replicaID: ReplicaID(random.next() | 1))
+        if !text.isEmpty, (try? replica.insert(text, at: 0)) == nil { return fail("\(launch.document) is too large to edit") }
+        let terminal: Terminal
+        do {
+            terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
+                                    mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
+        } catch {
+            return fail("\(error)")
+        }
+        var editor = Editor(replica: replica, keymap: keymap, settings: settings,
+                            status: StatusInfo(document: launch.document == "-" ? "standard input" : launch.document), width: terminal.textWidths)
+        if let file { editor.attach(file) }
+        editor.resize(width: terminal.width, height: terminal.height)
+        editor.show(editor.welcome)
+        let (events, sink) = AsyncStream.makeStream(of: Event.self)
+        let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0)
         return await app.loop(events: events, sink: sink)
     }
 
@@ -283,8 +328,7 @@ final class EditorApp {
                 editor.appendText(text)
                 textReader?.pieceTaken()
             case .textEnded(let problem):
-                editor.status.connection = problem == nil ? "all read" : "read failed"
-                if let problem { editor.show(problem, isError: true) }
+                editor.endText(problem: problem)
             }
             if editor.wantsQuit || signalled != nil { break }
             terminal.draw(editor.frame())
@@ -319,7 +363,8 @@ final class EditorApp {
     /// second, and the user is told: nothing typed is dropped.
     private func saveLocalEdits() async {
         unsaved += editor.takeBatches()
-        guard let session, !unsaved.isEmpty else { return }
+        guard let session else { return unsaved = [] }  // a local file: nothing to queue
+        guard !unsaved.isEmpty else { return }
         do {
             try await session.applyLocal(unsaved, generation: generation)
             unsaved = []

@@ -4,17 +4,20 @@ import WeftEditor
 /// Text for the pager that is not a shared document: a file, or standard input.
 enum LocalText {
     /// The descriptor to read and the name to show, or nil when `argument` names a document.
-    /// For `-`, standard input is kept for the text and the keys come from /dev/tty instead.
-    /// - Throws: a message for the user when the file or the terminal cannot be opened.
+    /// For `-`, standard input is kept for the text and the keys come from /dev/tty instead;
+    /// without a controlling terminal (cron, `ssh host cmd`) standard input stays as it is, and
+    /// the text is then copied through, as less does.
+    /// - Throws: a message for the user when the file cannot be opened.
     static func open(_ argument: String) throws -> (descriptor: Int32, name: String)? {
         if argument == "-" {
             let data = dup(STDIN_FILENO)
             guard data >= 0 else { throw LocalTextError("cannot read standard input: \(String(cString: strerror(errno)))") }
             if isatty(STDIN_FILENO) == 0 {
                 let tty = Foundation.open("/dev/tty", O_RDWR)
-                guard tty >= 0 else { throw LocalTextError("standard input is the text, so keys must come from /dev/tty, which cannot be opened: \(String(cString: strerror(errno)))") }
-                dup2(tty, STDIN_FILENO)
-                close(tty)
+                if tty >= 0 {
+                    dup2(tty, STDIN_FILENO)
+                    close(tty)
+                }
             }
             return (data, "standard input")
         }

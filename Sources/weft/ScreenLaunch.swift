@@ -1,3 +1,5 @@
+import WeftEditor
+
 /// What `weft edit` and `weft view` ask of the screen: which document or text, and how to show it.
 struct ScreenLaunch: Sendable {
     /// `edit` or `view`, for messages.
@@ -15,4 +17,6 @@ struct ScreenLaunch: Sendable {
     var follow: Bool
     var token: String?
     var caFile: String?
+    /// The pager's less options: case rule, colours, start command.
+    var paging = PagerOptions()
 }

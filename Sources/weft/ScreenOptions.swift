@@ -1,4 +1,5 @@
 import ArgumentParser
+import WeftEditor
 
 /// The options `weft edit` and `weft view` share: looks, identity and connection.
 struct ScreenOptions: ParsableArguments {
@@ -18,9 +19,9 @@ struct ScreenOptions: ParsableArguments {
     var caFile: String?
 
     /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
-    func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool) async throws {
+    func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions()) async throws {
         let launch = ScreenLaunch(command: command, document: document, keymap: keymap, theme: theme, name: name, pager: pager,
-                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: token, caFile: caFile)
+                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: token, caFile: caFile, paging: paging)
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftEditor
 
 /// `weft view`: the pager.
 struct View: AsyncParsableCommand {
@@ -11,12 +12,15 @@ struct View: AsyncParsableCommand {
             (a path that exists, or one starting with /, ./ or ../), or - for standard input. Documents are read-only \
             here and at the relay (the hello says so) and show others' edits as they happen; files and \
             pipes are shown as they are read, before the end arrives. Keys as in less: space b d u j k \
-            g G, / ? n N, &pattern, -N, F to follow the end (any key stops), h to list every key, q to quit.
+            g G p, / ? n N (regular expressions, !pattern for lines without a match), &pattern, -i -I -N -S, F to \
+            follow the end (any key stops), h to list every key, q to quit. -R shows ANSI colours; +F +G +/pattern \
+            start as in less. When standard output is not a terminal, or there is no terminal to take keys \
+            from, the text is copied through.
             """
     )
 
-    @Argument(help: ArgumentHelp("A document, a file, or - for standard input.", valueName: "DOCUMENT|FILE|-"))
-    var document: String
+    @Argument(help: ArgumentHelp("A start command as less's (+F follow, +G end, +/pattern, +?pattern, +LINE), then a document, a file, or - for standard input.", valueName: "[+CMD] DOCUMENT|FILE|-"))
+    var arguments: [String]
 
     @Option(help: ArgumentHelp("Keymap (else less): one with the pager's commands, such as yours in CONFIG/keymaps.", valueName: "NAME"))
     var keymap: String?
@@ -27,9 +31,36 @@ struct View: AsyncParsableCommand {
     @Flag(name: [.customShort("F"), .long], help: "Start by following the end, as less +F.")
     var follow = false
 
+    @Flag(name: [.customShort("i"), .customLong("ignore-case")], help: "Searches ignore case unless the pattern has a capital (toggle with -i while paging).")
+    var smartCase = false
+
+    @Flag(name: [.customShort("I"), .customLong("IGNORE-CASE")], help: "Searches always ignore case (toggle with -I while paging).")
+    var ignoreCase = false
+
+    @Flag(name: [.customShort("S"), .customLong("chop-long-lines")], help: "Cut long lines off rather than wrap them (toggle with -S while paging).")
+    var chop = false
+
+    @Flag(name: [.customShort("R"), .customLong("RAW-CONTROL-CHARS")], help: "Show the colours of ANSI colour sequences (SGR) in a file or a pipe; other control characters still show as ^X.")
+    var colours = false
+
+    func validate() throws {
+        guard let last = arguments.last, !last.hasPrefix("+") else { throw ValidationError("name a document, a file, or - for standard input") }
+        for argument in arguments.dropLast() {
+            do {
+                guard try PagerStart(argument: argument) != nil else { throw ValidationError("\(argument): only one document, file or - at a time") }
+            } catch let error as PagerStartError {
+                throw ValidationError(error.message)
+            }
+        }
+    }
+
     @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        try await screen.run("view", document: document, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow)
+        let start = try arguments.dropLast().compactMap { try PagerStart(argument: $0) }.last
+        var screen = screen
+        if chop { screen.wrap = false }
+        try await screen.run("view", document: arguments.last!, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
+                             paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start))
     }
 }

@@ -34,8 +34,9 @@ struct KeymapFileTests {
             #expect(standard.match([Key(name: name)!], in: "edit") == .command(command), "\(name)")
         }
         let vim = try Keymap.load("vim", from: keymaps)
-        #expect(vim.match([Key(name: "d")!], in: "normal") == .prefix)
-        #expect(vim.match([Key(name: "d")!, Key(name: "d")!], in: "normal") == .command(.cutLine))
+        #expect(vim.match([Key(name: "d")!], in: "normal") == .command(.operatorDelete))
+        #expect(vim.match([Key(name: "g")!, Key(name: "U")!], in: "normal") == .command(.operatorUppercase))
+        #expect(vim.match([Key(name: "i")!], in: "operator-pending") == .command(.innerObject))
         #expect(vim.match([Key(name: "g")!, Key(name: "g")!], in: "normal") == .command(.documentStart))
         let emacs = try Keymap.load("emacs", from: keymaps)
         #expect(emacs.match([Key(name: "Ctrl-X")!, Key(name: "Ctrl-C")!], in: "edit") == .command(.quit))

@@ -27,13 +27,68 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case append = "append", insertLineStart = "insert-line-start", appendLineEnd = "append-line-end"
     case openLineBelow = "open-line-below", openLineAbove = "open-line-above"
     case commandLine = "command-line"
+    // Vim's grammar: operators, motions and commands that wait for a character
+    case operatorDelete = "operator-delete", operatorChange = "operator-change", operatorYank = "operator-yank"
+    case operatorIndent = "operator-indent", operatorOutdent = "operator-outdent"
+    case operatorLowercase = "operator-lowercase", operatorUppercase = "operator-uppercase", operatorToggleCase = "operator-toggle-case"
+    case bigWordNext = "big-word-next", bigWordPrevious = "big-word-previous", bigWordEnd = "big-word-end"
+    case findChar = "find-char", findCharBackward = "find-char-backward", tillChar = "till-char", tillCharBackward = "till-char-backward"
+    case repeatFindChar = "repeat-find-char", repeatFindCharReverse = "repeat-find-char-reverse"
+    case matchBracket = "match-bracket", paragraphNext = "paragraph-next", paragraphPrevious = "paragraph-previous"
+    case screenTop = "screen-top", screenMiddle = "screen-middle", screenBottom = "screen-bottom"
+    case findWordForward = "find-word-forward", findWordBackward = "find-word-backward"
+    case gotoMark = "goto-mark", gotoMarkLine = "goto-mark-line", setMark = "set-mark"
+    case innerObject = "inner-object", aroundObject = "around-object", register = "register"
+    case recordMacro = "record-macro", playMacro = "play-macro", repeatChange = "repeat-change"
+    case replaceChar = "replace-char", replaceMode = "replace-mode", joinLines = "join-lines", toggleCase = "toggle-case"
+    case substituteChar = "substitute-char", substituteLine = "substitute-line", changeToLineEnd = "change-to-line-end"
+    case visualLineMode = "visual-line-mode"
+    case scrollCursorCenter = "scroll-cursor-center", scrollCursorTop = "scroll-cursor-top", scrollCursorBottom = "scroll-cursor-bottom"
     // Paging (the pager moves the view, not a cursor)
     case scrollDown = "scroll-down", scrollUp = "scroll-up"
     case followEnd = "follow-end", filter = "filter", toggleLineNumbers = "toggle-line-numbers"
+    case gotoPercent = "goto-percent", toggleSmartCase = "toggle-smart-case", toggleIgnoreCase = "toggle-ignore-case"
     // The rest
     case toggleWrap = "toggle-wrap", followPeer = "follow-peer"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"
     case suspend = "suspend", redraw = "redraw"
+
+    /// Whether the command is one of vim's operators, which wait for a motion or text object.
+    var isVimOperator: Bool {
+        switch self {
+        case .operatorDelete, .operatorChange, .operatorYank, .operatorIndent, .operatorOutdent,
+             .operatorLowercase, .operatorUppercase, .operatorToggleCase:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether the command is a motion an operator can take (`dw`, `d3j`, `dfx`, `dn`).
+    var isVimMotion: Bool {
+        switch self {
+        case .cursorLeft, .cursorRight, .cursorUp, .cursorDown, .wordNext, .wordPrevious, .wordEnd,
+             .bigWordNext, .bigWordPrevious, .bigWordEnd, .lineStart, .lineEnd, .lineFirstNonBlank,
+             .documentStart, .documentEnd, .findChar, .findCharBackward, .tillChar, .tillCharBackward,
+             .repeatFindChar, .repeatFindCharReverse, .matchBracket, .paragraphNext, .paragraphPrevious,
+             .screenTop, .screenMiddle, .screenBottom, .findWordForward, .findWordBackward,
+             .findNext, .findPrevious, .gotoMark, .gotoMarkLine:
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Whether the command waits for a character typed after it (`fx`, `rx`, `ma`, `"a`, `qa`, `@a`).
+    var takesCharacter: Bool {
+        switch self {
+        case .findChar, .findCharBackward, .tillChar, .tillCharBackward, .gotoMark, .gotoMarkLine, .setMark,
+             .recordMacro, .playMacro, .replaceChar:
+            return true
+        default:
+            return false
+        }
+    }
 
     /// Whether the command only moves the cursor (so it keeps a vim-style visual selection).
     var isMotion: Bool {

@@ -46,7 +46,11 @@ extension Editor {
 
     /// Types `text` at the cursor, over the selection if there is one.
     mutating func type(_ text: String, now: Double) {
-        let range = selection ?? cursorPosition..<cursorPosition
+        var range = selection ?? cursorPosition..<cursorPosition
+        if vim.overwriting, range.isEmpty, text != "\n", !replica.isLineEnd(range.lowerBound) {
+            // Vim's replace mode: the character under the cursor gives way to the one typed.
+            range = range.lowerBound..<nextBoundary(after: range.lowerBound)
+        }
         markActive = false
         selectionAnchor = nil
         replace(range, with: text, kind: range.isEmpty && !text.contains("\n") ? .typing : .other, now: now)
@@ -158,7 +162,11 @@ extension Editor {
             } else {
                 replace(at..<at, with: clipboard.text, kind: .other, now: now)
             }
-            if keymap.blockCursorModes.contains(mode) { moveCursor(to: previousBoundary(before: cursorPosition)) }
+            if keymap.blockCursorModes.contains(mode) {
+                // As vim: on the last character pasted, or the first when it spans lines.
+                let multiline = clipboard.text.contains("\n")
+                moveCursor(to: multiline ? cursorPosition - clipboard.text.unicodeScalars.count : previousBoundary(before: cursorPosition))
+            }
             return
         }
         let line = replica.line(containing: position)

@@ -31,6 +31,9 @@ extension Editor {
         let selection = self.selection
         let cursorPosition = self.cursorPosition
         let currentMatch: Range<Int>? = (prompt?.searchQuery ?? lastSearch).flatMap { query in
+            if query.regex {
+                return matches(in: cursorPosition..<max(cursorPosition + 1, replica.lineEnd(at: cursorPosition))).first { $0.lowerBound == cursorPosition }
+            }
             let length = query.pattern.unicodeScalars.count
             guard cursorPosition + length <= replica.count else { return nil }
             return matches(in: cursorPosition..<cursorPosition + length).first { $0.lowerBound == cursorPosition }
@@ -72,6 +75,7 @@ extension Editor {
                     guard column >= 0, column + placed.glyph.width <= textWidth else { continue }
                     let position = lineStart + placed.offset
                     var style = CellStyle.role(placed.glyph.isControl ? .control : .text)
+                    if !placed.glyph.isControl, let coloured = ansi?.style(at: position) { style = .text(coloured) }
                     if let mark = marks.last(where: { $0.selections.contains { $0.contains(position) } }) { style = .peerCursor(mark.colour) }
                     if found.contains(where: { $0.contains(position) }) { style = .role(.searchMatch) }
                     if selection?.contains(position) == true { style = .role(.selection) }
@@ -141,12 +145,18 @@ extension Editor {
         var column = frame.put(" \(status.document)", row: row, column: 0, style: .role(.status), width: measure)
         if status.readOnly { column = frame.put(" [read-only]", row: row, column: column, style: .role(.status), width: measure) }
         if isPager {
-            column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
-            column = frame.put(followingEnd ? " FOLLOW " : " LIVE ", row: row, column: column, style: .role(.statusMode), width: measure)
+            // A document is live; a file or pipe only while it is still being read.
+            let label = followingEnd ? "FOLLOW" : localTextState == nil ? "LIVE" : localTextState == .reading ? "READING" : nil
+            if let label {
+                column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
+                column = frame.put(" \(label) ", row: row, column: column, style: .role(.statusMode), width: measure)
+            }
             if let filter { column = frame.put(" &\(filter.pattern)", row: row, column: column, style: .role(.status), width: measure) }
         } else if keymap.modes.count > 1 {
             column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
             column = frame.put(" \(mode.uppercased()) ", row: row, column: column, style: .role(.statusMode), width: measure)
+            // As vim says it the whole time a macro is being recorded.
+            if let recording = vim.recording { column = frame.put(" recording @\(recording.register)", row: row, column: column, style: .role(.status), width: measure) }
         }
         if let name = followedName { frame.put(" following \(name)", row: row, column: column, style: .role(.status), width: measure) }
         let (line, character) = cursorLineColumn
@@ -180,6 +190,9 @@ extension Editor {
             frame.cursor = (row, min(end, frame.width - 1))
         } else if let message {
             frame.putMarkingCut(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
+        } else if !vim.keys.isEmpty {
+            // The command being typed, as vim's `showcmd` shows it (`2d`, `"ay`).
+            frame.put(vim.keys.map(\.description).joined(), row: row, column: 0, style: .role(.message), width: measure)
         } else if !pendingKeys.isEmpty || pendingCount != nil {
             let count = pendingCount.map(String.init) ?? ""
             let keys = pendingKeys.isEmpty ? "" : (count.isEmpty ? "" : " ") + pendingKeys.keyNames + "-"

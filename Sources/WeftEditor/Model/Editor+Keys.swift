@@ -3,7 +3,14 @@ import WeftCRDT
 extension Editor {
     /// Handles one key pressed at `now` (seconds on any steady clock; it groups typing for undo).
     public mutating func handle(_ key: Key, now: Double) {
+        if vim.recording != nil, vim.macroDepth == 0 { vim.recording!.keys.append(key) }
+        process(key, now: now)
+    }
+
+    /// Handles a key, typed or replayed (by `.`, a macro, or a counted insert).
+    mutating func process(_ key: Key, now: Double) {
         if prompt == nil { message = nil }
+        pendingStart = nil  // the user's keys take over from a start command still waiting
         if helpPage != nil { return handleHelp(key) }
         if prompt != nil {
             handlePrompt(key, now: now)
@@ -18,6 +25,12 @@ extension Editor {
                 return
             }
         }
+        if usesGrammar {
+            handleVim(key, now: now)
+            finishKey()
+            return
+        }
+        if keymap.types(in: mode) { noteTyped(key) }
         if pendingKeys.isEmpty, let digit = countDigit(key) {
             pendingCount = min((pendingCount ?? 0) * 10 + digit, Self.maxCount)
             return
@@ -41,8 +54,9 @@ extension Editor {
                 // fast). In a modeless one it is an Alt key that is not bound, and types nothing.
                 var plain = key
                 plain.alt = false
-                handle(.named(.escape), now: now)
-                handle(plain, now: now)
+                forgetTyped()
+                process(.named(.escape), now: now)
+                process(plain, now: now)
                 return
             }
             if keys.count == 1, let character = key.typedCharacter, keymap.types(in: mode) {
@@ -52,6 +66,11 @@ extension Editor {
                 show("\(keys.keyNames) is not bound in \(keymap.name)'s \(mode) mode\(helpHint)", isError: true)
             }
         }
+        finishKey()
+    }
+
+    /// What every key ends with: the view follows the cursor, which stays on a character.
+    mutating func finishKey() {
         if following != nil, lastCommand != .followPeer { following = nil }
         if isPager {
             if !followingEnd { bringCursorIntoPagerView() }
@@ -100,12 +119,14 @@ extension Editor {
     /// Runs `command`, `count` times when a count was typed: as one undo step, with the
     /// document ends going to line `count` and a line copy taking `count` lines, as in vim.
     mutating func run(_ command: EditorCommand, count: Int?, now: Double) {
-        guard let count, count > 1 || command == .documentStart || command == .documentEnd else {
+        guard let count, count > 1 || command == .documentStart || command == .documentEnd || command == .gotoPercent else {
             run(command, now: now)
             lastCommand = command
             return
         }
         switch command {
+        case .gotoPercent:
+            goToPercent(count)
         case .documentStart, .documentEnd:
             goToLine(String(count))
         case .copyLine:
@@ -177,7 +198,10 @@ extension Editor {
         case .commandLine: open(.command)
         case .normalMode:
             let leavingTyping = keymap.types(in: mode)
+            if leavingTyping { endVimInsert(now: now) }
             undoHistory.endInsert()
+            vim.visualLinewise = false
+            vim.overwriting = false
             mode = normalModeName
             selectionAnchor = nil
             markActive = false
@@ -225,7 +249,13 @@ extension Editor {
             topRow = 0
             show(settings.wrap ? "long lines wrap" : "long lines are cut off (they scroll sideways)")
         case .followPeer: followNextPeer()
-        case .save: show(savedMessage)
+        case .save:
+            if localFile != nil { writeFile(to: nil, force: false) } else { show(savedMessage) }
+        case .quit where isModified && lastCommand != .quit:
+            // A file's changes live only here until written: the first quit key warns.
+            let keymap = self.keymap
+            let save = keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) writes them)" } ?? " (:w writes them)"
+            show("the file has changes not written\(save); quit again to leave without them", isError: true)
         case .quit, .forceQuit: wantsQuit = true
         case .help: openHelp()
         case .suspend: terminalRequests.append(.suspend)
@@ -236,7 +266,7 @@ extension Editor {
 
     /// The mode typing commands switch to: the first that types, else the current one. Leaving
     /// a mode that does not type opens an insert: what is typed until it ends undoes as one step.
-    private mutating func enterTyping() {
+    mutating func enterTyping() {
         if !keymap.types(in: mode) { undoHistory.beginInsert() }
         if let typing = keymap.modes.first(where: { keymap.types(in: $0) }) { mode = typing }
         selectionAnchor = nil

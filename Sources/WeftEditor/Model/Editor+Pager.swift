@@ -31,9 +31,12 @@ extension Editor {
     /// Adds text at the end of a local document (a file or a pipe being read), as nobody's edit:
     /// no undo step and no batch to send.
     public mutating func appendText(_ text: String) {
+        if localTextState == nil { localTextState = .reading }
+        let text = ansi?.strip(text) ?? text
         guard !text.isEmpty, (try? replica.insert(text, at: replica.count)) != nil else { return }
         version += 1
         afterTextChange()
+        applyPendingStart()
     }
 
     /// Keeps the view right after the text changed under it.
@@ -56,6 +59,17 @@ extension Editor {
         case .documentEnd: showEnd()
         case .followEnd:
             followEnd()
+            return true
+        case .gotoPercent:
+            goToPercent(0)
+            return true
+        case .toggleSmartCase:
+            settings.searchCase = settings.searchCase == .smart ? .sensitive : .smart
+            show(settings.searchCase == .smart ? "searches ignore case unless the pattern has a capital" : "searches tell case apart")
+            return true
+        case .toggleIgnoreCase:
+            settings.searchCase = settings.searchCase == .ignore ? .sensitive : .ignore
+            show(settings.searchCase == .ignore ? "searches ignore case" : "searches tell case apart")
             return true
         case .filter:
             open(.filter)
@@ -84,6 +98,22 @@ extension Editor {
         let line = replica.line(containing: cursorPosition)
         if filter != nil, filteredLines.binarySearch(line) == nil { return settleView() }
         if line < topLine || line > bottomLine { setTop(line: line, row: 0) }
+        settleView()
+    }
+
+    /// Less's `p` and `%`: the line `percent`% of the way through at the top of the screen.
+    mutating func goToPercent(_ percent: Int) {
+        let line = min(100, max(0, percent)) * pagedLineCount / 100
+        guard isPager else { return moveCursor(to: replica.firstNonBlank(ofLine: min(line, replica.lineCount - 1))) }
+        setTop(line: nextShown(from: min(line, max(0, pagedLineCount - 1))) ?? 0, row: 0)
+        settleView()
+        moveCursor(to: replica.lineStart(topLine))
+    }
+
+    /// A search found `position`: its line goes to the top of the screen (less's jump target),
+    /// as far as the end allows.
+    mutating func putAtTop(_ position: Int) {
+        setTop(line: replica.line(containing: position), row: 0)
         settleView()
     }
 
@@ -202,14 +232,17 @@ extension Editor {
 
     // MARK: Filter
 
-    /// Shows only lines containing `pattern` (smart case, as searches); empty shows all.
+    /// Shows only lines matching the regular expression `pattern` (`!pattern`: those that do
+    /// not), with the searches' case rule; empty shows all.
     mutating func setFilter(_ pattern: String) {
         if pattern.isEmpty {
             filter = nil
             filteredLines = []
             show("showing every line")
         } else {
-            filter = SearchQuery(pattern: pattern, forward: true)
+            let query = SearchQuery(pattern: pattern, forward: true, regex: true, caseRule: settings.searchCase)
+            guard query.linePattern != nil else { return show("not a valid regular expression: \(pattern)", isError: true) }
+            filter = query
             refreshFilter()
             show(filteredLines.isEmpty ? "no line matches \(pattern)" : "\(filteredLines.count) lines match \(pattern)")
         }
@@ -219,6 +252,7 @@ extension Editor {
     /// Finds the lines matching the filter again (after the text changed).
     mutating func refreshFilter() {
         guard let filter else { return }
+        if filter.regex { return filteredLines = filterLines(filter) }
         let haystack = searchScalars(caseSensitive: filter.caseSensitive)
         let needle = filter.folded
         var lines: [Int] = []

@@ -11,6 +11,10 @@ struct Prompt: Sendable {
 
     var kind: Kind
     var text = ""
+    /// Searches are regular expressions (the pager's, as less), with this case rule.
+    var regex = false
+    var caseRule = SearchCase.smart
+    var vimSyntax = false
     /// Where the cursor was, to go back to when an incremental search is cancelled or finds nothing.
     var origin: Int
     /// What the screen showed then, to go back to as well (the matches typed so far may have scrolled).
@@ -27,13 +31,17 @@ struct Prompt: Sendable {
 
     var searchQuery: SearchQuery? {
         guard case .find(let forward) = kind, !text.isEmpty else { return nil }
-        return SearchQuery(pattern: text, forward: forward)
+        return SearchQuery(pattern: text, forward: forward, regex: regex, caseRule: caseRule, vimSyntax: vimSyntax)
     }
 }
 
 extension Editor {
     mutating func open(_ kind: Prompt.Kind) {
-        prompt = Prompt(kind: kind, origin: cursorPosition, originView: viewPosition)
+        // As less: a backward search starts at the bottom of the screen.
+        let origin = isPager && kind == .find(forward: false) ? replica.lineRange(bottomLine).upperBound : cursorPosition
+        // Vim's `/` takes vim's regular expressions; the pager's, less's; other keymaps find plain text.
+        let vimSearch = !isPager && keymap.bindings.values.contains { $0.values.contains { $0.isVimOperator } }
+        prompt = Prompt(kind: kind, regex: isPager || vimSearch, caseRule: settings.searchCase, vimSyntax: vimSearch, origin: origin, originView: viewPosition)
     }
 
     /// Puts the cursor and the view back where they were when `prompt` opened.
@@ -62,7 +70,7 @@ extension Editor {
         self.prompt = prompt
         if let query = prompt.searchQuery {
             // Incremental: jump to the first match from where the search began.
-            if let (range, _) = find(query, from: query.forward ? prompt.origin : prompt.origin - 1) {
+            if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
                 moveCursor(to: range.lowerBound)
                 message = nil
             } else {
@@ -72,6 +80,11 @@ extension Editor {
         } else if case .find = prompt.kind {
             returnToOrigin(of: prompt)
         }
+    }
+
+    /// Where a search typed at the prompt starts: at the cursor, or (vim's `/`) just after it.
+    private func searchStart(of prompt: Prompt, forward: Bool) -> Int {
+        forward ? prompt.origin + (prompt.vimSyntax ? 1 : 0) : prompt.origin - 1
     }
 
     mutating func cancelPrompt() {
@@ -89,7 +102,10 @@ extension Editor {
                 return
             }
             lastSearch = query
-            if find(query, from: query.forward ? prompt.origin : prompt.origin - 1) == nil {
+            if query.regex, query.linePattern == nil { return show("not a valid regular expression: \(query.pattern)", isError: true) }
+            if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
+                if isPager { putAtTop(range.lowerBound) }
+            } else {
                 returnToOrigin(of: prompt)
                 show("not found: \(query.pattern)", isError: true)
             }
@@ -115,13 +131,20 @@ extension Editor {
 
     /// Vim-style `:` commands.
     mutating func run(command: String, now: Double) {
+        if runFileCommand(command) != nil { return }
         switch command {
         case "":
             return
-        case "q", "q!", "quit", "qa", "qa!", "wq", "x", "wqa", "xa":
+        case "q", "q!", "quit", "qa", "qa!", "wq", "wq!", "x", "x!", "wqa", "xa":
             wantsQuit = true
         case "w", "write", "up", "update":
             show(savedMessage)
+        case "set nu", "set number":
+            settings.lineNumbers = true
+        case "set nonu", "set nonumber":
+            settings.lineNumbers = false
+        case "$":
+            goToLine(String(replica.lineCount))
         case "set wrap":
             settings.wrap = true
         case "set nowrap":
@@ -141,9 +164,21 @@ extension Editor {
                 settings.tabWidth = value
             } else if Int(command) != nil {
                 goToLine(command)
-            } else {
-                show("not an editor command: \(command) (try :q, :w, :NUMBER, :set wrap, :set nowrap, :follow, :help)", isError: true)
+            } else if let substitution = parseSubstitution(command) {
+                substitute(substitution, now: now)
+            } else if message?.isError != true {
+                show("not an editor command: \(command) (try :q, :w, :NUMBER, :s/a/b/g, :set nu, :set wrap, :follow, :help)", isError: true)
             }
+        }
+    }
+
+    /// The `:s` command `command` is, if it is one; a mistake in it is shown.
+    private mutating func parseSubstitution(_ command: String) -> Substitution? {
+        do {
+            return try Substitution(parsing: command)
+        } catch {
+            show(error.message, isError: true)
+            return nil
         }
     }
 

@@ -3,8 +3,27 @@
 struct SearchQuery: Sendable, Equatable {
     var pattern: String
     var forward: Bool
+    /// Only matches that are whole words (vim's `*` and `#`).
+    var wholeWord = false
+    /// Case always counts (vim's `*` and `#` search for the word as it is written).
+    var exactCase = false
+    /// A regular expression matched line by line, `!` first for lines without a match (the pager's, as less).
+    var regex = false
+    var caseRule = SearchCase.smart
+    /// The expression is written in vim's syntax (the vim keymap's `/`), not less's.
+    var vimSyntax = false
 
-    var caseSensitive: Bool { pattern.unicodeScalars.contains { $0.properties.isUppercase } }
+    var caseSensitive: Bool {
+        if exactCase { return true }
+        switch caseRule {
+        case .sensitive: return true
+        case .ignore: return false
+        case .smart: return pattern.unicodeScalars.contains { $0.properties.isUppercase }
+        }
+    }
+
+    /// The compiled pattern of a regular-expression query; nil when it is not valid.
+    var linePattern: LinePattern? { try? LinePattern(pattern, caseSensitive: caseSensitive, vimSyntax: vimSyntax) }
     var folded: [UInt32] { pattern.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: caseSensitive) } }
 }
 
@@ -43,16 +62,34 @@ struct SearchIndex: Sendable {
 extension Editor {
     /// The next match of `query` from `position` (wrapping around the document), and whether it wrapped.
     mutating func find(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
+        if query.regex { return findLines(query, from: position) }
         let haystack = searchScalars(caseSensitive: query.caseSensitive)
         let needle = query.folded
-        if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: position, forward: query.forward) {
+        if let start = firstMatch(query, needle: needle, in: haystack, from: position, limit: nil) {
             return (start..<start + needle.count, false)
         }
         let restart = query.forward ? 0 : haystack.count
-        if let start = SearchIndex.firstMatch(of: needle, in: haystack, from: restart, forward: query.forward) {
+        if let start = firstMatch(query, needle: needle, in: haystack, from: restart, limit: position) {
             return (start..<start + needle.count, true)
         }
         return nil
+    }
+
+    /// The first match from `from`, skipping those that are not whole words when the query asks
+    /// for words; the wrapped-around search stops at `limit`.
+    private func firstMatch(_ query: SearchQuery, needle: [UInt32], in haystack: [UInt32], from: Int, limit: Int?) -> Int? {
+        var from = from
+        while let start = SearchIndex.firstMatch(of: needle, in: haystack, from: from, forward: query.forward) {
+            if let limit, query.forward ? start >= limit : start <= limit { return nil }
+            if !query.wholeWord || isWholeWord(start..<start + needle.count) { return start }
+            from = query.forward ? start + 1 : start - 1
+        }
+        return nil
+    }
+
+    private func isWholeWord(_ range: Range<Int>) -> Bool {
+        (range.lowerBound == 0 || replica.wordClass(at: range.lowerBound - 1, big: false) != 2)
+            && (range.upperBound >= replica.count || replica.wordClass(at: range.upperBound, big: false) != 2)
     }
 
     /// The document's scalars folded for a search, built once per version of the text.
@@ -69,12 +106,18 @@ extension Editor {
         guard var query = lastSearch else { show("no previous search: start one with the find key", isError: true); return }
         if reversed { query.forward.toggle() }
         let position = cursorPosition
-        let from = query.forward ? position + 1 : position - 1
+        var from = query.forward ? position + 1 : position - 1
+        if isPager {
+            // As less: the next line with a match, counted from the line at the top.
+            let line = topLine
+            from = query.forward ? replica.lineStart(line + 1) : max(0, replica.lineStart(line) - 1)
+        }
         guard let (range, wrapped) = find(query, from: from) else {
             show("not found: \(query.pattern)", isError: true)
             return
         }
         moveCursor(to: range.lowerBound)
+        if isPager { putAtTop(range.lowerBound) }
         if wrapped { show(query.forward ? "search hit the end, continuing at the top" : "search hit the top, continuing at the end") }
     }
 
@@ -82,6 +125,7 @@ extension Editor {
     func matches(in range: Range<Int>) -> [Range<Int>] {
         let query = prompt?.searchQuery ?? lastSearch
         guard let query, !query.pattern.isEmpty, !range.isEmpty else { return [] }
+        if query.regex { return lineMatches(query, in: range) }
         let needle = query.folded
         let sensitive = query.caseSensitive
         let lower = max(0, range.lowerBound - needle.count + 1)

@@ -91,7 +91,12 @@ extension Editor {
 
     /// Sets the top so that `place` is on the last row of the screen.
     private mutating func placeAtBottom(_ place: (line: Int, row: Int, column: Int)) {
-        var remaining = viewHeight - 1
+        placeOnScreenRow(place, row: viewHeight - 1)
+    }
+
+    /// Sets the top so that `place` is on screen row `screenRow` (or as low as the text allows).
+    mutating func placeOnScreenRow(_ place: (line: Int, row: Int, column: Int), row screenRow: Int) {
+        var remaining = screenRow
         var line = place.line
         var row = place.row
         while remaining > 0 {

@@ -64,6 +64,18 @@ public struct Editor: Sendable {
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?
+    /// The file being edited alone, when the text is a local file (`weft edit notes.md`).
+    var localFile: LocalFile?
+    /// `version` when the file was last read or written.
+    var savedVersion = 0
+    /// Less's `-R`: colours taken out of a file's or a pipe's text, by position.
+    var ansi: AnsiColours?
+    /// A start command (less's `+G`, `+/pattern`) still waiting for its text to arrive.
+    var pendingStart: PagerStart?
+    /// For a file or a pipe: whether it is still being read (nil for a document).
+    var localTextState: LocalTextState?
+    /// Vim's grammar, registers, marks, macros and last change (keymaps that bind operators).
+    var vim = VimState()
     /// Bumped by every change to the text, so cached search data knows when it is stale.
     var version = 0
 
@@ -98,7 +110,10 @@ public struct Editor: Sendable {
         guard let anchor = selectionAnchor, let from = replica.position(of: anchor) else { return nil }
         let to = cursorPosition
         var range = min(from, to)..<max(from, to)
-        if keymap.blockCursorModes.contains(mode) {
+        if vim.visualLinewise, mode == "visual" {
+            let last = replica.line(containing: range.upperBound)
+            range = replica.lineStart(replica.line(containing: range.lowerBound))..<min(replica.count, replica.lineRange(last).upperBound + 1)
+        } else if keymap.blockCursorModes.contains(mode) {
             range = range.lowerBound..<min(replica.count, nextBoundary(after: range.upperBound))
         }
         return range.isEmpty ? nil : range

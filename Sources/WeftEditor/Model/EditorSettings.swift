@@ -11,8 +11,12 @@ public struct EditorSettings: Sendable {
     public var lineNumbers: Bool
     /// Typing within this many seconds of the previous edit undoes together.
     public var undoBurstSeconds: Double
+    /// When searches tell case apart (the pager starts as less: always; `-i` smart, `-I` never).
+    public var searchCase: SearchCase
 
-    public init(tabWidth: Int = 8, wrap: Bool = true, userName: String = "me", userColour: UInt32 = 0x61AFEF, undoBurstSeconds: Double = 1.0, lineNumbers: Bool = false) {
+    public init(tabWidth: Int = 8, wrap: Bool = true, userName: String = "me", userColour: UInt32 = 0x61AFEF, undoBurstSeconds: Double = 1.0,
+                lineNumbers: Bool = false, searchCase: SearchCase = .smart) {
+        self.searchCase = searchCase
         self.lineNumbers = lineNumbers
         self.tabWidth = tabWidth
         self.wrap = wrap

@@ -109,4 +109,6 @@ public enum CellStyle: Hashable, Sendable {
     case peerCursor(UInt32)
     /// Another person's name tag: their colour as the text.
     case peerLabel(UInt32)
+    /// A colour the text itself asked for (an ANSI sequence, shown with the pager's `-R`).
+    case text(TextStyle)
 }

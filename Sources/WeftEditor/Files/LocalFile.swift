@@ -1,0 +1,105 @@
+import Foundation
+
+/// A file edited alone (not shared): read once, written back atomically (a temporary file in
+/// the same directory, flushed, then renamed over it, its permissions kept), refusing to write
+/// over changes made to it by something else since it was read, unless forced.
+public struct LocalFile: Sendable, Equatable {
+    /// The file's path as the user gave it.
+    public let path: String
+    /// Size and modification time when last read or written, to notice writes from elsewhere.
+    private var stamp: Stamp?
+
+    struct Stamp: Sendable, Equatable {
+        var size: UInt64
+        var modified: Date
+    }
+
+    /// Whether `argument` names a file rather than a shared document: `-`, a name that exists
+    /// here, or one with a `/` whose directory exists (`./notes.md`, `docs/plan.md`). A `ws://`
+    /// address is always a document, and so is a name with a `/` in no directory here (`team/plan`
+    /// on the default server).
+    public static func isPath(_ argument: String) -> Bool {
+        let lower = argument.lowercased()
+        if lower.hasPrefix("ws://") || lower.hasPrefix("wss://") { return false }
+        if argument == "-" || FileManager.default.fileExists(atPath: argument) { return true }
+        guard argument.contains("/") else { return false }
+        var isDirectory: ObjCBool = false
+        let parent = (argument as NSString).deletingLastPathComponent
+        return FileManager.default.fileExists(atPath: parent.isEmpty ? "." : parent, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
+    /// Reads `path` (a file that does not exist yet is empty, and is created by the first write).
+    /// - Throws: `LocalFileError` when it cannot be read, is a directory, or is not UTF-8 text.
+    public static func open(_ path: String) throws(LocalFileError) -> (file: LocalFile, text: String) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return (LocalFile(path: path, stamp: nil), "")
+        }
+        guard !isDirectory.boolValue else { throw LocalFileError("\(path) is a directory") }
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw LocalFileError("\(path) cannot be read: \(error.localizedDescription)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw LocalFileError("\(path) is not UTF-8 text") }
+        return (LocalFile(path: path, stamp: Self.stamp(of: path)), text)
+    }
+
+    /// Whether the file on disk is no longer what was read or last written here.
+    public var changedOnDisk: Bool {
+        guard let stamp else { return FileManager.default.fileExists(atPath: path) }
+        return Self.stamp(of: path) != stamp
+    }
+
+    /// Writes `text` back. Unless `force`, refuses when the file changed on disk meanwhile.
+    /// - Throws: `LocalFileError` saying what went wrong.
+    public mutating func write(_ text: String, force: Bool = false) throws(LocalFileError) {
+        if !force, changedOnDisk {
+            throw LocalFileError("changed on disk since it was read, so not written: :w! writes over it, :w FILE elsewhere (\(path))")
+        }
+        try Self.write(text, to: path)
+        stamp = Self.stamp(of: path)
+    }
+
+    /// Writes `text` to `path` atomically, keeping the permissions of a file already there
+    /// (a new file gets 0644 less the umask, as editors make them).
+    /// - Throws: `LocalFileError` saying what went wrong.
+    public static func write(_ text: String, to path: String) throws(LocalFileError) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let existing = try? FileManager.default.attributesOfItem(atPath: path)
+        let mode = (existing?[.posixPermissions] as? NSNumber)?.uint16Value
+        let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+        let descriptor = Foundation.open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, mode.map { mode_t($0) } ?? 0o644)
+        guard descriptor >= 0 else { throw LocalFileError("cannot write in \(directory.path): \(String(cString: strerror(errno)))") }
+        var failure: String?
+        var bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count, failure == nil {
+            let count = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0, errno != EINTR { failure = String(cString: strerror(errno)) } else if count > 0 { written += count }
+        }
+        if failure == nil, let mode, fchmod(descriptor, mode_t(mode)) != 0 { failure = String(cString: strerror(errno)) }
+        if failure == nil, fsync(descriptor) != 0 { failure = String(cString: strerror(errno)) }
+        close(descriptor)
+        if failure == nil, rename(temporary.path, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary.path)
+            throw LocalFileError("\(path) was not written: \(failure)")
+        }
+        bytes.removeAll()
+    }
+
+    private static func stamp(of path: String) -> Stamp? {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        return Stamp(size: (attributes[.size] as? NSNumber)?.uint64Value ?? 0, modified: attributes[.modificationDate] as? Date ?? .distantPast)
+    }
+}
+
+/// Why a file could not be read or written, in plain words.
+public struct LocalFileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+    init(_ message: String) { self.message = message }
+}

@@ -1,0 +1,77 @@
+import WeftCRDT
+
+/// Editing a local file alone: `:w` (and the save key) write it back, `:w FILE` and `:saveas`
+/// write elsewhere.
+extension Editor {
+    /// Ties the editor to `file`: saving writes the text there.
+    public mutating func attach(_ file: LocalFile) {
+        localFile = file
+        status.connection = "file"
+    }
+
+    /// The file being edited, if the text is one.
+    public var file: LocalFile? { localFile }
+
+    /// Whether the text changed since it was read or last written.
+    public var isModified: Bool { localFile != nil && savedVersion != version }
+
+    /// `:w`, `:w!`, `:w FILE`, `:saveas FILE` and the save key. Returns whether it wrote.
+    @discardableResult
+    mutating func writeFile(to path: String?, force: Bool, adopting: Bool = false) -> Bool {
+        let text = replica.text
+        do {
+            if let path, path != localFile?.path {
+                try LocalFile.write(text, to: path)
+                if adopting {
+                    localFile = try LocalFile.open(path).file
+                    savedVersion = version
+                    status.document = path
+                }
+                show("wrote \(path): \(replica.lineCount) lines")
+                return true
+            }
+            guard var file = localFile else {
+                show(savedMessage)
+                return true
+            }
+            try file.write(text, force: force)
+            localFile = file
+            savedVersion = version
+            show("wrote \(file.path): \(replica.lineCount) lines")
+            return true
+        } catch {
+            show(error.message, isError: true)
+            return false
+        }
+    }
+
+    /// The `:` commands about files; nil when `command` is not one.
+    mutating func runFileCommand(_ command: String) -> Bool? {
+        let parts = command.split(separator: " ", maxSplits: 1).map(String.init)
+        guard let verb = parts.first else { return nil }
+        let argument = parts.count > 1 ? parts[1].trimmingCharacters(in: .whitespaces) : nil
+        switch verb {
+        case "w", "write", "w!", "write!":
+            return writeFile(to: argument, force: verb.hasSuffix("!"))
+        case "saveas", "sav", "saveas!", "sav!":
+            guard let argument else { show(":saveas needs a file name", isError: true); return false }
+            return writeFile(to: argument, force: verb.hasSuffix("!"), adopting: true)
+        case "wq", "x", "wq!", "x!", "xit", "exit":
+            if verb.hasPrefix("x") || verb == "exit", !isModified, argument == nil { wantsQuit = true; return true }
+            if writeFile(to: argument, force: verb.hasSuffix("!")) { wantsQuit = true }
+            return true
+        case "q", "quit":
+            if isModified {
+                show("the file has changes not written: :w writes them, :q! leaves without", isError: true)
+                return true
+            }
+            wantsQuit = true
+            return true
+        case "e", "edit":
+            show(":e opens another file or document from the shell for now: quit and run weft edit \(argument ?? "NAME")", isError: true)
+            return true
+        default:
+            return nil
+        }
+    }
+}

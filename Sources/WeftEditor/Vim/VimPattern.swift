@@ -1,0 +1,81 @@
+import Foundation
+
+/// A vim regular expression (`:help pattern`, the default "magic" syntax) turned into the ICU
+/// syntax of `NSRegularExpression`: `\(` `\)` `\|` `\+` `\?` `\=` `\{n,m}` `\<` `\>` become
+/// their ICU forms, while a bare `(`, `)`, `|`, `+`, `?` and `{` match themselves. `\v` switches
+/// to "very magic" (ICU's own syntax), `\c` ignores case and `\C` respects it.
+struct VimPattern: Equatable, Sendable {
+    var icu: String
+    /// `\c` or `\C` in the pattern; nil when it says nothing about case.
+    var ignoresCase: Bool?
+
+    init(_ vim: String) {
+        var output = ""
+        var ignoresCase: Bool?
+        var veryMagic = false
+        var characters = Array(vim)[...]
+        while let character = characters.popFirst() {
+            if character == "\\", let next = characters.popFirst() {
+                switch next {
+                case "v": veryMagic = true
+                case "m", "M", "V": veryMagic = false
+                case "c": ignoresCase = true
+                case "C": ignoresCase = false
+                case "<", ">": output += veryMagic ? "\\\(next)" : "\\b"
+                case "(", ")", "|", "+", "?", "{", "}": output += veryMagic ? "\\\(next)" : String(next)
+                case "=": output += veryMagic ? "=" : "?"
+                case "t": output += "\\t"
+                case "n": output += "\\n"
+                default: output += "\\\(next)"
+                }
+            } else if veryMagic {
+                switch character {
+                case "<", ">": output += "\\b"
+                case "=": output += "?"
+                default: output.append(character)
+                }
+            } else if "()|+?{}".contains(character) {
+                output += "\\\(character)"
+            } else {
+                output.append(character)
+            }
+        }
+        icu = output
+        self.ignoresCase = ignoresCase
+    }
+
+    /// The compiled expression.
+    /// - Throws: the library's error when the pattern is not a valid expression.
+    func expression(ignoringCase: Bool) throws -> NSRegularExpression {
+        try NSRegularExpression(pattern: icu, options: (ignoresCase ?? ignoringCase) ? [.caseInsensitive, .anchorsMatchLines] : [.anchorsMatchLines])
+    }
+
+    /// A vim replacement (`&` and `\0` the match, `\1`…`\9` groups, `\r` or `\n` a line break,
+    /// `\&` a plain `&`, `\u` `\U` `\l` `\L` not supported) as the text for one match.
+    static func replacement(_ template: String, match: NSTextCheckingResult, in text: NSString) -> String {
+        var output = ""
+        var characters = Array(template)[...]
+        func group(_ index: Int) -> String {
+            guard index < match.numberOfRanges, match.range(at: index).location != NSNotFound else { return "" }
+            return text.substring(with: match.range(at: index))
+        }
+        while let character = characters.popFirst() {
+            if character == "\\", let next = characters.popFirst() {
+                if let digit = next.wholeNumberValue, next.isASCII {
+                    output += group(digit)
+                } else if next == "r" || next == "n" {
+                    output += "\n"
+                } else if next == "t" {
+                    output += "\t"
+                } else {
+                    output.append(next)
+                }
+            } else if character == "&" {
+                output += group(0)
+            } else {
+                output.append(character)
+            }
+        }
+        return output
+    }
+}

@@ -1,0 +1,33 @@
+import WeftCRDT
+
+/// What vim's grammar keeps between keys: the command being typed, registers, marks, macros,
+/// the last change (for `.`) and the last `f`/`t` (for `;`).
+struct VimState: Sendable {
+    var grammar = VimGrammar()
+    /// The keys of the command being typed, for `.` to replay.
+    var keys: [Key] = []
+    var registers = VimRegisters()
+    /// Marks `a`–`z` (and `'` for the place before the last jump), tied to characters.
+    var marks: [Character: Anchor] = [:]
+    var lastFind: (character: Unicode.Scalar, forward: Bool, till: Bool)?
+    /// The last change, by its keys without the count typed before it, and that count.
+    var lastChange: (keys: [Key], count: Int?)?
+    /// A change whose insert is still being typed: it becomes `lastChange` when the insert ends.
+    var changeBeingTyped: (keys: [Key], count: Int?)?
+    /// An insert started with a count (`3ia<Esc>`): the keys typed, to type `times` more on Esc.
+    var insertRepeat: (times: Int, keys: [Key], openingLines: Bool)?
+    /// The register a macro is being recorded into, and its keys so far.
+    var recording: (register: Character, keys: [Key])?
+    var macros: [Character: [Key]] = [:]
+    var lastMacro: Character?
+    /// `.` is replaying a change: its keys are not recorded as a new one.
+    var replayingChange = false
+    /// Macros being played, nested (`@a` inside `@b`): bounded, so a macro calling itself ends.
+    var macroDepth = 0
+    /// Visual mode selects whole lines (`V`).
+    var visualLinewise = false
+    /// Typed characters replace those under the cursor (`R`).
+    var overwriting = false
+
+    static let maxMacroDepth = 20
+}

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import WeftCRDT
+@testable import WeftEditor
+
+/// Editing a local file alone: atomic writes that keep permissions, changes made elsewhere
+/// noticed, `:w FILE`, `:saveas`, and quitting with changes not written.
+@Suite("Local files")
+struct LocalFileTests {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-files-\(UUID())")
+
+    private func make(_ name: String, _ text: String, mode: Int = 0o640) throws -> String {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent(name).path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
+    }
+
+    private func editor(_ path: String, keymap: String) throws -> VimHarness {
+        let (file, text) = try LocalFile.open(path)
+        var harness = try VimHarness("‸" + text)
+        if keymap != "vim" {
+            harness.editor = Editor(replica: harness.editor.replica, keymap: try Keymap.load(keymap, from: .keymaps(config: nil)),
+                                    status: StatusInfo(document: path))
+            harness.editor.resize(width: 40, height: 12)
+        }
+        harness.editor.attach(file)
+        return harness
+    }
+
+    private func contents(_ path: String) throws -> String { try String(contentsOfFile: path, encoding: .utf8) }
+    private func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue }
+
+    @Test(":w writes the file back with its permissions; :wq writes and quits")
+    func write() throws {
+        let path = try make("notes.md", "one\ntwo\n")
+        var vim = try editor(path, keymap: "vim")
+        vim.type("ddp:w<CR>")
+        #expect(try contents(path) == "two\none\n")
+        #expect(try mode(path) == 0o640)
+        #expect(vim.editor.frame().lines[11].contains("wrote"))
+        vim.type("x:wq<CR>")
+        #expect(vim.editor.wantsQuit)
+        #expect(try contents(path) == "two\nne\n")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix(".") }
+        #expect(leftovers.isEmpty, "no temporary file left: \(leftovers)")
+    }
+
+    @Test("a file changed on disk meanwhile is not written over without :w!")
+    func changedOnDisk() throws {
+        let path = try make("shared.txt", "mine\n")
+        var vim = try editor(path, keymap: "vim")
+        vim.type("x")
+        try Data("theirs, longer\n".utf8).write(to: URL(fileURLWithPath: path))
+        vim.type(":w<CR>")
+        #expect(try contents(path) == "theirs, longer\n")
+        #expect(vim.editor.frame().lines[11].contains("changed on disk"))
+        vim.type(":w!<CR>")
+        #expect(try contents(path) == "ine\n")
+    }
+
+    @Test(":w FILE writes elsewhere and keeps editing the same file; :saveas moves to the new one")
+    func writeElsewhere() throws {
+        let path = try make("a.txt", "abc")
+        let copy = directory.appendingPathComponent("b.txt").path
+        var vim = try editor(path, keymap: "vim")
+        vim.type("x:w \(copy)<CR>")
+        #expect(try contents(copy) == "bc")
+        #expect(try contents(path) == "abc")
+        let moved = directory.appendingPathComponent("c.txt").path
+        vim.type(":saveas \(moved)<CR>x:w<CR>")
+        #expect(try contents(moved) == "c")
+        #expect(try contents(path) == "abc")
+        #expect(vim.editor.file?.path == moved)
+    }
+
+    @Test("quitting with changes not written warns first: :q refuses, :q! leaves; the default keymap's Ctrl-S writes")
+    func quitting() throws {
+        let path = try make("q.txt", "x\n")
+        var vim = try editor(path, keymap: "vim")
+        vim.type("dd:q<CR>")
+        #expect(!vim.editor.wantsQuit && vim.editor.frame().lines[11].contains("not written"))
+        vim.type(":q!<CR>")
+        #expect(vim.editor.wantsQuit)
+        #expect(try contents(path) == "x\n")
+
+        var plain = try editor(path, keymap: "default")
+        plain.editor.handle(.character("y"), now: 0)
+        plain.editor.handle(.ctrl("q"), now: 1)
+        #expect(!plain.editor.wantsQuit, "the first Ctrl-Q warns")
+        plain.editor.handle(.ctrl("s"), now: 2)
+        #expect(try contents(path) == "yx\n")
+        plain.editor.handle(.ctrl("q"), now: 3)
+        #expect(plain.editor.wantsQuit)
+    }
+
+    @Test("what counts as a path: -, a slash, or a file that exists here")
+    func paths() throws {
+        #expect(LocalFile.isPath("-") && LocalFile.isPath("./notes") && LocalFile.isPath("/tmp/new-file"))
+        #expect(!LocalFile.isPath("no-such-file-\(UUID())"), "a plain name that is no file here is a document")
+        #expect(!LocalFile.isPath("team-\(UUID())/plan"), "so is a name with a slash in no directory here")
+        #expect(!LocalFile.isPath("ws://127.0.0.1:7000/notes"))
+    }
+}

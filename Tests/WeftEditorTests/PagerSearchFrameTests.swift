@@ -1,0 +1,176 @@
+import Testing
+import WeftCRDT
+@testable import WeftEditor
+
+/// The pager's searches as less's: regular expressions, `!` negation, the case rules of `-i` and
+/// `-I`, the found line at the top, and `p` to a percentage.
+@Suite("Pager searches")
+struct PagerSearchFrameTests {
+    static func pager(_ text: String = PagerFrameTests.numbered, searchCase: SearchCase = .sensitive) throws -> EditorHarness {
+        var harness = try PagerFrameTests.pager(text)
+        harness.editor.settings.searchCase = searchCase
+        return harness
+    }
+
+    @Test("/ takes a regular expression: /[0-9]+5$ finds line 15, then n line 25, N back")
+    func regularExpression() throws {
+        var pager = try Self.pager()
+        pager.press("/")
+        pager.type("[0-9]+5$\n")
+        #expect(pager.lines[0] == "line 15", "the found line is at the top (line 5 has one digit before its 5)")
+        pager.press("n")
+        #expect(pager.lines[0] == "line 25")
+        pager.press("n n")
+        #expect(pager.lines[0] == "line 45")
+        pager.press("N")
+        #expect(pager.lines[0] == "line 35")
+        pager.press("/")
+        pager.type("^line (4|6)2$\n")
+        #expect(pager.lines[0] == "line 42")
+    }
+
+    @Test("a match already on screen goes to the top, as less puts it")
+    func matchOnScreen() throws {
+        var pager = try Self.pager()
+        pager.press("/")
+        pager.type("line 4\n")
+        #expect(pager.lines[0] == "line 4")
+        pager.press("n")
+        #expect(pager.lines[0] == "line 40 tenth", "n moves to the next line with a match, not the next match in this line")
+    }
+
+    @Test("/! finds lines without a match; &! shows only those")
+    func negation() throws {
+        var pager = try Self.pager("a1\na2\nb3\na4\nb5")
+        pager.press("/")
+        pager.type("!^a\n")
+        #expect(pager.editor.cursorLineColumn.line == 3)
+        pager.press("&")
+        pager.type("!^a\n")
+        #expect(Array(pager.lines.prefix(3)) == ["b3", "b5", "~"])
+        pager.press("&")
+        pager.type("[24]$\n")
+        #expect(Array(pager.lines.prefix(3)) == ["a2", "a4", "~"])
+    }
+
+    @Test("case: as less by default, -i ignores it unless the pattern has a capital, -I always")
+    func caseRules() throws {
+        var pager = try Self.pager("Alpha\nbeta\nALPHA\nalpha")
+        pager.press("/")
+        pager.type("alpha\n")
+        #expect(pager.editor.cursorLineColumn.line == 4, "case counts")
+        pager.press("g - i /")
+        pager.type("alpha\n")
+        #expect(pager.editor.cursorLineColumn.line == 1, "-i: a lower-case pattern ignores case")
+        pager.press("g /")
+        pager.type("ALPHA\n")
+        #expect(pager.editor.cursorLineColumn.line == 3, "-i: a capital makes case count")
+        pager.press("- I g /")
+        pager.type("ALPHA\n")
+        #expect(pager.editor.cursorLineColumn.line == 1, "-I: case never counts")
+    }
+
+    @Test("an invalid expression says so and moves nothing")
+    func invalidExpression() throws {
+        var pager = try Self.pager()
+        pager.press("/")
+        pager.type("line (\n")
+        #expect(pager.lines[0] == "line 1")
+        #expect(pager.lines[7].contains("not a valid regular expression"))
+    }
+
+    @Test("p and % go to a percentage of the lines; without a count, to the start")
+    func percent() throws {
+        var pager = try Self.pager()
+        pager.press("5 0 p")
+        #expect(pager.lines[0] == "line 51")
+        pager.press("2 0 %")
+        #expect(pager.lines[0] == "line 21")
+        pager.press("p")
+        #expect(pager.lines[0] == "line 1")
+        pager.press("1 0 0 p")
+        #expect(pager.lines[5] == "line 100 tenth", "100% shows the end, not past it")
+    }
+}
+
+/// The pager on a file or a pipe: colours (`-R`), start commands, and the status while reading.
+@Suite("Pager on local text")
+struct PagerLocalTextTests {
+    static func pager(colours: Bool = false) throws -> EditorHarness {
+        var harness = try PagerFrameTests.pager("")
+        harness.editor.beginLocalText(colours: colours)
+        return harness
+    }
+
+    @Test("-R: git's colours show as colours, searches see the plain text, other escapes show as ^[")
+    func colours() throws {
+        var pager = try Self.pager(colours: true)
+        pager.editor.appendText("\u{1B}[33mcommit 1f2e\u{1B}[m\nAuthor: ana\n\u{1B}[2Jcleared\n")
+        #expect(Array(pager.lines.prefix(3)) == ["commit 1f2e", "Author: ana", "^[[2Jcleared"])
+        let frame = pager.editor.frame()
+        #expect(frame.rows[0][0].style == .text(TextStyle(foreground: .indexed(3))))
+        #expect(frame.rows[1][0].style == .role(.text))
+        #expect(frame.rows[2][0].style == .role(.control))
+        pager.press("/")
+        pager.type("^commit [0-9a-f]+$\n")
+        #expect(!pager.lines[7].contains("not found"))
+    }
+
+    @Test("without -R the sequences show as ^[, as less does")
+    func noColours() throws {
+        var pager = try Self.pager()
+        pager.editor.appendText("\u{1B}[33mcommit\u{1B}[m\n")
+        #expect(pager.lines[0] == "^[[33mcommit^[[m")
+    }
+
+    @Test("a file being read says READING; once read it is not LIVE")
+    func statusLabel() throws {
+        var pager = try Self.pager()
+        pager.editor.appendText("one\ntwo\n")
+        #expect(pager.lines[6].contains("READING") && !pager.lines[6].contains("LIVE"))
+        pager.editor.endText(problem: nil)
+        #expect(!pager.lines[6].contains("READING") && !pager.lines[6].contains("LIVE") && pager.lines[6].contains("all read"))
+    }
+
+    @Test("+G waits for the end; +/pattern for the first match; +N for the line; a key stops waiting")
+    func startCommands() throws {
+        let lines = (1...50).map { "line \($0)" }
+        var pager = try Self.pager()
+        pager.editor.begin(with: .end)
+        pager.editor.appendText(lines[0..<20].joined(separator: "\n") + "\n")
+        #expect(pager.lines[5] == "line 20")
+        pager.editor.appendText(lines[20...].joined(separator: "\n") + "\n")
+        pager.editor.endText(problem: nil)
+        #expect(pager.lines[5] == "line 50")
+
+        var search = try Self.pager()
+        search.editor.begin(with: .search("line 3[0-9]", forward: true))
+        search.editor.appendText(lines[0..<20].joined(separator: "\n") + "\n")
+        #expect(search.lines[0] == "line 1", "no match yet: it waits")
+        search.editor.appendText(lines[20...].joined(separator: "\n") + "\n")
+        #expect(search.lines[0] == "line 30")
+
+        var line = try Self.pager()
+        line.editor.begin(with: .line(12))
+        line.editor.appendText(lines.joined(separator: "\n"))
+        #expect(line.lines[0] == "line 12")
+
+        var stopped = try Self.pager()
+        stopped.editor.begin(with: .end)
+        stopped.editor.appendText(lines[0..<20].joined(separator: "\n") + "\n")
+        stopped.press("g")
+        stopped.editor.appendText(lines[20...].joined(separator: "\n") + "\n")
+        #expect(stopped.lines[0] == "line 1", "the user's key ended +G")
+    }
+
+    @Test("+ arguments parse as less's, and say plainly what they cannot be")
+    func parsing() throws {
+        #expect(try PagerStart(argument: "+F") == .follow)
+        #expect(try PagerStart(argument: "+G") == .end)
+        #expect(try PagerStart(argument: "+/a b") == .search("a b", forward: true))
+        #expect(try PagerStart(argument: "+?x") == .search("x", forward: false))
+        #expect(try PagerStart(argument: "+42") == .line(42))
+        #expect(try PagerStart(argument: "notes") == nil)
+        #expect(throws: PagerStartError.self) { try PagerStart(argument: "+Q") }
+    }
+}
