@@ -36,10 +36,27 @@ public struct WeftRun: Sendable {
         process.standardOutput = stdout
         process.standardError = stderr
         try process.run()
-        stdin.fileHandleForWriting.write(Data(input.utf8))
+        Self.writeAll(Array(input.utf8), to: stdin.fileHandleForWriting.fileDescriptor)
         try stdin.fileHandleForWriting.close()
         return (process, stdout, stderr)
     }
+
+    /// Writes `bytes` to a pipe, going on after interruptions by signals. FileHandle.write
+    /// traps on EINTR (a `try!` inside Foundation), which a busy test process full of children
+    /// exiting meets now and then; a child that exits without reading its input ends the write.
+    private static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
+        _ = Self.ignoreBrokenPipes
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if written < 0, errno == EINTR || errno == EAGAIN { continue }
+            guard written > 0 else { return }
+            offset += written
+        }
+    }
+
+    /// A child that exits before reading its input must not end the test process with SIGPIPE.
+    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN); () }()
 
     /// Runs `weft ARGUMENTS` to the end.
     @discardableResult
