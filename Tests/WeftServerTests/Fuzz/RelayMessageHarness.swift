@@ -21,7 +21,9 @@ struct RelayFuzzFailure: Error, CustomStringConvertible {
 /// every ack names a batch of the log; and the document, in the room and loaded afresh from the
 /// store, is exactly what a fresh replica makes of the batches in the log, in order
 /// (validation is application).
-final class RelayMessageHarness {
+///
+/// Used by one task at a time (unchecked `Sendable`: a watchdog hands it to the task it waits for).
+final class RelayMessageHarness: @unchecked Sendable {
     let directory: URL
     private let store: SQLiteStore
     private let metrics = RelayMetrics()
