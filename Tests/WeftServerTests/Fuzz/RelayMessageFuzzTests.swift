@@ -2,13 +2,16 @@ import Foundation
 import Synchronization
 import Testing
 import WeftTestSupport
-import WeftTestTraits
 
 /// The relay's message path under mutated input: decoding, the opening hello, the checks of each
 /// batch, applying it, committing, compacting (`RelayMessageHarness` says what is checked after
 /// each input). A few seconds in every test run; `WEFT_FUZZ_SECONDS=3600` runs it for an hour,
 /// `WEFT_FUZZ_SEED=N` repeats a run (the seed is printed at the start and in every failure).
-@Suite(.ownThread, .serialized) struct RelayMessageFuzzTests {
+///
+/// Not on a thread of its own (`.ownThread`): it blocks no thread, its rooms run on their own
+/// queues, and a test task preferring a task executor of its own lost wake-ups from rooms on
+/// their serial executors in this Swift runtime (the input then never finished).
+@Suite(.serialized) struct RelayMessageFuzzTests {
     static var seconds: Double {
         ProcessInfo.processInfo.environment["WEFT_FUZZ_SECONDS"].flatMap(Double.init) ?? 3
     }
@@ -78,7 +81,7 @@ import WeftTestTraits
             Task { try? await Task.sleep(for: stuckAfter); first.give(false) }
         }
         guard finished else {
-            throw RelayFuzzFailure("the input was neither taken nor refused within \(stuckAfter): the relay's message path is stuck")
+            throw RelayFuzzFailure("the input was neither taken nor refused within \(stuckAfter): the relay's message path is stuck (\(harness.stage.withLock { $0 }))")
         }
         try await running.value
     }
