@@ -16,7 +16,8 @@ struct FairnessBenchmark: AsyncParsableCommand {
             shared pool), a writer fills it with --characters characters in long runs, then sends batches of about 480 KB \
             that each delete every other character of 196,000 (every deletion splits a run), the next as soon \
             as the last is acknowledged. Meanwhile a typist on another document sends --rate one-keystroke batches \
-            a second for --seconds, and /healthz is asked every 50 ms. With --compact-every the relay also \
+            a second for --seconds, /healthz is asked every 50 ms, and a reader reads the typist's document as \
+            `weft cat` does (connect, hello, caught-up) every 100 ms. With --compact-every the relay also \
             compacts the heavy documents as it goes.
             """
     )
@@ -65,10 +66,12 @@ struct FairnessBenchmark: AsyncParsableCommand {
         while !writers.allSatisfy({ $0.signals.deleting.load(ordering: .relaxed) }) { try await Task.sleep(for: .milliseconds(20)) }
 
         let probe = HealthProbe(relay: relay, every: .milliseconds(50))
+        let reader = ReadProbe(url: "\(base)/\(light)", document: light, every: .milliseconds(100))
         let typist = RelayLoadClient(url: "\(base)/\(light)", document: light, replica: ReplicaID(1), rate: rate, window: 1,
                                      duration: .seconds(seconds), phase: .zero, barrier: LoadBarrier(clients: 1))
         let typed = try await typist.run()
         let health = probe.finish()
+        let reads = await reader.finish().map(Measure.milliseconds).sorted()
         let heavyBusy = writers.allSatisfy { !$0.signals.exhausted.load(ordering: .relaxed) }
         for writer in writers { writer.signals.stop.store(true, ordering: .relaxed) }
         var heavyFigures: [HeavyDocumentWriter.Figures] = []
@@ -84,7 +87,8 @@ struct FairnessBenchmark: AsyncParsableCommand {
               + ",\"light_batches\":\(typed.sent),\"light_ack_p50_ms\":\(number(Measure.percentile(acks, 0.5)))"
               + ",\"light_ack_p99_ms\":\(number(Measure.percentile(acks, 0.99))),\"light_ack_max_ms\":\(number(acks.last ?? 0))"
               + ",\"healthz_asked\":\(healthz.count),\"healthz_p99_ms\":\(number(Measure.percentile(healthz, 0.99)))"
-              + ",\"healthz_max_ms\":\(number(healthz.last ?? 0))}")
+              + ",\"healthz_max_ms\":\(number(healthz.last ?? 0)),\"reads\":\(reads.count)"
+              + ",\"read_p99_ms\":\(number(Measure.percentile(reads, 0.99))),\"read_max_ms\":\(number(reads.last ?? 0))}")
         guard heavyBusy else {
             throw BenchmarkFailure("a heavy document ran out of deletions before the typist finished: raise --characters or lower --seconds")
         }

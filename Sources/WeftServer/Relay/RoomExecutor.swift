@@ -10,7 +10,7 @@ import Dispatch
 ///
 /// A serial queue that is not busy holds no thread, so a relay with thousands of open documents
 /// costs threads only for the rooms working at the same moment.
-final class RoomExecutor: SerialExecutor, TaskExecutor {
+final class RoomExecutor: SerialExecutor {
     private let queue: DispatchQueue
 
     init(label: String) {
@@ -19,7 +19,9 @@ final class RoomExecutor: SerialExecutor, TaskExecutor {
 
     func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        queue.async { job.runSynchronously(isolatedTo: self.asUnownedSerialExecutor(), taskExecutor: self.asUnownedTaskExecutor()) }
+        // Only as the actors' serial executor: also claiming to be the job's task executor (as
+        // one type serving as both may) lost wake-ups under load, leaving a room waiting forever.
+        queue.async { job.runSynchronously(on: self.asUnownedSerialExecutor()) }
     }
 
     func asUnownedSerialExecutor() -> UnownedSerialExecutor {

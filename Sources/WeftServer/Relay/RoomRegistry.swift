@@ -107,12 +107,10 @@ actor RoomRegistry {
     private func startLoading(_ name: DocumentName) -> Task<DocumentRoom, any Error> {
         let store = self.store, logger = self.logger, metrics = self.metrics, compaction = self.compaction
         let previous = closing[name]
-        // Loading replays the log since the last snapshot, which for a large document takes as
-        // long as applying its heavy batches did: it runs where the room will, off the shared pool.
         let executor = RoomExecutor(label: "weft.room.\(name)")
-        let task = Task(executorPreference: executor) {
+        let task = Task {
             await previous?.value
-            let log = try DocumentLog(document: name, stored: try await store.open(name))
+            let log = try await RoomLoader(executor: executor).load(name, from: try await store.open(name))
             return DocumentRoom(name: name, store: store, log: log, logger: logger, metrics: metrics, compaction: compaction, executor: executor)
         }
         loading[name] = task

@@ -1,13 +1,17 @@
 import Foundation
+import Synchronization
 import Testing
 import WeftTestSupport
-import WeftTestTraits
 
 /// The relay's message path under mutated input: decoding, the opening hello, the checks of each
 /// batch, applying it, committing, compacting (`RelayMessageHarness` says what is checked after
 /// each input). A few seconds in every test run; `WEFT_FUZZ_SECONDS=3600` runs it for an hour,
 /// `WEFT_FUZZ_SEED=N` repeats a run (the seed is printed at the start and in every failure).
-@Suite(.ownThread, .serialized) struct RelayMessageFuzzTests {
+///
+/// Not on a thread of its own (`.ownThread`): it blocks no thread, its rooms run on their own
+/// queues, and a test task preferring a task executor of its own lost wake-ups from rooms on
+/// their serial executors in this Swift runtime (the input then never finished).
+@Suite(.serialized) struct RelayMessageFuzzTests {
     static var seconds: Double {
         ProcessInfo.processInfo.environment["WEFT_FUZZ_SECONDS"].flatMap(Double.init) ?? 3
     }
@@ -46,7 +50,7 @@ import WeftTestTraits
             if let keep { try? Data("seed \(seed), input \(runs)\n\(input)\n".utf8).write(to: keep) }
             runs += 1
             do {
-                try await harness.run(input)
+                try await Self.run(input, on: harness)
             } catch {
                 let minimal = await Self.minimize(input)
                 Issue.record("seed \(seed), input \(runs): \(error)\ninput:\n\(input)\nmade smaller (on a fresh store):\n\(minimal.map(\.description) ?? "does not fail on a fresh store")")
@@ -63,6 +67,32 @@ import WeftTestTraits
         #expect(runs > 0)
     }
 
+    /// How long one input may take before the run reports it as stuck (a few milliseconds is usual).
+    static let stuckAfter = Duration.seconds(60)
+
+    /// Runs `input` on `harness`, failing with `RelayFuzzFailure` when it takes longer than
+    /// `stuckAfter`: a message path that never answers is a wrong answer too, and a test that
+    /// hangs says nothing. The stuck run is left behind; the test ends with its failure.
+    static func run(_ input: RelayFuzzInput, on harness: RelayMessageHarness) async throws {
+        let running = Task { try await harness.run(input) }
+        let finished = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let first = FirstAnswer(continuation)
+            Task { _ = try? await running.value; first.give(true) }
+            Task { try? await Task.sleep(for: stuckAfter); first.give(false) }
+        }
+        guard finished else {
+            throw RelayFuzzFailure("the input was neither taken nor refused within \(stuckAfter): the relay's message path is stuck (\(harness.stage.withLock { $0 }))")
+        }
+        try await running.value
+    }
+
+    /// Resumes a continuation with the first answer given, once.
+    final class FirstAnswer: Sendable {
+        private let continuation: Mutex<CheckedContinuation<Bool, Never>?>
+        init(_ continuation: CheckedContinuation<Bool, Never>) { self.continuation = Mutex(continuation) }
+        func give(_ answer: Bool) { continuation.withLock { $0.take() }?.resume(returning: answer) }
+    }
+
     /// `input` with messages dropped and messages cut shorter while it still fails on a fresh
     /// store; nil when it does not fail there (it needed what earlier inputs left behind).
     static func minimize(_ input: RelayFuzzInput) async -> RelayFuzzInput? {
@@ -70,7 +100,7 @@ import WeftTestTraits
             guard let harness = try? RelayMessageHarness() else { return false }
             let failed: Bool
             do {
-                try await harness.run(candidate)
+                try await run(candidate, on: harness)
                 failed = false
             } catch {
                 failed = true

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import WeftCRDT
 @testable import WeftServer
@@ -21,7 +22,9 @@ struct RelayFuzzFailure: Error, CustomStringConvertible {
 /// every ack names a batch of the log; and the document, in the room and loaded afresh from the
 /// store, is exactly what a fresh replica makes of the batches in the log, in order
 /// (validation is application).
-final class RelayMessageHarness {
+///
+/// Used by one task at a time (unchecked `Sendable`: a watchdog hands it to the task it waits for).
+final class RelayMessageHarness: @unchecked Sendable {
     let directory: URL
     private let store: SQLiteStore
     private let metrics = RelayMetrics()
@@ -33,6 +36,8 @@ final class RelayMessageHarness {
     /// Per document: a fresh replica fed every batch of the log, and the log's head.
     private var expected: [DocumentName: (replica: Replica, head: UInt64)] = [:]
     private var nextConnection: UInt64 = 0
+    /// What the current input is waiting for, for a report when it never comes.
+    let stage = Mutex("")
 
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-fuzz-\(UUID())")
@@ -72,10 +77,12 @@ final class RelayMessageHarness {
             case .closed:
                 continue
             case .opening:
+                stage.withLock { $0 = "opening connection \(message.connection)" }
                 try await open(message, path: input.paths[message.connection], in: session)
             case .joined(let id, let room, let document, let replica, let readOnly):
                 do {
                     let decoded = try ClientMessage(decoding: message.bytes)
+                    stage.withLock { $0 = "taking a message on connection \(message.connection)" }
                     try await RelayConnection.take(decoded, from: id, room: room, readOnly: readOnly, outbox: session.outboxes[message.connection],
                                                    metrics: metrics, arrived: .now)
                     if !readOnly, let clientSeq = decoded.batchNumber {
@@ -104,13 +111,16 @@ final class RelayMessageHarness {
             session.connections[message.connection] = .closed
             return
         }
+        stage.withLock { $0 = "loading \(hello.document)" }
         let room = try await self.room(for: hello.document, in: session)
+        stage.withLock { $0 = "admitting \(hello.replica)" }
         if let refusal = await room.admit(hello.replica, key: hello.replicaKey) {
             try refused(refusal, "a hello")
             session.connections[message.connection] = .closed
             return
         }
         nextConnection += 1
+        stage.withLock { $0 = "joining \(hello.replica)" }
         _ = await room.join(id: nextConnection, hello: hello, readOnly: access.readOnly, outbox: session.outboxes[message.connection])
         session.connections[message.connection] = .joined(id: nextConnection, room: room, document: hello.document, replica: hello.replica,
                                                           readOnly: access.readOnly)
@@ -129,13 +139,16 @@ final class RelayMessageHarness {
 
     /// Lets the rooms finish, reads what every connection was sent, and checks each document.
     private func finish(_ session: Session) async throws {
+        stage.withLock { $0 = "waiting for the rooms to be idle" }
         for (_, room) in session.rooms { await room.waitUntilIdle() }
+        stage.withLock { $0 = "leaving" }
         for (index, connection) in session.connections.enumerated() {
             session.outboxes[index].finish()
             if case .joined(let id, let room, _, _, _) = connection { await room.leave(id: id) }
         }
         var acks: [(document: DocumentName, replica: ReplicaID, clientSeq: UInt64, serverSeq: UInt64)] = []
         for (index, outbox) in session.outboxes.enumerated() {
+            stage.withLock { $0 = "reading outbox \(index)" }
             for await frame in outbox.stream {
                 let message: ServerMessage
                 do {
@@ -155,6 +168,7 @@ final class RelayMessageHarness {
             }
         }
         for (document, room) in session.rooms {
+            stage.withLock { $0 = "checking \(document)" }
             try await checkLog(of: document, room: room, taken: session.taken[document] ?? [:],
                                acks: acks.filter { $0.document == document }.map { ($0.replica, $0.clientSeq, $0.serverSeq) })
         }
