@@ -59,7 +59,7 @@ extension Simulation {
                     if joined { pending.append(.leave(connection: connection)) }
                 case .commit(let batches):
                     relay.commitInFlight = batches
-                    schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: VirtualTime(int(500_000...12_000_000)))
+                    schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: commitLatency())
                 case .read, .readForReplay, .readSnapshot, .renewEpoch, .compact:
                     schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: VirtualTime(int(100_000...4_000_000)))
                 }
@@ -68,6 +68,13 @@ extension Simulation {
                 record("relay \(relay.index)'s room broke; it reloads on the next connection")
             }
         }
+    }
+
+    /// How long a commit takes: usually milliseconds, sometimes seconds (a busy database), which
+    /// leaves accepted batches undurable long enough for their clients to reconnect meanwhile.
+    func commitLatency() -> VirtualTime {
+        if options.faults, healedAt == nil, chance(0.03) { return .milliseconds(int(200...4_000)) }
+        return VirtualTime(int(500_000...12_000_000))
     }
 
     /// A store operation the relay started finishes now, against the store as it is now.
