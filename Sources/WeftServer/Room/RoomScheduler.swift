@@ -74,6 +74,8 @@ public struct RoomScheduler: Sendable {
     /// Set when the store failed under the room: it takes no more work, and the caller drops it
     /// (the next connection loads the document again from what the store really holds).
     public private(set) var isBroken = false
+    /// Why it broke, for the relay's log.
+    public private(set) var brokenBecause: String?
     /// The connections on the document.
     var members: [UInt64: Member] = [:]
     /// Accepted batches waiting for the next commit.
@@ -206,6 +208,7 @@ public struct RoomScheduler: Sendable {
     /// The store failed: nothing in flight was acknowledged; every connection is told to come back.
     mutating func fail(because reason: String, into actions: inout [Action]) {
         isBroken = true
+        brokenBecause = reason
         let error = ServerMessage.error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)
         // A replay in progress is abandoned with what it held: the client replays again when it
         // comes back.
