@@ -117,6 +117,12 @@ public struct RoomScheduler: Sendable {
         var replay: Replay?
         /// Live messages that wait behind the replay.
         var held: [ServerMessage] = []
+        /// The replay brought the client to this sequence with a snapshot another relay stored,
+        /// beyond what this room has delivered: its batches may build on characters the room
+        /// has not seen yet, so they wait until the room has caught up (judged now, they would
+        /// be refused, and the client would set its copy aside).
+        var ahead: UInt64 = 0
+        var waiting: [(clientSeq: UInt64, ops: [Op], restoring: Bool)] = []
     }
 
     struct Replay: Sendable {
