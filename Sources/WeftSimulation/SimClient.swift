@@ -33,6 +33,8 @@ final class SimClient {
     /// Bumped by every retry scheduled, so that only the latest fires.
     var retryToken: UInt64 = 0
     var giveBackOnStart: UInt64?
+    /// This user's presence, sent again after every reconnect.
+    var presence: Presence?
     /// When this run of the process started (for client-hours).
     var startedAt: VirtualTime = 0
 
@@ -98,6 +100,7 @@ final class SimClient {
         replica = nil
         machine = nil
         link = nil
+        presence = nil
         retryToken += 1
     }
 }

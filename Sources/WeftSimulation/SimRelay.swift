@@ -8,6 +8,9 @@ final class SimRelay {
     /// Bumped when it is killed: events of its former life are ignored.
     var generation = 0
     var room: RoomScheduler?
+    /// Bumped whenever a room is loaded (and when the relay dies): a store operation a former
+    /// room started still reaches the store, but its outcome is not fed to the new room.
+    var roomIncarnation = 0
     /// Its links: whether each has sent its hello.
     var connections: [UInt64: Bool] = [:]
     /// The batches of the commit in flight: a kill may land before or after the store commits them.

@@ -79,6 +79,7 @@ extension Simulation {
             case .caughtUp:
                 client.canEdit = true
                 client.saveCache()
+                if let presence = client.presence, let link = client.link { sendToRelay(link, .presence(presence)) }
             case .notice(let message):
                 record("client \(client.index): \(message)")
                 if message.hasPrefix("protocol error") { fail("client \(client.index): \(message)") }

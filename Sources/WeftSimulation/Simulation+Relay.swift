@@ -19,6 +19,7 @@ extension Simulation {
             guard hello.document == document else { return refuse(relay, id, WireError(.malformed, "hello names another document")) }
             if relay.room == nil || relay.room!.isBroken {
                 do {
+                    relay.roomIncarnation += 1
                     relay.room = RoomScheduler(log: try DocumentLog(document: document, stored: store.open(document)), compaction: relay.compaction)
                 } catch {
                     return refuse(relay, id, WireError(.unavailable, "the relay cannot open this document now; try again later"))
@@ -59,21 +60,37 @@ extension Simulation {
                     if joined { pending.append(.leave(connection: connection)) }
                 case .commit(let batches):
                     relay.commitInFlight = batches
-                    schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: VirtualTime(int(500_000...12_000_000)))
+                    schedule(.storeOperation(relay: relay.index, generation: relay.roomIncarnation, action), after: commitLatency())
                 case .read, .readForReplay, .readSnapshot, .renewEpoch, .compact:
-                    schedule(.storeOperation(relay: relay.index, generation: relay.generation, action), after: VirtualTime(int(100_000...4_000_000)))
+                    schedule(.storeOperation(relay: relay.index, generation: relay.roomIncarnation, action), after: VirtualTime(int(100_000...4_000_000)))
                 }
             }
-            if relay.room?.isBroken == true {
-                record("relay \(relay.index)'s room broke; it reloads on the next connection")
+            if let room = relay.room, room.isBroken {
+                record("relay \(relay.index)'s room broke (\(room.brokenBecause ?? "")); it reloads on the next connection")
+                relay.room = nil
             }
         }
+    }
+
+    /// How long a commit takes: usually milliseconds, sometimes seconds (a busy database), which
+    /// leaves accepted batches undurable long enough for their clients to reconnect meanwhile.
+    func commitLatency() -> VirtualTime {
+        if options.faults, healedAt == nil, chance(0.03) { return .milliseconds(int(200...4_000)) }
+        return VirtualTime(int(500_000...12_000_000))
     }
 
     /// A store operation the relay started finishes now, against the store as it is now.
     func storeOperation(relay index: Int, generation: Int, _ action: RoomScheduler.Action) {
         let relay = relays[index]
-        guard relay.alive, relay.generation == generation, let room = relay.room, !room.isBroken else { return }
+        guard relay.alive else { return }
+        guard relay.roomIncarnation == generation, let room = relay.room, !room.isBroken else {
+            // The room that started it broke meanwhile: a transaction already sent still lands.
+            if case .commit(let batches) = action {
+                relay.commitInFlight = nil
+                if (try? commit(batches, by: relay)) != nil { record("relay \(index): a commit of a former room landed") }
+            }
+            return
+        }
         let event: RoomScheduler.Event
         switch action {
         case .commit(let batches):
@@ -144,6 +161,7 @@ extension Simulation {
         }
         relay.alive = false
         relay.generation += 1
+        relay.roomIncarnation += 1
         relay.room = nil
         relay.commitInFlight = nil
         for id in relay.connections.keys.sorted() { cut(id) }

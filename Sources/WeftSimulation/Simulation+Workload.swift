@@ -1,9 +1,22 @@
 import Foundation
 import WeftCRDT
 import WeftSync
+import WeftWire
 
 /// What users do: type, delete, paste from one character to megabytes.
 extension Simulation {
+    /// A user moves their cursor: its presence goes out now when connected, and after every
+    /// reconnect (as `DocumentSession.sendPresence` does).
+    func movePresence() {
+        let live = clients.filter { $0.running && $0.machine.phase == .live && $0.replica.count > 0 }
+        guard !live.isEmpty else { return }
+        let client = live[int(0...(live.count - 1))]
+        let presence = Presence(userName: "user \(client.index)", colour: UInt32(client.index),
+                                cursor: client.replica.anchor(at: int(0...(client.replica.count - 1))))
+        client.presence = presence
+        if let link = client.link { sendToRelay(link, .presence(presence)) }
+    }
+
     /// One edit by a random writing client that is running and may edit.
     func edit() {
         let writers = clients.filter { $0.running && !$0.readOnly && $0.canEdit }

@@ -139,7 +139,7 @@ public final class Simulation {
             if !relays[index].alive { restart(relay: index) }
         case .workload:
             guard healedAt == nil else { return }
-            edit()
+            if chance(0.1) { movePresence() } else { edit() }
             schedule(.workload, after: .milliseconds(int(2...250)))
         case .fault:
             guard healedAt == nil else { return }

@@ -14,7 +14,7 @@ enum WorldEvent {
     case retryDue(client: Int, token: UInt64)
     case connectDeadline(client: Int, link: UInt64)
     case clientRestarts(client: Int)
-    /// A store operation a relay started has finished (`generation`: the relay's life it belongs to).
+    /// A store operation a relay's room started has finished (`generation`: the room it belongs to).
     case storeOperation(relay: Int, generation: Int, RoomScheduler.Action)
     /// Another relay's commit is notified to this one.
     case notified(relay: Int, generation: Int, head: UInt64)

@@ -66,6 +66,7 @@ struct WeftSim: ParsableCommand {
             case .success(let report):
                 runs += 1
                 print(Self.line(seed: next, report, wall: Date().timeIntervalSince(runStarted)))
+                fflush(nil)  // a soak's progress shows in a file as it goes
                 totals.steps += report.steps
                 totals.clientNanoseconds += report.clientNanoseconds
                 totals.virtualNanoseconds += report.virtualNanoseconds

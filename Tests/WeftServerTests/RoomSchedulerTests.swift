@@ -80,4 +80,46 @@ import WeftWire
         #expect(room.isBroken)
         #expect(room.handle(.join(connection: 2, hello: hello(2), readOnly: false)).contains(.close(connection: 2)))
     }
+
+    /// Another relay compacted entries this room has not delivered yet, and a joining client got
+    /// the stored snapshot, beyond the room: its batches, which may build on characters the room
+    /// lacks, wait for the room instead of being refused (the client would set its copy aside);
+    /// the room, unable to read those entries, reloads.
+    @Test func aClientGivenASnapshotBeyondTheRoomIsNotRefused() throws {
+        var (room, store) = try room()
+        var other = Replica(replicaID: ReplicaID(9))
+        let first = [try other.insert("ab", at: 0)!]
+        _ = room.handle(.join(connection: 5, hello: hello(9), readOnly: false))
+        guard case .commit(let batches) = room.handle(.submit(connection: 5, clientSeq: 1, ops: first, restoring: false)).first else {
+            Issue.record("no commit")
+            return
+        }
+        _ = room.handle(.committed(try store.commit(batches, to: notes)))
+        _ = room.handle(.leave(connection: 5))
+        // Another relay commits two more batches and compacts the first two away.
+        let second = [try other.insert("cd", at: 2)!]
+        let third = [try other.insert("ef", at: 4)!]
+        _ = try store.commit([PendingBatch(replica: ReplicaID(9), clientSeq: 2, ops: OpCodec.encode(second))], to: notes)
+        var compacted = Replica(replicaID: ReplicaID(0))
+        _ = try compacted.apply(first + second)
+        try store.compact(notes, snapshot: compacted.encodeSnapshot(), serverSeq: 2, keepAfter: 2)
+        _ = try store.commit([PendingBatch(replica: ReplicaID(9), clientSeq: 3, ops: OpCodec.encode(third))], to: notes)
+
+        #expect(room.handle(.join(connection: 1, hello: hello(1), readOnly: false)).last == .readForReplay(connection: 1, after: 0, limit: RoomScheduler.page))
+        #expect(room.handle(.replayRead(connection: 1, try store.entries(of: notes, after: 0, limit: 10))) == [.readSnapshot(connection: 1)])
+        let snapshot = try store.snapshot(of: notes)
+        // The room goes to read what it lacks.
+        let afterSnapshot = room.handle(.snapshotRead(connection: 1, bytes: snapshot.bytes, serverSeq: snapshot.serverSeq))
+        guard case .read(let after, let limit) = afterSnapshot.last else {
+            Issue.record("the room does not read the store: \(afterSnapshot)")
+            return
+        }
+        // The client deletes "c", which the room has not seen: the batch waits.
+        var client = try Replica(snapshot: snapshot.bytes, replicaID: ReplicaID(1))
+        let deletion = [try client.delete(2..<3)!]
+        #expect(room.handle(.submit(connection: 1, clientSeq: 1, ops: deletion, restoring: false)).isEmpty)
+        let read = room.handle(.read(try store.entries(of: notes, after: after, limit: limit)))
+        #expect(room.isBroken)
+        #expect(read.contains(.send(connection: 1, .error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true))))
+    }
 }

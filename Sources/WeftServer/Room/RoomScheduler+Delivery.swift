@@ -12,6 +12,10 @@ extension RoomScheduler {
             return send(.error(WireError(.readOnly, "this connection is read-only; batch \(clientSeq) was not applied"), fatal: false),
                         to: connection, into: &actions)
         }
+        if member.ahead > log.deliveredHead {
+            members[connection]!.waiting.append((clientSeq, ops, restoring))
+            return
+        }
         if restoring, !member.mayRestore {
             return refuse(connection, WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)"), into: &actions)
         }
@@ -43,6 +47,7 @@ extension RoomScheduler {
     /// wait for them), then commits, then deliveries other relays committed, then compaction.
     mutating func pump(into actions: inout [Action]) {
         guard busy == nil, !isBroken else { return }
+        submitWaiting(into: &actions)
         if catchUpWanted {
             catchUpWanted = false
             busy = .reading(target: nil)
@@ -60,6 +65,17 @@ extension RoomScheduler {
             actions.append(.compact(due))
         } else {
             answerWaitingJoins(into: &actions)
+        }
+    }
+
+    /// Takes the batches of members whose room has caught up with them, in the order they came.
+    mutating func submitWaiting(into actions: inout [Action]) {
+        for connection in connections {
+            guard let member = members[connection], !member.waiting.isEmpty, member.ahead <= log.deliveredHead else { continue }
+            members[connection]!.waiting = []
+            for batch in member.waiting {
+                submit(connection, clientSeq: batch.clientSeq, ops: batch.ops, restoring: batch.restoring, into: &actions)
+            }
         }
     }
 
@@ -95,8 +111,16 @@ extension RoomScheduler {
         }
         knownHead = max(knownHead, log.deliveredHead)
         if let target {
-            // A notification named entries the store does not have: believe the store.
-            if entries.isEmpty, target > log.deliveredHead { knownHead = log.deliveredHead }
+            if entries.isEmpty, target > log.deliveredHead {
+                // A member was given a snapshot beyond them: the store compacted them away, and
+                // only reloading the document brings this room there.
+                if members.values.contains(where: { $0.ahead > log.deliveredHead }) {
+                    fail(because: "the store's log no longer holds entries after \(log.deliveredHead): this relay fell behind a compaction", into: &actions)
+                    return
+                }
+                // A notification named entries the store does not have: believe the store.
+                knownHead = log.deliveredHead
+            }
             deliverStored(into: &actions)
         } else if entries.count >= Self.page {
             catchUpWanted = true

@@ -109,6 +109,10 @@ extension RoomScheduler {
     mutating func snapshotRead(_ connection: UInt64, bytes: [UInt8], serverSeq: UInt64, into actions: inout [Action]) {
         guard var replay = members[connection]?.replay else { return }
         actions.append(.send(connection: connection, .snapshot(serverSeq: serverSeq, bytes: bytes)))
+        if serverSeq > log.deliveredHead {
+            members[connection]!.ahead = serverSeq
+            knownHead = max(knownHead, serverSeq)
+        }
         replay.after = max(replay.after, serverSeq)
         replay.end = max(replay.end, serverSeq)
         replay.needsSnapshot = false

@@ -74,6 +74,8 @@ public struct RoomScheduler: Sendable {
     /// Set when the store failed under the room: it takes no more work, and the caller drops it
     /// (the next connection loads the document again from what the store really holds).
     public private(set) var isBroken = false
+    /// Why it broke, for the relay's log.
+    public private(set) var brokenBecause: String?
     /// The connections on the document.
     var members: [UInt64: Member] = [:]
     /// Accepted batches waiting for the next commit.
@@ -115,6 +117,12 @@ public struct RoomScheduler: Sendable {
         var replay: Replay?
         /// Live messages that wait behind the replay.
         var held: [ServerMessage] = []
+        /// The replay brought the client to this sequence with a snapshot another relay stored,
+        /// beyond what this room has delivered: its batches may build on characters the room
+        /// has not seen yet, so they wait until the room has caught up (judged now, they would
+        /// be refused, and the client would set its copy aside).
+        var ahead: UInt64 = 0
+        var waiting: [(clientSeq: UInt64, ops: [Op], restoring: Bool)] = []
     }
 
     struct Replay: Sendable {
@@ -206,6 +214,7 @@ public struct RoomScheduler: Sendable {
     /// The store failed: nothing in flight was acknowledged; every connection is told to come back.
     mutating func fail(because reason: String, into actions: inout [Action]) {
         isBroken = true
+        brokenBecause = reason
         let error = ServerMessage.error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)
         // A replay in progress is abandoned with what it held: the client replays again when it
         // comes back.
