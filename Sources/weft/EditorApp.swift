@@ -305,6 +305,9 @@ final class EditorApp {
                 await session?.sendPresence(editor.presence)
                 performTerminalRequests()
             case .stopRequested:
+                // The SIGTSTPs this process sent itself to stop come round after it was continued,
+                // on a busy machine seconds later: ignored for a while. (Ctrl-Z typed in the editor
+                // is a key, not a signal; only `kill -TSTP` from elsewhere is ignored meanwhile.)
                 if let until = ownStopUntil, clock.now < until { break }
                 suspend()
             case .continued:
@@ -356,7 +359,7 @@ final class EditorApp {
     /// group reaches this process's own SIGTSTP watch too, just after: that one is not a new request.
     private func suspend() {
         terminal.suspendProcess()
-        ownStopUntil = clock.now + .seconds(1)
+        ownStopUntil = clock.now + .seconds(10)
     }
 
     /// Queues the editor's new batches durably. On failure they are kept and retried every

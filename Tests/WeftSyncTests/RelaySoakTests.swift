@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WeftCRDT
 import WeftTestSupport
@@ -34,20 +35,25 @@ import WeftWire
         let startMemory = relay.residentBytes ?? 0
 
         let started = ContinuousClock.now
+        // The run lasts `seconds` and at least the waves that open 1,000 hostile connections
+        // (a machine busy with other work opens them more slowly), at most two minutes.
+        let wavesDone = Mutex(false)
         let hostile = Task.detached {
             // Each wave is held while the next one comes (hundreds of hostile connections at once);
             // the last two stay held after the waves, for the relay to end by itself.
             var crowds: [HostileCrowd] = []
             var waves = 0
-            while ContinuousClock.now - started < .seconds(seconds) {
+            while ContinuousClock.now - started < .seconds(seconds) || waves * HostileCrowd.waveSize < 1_000,
+                  ContinuousClock.now - started < .seconds(120) {
                 let crowd = HostileCrowd(port: relay.port, document: "shared")
                 try crowd.wave()
                 waves += 1
                 crowds = crowds.suffix(1) + [crowd]
             }
+            wavesDone.withLock { $0 = true }
             return (crowds, waves)
         }
-        try await workload.run(until: { ContinuousClock.now - started >= .seconds(seconds) })
+        try await workload.run(until: { ContinuousClock.now - started >= .seconds(seconds) && wavesDone.withLock { $0 } })
         let (held, waves) = try await hostile.value
         let opened = waves * HostileCrowd.waveSize
         #expect(opened >= 1_000, "only \(opened) hostile connections in \(waves) waves")

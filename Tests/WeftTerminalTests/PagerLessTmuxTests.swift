@@ -31,8 +31,13 @@ struct PagerLessTmuxTests {
         let rows = try pager.waitFor("the text, all read") { $0.first == "commit 1f2e3d" && $0[28].contains("all read") }
         #expect(rows[3] == "    added a line")
         #expect(!rows[28].contains("LIVE"), "a pipe that has ended is not live")
-        let styled = try pager.styledScreen()
-        #expect(styled[0].contains("[33m") || styled[0].contains("38;5;3m"), "yellow: \(styled[0].debugDescription)")
+        // Waited for as a condition: tmux may hand over the cells' text a moment before their colours.
+        var styled: [String] = []
+        _ = try? pager.waitFor("the first row in yellow", timeout: .seconds(10)) { _ in
+            styled = (try? pager.styledScreen()) ?? []
+            return styled.first.map { $0.contains("[33m") || $0.contains("38;5;3m") } ?? false
+        }
+        #expect(styled.first.map { $0.contains("[33m") || $0.contains("38;5;3m") } ?? false, "yellow: \(styled.first.debugDescription)")
         try pager.press("q")
         try pager.waitFor(text: "[exit 0]")
     }
