@@ -11,8 +11,8 @@ import WeftWire
 struct RelayConnection: Sendable {
     let registry: RoomRegistry
     let store: any RelayStore
-    let signer: TokenSigner
-    let requireAuth: Bool
+    /// Tokens, their users and revocations.
+    let access: AccessCheck
     /// Messages per second a connection may send on average; bursts may reach twice as many.
     let messagesPerSecond: Double
     let logger: Logger
@@ -51,17 +51,14 @@ struct RelayConnection: Sendable {
             return try await refuse(error)
         }
 
-        var readOnly = hello.readOnly
-        var expiresAt: UInt64?
-        if requireAuth || !hello.token.isEmpty {
-            do {
-                let claims = try signer.verify(hello.token, for: hello.document, now: UInt64(Date().timeIntervalSince1970))
-                readOnly = readOnly || claims.scope == .read
-                expiresAt = claims.expiresAt
-            } catch {
-                return try await refuse(WireError(.unauthorized, hello.token.isEmpty ? "this relay needs a token: ask its owner for one (`weft token create`)" : error.message))
-            }
+        let grant: AccessCheck.Grant
+        switch Result(catching: { () throws(WireError) in
+            try access.check(token: hello.token, for: hello.document, userName: hello.userName, now: UInt64(Date().timeIntervalSince1970))
+        }) {
+        case .success(let checked): grant = checked
+        case .failure(let error): return try await refuse(error)
         }
+        let readOnly = hello.readOnly || grant.readOnly
 
         let room: DocumentRoom
         do {
@@ -72,6 +69,9 @@ struct RelayConnection: Sendable {
         }
         defer { Task { await registry.release(hello.document, room) } }
         if let refusal = await room.admit(hello.replica, key: hello.replicaKey) {
+            return try await refuse(refusal)
+        }
+        if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author) {
             return try await refuse(refusal)
         }
         let outbox = transport.outbox()
@@ -101,7 +101,7 @@ struct RelayConnection: Sendable {
                 outbox.finish()
                 try? await outbound.close(outbox.closing.code, reason: outbox.closing.reason)
             }
-            await read(&messages, room: room, readOnly: readOnly, tokenExpiresAt: expiresAt, outbox: outbox)
+            await read(&messages, room: room, readOnly: readOnly, grant: grant, outbox: outbox)
             outbox.finish()
             try await group.waitForAll()
         }
@@ -151,10 +151,10 @@ struct RelayConnection: Sendable {
         try await write(.caughtUp(serverSeq: end), to: outbound)
     }
 
-    /// - Parameter tokenExpiresAt: when the hello's token stops being valid (Unix seconds): every
-    ///   message after it is refused, so a connection opened before outlives its token by nothing.
+    /// - Parameter grant: what the hello's token allows: every message after it expires or is
+    ///   revoked is refused, so a connection opened before outlives its token by nothing.
     private func read(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, room: DocumentRoom, readOnly: Bool,
-                      tokenExpiresAt: UInt64?, outbox: Outbox) async {
+                      grant: AccessCheck.Grant, outbox: Outbox) async {
         var limiter = RateLimiter(rate: messagesPerSecond, burst: 2 * messagesPerSecond, now: .now)
         do {
             while let frame = try await messages.next() {
@@ -162,9 +162,7 @@ struct RelayConnection: Sendable {
                 guard limiter.admit(now: arrived) else {
                     throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
                 }
-                if let tokenExpiresAt, UInt64(Date().timeIntervalSince1970) >= tokenExpiresAt {
-                    throw WireError(.unauthorized, "the token expired; get a new one (`weft token create`) and connect again")
-                }
+                try access.recheck(grant, now: UInt64(Date().timeIntervalSince1970))
                 let message = try decode(frame)
                 switch message {
                 case .hello:
