@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftSync
 
 /// `weft view`: the pager.
 struct View: AsyncParsableCommand {
@@ -27,9 +28,14 @@ struct View: AsyncParsableCommand {
     @Flag(name: [.customShort("F"), .long], help: "Start by following the end, as less +F.")
     var follow = false
 
+    @Option(help: ArgumentHelp("Page the document as it was: a sequence, a while ago (2h), or a UTC time (2026-12-02T14:03).", valueName: "POINT"))
+    var at: HistoryPoint?
+
     @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        try await screen.run("view", document: document, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow)
+        var shown = document
+        if let at { shown = try await PastVersion.file(of: document, at: at, screen: screen) }
+        try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow)
     }
 }
