@@ -22,16 +22,16 @@ public struct BatchAttribution: Sendable {
     public mutating func record(_ ops: [Op], entry: Int) {
         for op in ops {
             guard case .insert(let insertion) = op else { continue }
+            let replica = insertion.id.replica
             let start = insertion.id.counter, end = start &+ UInt32(insertion.length)
-            var list = ranges[insertion.id.replica, default: []]
-            let covered = list.last?.end ?? 0
-            if end > covered {
-                if let last = list.last, last.entry == entry, last.end == max(start, covered) {
-                    list[list.count - 1].end = end
-                } else {
-                    list.append(Range(start: max(start, covered), end: end, entry: entry))
-                }
-                ranges[insertion.id.replica] = list
+            let last = ranges[replica]?.last
+            let covered = last?.end ?? 0
+            guard end > covered else { continue }
+            // In place: copying a replica's list out and back made replaying long histories quadratic.
+            if let last, last.entry == entry, last.end == max(start, covered) {
+                ranges[replica]![ranges[replica]!.count - 1].end = end
+            } else {
+                ranges[replica, default: []].append(Range(start: max(start, covered), end: end, entry: entry))
             }
         }
     }

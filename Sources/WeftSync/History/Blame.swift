@@ -24,15 +24,19 @@ public struct Blame: Sendable {
         public var entry: HistoryEntry?
     }
 
-    /// The document's text, as scalars.
-    public let scalars: [Unicode.Scalar]
+    /// The document's text, as UTF-8 (lines are cut from it without decoding, which keeps blame
+    /// of a document of many megabytes fast).
+    public let utf8: [UInt8]
+
+    /// The document's text, as scalars (for `--chars`, whose positions count scalars).
+    public var scalars: [Unicode.Scalar] { Array(String(decoding: utf8, as: UTF8.self).unicodeScalars) }
     /// The whole text cut where the inserting entry changes.
     public let spans: [Span]
 
     /// The blame of the document `replay` holds now.
     public init(_ replay: HistoryReplay) {
         let replica = replay.replica
-        scalars = Array(replica.text.unicodeScalars)
+        utf8 = Array(replica.text.utf8)
         var spans: [Span] = []
         let entries = replay.history.entries
         for (range, start) in replica.idSpans(in: 0..<replica.count) {
@@ -73,23 +77,24 @@ public struct Blame: Sendable {
     public var lines: [Line] {
         var lines: [Line] = []
         var spanIndex = 0
-        var lineStart = 0
+        var lineStart = 0  // in bytes
+        var position = 0  // in scalars
         var newest: HistoryEntry?
         func finish(_ end: Int) {
-            var text = String.UnicodeScalarView()
-            text.append(contentsOf: scalars[lineStart..<end])
-            lines.append(Line(number: lines.count + 1, text: String(text), entry: newest))
+            lines.append(Line(number: lines.count + 1, text: String(decoding: utf8[lineStart..<end], as: UTF8.self), entry: newest))
         }
-        for position in scalars.indices {
+        for (offset, byte) in utf8.enumerated() where byte & 0xC0 != 0x80 {
+            // The first byte of a scalar: attribute it, then count it.
             while spans[spanIndex].range.upperBound <= position { spanIndex += 1 }
             if let entry = spans[spanIndex].entry, entry.serverSeq > newest?.serverSeq ?? 0 { newest = entry }
-            if scalars[position] == "\n" {
-                finish(position)
-                lineStart = position + 1
+            position += 1
+            if byte == 0x0A {
+                finish(offset)
+                lineStart = offset + 1
                 newest = nil
             }
         }
-        if lineStart < scalars.count { finish(scalars.count) }
+        if lineStart < utf8.count { finish(utf8.count) }
         return lines
     }
 }
