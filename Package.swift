@@ -90,6 +90,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 // Its connection errors, to say in plain words why a relay cannot be reached.
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Reading a document's history from the relay (an HTTP GET, over TLS for wss).
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -152,6 +154,9 @@ let package = Package(
                 "WeftWire",
                 "WeftSync",
                 "WeftEditor",
+                // The relay's stores, to measure what keeping history costs (already built for the relay).
+                "WeftServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "Logging", package: "swift-log"),

@@ -12,9 +12,12 @@ extension ClientMessage {
             writer.uint64(hello.epoch)
             writer.uint64(hello.replica.rawValue)
             writer.varint(hello.lastServerSeq)
-            writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0))
+            writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0)
+                        | (hello.userName.isEmpty ? 0 : 8))
             writer.string(hello.token)
             writer.bytes(hello.replicaKey)
+            // Only with flag bit 3, so a hello without a name is byte for byte what it always was.
+            if !hello.userName.isEmpty { writer.string(hello.userName) }
         case .batch(let clientSeq, let ops):
             writer.byte(MessageType.batch)
             writer.varint(clientSeq)
@@ -45,12 +48,17 @@ extension ClientMessage {
             let epoch = try reader.uint64()
             let replica = ReplicaID(try reader.uint64())
             let lastServerSeq = try reader.varint()
-            let flags = try reader.flags(known: 7, field: "hello")
+            let flags = try reader.flags(known: 15, field: "hello")
             let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
             let key = try reader.bytes(limit: WireLimits.maxReplicaKeyBytes, field: "the replica key")
+            var userName = ""
+            if flags & 8 != 0 {
+                userName = try reader.string(limit: WireLimits.maxUserNameBytes, field: "the user name")
+                guard !userName.isEmpty else { throw WireError(.malformed, "hello flag bit 3 announces a user name, and the name is empty") }
+            }
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
-                                relayLostHistory: flags & 4 != 0, token: token, replicaKey: key))
+                                relayLostHistory: flags & 4 != 0, token: token, replicaKey: key, userName: userName))
         case MessageType.batch:
             let clientSeq = try reader.varint()
             guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }

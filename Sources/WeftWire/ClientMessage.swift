@@ -38,10 +38,14 @@ public struct Hello: Hashable, Sendable {
     /// the replica (nobody else can write or show presence as it). Empty: none (the replica stays
     /// unbound, and is refused once it is bound).
     public var replicaKey: [UInt8]
+    /// The name of the person using the client, as their configuration says; empty for none.
+    /// Unverified: a relay that takes tokens names batches after the token's user instead, and
+    /// records this name, marked unverified, only for connections without a token.
+    public var userName: String
 
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
                 lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
-                token: String = "", replicaKey: [UInt8] = []) {
+                token: String = "", replicaKey: [UInt8] = [], userName: String = "") {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
@@ -52,5 +56,6 @@ public struct Hello: Hashable, Sendable {
         self.relayLostHistory = relayLostHistory
         self.token = token
         self.replicaKey = replicaKey
+        self.userName = userName
     }
 }

@@ -7,7 +7,7 @@ struct WeftBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "weft-bench",
         abstract: "Benchmarks of Weft's text CRDT on real editing traces and of the relay under load; prints one JSON line per run.",
-        subcommands: [TraceBenchmark.self, MergeBenchmark.self, RelayBenchmark.self, CrowdBenchmark.self, FairnessBenchmark.self, SyncBenchmark.self, EditorBenchmark.self]
+        subcommands: [TraceBenchmark.self, MergeBenchmark.self, RelayBenchmark.self, CrowdBenchmark.self, FairnessBenchmark.self, SyncBenchmark.self, EditorBenchmark.self, HistoryBenchmark.self]
     )
 }
 

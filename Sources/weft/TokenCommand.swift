@@ -4,7 +4,7 @@ import ArgumentParser
 struct TokenCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Make access tokens for a relay's documents.",
-        subcommands: [TokenCreate.self]
+        abstract: "Make and revoke access tokens for a relay's documents.",
+        subcommands: [TokenCreate.self, TokenRevoke.self]
     )
 }

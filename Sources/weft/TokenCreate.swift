@@ -17,11 +17,7 @@ struct TokenCreate: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: ArgumentHelp("The relay's data directory.", valueName: "DIR"))
-    var data: String?
-
-    @Option(name: .long, help: ArgumentHelp("The PostgreSQL database relays share (as given to weft serve --store).", valueName: "URL"))
-    var store: String?
+    @OptionGroup var relay: RelayStoreAccess
 
     @Option(name: .long, help: ArgumentHelp("The document the token opens.", valueName: "NAME"))
     var doc: String
@@ -32,8 +28,20 @@ struct TokenCreate: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How long the token is valid: a number and s, m, h or d (at most 366d).", valueName: "DURATION"))
     var ttl = TimeToLive(argument: "24h")!
 
+    @Option(name: .long, help: ArgumentHelp("The person the token is for: the relay records their edits under this name, and a replica they use cannot be used by another user.", valueName: "NAME"))
+    var user: String?
+
+    @Option(name: .long, help: ArgumentHelp("The user's colour, #rrggbb (with --user).", valueName: "COLOUR"))
+    var colour: String?
+
     func validate() throws {
-        guard (data == nil) != (store == nil) else { throw ValidationError("give the relay's --data DIR, or the --store URL relays share (one of them)") }
+        if let user, user.isEmpty || user.utf8.count > WireLimits.maxUserNameBytes || user.contains(where: \.isNewline) {
+            throw ValidationError("--user: a name of 1 to \(WireLimits.maxUserNameBytes) bytes on one line")
+        }
+        if colour != nil {
+            guard user != nil else { throw ValidationError("--colour goes with --user") }
+            guard parsedColour != nil else { throw ValidationError("--colour: #rrggbb, for example #e06c75") }
+        }
         do {
             _ = try DocumentName(doc)
         } catch {
@@ -45,7 +53,7 @@ struct TokenCreate: AsyncParsableCommand {
         let document = try DocumentName(doc)
         let secret: [UInt8]
         do {
-            if let data {
+            if let data = relay.data {
                 // A mistyped --data would otherwise get a secret of its own, and a token no relay takes.
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: data, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -53,7 +61,7 @@ struct TokenCreate: AsyncParsableCommand {
                 }
                 secret = try ServerSecret.loadOrCreate(in: URL(fileURLWithPath: data))
             } else {
-                secret = try await Self.sharedSecret(store ?? "")
+                secret = try await relay.withPostgres { try await $0.sharedSecret() }
             }
         } catch {
             // A problem with the files or the database, not with the command line: no usage text.
@@ -61,30 +69,18 @@ struct TokenCreate: AsyncParsableCommand {
             throw ExitCode(3)
         }
         let now = UInt64(Date().timeIntervalSince1970)
-        let claims = AccessToken(document: document, scope: readOnly ? .read : .readWrite, issuedAt: now, expiresAt: now + ttl.seconds)
+        let claims = AccessToken(document: document, scope: readOnly ? .read : .readWrite, issuedAt: now, expiresAt: now + ttl.seconds,
+                                 user: user, colour: parsedColour)
         let token = TokenSigner(secret: secret).sign(claims)
         let expiry = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(claims.expiresAt)))
-        FileHandle.standardError.write(Data("\(claims.scope) token for \(document), valid until \(expiry):\n".utf8))
+        let whom = user.map { " for \($0)" } ?? ""
+        FileHandle.standardError.write(Data("\(claims.scope) token for \(document)\(whom), valid until \(expiry):\n".utf8))
         print(token)
     }
 
-    /// The secret from the shared database, giving up after 10 s rather than waiting for it.
-    private static func sharedSecret(_ url: String) async throws -> [UInt8] {
-        let location = try PostgresLocation(parsing: url)
-        var logger = Logger(label: "weft.token")
-        logger.logLevel = .critical
-        let store = PostgresStore(location: location, logger: logger)
-        return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await store.runPool() }
-            defer { group.cancelAll() }
-            do {
-                return try await PostgresStore.withTimeout(.seconds(10)) {
-                    try await store.probe()
-                    return try await store.sharedSecret()
-                }
-            } catch {
-                throw ValidationError("cannot read the shared secret from \(location): \(PostgresStore.describe(error))")
-            }
-        }
+    /// `--colour` as 0xRRGGBB.
+    private var parsedColour: UInt32? {
+        guard let colour, colour.count == 7, colour.hasPrefix("#"), colour.dropFirst().allSatisfy(\.isHexDigit) else { return nil }
+        return UInt32(colour.dropFirst(), radix: 16)
     }
 }

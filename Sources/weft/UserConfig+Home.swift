@@ -16,10 +16,12 @@ extension UserConfig {
     }
 
     /// How this user's sessions connect: the command's token, mode and CA file, with this file's
-    /// `connect-timeout` when it sets one (else the session's default).
+    /// `connect-timeout` when it sets one (else the session's default), and this file's `name`
+    /// (else `$USER`) for the relay to record as the author when there is no token.
     func sessionOptions(token: String, readOnly: Bool, caFile: String?) -> SessionOptions {
         var options = SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) })
         if let connectTimeout { options.connectTimeout = .seconds(connectTimeout) }
+        options.userName = name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.utf8.count <= 64 ? $0 : nil } ?? ""
         return options
     }
 

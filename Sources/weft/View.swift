@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WeftEditor
+import WeftSync
 
 /// `weft view`: the pager.
 struct View: AsyncParsableCommand {
@@ -31,6 +32,9 @@ struct View: AsyncParsableCommand {
     @Flag(name: [.customShort("F"), .long], help: "Start by following the end, as less +F.")
     var follow = false
 
+    @Option(help: ArgumentHelp("Page the document as it was: a sequence, a while ago (2h), or a UTC time (2026-12-02T14:03).", valueName: "POINT"))
+    var at: HistoryPoint?
+
     @Flag(name: [.customShort("i"), .customLong("ignore-case")], help: "Searches ignore case unless the pattern has a capital (toggle with -i while paging).")
     var smartCase = false
 
@@ -60,7 +64,9 @@ struct View: AsyncParsableCommand {
         let start = try arguments.dropLast().compactMap { try PagerStart(argument: $0) }.last
         var screen = screen
         if chop { screen.wrap = false }
-        try await screen.run("view", document: arguments.last!, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
+        var shown = arguments.last!
+        if let at { shown = try await PastVersion.file(of: shown, at: at, screen: screen) }
+        try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
                              paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start))
     }
 }

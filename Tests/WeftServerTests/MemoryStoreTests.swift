@@ -29,6 +29,14 @@ import WeftWire
         try await contract().replicasBindToTheirFirstKey()
     }
 
+    @Test func historyKeepsEveryBatchWithItsAuthorAndTime() async throws {
+        try await contract().historyKeepsEveryBatchWithItsAuthorAndTime()
+    }
+
+    @Test func revocationsAreKept() async throws {
+        try await contract().revocationsAreKept()
+    }
+
     @Test func compactionKeepsASnapshotAndTheRecentTail() async throws {
         try await contract().compactionKeepsASnapshotAndTheRecentTail()
     }

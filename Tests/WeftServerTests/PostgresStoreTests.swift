@@ -41,8 +41,10 @@ import WeftWire
         try await contract("compaction").compactionKeepsASnapshotAndTheRecentTail()
         try await contract("epochs").epochsRenewOnceAndTheLogGoesOn()
         try await contract("keys").replicasBindToTheirFirstKey()
+        try await contract("history").historyKeepsEveryBatchWithItsAuthorAndTime()
+        try await contract("revocations").revocationsAreKept()
         // The schema is made once and found again.
-        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "3")
     }
 
     /// Three relays commit to one document at once, each batch sent through two of them (a client

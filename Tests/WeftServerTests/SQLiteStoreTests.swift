@@ -37,6 +37,18 @@ import WeftServer
         try await contract(directory).replicasBindToTheirFirstKey()
     }
 
+    @Test func historyKeepsEveryBatchWithItsAuthorAndTime() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await contract(directory).historyKeepsEveryBatchWithItsAuthorAndTime()
+    }
+
+    @Test func revocationsAreKept() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await contract(directory).revocationsAreKept()
+    }
+
     @Test func compactionKeepsASnapshotAndTheRecentTail() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -109,24 +109,13 @@ extension Replica {
 
     /// The visible text in `range` cut where the inserting replica changes, for attribution.
     public func authors(in range: Range<Int>) -> [(range: Range<Int>, replica: ReplicaID)] {
-        let lower = max(0, range.lowerBound), upper = min(count, range.upperBound)
-        guard lower < upper else { return [] }
         var result: [(range: Range<Int>, replica: ReplicaID)] = []
-        var location = findVisible(lower).0
-        var position = lower
-        while position < upper {
-            let run = run(at: location)
-            if !run.isDeleted {
-                let take = min(Int(run.length) - location.offset, upper - position)
-                let replica = replicas[Int(run.replica)]
-                if let last = result.last, last.replica == replica, last.range.upperBound == position {
-                    result[result.count - 1].range = last.range.lowerBound..<position + take
-                } else {
-                    result.append((position..<position + take, replica))
-                }
-                position += take
+        for (span, start) in idSpans(in: range) {
+            if let last = result.last, last.replica == start.replica, last.range.upperBound == span.lowerBound {
+                result[result.count - 1].range = last.range.lowerBound..<span.upperBound
+            } else {
+                result.append((span, start.replica))
             }
-            location = nextRunStart(after: location)
         }
         return result
     }

@@ -8,10 +8,14 @@ import WeftWire
 /// Format: `weft1.` + base64url(claims) + `.` + base64url(HMAC-SHA256(secret, "weft1." + claims)),
 /// where claims are: `u8` version 1, `string` document, `u8` scope, `u64` issued-at, `u64`
 /// expires-at (seconds since 1970, little-endian), `u64` random nonce. No padding in base64url.
+/// A token naming a user has version 2: the same claims, then `string` user and `u64` colour
+/// (0xRRGGBB, or 2^64 − 1 for none). Version 1 tokens stay valid and name nobody.
 public struct TokenSigner: Sendable {
     /// The secret's bytes (SymmetricKey is not Sendable; making one per use costs nanoseconds).
     private let secret: [UInt8]
     static let prefix = "weft1."
+    /// The colour field of a version 2 token naming no colour.
+    static let noColour = UInt64.max
 
     /// - Parameter secret: at least 32 bytes.
     public init(secret: [UInt8]) {
@@ -24,13 +28,17 @@ public struct TokenSigner: Sendable {
     /// A token for `claims`.
     public func sign(_ claims: AccessToken) -> String {
         var writer = ByteWriter()
-        writer.byte(1)
+        writer.byte(claims.user == nil ? 1 : 2)
         writer.string(claims.document.rawValue)
         writer.byte(claims.scope.rawValue)
         writer.uint64(claims.issuedAt)
         writer.uint64(claims.expiresAt)
         var random = SystemRandomNumberGenerator()
         writer.uint64(random.next())
+        if let user = claims.user {
+            writer.string(user)
+            writer.uint64(claims.colour.map(UInt64.init) ?? Self.noColour)
+        }
         let body = Self.prefix + Self.base64url(writer.bytes)
         let mac = HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: key)
         return body + "." + Self.base64url(Array(mac))
@@ -50,14 +58,23 @@ public struct TokenSigner: Sendable {
         var reader = ByteReader(claimBytes)
         let claims: AccessToken
         do {
-            guard try reader.byte() == 1 else { throw TokenError.malformed }
+            let version = try reader.byte()
+            guard version == 1 || version == 2 else { throw TokenError.malformed }
             let name = try reader.string()
             guard let scope = AccessScope(rawValue: try reader.byte()) else { throw TokenError.malformed }
             let issuedAt = try reader.uint64()
             let expiresAt = try reader.uint64()
             _ = try reader.uint64()
+            var user: String?, colour: UInt32?
+            if version == 2 {
+                user = try reader.string()
+                let raw = try reader.uint64()
+                guard raw == Self.noColour || raw <= 0xFF_FFFF else { throw TokenError.malformed }
+                colour = raw == Self.noColour ? nil : UInt32(raw)
+            }
             try reader.expectEnd()
-            claims = AccessToken(document: try DocumentName(name), scope: scope, issuedAt: issuedAt, expiresAt: expiresAt)
+            claims = AccessToken(document: try DocumentName(name), scope: scope, issuedAt: issuedAt, expiresAt: expiresAt,
+                                 user: user, colour: colour)
         } catch {
             throw .malformed
         }

@@ -115,8 +115,10 @@ public enum Relay {
 
     private static func serve(_ configuration: RelayConfiguration, store: any RelayStore, registry: RoomRegistry, secret: [UInt8],
                               metrics: RelayMetrics, logger: Logger, onListening: @escaping @Sendable (Int) -> Void) async throws {
-        let signer = TokenSigner(secret: secret)
-        let requireAuth = configuration.requireAuth || !configuration.isLoopback
+        let revocations = RevocationList()
+        try? await revocations.refresh(from: store)
+        let access = AccessCheck(signer: TokenSigner(secret: secret), requireAuth: configuration.requireAuth || !configuration.isLoopback,
+                                 revocations: revocations)
         let connectionIDs = Atomic<UInt64>(0)
 
         let router = Router()
@@ -133,11 +135,15 @@ public enum Relay {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
+        let history = HistoryEndpoint(store: store, access: access, logger: logger)
+        router.get("\(HistoryEndpoint.prefix)/**") { request, context in
+            await history.answer(request, name: context.parameters.getCatchAll().joined(separator: "/"))
+        }
         let transport = RelayTransport(configuration, metrics: metrics, logger: logger)
         let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request, connectionTransport in
             let path = request.path ?? "/"
             let id = connectionIDs.add(1, ordering: .relaxed).newValue
-            let connection = RelayConnection(registry: registry, store: store, signer: signer, requireAuth: requireAuth,
+            let connection = RelayConnection(registry: registry, store: store, access: access,
                                              messagesPerSecond: configuration.messagesPerSecond,
                                              logger: logger, metrics: metrics, id: id, transport: connectionTransport)
             return { inbound, outbound, _ in
@@ -154,7 +160,11 @@ public enum Relay {
             },
             logger: logger
         )
-        try await transport.run(app, rooms: registry, timeout: configuration.shutdownTimeout)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await revocations.keepFresh(from: store, logger: logger) }
+            defer { group.cancelAll() }
+            try await transport.run(app, rooms: registry, timeout: configuration.shutdownTimeout)
+        }
     }
 
     /// Where the relay's services end, once every connection is closed and the documents have

@@ -19,17 +19,11 @@ extension RelayConnection {
         return hello
     }
 
-    /// What `hello`'s token allows: read-only or not, and until when (Unix seconds; nil: no
-    /// token, on a relay that needs none).
+    /// What `hello`'s token allows (read-only or not, whom its batches are recorded under), as
+    /// `check` decides for every connection and history request.
     /// - Throws: `WireError` `unauthorized` (fatal).
-    static func access(for hello: Hello, signer: TokenSigner, requireAuth: Bool, now: UInt64) throws(WireError) -> (readOnly: Bool, expiresAt: UInt64?) {
-        guard requireAuth || !hello.token.isEmpty else { return (hello.readOnly, nil) }
-        do {
-            let claims = try signer.verify(hello.token, for: hello.document, now: now)
-            return (hello.readOnly || claims.scope == .read, claims.expiresAt)
-        } catch {
-            throw WireError(.unauthorized, hello.token.isEmpty ? "this relay needs a token: ask its owner for one (`weft token create`)" : error.message)
-        }
+    static func grant(for hello: Hello, check: AccessCheck, now: UInt64) throws(WireError) -> AccessCheck.Grant {
+        try check.check(token: hello.token, for: hello.document, userName: hello.userName, now: now)
     }
 
     /// Takes one message from connection `id`, joined to `room`: a batch or restore batch goes to

@@ -11,8 +11,8 @@ import WeftWire
 struct RelayConnection: Sendable {
     let registry: RoomRegistry
     let store: any RelayStore
-    let signer: TokenSigner
-    let requireAuth: Bool
+    /// Tokens, their users and revocations.
+    let access: AccessCheck
     /// Messages per second a connection may send on average; bursts may reach twice as many.
     let messagesPerSecond: Double
     let logger: Logger
@@ -36,15 +36,15 @@ struct RelayConnection: Sendable {
         // the client's WebSocket library is still finishing the upgrade may never reach it (WSClient
         // loses them under load).
         let hello: Hello
-        let readOnly: Bool
-        let expiresAt: UInt64?
+        let grant: AccessCheck.Grant
         do {
             guard let first = try await messages.next() else { return }
             hello = try Self.openingHello(path: path) { () throws(WireError) in try decode(first) }
-            (readOnly, expiresAt) = try Self.access(for: hello, signer: signer, requireAuth: requireAuth, now: UInt64(Date().timeIntervalSince1970))
+            grant = try Self.grant(for: hello, check: access, now: UInt64(Date().timeIntervalSince1970))
         } catch let error as WireError {
             return try await refuse(error)
         }
+        let readOnly = hello.readOnly || grant.readOnly
 
         let room: DocumentRoom
         do {
@@ -55,6 +55,9 @@ struct RelayConnection: Sendable {
         }
         defer { Task { await registry.release(hello.document, room) } }
         if let refusal = await room.admit(hello.replica, key: hello.replicaKey) {
+            return try await refuse(refusal)
+        }
+        if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author) {
             return try await refuse(refusal)
         }
         let outbox = transport.outbox()
@@ -84,7 +87,7 @@ struct RelayConnection: Sendable {
                 outbox.finish()
                 try? await outbound.close(outbox.closing.code, reason: outbox.closing.reason)
             }
-            await read(&messages, room: room, readOnly: readOnly, tokenExpiresAt: expiresAt, outbox: outbox)
+            await read(&messages, room: room, readOnly: readOnly, grant: grant, outbox: outbox)
             outbox.finish()
             try await group.waitForAll()
         }
@@ -134,10 +137,10 @@ struct RelayConnection: Sendable {
         try await write(.caughtUp(serverSeq: end), to: outbound)
     }
 
-    /// - Parameter tokenExpiresAt: when the hello's token stops being valid (Unix seconds): every
-    ///   message after it is refused, so a connection opened before outlives its token by nothing.
+    /// - Parameter grant: what the hello's token allows: every message after it expires or is
+    ///   revoked is refused, so a connection opened before outlives its token by nothing.
     private func read(_ messages: inout WebSocketInboundMessageStream.AsyncIterator, room: DocumentRoom, readOnly: Bool,
-                      tokenExpiresAt: UInt64?, outbox: Outbox) async {
+                      grant: AccessCheck.Grant, outbox: Outbox) async {
         var limiter = RateLimiter(rate: messagesPerSecond, burst: 2 * messagesPerSecond, now: .now)
         do {
             while let frame = try await messages.next() {
@@ -145,9 +148,7 @@ struct RelayConnection: Sendable {
                 guard limiter.admit(now: arrived) else {
                     throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
                 }
-                if let tokenExpiresAt, UInt64(Date().timeIntervalSince1970) >= tokenExpiresAt {
-                    throw WireError(.unauthorized, "the token expired; get a new one (`weft token create`) and connect again")
-                }
+                try access.recheck(grant, now: UInt64(Date().timeIntervalSince1970))
                 try await Self.take(decode(frame), from: id, room: room, readOnly: readOnly, outbox: outbox, metrics: metrics, arrived: arrived)
             }
         } catch let error as WireError {

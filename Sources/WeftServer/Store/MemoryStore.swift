@@ -24,7 +24,8 @@ public final class MemoryStore: RelayStore {
     }
 
     public func commit(_ batches: [PendingBatch], to document: DocumentName) async throws -> CommitResult {
-        try state.withLock { try $0.commit(batches, to: document) }
+        let time = Self.nowMilliseconds()
+        return try state.withLock { try $0.commit(batches, to: document, at: time) }
     }
 
     public func entries(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> [LogEntry] {
@@ -49,6 +50,22 @@ public final class MemoryStore: RelayStore {
 
     public func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]? {
         try state.withLock { try $0.replicaKey(replica, in: document, bindingTo: keyHash) }
+    }
+
+    public func bindAuthor(_ replica: ReplicaID, in document: DocumentName, to author: BatchAuthor) async throws -> BatchAuthor {
+        try state.withLock { try $0.bindAuthor(replica, in: document, to: author) }
+    }
+
+    public func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
+        try state.withLock { try $0.history(of: document, after: serverSeq, limit: limit) }
+    }
+
+    public func revoke(_ revocation: TokenRevocation) async throws {
+        try state.withLock { try $0.revoke(revocation) }
+    }
+
+    public func revocations() async throws -> [TokenRevocation] {
+        try state.withLock { try $0.revocations() }
     }
 
     public func healthProblem() async -> String? {

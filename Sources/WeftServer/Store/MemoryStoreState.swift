@@ -17,9 +17,15 @@ public struct MemoryStoreState: Sendable {
         public var log: [LogEntry] = []
         public var lastClientSeqs: [ReplicaID: UInt64] = [:]
         public var keys: [ReplicaID: [UInt8]] = [:]
+        /// The author each replica is bound to (`RelayStore.bindAuthor`).
+        public var authors: [ReplicaID: BatchAuthor] = [:]
+        /// Every batch ever committed, with its author and commit time: compaction keeps these.
+        public var history: [HistoryEntry] = []
     }
 
     public private(set) var documents: [DocumentName: Document] = [:]
+    /// Revocations by user and document ("" for every document).
+    public private(set) var revoked: [String: [String: UInt64]] = [:]
     /// While set, every operation fails with this reason (a database that is down or unreachable).
     public var unavailable: String?
     private var epochState: UInt64
@@ -60,7 +66,9 @@ public struct MemoryStoreState: Sendable {
     }
 
     /// See `RelayStore.commit`: the same `CommitPlan` the SQL stores follow, applied whole or not at all.
-    public mutating func commit(_ batches: [PendingBatch], to name: DocumentName) throws(StoreError) -> CommitResult {
+    /// - Parameter time: the commit time recorded in the history (milliseconds since 1970; the
+    ///   caller's clock, virtual in a simulation), nil for none.
+    public mutating func commit(_ batches: [PendingBatch], to name: DocumentName, at time: UInt64? = nil) throws(StoreError) -> CommitResult {
         var document = try document(name)
         let plan: CommitPlan
         do {
@@ -70,7 +78,12 @@ public struct MemoryStoreState: Sendable {
         } catch {
             throw StoreError("\(error)")
         }
-        document.log += plan.entries(batches)
+        let added = plan.entries(batches)
+        document.log += added
+        document.history += added.map {
+            HistoryEntry(serverSeq: $0.serverSeq, replica: $0.replica, clientSeq: $0.clientSeq, author: document.authors[$0.replica],
+                         committedAt: time, ops: $0.ops)
+        }
         for (replica, clientSeq) in plan.raisedClientSeqs { document.lastClientSeqs[replica] = max(document.lastClientSeqs[replica] ?? 0, clientSeq) }
         document.head = plan.head
         let existing = plan.alreadyCommitted(batches).map { batch in
@@ -125,5 +138,38 @@ public struct MemoryStoreState: Sendable {
         if let keyHash, document.keys[replica] == nil { document.keys[replica] = keyHash }
         documents[name] = document
         return document.keys[replica]
+    }
+
+    /// See `RelayStore.bindAuthor`.
+    public mutating func bindAuthor(_ replica: ReplicaID, in name: DocumentName, to author: BatchAuthor) throws(StoreError) -> BatchAuthor {
+        var document = try document(name)
+        if let bound = document.authors[replica] {
+            if bound.name == author.name, author.verified { document.authors[replica] = author }
+        } else {
+            document.authors[replica] = author
+        }
+        documents[name] = document
+        return document.authors[replica]!
+    }
+
+    /// See `RelayStore.history`.
+    public func history(of name: DocumentName, after serverSeq: UInt64, limit: Int) throws(StoreError) -> (floor: UInt64, entries: [HistoryEntry]) {
+        let document = try document(name)
+        return (0, Array(document.history.lazy.filter { $0.serverSeq > serverSeq }.prefix(max(0, limit))))
+    }
+
+    /// See `RelayStore.revoke`.
+    public mutating func revoke(_ revocation: TokenRevocation) throws(StoreError) {
+        try available()
+        let scope = revocation.document?.rawValue ?? ""
+        revoked[revocation.user, default: [:]][scope] = max(revoked[revocation.user]?[scope] ?? 0, revocation.revokedAt)
+    }
+
+    /// See `RelayStore.revocations`.
+    public func revocations() throws(StoreError) -> [TokenRevocation] {
+        try available()
+        return revoked.flatMap { user, scopes in
+            scopes.map { scope, time in TokenRevocation(user: user, document: scope.isEmpty ? nil : try? DocumentName(scope), revokedAt: time) }
+        }
     }
 }

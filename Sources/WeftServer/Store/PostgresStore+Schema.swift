@@ -44,6 +44,40 @@ extension PostgresStore {
             PRIMARY KEY (document, replica)
         );
         """,
+        // Who committed each batch and when (rows from before: unknown, NULL); entries compaction
+        // folds into the snapshot move to weft_history instead of being dropped (history_floor:
+        // what was dropped before this version is gone); each replica's bound author; revoked users.
+        """
+        ALTER TABLE weft_log ADD COLUMN author TEXT;
+        ALTER TABLE weft_log ADD COLUMN author_verified BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE weft_log ADD COLUMN committed_at BIGINT;
+        CREATE TABLE weft_history (
+            document TEXT NOT NULL,
+            server_seq BIGINT NOT NULL,
+            replica BIGINT NOT NULL,
+            client_seq BIGINT NOT NULL,
+            ops BYTEA NOT NULL,
+            author TEXT,
+            author_verified BOOLEAN NOT NULL DEFAULT FALSE,
+            committed_at BIGINT,
+            PRIMARY KEY (document, server_seq)
+        );
+        ALTER TABLE weft_documents ADD COLUMN history_floor BIGINT NOT NULL DEFAULT 0;
+        UPDATE weft_documents SET history_floor = log_floor;
+        CREATE TABLE weft_replica_authors (
+            document TEXT NOT NULL,
+            replica BIGINT NOT NULL,
+            name TEXT NOT NULL,
+            verified BOOLEAN NOT NULL,
+            PRIMARY KEY (document, replica)
+        );
+        CREATE TABLE weft_revocations (
+            username TEXT NOT NULL,
+            document TEXT NOT NULL,
+            revoked_at BIGINT NOT NULL,
+            PRIMARY KEY (username, document)
+        );
+        """,
     ]
 
     /// Opens and closes one connection of its own. A refusal (bad credentials, no such database)

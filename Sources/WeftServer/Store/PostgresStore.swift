@@ -74,7 +74,8 @@ public final class PostgresStore: RelayStore {
             let plan = try CommitPlan(batches, head: Self.uint(head), lastClientSeqs: lastClientSeqs, document: name)
             let entries = plan.entries(batches)
             if !entries.isEmpty {
-                try await Self.insert(entries, into: name, connection, logger: logger)
+                let authors = try await Self.boundAuthors(of: replicas, in: name, connection, logger: logger)
+                try await Self.insert(entries, into: name, authors: authors, at: Self.int(Self.nowMilliseconds()), connection, logger: logger)
                 try await Self.raise(plan.raisedClientSeqs, of: name, connection, logger: logger)
                 // Delivered to the listening relays only if, and when, this transaction commits.
                 let payload = "\(plan.head) \(name)"
@@ -92,19 +93,26 @@ public final class PostgresStore: RelayStore {
     }
 
     /// One multi-row INSERT per few thousand entries: a group commit costs a round trip, not one per batch.
-    private static func insert(_ entries: [LogEntry], into name: String, _ connection: PostgresConnection, logger: Logger) async throws {
+    /// Each entry records its replica's bound author and the commit time `now`.
+    private static func insert(_ entries: [LogEntry], into name: String, authors: [ReplicaID: BatchAuthor], at now: Int64,
+                               _ connection: PostgresConnection, logger: Logger) async throws {
         for start in stride(from: 0, to: entries.count, by: 4_000) {
             let chunk = entries[start..<min(start + 4_000, entries.count)]
-            var binds = PostgresBindings(capacity: 1 + 4 * chunk.count)
+            var binds = PostgresBindings(capacity: 2 + 6 * chunk.count)
             binds.append(name)
-            var sql = "INSERT INTO weft_log (document, server_seq, replica, client_seq, ops) VALUES "
+            binds.append(now)
+            var sql = "INSERT INTO weft_log (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at) VALUES "
             for (index, entry) in chunk.enumerated() {
-                let first = 2 + 4 * index
-                sql += (index == 0 ? "" : ", ") + "($1, $\(first), $\(first + 1), $\(first + 2), $\(first + 3))"
+                let first = 3 + 6 * index
+                sql += (index == 0 ? "" : ", ")
+                    + "($1, $\(first), $\(first + 1), $\(first + 2), $\(first + 3), $\(first + 4), $\(first + 5), $2)"
                 binds.append(int(entry.serverSeq))
                 binds.append(int(entry.replica.rawValue))
                 binds.append(int(entry.clientSeq))
                 binds.append(ByteBuffer(bytes: entry.ops))
+                let author = authors[entry.replica]
+                binds.append(author?.name)
+                binds.append(author?.verified ?? false)
             }
             try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
         }
@@ -175,6 +183,13 @@ public final class PostgresStore: RelayStore {
                 WHERE name = \(name) AND snapshot_seq < \(seq)
                 """, logger: logger)
             try await connection.query("UPDATE weft_documents SET log_floor = GREATEST(log_floor, \(floor)) WHERE name = \(name)", logger: logger)
+            // The entries folded away stay as history: past versions and blame are made from them.
+            try await connection.query("""
+                INSERT INTO weft_history (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at)
+                SELECT document, server_seq, replica, client_seq, ops, author, author_verified, committed_at
+                FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)
+                ON CONFLICT (document, server_seq) DO NOTHING
+                """, logger: logger)
             try await connection.query("DELETE FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)", logger: logger)
         }
     }

@@ -11,7 +11,8 @@ public protocol RelayStore: Sendable {
     func open(_ document: DocumentName) async throws -> StoredDocument
 
     /// Appends `batches` in one transaction (group commit), numbering the new ones on from the
-    /// log's head. A batch whose (replica, clientSeq) the log already holds (another relay committed
+    /// log's head, each recording its replica's bound author (`bindAuthor`) and the relay's
+    /// clock at commit time. A batch whose (replica, clientSeq) the log already holds (another relay committed
     /// it first) is not appended again: its result is the server sequence it already has.
     /// - Throws: `StoreError` for a batch that skips client sequences (nothing is committed then),
     ///   or when the store cannot be reached.
@@ -39,6 +40,25 @@ public protocol RelayStore: Sendable {
     /// when it is bound to none (durably, before this returns); with `keyHash` nil, only looks.
     /// Two relays binding one replica at once agree on the first.
     func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]?
+
+    /// The author `replica` is bound to in `document`, binding it to `author` first when it is
+    /// bound to none (durably, before this returns); a binding to the same name without
+    /// `verified` becomes verified when `author` is. A relay binds a connection's replica before
+    /// welcoming it and refuses the connection when another author holds it, so nobody commits
+    /// under another's name. Every batch committed afterwards records the bound author.
+    func bindAuthor(_ replica: ReplicaID, in document: DocumentName, to author: BatchAuthor) async throws -> BatchAuthor
+
+    /// Up to `limit` entries of the document's whole history after `serverSeq`, in order, with
+    /// their authors and commit times. Unlike `entries`, compaction does not drop these: they are
+    /// what past versions and blame are made from. Also returns the sequence after which the
+    /// history is complete (entries compacted away before history was kept are gone).
+    func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry])
+
+    /// Records `revocation` (a later one for the same user and document replaces an earlier one).
+    func revoke(_ revocation: TokenRevocation) async throws
+
+    /// Every revocation recorded; relays read them every second to check open connections' tokens.
+    func revocations() async throws -> [TokenRevocation]
 
     /// Whether the store answers now; the reason when it does not (for `/healthz`).
     func healthProblem() async -> String?

@@ -50,6 +50,43 @@ extension SQLiteStore {
             // The store's identity (see `Identity`) and anything else the store keeps about itself.
             try db.execute(sql: "CREATE TABLE settings (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL) WITHOUT ROWID")
         }
+        migrator.registerMigration("v5 history") { db in
+            // Who committed each batch and when (rows from before: unknown, NULL); the entries
+            // compaction folds into the snapshot move to `history` instead of being dropped
+            // (`history_floor`: what was dropped before this version is gone); the author each
+            // replica is bound to; revoked users.
+            try db.execute(sql: """
+                ALTER TABLE log ADD COLUMN author TEXT;
+                ALTER TABLE log ADD COLUMN author_verified INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE log ADD COLUMN committed_at INTEGER;
+                CREATE TABLE history (
+                    document TEXT NOT NULL,
+                    server_seq INTEGER NOT NULL,
+                    replica INTEGER NOT NULL,
+                    client_seq INTEGER NOT NULL,
+                    ops BLOB NOT NULL,
+                    author TEXT,
+                    author_verified INTEGER NOT NULL DEFAULT 0,
+                    committed_at INTEGER,
+                    PRIMARY KEY (document, server_seq)
+                ) WITHOUT ROWID;
+                ALTER TABLE documents ADD COLUMN history_floor INTEGER NOT NULL DEFAULT 0;
+                UPDATE documents SET history_floor = log_floor;
+                CREATE TABLE replica_authors (
+                    document TEXT NOT NULL,
+                    replica INTEGER NOT NULL,
+                    name TEXT NOT NULL,
+                    verified INTEGER NOT NULL,
+                    PRIMARY KEY (document, replica)
+                ) WITHOUT ROWID;
+                CREATE TABLE revocations (
+                    user TEXT NOT NULL,
+                    document TEXT NOT NULL,
+                    revoked_at INTEGER NOT NULL,
+                    PRIMARY KEY (user, document)
+                ) WITHOUT ROWID;
+                """)
+        }
         try migrator.migrate(pool)
     }
 }

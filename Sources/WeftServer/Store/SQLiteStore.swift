@@ -81,12 +81,18 @@ public final class SQLiteStore: RelayStore {
                 lastClientSeqs[replica] = try Int64.fetchOne(lastClientSeq, arguments: [document.rawValue, Self.int(replica.rawValue)]).map(Self.uint)
             }
             let plan = try CommitPlan(batches, head: Self.uint(head), lastClientSeqs: lastClientSeqs, document: document.rawValue)
+            let authors = try Self.boundAuthors(db, document, replicas: Set(batches.map(\.replica)))
+            let now = Self.int(Self.nowMilliseconds())
             // Cached statements: a group commit runs these once per batch, and parsing SQL each
             // time was a visible share of the relay's CPU under load.
-            let insertEntry = try db.cachedStatement(sql: "INSERT INTO log (document, server_seq, replica, client_seq, ops) VALUES (?, ?, ?, ?, ?)")
+            let insertEntry = try db.cachedStatement(sql: """
+                INSERT INTO log (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
             for entry in plan.entries(batches) {
+                let author = authors[entry.replica]
                 try insertEntry.execute(arguments: [document.rawValue, Self.int(entry.serverSeq), Self.int(entry.replica.rawValue),
-                                                    Self.int(entry.clientSeq), Data(entry.ops)])
+                                                    Self.int(entry.clientSeq), Data(entry.ops), author?.name, author?.verified == true, now])
             }
             let raiseClientSeq = try db.cachedStatement(sql: """
                 INSERT INTO replicas (document, replica, last_client_seq) VALUES (?, ?, ?)
@@ -138,6 +144,12 @@ public final class SQLiteStore: RelayStore {
                            arguments: [Data(snapshot), Self.int(serverSeq), document.rawValue, Self.int(serverSeq)])
             try db.execute(sql: "UPDATE documents SET log_floor = max(log_floor, ?) WHERE name = ?",
                            arguments: [Self.int(floor), document.rawValue])
+            // The entries folded away stay as history: past versions and blame are made from them.
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO history (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at)
+                SELECT document, server_seq, replica, client_seq, ops, author, author_verified, committed_at
+                FROM log WHERE document = ? AND server_seq <= ?
+                """, arguments: [document.rawValue, Self.int(floor)])
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
                            arguments: [document.rawValue, Self.int(floor)])
         }

@@ -81,6 +81,8 @@ public struct SyncMachine: Sendable {
     public let token: String
     /// Sent in every hello: the relay binds this replica to it (PROTOCOL.md rule 8).
     public let replicaKey: [UInt8]
+    /// Sent in every hello: the name the relay records as this replica's author without a token.
+    public let userName: String
     /// The epoch the cache belongs to (0: none yet).
     public private(set) var epoch: UInt64
     /// Every batch through this serverSeq is applied here.
@@ -114,7 +116,8 @@ public struct SyncMachine: Sendable {
 
     public init(document: DocumentName, replica: ReplicaID, token: String, readOnly: Bool,
                 epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64, restoringThrough: UInt64 = 0,
-                replicaKey: [UInt8] = []) {
+                replicaKey: [UInt8] = [], userName: String = "") {
+        self.userName = userName
         self.restoringThrough = restoringThrough
         self.replicaKey = replicaKey
         self.document = document
@@ -169,7 +172,7 @@ public struct SyncMachine: Sendable {
             sentThrough = 0
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
                                        readOnly: readOnly, restoring: isRestoring, relayLostHistory: relayLostHistory,
-                                       token: token, replicaKey: replicaKey)))]
+                                       token: token, replicaKey: replicaKey, userName: userName)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []

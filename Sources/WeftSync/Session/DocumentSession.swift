@@ -124,7 +124,7 @@ public actor DocumentSession {
         var machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
                                   epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
                                   ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
-                                  replicaKey: key.bytes)
+                                  replicaKey: key.bytes, userName: options.userName)
         machine.commandArgument = address.commandArgument()
         return machine
     }

@@ -16,6 +16,9 @@ public struct SessionOptions: Sendable {
     /// Messages per second the session sends at most (bursts of twice as many), below the relay's
     /// default per-connection limit of 500, so flushing a long offline queue is paced, not refused.
     public var maxMessagesPerSecond: Double = 400
+    /// The user's configured name, sent in hello ("" for none): a relay without tokens records
+    /// the batches of this replica under it, marked unverified.
+    public var userName = ""
 
     public init(token: String = "", readOnly: Bool = false, caFile: URL? = nil, pingInterval: Duration = .seconds(10),
                 connectTimeout: Duration = .seconds(15)) {

@@ -102,10 +102,11 @@ final class RelayMessageHarness: @unchecked Sendable {
     /// The first message of a connection: the hello, its token, the replica's key, the join.
     private func open(_ message: RelayFuzzInput.Message, path: String, in session: Session) async throws {
         let hello: Hello
-        let access: (readOnly: Bool, expiresAt: UInt64?)
+        let access: AccessCheck.Grant
         do {
             hello = try RelayConnection.openingHello(path: path) { () throws(WireError) in try ClientMessage(decoding: message.bytes) }
-            access = try RelayConnection.access(for: hello, signer: signer, requireAuth: false, now: UInt64(Date().timeIntervalSince1970))
+            access = try RelayConnection.grant(for: hello, check: AccessCheck(signer: signer, requireAuth: false, revocations: RevocationList()),
+                                               now: UInt64(Date().timeIntervalSince1970))
         } catch {
             try refused(error, "an opening message")
             session.connections[message.connection] = .closed
@@ -121,9 +122,9 @@ final class RelayMessageHarness: @unchecked Sendable {
         }
         nextConnection += 1
         stage.withLock { $0 = "joining \(hello.replica)" }
-        _ = await room.join(id: nextConnection, hello: hello, readOnly: access.readOnly, outbox: session.outboxes[message.connection])
+        _ = await room.join(id: nextConnection, hello: hello, readOnly: hello.readOnly || access.readOnly, outbox: session.outboxes[message.connection])
         session.connections[message.connection] = .joined(id: nextConnection, room: room, document: hello.document, replica: hello.replica,
-                                                          readOnly: access.readOnly)
+                                                          readOnly: hello.readOnly || access.readOnly)
         session.identities[message.connection] = (hello.document, hello.replica)
     }
 

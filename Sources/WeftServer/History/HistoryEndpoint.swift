@@ -1,0 +1,51 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import WeftWire
+
+/// `GET /history/NAME?after=N`: a page of the document's whole history (PROTOCOL.md, "History"),
+/// read-only, checked against the same token rules as a WebSocket hello (token in
+/// `Authorization: Bearer TOKEN`). Clients build blame, logs and past versions from it.
+struct HistoryEndpoint: Sendable {
+    let store: any RelayStore
+    let access: AccessCheck
+    let logger: Logger
+
+    /// The path's prefix; the rest is the document's name.
+    static let prefix = "history"
+
+    func answer(_ request: Request, name: String) async -> Response {
+        let document: DocumentName
+        do {
+            document = try DocumentName(name)
+        } catch {
+            return Self.text(.badRequest, "bad-name: \(error.message)")
+        }
+        let query = request.uri.queryParameters
+        guard let after = UInt64(query["after"].map(String.init) ?? "0") else {
+            return Self.text(.badRequest, "malformed: after= takes a server sequence (a whole number)")
+        }
+        let authorization = request.headers[.authorization] ?? ""
+        let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : ""
+        do {
+            _ = try access.check(token: token, for: document, userName: "", now: UInt64(Date().timeIntervalSince1970))
+        } catch {
+            return Self.text(.unauthorized, "unauthorized: \(error.message)")
+        }
+        do {
+            let limit = HistoryPage.maxEntries
+            let (floor, entries) = try await store.history(of: document, after: after, limit: limit + 1)
+            let page = HistoryPage(floor: floor, more: entries.count > limit, entries: Array(entries.prefix(limit)))
+            return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: page.encoded())))
+        } catch {
+            logger.error("could not read a document's history", metadata: ["document": "\(document)", "error": "\(error)"])
+            return Self.text(.serviceUnavailable, "unavailable: the relay cannot read this document's history now; try again later")
+        }
+    }
+
+    private static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
+    }
+}

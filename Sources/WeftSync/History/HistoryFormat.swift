@@ -1,0 +1,109 @@
+import Foundation
+import WeftWire
+
+/// How `weft blame` and `weft log` print: times in UTC, authors as recorded (`?` after a name
+/// the relay could not verify). Pure.
+public enum HistoryFormat {
+    /// `2026-12-02 14:03Z`, or `unknown` (the relay committed it before it recorded times).
+    public static func time(_ milliseconds: UInt64?) -> String {
+        guard let milliseconds else { return "unknown" }
+        let seconds = Int(milliseconds / 1_000)
+        let days = seconds / 86_400, second = seconds % 86_400
+        let (year, month, day) = civilDate(daysSince1970: days)
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(year)-\(two(month))-\(two(day)) \(two(second / 3_600)):\(two(second / 60 % 60))Z"
+    }
+
+    /// The proleptic Gregorian date of a day number (Howard Hinnant's algorithm): no calendar or
+    /// time zone objects, so the output is the same on every machine.
+    static func civilDate(daysSince1970 days: Int) -> (Int, Int, Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// An author as printed; `unknown` when none was recorded.
+    public static func author(_ author: BatchAuthor?) -> String { author?.description ?? "unknown" }
+
+    /// The blame as `git blame` prints it: per line, the entry's sequence, author, time, the line
+    /// number and the text.
+    public static func blame(_ lines: [Blame.Line]) -> String {
+        let authorWidth = min(16, lines.map { author($0.entry?.author).count }.max() ?? 0)
+        let seqWidth = String(lines.map { $0.entry?.serverSeq ?? 0 }.max() ?? 0).count
+        let numberWidth = String(lines.count).count
+        var output = ""
+        for line in lines {
+            let seq = line.entry.map { String($0.serverSeq) } ?? "-"
+            output += pad(seq, seqWidth, right: true) + " (" + pad(author(line.entry?.author), authorWidth) + " "
+                + time(line.entry?.committedAt) + " " + pad(String(line.number), numberWidth, right: true) + ") " + line.text + "\n"
+        }
+        return output
+    }
+
+    /// For scripts: per line `SEQ NUMBER` (SEQ 0 when no entry is known), then `author NAME`,
+    /// `verified yes|no` and `time MILLISECONDS` when known, then a tab and the line's text.
+    public static func blamePorcelain(_ lines: [Blame.Line]) -> String {
+        var output = ""
+        for line in lines {
+            output += "\(line.entry?.serverSeq ?? 0) \(line.number)\n" + details(line.entry) + "\t" + line.text + "\n"
+        }
+        return output
+    }
+
+    /// `--chars`: per range of one author, `START-END` (in Unicode scalars, END excluded), the
+    /// sequence of its newest entry, the author, the time and the text (line feeds as `\n`).
+    /// With `porcelain`, `START END SEQ`, the detail lines, then a tab and the text.
+    public static func chars(_ spans: [Blame.Span], scalars: [Unicode.Scalar], porcelain: Bool) -> String {
+        var output = ""
+        for span in spans {
+            var text = ""
+            for scalar in scalars[span.range] {
+                switch scalar {
+                case "\n": text += "\\n"
+                case "\\": text += "\\\\"
+                case "\t": text += "\\t"
+                default: text.unicodeScalars.append(scalar)
+                }
+            }
+            let seq = span.entry?.serverSeq ?? 0
+            if porcelain {
+                output += "\(span.range.lowerBound) \(span.range.upperBound) \(seq)\n" + details(span.entry) + "\t" + text + "\n"
+            } else {
+                output += "\(span.range.lowerBound)-\(span.range.upperBound) \(seq) \(author(span.entry?.author)) \(time(span.entry?.committedAt)) \(text)\n"
+            }
+        }
+        return output
+    }
+
+    private static func details(_ entry: HistoryEntry?) -> String {
+        var output = ""
+        if let author = entry?.author { output += "author \(author.name)\nverified \(author.verified ? "yes" : "no")\n" }
+        if let time = entry?.committedAt { output += "time \(time)\n" }
+        return output
+    }
+
+    /// `weft log`: one session a line, newest first (by its last batch): the time span, the
+    /// author, `+inserted -deleted`, the sequences, and the excerpt in quotes.
+    public static func log(_ sessions: [EditSession]) -> String {
+        var output = ""
+        for session in sessions.sorted(by: { $0.lastSeq > $1.lastSeq }) {
+            let span = session.start == session.end ? time(session.start) : time(session.start) + " – " + time(session.end)
+            let seqs = session.firstSeq == session.lastSeq ? "\(session.firstSeq)" : "\(session.firstSeq)–\(session.lastSeq)"
+            output += "\(span)  \(author(session.author))  +\(session.inserted) -\(session.deleted)  seq \(seqs)  \"\(session.excerpt)\"\n"
+        }
+        return output
+    }
+
+    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+        let count = text.count
+        guard count < width else { return text }
+        let fill = String(repeating: " ", count: width - count)
+        return right ? fill + text : text + fill
+    }
+}

@@ -1,0 +1,53 @@
+import WeftCRDT
+import WeftWire
+
+/// A document rebuilt from its history, one entry at a time: the text as of any server sequence,
+/// and which entry inserted each character. Pure.
+public struct HistoryReplay: Sendable {
+    public let history: DocumentHistory
+    /// The document as of the last entry applied.
+    public private(set) var replica = Replica(replicaID: ReplicaID(0))
+    /// Which entry inserted each character applied so far.
+    public private(set) var attribution = BatchAttribution()
+    /// How many entries are applied.
+    public private(set) var applied = 0
+
+    /// - Throws: `HistoryError` when the history does not start at the document's beginning
+    ///   (entries compacted away before the relay kept history cannot be replayed).
+    public init(_ history: DocumentHistory) throws(HistoryError) {
+        guard history.floor == 0 else {
+            throw HistoryError("the relay keeps this document's history only after sequence \(history.floor) (older entries were compacted before it kept history), so past versions and authorship cannot be rebuilt")
+        }
+        self.history = history
+    }
+
+    /// The server sequence of the last entry applied (0 before any).
+    public var serverSeq: UInt64 { applied == 0 ? 0 : history.entries[applied - 1].serverSeq }
+
+    /// Applies the entries up to and including `serverSeq` (all of them by default).
+    /// - Throws: `HistoryError` when an entry does not decode or apply (a damaged history).
+    public mutating func advance(through serverSeq: UInt64 = .max) throws(HistoryError) {
+        while applied < history.entries.count, history.entries[applied].serverSeq <= serverSeq {
+            let entry = history.entries[applied]
+            do {
+                let ops = try OpCodec.decode(entry.ops)
+                _ = try replica.apply(ops)
+                attribution.record(ops, entry: applied)
+            } catch {
+                throw HistoryError("entry \(entry.serverSeq) of the history does not apply (\(error)); the relay's history is damaged")
+            }
+            applied += 1
+        }
+    }
+
+    /// The newest server sequence committed at or before `milliseconds` (since 1970), 0 when none
+    /// was; entries of unknown time count as older than every known time.
+    public func serverSeq(atTime milliseconds: UInt64) -> UInt64 {
+        var found: UInt64 = 0
+        for entry in history.entries {
+            if let time = entry.committedAt, time > milliseconds { break }
+            found = entry.serverSeq
+        }
+        return found
+    }
+}

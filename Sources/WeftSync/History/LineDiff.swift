@@ -1,0 +1,130 @@
+/// A line diff of two texts (Myers' O((N+M)·D) algorithm, after trimming the common start and
+/// end) and its unified form, as `diff -u` prints it. Pure.
+public enum LineDiff {
+    enum Edit: Equatable {
+        case same(old: Int, new: Int)
+        case removed(old: Int)
+        case added(new: Int)
+    }
+
+    /// Lines as `diff` sees them: split at line feeds, the last one without its feed.
+    static func lines(_ text: String) -> [Substring] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// `old` → `new` as a unified diff with `context` lines around each change, headed by
+    /// `--- oldName` and `+++ newName`; empty when the texts are equal.
+    public static func unified(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
+        let a = lines(old), b = lines(new)
+        let script = edits(a, b)
+        guard script.contains(where: { if case .same = $0 { false } else { true } }) else { return "" }
+        var output = "--- \(oldName)\n+++ \(newName)\n"
+        // Hunks: runs of changes with at most 2 × context unchanged lines between them.
+        var index = 0
+        while index < script.count {
+            guard let firstChange = script[index...].firstIndex(where: { if case .same = $0 { false } else { true } }) else { break }
+            var end = firstChange
+            var lastChange = firstChange
+            while end < script.count {
+                if case .same = script[end] {
+                    if end - lastChange > 2 * context { break }
+                } else {
+                    lastChange = end
+                }
+                end += 1
+            }
+            let start = max(index, firstChange - context)
+            let stop = min(script.count, lastChange + context + 1)
+            let hunk = script[start..<stop]
+            var oldStart = 0, newStart = 0, oldCount = 0, newCount = 0
+            var body = ""
+            for edit in hunk {
+                switch edit {
+                case .same(let o, let n):
+                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (o, n) }
+                    oldCount += 1; newCount += 1
+                    body += " \(a[o])\n"
+                case .removed(let o):
+                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (o, positionInNew(script, before: start)) }
+                    oldCount += 1
+                    body += "-\(a[o])\n"
+                case .added(let n):
+                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (positionInOld(script, before: start), n) }
+                    newCount += 1
+                    body += "+\(b[n])\n"
+                }
+            }
+            output += "@@ -\(range(oldStart, oldCount)) +\(range(newStart, newCount)) @@\n" + body
+            index = stop
+        }
+        return output
+    }
+
+    /// `start,count` with lines from 1, as unified diffs write ranges (an empty range names the line before it).
+    private static func range(_ start: Int, _ count: Int) -> String {
+        count == 0 ? "\(start),0" : count == 1 ? "\(start + 1)" : "\(start + 1),\(count)"
+    }
+
+    private static func positionInOld(_ script: [Edit], before index: Int) -> Int {
+        script[..<index].reduce(0) { count, edit in if case .added = edit { count } else { count + 1 } }
+    }
+
+    private static func positionInNew(_ script: [Edit], before index: Int) -> Int {
+        script[..<index].reduce(0) { count, edit in if case .removed = edit { count } else { count + 1 } }
+    }
+
+    /// The shortest edit script from `a` to `b`.
+    static func edits(_ a: [Substring], _ b: [Substring]) -> [Edit] {
+        var prefix = 0
+        while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
+        var suffix = 0
+        while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
+        var script = (0..<prefix).map { Edit.same(old: $0, new: $0) }
+        script += middle(a, b, from: prefix, oldEnd: a.count - suffix, newEnd: b.count - suffix)
+        script += (0..<suffix).map { Edit.same(old: a.count - suffix + $0, new: b.count - suffix + $0) }
+        return script
+    }
+
+    /// Myers' greedy search over `a[from..<oldEnd]` and `b[from..<newEnd]`, keeping each step's
+    /// frontier (O(D²) memory) to walk the path back.
+    private static func middle(_ a: [Substring], _ b: [Substring], from offset: Int, oldEnd: Int, newEnd: Int) -> [Edit] {
+        let n = oldEnd - offset, m = newEnd - offset
+        if n == 0 { return (0..<m).map { .added(new: offset + $0) } }
+        if m == 0 { return (0..<n).map { .removed(old: offset + $0) } }
+        let limit = n + m
+        var v = [Int](repeating: 0, count: 2 * limit + 2)
+        let center = limit + 1
+        var frontiers: [[Int]] = []
+        search: for d in 0...limit {
+            frontiers.append(Array(v[center - d ... center + d]))
+            for k in stride(from: -d, through: d, by: 2) {
+                var x = (k == -d || (k != d && v[center + k - 1] < v[center + k + 1])) ? v[center + k + 1] : v[center + k - 1] + 1
+                var y = x - k
+                while x < n, y < m, a[offset + x] == b[offset + y] { x += 1; y += 1 }
+                v[center + k] = x
+                if x >= n, y >= m { break search }
+            }
+        }
+        var script: [Edit] = []
+        var x = n, y = m
+        for d in stride(from: frontiers.count - 1, through: 0, by: -1) {
+            let frontier = frontiers[d]
+            func at(_ k: Int) -> Int { frontier[k + d] }
+            let k = x - y
+            let previousK = (k == -d || (k != d && at(k - 1) < at(k + 1))) ? k + 1 : k - 1
+            let previousX = d == 0 ? 0 : at(previousK)
+            let previousY = previousX - previousK
+            while x > max(previousX, 0), y > max(previousY, 0), d == 0 || (x > previousX && y > previousY) {
+                script.append(.same(old: offset + x - 1, new: offset + y - 1))
+                x -= 1; y -= 1
+            }
+            if d > 0 {
+                if x == previousX { script.append(.added(new: offset + y - 1)) } else { script.append(.removed(old: offset + x - 1)) }
+                x = previousX; y = previousY
+            }
+        }
+        return script.reversed()
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import WeftSync
+
+/// `weft log DOCUMENT`: the document's history as editing sessions, newest first.
+struct LogCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "List a document's history as editing sessions, newest first.",
+        discussion: """
+            A session is one author's batches with no pause over 5 minutes between them (others \
+            may edit meanwhile). Per session: its time span (the relay's commit times, UTC), the \
+            author (`?` after a name the relay could not verify), characters inserted and deleted \
+            (+N -N, in Unicode scalars), its batches' sequences, and the start of what it inserted.
+            """
+    )
+
+    @OptionGroup var client: ClientCommandOptions
+
+    @Option(help: ArgumentHelp("Only sessions that went on during this last while: a number and s, m, h or d.", valueName: "DURATION"))
+    var since: TimeToLive?
+
+    @Option(help: ArgumentHelp("Only this user's sessions.", valueName: "NAME"))
+    var author: String?
+
+    func run() async throws {
+        let (_, replay) = try await client.replay("log", through: 0)
+        var sessions: [EditSession]
+        do {
+            sessions = try EditSession.sessions(of: replay.history.entries)
+        } catch {
+            FileHandle.standardError.write(Data("weft log: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        if let since {
+            let cutoff = UInt64(Date().timeIntervalSince1970 * 1_000) - since.seconds * 1_000
+            sessions = sessions.filter { ($0.end ?? 0) >= cutoff }
+        }
+        if let author { sessions = sessions.filter { $0.author?.name == author } }
+        StandardOutput.write(Data(HistoryFormat.log(sessions).utf8))
+    }
+}

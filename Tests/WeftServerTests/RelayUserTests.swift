@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+import WeftCRDT
+import WeftServer
+import WeftTestSupport
+import WeftTestTraits
+import WeftWire
+
+/// Users on a real relay: tokens naming users bind replicas to them, nobody writes as another,
+/// revocation closes open connections, and the history records who committed what.
+@Suite(.ownThread) struct RelayUserTests {
+    let notes = try! DocumentName("notes")
+
+    func token(_ user: String?, _ directory: URL, scope: AccessScope = .readWrite) throws -> String {
+        let now = UInt64(Date().timeIntervalSince1970)
+        return TokenSigner(secret: try ServerSecret.loadOrCreate(in: directory))
+            .sign(AccessToken(document: notes, scope: scope, issuedAt: now, expiresAt: now + 600, user: user))
+    }
+
+    /// Hello, then everything up to caught-up; the welcome, or the error that refused it.
+    func join(_ relay: RelayProcess, replica: ReplicaID, token: String = "", userName: String = "") async throws -> (RelayTestClient, Result<Welcome, WireError>) {
+        let client = try await RelayTestClient(port: relay.port, path: "notes")
+        try await client.send(.hello(Hello(document: notes, epoch: 0, replica: replica, lastServerSeq: 0, token: token, userName: userName)))
+        switch await client.receive() {
+        case .welcome(let welcome)?:
+            while let message = await client.receive() { if case .caughtUp = message { break } }
+            return (client, .success(welcome))
+        case .error(let error, _)?:
+            return (client, .failure(error))
+        case let other:
+            throw RelayTestFailure(description: "expected a welcome or an error, got \(String(describing: other))")
+        }
+    }
+
+    func history(_ relay: RelayProcess, token: String) throws -> HistoryPage {
+        let answer = try #require(relay.history(of: "notes", token: token))
+        #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
+        return try HistoryPage(decoding: answer.body)
+    }
+
+    @Test func aReplicaBelongsToItsFirstUserAndTheHistorySaysWhoWrote() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-users-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
+        let ana = try token("ana", directory), bo = try token("bo", directory)
+        var anaCopy = Replica(replicaID: ReplicaID(0xA))
+
+        let (anaClient, anaWelcome) = try await join(relay, replica: anaCopy.replicaID, token: ana, userName: "not-ana")
+        #expect((try? anaWelcome.get()) != nil)
+        try await anaClient.send(.batch(clientSeq: 1, ops: [try anaCopy.insert("hi", at: 0)!]))
+        #expect(await anaClient.receive() == .ack(clientSeq: 1, serverSeq: 1))
+
+        // bo, with a valid token of his own, cannot use ana's replica, even read-only or with her name in hello.
+        let (_, stolen) = try await join(relay, replica: anaCopy.replicaID, token: bo, userName: "ana")
+        guard case .failure(let refusal) = stolen else { Issue.record("bo was welcomed on ana's replica"); return }
+        #expect(refusal.code == .unauthorized && refusal.message.contains("belongs to ana"))
+
+        var boCopy = Replica(replicaID: ReplicaID(0xB))
+        let (boClient, boWelcome) = try await join(relay, replica: boCopy.replicaID, token: bo)
+        #expect((try? boWelcome.get()) != nil)
+        _ = try boCopy.apply(try OpCodec.decode(try #require(history(relay, token: bo).entries.first).ops))
+        try await boClient.send(.batch(clientSeq: 1, ops: [try boCopy.insert("!", at: 2)!]))
+        #expect(await boClient.receive() == .ack(clientSeq: 1, serverSeq: 2))
+
+        let page = try history(relay, token: try token("cy", directory, scope: .read))
+        #expect(page.floor == 0 && !page.more)
+        #expect(page.entries.map(\.serverSeq) == [1, 2])
+        #expect(page.entries.map(\.author) == [BatchAuthor(name: "ana", verified: true), BatchAuthor(name: "bo", verified: true)])
+        #expect(page.entries.allSatisfy { $0.committedAt != nil })
+        // The history is token-checked like the document.
+        #expect(relay.history(of: "notes", token: "")?.status == 401)
+        #expect(relay.history(of: "notes", token: ana + "x")?.status == 401)
+        await anaClient.close()
+        await boClient.close()
+    }
+
+    @Test func revokingAUserClosesTheirOpenConnectionAndLeavesOthers() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-revoke-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
+        var anaCopy = Replica(replicaID: ReplicaID(0xA)), boCopy = Replica(replicaID: ReplicaID(0xB))
+        let anaToken = try token("ana", directory)
+        let (anaClient, _) = try await join(relay, replica: anaCopy.replicaID, token: anaToken)
+        let (boClient, _) = try await join(relay, replica: boCopy.replicaID, token: try token("bo", directory))
+        try await anaClient.send(.batch(clientSeq: 1, ops: [try anaCopy.insert("a", at: 0)!]))
+        #expect(await anaClient.receive() == .ack(clientSeq: 1, serverSeq: 1))
+
+        let revoked = try BuiltProduct.run("weft", ["token", "revoke", "--data", directory.path, "--user", "ana"])
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(revoked.stderr.contains("revoked every token of ana"))
+        // Relays read revocations every second.
+        try await Task.sleep(for: .milliseconds(2_500))
+
+        try await anaClient.send(.batch(clientSeq: 2, ops: [try anaCopy.insert("b", at: 1)!]))
+        var refused: WireError?
+        while let message = await anaClient.receive(timeout: .seconds(10)) {
+            if case .error(let error, fatal: true) = message { refused = error; break }
+        }
+        #expect(refused?.code == .unauthorized && refused?.message.contains("revoked") == true)
+        #expect(await anaClient.closes(within: .seconds(10)))
+        // A new connection with the old token is refused at hello.
+        let (_, again) = try await join(relay, replica: anaCopy.replicaID, token: anaToken)
+        guard case .failure(let error) = again else { Issue.record("a revoked token was welcomed"); return }
+        #expect(error.code == .unauthorized)
+
+        // bo goes on; a token made for ana after the revocation works.
+        while let message = await boClient.receive(timeout: .milliseconds(300)) { _ = message }
+        let entries = try history(relay, token: try token("bo", directory)).entries
+        #expect(entries.map(\.serverSeq) == [1], "ana's second batch was not committed")
+        for entry in entries { _ = try boCopy.apply(try OpCodec.decode(entry.ops)) }
+        try await boClient.send(.batch(clientSeq: 1, ops: [try boCopy.insert("c", at: 1)!]))
+        #expect(await boClient.receive() == .ack(clientSeq: 1, serverSeq: 2))
+        try await Task.sleep(for: .milliseconds(1_100))
+        let (_, renewed) = try await join(relay, replica: anaCopy.replicaID, token: try token("ana", directory))
+        #expect((try? renewed.get()) != nil, "a token made after the revocation")
+        await boClient.close()
+    }
+
+    @Test func withoutTokensTheClientsNameIsRecordedUnverified() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-unverified-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        var copy = Replica(replicaID: ReplicaID(0xC))
+        let (client, _) = try await join(relay, replica: copy.replicaID, userName: "cy")
+        try await client.send(.batch(clientSeq: 1, ops: [try copy.insert("x", at: 0)!]))
+        #expect(await client.receive() == .ack(clientSeq: 1, serverSeq: 1))
+        // Another name on the same replica is refused; no name at all binds nothing and is let through.
+        let (_, other) = try await join(relay, replica: copy.replicaID, userName: "dee")
+        guard case .failure(let refusal) = other else { Issue.record("dee was welcomed on cy's replica"); return }
+        #expect(refusal.code == .unauthorized)
+        let page = try history(relay, token: "")
+        #expect(page.entries.map(\.author) == [BatchAuthor(name: "cy", verified: false)])
+        await client.close()
+    }
+}

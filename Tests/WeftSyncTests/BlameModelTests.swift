@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import WeftCRDT
+import WeftSync
+import WeftTestSupport
+import WeftWire
+
+/// Blame, log and past versions rebuilt from a history, against models that know nothing of ids:
+/// random multi-user histories (each replica edits a copy that lags the relay's by a random
+/// amount, so batches are concurrent), checked against a list of characters that each remember
+/// the batch that typed them, kept in step from the relay's visible changes.
+@Suite struct BlameModelTests {
+    static let rounds = Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120
+    static let users = ["ana", "bo", "cy"]
+
+    struct Scripted {
+        var history: DocumentHistory
+        /// Per server sequence (index 0: the empty start), the text after it and each character's sequence.
+        var versions: [[(scalar: Unicode.Scalar, seq: UInt64)]]
+    }
+
+    /// A random history of `batches` batches by three replicas, each with a user.
+    static func randomHistory(seed: UInt64, batches: Int) throws -> Scripted {
+        var random = SeededGenerator(seed: seed)
+        var relay = Replica(replicaID: ReplicaID(0))
+        var copies = (1...3).map { Replica(replicaID: ReplicaID(UInt64($0))) }
+        var applied = [0, 0, 0]  // how many entries each copy has applied
+        var entries: [HistoryEntry] = []
+        var model: [(scalar: Unicode.Scalar, seq: UInt64)] = []
+        var versions = [model]
+        let alphabet = Array("abc \n日é".unicodeScalars)
+        for seq in UInt64(1)...UInt64(batches) {
+            let who = Int.random(in: 0..<3, using: &random)
+            // Catch up part of the way: the copy edits an older version of the document.
+            let target = Int.random(in: applied[who]...entries.count, using: &random)
+            for entry in entries[applied[who]..<target] { _ = try copies[who].apply(try OpCodec.decode(entry.ops)) }
+            applied[who] = target
+            var ops: [Op] = []
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                let count = copies[who].count
+                if count > 0, Bool.random(using: &random) {
+                    let start = Int.random(in: 0..<count, using: &random)
+                    if let op = try copies[who].delete(start..<min(count, start + Int.random(in: 1...4, using: &random))) { ops.append(op) }
+                } else {
+                    let text = String(String.UnicodeScalarView((0..<Int.random(in: 1...5, using: &random)).map { _ in alphabet.randomElement(using: &random)! }))
+                    if let op = try copies[who].insert(text, at: Int.random(in: 0...count, using: &random)) { ops.append(op) }
+                }
+            }
+            guard !ops.isEmpty else { continue }
+            // The copy's own batch is applied there already; the relay applies it now, an op at
+            // a time, so each insertion's scalars can be read from the text right after it.
+            for op in ops {
+                for change in try relay.apply(op) {
+                    switch change {
+                    case .inserted(let position, let count):
+                        let text = Array(relay.text.unicodeScalars)
+                        model.insert(contentsOf: (position..<position + count).map { (text[$0], UInt64(entries.count + 1)) }, at: position)
+                    case .deleted(let position, let count):
+                        model.removeSubrange(position..<position + count)
+                    }
+                }
+            }
+            entries.append(HistoryEntry(serverSeq: UInt64(entries.count + 1), replica: copies[who].replicaID, clientSeq: seq,
+                                        author: BatchAuthor(name: users[who], verified: who != 2), committedAt: 1_000 * seq, ops: OpCodec.encode(ops)))
+            versions.append(model)
+            #expect(String(String.UnicodeScalarView(model.map(\.scalar))) == relay.text)
+        }
+        return Scripted(history: DocumentHistory(floor: 0, entries: entries), versions: versions)
+    }
+
+    @Test func blameAndPastVersionsMatchTheModel() throws {
+        for round in 0..<Self.rounds {
+            let seed = UInt64(round) &* 0x9E37_79B9_7F4A_7C15 &+ 11
+            let scripted = try Self.randomHistory(seed: seed, batches: 40)
+            let entries = scripted.history.entries
+            for seq in 0...entries.count {
+                var replay = try HistoryReplay(scripted.history)
+                try replay.advance(through: UInt64(seq))
+                let model = scripted.versions[seq]
+                #expect(replay.replica.text == String(String.UnicodeScalarView(model.map(\.scalar))), "seed \(seed), --at \(seq)")
+                // Per character, the entry blame names is the one the model says typed it.
+                let blame = Blame(replay)
+                var perCharacter: [UInt64] = []
+                for span in blame.spans { perCharacter += Array(repeating: span.entry?.serverSeq ?? 0, count: span.range.count) }
+                #expect(perCharacter == model.map(\.seq), "seed \(seed), at \(seq)")
+                // Per line, the newest of its characters' entries.
+                var expectedLines: [UInt64] = []
+                var newest: UInt64 = 0
+                for (index, character) in model.enumerated() {
+                    newest = max(newest, character.seq)
+                    if character.scalar == "\n" || index == model.count - 1 { expectedLines.append(newest); newest = 0 }
+                }
+                #expect(blame.lines.map { $0.entry?.serverSeq ?? 0 } == expectedLines, "seed \(seed), at \(seq)")
+                #expect(blame.lines.map(\.text).joined(separator: "\n") + (model.last?.scalar == "\n" ? "\n" : "") == replay.replica.text)
+            }
+        }
+    }
+
+    @Test func scriptedHistoryPrintsExactly() throws {
+        // ana types two lines, bo a third, ana changes the second: made with real copies.
+        var ana = Replica(replicaID: ReplicaID(0xA)), bo = Replica(replicaID: ReplicaID(0xB))
+        let first = try #require(try ana.insert("one\ntwo\n", at: 0))
+        _ = try bo.apply([first])
+        let second = try #require(try bo.insert("three\n", at: 8))
+        _ = try ana.apply([second])
+        let third = [try #require(try ana.delete(4..<7)), try #require(try ana.insert("TWO", at: 4))]
+        let anaUser = BatchAuthor(name: "ana", verified: true), boUser = BatchAuthor(name: "bo", verified: false)
+        let history = DocumentHistory(floor: 0, entries: [
+            HistoryEntry(serverSeq: 1, replica: ana.replicaID, clientSeq: 1, author: anaUser, committedAt: 1_764_684_180_000, ops: OpCodec.encode([first])),
+            HistoryEntry(serverSeq: 2, replica: bo.replicaID, clientSeq: 1, author: boUser, committedAt: 1_764_684_240_000, ops: OpCodec.encode([second])),
+            HistoryEntry(serverSeq: 3, replica: ana.replicaID, clientSeq: 2, author: anaUser, committedAt: 1_764_691_500_000, ops: OpCodec.encode(third)),
+        ])
+        var replay = try HistoryReplay(history)
+        try replay.advance()
+        let blame = Blame(replay)
+        #expect(HistoryFormat.blame(blame.lines) == """
+            1 (ana 2025-12-02 14:03Z 1) one
+            3 (ana 2025-12-02 16:05Z 2) TWO
+            2 (bo? 2025-12-02 14:04Z 3) three
+
+            """)
+        #expect(HistoryFormat.blamePorcelain(blame.lines) == """
+            1 1
+            author ana
+            verified yes
+            time 1764684180000
+            \tone
+            3 2
+            author ana
+            verified yes
+            time 1764691500000
+            \tTWO
+            2 3
+            author bo
+            verified no
+            time 1764684240000
+            \tthree
+
+            """)
+        #expect(HistoryFormat.chars(blame.authorSpans, scalars: blame.scalars, porcelain: false) == """
+            0-8 3 ana 2025-12-02 16:05Z one\\nTWO\\n
+            8-14 2 bo? 2025-12-02 14:04Z three\\n
+
+            """)
+        // Two sessions for ana: more than 5 minutes passed between her batches.
+        #expect(HistoryFormat.log(try EditSession.sessions(of: history.entries)) == """
+            2025-12-02 16:05Z  ana  +3 -3  seq 3  "TWO"
+            2025-12-02 14:04Z  bo?  +6 -0  seq 2  "three"
+            2025-12-02 14:03Z  ana  +8 -0  seq 1  "one two"
+
+            """)
+        #expect(HistoryPoint(parsing: "2025-12-02T14:03:30Z")?.serverSeq(in: replay, nowMilliseconds: 0) == 1)
+        #expect(HistoryPoint(parsing: "2025-12-02 16:00")?.serverSeq(in: replay, nowMilliseconds: 0) == 2)
+        #expect(HistoryPoint(parsing: "2025-12-02")?.serverSeq(in: replay, nowMilliseconds: 0) == 0)
+        #expect(HistoryPoint(parsing: "1h")?.serverSeq(in: replay, nowMilliseconds: 1_764_691_500_000 + 1_800_000) == 2)
+        #expect(HistoryPoint(parsing: "2025-13-01") == nil && HistoryPoint(parsing: "soon") == nil)
+    }
+
+    @Test func unifiedDiffsMatchDiff() {
+        #expect(LineDiff.unified(old: "a\nb\n", new: "a\nb\n", oldName: "x", newName: "y") == "")
+        #expect(LineDiff.unified(old: "", new: "a\n", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -0,0 +1 @@\n+a\n")
+        let old = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
+        var lines = (1...20).map { "line \($0)" }
+        lines[1] = "changed 2"
+        lines.remove(at: 15)
+        let new = lines.joined(separator: "\n") + "\n"
+        #expect(LineDiff.unified(old: old, new: new, oldName: "x", newName: "y") == """
+            --- x
+            +++ y
+            @@ -1,5 +1,5 @@
+             line 1
+            -line 2
+            +changed 2
+             line 3
+             line 4
+             line 5
+            @@ -13,7 +13,6 @@
+             line 13
+             line 14
+             line 15
+            -line 16
+             line 17
+             line 18
+             line 19
+
+            """)
+    }
+}

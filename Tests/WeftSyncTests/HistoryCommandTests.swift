@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+import WeftTestSupport
+import WeftTestTraits
+
+/// `weft blame`, `weft log`, `weft diff` and `weft view --at` as processes, on a history two people
+/// made with `weft apply` through a real relay: with SQLite, after compaction, and on PostgreSQL.
+@Suite(.serialized, .ownThread) struct HistoryCommandTests {
+    /// The scripted history: ana types two lines, bo adds a third, ana changes the second.
+    /// Returns a run for reading (a third home).
+    func script(relay: RelayProcess, root: URL) throws -> WeftRun {
+        let server = ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"]
+        let ana = WeftRun(home: root.appendingPathComponent("ana"), environment: server.merging(["USER": "ana"]) { $1 })
+        let bo = WeftRun(home: root.appendingPathComponent("bo"), environment: server.merging(["USER": "bo"]) { $1 })
+        for (run, edit) in [(ana, #"{"pos": 0, "ins": "one\ntwo\n"}"#), (bo, #"{"pos": 8, "ins": "three\n"}"#),
+                            (ana, #"{"pos": 4, "del": 3, "ins": "TWO"}"#)] {
+            #expect(try run(["cat", "notes"]).status == 0)
+            let applied = try run(["apply", "notes"], input: edit + "\n")
+            #expect(applied.status == 0, "\(applied.stderr)")
+        }
+        return WeftRun(home: root.appendingPathComponent("reader"), environment: server.merging(["USER": "reader"]) { $1 })
+    }
+
+    /// Porcelain without its time lines (times are the relay's clock).
+    func withoutTimes(_ text: String) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("time ") }.joined(separator: "\n")
+    }
+
+    func checkCommands(_ reader: WeftRun) throws {
+        let blame = try reader(["blame", "notes", "--porcelain"])
+        #expect(blame.status == 0, "\(blame.stderr)")
+        #expect(withoutTimes(blame.stdout) == """
+            1 1
+            author ana
+            verified no
+            \tone
+            3 2
+            author ana
+            verified no
+            \tTWO
+            2 3
+            author bo
+            verified no
+            \tthree
+
+            """)
+        #expect(blame.stdout.split(separator: "\n").filter { $0.hasPrefix("time ") }.count == 3)
+        let human = try reader(["blame", "notes"]).stdout.split(separator: "\n")
+        #expect(human.count == 3 && human[1].hasPrefix("3 (ana?") && human[1].hasSuffix(" 2) TWO") && human[2].hasPrefix("2 (bo? "))
+
+        let chars = try reader(["blame", "notes", "--chars"]).stdout.split(separator: "\n").map { line in
+            // START-END SEQ AUTHOR DATE TIME TEXT: drop the date and time.
+            let fields = line.split(separator: " ", omittingEmptySubsequences: false)
+            return (fields[0...2] + fields[5...]).joined(separator: " ")
+        }
+        #expect(chars == ["0-8 3 ana? one\\nTWO\\n", "8-14 2 bo? three\\n"])
+
+        let log = try reader(["log", "notes"])
+        #expect(log.status == 0, "\(log.stderr)")
+        let sessions = log.stdout.split(separator: "\n")
+        #expect(sessions.count == 2)
+        #expect(sessions.first?.hasSuffix("  ana?  +11 -3  seq 1–3  \"one two TWO\"") == true, "\(log.stdout)")
+        #expect(sessions.last?.hasSuffix("  bo?  +6 -0  seq 2  \"three\"") == true, "\(log.stdout)")
+        #expect(try reader(["log", "notes", "--author", "bo", "--since", "1h"]).stdout.split(separator: "\n").count == 1)
+
+        let diff = try reader(["diff", "notes", "--since", "1"])
+        #expect(diff.status == 0, "\(diff.stderr)")
+        #expect(diff.stdout == """
+            --- notes@1
+            +++ notes@3
+            @@ -1,2 +1,3 @@
+             one
+            -two
+            +TWO
+            +three
+
+            """)
+        for (seq, text) in [(0, ""), (1, "one\ntwo\n"), (2, "one\ntwo\nthree\n"), (3, "one\nTWO\nthree\n")] {
+            let view = try reader(["view", "notes", "--at", "\(seq)"])
+            #expect(view.status == 0, "\(view.stderr)")
+            #expect(view.stdout == text, "--at \(seq)")
+        }
+        #expect(try reader(["view", "notes", "--at", "1h"]).stdout == "", "before the first batch")
+        #expect(try reader(["view", "notes", "--at", "2099-01-01T00:00"]).stdout == "one\nTWO\nthree\n")
+    }
+
+    @Test(arguments: [[], ["--compact-every", "1", "--compact-keep", "0"]])
+    func historyCommandsOnSQLite(_ relayArguments: [String]) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-history-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: relayArguments)
+        try checkCommands(try script(relay: relay, root: root))
+    }
+
+    @Test func historyCommandsOnPostgreSQLAfterCompaction() async throws {
+        let cluster = try await offCooperativePool { try PostgresCluster() }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-history-pg-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"),
+                                     extraArguments: ["--store", cluster.url(), "--compact-every", "1", "--compact-keep", "0"])
+        try checkCommands(try script(relay: relay, root: root))
+    }
+}
