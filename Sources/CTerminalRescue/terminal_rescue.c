@@ -67,8 +67,10 @@ void weft_stop_process(void) {
     sigemptyset(&only);
     sigaddset(&only, SIGTSTP);
     pthread_sigmask(SIG_UNBLOCK, &only, &mask);
+    // One signal only. The process-directed one stops this thread on the way out of kill()
+    // (it is the one with SIGTSTP unblocked); a second one sent after it, as raise() was, runs
+    // only once the shell's fg has continued the process, on a busy machine, and stops it again.
     kill(0, SIGTSTP);
-    raise(SIGTSTP);
     pthread_sigmask(SIG_SETMASK, &mask, NULL);
     sigaction(SIGTSTP, &before, NULL);
 }

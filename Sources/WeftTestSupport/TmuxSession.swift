@@ -13,7 +13,11 @@ public final class TmuxSession: @unchecked Sendable {
         name = "weft\(UInt32.random(in: 0...UInt32.max))"
         socket = "weft-test-\(getpid())"
         let assignments = environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(Self.quote($0.value))" }.joined(separator: " ")
-        let line = "env \(assignments) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; sleep 600"
+        // What colours a program draws must not depend on how the tests were started: `swift test`
+        // passes NO_COLOR on to its children (and so to the tmux server it starts), a terminal
+        // may pass COLORTERM. A test that wants either sets it.
+        let unset = ["NO_COLOR", "COLORTERM"].filter { environment[$0] == nil }.map { "-u \($0)" }.joined(separator: " ")
+        let line = "env \(unset) \(assignments) \(command.map(Self.quote).joined(separator: " ")); echo \"[exit $?]\"; sleep 600"
         // resize-window in the same command fixes the window's size: otherwise, while a client is
         // attached to any session of this server (the mouse tests attach one), tmux sizes a new
         // detached window to that client and not to -x and -y.

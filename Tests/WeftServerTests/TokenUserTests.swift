@@ -28,6 +28,7 @@ import WeftWire
     @Test func tokenCreateNamesTheUser() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-token-user-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let result = try BuiltProduct.run("weft", ["token", "create", "--data", directory.path, "--doc", "notes", "--user", "ana", "--colour", "#e06c75"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("token for notes for ana"))
