@@ -43,7 +43,7 @@ public final class RelayProcess: @unchecked Sendable {
         errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try ProcessLaunch.run(process)
         // Read stderr until the "listening" line names the port.
         var seen = ""
         let deadline = Date().addingTimeInterval(60)

@@ -16,7 +16,7 @@ public struct TestCertificate {
                              "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
                              "-keyout", key.path, "-out", certificate.path]
         openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
+        try ProcessLaunch.run(openssl)
         openssl.waitUntilExit()
         guard openssl.terminationStatus == 0 else { throw TraceError(description: "openssl could not make a test certificate") }
     }

@@ -40,7 +40,7 @@ public enum TraceLoader {
         process.arguments = ["-c", "exec gzip -dc \"$0\"", url.path]
         let pipe = Pipe()
         process.standardOutput = pipe
-        try process.run()
+        try ProcessLaunch.run(process)
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TraceError(description: "gzip failed on \(url.path)") }

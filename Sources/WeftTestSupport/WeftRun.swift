@@ -35,7 +35,7 @@ public struct WeftRun: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try process.run()
+        try ProcessLaunch.run(process)
         Self.writeAll(Array(input.utf8), to: stdin.fileHandleForWriting.fileDescriptor)
         try stdin.fileHandleForWriting.close()
         return (process, stdout, stderr)

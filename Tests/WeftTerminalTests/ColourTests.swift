@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import WeftEditor
 @testable import WeftTerminal
 
@@ -33,7 +34,7 @@ struct ColourTests {
         infocmp.arguments = ["-x", "-A", directory.path, name]
         let output = Pipe()
         infocmp.standardOutput = output
-        try infocmp.run()
+        try ProcessLaunch.run(infocmp)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         infocmp.waitUntilExit()
         #expect(text.contains("colors#0x1000000") || text.contains("colors#16777216"), "\(text)")

@@ -21,7 +21,7 @@ struct SignalsTmuxTests {
         pgrep.arguments = ["-f", "\(command)$"]
         let output = Pipe()
         pgrep.standardOutput = output
-        try pgrep.run()
+        try ProcessLaunch.run(pgrep)
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         pgrep.waitUntilExit()
         // The shell running the command line matches too; the editor is its newest child.
