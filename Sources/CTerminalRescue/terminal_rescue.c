@@ -67,10 +67,11 @@ void weft_stop_process(void) {
     sigemptyset(&only);
     sigaddset(&only, SIGTSTP);
     pthread_sigmask(SIG_UNBLOCK, &only, &mask);
-    // One signal only. The process-directed one stops this thread on the way out of kill()
-    // (it is the one with SIGTSTP unblocked); a second one sent after it, as raise() was, runs
-    // only once the shell's fg has continued the process, on a busy machine, and stops it again.
-    kill(0, SIGTSTP);
+    // One signal, to this thread: it stops the process on the way out of raise(), while the
+    // default action is in place. Sent to the process group as well (kill(0, …)), the signal
+    // could be taken by another thread after the handler was put back (no stop at all), or a
+    // second one ran once the shell's fg had continued the process and stopped it again.
+    raise(SIGTSTP);
     pthread_sigmask(SIG_SETMASK, &mask, NULL);
     sigaction(SIGTSTP, &before, NULL);
 }

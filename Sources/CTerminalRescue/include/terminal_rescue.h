@@ -21,9 +21,9 @@ void weft_rescue_uninstall(void);
 /// little longer, and must not take the terminal again).
 int weft_rescue_fired(void);
 
-/// Stops the process as Ctrl-Z in a shell would: SIGTSTP to its process group, sent from this
-/// thread with SIGTSTP unblocked, so the stop happens before this returns; returns once
-/// continued (at once when nobody can continue it: an orphaned process group).
+/// Stops the process as Ctrl-Z in a shell would: SIGTSTP to this thread with SIGTSTP unblocked
+/// and its default action, so the stop happens before this returns; returns once continued (at
+/// once when nobody can continue it: an orphaned process group).
 void weft_stop_process(void);
 
 #endif
