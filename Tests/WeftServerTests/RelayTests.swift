@@ -84,7 +84,10 @@ import WeftWire
         #expect(aliceWelcome.lastClientSeq == 3)
         try await again.send(.batch(clientSeq: 3, ops: batches[2]))
         #expect(await again.receive() == .ack(clientSeq: 3, serverSeq: 3))
-        #expect(await reader.receive(timeout: .milliseconds(300)) == nil)
+        // The reader gets no broadcast of it (presence comings and goings may arrive meanwhile).
+        while let message = await reader.receive(timeout: .milliseconds(300)) {
+            if case .broadcast = message { Issue.record("the resent batch was broadcast again: \(message)") }
+        }
         let (late, _, all) = try await Self.join(relay, replica: ReplicaID(0xD))
         #expect(all.count == 3)
         await reader.close()
@@ -121,7 +124,9 @@ import WeftWire
     @Test func hostileConnectionsAreClosedAndHarmNothing() async throws {
         let directory = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory)
+        // 20 messages a second (bursts of 40): the flood below passes it however slowly a busy
+        // machine sends, and every other check sends a handful.
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--max-message-rate", "20"])
         var alice = Replica(replicaID: ReplicaID(0xA))
         let (owner, _, _) = try await Self.join(relay, replica: alice.replicaID)
         try await owner.send(.batch(clientSeq: 1, ops: [try alice.insert("safe", at: 0)!]))

@@ -95,7 +95,10 @@ struct PagerTmuxTests {
 
         let editor = try screen([try weftPath, "edit", document, "--token", readOnly], home: temporary("editor"))
         defer { editor.kill() }
-        let rows = try editor.waitFor("the banner") { $0.first?.contains("read-only: the relay accepts no writes to guarded") == true }
+        // The banner can come before the first sync has brought the text: both are waited for.
+        let rows = try editor.waitFor("the banner and the text") {
+            $0.first?.contains("read-only: the relay accepts no writes to guarded") == true && $0.count > 1 && $0[1] == "guarded text"
+        }
         #expect(rows[1] == "guarded text")
         try editor.type("typed")
         try editor.press("q")
