@@ -34,7 +34,9 @@ import WeftWire
             var received: UInt64 = 0
             var caughtUp: UInt64?
             var live: UInt64?
-            while live == nil, let message = await reader.receive(timeout: .seconds(5)) {
+            // Up to 30 s for each message of the replay (a busy machine); once caught up, a live
+            // batch comes within 2 s or typing has ended.
+            while live == nil, let message = await reader.receive(timeout: caughtUp == nil ? .seconds(30) : .seconds(2)) {
                 switch message {
                 case .snapshot(let serverSeq, _): received = max(received, serverSeq)
                 case .broadcast(let serverSeq, _, _, _):

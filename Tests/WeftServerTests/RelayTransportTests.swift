@@ -98,7 +98,9 @@ import WeftWire
     @Test func deafClientsAreClosedAndQuietOnesThatAnswerPingsKept() async throws {
         let directory = RelayTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--ping-interval", "2"])
+        // Pings every 5 s: the deaf are closed after 15 s; the writer below, a client in this busy
+        // test process, is never held off its reading that long.
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--ping-interval", "5"])
         // Deaf: welcomed, then never read again (so never see a ping); small receive buffers fill fast.
         let deaf = try (0..<3).map { try Self.joined(relay, replica: 0xD0 + $0, receiveBuffer: 4_096) }
         // Quiet: sends nothing, but reads all the time (on a thread of its own, so a busy test
