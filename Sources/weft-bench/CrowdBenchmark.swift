@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import WeftCRDT
+import WeftServer
 import WeftTestSupport
 import WeftWire
 
@@ -44,7 +45,7 @@ struct CrowdBenchmark: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let limit = FileDescriptorLimit.raiseToHard()
+        let limit = FileDescriptorLimit.raiseToHardLimit().now
         guard limit > connections + typists + 64 else {
             throw BenchmarkFailure("this process may open \(limit) files, fewer than \(connections) connections need: raise the hard limit (ulimit -Hn) or ask for fewer")
         }

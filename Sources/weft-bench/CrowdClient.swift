@@ -35,16 +35,3 @@ enum CrowdClient {
         throw BenchmarkFailure("no ack for the text of \(document)")
     }
 }
-
-/// This process's open-file limit.
-enum FileDescriptorLimit {
-    /// Raises the soft limit to the hard one; returns the limit now in force.
-    static func raiseToHard() -> Int {
-        var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
-        limit.rlim_cur = limit.rlim_max
-        _ = setrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        _ = getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        return Int(limit.rlim_cur)
-    }
-}

@@ -37,14 +37,15 @@ public struct Frame: Equatable, Sendable {
         }
     }
 
-    /// Writes `text` from `column` in `row` with `style`, one cell per column, clipped to the width.
-    /// Returns the column after it.
+    /// Writes `text` from `column` in `row` with `style`, one cell per column, clipped to the width
+    /// (or to `end`, a column before it). Returns the column after it.
     @discardableResult
-    mutating func put(_ text: String, row: Int, column: Int, style: CellStyle, width measure: TextWidths) -> Int {
+    mutating func put(_ text: String, row: Int, column: Int, style: CellStyle, width measure: TextWidths, end: Int? = nil) -> Int {
+        let limit = min(width, end ?? width)
         var column = column
         for character in text {
             let glyph = Glyph.of(character, column: column, tabWidth: 8, width: measure)
-            guard column + glyph.width <= width else { break }
+            guard column + glyph.width <= limit else { break }
             put(glyph, row: row, column: column, style: glyph.isControl ? .role(.control) : style)
             column += glyph.width
         }
@@ -58,14 +59,8 @@ public struct Frame: Equatable, Sendable {
         guard column + measure.columns(of: text) > width, width - column >= 2 else {
             return put(text, row: row, column: column, style: style, width: measure)
         }
-        var end = column
-        for character in text {
-            let glyph = Glyph.of(character, column: end, tabWidth: 8, width: measure)
-            guard end + glyph.width <= width - 1 else { break }
-            put(glyph, row: row, column: end, style: glyph.isControl ? .role(.control) : style)
-            end += glyph.width
-        }
-        return put("…", row: row, column: end, style: style, width: measure)
+        let cut = put(text, row: row, column: column, style: style, width: measure, end: width - 1)
+        return put("…", row: row, column: cut, style: style, width: measure)
     }
 
     mutating func put(_ glyph: Glyph, row: Int, column: Int, style: CellStyle) {

@@ -6,10 +6,10 @@ import Darwin
 
 /// The process's limit on open files (`RLIMIT_NOFILE`), which bounds the relay's connections:
 /// every client connection holds one descriptor.
-enum FileDescriptorLimit {
+public enum FileDescriptorLimit {
     /// Raises the soft limit to the hard one (distributions start processes at 1,024 while
     /// allowing far more) and returns the limit before and after.
-    static func raiseToHardLimit() -> (before: Int, now: Int) {
+    public static func raiseToHardLimit() -> (before: Int, now: Int) {
         var limit = rlimit()
         guard getrlimit(resource, &limit) == 0 else { return (1_024, 1_024) }
         let before = Int(clamping: limit.rlim_cur)
