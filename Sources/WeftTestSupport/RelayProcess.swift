@@ -3,7 +3,7 @@ import Foundation
 /// A `weft serve` process on 127.0.0.1 with a port of its choosing, stopped when released. For
 /// tests and benchmarks.
 public final class RelayProcess: @unchecked Sendable {
-    public let process = Process()
+    public let process: ChildProcess
     public let port: Int
     public let dataDirectory: URL
     private let errors: Pipe
@@ -29,21 +29,18 @@ public final class RelayProcess: @unchecked Sendable {
                 arguments += [option, "60"]
             }
         }
+        var executable = weft
         if let fileLimit {
             // exec keeps the relay's pid the one this object knows and signals.
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", "ulimit -Sn \(fileLimit.soft) && ulimit -Hn \(fileLimit.hard) && exec \"$0\" \"$@\"", weft.path] + arguments
-        } else {
-            process.executableURL = weft
-            process.arguments = arguments
+            executable = URL(fileURLWithPath: "/bin/sh")
+            arguments = ["-c", "ulimit -Sn \(fileLimit.soft) && ulimit -Hn \(fileLimit.hard) && exec \"$0\" \"$@\"", weft.path] + arguments
         }
         var environment = ProcessInfo.processInfo.environment
         environment["WEFT_LOG_LEVEL"] = logLevel ?? environment["WEFT_TEST_RELAY_LOG_LEVEL"] ?? "warning"
-        process.environment = environment
-        errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        let errors = Pipe()
+        self.errors = errors
+        process = try ChildProcess(executable, arguments: arguments, environment: environment,
+                                   standardInput: .null, standardOutput: .null, standardError: .pipe(errors))
         // Read stderr until the "listening" line names the port.
         var seen = ""
         let deadline = Date().addingTimeInterval(60)
@@ -70,7 +67,7 @@ public final class RelayProcess: @unchecked Sendable {
             guard FileManager.default.createFile(atPath: file.path, contents: Data(seen.utf8)) else { return nil }
             return try? FileHandle(forWritingTo: file)
         }
-        try? keep?.seekToEnd()
+        _ = try? keep?.seekToEnd()
         errors.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if !data.isEmpty { try? keep?.write(contentsOf: data) }
@@ -79,7 +76,7 @@ public final class RelayProcess: @unchecked Sendable {
 
     /// SIGKILL: no chance to flush or clean up.
     public func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.signal(SIGKILL)
         process.waitUntilExit()
     }
 
@@ -90,7 +87,7 @@ public final class RelayProcess: @unchecked Sendable {
     /// off the cooperative pool.
     public func stop(signal: Int32 = SIGTERM, waitingAtMost timeout: Duration) -> Duration? {
         let start = ContinuousClock.now
-        Foundation.kill(process.processIdentifier, signal)
+        process.signal(signal)
         while process.isRunning, ContinuousClock.now - start < timeout { usleep(5_000) }
         return process.isRunning ? nil : ContinuousClock.now - start
     }
@@ -104,7 +101,7 @@ public final class RelayProcess: @unchecked Sendable {
         process.terminate()
         let deadline = Date().addingTimeInterval(3)
         while process.isRunning, Date() < deadline { usleep(10_000) }
-        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.signal(SIGKILL) }
         process.waitUntilExit()
     }
 }

@@ -10,13 +10,10 @@ public struct TestCertificate {
     public init(in directory: URL) throws {
         certificate = directory.appendingPathComponent("cert.pem")
         key = directory.appendingPathComponent("key.pem")
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+        let openssl = try ChildProcess(URL(fileURLWithPath: "/usr/bin/openssl"), arguments: ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
                              "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                             "-keyout", key.path, "-out", certificate.path]
-        openssl.standardError = FileHandle.nullDevice
-        try ProcessLaunch.run(openssl)
+                             "-keyout", key.path, "-out", certificate.path],
+                                       standardInput: .null, standardOutput: .null, standardError: .null)
         openssl.waitUntilExit()
         guard openssl.terminationStatus == 0 else { throw TraceError(description: "openssl could not make a test certificate") }
     }

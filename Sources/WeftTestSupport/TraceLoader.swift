@@ -35,12 +35,9 @@ public enum TraceLoader {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TraceError(description: "no trace at \(url.path); set WEFT_TRACES to the traces folder")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "exec gzip -dc \"$0\"", url.path]
         let pipe = Pipe()
-        process.standardOutput = pipe
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess(URL(fileURLWithPath: "/bin/sh"), arguments: ["-c", "exec gzip -dc \"$0\"", url.path],
+                                       standardInput: .null, standardOutput: .pipe(pipe))
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TraceError(description: "gzip failed on \(url.path)") }

@@ -20,22 +20,16 @@ public struct WeftRun: Sendable {
     }
 
     /// Starts `weft ARGUMENTS` with `input` on stdin; the caller waits or kills.
-    public func start(_ arguments: [String], input: String = "") throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url("weft")
-        process.arguments = arguments
+    public func start(_ arguments: [String], input: String = "") throws -> (ChildProcess, Pipe, Pipe) {
         var environment = ProcessInfo.processInfo.environment
         environment["WEFT_HOME"] = home.path
         environment["WEFT_SERVER"] = nil
         environment["WEFT_TOKEN"] = nil
         environment["XDG_DATA_HOME"] = home.appendingPathComponent("xdg-data").path
         environment.merge(self.environment) { $1 }
-        process.environment = environment
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess(BuiltProduct.url("weft"), arguments: arguments, environment: environment,
+                                       standardInput: .pipe(stdin), standardOutput: .pipe(stdout), standardError: .pipe(stderr))
         Self.writeAll(Array(input.utf8), to: stdin.fileHandleForWriting.fileDescriptor)
         try stdin.fileHandleForWriting.close()
         return (process, stdout, stderr)
@@ -62,9 +56,8 @@ public struct WeftRun: Sendable {
     @discardableResult
     public func callAsFunction(_ arguments: [String], input: String = "") throws -> Result {
         let (process, stdout, stderr) = try start(arguments, input: input)
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
+        let (out, err) = ChildProcess.readToEnd(stdout, stderr)
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        return Result(status: process.terminationStatus, stdout: out, stderr: err)
     }
 }

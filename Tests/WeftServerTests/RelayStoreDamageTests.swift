@@ -15,17 +15,13 @@ import WeftWire
     /// Runs `weft serve` on `directory`, expecting it to refuse (exit at once); one that starts
     /// instead is stopped after 20 s and reported with status 0.
     static func serve(_ directory: URL, _ extra: [String] = []) throws -> (status: Int32, stderr: String) {
-        let process = Process()
-        process.executableURL = try BuiltProduct.url("weft")
-        process.arguments = ["serve", "--listen", "127.0.0.1:0", "--data", directory.path] + extra
         let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try ProcessLaunch.run(process)
+        let process = try ChildProcess(BuiltProduct.url("weft"), arguments: ["serve", "--listen", "127.0.0.1:0", "--data", directory.path] + extra,
+                                       standardInput: .null, standardOutput: .null, standardError: .pipe(errors))
         let deadline = Date().addingTimeInterval(20)
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
+            process.signal(SIGKILL)
             process.waitUntilExit()
             return (0, "started: " + String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self))
         }

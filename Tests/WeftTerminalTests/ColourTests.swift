@@ -29,14 +29,7 @@ struct ColourTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-terminfo-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let name = try #require(DirectColourEntry.ensure(term: "xterm-256color", in: directory))
-        let infocmp = Process()
-        infocmp.executableURL = URL(fileURLWithPath: "/usr/bin/infocmp")
-        infocmp.arguments = ["-x", "-A", directory.path, name]
-        let output = Pipe()
-        infocmp.standardOutput = output
-        try ProcessLaunch.run(infocmp)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        infocmp.waitUntilExit()
+        let text = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/infocmp"), arguments: ["-x", "-A", directory.path, name]).stdout
         #expect(text.contains("colors#0x1000000") || text.contains("colors#16777216"), "\(text)")
         #expect(text.contains("38;2;") && text.contains("RGB"), "\(text)")
         #expect(text.contains("cup="), "the rest of xterm-256color comes along")

@@ -16,14 +16,7 @@ struct SignalsTmuxTests {
 
     /// The process whose command line is `command` (`pgrep -f`).
     private func processID(of command: String) throws -> Int32? {
-        let pgrep = Process()
-        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
-        pgrep.arguments = ["-f", "\(command)$"]
-        let output = Pipe()
-        pgrep.standardOutput = output
-        try ProcessLaunch.run(pgrep)
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        pgrep.waitUntilExit()
+        let text = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/pgrep"), arguments: ["-f", "\(command)$"]).stdout
         // The shell running the command line matches too; the editor is its newest child.
         return text.split(separator: "\n").compactMap { Int32($0) }.max()
     }
