@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "WeftWire", targets: ["WeftWire"]),
         .library(name: "WeftSync", targets: ["WeftSync"]),
         .library(name: "WeftEditor", targets: ["WeftEditor"]),
+        .library(name: "WeftClient", targets: ["WeftClient"]),
     ],
     dependencies: [
         // The `weft` command line: subcommands, help and validation (about 30 s of cold build).
@@ -129,9 +130,22 @@ let package = Package(
         ),
         // A Swift Testing trait running a suite's tests off the cooperative pool; for test targets only.
         .target(name: "WeftTestTraits"),
+        // The client as a library: the editor and pager loop, the background relay, sessions opened
+        // the way every command opens them. The `weft` executable only parses arguments and calls it.
+        .target(
+            name: "WeftClient",
+            dependencies: [
+                "WeftCRDT",
+                "WeftSync",
+                "WeftWire",
+                "WeftEditor",
+                "WeftTerminal",
+            ]
+        ),
         .executableTarget(
             name: "weft",
             dependencies: [
+                "WeftClient",
                 "WeftCRDT",
                 "WeftServer",
                 "WeftSync",
@@ -204,6 +218,11 @@ let package = Package(
         .testTarget(
             name: "WeftSyncTests",
             dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "WeftTestTraits", "weft"]
+        ),
+        // The client library in process, without the executable.
+        .testTarget(
+            name: "WeftClientTests",
+            dependencies: ["WeftClient", "WeftSync"]
         ),
         .testTarget(
             name: "WeftEditorTests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import WeftSync
 
 /// `weft blame DOCUMENT`: who last changed each line, and when.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import WeftSync
 
 /// `weft cat DOCUMENT`: print the document as the relay has it.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import WeftSync
 
 /// `weft diff DOCUMENT --since POINT`: what changed in a document since a point of its history.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import WeftSync
 
 /// `weft log DOCUMENT`: the document's history as editing sessions, newest first.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import WeftClient
 import WeftEditor
 
 /// The options `weft edit` and `weft view` share: looks, identity and connection.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import Logging
 import WeftServer
 import WeftSync

@@ -3,8 +3,9 @@ import Foundation
 /// Writing to standard output as command-line tools do: when the reader has gone (`weft cat DOC |
 /// head`), the process ends quietly by SIGPIPE, as `cat` does, instead of trapping on the error
 /// Foundation's `FileHandle.write` raises.
-enum StandardOutput {
-    static func write(_ data: Data) {
+public enum StandardOutput {
+    /// Writes all of `data` to standard output.
+    public static func write(_ data: Data) {
         data.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

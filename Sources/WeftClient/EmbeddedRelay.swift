@@ -4,34 +4,34 @@ import WeftSync
 /// The relay `weft edit` starts in the background when the default server is on this machine
 /// and nothing listens there (as tmux starts its server). It outlives the editor, in its own
 /// session; `weft relay status` shows it and `weft relay stop` stops it.
-enum EmbeddedRelay {
+public enum EmbeddedRelay {
     /// Where the background relays keep their data: `$XDG_DATA_HOME/weft/relays`, else
     /// `~/.local/share/weft/relays`, one directory per address. Deliberately not under
     /// `$WEFT_HOME`: every home of this user on this machine talks to the same relay on a given
     /// address, so its data must be in one place whichever home starts it (or restarts it).
-    static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    public static func root(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
             ?? ClientHome.userHome(environment).appendingPathComponent(".local/share")
         return data.appendingPathComponent("weft/relays")
     }
 
     /// Where a background relay for `host`:`port` keeps its data, log and pid file.
-    static func directory(host: String, port: Int) -> URL {
+    public static func directory(host: String, port: Int) -> URL {
         root().appendingPathComponent("\(host.replacingOccurrences(of: ":", with: "_"))-\(port)")
     }
 
-    static func pidFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.pid") }
-    static func logFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.log") }
+    public static func pidFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.pid") }
+    public static func logFile(in directory: URL) -> URL { directory.appendingPathComponent("relay.log") }
 
     /// Whether `address` names a relay this machine could start itself.
-    static func isLocal(_ address: DocumentAddress) -> Bool {
+    public static func isLocal(_ address: DocumentAddress) -> Bool {
         !address.secure && ["127.0.0.1", "localhost", "::1"].contains(address.host)
     }
 
     /// Starts a relay for `address` unless one answers there. Returns the data directory of one
     /// it started, nil when it started none.
     /// - Throws: `SyncError(.io)` with the relay log's last lines when it does not come up.
-    static func ensureRunning(for address: DocumentAddress) throws(SyncError) -> URL? {
+    public static func ensureRunning(for address: DocumentAddress) throws(SyncError) -> URL? {
         guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
         let directory = directory(host: address.host, port: address.port)
         do {

@@ -1,0 +1,94 @@
+import Foundation
+import WeftEditor
+import WeftSync
+
+/// How a command reaches one document: which document, with which token, trusting which
+/// certificates, waiting how long. Every command that talks to a relay resolves the user's
+/// config, the address, the token and (when asked) a scratch home the same way, through here.
+public struct ClientConnection: Sendable {
+    /// `ws[s]://HOST:PORT/NAME`, or a name on the default server.
+    public var document: String
+    /// The token given on the command line, if any (else `$WEFT_TOKEN`, else the credentials file).
+    public var token: String?
+    /// PEM certificates to trust for `wss://`.
+    public var caFile: String?
+    /// How long to wait for the relay before giving up.
+    public var timeout: Duration
+
+    public init(document: String, token: String? = nil, caFile: String? = nil, timeout: Duration = .seconds(30)) {
+        self.document = document
+        self.token = token
+        self.caFile = caFile
+        self.timeout = timeout
+    }
+
+    /// The user's config, the document's address and the token to present there.
+    public func resolve(in home: ClientHome) throws(SyncError) -> (config: UserConfig, address: DocumentAddress, token: String) {
+        let config = try UserConfig.load(home: home)
+        let address = try DocumentAddress(parsing: document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
+        let token = try Credentials.token(for: address, explicit: token, home: home)
+        return (config, address, token)
+    }
+
+    /// Opens the document's session (files locked, cache loaded), runs `body` with it, then
+    /// reports the session's notices on stderr and closes it, whether `body` succeeded or not.
+    /// A failure is printed as `weft COMMAND: reason` and thrown as a ``CommandFailure`` with the
+    /// documented exit status.
+    /// - Parameter throwawayIfLocked: when another weft has the document open, use a temporary
+    ///   copy (removed afterwards) instead of failing.
+    public func withSession(_ command: String, readOnly: Bool = false, throwawayIfLocked: Bool = false,
+                            _ body: (DocumentSession) async throws -> Void) async throws {
+        var scratch: URL?
+        defer { if let scratch { try? FileManager.default.removeItem(at: scratch) } }
+        do {
+            var home = ClientHome.fromEnvironment()
+            let (config, address, token) = try resolve(in: home)
+            if throwawayIfLocked, DocumentFiles.isLocked(home.directory(for: address)) {
+                let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+                scratch = directory
+                home = ClientHome(data: directory, config: home.config)
+            }
+            let session = try DocumentSession(address: address, home: home,
+                                              options: config.sessionOptions(token: token, readOnly: readOnly, caFile: caFile))
+            let outcome: Result<Void, any Error>
+            do {
+                try await body(session)
+                outcome = .success(())
+            } catch {
+                outcome = .failure(error)
+            }
+            // A notice that only says what the command's own error is about to say is left out.
+            var failure: String?
+            if case .failure(let error as SyncError) = outcome { failure = error.description }
+            for notice in await session.notices where !(failure.map { !$0.isEmpty && notice.contains($0) } ?? false) {
+                FileHandle.standardError.write(Data("weft: \(notice)\n".utf8))
+            }
+            let setAside = await session.setAside
+            await session.close()
+            try outcome.get()
+            // Synced, but not everything typed made it: a script must not take that for success.
+            if let first = setAside.first {
+                throw SyncError(.refused, "the relay refused an edit; this copy as it was is saved in \(first.path)")
+            }
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        }
+    }
+
+    /// The document's history, read from its relay, replayed up to `serverSeq` (all of it by
+    /// default). A failure is printed and thrown as a ``CommandFailure``.
+    public func replay(_ command: String, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
+        do {
+            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+            let history = try await HistoryFetch.history(of: address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) },
+                                                         timeout: timeout)
+            var replay = try HistoryReplay(history)
+            try replay.advance(through: serverSeq)
+            return (address, replay)
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        } catch let error as HistoryError {
+            throw CommandFailure(command, message: "\(error)", exitCode: 2)
+        }
+    }
+}

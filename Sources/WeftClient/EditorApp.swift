@@ -1,0 +1,184 @@
+import Foundation
+import WeftCRDT
+import WeftEditor
+import WeftSync
+import WeftTerminal
+import WeftWire
+
+/// Runs `weft edit`: connects the editor model, the terminal and the document's session, and
+/// handles their events one at a time (so ncurses is only touched from this loop).
+public final class EditorApp {
+    enum Event: Sendable {
+        case input([InputEvent])
+        case inputEnded
+        case resized
+        case signalled(Int32)
+        /// SIGTSTP from outside (`kill -TSTP`): suspend as the suspend key does.
+        case stopRequested
+        /// SIGCONT: the process was stopped and continued; the screen may hold anything.
+        case continued
+        case session(SessionEvent)
+        case status(SyncStatus)
+        case tick
+        /// A piece of a file or pipe being paged, and its end (with a problem, if reading failed).
+        case text(String)
+        case textEnded(String?)
+    }
+
+    var editor: Editor
+    /// Nil when paging a file or a pipe.
+    let session: DocumentSession?
+    let terminal: Terminal
+    let address: DocumentAddress?
+    let textReader: TextStreamReader?
+    /// The pager's keys, for when the editor has to fall back to read-only paging.
+    let pagerKeymap: () -> Keymap?
+    var generation: Int
+    var unsaved: [[Op]] = []
+    var lastStatus: SyncStatus?
+    /// When the session's next connection attempt is due, while it is offline.
+    var retryDue: ContinuousClock.Instant?
+    let clock = ContinuousClock()
+    let started: ContinuousClock.Instant
+    /// When the editor may next look whether its background relay is gone.
+    var nextRelayCheck = ContinuousClock.now
+    /// Until when a SIGTSTP is this process's own suspend coming back round (see `suspend`).
+    var ownStopUntil: ContinuousClock.Instant?
+    /// Where the editor saves the cursor and view on leaving, to start there next time.
+    let placeFile: URL?
+    /// The server bare names are on, to name the document in hints as the user would type it.
+    var defaultServer = DocumentAddress.defaultServer()
+
+    init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
+                 textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
+        self.editor = editor
+        self.placeFile = placeFile
+        self.session = session
+        self.terminal = terminal
+        self.address = address
+        self.generation = generation
+        self.textReader = textReader
+        self.pagerKeymap = pagerKeymap
+        started = clock.now
+    }
+
+    /// Documents larger than this open in the pager: keystrokes, search and undo stay quick
+    /// below it (1 ms a key at 10 MB), and the CRDT's id space (`Replica.maxInsertedCharacters`)
+    /// keeps room for editing.
+    static let comfortableScalars = 32 << 20
+
+
+    func loop(events: AsyncStream<Event>, sink: AsyncStream<Event>.Continuation) async -> Int32 {
+        let reader = InputReader(initial: terminal.pendingInput, deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
+        reader.start()
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            let event: Event = switch number {
+            case SIGWINCH: .resized
+            case SIGTSTP: .stopRequested
+            case SIGCONT: .continued
+            default: .signalled(number)
+            }
+            source.setEventHandler { sink.yield(event) }
+            source.resume()
+            sources.append(source)
+        }
+        let statusTask = Task { [session] in
+            guard let session else { return }
+            for await status in session.statusUpdates { sink.yield(.status(status)) }
+        }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                sink.yield(.tick)
+            }
+        }
+        await refreshEditability()
+        terminal.draw(editor.frame())
+        var signalled: Int32?
+        for await event in events {
+            switch event {
+            case .input(let inputs):
+                let now = (clock.now - started).seconds
+                for input in inputs {
+                    switch input {
+                    case .key(let key): editor.handle(key, now: now)
+                    case .paste(let text): editor.paste(text, now: now)
+                    case .pastePart(let text): editor.paste(text, now: now, moreFollows: true)
+                    case .mouse(let event): editor.handle(event, now: now)
+                    }
+                    if editor.wantsQuit { break }
+                }
+                await saveLocalEdits()
+                await session?.sendPresence(editor.presence)
+                performTerminalRequests()
+            case .stopRequested:
+                // The SIGTSTPs this process sent itself to stop come round after it was continued,
+                // on a busy machine seconds later: ignored for a while. (Ctrl-Z typed in the editor
+                // is a key, not a signal; only `kill -TSTP` from elsewhere is ignored meanwhile.)
+                if let until = ownStopUntil, clock.now < until { break }
+                suspend()
+            case .continued:
+                terminal.redrawEverything()
+            case .inputEnded:
+                signalled = SIGHUP
+            case .resized:
+                terminal.updateSize()
+                editor.resize(width: terminal.width, height: terminal.height)
+            case .signalled(let number):
+                signalled = number
+            case .session(let sessionEvent):
+                await handle(sessionEvent)
+            case .status(let status):
+                show(status)
+                await refreshEditability()
+            case .tick:
+                describeConnection()
+                if !unsaved.isEmpty { await saveLocalEdits() }
+            case .text(let text):
+                editor.appendText(text)
+                textReader?.pieceTaken()
+            case .textEnded(let problem):
+                editor.endText(problem: problem)
+            }
+            if editor.wantsQuit || signalled != nil { break }
+            terminal.draw(editor.frame())
+        }
+        ticker.cancel()
+        statusTask.cancel()
+        sources.forEach { $0.cancel() }
+        let code = await finish(interrupted: signalled != nil)
+        // Killed by a signal, exit as the shell reports it (128 + the signal's number).
+        return signalled.map { 128 + $0 } ?? code
+    }
+
+    /// Leaves the screen: tries briefly to get unsent edits acknowledged, restores the terminal,
+    /// says what stays queued.
+    func finish(interrupted: Bool) async -> Int32 {
+        guard let session, let address else {
+            terminal.close()
+            return 0
+        }
+        await saveLocalEdits()
+        if let placeFile, !editor.isPager { try? editor.place.save(to: placeFile) }
+        var unsent = await session.unsentCount
+        if unsent > 0, !interrupted, lastStatus?.connection == .online, lastStatus?.writesRefused != true {
+            editor.show("sending \(unsent) edits…")
+            terminal.draw(editor.frame())
+            try? await session.waitUntilSettled(timeout: .seconds(2))
+            unsent = await session.unsentCount
+        }
+        terminal.close()
+        await session.close()
+        if !unsaved.isEmpty {
+            FileHandle.standardError.write(Data("weft edit: \(unsaved.count) \(unsaved.count == 1 ? "edit" : "edits") could not be written to disk and \(unsaved.count == 1 ? "is" : "are") lost: \(address)\n".utf8))
+            return 3
+        }
+        if unsent > 0 {
+            FileHandle.standardError.write(Data("weft edit: \(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; they stay queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)\n".utf8))
+        }
+        return 0
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+extension EmbeddedRelay {
+    /// A background relay this user's weft started on this machine, as its pid file says.
+    public struct Found: Sendable {
+        public let pid: pid_t
+        /// Its data directory (the pid file and log are in it).
+        public let directory: URL
+        /// Whether that pid is alive and is a `weft serve` (pid files outlive reboots; pids get reused).
+        public let running: Bool
+    }
+
+    /// The background relays with a pid file under ``root(environment:)``, by directory.
+    public static func found(environment: [String: String] = ProcessInfo.processInfo.environment) -> [Found] {
+        let entries = (try? FileManager.default.contentsOfDirectory(at: root(environment: environment), includingPropertiesForKeys: nil)) ?? []
+        return entries.sorted { $0.path < $1.path }.compactMap { directory in
+            guard let text = try? String(contentsOf: pidFile(in: directory), encoding: .utf8),
+                  let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+            return Found(pid: pid, directory: directory, running: kill(pid, 0) == 0 && isRelay(pid))
+        }
+    }
+
+    /// Stops `relay` and removes its pid file (unless another relay has written it meanwhile);
+    /// whether it was running. Returns once it is gone, so whatever starts next finds the port
+    /// free: SIGTERM lets it finish its commits, and one still there after 5 s is killed (its
+    /// acknowledged edits are on disk either way).
+    public static func stop(_ relay: Found) -> Bool {
+        defer {
+            // Only this relay's: an open editor may have started the next one meanwhile.
+            let file = pidFile(in: relay.directory)
+            if (try? String(contentsOf: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) == "\(relay.pid)" {
+                try? FileManager.default.removeItem(at: file)
+            }
+        }
+        guard relay.running else { return false }
+        kill(relay.pid, SIGTERM)
+        for _ in 0..<250 where kill(relay.pid, 0) == 0 { usleep(20_000) }
+        if kill(relay.pid, 0) == 0 {
+            kill(relay.pid, SIGKILL)
+            for _ in 0..<100 where kill(relay.pid, 0) == 0 { usleep(20_000) }
+        }
+        return true
+    }
+
+    private static func isRelay(_ pid: pid_t) -> Bool {
+        guard let command = try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8) else { return false }
+        return command.split(separator: "\0").dropFirst().first == "serve"
+    }
+}

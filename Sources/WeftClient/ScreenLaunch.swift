@@ -1,0 +1,39 @@
+import WeftEditor
+
+/// What `weft edit` and `weft view` ask of the screen: which document or text, and how to show it.
+public struct ScreenLaunch: Sendable {
+    /// `edit` or `view`, for messages.
+    public var command: String
+    /// A document (URL or name), a file path, or `-` for standard input.
+    public var document: String
+    public var keymap: String?
+    public var theme: String?
+    public var name: String?
+    /// Read-only paging with less's keys (the relay is told so in the hello).
+    public var pager: Bool
+    public var wrap: Bool?
+    public var lineNumbers: Bool
+    /// Start following the end (less's `+F`).
+    public var follow: Bool
+    public var token: String?
+    public var caFile: String?
+    /// The pager's less options: case rule, colours, start command.
+    public var paging = PagerOptions()
+
+    public init(command: String, document: String, keymap: String? = nil, theme: String? = nil, name: String? = nil, pager: Bool,
+                wrap: Bool? = nil, lineNumbers: Bool = false, follow: Bool = false, token: String? = nil, caFile: String? = nil,
+                paging: PagerOptions = PagerOptions()) {
+        self.command = command
+        self.document = document
+        self.keymap = keymap
+        self.theme = theme
+        self.name = name
+        self.pager = pager
+        self.wrap = wrap
+        self.lineNumbers = lineNumbers
+        self.follow = follow
+        self.token = token
+        self.caFile = caFile
+        self.paging = paging
+    }
+}

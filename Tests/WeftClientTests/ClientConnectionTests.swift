@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import WeftClient
+import WeftSync
+
+/// Every command resolves the user's config, the document's address and the token one way.
+@Suite struct ClientConnectionTests {
+    func home(config: String?) throws -> ClientHome {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-client-\(UUID())")
+        let home = ClientHome(data: root.appendingPathComponent("data"), config: root.appendingPathComponent("config"))
+        try FileManager.default.createDirectory(at: home.config, withIntermediateDirectories: true)
+        if let config { try Data(config.utf8).write(to: home.config.appendingPathComponent("config.toml")) }
+        return home
+    }
+
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["WEFT_SERVER"] == nil, "WEFT_SERVER set here would win over the file"))
+    func aBareNameIsOnTheConfiguredServerAndTheGivenTokenIsUsed() throws {
+        let home = try home(config: "server = \"ws://relay.example.org:7878\"\nname = \"ana\"\n")
+        let resolved = try ClientConnection(document: "notes", token: "t0k3n").resolve(in: home)
+        #expect(resolved.address.commandArgument(defaultServer: "ws://127.0.0.1:7878") == "ws://relay.example.org:7878/notes")
+        #expect(resolved.token == "t0k3n")
+        #expect(resolved.config.name == "ana")
+        #expect(resolved.config.sessionOptions(token: resolved.token, readOnly: true, caFile: nil).userName == "ana")
+    }
+
+    @Test func aBrokenConfigFileIsAConfigurationProblemNamingTheKey() throws {
+        let home = try home(config: "server = \"http://wrong\"\n")
+        #expect {
+            try ClientConnection(document: "notes").resolve(in: home)
+        } throws: { error in
+            guard let error = error as? SyncError else { return false }
+            return error.kind == .configuration && error.description.contains("server must start with ws://")
+        }
+        #expect(CommandFailure.exitCode(for: SyncError(.configuration, "")) == 3)
+    }
+
+    @Test func exitStatusesAreTheDocumentedOnes() {
+        #expect(CommandFailure.exitCode(for: SyncError(.timeout, "")) == 1)
+        #expect(CommandFailure.exitCode(for: SyncError(.refused, "")) == 2)
+        #expect(CommandFailure.exitCode(for: SyncError(.locked, "")) == 3)
+        #expect(CommandFailure.exitCode(for: SyncError(.io, "")) == 3)
+    }
+
+    @Test func aDocumentNameThatCannotBeOneIsRefusedBeforeAnyConnection() throws {
+        let home = try home(config: nil)
+        #expect(throws: SyncError.self) { try ClientConnection(document: "ws://127.0.0.1:9/").resolve(in: home) }
+    }
+}
