@@ -9,11 +9,7 @@ struct ClientCommandOptions: ParsableArguments {
     @Argument(help: ArgumentHelp("The document: ws[s]://HOST:PORT/NAME, or NAME on the default server ($WEFT_SERVER, else ws://127.0.0.1:7878).", valueName: "DOCUMENT"))
     var document: String
 
-    @Option(help: ArgumentHelp("Access token (else $WEFT_TOKEN, else the credentials file in the config directory).", valueName: "TOKEN"))
-    var token: String?
-
-    @Option(help: ArgumentHelp("PEM certificates to trust for wss:// (a private CA).", valueName: "FILE"))
-    var caFile: String?
+    @OptionGroup var access: AccessOptions
 
     @Option(help: "Seconds to wait for the relay before giving up (queued edits stay queued).")
     var timeout: Double = 30
@@ -22,7 +18,7 @@ struct ClientCommandOptions: ParsableArguments {
 
     /// The document, token and certificates these options name.
     var connection: ClientConnection {
-        ClientConnection(document: document, token: token, caFile: caFile, timeout: timeoutDuration)
+        ClientConnection(document: document, token: access.token, caFile: access.caFile, timeout: timeoutDuration)
     }
 
     /// ``ClientConnection/withSession(_:readOnly:throwawayIfLocked:_:)``, exiting with the

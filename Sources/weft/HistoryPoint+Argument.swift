@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import WeftSync
 
 extension HistoryPoint: ExpressibleByArgument {
@@ -7,17 +8,12 @@ extension HistoryPoint: ExpressibleByArgument {
 }
 
 extension ClientCommandOptions {
-    /// The document's history replayed up to `point`, and the whole replay (for what came after).
+    /// ``ClientConnection/replay(_:at:)``, exiting with the documented status when it fails.
     func replay(_ command: String, at point: HistoryPoint) async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
-        let (address, now) = try await replay(command)
-        let seq = point.serverSeq(in: now, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))
-        var past = try HistoryReplay(now.history)
         do {
-            try past.advance(through: seq)
-        } catch {
-            FileHandle.standardError.write(Data("weft \(command): \(error)\n".utf8))
-            throw ExitCode(2)
+            return try await connection.replay(command, at: point)
+        } catch let failure as CommandFailure {
+            throw ExitCode(failure.exitCode)
         }
-        return (address, past, now)
     }
 }

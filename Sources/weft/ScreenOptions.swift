@@ -13,16 +13,12 @@ struct ScreenOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Wrap long lines (else they are cut off and scroll sideways; -S in the pager toggles).")
     var wrap: Bool?
 
-    @Option(help: ArgumentHelp("Access token (else $WEFT_TOKEN, else the credentials file in the config directory).", valueName: "TOKEN"))
-    var token: String?
-
-    @Option(help: ArgumentHelp("PEM certificates to trust for wss:// (a private CA).", valueName: "FILE"))
-    var caFile: String?
+    @OptionGroup var access: AccessOptions
 
     /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
     func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions()) async throws {
         let launch = ScreenLaunch(command: command, document: document, keymap: keymap, theme: theme, name: name, pager: pager,
-                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: token, caFile: caFile, paging: paging)
+                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging)
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }

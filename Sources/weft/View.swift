@@ -1,4 +1,5 @@
 import ArgumentParser
+import WeftClient
 import Foundation
 import WeftEditor
 import WeftSync
@@ -65,7 +66,13 @@ struct View: AsyncParsableCommand {
         var screen = screen
         if chop { screen.wrap = false }
         var shown = arguments.last!
-        if let at { shown = try await PastVersion.file(of: shown, at: at, screen: screen) }
+        if let at {
+            do {
+                shown = try await ClientConnection(document: shown, token: screen.access.token, caFile: screen.access.caFile).pastVersionFile(at: at)
+            } catch let failure as CommandFailure {
+                throw ExitCode(failure.exitCode)
+            }
+        }
         try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
                              paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start))
     }
