@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WeftClient
 import WeftSync
 
 /// `weft put DOCUMENT < FILE`: make the document's text equal to standard input.
@@ -22,16 +23,10 @@ struct Put: AsyncParsableCommand {
             FileHandle.standardError.write(Data("weft put: standard input is not UTF-8 text; nothing changed\n".utf8))
             throw ExitCode(3)
         }
-        try await client.withSession("put") { session in
-            await session.start()
-            do {
-                try await session.waitUntilSettled(timeout: client.timeoutDuration)
-            } catch let error as SyncError where error.kind == .timeout {
-                // The change is made against the relay's text, not a copy that may be stale.
-                throw SyncError(.timeout, "\(error.description); nothing was changed or queued: weft put needs the relay's current text, so run it again once the relay answers")
-            }
-            if let edit = DocumentSession.Edit.replacing(await session.text, with: wanted) { try await session.apply([edit]) }
-            try await session.waitUntilSettled(timeout: client.timeoutDuration)
+        do {
+            try await client.connection.replaceText("put", with: wanted)
+        } catch let failure as CommandFailure {
+            throw ExitCode(failure.exitCode)
         }
     }
 }

@@ -100,4 +100,31 @@ import WeftTestTraits
                                      extraArguments: ["--store", cluster.url(), "--compact-every", "1", "--compact-keep", "0"])
         try checkCommands(try script(relay: relay, root: root))
     }
+
+    /// A restore is a new batch by whoever restores: everyone gets it, history shows it, and the
+    /// sequence it prints takes it back.
+    @Test func restoreMakesAPastVersionAgainAsANewBatchThatCanBeRestoredAway() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-restore-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let reader = try script(relay: relay, root: root)
+
+        let restored = try reader(["restore", "notes", "--at", "1"])
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout == "notes is as batch 1 left it; to go back: weft restore notes --at 3\n")
+        let other = WeftRun(home: root.appendingPathComponent("other"), environment: ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"])
+        #expect(try other(["cat", "notes"]).stdout == "one\ntwo\n", "everyone reads the restored text")
+        let blame = try reader(["blame", "notes"]).stdout.split(separator: "\n")
+        #expect(blame.count == 2 && blame[0].hasPrefix("1 (ana?") && blame[1].hasPrefix("4 (reader?"), "\(blame)")
+        #expect(try reader(["log", "notes"]).stdout.split(separator: "\n").first?.contains("reader?") == true)
+
+        let back = try reader(["restore", "notes", "--at", "3"])
+        #expect(back.status == 0 && back.stdout.hasSuffix("--at 4\n"), "\(back.stdout)\(back.stderr)")
+        #expect(try other(["cat", "notes"]).stdout == "one\nTWO\nthree\n")
+        let again = try reader(["restore", "notes", "--at", "5"])
+        #expect(again.status == 0 && again.stdout == "notes already is as batch 5 left it; nothing changed\n", "\(again.stdout)")
+
+        let missing = try reader(["restore", "notes", "--at", "99"])
+        #expect(missing.status == 0 && missing.stdout.contains("already"), "a sequence past the end is the document now: \(missing.stdout)\(missing.stderr)")
+    }
 }

@@ -1,0 +1,28 @@
+import Foundation
+import WeftSync
+
+extension ClientConnection {
+    /// Makes the document's text equal to `wanted`: syncs first, then changes only the span that
+    /// differs (the common beginning and end are kept, so other people's cursors there stay put),
+    /// and returns once the relay has acknowledged it. Whether anything had to change.
+    /// A failure is printed as `weft COMMAND: reason` and thrown as a ``CommandFailure``.
+    @discardableResult
+    public func replaceText(_ command: String, with wanted: String) async throws -> Bool {
+        var changed = false
+        try await withSession(command) { session in
+            await session.start()
+            do {
+                try await session.waitUntilSettled(timeout: timeout)
+            } catch let error as SyncError where error.kind == .timeout {
+                // The change is made against the relay's text, not a copy that may be stale.
+                throw SyncError(.timeout, "\(error.description); nothing was changed or queued: weft \(command) needs the relay's current text, so run it again once the relay answers")
+            }
+            if let edit = DocumentSession.Edit.replacing(await session.text, with: wanted) {
+                try await session.apply([edit])
+                changed = true
+            }
+            try await session.waitUntilSettled(timeout: timeout)
+        }
+        return changed
+    }
+}
