@@ -137,10 +137,11 @@ extension EditorApp {
         }
         let placeFile = home.directory(for: address).appendingPathComponent("place")
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
-        editor.show(([editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
+        editor.show(([launch.notice ?? editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
         var app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         app.defaultServer = DocumentAddress.defaultServer(configured: config.server)
+        app.launch = launch
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)
         await session.start()
@@ -185,9 +186,10 @@ extension EditorApp {
                             status: StatusInfo(document: launch.document == "-" ? "standard input" : launch.document), width: terminal.textWidths)
         if let file { editor.attach(file) }
         editor.resize(width: terminal.width, height: terminal.height)
-        editor.show(editor.welcome)
+        editor.show(launch.notice ?? editor.welcome)
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0)
+        app.launch = launch
         return await app.loop(events: events, sink: sink)
     }
 

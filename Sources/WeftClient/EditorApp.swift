@@ -48,6 +48,11 @@ public final class EditorApp {
     let placeFile: URL?
     /// The server bare names are on, to name the document in hints as the user would type it.
     var defaultServer = DocumentAddress.defaultServer()
+    /// How this screen was started, to start the next one the same way after `:e`.
+    var launch: ScreenLaunch?
+    /// What leaving has to tell the user (edits still queued), printed on exit or shown by the
+    /// screen `:e` opens next.
+    var leavingNotice: String?
 
     init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
                  textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
@@ -150,6 +155,10 @@ public final class EditorApp {
         statusTask.cancel()
         sources.forEach { $0.cancel() }
         let code = await finish(interrupted: signalled != nil)
+        if code == 0, signalled == nil, let target = editor.switchTarget, let launch {
+            return switchScreen(to: target, from: launch)
+        }
+        if let leavingNotice { FileHandle.standardError.write(Data("weft edit: \(leavingNotice)\n".utf8)) }
         // Killed by a signal, exit as the shell reports it (128 + the signal's number).
         return signalled.map { 128 + $0 } ?? code
     }
@@ -177,7 +186,7 @@ public final class EditorApp {
             return 3
         }
         if unsent > 0 {
-            FileHandle.standardError.write(Data("weft edit: \(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; they stay queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)\n".utf8))
+            leavingNotice = "\(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; they stay queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)"
         }
         return 0
     }

@@ -19,10 +19,13 @@ public struct ScreenLaunch: Sendable {
     public var caFile: String?
     /// The pager's less options: case rule, colours, start command.
     public var paging = PagerOptions()
+    /// A message to show as the screen opens (what `:e` has to say about the text it left).
+    public var notice: String?
 
     public init(command: String, document: String, keymap: String? = nil, theme: String? = nil, name: String? = nil, pager: Bool,
                 wrap: Bool? = nil, lineNumbers: Bool = false, follow: Bool = false, token: String? = nil, caFile: String? = nil,
-                paging: PagerOptions = PagerOptions()) {
+                paging: PagerOptions = PagerOptions(), notice: String? = nil) {
+        self.notice = notice
         self.command = command
         self.document = document
         self.keymap = keymap

@@ -15,10 +15,14 @@ struct ScreenOptions: ParsableArguments {
 
     @OptionGroup var access: AccessOptions
 
+    /// Set by the editor when `:e` opens another text: what it had to say about the one it left.
+    @Option(help: .hidden)
+    var notice: String?
+
     /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
     func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions()) async throws {
         let launch = ScreenLaunch(command: command, document: document, keymap: keymap, theme: theme, name: name, pager: pager,
-                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging)
+                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging, notice: notice)
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }

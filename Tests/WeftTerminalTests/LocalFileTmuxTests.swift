@@ -32,4 +32,52 @@ struct LocalFileTmuxTests {
         try editor.press("Enter")
         try editor.waitFor(text: "[exit 0]")
     }
+
+    /// `:e` as vim users type it: refused while the file has changes not written, then another
+    /// file, then back, in the same pane and keymap; a shared document's queued edits are said
+    /// on arrival in the next text.
+    @Test(":e opens another file or document in the same pane, and refuses to drop changes not written")
+    func editAnother() throws {
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let first = home.appendingPathComponent("first.txt").path, second = home.appendingPathComponent("second.txt").path
+        try Data("one\n".utf8).write(to: URL(fileURLWithPath: first))
+        try Data("two\n".utf8).write(to: URL(fileURLWithPath: second))
+        let environment = ["WEFT_HOME": home.appendingPathComponent("home").path, "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8",
+                           "WEFT_SERVER": "ws://127.0.0.1:\(unusedLoopbackPort())", "XDG_DATA_HOME": home.appendingPathComponent("xdg").path]
+        let editor = try TmuxSession([try BuiltProduct.url("weft").path, "edit", "--keymap", "vim", first], environment: environment)
+        defer { editor.kill() }
+        defer { _ = try? WeftRun(home: home.appendingPathComponent("home"), environment: environment)(["relay", "stop"]) }
+        _ = try editor.waitFor("the first file") { $0.first == "one" }
+        try editor.type("A!")
+        try editor.press("Escape")
+        try editor.type(":e \(second)")
+        try editor.press("Enter")
+        _ = try editor.waitFor(text: "changes not written")
+        try editor.type(":w")
+        try editor.press("Enter")
+        _ = try editor.waitFor(text: "wrote")
+        try editor.type(":e \(second)")
+        try editor.press("Enter")
+        _ = try editor.waitFor("the second file") { $0.first == "two" }
+        try editor.type("ddi2")
+        try editor.press("Escape")
+        try editor.type(":e! \(first)")
+        try editor.press("Enter")
+        _ = try editor.waitFor("the first file again, written") { $0.first == "one!" }
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == "two\n", ":e! dropped the change not written")
+        // A shared document next (the background relay starts for it), still with vim's keys.
+        try editor.type(":e notes")
+        try editor.press("Enter")
+        _ = try editor.waitFor(text: "online")
+        try editor.type("ishared")
+        try editor.press("Escape")
+        _ = try editor.waitFor("the document's text") { $0.first == "shared" }
+        try editor.type(":e \(first)")
+        try editor.press("Enter")
+        _ = try editor.waitFor("the first file from the document") { $0.first == "one!" }
+        try editor.type(":q")
+        try editor.press("Enter")
+        try editor.waitFor(text: "[exit 0]")
+        #expect(try WeftRun(home: home.appendingPathComponent("reader"), environment: environment)(["cat", "notes"]).stdout == "shared")
+    }
 }

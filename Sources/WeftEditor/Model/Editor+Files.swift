@@ -45,6 +45,23 @@ extension Editor {
         }
     }
 
+    /// `:e NAME|PATH` (a document or a file, as `weft edit` takes them) and `:e` (the file again,
+    /// from disk): refused while the file has changes not written, unless `force` (`:e!`). A shared
+    /// document has nothing to lose: its edits are queued on disk as they are typed.
+    private mutating func openOther(_ argument: String?, force: Bool) -> Bool {
+        guard let target = argument.flatMap({ $0.isEmpty ? nil : $0 }) ?? localFile?.path else {
+            show("\(status.document) is a shared document, always the latest text: :e NAME or :e PATH opens another", isError: true)
+            return true
+        }
+        if isModified, !force {
+            show("the file has changes not written: :w writes them, :e! \(argument ?? "") drops them", isError: true)
+            return true
+        }
+        switchTarget = target
+        wantsQuit = true
+        return true
+    }
+
     /// The `:` commands about files; nil when `command` is not one.
     mutating func runFileCommand(_ command: String) -> Bool? {
         let parts = command.split(separator: " ", maxSplits: 1).map(String.init)
@@ -67,9 +84,8 @@ extension Editor {
             }
             wantsQuit = true
             return true
-        case "e", "edit":
-            show(":e opens another file or document from the shell for now: quit and run weft edit \(argument ?? "NAME")", isError: true)
-            return true
+        case "e", "edit", "e!", "edit!":
+            return openOther(argument, force: verb.hasSuffix("!"))
         default:
             return nil
         }

@@ -16,6 +16,9 @@ public struct Editor: Sendable {
     public internal(set) var peers: [ReplicaID: Presence] = [:]
     /// Set by quit commands; the app then closes the editor.
     public internal(set) var wantsQuit = false
+    /// What `:e NAME|PATH` asked to open next (with ``wantsQuit``): the screen leaves this text and
+    /// opens that one.
+    public internal(set) var switchTarget: String?
     /// What keys asked of the terminal, for the app to take (`takeTerminalRequests`).
     var terminalRequests: [TerminalRequest] = []
     /// The list of the keymap's keys, while it is open.
