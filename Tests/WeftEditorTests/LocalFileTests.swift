@@ -75,6 +75,28 @@ struct LocalFileTests {
         #expect(vim.editor.file?.path == moved)
     }
 
+    @Test(":e PATH asks for another text unless changes would be dropped; :e! drops them; :e alone reads the file again")
+    func editAnother() throws {
+        let path = try make("e.txt", "one\n")
+        var vim = try editor(path, keymap: "vim")
+        vim.type(":e other.txt<CR>")
+        #expect(vim.editor.wantsQuit && vim.editor.switchTarget == "other.txt", "nothing to lose: it goes")
+        vim = try editor(path, keymap: "vim")
+        vim.type("x:e other.txt<CR>")
+        #expect(!vim.editor.wantsQuit && vim.editor.switchTarget == nil)
+        #expect(vim.editor.frame().lines[11].contains("changes not written"))
+        vim.type(":e! other.txt<CR>")
+        #expect(vim.editor.wantsQuit && vim.editor.switchTarget == "other.txt")
+        #expect(try contents(path) == "one\n", "dropped, not written")
+        vim = try editor(path, keymap: "vim")
+        vim.type(":e<CR>")
+        #expect(vim.editor.switchTarget == path, ":e alone is the same file again")
+
+        var shared = try VimHarness("‸text")
+        shared.type(":e<CR>")
+        #expect(!shared.editor.wantsQuit && shared.editor.frame().lines.last { !$0.isEmpty }?.contains("shared document") == true)
+    }
+
     @Test("quitting with changes not written warns first: :q refuses, :q! leaves; the default keymap's Ctrl-S writes")
     func quitting() throws {
         let path = try make("q.txt", "x\n")
