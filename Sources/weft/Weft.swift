@@ -17,7 +17,7 @@ struct Weft: AsyncParsableCommand {
             """,
         version: WeftVersion.current,
         subcommands: [Edit.self, View.self, Serve.self, RelayCommand.self, TokenCommand.self, Cat.self, Put.self, Apply.self, Status.self,
-                      BlameCommand.self, LogCommand.self, DiffCommand.self, RestoreCommand.self,
+                      BlameCommand.self, LogCommand.self, DiffCommand.self, RestoreCommand.self, ShareCommand.self,
                       SelfCheck.self, Completion.self]
     )
 

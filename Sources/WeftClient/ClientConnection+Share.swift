@@ -1,0 +1,69 @@
+import Foundation
+import WeftEditor
+import WeftSync
+
+extension ClientConnection {
+    /// `weft share`: keeps the file at `path` and this connection's document in step until
+    /// SIGINT, SIGTERM or SIGHUP, looking at both whenever the document changes and four times a
+    /// second for the file. Starts once the relay's text is here (a share must not start from a
+    /// stale copy); ends with a last look, edits sent (up to 5 s), and a line saying what is left.
+    /// A failure is printed and thrown as a ``CommandFailure``.
+    public func share(path: String, start: FileShare.Start) async throws {
+        let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("weft share: \($0)\n".utf8)) }
+        try await withSession("share") { session in
+            await session.start()
+            try await session.waitUntilSettled(timeout: timeout)
+            let share: FileShare
+            do {
+                share = try FileShare(path: path, session: session, report: report)
+            } catch let error as LocalFileError {
+                throw SyncError(.io, error.description)
+            }
+            let outcome = try await share.start(start)
+            let address = try resolve(in: ClientHome.fromEnvironment()).address
+            let name = address.commandArgument(defaultServer: DocumentAddress.defaultServer())
+            switch outcome {
+            case .same: report("\(path) and \(name) hold the same text")
+            case .documentFromFile: report("\(name) now holds the text of \(path)")
+            case .fileFromDocument: report("\(path) now holds the text of \(name)")
+            }
+            report("sharing \(path) as \(name): edits on either side reach the other; Ctrl-C stops")
+
+            enum Wake { case look, stop }
+            let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
+            await session.observe { event in
+                switch event {
+                case .remote, .replaced: wake.yield(.look)
+                case .presence, .notice: break
+                }
+            }
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .milliseconds(250))
+                    wake.yield(.look)
+                }
+            }
+            var sources: [DispatchSourceSignal] = []
+            for number in [SIGINT, SIGTERM, SIGHUP] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { wake.yield(.stop) }
+                source.resume()
+                sources.append(source)
+            }
+            defer {
+                ticker.cancel()
+                sources.forEach { $0.cancel() }
+            }
+            for await reason in wakes {
+                if reason == .stop { break }
+                try await share.step()
+            }
+            try await share.step()
+            try? await session.waitUntilSettled(timeout: .seconds(5))
+            let unsent = await session.unsentCount
+            report(unsent == 0 ? "stopped sharing \(path); the relay has every edit"
+                              : "stopped sharing \(path); \(unsent) edits stay queued on this machine and go out the next time \(name) is opened")
+        }
+    }
+}

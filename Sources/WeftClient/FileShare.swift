@@ -1,0 +1,166 @@
+import Foundation
+import WeftEditor
+import WeftSync
+
+/// `weft share FILE DOCUMENT`: a local file and a shared document kept in step while it runs.
+/// Others' edits to the document are written into the file (atomically, its permissions kept);
+/// the file written by anything here (an editor's save, `git checkout`, a script) becomes edits
+/// to the document, only the span that changed, so others' cursors elsewhere stay put.
+///
+/// Both sides may change between two looks: the file's change and the document's are each one
+/// span of the text both last agreed on. Spans apart both stay (the file's moved to where it now
+/// is); spans that touch the same characters cannot both stay, and the document wins: the file's
+/// text is saved beside it as `FILE.conflict-STAMP`, said on stderr, and the file takes the
+/// document's text.
+public final class FileShare: @unchecked Sendable {
+    /// What ``start(_:)`` does when the file and the document differ at the start.
+    public enum Start: Sendable {
+        /// Refuse, saying how to choose (the default: neither side is lost by accident).
+        case refuseIfDifferent
+        /// The document becomes the file's text.
+        case takeFile
+        /// The file becomes the document's text.
+        case takeDocument
+    }
+
+    private let session: DocumentSession
+    private var file: LocalFile
+    /// The text the file and the document last both had.
+    private var base: String
+    private let report: @Sendable (String) -> Void
+
+    /// How a start went: the text both sides now have, and what was done to get there.
+    public enum Outcome: Equatable, Sendable {
+        case same
+        case documentFromFile
+        case fileFromDocument
+    }
+
+    /// Opens `path`; `session` must be started and settled (its text is the relay's).
+    /// - Parameter report: where messages for the user go (one line each).
+    public init(path: String, session: DocumentSession, report: @escaping @Sendable (String) -> Void) throws(LocalFileError) {
+        let (file, text) = try LocalFile.open(path)
+        self.file = file
+        self.base = text
+        self.session = session
+        self.report = report
+    }
+
+    /// Makes the two one text. An empty side takes the other's; two that differ are refused
+    /// unless `start` says which to take.
+    /// - Throws: `SyncError(.refused)` naming the choices when they differ and `start` refuses.
+    public func start(_ start: Start) async throws -> Outcome {
+        let document = await session.text
+        if document == base { return .same }
+        if document.isEmpty || start == .takeFile {
+            try await apply(DocumentSession.Edit.replacing(document, with: base))
+            return .documentFromFile
+        }
+        if base.isEmpty || start == .takeDocument {
+            try write(document)
+            return .fileFromDocument
+        }
+        throw SyncError(.refused, "\(file.path) and the document differ; choose which to keep: --take-file makes the document the file's text, --take-document writes the document into the file (git diff shows what the file would lose)")
+    }
+
+    /// The file's size, modification time and inode at the last look, while it differs from
+    /// what was last read or written: a change is read once it has stayed the same for one look,
+    /// so an editor that truncates and then writes is not read half-way (as an emptied file).
+    private var settling: FileIdentity?
+    /// When the file was first seen gone, while it stays gone.
+    private var missingSince: ContinuousClock.Instant?
+
+    /// One look at both sides: the file's change (if it was written, and has settled) becomes
+    /// edits, then the file is written if the document holds anything else.
+    public func step() async throws {
+        var document = await session.text
+        guard let identity = FileIdentity(path: file.path) else {
+            // Gone (removed, or mid-save by an editor that moves the old one aside): never read
+            // as empty, which would empty the document for everyone. Still gone a second later,
+            // it is written again from the document.
+            let now = ContinuousClock.now
+            guard let since = missingSince else { missingSince = now; return }
+            if now - since >= .seconds(1) {
+                try write(document, force: true)
+                missingSince = nil
+                report("\(file.path) was removed; written again from the document (stop weft share before removing it)")
+            }
+            return
+        }
+        missingSince = nil
+        if file.changedOnDisk {
+            guard settling == identity else {
+                settling = identity
+                return
+            }
+            settling = nil
+            let (reread, text): (LocalFile, String)
+            do {
+                (reread, text) = try LocalFile.open(file.path)
+            } catch {
+                report("\(error); the document is not changed from it")
+                return
+            }
+            file = reread
+            if let local = DocumentSession.Edit.replacing(base, with: text) {
+                if let remote = DocumentSession.Edit.replacing(base, with: document) {
+                    if let moved = local.rebased(over: remote) {
+                        try await apply(moved)
+                    } else {
+                        keepConflict(text)
+                    }
+                } else {
+                    try await apply(local)
+                }
+                document = await session.text
+            }
+            base = text
+        }
+        if document != base { try write(document) }
+    }
+
+    private func apply(_ edit: DocumentSession.Edit?) async throws {
+        guard let edit else { return }
+        try await session.apply([edit])
+    }
+
+    private func write(_ text: String, force: Bool = false) throws {
+        do {
+            try file.write(text, force: force)
+            base = text
+        } catch where file.changedOnDisk {
+            // Written meanwhile by something else: the next step reads that change first.
+        }
+    }
+
+    private func keepConflict(_ text: String) {
+        let url = URL(fileURLWithPath: file.path)
+        let kept = FileStamp.unused(in: url.deletingLastPathComponent(), prefix: url.lastPathComponent + ".conflict-")
+        do {
+            try LocalFile.write(text, to: kept.path)
+            report("\(file.path) and the document changed the same text at once: the document's text is kept, the file's is saved in \(kept.path)")
+        } catch {
+            report("\(file.path) and the document changed the same text at once: the document's text is kept, and the file's could not be saved (\(error))")
+        }
+    }
+}
+
+/// What tells one version of a file from another without reading it.
+struct FileIdentity: Equatable {
+    var size: Int64
+    var modified: timespec
+    var inode: UInt64
+
+    init?(path: String) {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        size = Int64(status.st_size)
+        modified = status.st_mtim
+        inode = UInt64(status.st_ino)
+    }
+
+    static func == (left: FileIdentity, right: FileIdentity) -> Bool {
+        left.size == right.size && left.inode == right.inode
+            && left.modified.tv_sec == right.modified.tv_sec && left.modified.tv_nsec == right.modified.tv_nsec
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import WeftTestSupport
+import WeftTestTraits
+
+/// `weft share FILE DOCUMENT` as processes against a real relay: two people's files kept in step
+/// through one document, with edits from the files, from the document, and a start that would
+/// lose one side refused.
+@Suite(.serialized, .ownThread) struct ShareCommandTests {
+    func contents(_ url: URL) -> String? { try? String(contentsOf: url, encoding: .utf8) }
+
+    /// Writes as editors save: a new file with the old one's permissions, renamed over it.
+    func save(_ text: String, to url: URL) throws {
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).swp")
+        try Data(text.utf8).write(to: temporary)
+        if let mode = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] {
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: temporary.path)
+        }
+        _ = rename(temporary.path, url.path)
+    }
+
+    @Test func twoFilesStayInStepThroughTheDocument() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-share-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let server = ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"]
+        let ana = WeftRun(home: root.appendingPathComponent("ana"), environment: server)
+        let bo = WeftRun(home: root.appendingPathComponent("bo"), environment: server)
+        let carl = WeftRun(home: root.appendingPathComponent("carl"), environment: server)
+        for directory in ["ana-repo", "bo-repo", "carl-repo"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(directory), withIntermediateDirectories: true)
+        }
+        let anaFile = root.appendingPathComponent("ana-repo/plan.md"), boFile = root.appendingPathComponent("bo-repo/plan.md")
+        try Data("one\ntwo\n".utf8).write(to: anaFile)
+        try FileManager.default.setAttributes([.posixPermissions: 0o640], ofItemAtPath: anaFile.path)
+
+        let (anaShare, _, anaErrors) = try ana.start(["share", anaFile.path, "plan"])
+        #expect(RelayProcess.waitUntil(.seconds(30)) { (try? carl(["cat", "plan"]).stdout) == "one\ntwo\n" }, "the file's text reached the document")
+        let (boShare, _, boErrors) = try bo.start(["share", boFile.path, "plan"])
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(boFile) == "one\ntwo\n" }, "a file that did not exist is made from the document")
+
+        try save("one\ntwo\nthree\n", to: anaFile)
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(boFile) == "one\ntwo\nthree\n" }, "a save in one file reaches the other")
+        try save("one, bo\ntwo\nthree\n", to: boFile)
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(anaFile) == "one, bo\ntwo\nthree\n" }, "and back")
+        let put = try carl(["put", "plan"], input: "zero\none, bo\ntwo\nthree\n")
+        #expect(put.status == 0, "\(put.stderr)")
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(anaFile) == "zero\none, bo\ntwo\nthree\n" && contents(boFile) == contents(anaFile) },
+                "an edit to the document reaches both files")
+        #expect((try FileManager.default.attributesOfItem(atPath: anaFile.path)[.posixPermissions] as? NSNumber)?.intValue == 0o640,
+                "the file keeps its permissions")
+
+        // A removed file is never read as an empty one: it comes back from the document.
+        try FileManager.default.removeItem(at: boFile)
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(boFile) == "zero\none, bo\ntwo\nthree\n" }, "the removed file is written again")
+        #expect(try carl(["cat", "plan"]).stdout == "zero\none, bo\ntwo\nthree\n", "the document was not emptied")
+
+        // A third file that differs is not taken over either way without saying which.
+        let carlFile = root.appendingPathComponent("carl-repo/plan.md")
+        try Data("carl's own\n".utf8).write(to: carlFile)
+        let refused = try carl(["share", carlFile.path, "plan"])
+        #expect(refused.status == 2 && refused.stderr.contains("--take-document"), "\(refused.stderr)")
+        #expect(contents(carlFile) == "carl's own\n")
+
+        for (share, errors) in [(anaShare, anaErrors), (boShare, boErrors)] {
+            share.signal(SIGINT)
+            share.waitUntilExit()
+            let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(share.terminationStatus == 0 && said.contains("stopped sharing") && said.contains("the relay has every edit"), "\(said)")
+        }
+        let taken = try carl.start(["share", "--take-document", carlFile.path, "plan"])
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(carlFile) == "zero\none, bo\ntwo\nthree\n" }, "--take-document writes the document into the file")
+        taken.0.signal(SIGTERM)
+        taken.0.waitUntilExit()
+        #expect(taken.0.terminationStatus == 0)
+    }
+}
