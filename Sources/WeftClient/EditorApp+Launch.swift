@@ -99,6 +99,8 @@ extension EditorApp {
             return fail("\(error)")
         }
         var notices: [String] = []
+        // Opened here before: what others added since is marked once this copy has caught up.
+        let seenBefore = FileManager.default.fileExists(atPath: home.directory(for: address).appendingPathComponent(DocumentFiles.cacheName).path)
         let session: DocumentSession
         // The pager reads a throwaway copy seeded from the cache: it takes no lock, so editing
         // and `weft apply` in the same home go on beside it.
@@ -126,6 +128,7 @@ extension EditorApp {
         var editor = Editor(replica: replica, keymap: keymap, settings: settings,
                             status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: terminal.textWidths)
         editor.resize(width: terminal.width, height: terminal.height)
+        if seenBefore { editor.beginAwayCatchUp() }
         if launch.pager {
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }

@@ -112,6 +112,7 @@ extension EditorApp {
         fallBackToPager(status)
         if case .offline(let retryIn, _) = status.connection { retryDue = clock.now + retryIn } else { retryDue = nil }
         if case .failed(let reason) = status.connection { editor.show("sync stopped: \(reason)", isError: true) }
+        if status.connection == .online { editor.endAwayCatchUp() }
         describeConnection()
     }
 

@@ -67,6 +67,7 @@ extension StyleRole {
         case .status, .selection, .statusMode: TextStyle(reverse: true)
         case .statusOffline, .searchCurrent, .banner: TextStyle(bold: true, reverse: true)
         case .searchMatch: TextStyle(underline: true)
+        case .changedWhileAway: TextStyle(bold: true, underline: true)
         case .error, .prompt, .control: TextStyle(bold: true)
         case .text, .message, .filler, .wrapMarker, .lineNumber: TextStyle()
         }

@@ -49,7 +49,7 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case followEnd = "follow-end", filter = "filter", toggleLineNumbers = "toggle-line-numbers"
     case gotoPercent = "goto-percent", toggleSmartCase = "toggle-smart-case", toggleIgnoreCase = "toggle-ignore-case"
     // The rest
-    case toggleWrap = "toggle-wrap", followPeer = "follow-peer"
+    case toggleWrap = "toggle-wrap", followPeer = "follow-peer", nextChange = "next-change"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"
     case suspend = "suspend", redraw = "redraw"
 

@@ -17,6 +17,7 @@ public struct Theme: Sendable {
     public static let plain = Theme(name: "plain", styles: [
         .text: TextStyle(), .status: TextStyle(reverse: true), .selection: TextStyle(reverse: true),
         .searchMatch: TextStyle(underline: true), .searchCurrent: TextStyle(bold: true, reverse: true),
+        .changedWhileAway: TextStyle(bold: true, underline: true),
     ], peerColours: [0xE06C75, 0x98C379, 0xE5C07B, 0x61AFEF, 0xC678DD, 0x56B6C2])
 }
 
@@ -26,6 +27,8 @@ public enum StyleRole: String, CaseIterable, Hashable, Sendable {
     case selection
     case searchMatch = "search-match"
     case searchCurrent = "search-current"
+    /// Text others added while this user was away, until a key is pressed.
+    case changedWhileAway = "changed"
     case status
     case statusOffline = "status-offline"
     case statusMode = "status-mode"

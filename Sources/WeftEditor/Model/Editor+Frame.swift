@@ -47,6 +47,7 @@ extension Editor {
             return PeerMark(cursor: cursor, selections: selections, colour: presence.colour, name: presence.userName)
         }.sorted { $0.name < $1.name }
 
+        let awayRanges = self.awayRanges
         // Line starts are found once, then stepped: each lookup may scan inside a long run.
         let cursorLine = replica.line(containing: cursorPosition)
         var row = 0
@@ -60,6 +61,7 @@ extension Editor {
         while row < viewHeight, line < lineCount, !noLines {
             let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)
+            let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }
             if gutter > 0, skip == 0 {
                 let number = String(line + 1)
                 frame.put(String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, row: textTop + row, column: 0,
@@ -76,6 +78,7 @@ extension Editor {
                     let position = lineStart + placed.offset
                     var style = CellStyle.role(placed.glyph.isControl ? .control : .text)
                     if !placed.glyph.isControl, let coloured = ansi?.style(at: position) { style = .text(coloured) }
+                    if fresh.contains(where: { $0.contains(position) }) { style = .role(.changedWhileAway) }
                     if let mark = marks.last(where: { $0.selections.contains { $0.contains(position) } }) { style = .peerCursor(mark.colour) }
                     if found.contains(where: { $0.contains(position) }) { style = .role(.searchMatch) }
                     if selection?.contains(position) == true { style = .role(.selection) }

@@ -72,6 +72,7 @@ extension Editor {
     /// What every key ends with: the view follows the cursor, which stays on a character.
     mutating func finishKey() {
         if following != nil, lastCommand != .followPeer { following = nil }
+        if pendingKeys.isEmpty { settleAwayMarks() }
         if isPager {
             if !followingEnd { bringCursorIntoPagerView() }
         } else {
@@ -249,6 +250,7 @@ extension Editor {
             topRow = 0
             show(settings.wrap ? "long lines wrap" : "long lines are cut off (they scroll sideways)")
         case .followPeer: followNextPeer()
+        case .nextChange: jumpToNextAwayChange()
         case .save:
             if localFile != nil { writeFile(to: nil, force: false) } else { show(savedMessage) }
         case .quit where isModified && lastCommand != .quit:

@@ -13,6 +13,7 @@ extension Editor {
             afterTextChange()
         }
         try replica.apply(ops)
+        if away.collecting { away.note(ops) }
     }
 
     /// Replaces the whole replica (the relay sent a snapshot, or the document was reset). The

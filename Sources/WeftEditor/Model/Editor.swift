@@ -64,6 +64,8 @@ public struct Editor: Sendable {
     var lastSearch: SearchQuery?
     var message: Message?
     var following: ReplicaID?
+    /// Text others inserted while this user was away (see `Editor+Away.swift`).
+    var away = AwayMarks()
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?

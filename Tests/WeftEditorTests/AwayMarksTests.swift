@@ -1,0 +1,48 @@
+import Testing
+import WeftCRDT
+import WeftWire
+@testable import WeftEditor
+
+/// Text others added while this user was away: marked once the copy has caught up, said in the
+/// message line, visited with the next-change key, and gone at any other key.
+@Suite("Changed while away")
+struct AwayMarksTests {
+    @Test("what others inserted during the catch-up is marked and counted; deletions are not; any other key clears it")
+    func marksAndTheirKey() throws {
+        var harness = try EditorHarness("first line\nsecond line", width: 100)
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        harness.editor.beginAwayCatchUp()
+        try harness.editor.applyRemote([remote.insert("NEW ", at: 6)!])
+        try harness.editor.applyRemote([remote.insert("top: ", at: 0)!, remote.delete(26..<31)!])
+        harness.editor.endAwayCatchUp()
+        #expect(harness.text == "top: first NEW line\nsecond")
+        let frame = harness.editor.frame()
+        let marked = frame.rows[0].indices.filter { frame.rows[0][$0].style == .role(.changedWhileAway) }
+        #expect(marked == Array(0..<5) + Array(11..<15), "the inserted text, nothing else: \(marked)")
+        #expect(harness.lines.contains { $0.contains("while you were away: 9 characters added by someone not here now · Alt-n goes to each") },
+                "\(harness.lines)")
+
+        harness.press("Alt-n")
+        #expect(harness.cursor == 11, "to the next change after the cursor")
+        harness.press("Alt-n")
+        #expect(harness.cursor == 0, "round to the first")
+        #expect(harness.lines.contains { $0.contains("change 1 of 2") })
+        harness.press("Right")
+        #expect(!harness.editor.frame().rows[0].contains { $0.style == .role(.changedWhileAway) }, "any other key clears the marks")
+        harness.press("Alt-n")
+        #expect(harness.lines.contains { $0.contains("nothing others added") })
+    }
+
+    @Test("a copy seen for the first time marks nothing; text arriving after the catch-up is not marked")
+    func onlyDuringTheCatchUp() throws {
+        var harness = try EditorHarness("abc", width: 20)
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        try harness.editor.applyRemote([remote.insert("X", at: 0)!])
+        harness.editor.endAwayCatchUp()
+        #expect(!harness.editor.frame().rows[0].contains { $0.style == .role(.changedWhileAway) })
+        harness.editor.beginAwayCatchUp()
+        harness.editor.endAwayCatchUp()
+        try harness.editor.applyRemote([remote.insert("Y", at: 0)!])
+        #expect(!harness.editor.frame().rows[0].contains { $0.style == .role(.changedWhileAway) })
+    }
+}
