@@ -19,4 +19,29 @@ struct PresenceTmuxTests {
         try bo.waitFor("ana on Bo's status line", timeout: .seconds(5)) { $0[28].contains("with ana") }
         try ana.waitFor("bo on Ana's status line", timeout: .seconds(5)) { $0[28].contains("with bo") }
     }
+
+    /// Ana opens a document, leaves; Bo adds to it; Ana opens it again: Bo's text is marked and
+    /// said, `]c` goes to it, another key clears the marks.
+    @Test("what others added while you were away is marked on opening, and ]c goes to it")
+    func changedWhileAway() throws {
+        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/report"
+        let anaHome = temporaryPath("ana"), boHome = temporaryPath("bo")
+        #expect(try WeftRun(home: anaHome)(["put", document], input: "intro\nend\n").status == 0)
+        let bo = WeftRun(home: boHome, environment: ["USER": "bo"])
+        #expect(try bo(["cat", document]).status == 0)
+        #expect(try bo(["apply", document], input: #"{"pos": 6, "ins": "from bo\n"}"# + "\n").status == 0)
+
+        let ana = try weftScreen(["edit", "--keymap", "vim", document], home: anaHome, user: "ana")
+        defer { ana.kill() }
+        try ana.waitFor("the message about what changed") { $0[29].contains("while you were away: 8 characters added by") }
+        // The added line is drawn in the theme's `changed` style (dark: underlined); the rest is not.
+        let styled = try ana.styledScreen()
+        #expect(styled[1].contains("\u{1B}[4m") && !styled[0].contains("\u{1B}[4m"), "\(styled.prefix(3))")
+        try ana.type("]c")
+        try ana.waitFor("the cursor on the change") { $0[28].hasSuffix("2:1") && $0[29].contains("change 1 of 1") }
+        try ana.type("l")
+        try ana.waitFor("the marks cleared") { _ in !((try? ana.styledScreen())?[1].contains("\u{1B}[4m") ?? true) }
+    }
 }
