@@ -17,6 +17,9 @@ extension ClientConnection {
                 // The change is made against the relay's text, not a copy that may be stale.
                 throw SyncError(.timeout, "\(error.description); nothing was changed or queued: weft \(command) needs the relay's current text, so run it again once the relay answers")
             }
+            if await session.status.writesRefused {
+                throw SyncError(.refused, "this token may only read \(document); nothing was changed or queued")
+            }
             if let edit = DocumentSession.Edit.replacing(await session.text, with: wanted) {
                 try await session.apply([edit])
                 changed = true

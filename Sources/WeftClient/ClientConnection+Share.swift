@@ -13,15 +13,16 @@ extension ClientConnection {
         try await withSession("share") { session in
             await session.start()
             try await session.waitUntilSettled(timeout: timeout)
+            let address = try resolve(in: ClientHome.fromEnvironment()).address
+            let name = address.commandArgument(defaultServer: DocumentAddress.defaultServer())
             let share: FileShare
+            let outcome: FileShare.Outcome
             do {
-                share = try FileShare(path: path, session: session, report: report)
+                share = try FileShare(path: path, documentName: name, session: session, report: report)
+                outcome = try await share.start(start)
             } catch let error as LocalFileError {
                 throw SyncError(.io, error.description)
             }
-            let outcome = try await share.start(start)
-            let address = try resolve(in: ClientHome.fromEnvironment()).address
-            let name = address.commandArgument(defaultServer: DocumentAddress.defaultServer())
             switch outcome {
             case .same: report("\(path) and \(name) hold the same text")
             case .documentFromFile: report("\(name) now holds the text of \(path)")
@@ -29,18 +30,21 @@ extension ClientConnection {
             }
             report("sharing \(path) as \(name): edits on either side reach the other; Ctrl-C stops")
 
-            enum Wake { case look, stop }
+            enum Wake: Equatable { case documentChanged, tick, stop, connection(SyncStatus.Connection) }
             let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
             await session.observe { event in
                 switch event {
-                case .remote, .replaced: wake.yield(.look)
+                case .remote, .replaced: wake.yield(.documentChanged)
                 case .presence, .notice: break
                 }
+            }
+            let statuses = Task {
+                for await status in session.statusUpdates { wake.yield(.connection(status.connection)) }
             }
             let ticker = Task {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .milliseconds(250))
-                    wake.yield(.look)
+                    wake.yield(.tick)
                 }
             }
             var sources: [DispatchSourceSignal] = []
@@ -53,13 +57,28 @@ extension ClientConnection {
             }
             defer {
                 ticker.cancel()
+                statuses.cancel()
                 sources.forEach { $0.cancel() }
             }
+            var online = true
             for await reason in wakes {
+                switch reason {
+                case .stop: break
+                case .documentChanged: try await share.step(documentChanged: true)
+                case .tick: try await share.step(documentChanged: false)
+                case .connection(let connection):
+                    // Said once each way: the file goes on being read and queued meanwhile.
+                    if connection == .online, !online {
+                        online = true
+                        report("the relay answers again; queued edits are going out")
+                    } else if case .offline = connection, online {
+                        online = false
+                        report("the relay does not answer; the file's changes are queued here and go out when it is back")
+                    }
+                }
                 if reason == .stop { break }
-                try await share.step()
             }
-            try await share.step()
+            try await share.step(documentChanged: true, final: true)
             try? await session.waitUntilSettled(timeout: .seconds(5))
             let unsent = await session.unsentCount
             report(unsent == 0 ? "stopped sharing \(path); the relay has every edit"

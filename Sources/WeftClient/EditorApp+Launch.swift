@@ -17,6 +17,17 @@ extension EditorApp {
     /// Runs the editor or the pager for `launch`; returns the exit code (problems before the
     /// screen opens are printed as `weft edit: …` or `weft view: …`).
     public static func run(_ launch: ScreenLaunch) async -> Int32 {
+        // Several texts piped on: each copied through in turn, as less does.
+        if launch.files.count > 1, isatty(STDOUT_FILENO) == 0 {
+            for file in launch.files {
+                var one = launch
+                one.files = []
+                one.document = file
+                let code = await run(one)
+                if code != 0 { return code }
+            }
+            return 0
+        }
         func fail(_ message: String) -> Int32 {
             FileHandle.standardError.write(Data("weft \(launch.command): \(message)\n".utf8))
             return 3
@@ -75,8 +86,10 @@ extension EditorApp {
             editor.beginLocalText(colours: launch.paging.colours)
             if launch.follow { editor.followEnd() }
             if let start = launch.paging.start { editor.begin(with: start) }
-            editor.show(editor.welcome)
+            editor.fileList = launch.fileList
+            editor.show(launch.fileBanner ?? editor.welcome)
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
+            app.launch = launch
             reader.start()
             return await app.loop(events: events, sink: sink)
         }
@@ -140,7 +153,8 @@ extension EditorApp {
         }
         let placeFile = home.directory(for: address).appendingPathComponent("place")
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
-        editor.show(([launch.notice ?? editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
+        editor.fileList = launch.fileList
+        editor.show(([launch.notice ?? launch.fileBanner ?? editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
         var app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         app.defaultServer = DocumentAddress.defaultServer(configured: config.server)

@@ -1,4 +1,6 @@
 import Foundation
+import WeftEditor
+import WeftSync
 
 extension EditorApp {
     /// `:e TARGET`: this screen has been left (its edits on disk, the terminal given back); the
@@ -15,6 +17,33 @@ extension EditorApp {
         if let wrap = launch.wrap { arguments.append(wrap ? "--wrap" : "--no-wrap") }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
         if let leavingNotice { arguments += ["--notice", leavingNotice] }
+        return execute(arguments, opening: target)
+    }
+
+    /// `:n`, `:p`, `:x` in the pager: the same program again on another of the texts named on the
+    /// command line, with the same options. Returns only when it could not be started again.
+    func switchPager(to index: Int, from launch: ScreenLaunch) -> Int32 {
+        var arguments = ["weft", "view", "--file-index", "\(index)"]
+        if let keymap = launch.keymap { arguments += ["--keymap", keymap] }
+        if let theme = launch.theme { arguments += ["--theme", theme] }
+        if let name = launch.name { arguments += ["--name", name] }
+        // Options toggled while paging (-S, -N, -i, -I) carry over to the next text, as in less.
+        arguments.append(editor.settings.wrap ? "--wrap" : "--no-wrap")
+        if editor.settings.lineNumbers { arguments.append("-N") }
+        if launch.paging.colours { arguments.append("-R") }
+        switch editor.settings.searchCase {
+        case .sensitive: break
+        case .smart: arguments.append("-i")
+        case .ignore: arguments.append("-I")
+        }
+        if let token = launch.token { arguments += ["--token", token] }
+        if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
+        return execute(arguments + ["--"] + launch.files, opening: launch.files[index])
+    }
+
+    /// Replaces this process with `weft ARGUMENTS`, every signal at its default; returns only
+    /// when that failed, having said so.
+    private func execute(_ arguments: [String], opening target: String) -> Int32 {
         let program = "/proc/self/exe"
         // The loop ignored these signals to watch them, and ignoring survives exec: the next
         // screen starts with every signal at its default, unblocked, as from a shell.
@@ -26,8 +55,33 @@ extension EditorApp {
         execv(program, argv)
         let reason = String(cString: strerror(errno))
         argv.forEach { free($0) }
-        if let leavingNotice { FileHandle.standardError.write(Data("weft edit: \(leavingNotice)\n".utf8)) }
-        FileHandle.standardError.write(Data("weft edit: could not open \(target) (\(reason)); run weft edit \(target)\n".utf8))
+        if let leavingNotice { FileHandle.standardError.write(Data("weft: \(leavingNotice)\n".utf8)) }
+        FileHandle.standardError.write(Data("weft: could not open \(target) (\(reason))\n".utf8))
         return 3
+    }
+
+    /// Why `:e TARGET` cannot open `target`, asked before this text is left (as vim stays on its
+    /// buffer when `:e` fails): nil when it can.
+    func cannotOpen(_ target: String) -> String? {
+        if LocalFile.isPath(target) {
+            guard target != "-" else { return "standard input cannot be opened with :e" }
+            do {
+                _ = try LocalFile.open(target)
+                return nil
+            } catch {
+                return error.description
+            }
+        }
+        do {
+            let address = try DocumentAddress(parsing: target, defaultServer: defaultServer)
+            if address == self.address { return "\(target) is open here already" }
+            let home = ClientHome.fromEnvironment()
+            if DocumentFiles.isLocked(home.directory(for: address)) {
+                return "another weft process has \(target) open; :e \(target) there, or close it first"
+            }
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 }

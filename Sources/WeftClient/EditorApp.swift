@@ -148,6 +148,7 @@ public final class EditorApp {
             case .textEnded(let problem):
                 editor.endText(problem: problem)
             }
+            if editor.wantsQuit, let target = editor.switchTarget, let problem = cannotOpen(target) { editor.refuseSwitch(problem) }
             if editor.wantsQuit || signalled != nil { break }
             terminal.draw(editor.frame())
         }
@@ -157,6 +158,9 @@ public final class EditorApp {
         let code = await finish(interrupted: signalled != nil)
         if code == 0, signalled == nil, let target = editor.switchTarget, let launch {
             return switchScreen(to: target, from: launch)
+        }
+        if code == 0, signalled == nil, let index = editor.switchFileIndex, let launch {
+            return switchPager(to: index, from: launch)
         }
         if let leavingNotice { FileHandle.standardError.write(Data("weft edit: \(leavingNotice)\n".utf8)) }
         // Killed by a signal, exit as the shell reports it (128 + the signal's number).

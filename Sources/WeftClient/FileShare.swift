@@ -36,10 +36,24 @@ public final class FileShare: @unchecked Sendable {
         case fileFromDocument
     }
 
+    /// What to call the document in messages (as the user would type it).
+    private let documentName: String
+
     /// Opens `path`; `session` must be started and settled (its text is the relay's).
     /// - Parameter report: where messages for the user go (one line each).
-    public init(path: String, session: DocumentSession, report: @escaping @Sendable (String) -> Void) throws(LocalFileError) {
+    /// - Throws: `LocalFileError` when the file cannot be read, or could not be written back
+    ///   (its directory missing, or it or its directory read-only here).
+    public init(path: String, documentName: String, session: DocumentSession, report: @escaping @Sendable (String) -> Void) throws(LocalFileError) {
+        let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw LocalFileError("there is no directory \(directory) here for \(path)")
+        }
+        if FileManager.default.fileExists(atPath: path) ? access(path, W_OK) != 0 : access(directory, W_OK) != 0 {
+            throw LocalFileError("\(path) cannot be written here (read-only), so others' edits could not reach it")
+        }
         let (file, text) = try LocalFile.open(path)
+        self.documentName = documentName
         self.file = file
         self.base = text
         self.session = session
@@ -60,7 +74,7 @@ public final class FileShare: @unchecked Sendable {
             try write(document)
             return .fileFromDocument
         }
-        throw SyncError(.refused, "\(file.path) and the document differ; choose which to keep: --take-file makes the document the file's text, --take-document writes the document into the file (git diff shows what the file would lose)")
+        throw SyncError(.configuration, "\(file.path) and \(documentName) differ; choose which to keep: --take-file makes the document the file's text, --take-document writes the document into the file (weft cat \(documentName) | diff \(file.path) - shows how they differ)")
     }
 
     /// The file's size, modification time and inode at the last look, while it differs from
@@ -69,27 +83,37 @@ public final class FileShare: @unchecked Sendable {
     private var settling: FileIdentity?
     /// When the file was first seen gone, while it stays gone.
     private var missingSince: ContinuousClock.Instant?
+    /// Where the text written into the file from the document since the file last changed by
+    /// itself is (in `base`): an editor holding the file from before writes it back without that
+    /// text, and a change that removes all of one of these is taken for that, not for a deletion.
+    private var unseen: [Range<Int>] = []
 
     /// One look at both sides: the file's change (if it was written, and has settled) becomes
     /// edits, then the file is written if the document holds anything else.
-    public func step() async throws {
-        var document = await session.text
+    /// - Parameters:
+    ///   - documentChanged: others' edits may have arrived since the last look (the document's
+    ///     text is only built then, or when the file changed: a big document costs to build).
+    ///   - final: the last look before stopping: a change not settled yet is read all the same.
+    public func step(documentChanged: Bool = true, final: Bool = false) async throws {
         guard let identity = FileIdentity(path: file.path) else {
             // Gone (removed, or mid-save by an editor that moves the old one aside): never read
             // as empty, which would empty the document for everyone. Still gone a second later,
             // it is written again from the document.
             let now = ContinuousClock.now
-            guard let since = missingSince else { missingSince = now; return }
+            guard let since = missingSince, !final else { missingSince = missingSince ?? now; return }
             if now - since >= .seconds(1) {
-                try write(document, force: true)
+                try write(await session.text, force: true)
                 missingSince = nil
                 report("\(file.path) was removed; written again from the document (stop weft share before removing it)")
             }
             return
         }
         missingSince = nil
-        if file.changedOnDisk {
-            guard settling == identity else {
+        let fileChanged = file.changedOnDisk
+        guard fileChanged || documentChanged else { return }
+        var document = await session.text
+        if fileChanged {
+            guard settling == identity || final else {
                 settling = identity
                 return
             }
@@ -103,11 +127,14 @@ public final class FileShare: @unchecked Sendable {
             }
             file = reread
             if let local = DocumentSession.Edit.replacing(base, with: text) {
-                if let remote = DocumentSession.Edit.replacing(base, with: document) {
+                let removed = local.position..<(local.position + local.deleting)
+                if unseen.contains(where: { !$0.isEmpty && removed.contains($0.lowerBound) && removed.upperBound >= $0.upperBound }) {
+                    keepConflict(text, because: "removes text others added that weft wrote into it since it was read (an editor holding it from before?)")
+                } else if let remote = DocumentSession.Edit.replacing(base, with: document) {
                     if let moved = local.rebased(over: remote) {
                         try await apply(moved)
                     } else {
-                        keepConflict(text)
+                        keepConflict(text, because: "and the document changed the same text at once")
                     }
                 } else {
                     try await apply(local)
@@ -115,6 +142,7 @@ public final class FileShare: @unchecked Sendable {
                 document = await session.text
             }
             base = text
+            unseen = []
         }
         if document != base { try write(document) }
     }
@@ -125,22 +153,42 @@ public final class FileShare: @unchecked Sendable {
     }
 
     private func write(_ text: String, force: Bool = false) throws {
+        let change = DocumentSession.Edit.replacing(base, with: text)
         do {
             try file.write(text, force: force)
-            base = text
-        } catch where file.changedOnDisk {
+        } catch {
             // Written meanwhile by something else: the next step reads that change first.
+            if file.changedOnDisk, !force { return }
+            throw SyncError(.io, "\(error.description); stopped sharing, as others' edits cannot reach the file")
         }
+        base = text
+        if let change { unseen = Self.moving(unseen, through: change) }
     }
 
-    private func keepConflict(_ text: String) {
+    /// `ranges` after `change`, and the text `change` inserted.
+    static func moving(_ ranges: [Range<Int>], through change: DocumentSession.Edit) -> [Range<Int>] {
+        let start = change.position, end = change.position + change.deleting
+        let inserted = change.inserting.unicodeScalars.count
+        var moved: [Range<Int>] = []
+        for range in ranges {
+            if range.lowerBound < start { moved.append(range.lowerBound..<min(range.upperBound, start)) }
+            if range.upperBound > end {
+                let from = max(range.lowerBound, end)
+                moved.append((from - change.deleting + inserted)..<(range.upperBound - change.deleting + inserted))
+            }
+        }
+        if inserted > 0 { moved.append(start..<(start + inserted)) }
+        return moved.filter { !$0.isEmpty }
+    }
+
+    private func keepConflict(_ text: String, because reason: String) {
         let url = URL(fileURLWithPath: file.path)
         let kept = FileStamp.unused(in: url.deletingLastPathComponent(), prefix: url.lastPathComponent + ".conflict-")
         do {
             try LocalFile.write(text, to: kept.path)
-            report("\(file.path) and the document changed the same text at once: the document's text is kept, the file's is saved in \(kept.path)")
+            report("\(file.path) \(reason): the document's text is kept, the file's is saved in \(kept.path)")
         } catch {
-            report("\(file.path) and the document changed the same text at once: the document's text is kept, and the file's could not be saved (\(error))")
+            report("\(file.path) \(reason): the document's text is kept, and the file's could not be saved (\(error))")
         }
     }
 }

@@ -21,11 +21,17 @@ public struct ScreenLaunch: Sendable {
     public var paging = PagerOptions()
     /// A message to show as the screen opens (what `:e` has to say about the text it left).
     public var notice: String?
+    /// Every text named on the pager's command line (`weft view a b c`), and which one this is;
+    /// `:n` and `:p` page the others.
+    public var files: [String] = []
+    public var fileIndex = 0
 
     public init(command: String, document: String, keymap: String? = nil, theme: String? = nil, name: String? = nil, pager: Bool,
                 wrap: Bool? = nil, lineNumbers: Bool = false, follow: Bool = false, token: String? = nil, caFile: String? = nil,
-                paging: PagerOptions = PagerOptions(), notice: String? = nil) {
+                paging: PagerOptions = PagerOptions(), notice: String? = nil, files: [String] = [], fileIndex: Int = 0) {
         self.notice = notice
+        self.files = files
+        self.fileIndex = fileIndex
         self.command = command
         self.document = document
         self.keymap = keymap
@@ -39,4 +45,12 @@ public struct ScreenLaunch: Sendable {
         self.caFile = caFile
         self.paging = paging
     }
+}
+
+extension ScreenLaunch {
+    /// This text's place among several named on the command line, for the pager's `:n` and `:p`.
+    var fileList: (index: Int, count: Int)? { files.count > 1 ? (fileIndex, files.count) : nil }
+
+    /// What less says on opening one of several: the name, and which of how many it is.
+    var fileBanner: String? { files.count > 1 ? "\(document) (file \(fileIndex + 1) of \(files.count)) · :n next, :p previous" : nil }
 }

@@ -20,9 +20,11 @@ struct ScreenOptions: ParsableArguments {
     var notice: String?
 
     /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
-    func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions()) async throws {
+    func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions(),
+             files: [String] = [], fileIndex: Int = 0) async throws {
         let launch = ScreenLaunch(command: command, document: document, keymap: keymap, theme: theme, name: name, pager: pager,
-                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging, notice: notice)
+                                  wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging, notice: notice,
+                                  files: files, fileIndex: fileIndex)
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }
     }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import WeftClient
 
-/// `weft share FILE [DOCUMENT]`: a local file and a shared document kept in step while it runs.
+/// `weft share FILE DOCUMENT`: a local file and a shared document kept in step while it runs.
 struct ShareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "share",
@@ -21,8 +21,8 @@ struct ShareCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The file to share (created from the document if it does not exist).", valueName: "FILE"))
     var file: String
 
-    @Argument(help: ArgumentHelp("The document: ws[s]://HOST:PORT/NAME, or NAME on the default server (else the file's name).", valueName: "DOCUMENT"))
-    var document: String?
+    @Argument(help: ArgumentHelp("The document: ws[s]://HOST:PORT/NAME, or NAME on the default server.", valueName: "DOCUMENT"))
+    var document: String
 
     @Flag(help: "When the two differ at the start, make the document the file's text.")
     var takeFile = false
@@ -40,8 +40,7 @@ struct ShareCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let name = document ?? URL(fileURLWithPath: file).lastPathComponent
-        let connection = ClientConnection(document: name, token: access.token, caFile: access.caFile,
+        let connection = ClientConnection(document: document, token: access.token, caFile: access.caFile,
                                           timeout: .milliseconds(Int(max(0.1, timeout) * 1000)))
         do {
             try await connection.share(path: file, start: takeFile ? .takeFile : takeDocument ? .takeDocument : .refuseIfDifferent)

@@ -21,8 +21,12 @@ struct View: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("A start command as less's (+F follow, +G end, +/pattern, +?pattern, +LINE), then a document, a file, or - for standard input.", valueName: "[+CMD] DOCUMENT|FILE|-"))
+    @Argument(help: ArgumentHelp("A start command as less's (+F follow, +G end, +/pattern, +?pattern, +LINE), then documents or files (:n and :p go between them), or - for standard input.", valueName: "[+CMD] DOCUMENT|FILE|-..."))
     var arguments: [String]
+
+    /// Which of several texts to page (set when `:n` or `:p` opens another).
+    @Option(help: .hidden)
+    var fileIndex = 0
 
     @Option(help: ArgumentHelp("Keymap (else less): one with the pager's commands, such as yours in CONFIG/keymaps.", valueName: "NAME"))
     var keymap: String?
@@ -48,24 +52,39 @@ struct View: AsyncParsableCommand {
     @Flag(name: [.customShort("R"), .customLong("RAW-CONTROL-CHARS")], help: "Show the colours of ANSI colour sequences (SGR) in a file or a pipe; other control characters still show as ^X.")
     var colours = false
 
+    /// The start commands before the first text, and the texts.
+    private var parts: (starts: [String], texts: [String]) {
+        let starts = Array(arguments.prefix { $0.hasPrefix("+") })
+        return (starts, Array(arguments.dropFirst(starts.count)))
+    }
+
     func validate() throws {
-        guard let last = arguments.last, !last.hasPrefix("+") else { throw ValidationError("name a document, a file, or - for standard input") }
-        for argument in arguments.dropLast() {
+        let (starts, texts) = parts
+        guard !texts.isEmpty else { throw ValidationError("name a document, a file, or - for standard input") }
+        for argument in starts {
             do {
-                guard try PagerStart(argument: argument) != nil else { throw ValidationError("\(argument): only one document, file or - at a time") }
+                guard try PagerStart(argument: argument) != nil else { throw ValidationError("\(argument) is not a start command") }
             } catch let error as PagerStartError {
                 throw ValidationError(error.message)
             }
         }
+        if texts.count > 1 {
+            if texts.contains("-") { throw ValidationError("standard input (-) is paged alone, not among other texts") }
+            if at != nil { throw ValidationError("--at pages one document at a time") }
+            if let misplaced = texts.first(where: { $0.hasPrefix("+") }) { throw ValidationError("\(misplaced): start commands come before the first text") }
+        }
+        guard texts.indices.contains(fileIndex) else { throw ValidationError("--file-index \(fileIndex) is not one of the \(texts.count) texts") }
     }
 
     @OptionGroup var screen: ScreenOptions
 
     func run() async throws {
-        let start = try arguments.dropLast().compactMap { try PagerStart(argument: $0) }.last
+        let (starts, texts) = parts
+        // A start command applies to the first text opened, not to those :n and :p open.
+        let start = fileIndex == 0 ? try starts.compactMap { try PagerStart(argument: $0) }.last : nil
         var screen = screen
         if chop { screen.wrap = false }
-        var shown = arguments.last!
+        var shown = texts[fileIndex]
         if let at {
             do {
                 shown = try await ClientConnection(document: shown, token: screen.access.token, caFile: screen.access.caFile).pastVersionFile(at: at)
@@ -74,6 +93,7 @@ struct View: AsyncParsableCommand {
             }
         }
         try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
-                             paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start))
+                             paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start),
+                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex)
     }
 }

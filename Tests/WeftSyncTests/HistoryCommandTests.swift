@@ -124,7 +124,13 @@ import WeftTestTraits
         let again = try reader(["restore", "notes", "--at", "5"])
         #expect(again.status == 0 && again.stdout == "notes already is as batch 5 left it; nothing changed\n", "\(again.stdout)")
 
-        let missing = try reader(["restore", "notes", "--at", "99"])
-        #expect(missing.status == 0 && missing.stdout.contains("already"), "a sequence past the end is the document now: \(missing.stdout)\(missing.stderr)")
+        // Points outside the history, and names without one, change nothing and say why.
+        let past = try reader(["restore", "notes", "--at", "99"])
+        #expect(past.status == 2 && past.stderr.contains("ends at batch 5"), "\(past.stdout)\(past.stderr)")
+        let before = try reader(["restore", "notes", "--at", "2h"])
+        #expect(before.status == 2 && before.stderr.contains("had no text yet"), "\(before.stderr)")
+        let typo = try reader(["restore", "ntoes", "--at", "1"])
+        #expect(typo.status == 2 && typo.stderr.contains("no history"), "\(typo.stderr)")
+        #expect(try other(["cat", "notes"]).stdout == "one\nTWO\nthree\n")
     }
 }

@@ -59,7 +59,7 @@ import WeftTestTraits
         let carlFile = root.appendingPathComponent("carl-repo/plan.md")
         try Data("carl's own\n".utf8).write(to: carlFile)
         let refused = try carl(["share", carlFile.path, "plan"])
-        #expect(refused.status == 2 && refused.stderr.contains("--take-document"), "\(refused.stderr)")
+        #expect(refused.status == 3 && refused.stderr.contains("--take-document") && refused.stderr.contains("diff"), "\(refused.stderr)")
         #expect(contents(carlFile) == "carl's own\n")
 
         for (share, errors) in [(anaShare, anaErrors), (boShare, boErrors)] {

@@ -58,18 +58,27 @@ public struct LocalFile: Sendable, Equatable {
         if !force, changedOnDisk {
             throw LocalFileError("changed on disk since it was read, so not written: :w! writes over it, :w FILE elsewhere (\(path))")
         }
+        if !force, FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
+            throw LocalFileError("\(path) is read-only, so not written: :w! writes it all the same, :w FILE elsewhere")
+        }
         try Self.write(text, to: path)
         stamp = Self.stamp(of: path)
     }
 
     /// Writes `text` to `path` atomically, keeping the permissions of a file already there
-    /// (a new file gets 0644 less the umask, as editors make them).
+    /// (a new file gets 0644 less the umask, as editors make them). A symbolic link is written
+    /// through (the file it names changes; the link stays). In a directory this user cannot
+    /// create files in, a file that is writable itself is written in place, as vim does.
     /// - Throws: `LocalFileError` saying what went wrong.
-    public static func write(_ text: String, to path: String) throws(LocalFileError) {
+    public static func write(_ text: String, to given: String) throws(LocalFileError) {
+        let path = URL(fileURLWithPath: given).resolvingSymlinksInPath().path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         let existing = try? FileManager.default.attributesOfItem(atPath: path)
         let mode = (existing?[.posixPermissions] as? NSNumber)?.uint16Value
+        if existing != nil, access(directory.path, W_OK) != 0, access(path, W_OK) == 0 {
+            return try writeInPlace(text, to: path)
+        }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let descriptor = Foundation.open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, mode.map { mode_t($0) } ?? 0o644)
         guard descriptor >= 0 else { throw LocalFileError("cannot write in \(directory.path): \(String(cString: strerror(errno)))") }
@@ -91,8 +100,27 @@ public struct LocalFile: Sendable, Equatable {
         bytes.removeAll()
     }
 
+    /// Truncates and writes the file itself: not atomic (a crash midway leaves it cut short), so
+    /// only where no temporary file can be made beside it.
+    private static func writeInPlace(_ text: String, to path: String) throws(LocalFileError) {
+        let descriptor = Foundation.open(path, O_WRONLY | O_TRUNC)
+        guard descriptor >= 0 else { throw LocalFileError("\(path) was not written: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var bytes = Array(text.utf8)
+        var written = 0
+        while written < bytes.count {
+            let count = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }
+            if count < 0, errno != EINTR { throw LocalFileError("\(path) was not written whole: \(String(cString: strerror(errno)))") }
+            if count > 0 { written += count }
+        }
+        if fsync(descriptor) != 0 { throw LocalFileError("\(path) may not be on disk: \(String(cString: strerror(errno)))") }
+        bytes.removeAll()
+    }
+
     private static func stamp(of path: String) -> Stamp? {
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        // Of the file a symbolic link names: that is what gets read and written.
+        let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: target) else { return nil }
         return Stamp(size: (attributes[.size] as? NSNumber)?.uint64Value ?? 0, modified: attributes[.modificationDate] as? Date ?? .distantPast)
     }
 }
@@ -101,5 +129,5 @@ public struct LocalFile: Sendable, Equatable {
 public struct LocalFileError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
-    init(_ message: String) { self.message = message }
+    public init(_ message: String) { self.message = message }
 }

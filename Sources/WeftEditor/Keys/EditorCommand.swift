@@ -48,6 +48,7 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case scrollDown = "scroll-down", scrollUp = "scroll-up"
     case followEnd = "follow-end", filter = "filter", toggleLineNumbers = "toggle-line-numbers"
     case gotoPercent = "goto-percent", toggleSmartCase = "toggle-smart-case", toggleIgnoreCase = "toggle-ignore-case"
+    case nextFile = "next-file", previousFile = "previous-file", firstFile = "first-file"
     // The rest
     case toggleWrap = "toggle-wrap", followPeer = "follow-peer", nextChange = "next-change"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"

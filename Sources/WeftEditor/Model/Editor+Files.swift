@@ -54,12 +54,20 @@ extension Editor {
             return true
         }
         if isModified, !force {
-            show("the file has changes not written: :w writes them, :e! \(argument ?? "") drops them", isError: true)
+            show("the file has changes not written: :w writes them, \(argument.map { ":e! \($0)" } ?? ":e!") drops them", isError: true)
             return true
         }
         switchTarget = target
         wantsQuit = true
         return true
+    }
+
+    /// `:e` could not open what it was asked for: this text stays, and the message says why.
+    public mutating func refuseSwitch(_ reason: String) {
+        switchTarget = nil
+        switchFileIndex = nil
+        wantsQuit = false
+        show(reason, isError: true)
     }
 
     /// The `:` commands about files; nil when `command` is not one.

@@ -60,6 +60,9 @@ extension Editor {
         case .followEnd:
             followEnd()
             return true
+        case .nextFile, .previousFile, .firstFile:
+            switchFile(command)
+            return true
         case .gotoPercent:
             goToPercent(0)
             return true

@@ -19,6 +19,11 @@ public struct Editor: Sendable {
     /// What `:e NAME|PATH` asked to open next (with ``wantsQuit``): the screen leaves this text and
     /// opens that one.
     public internal(set) var switchTarget: String?
+    /// The pager's place among the texts named on its command line (`weft view a b c`), if more
+    /// than one: `:n`, `:p` and `:x` ask for another with ``switchFileIndex``.
+    public var fileList: (index: Int, count: Int)?
+    /// Which of ``fileList`` to page next (with ``wantsQuit``).
+    public internal(set) var switchFileIndex: Int?
     /// What keys asked of the terminal, for the app to take (`takeTerminalRequests`).
     var terminalRequests: [TerminalRequest] = []
     /// The list of the keymap's keys, while it is open.
