@@ -49,7 +49,7 @@ public final class FileShare: @unchecked Sendable {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw LocalFileError("there is no directory \(directory) here for \(path)")
         }
-        if FileManager.default.fileExists(atPath: path) ? access(path, W_OK) != 0 : access(directory, W_OK) != 0 {
+        if FileManager.default.fileExists(atPath: path) ? LocalFile.isReadOnly(path) : access(directory, W_OK) != 0 {
             throw LocalFileError("\(path) cannot be written here (read-only), so others' edits could not reach it")
         }
         let (file, text) = try LocalFile.open(path)

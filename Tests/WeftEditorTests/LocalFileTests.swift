@@ -97,6 +97,26 @@ struct LocalFileTests {
         #expect(!shared.editor.wantsQuit && shared.editor.frame().lines.last { !$0.isEmpty }?.contains("shared document") == true)
     }
 
+    @Test("a symbolic link is written through and stays a link; a read-only file is written only with :w!")
+    func linksAndReadOnlyFiles() throws {
+        let target = try make("target.txt", "target\n", mode: 0o640)
+        let link = directory.appendingPathComponent("link.txt").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "target.txt")
+        var vim = try editor(link, keymap: "vim")
+        vim.type("x:w<CR>")
+        #expect(try contents(target) == "arget\n")
+        #expect((try FileManager.default.attributesOfItem(atPath: link)[.type] as? FileAttributeType) == .typeSymbolicLink)
+        #expect(try mode(target) == 0o640)
+
+        let locked = try make("locked.txt", "locked\n", mode: 0o444)
+        var readOnly = try editor(locked, keymap: "vim")
+        readOnly.type("x:w<CR>")
+        #expect(try contents(locked) == "locked\n")
+        #expect(readOnly.editor.frame().lines[11].contains("read-only"))
+        readOnly.type(":w!<CR>")
+        #expect(try contents(locked) == "ocked\n")
+    }
+
     @Test("quitting with changes not written warns first: :q refuses, :q! leaves; the default keymap's Ctrl-S writes")
     func quitting() throws {
         let path = try make("q.txt", "x\n")

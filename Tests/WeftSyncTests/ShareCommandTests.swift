@@ -55,6 +55,20 @@ import WeftTestTraits
         #expect(RelayProcess.waitUntil(.seconds(30)) { contents(boFile) == "zero\none, bo\ntwo\nthree\n" }, "the removed file is written again")
         #expect(try carl(["cat", "plan"]).stdout == "zero\none, bo\ntwo\nthree\n", "the document was not emptied")
 
+        // An editor holding the file from before a write-back saves it without what others
+        // added meanwhile: a conflict (the document keeps it, the file's text is set aside), not
+        // a deletion of their text.
+        let stale = contents(anaFile)!
+        #expect(try carl(["put", "plan"], input: stale + "four, from carl\n").status == 0)
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(anaFile)?.hasSuffix("four, from carl\n") == true })
+        try save("ZERO" + stale.dropFirst(4), to: anaFile)
+        let anaRepo = root.appendingPathComponent("ana-repo")
+        #expect(RelayProcess.waitUntil(.seconds(30)) {
+            ((try? FileManager.default.contentsOfDirectory(atPath: anaRepo.path)) ?? []).contains { $0.hasPrefix("plan.md.conflict-") }
+        }, "the stale save is set aside")
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(anaFile)?.hasSuffix("four, from carl\n") == true }, "carl's line is back in the file")
+        #expect(try carl(["cat", "plan"]).stdout.hasSuffix("four, from carl\n"), "and was never taken out of the document")
+
         // A third file that differs is not taken over either way without saying which.
         let carlFile = root.appendingPathComponent("carl-repo/plan.md")
         try Data("carl's own\n".utf8).write(to: carlFile)
@@ -62,14 +76,17 @@ import WeftTestTraits
         #expect(refused.status == 3 && refused.stderr.contains("--take-document") && refused.stderr.contains("diff"), "\(refused.stderr)")
         #expect(contents(carlFile) == "carl's own\n")
 
-        for (share, errors) in [(anaShare, anaErrors), (boShare, boErrors)] {
+        // A save just before Ctrl-C is read in the last look.
+        try save(contents(boFile)! + "last words\n", to: boFile)
+        for (share, errors) in [(boShare, boErrors), (anaShare, anaErrors)] {
             share.signal(SIGINT)
             share.waitUntilExit()
             let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(share.terminationStatus == 0 && said.contains("stopped sharing") && said.contains("the relay has every edit"), "\(said)")
         }
+        #expect(try carl(["cat", "plan"]).stdout.hasSuffix("last words\n"), "the last save reached the document")
         let taken = try carl.start(["share", "--take-document", carlFile.path, "plan"])
-        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(carlFile) == "zero\none, bo\ntwo\nthree\n" }, "--take-document writes the document into the file")
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(carlFile)?.hasSuffix("four, from carl\nlast words\n") == true }, "--take-document writes the document into the file")
         taken.0.signal(SIGTERM)
         taken.0.waitUntilExit()
         #expect(taken.0.terminationStatus == 0)

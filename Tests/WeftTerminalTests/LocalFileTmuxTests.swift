@@ -56,6 +56,11 @@ struct LocalFileTmuxTests {
         try editor.type(":w")
         try editor.press("Enter")
         _ = try editor.waitFor(text: "wrote")
+        // What cannot be opened leaves this text as it is, and says why.
+        try editor.type(":e \(home.path)")
+        try editor.press("Enter")
+        _ = try editor.waitFor(text: "is a directory")
+        _ = try editor.waitFor("still the first file") { $0.first == "one!" }
         try editor.type(":e \(second)")
         try editor.press("Enter")
         _ = try editor.waitFor("the second file") { $0.first == "two" }

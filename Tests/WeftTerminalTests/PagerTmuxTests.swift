@@ -138,4 +138,29 @@ struct PagerTmuxTests {
         try viewer.press("q")
         try viewer.waitFor(text: "[exit 0]")
     }
+
+    /// Several texts, as `less a b`: `:n`, `:p` and `:x` go between them, options toggled on the
+    /// way (-N) carry over, and there is no next file past the last.
+    @Test("weft view a b: :n and :p go between the files, toggled options carry over, q quits from any")
+    func severalFiles() throws {
+        let directory = temporary("several")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let first = directory.appendingPathComponent("first.txt"), second = directory.appendingPathComponent("second.txt")
+        try Data("alpha\n".utf8).write(to: first)
+        try Data("beta\n".utf8).write(to: second)
+        let pager = try screen([try weftPath, "view", first.path, second.path], home: temporary("several-home"), width: 80, height: 10)
+        defer { pager.kill() }
+        try pager.waitFor("the first file, said to be 1 of 2") { $0.first == "alpha" && $0[9].contains("(file 1 of 2)") }
+        try pager.press("-")
+        try pager.type("N")
+        try pager.waitFor("line numbers") { $0.first?.hasSuffix("1 alpha") == true }
+        try pager.type(":n")
+        try pager.waitFor("the second file, with line numbers still") { $0.first?.hasSuffix("1 beta") == true && $0[9].contains("(file 2 of 2)") }
+        try pager.type(":n")
+        try pager.waitFor("no next file") { $0[9].contains("no next file") }
+        try pager.type(":p")
+        try pager.waitFor("the first again") { $0.first?.hasSuffix("1 alpha") == true }
+        try pager.press("q")
+        try pager.waitFor(text: "[exit 0]")
+    }
 }

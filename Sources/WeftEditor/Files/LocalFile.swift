@@ -58,8 +58,8 @@ public struct LocalFile: Sendable, Equatable {
         if !force, changedOnDisk {
             throw LocalFileError("changed on disk since it was read, so not written: :w! writes over it, :w FILE elsewhere (\(path))")
         }
-        if !force, FileManager.default.fileExists(atPath: path), access(path, W_OK) != 0 {
-            throw LocalFileError("\(path) is read-only, so not written: :w! writes it all the same, :w FILE elsewhere")
+        if !force, Self.isReadOnly(path) {
+            throw LocalFileError("read-only, so not written: :w! writes it all the same, :w FILE elsewhere (\(path))")
         }
         try Self.write(text, to: path)
         stamp = Self.stamp(of: path)
@@ -98,6 +98,14 @@ public struct LocalFile: Sendable, Equatable {
             throw LocalFileError("\(path) was not written: \(failure)")
         }
         bytes.removeAll()
+    }
+
+    /// Whether `path` is a file this user may not write, or one nobody may (no write permission
+    /// at all: read-only even for root, as vim takes it).
+    public static func isReadOnly(_ path: String) -> Bool {
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: URL(fileURLWithPath: path).resolvingSymlinksInPath().path),
+              let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue else { return false }
+        return mode & 0o222 == 0 || access(path, W_OK) != 0
     }
 
     /// Truncates and writes the file itself: not atomic (a crash midway leaves it cut short), so
