@@ -1,4 +1,5 @@
 import Foundation
+import WeftEditor
 import WeftSync
 import WeftWire
 
@@ -20,12 +21,7 @@ extension ClientConnection {
     public func renameDocument(_ command: String, to newName: String) async throws {
         do {
             let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-            let target: DocumentName
-            do {
-                target = try DocumentName(newName)
-            } catch {
-                throw SyncError(.configuration, "\(newName.debugDescription) is not a document name: \(error.message)")
-            }
+            let target = try Self.documentName(newName)
             _ = try EmbeddedRelay.ensureRunning(for: address)
             try await RelayDocuments.rename(address, to: target, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
@@ -50,16 +46,36 @@ extension ClientConnection {
     /// ``CommandFailure``.
     public static func listDocuments(_ command: String, server: String?, token: String?, caFile: String?, timeout: Duration,
                                      porcelain: Bool) async throws -> String {
+        let documents: [DocumentInfo], relay: DocumentAddress
         do {
             let home = ClientHome.fromEnvironment()
-            let config = try UserConfig.load(home: home)
-            let relay = try DocumentAddress(server: server ?? DocumentAddress.defaultServer(configured: config.server))
-            let token = try Credentials.token(for: relay, explicit: token, home: home)
+            relay = try DocumentAddress(server: server ?? DocumentAddress.defaultServer(configured: try UserConfig.load(home: home).server))
+            let presented = try Credentials.token(for: relay, explicit: token, home: home)
             _ = try EmbeddedRelay.ensureRunning(for: relay)
-            let documents = try await RelayDocuments.list(on: relay, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
-            return porcelain ? DocumentTable.porcelain(documents) : DocumentTable.table(documents, server: relay.server)
+            documents = try await RelayDocuments.list(on: relay, token: presented, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
+        }
+        return porcelain ? DocumentTable.porcelain(documents) : DocumentTable.table(documents, server: relay.server)
+    }
+
+    /// `text` as a document name, or why it is not one, in words.
+    private static func documentName(_ text: String) throws(SyncError) -> DocumentName {
+        guard let name = try? DocumentName(text) else {
+            throw SyncError(.configuration, "\(text.debugDescription) is not a document name: \(nameProblem(text))")
+        }
+        return name
+    }
+
+    /// Why `text` is not a document name, as the name's own check words it.
+    private static func nameProblem(_ text: String) -> String {
+        do {
+            _ = try DocumentName(text)
+            return ""
+        } catch let error as WireError {
+            return error.message
+        } catch {
+            return "\(error)"
         }
     }
 
