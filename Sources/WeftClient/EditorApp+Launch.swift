@@ -103,6 +103,14 @@ extension EditorApp {
         } catch {
             return fail("\(error)")
         }
+        var startedRelay: Result<URL?, SyncError>?
+        if launch.pager {
+            // Paging a name nobody made would show an empty live document: say so instead (an
+            // editor makes the document, so only the pager asks; the background relay, when this
+            // machine runs it, is started first so that it can answer).
+            startedRelay = Self.startRelay(for: address)
+            if let status = await Self.refuseMissing(address, launch: launch, home: home) { return status }
+        }
         // The terminal first: one that cannot show the editor is refused before anything starts
         // (a background relay, a session).
         let terminal: Terminal
@@ -120,7 +128,7 @@ extension EditorApp {
         let pagerCopy = launch.pager ? PagerCopy(of: address, in: home) : nil
         defer { pagerCopy?.remove() }
         do {
-            if let directory = try EmbeddedRelay.ensureRunning(for: address) {
+            if let directory = try (startedRelay ?? Self.startRelay(for: address)).get() {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
             }
         } catch {

@@ -11,6 +11,12 @@ public struct SyncError: Error, CustomStringConvertible, Sendable {
         case refused
         /// Gave up waiting (the relay did not become reachable in time).
         case timeout
+        /// The relay said the token may not do this (a read-only token, one for another document).
+        case forbidden
+        /// The relay has no document of that name.
+        case missing
+        /// The relay has a document of that name already (renaming onto it).
+        case exists
     }
 
     public let kind: Kind

@@ -24,7 +24,12 @@ public struct WireErrorCode: Hashable, Sendable, CustomStringConvertible {
     /// The relay cannot commit right now (its store is unreachable); retry later.
     public static let unavailable = WireErrorCode("unavailable")
 
-    /// Every code this version of the protocol defines.
+    /// The document was deleted or renamed on purpose while the connection was open (the message
+    /// says which, and the new name). Fatal. Not an answer to anything the client sent, so it is
+    /// not among `all`, the codes that refuse a message.
+    public static let gone = WireErrorCode("gone")
+
+    /// Every code this version of the protocol answers a client's message with.
     public static let all: [WireErrorCode] = [.unauthorized, .readOnly, .upgradeRequired, .tooLarge, .malformed, .rateLimited, .badName, .unavailable]
 
     public var description: String { rawValue }

@@ -16,6 +16,14 @@ struct Cat: AsyncParsableCommand {
     var offline = false
 
     func run() async throws {
+        if !offline {
+            // A name nobody made prints nothing and succeeds otherwise: say so instead.
+            do {
+                try await client.connection.requireDocument("cat")
+            } catch let failure as CommandFailure {
+                throw ExitCode(failure.exitCode)
+            }
+        }
         // Another weft may have the document open (and locked): then read through a throwaway
         // replica instead of this machine's copy.
         try await client.withSession("cat", readOnly: true, throwawayIfLocked: !offline) { session in

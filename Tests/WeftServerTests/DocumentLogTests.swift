@@ -21,6 +21,18 @@ import WeftWire
         #expect(log.deliver(entry, ops: try OpCodec.decode(batch.ops)) == .delivered)
     }
 
+    /// An epoch of an incarnation deleted on purpose is known: its client is welcomed to the new
+    /// one without `restore` (it sets its copy aside), where an unknown epoch is asked to give its
+    /// copy back.
+    @Test func retiredEpochsAreNotAskedForTheirCopies() throws {
+        let log = try DocumentLog(document: notes, stored: StoredDocument(epoch: 42, head: 0, snapshot: [], snapshotSeq: 0, tail: [],
+                                                                          lastClientSeqs: [:], retiredEpochs: [7]))
+        let retired = log.greeting(clientEpoch: 7, lastServerSeq: 3, restoring: false, relayLostHistory: false)
+        #expect(!retired.needsNewEpoch && !retired.restore)
+        let unknown = log.greeting(clientEpoch: 9, lastServerSeq: 3, restoring: false, relayLostHistory: false)
+        #expect(!unknown.needsNewEpoch && unknown.restore)
+    }
+
     @Test func acceptedBatchesApplyAtOnceAndAdvanceOnDelivery() throws {
         var log = try empty()
         var a = Replica(replicaID: alice), b = Replica(replicaID: bob)

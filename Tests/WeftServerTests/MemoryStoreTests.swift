@@ -33,6 +33,10 @@ import WeftWire
         try await contract().historyKeepsEveryBatchWithItsAuthorAndTime()
     }
 
+    @Test func documentsAreListedDeletedAndRenamed() async throws {
+        try await contract().documentsAreListedDeletedAndRenamed()
+    }
+
     @Test func revocationsAreKept() async throws {
         try await contract().revocationsAreKept()
     }

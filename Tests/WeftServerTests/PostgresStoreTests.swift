@@ -43,8 +43,9 @@ import WeftWire
         try await contract("keys").replicasBindToTheirFirstKey()
         try await contract("history").historyKeepsEveryBatchWithItsAuthorAndTime()
         try await contract("revocations").revocationsAreKept()
+        try await contract("documents").documentsAreListedDeletedAndRenamed()
         // The schema is made once and found again.
-        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "3")
+        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "4")
     }
 
     /// Three relays commit to one document at once, each batch sent through two of them (a client
@@ -115,5 +116,32 @@ import WeftWire
         _ = try await writer.commit([PendingBatch(replica: ReplicaID(8), clientSeq: 2, ops: [5])], to: notes)
         #expect(await events.next() == "5 notes")
         #expect(await listener.healthProblem() == nil)
+    }
+
+    /// A delete or rename through one store reaches every listening store with the epoch it
+    /// ended, once it commits, so their relays close their connections to it.
+    @Test func deletesAndRenamesNotifyOtherRelays() async throws {
+        let notes = try DocumentName("notes"), plan = try DocumentName("plan")
+        let writer = try store()
+        let listener = try store(runPool: false)
+        let (stream, continuation) = AsyncStream.makeStream(of: String.self)
+        running.append(Task {
+            await listener.run(storeAdvanced: { _, _ in }, listening: { continuation.yield("listening") },
+                               documentGone: { name, epoch, newName in continuation.yield("gone \(epoch) \(name) \(newName.map { "\($0)" } ?? "-")") })
+        })
+        var events = stream.makeAsyncIterator()
+        #expect(await events.next() == "listening")
+        let first = try await writer.open(notes).epoch
+        #expect(try await writer.rename(notes, to: plan) == .renamed(epoch: first))
+        #expect(await events.next() == "gone \(first) notes plan")
+        let second = try await writer.open(notes).epoch
+        #expect(try await writer.delete(notes) == second)
+        #expect(await events.next() == "gone \(second) notes -")
+        // Refusals change nothing and notify nobody.
+        #expect(try await writer.delete(notes) == nil)
+        _ = try await writer.open(notes)
+        #expect(try await writer.rename(notes, to: plan) == .targetExists)
+        #expect(try await writer.delete(plan) == first)
+        #expect(await events.next() == "gone \(first) plan -")
     }
 }

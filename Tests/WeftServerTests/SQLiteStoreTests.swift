@@ -13,6 +13,12 @@ import WeftServer
         FileManager.default.temporaryDirectory.appendingPathComponent("weft-store-\(UUID())")
     }
 
+    @Test func documentsAreListedDeletedAndRenamed() async throws {
+        let directory = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await contract(directory).documentsAreListedDeletedAndRenamed()
+    }
+
     @Test func committedEntriesSurviveReopening() async throws {
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -12,9 +12,10 @@ import WeftTestTraits
         let server = ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"]
         let ana = WeftRun(home: root.appendingPathComponent("ana"), environment: server.merging(["USER": "ana"]) { $1 })
         let bo = WeftRun(home: root.appendingPathComponent("bo"), environment: server.merging(["USER": "bo"]) { $1 })
-        for (run, edit) in [(ana, #"{"pos": 0, "ins": "one\ntwo\n"}"#), (bo, #"{"pos": 8, "ins": "three\n"}"#),
-                            (ana, #"{"pos": 4, "del": 3, "ins": "TWO"}"#)] {
-            #expect(try run(["cat", "notes"]).status == 0)
+        for (step, (run, edit)) in [(ana, #"{"pos": 0, "ins": "one\ntwo\n"}"#), (bo, #"{"pos": 8, "ins": "three\n"}"#),
+                                    (ana, #"{"pos": 4, "del": 3, "ins": "TWO"}"#)].enumerated() {
+            // Before anyone typed, there is no document to read (5); then there is.
+            #expect(try run(["cat", "notes"]).status == (step == 0 ? 5 : 0))
             let applied = try run(["apply", "notes"], input: edit + "\n")
             #expect(applied.status == 0, "\(applied.stderr)")
         }

@@ -18,10 +18,11 @@ struct AccessCheck: Sendable {
         var author: BatchAuthor?
     }
 
-    /// Checks `token` for `document` at `now` (seconds since 1970).
+    /// Checks `token` for `document` at `now` (seconds since 1970); with `document` nil, for the
+    /// document the token names (the grant's claims say which).
     /// - Parameter userName: the name the client gave (hello), used when the token names nobody.
     /// - Throws: `WireError` `unauthorized`, in words the user can act on.
-    func check(token: String, for document: DocumentName, userName: String, now: UInt64) throws(WireError) -> Grant {
+    func check(token: String, for document: DocumentName?, userName: String, now: UInt64) throws(WireError) -> Grant {
         let unverified = userName.isEmpty ? nil : BatchAuthor(name: userName, verified: false)
         guard requireAuth || !token.isEmpty else { return Grant(claims: nil, readOnly: false, author: unverified) }
         let claims: AccessToken

@@ -44,10 +44,11 @@ public struct TokenSigner: Sendable {
         return body + "." + Self.base64url(Array(mac))
     }
 
-    /// Checks `token` for `document` at time `now` (seconds since 1970).
+    /// Checks `token` for `document` at time `now` (seconds since 1970); with `document` nil, for
+    /// whichever document it names (a listing shows that one).
     /// - Returns: the claims, when the signature, document and validity window all hold.
     /// - Throws: `TokenError`, saying which check failed.
-    public func verify(_ token: String, for document: DocumentName, now: UInt64) throws(TokenError) -> AccessToken {
+    public func verify(_ token: String, for document: DocumentName?, now: UInt64) throws(TokenError) -> AccessToken {
         guard token.hasPrefix(Self.prefix), let dot = token.lastIndex(of: "."), dot > token.index(token.startIndex, offsetBy: Self.prefix.count - 1)
         else { throw .malformed }
         let body = String(token[..<dot])
@@ -78,7 +79,7 @@ public struct TokenSigner: Sendable {
         } catch {
             throw .malformed
         }
-        guard claims.document == document else { throw .wrongDocument(document.rawValue, claims.document.rawValue) }
+        if let document, claims.document != document { throw .wrongDocument(document.rawValue, claims.document.rawValue) }
         guard now < claims.expiresAt else { throw .expired }
         // A little slack for clocks that disagree between the machine that made it and this one.
         guard claims.issuedAt <= now + 300 else { throw .notYetValid }

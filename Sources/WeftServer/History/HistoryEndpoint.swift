@@ -20,18 +20,17 @@ struct HistoryEndpoint: Sendable {
         do {
             document = try DocumentName(name)
         } catch {
-            return Self.text(.badRequest, "bad-name: \(error.message)")
+            return Response.plainText(.badRequest, "bad-name: \(error.message)")
         }
         let query = request.uri.queryParameters
         guard let after = UInt64(query["after"].map(String.init) ?? "0") else {
-            return Self.text(.badRequest, "malformed: after= takes a server sequence (a whole number)")
+            return Response.plainText(.badRequest, "malformed: after= takes a server sequence (a whole number)")
         }
-        let authorization = request.headers[.authorization] ?? ""
-        let token = authorization.hasPrefix("Bearer ") ? String(authorization.dropFirst("Bearer ".count)) : ""
+        let token = request.bearerToken
         do {
             _ = try access.check(token: token, for: document, userName: "", now: UInt64(Date().timeIntervalSince1970))
         } catch {
-            return Self.text(.unauthorized, "unauthorized: \(error.message)")
+            return Response.plainText(.unauthorized, "unauthorized: \(error.message)")
         }
         do {
             let limit = HistoryPage.maxEntries
@@ -41,11 +40,7 @@ struct HistoryEndpoint: Sendable {
                             body: .init(byteBuffer: ByteBuffer(bytes: page.encoded())))
         } catch {
             logger.error("could not read a document's history", metadata: ["document": "\(document)", "error": "\(error)"])
-            return Self.text(.serviceUnavailable, "unavailable: the relay cannot read this document's history now; try again later")
+            return Response.plainText(.serviceUnavailable, "unavailable: the relay cannot read this document's history now; try again later")
         }
-    }
-
-    private static func text(_ status: HTTPResponse.Status, _ message: String) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: message + "\n")))
     }
 }

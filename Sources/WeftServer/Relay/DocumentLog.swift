@@ -13,6 +13,8 @@ public struct DocumentLog: Sendable {
     /// The document's incarnation; a new one begins when the relay finds it has lost history
     /// clients had (see `greeting`).
     public private(set) var epoch: UInt64
+    /// Epochs of incarnations deleted on purpose: their clients set their copies aside.
+    public let retiredEpochs: Set<UInt64>
     /// Every entry up to here is applied and fanned out; a welcome reports this sequence.
     public private(set) var deliveredHead: UInt64
     /// The document as of `deliveredHead`, plus the batches accepted here and not delivered yet.
@@ -55,6 +57,7 @@ public struct DocumentLog: Sendable {
     public init(document: DocumentName, stored: StoredDocument) throws {
         self.document = document
         epoch = stored.epoch
+        retiredEpochs = stored.retiredEpochs
         // Rows missing or out of place are damage, to be refused loudly, never served as less.
         var expected = stored.snapshotSeq + 1
         for entry in stored.tail {
@@ -116,7 +119,9 @@ public struct DocumentLog: Sendable {
     ///     batches it had acknowledged.
     public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool, relayLostHistory: Bool) -> Greeting {
         let behind = clientEpoch == epoch && (lastServerSeq > deliveredHead || relayLostHistory)
-        let unknownEpoch = clientEpoch != 0 && clientEpoch != epoch
+        // A retired epoch is known: that incarnation was deleted on purpose, and its copies must
+        // be set aside, not given back into this one.
+        let unknownEpoch = clientEpoch != 0 && clientEpoch != epoch && !retiredEpochs.contains(clientEpoch)
         return Greeting(needsNewEpoch: behind, restore: behind || unknownEpoch || restoring)
     }
 

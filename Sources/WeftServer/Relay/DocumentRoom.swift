@@ -349,6 +349,29 @@ actor DocumentRoom {
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
+    /// The document's incarnation this room holds.
+    var epoch: UInt64 { log.epoch }
+
+    /// Characters in the document as this room holds it (what clients see once caught up).
+    var characters: Int { log.replica.count }
+
+    /// Who is connected: the number of connections, and the names of those that showed presence.
+    var people: (connections: Int, names: [String]) {
+        (members.count, Array(Set(members.values.compactMap { $0.presence?.userName })).sorted())
+    }
+
+    /// The document was deleted or renamed on purpose: every connection gets `farewell` (fatal)
+    /// and is closed, and the room takes no more work, so nothing reaches the store for the old
+    /// incarnation after it is gone.
+    func close(with farewell: WireError) {
+        broken.store(true, ordering: .releasing)
+        for (_, member) in members {
+            member.outbox.send(.error(farewell, fatal: true))
+            member.outbox.finish()
+        }
+        members = [:]
+    }
+
     /// A commit or delivery failed: nothing in flight was acknowledged; every connection is told to
     /// come back, and the room is dropped so the next one loads from what the store really holds.
     private func fail(because reason: String) {

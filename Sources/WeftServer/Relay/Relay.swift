@@ -82,7 +82,10 @@ public enum Relay {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     await store.run(storeAdvanced: { await registry.storeAdvanced($0, to: $1) },
-                                    listening: { await registry.catchUpAll() })
+                                    listening: { await registry.catchUpAll() },
+                                    documentGone: { name, epoch, newName in
+                                        await registry.documentGone(name, epoch: epoch, farewell: DocumentsEndpoint.farewell(name, renamedTo: newName))
+                                    })
                 }
                 defer { group.cancelAll() }
                 let secret = try await waitForDatabase(store, logger: logger)
@@ -138,6 +141,17 @@ public enum Relay {
         let history = HistoryEndpoint(store: store, access: access, logger: logger)
         router.get("\(HistoryEndpoint.prefix)/**") { request, context in
             await history.answer(request, name: context.parameters.getCatchAll().joined(separator: "/"))
+        }
+        let documents = DocumentsEndpoint(store: store, rooms: registry, access: access, logger: logger)
+        router.get("\(DocumentsEndpoint.prefix)") { request, _ in await documents.list(request) }
+        router.get("\(DocumentsEndpoint.prefix)/**") { request, context in
+            await documents.describe(request, name: context.parameters.getCatchAll().joined(separator: "/"))
+        }
+        router.delete("\(DocumentsEndpoint.prefix)/**") { request, context in
+            await documents.delete(request, name: context.parameters.getCatchAll().joined(separator: "/"))
+        }
+        router.post("\(DocumentsEndpoint.prefix)/**") { request, context in
+            await documents.rename(request, name: context.parameters.getCatchAll().joined(separator: "/"))
         }
         let transport = RelayTransport(configuration, metrics: metrics, logger: logger)
         let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request, connectionTransport in

@@ -19,6 +19,9 @@ actor RoomRegistry {
     private var closing: [DocumentName: Task<Void, Never>] = [:]
     /// Documents whose stored state did not load, and why (for `/healthz` and the log).
     private(set) var damaged: [DocumentName: String] = [:]
+    /// Characters of documents listed while not open, by incarnation and head: a listing loads
+    /// each one at most once per change.
+    private var listedSizes: [DocumentName: (epoch: UInt64, head: UInt64, characters: Int)] = [:]
 
     init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy, keepOpen: Duration) {
         self.store = store
@@ -102,6 +105,63 @@ actor RoomRegistry {
     /// reads the store for what it has not delivered.
     func catchUpAll() async {
         for (_, entry) in open { await entry.room.requestCatchUp() }
+    }
+
+    /// Runs `operation` (a delete or rename in the store) with `names` closed: their open rooms
+    /// say `farewell` to every connection and are unloaded first, and a connection arriving
+    /// meanwhile waits until `operation` has ended, so it finds what the store holds afterwards.
+    func retire<T: Sendable>(_ names: [DocumentName], farewell: @escaping @Sendable (DocumentName) -> WireError,
+                             _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        var rooms: [DocumentRoom] = []
+        for name in names {
+            // A load in flight is dropped: its acquirer loads again, after the operation.
+            loading[name] = nil
+            guard let entry = open.removeValue(forKey: name) else { continue }
+            metrics.openDocuments.decrement()
+            rooms.append(entry.room)
+        }
+        let previous = names.compactMap { closing[$0] }
+        let work = Task {
+            for drain in previous { await drain.value }
+            for room in rooms {
+                await room.close(with: farewell(room.name))
+                await room.waitUntilIdle()
+            }
+            return try await operation()
+        }
+        let gate = Task<Void, Never> { _ = try? await work.value }
+        for name in names { closing[name] = gate }
+        Task {
+            await gate.value
+            for name in names { self.forget(gate, of: name) }
+        }
+        return try await work.value
+    }
+
+    /// Another relay deleted or renamed `name`'s incarnation `epoch`: its room here, if open on
+    /// that incarnation, closes its connections as the deleting relay's did.
+    func documentGone(_ name: DocumentName, epoch: UInt64, farewell: WireError) async {
+        guard let room = open[name]?.room, await room.epoch == epoch, open[name]?.room === room else { return }
+        _ = try? await retire([name], farewell: { _ in farewell }) {}
+    }
+
+    /// What the open rooms know of `name`: characters and who is connected; nil when it is not open here.
+    func presence(of name: DocumentName) async -> (characters: Int, connections: Int, names: [String])? {
+        guard let room = open[name]?.room else { return nil }
+        let (characters, people) = (await room.characters, await room.people)
+        return (characters, people.connections, people.names)
+    }
+
+    /// Characters in the document `summary` describes: from its room, loaded (and kept open a
+    /// moment, as after a connection) when it is not open; nil when it does not load.
+    func characters(of summary: DocumentSummary) async -> Int? {
+        if let known = listedSizes[summary.name], known.epoch == summary.epoch, known.head == summary.head { return known.characters }
+        guard let room = try? await acquire(summary.name) else { return nil }
+        let (epoch, characters) = (await room.epoch, await room.characters)
+        release(summary.name, room)
+        guard epoch == summary.epoch else { return nil }
+        listedSizes[summary.name] = (epoch, summary.head, characters)
+        return characters
     }
 
     private func startLoading(_ name: DocumentName) -> Task<DocumentRoom, any Error> {

@@ -60,6 +60,18 @@ public final class MemoryStore: RelayStore {
         try state.withLock { try $0.history(of: document, after: serverSeq, limit: limit) }
     }
 
+    public func documents(named name: DocumentName?) async throws -> [DocumentSummary] {
+        try state.withLock { try $0.documents(named: name) }
+    }
+
+    public func delete(_ document: DocumentName) async throws -> UInt64? {
+        try state.withLock { try $0.delete(document) }
+    }
+
+    public func rename(_ document: DocumentName, to newName: DocumentName) async throws -> RenameOutcome {
+        try state.withLock { try $0.rename(document, to: newName) }
+    }
+
     public func revoke(_ revocation: TokenRevocation) async throws {
         try state.withLock { try $0.revoke(revocation) }
     }

@@ -23,7 +23,9 @@ public struct MemoryStoreState: Sendable {
         public var history: [HistoryEntry] = []
     }
 
-    public private(set) var documents: [DocumentName: Document] = [:]
+    public internal(set) var documents: [DocumentName: Document] = [:]
+    /// Epochs of documents deleted or renamed away on purpose, per name (`RelayStore.delete`).
+    public internal(set) var retiredEpochs: [DocumentName: Set<UInt64>] = [:]
     /// Revocations by user and document ("" for every document).
     public private(set) var revoked: [String: [String: UInt64]] = [:]
     /// While set, every operation fails with this reason (a database that is down or unreachable).
@@ -45,7 +47,7 @@ public struct MemoryStoreState: Sendable {
         return (z ^ (z >> 31)) | 1
     }
 
-    private func available() throws(StoreError) {
+    func available() throws(StoreError) {
         if let unavailable { throw StoreError("the store is unavailable: \(unavailable)") }
     }
 
@@ -62,7 +64,7 @@ public struct MemoryStoreState: Sendable {
         let document = documents[name]!
         return StoredDocument(epoch: document.epoch, head: document.head, snapshot: document.snapshot, snapshotSeq: document.snapshotSeq,
                               logFloor: document.logFloor, tail: document.log.filter { $0.serverSeq > document.snapshotSeq },
-                              lastClientSeqs: document.lastClientSeqs)
+                              lastClientSeqs: document.lastClientSeqs, retiredEpochs: retiredEpochs[name] ?? [])
     }
 
     /// See `RelayStore.commit`: the same `CommitPlan` the SQL stores follow, applied whole or not at all.

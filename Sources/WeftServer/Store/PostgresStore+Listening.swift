@@ -8,11 +8,14 @@ extension PostgresStore {
     /// - Parameters:
     ///   - storeAdvanced: a commit (this relay's or another's) took `document`'s log to `head`.
     ///   - listening: the listener (re)started; notifications before it may have been missed.
+    ///   - documentGone: a relay deleted `document`'s incarnation of that epoch, or renamed it
+    ///     (to the third argument).
     public func run(storeAdvanced: @escaping @Sendable (DocumentName, UInt64) async -> Void,
-                    listening: @escaping @Sendable () async -> Void) async {
+                    listening: @escaping @Sendable () async -> Void,
+                    documentGone: @escaping @Sendable (DocumentName, UInt64, DocumentName?) async -> Void = { _, _, _ in }) async {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
-            group.addTask { await self.listen(storeAdvanced: storeAdvanced, listening: listening) }
+            group.addTask { await self.listen(storeAdvanced: storeAdvanced, listening: listening, documentGone: documentGone) }
         }
     }
 
@@ -24,7 +27,8 @@ extension PostgresStore {
     /// LISTENs on its own connection (a pooled one would be handed to queries), and comes back
     /// after any failure, quickly at first and then every two seconds.
     private func listen(storeAdvanced: @escaping @Sendable (DocumentName, UInt64) async -> Void,
-                        listening: @escaping @Sendable () async -> Void) async {
+                        listening: @escaping @Sendable () async -> Void,
+                        documentGone: @escaping @Sendable (DocumentName, UInt64, DocumentName?) async -> Void) async {
         var delay = Duration.milliseconds(100)
         var attempt = 0
         while !Task.isCancelled {
@@ -42,11 +46,13 @@ extension PostgresStore {
                     delay = .milliseconds(100)
                     await listening()
                     for try await notification in notifications {
-                        guard let (name, head) = Self.parse(notification.payload) else {
-                            logger.warning("ignored a notification that is not HEAD NAME", metadata: ["payload": "\(notification.payload.prefix(200))"])
-                            continue
+                        switch StoreNotification(payload: notification.payload) {
+                        case .advanced(let name, let head): await storeAdvanced(name, head)
+                        case .gone(let name, let epoch, let newName): await documentGone(name, epoch, newName)
+                        case nil:
+                            logger.warning("ignored a notification that is neither HEAD NAME nor gone EPOCH NAME",
+                                           metadata: ["payload": "\(notification.payload.prefix(200))"])
                         }
-                        await storeAdvanced(name, head)
                     }
                 }
                 listenerProblem.withLock { $0 = "the connection listening for other relays' commits closed" }
@@ -63,12 +69,5 @@ extension PostgresStore {
             try? await Task.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))
         }
-    }
-
-    /// `HEAD NAME`, as commits send it.
-    static func parse(_ payload: String) -> (DocumentName, UInt64)? {
-        guard let space = payload.firstIndex(of: " "), let head = UInt64(payload[..<space]),
-              let name = try? DocumentName(String(payload[payload.index(after: space)...])) else { return nil }
-        return (name, head)
     }
 }

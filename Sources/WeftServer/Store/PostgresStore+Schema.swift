@@ -78,6 +78,15 @@ extension PostgresStore {
             PRIMARY KEY (username, document)
         );
         """,
+        // Epochs of documents deleted or renamed away on purpose, per name: a client holding one
+        // sets its copy aside instead of giving it back (PROTOCOL.md, "Healing a relay").
+        """
+        CREATE TABLE weft_retired_epochs (
+            document TEXT NOT NULL,
+            epoch BIGINT NOT NULL,
+            PRIMARY KEY (document, epoch)
+        );
+        """,
     ]
 
     /// Opens and closes one connection of its own. A refusal (bad credentials, no such database)

@@ -19,7 +19,8 @@ public final class PostgresStore: RelayStore {
     /// Why the notification listener is not listening, nil while it is (for `/healthz`).
     let listenerProblem = Mutex<String?>("not listening for other relays' commits yet")
 
-    /// The NOTIFY channel: payload `HEAD NAME`, sent by every commit that appends.
+    /// The NOTIFY channel: `HEAD NAME` from every commit that appends, `gone EPOCH NAME [NEWNAME]`
+    /// from every delete and rename (`StoreNotification`).
     static let channel = "weft_log"
 
     /// A store on `location`. Nothing connects until `run` runs.
@@ -50,8 +51,12 @@ public final class PostgresStore: RelayStore {
             for try await (replica, clientSeq) in replicas.decode((Int64, Int64).self) {
                 lastClientSeqs[ReplicaID(Self.uint(replica))] = Self.uint(clientSeq)
             }
+            var retired: Set<UInt64> = []
+            let epochs = try await connection.query("SELECT epoch FROM weft_retired_epochs WHERE document = \(name)", logger: logger)
+            for try await epoch in epochs.decode(Int64.self) { retired.insert(Self.uint(epoch)) }
             return StoredDocument(epoch: Self.uint(epoch), head: Self.uint(head), snapshot: Array(buffer: snapshot),
-                                  snapshotSeq: Self.uint(snapshotSeq), logFloor: Self.uint(logFloor), tail: tail, lastClientSeqs: lastClientSeqs)
+                                  snapshotSeq: Self.uint(snapshotSeq), logFloor: Self.uint(logFloor), tail: tail, lastClientSeqs: lastClientSeqs,
+                                  retiredEpochs: retired)
         }
     }
 
@@ -78,7 +83,7 @@ public final class PostgresStore: RelayStore {
                 try await Self.insert(entries, into: name, authors: authors, at: Self.int(Self.nowMilliseconds()), connection, logger: logger)
                 try await Self.raise(plan.raisedClientSeqs, of: name, connection, logger: logger)
                 // Delivered to the listening relays only if, and when, this transaction commits.
-                let payload = "\(plan.head) \(name)"
+                let payload = StoreNotification.advanced(document, head: plan.head).payload
                 try await connection.query("""
                     UPDATE weft_documents SET head = \(Self.int(plan.head)) WHERE name = \(name)
                     RETURNING pg_notify(\(Self.channel), \(payload))

@@ -54,6 +54,20 @@ public protocol RelayStore: Sendable {
     /// history is complete (entries compacted away before history was kept are gone).
     func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry])
 
+    /// The documents the store holds, by name; with `name`, only that one (none when it does not exist).
+    func documents(named name: DocumentName?) async throws -> [DocumentSummary]
+
+    /// Deletes `document` with its log, snapshot, history and replica bindings, and keeps its
+    /// epoch on record as retired: a document made again under the name is a new one, and a
+    /// client still holding the old copy sets it aside instead of merging it (PROTOCOL.md,
+    /// "Healing a relay"). Returns the epoch deleted, nil when there was no such document.
+    func delete(_ document: DocumentName) async throws -> UInt64?
+
+    /// Moves `document` to the name `newName` with everything it has (log, snapshot, history,
+    /// bindings, epoch), in one transaction, unless `newName` exists. The old name's epoch is
+    /// retired there, as by `delete`.
+    func rename(_ document: DocumentName, to newName: DocumentName) async throws -> RenameOutcome
+
     /// Records `revocation` (a later one for the same user and document replaces an earlier one).
     func revoke(_ revocation: TokenRevocation) async throws
 
@@ -68,6 +82,9 @@ public protocol RelayStore: Sendable {
 }
 
 extension RelayStore {
+    /// Every document the store holds.
+    public func documents() async throws -> [DocumentSummary] { try await documents(named: nil) }
+
     /// A new epoch: random, never 0 (0 means "no epoch known" in hello), so epochs are never reused.
     static func freshEpoch() -> UInt64 {
         var random = SystemRandomNumberGenerator()

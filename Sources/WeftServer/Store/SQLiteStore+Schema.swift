@@ -87,6 +87,17 @@ extension SQLiteStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v6 retired epochs") { db in
+            // Epochs of documents deleted or renamed away on purpose, per name: a client holding
+            // one sets its copy aside instead of giving it back (PROTOCOL.md, "Healing a relay").
+            try db.execute(sql: """
+                CREATE TABLE retired_epochs (
+                    document TEXT NOT NULL,
+                    epoch INTEGER NOT NULL,
+                    PRIMARY KEY (document, epoch)
+                ) WITHOUT ROWID
+                """)
+        }
         try migrator.migrate(pool)
     }
 }

@@ -64,9 +64,11 @@ public final class SQLiteStore: RelayStore {
                                             arguments: [document.rawValue]) {
                 lastClientSeqs[ReplicaID(Self.uint(replica["replica"]))] = Self.uint(replica["last_client_seq"])
             }
+            let retired = try Int64.fetchAll(db, sql: "SELECT epoch FROM retired_epochs WHERE document = ?", arguments: [document.rawValue])
             return StoredDocument(epoch: Self.uint(row["epoch"]), head: Self.uint(row["head"]),
                                   snapshot: [UInt8](row["snapshot"] as Data), snapshotSeq: snapshotSeq,
-                                  logFloor: Self.uint(row["log_floor"]), tail: tail, lastClientSeqs: lastClientSeqs)
+                                  logFloor: Self.uint(row["log_floor"]), tail: tail, lastClientSeqs: lastClientSeqs,
+                                  retiredEpochs: Set(retired.map(Self.uint)))
         } }
     }
 

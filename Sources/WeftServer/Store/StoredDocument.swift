@@ -15,9 +15,13 @@ public struct StoredDocument: Sendable, Hashable {
     public var tail: [LogEntry]
     /// The highest client sequence committed, per replica.
     public var lastClientSeqs: [ReplicaID: UInt64]
+    /// Epochs of earlier incarnations deleted on purpose (`RelayStore.delete`, `rename`): a client
+    /// holding one is told to set its copy aside, never asked to give it back.
+    public var retiredEpochs: Set<UInt64>
 
     public init(epoch: UInt64, head: UInt64, snapshot: [UInt8], snapshotSeq: UInt64, logFloor: UInt64 = 0,
-                tail: [LogEntry], lastClientSeqs: [ReplicaID: UInt64]) {
+                tail: [LogEntry], lastClientSeqs: [ReplicaID: UInt64], retiredEpochs: Set<UInt64> = []) {
+        self.retiredEpochs = retiredEpochs
         self.logFloor = logFloor
         self.epoch = epoch
         self.head = head

@@ -26,7 +26,7 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
             do {
                 name = try DocumentName(text)
             } catch {
-                throw SyncError(.configuration, "\"\(text)\" is not a document name or a ws:// address: \(error.message)")
+                throw SyncError(.configuration, "\(text.debugDescription) is not a document name or a ws:// address: \(error.message)")
             }
             (secure, host, port) = (server.secure, server.host, server.port)
             return
@@ -44,10 +44,17 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// The relay at `text` (`ws[s]://HOST[:PORT]`) rather than one of its documents: for requests
+    /// about the relay itself, such as its list of documents. `name` is a placeholder then.
+    /// - Throws: `SyncError(.configuration)` naming what is wrong.
+    public init(server text: String) throws(SyncError) {
+        try self.init(parsingServer: text)
+    }
+
     private init(parsingServer text: String) throws(SyncError) {
         let lower = text.lowercased()
         guard lower.hasPrefix("ws://") || lower.hasPrefix("wss://") else {
-            throw SyncError(.configuration, "the default server \"\(text)\" must start with ws:// or wss:// (check $WEFT_SERVER)")
+            throw SyncError(.configuration, "the server \"\(text)\" must start with ws:// or wss:// (check $WEFT_SERVER and the config file's server)")
         }
         secure = lower.hasPrefix("wss://")
         var rest = String(text.dropFirst(secure ? 6 : 5))
@@ -72,10 +79,15 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
         return (host, port)
     }
 
+    /// The relay's address without the document: `ws[s]://HOST:PORT`.
+    public var server: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return "\(secure ? "wss" : "ws")://\(shownHost):\(port)"
+    }
+
     /// The WebSocket URL.
     public var url: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "\(secure ? "wss" : "ws")://\(shownHost):\(port)/\(name)"
+        "\(server)/\(name)"
     }
 
     public var description: String { url }

@@ -100,7 +100,7 @@ public enum HistoryFormat {
         return output
     }
 
-    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
         let count = text.count
         guard count < width else { return text }
         let fill = String(repeating: " ", count: width - count)

@@ -1,0 +1,83 @@
+import Foundation
+import WeftEditor
+import WeftSync
+import WeftWire
+
+extension ClientConnection {
+    /// `weft rm`: deletes the document on its relay (starting the background relay when this
+    /// machine runs it). A failure is printed and thrown as a ``CommandFailure``.
+    public func deleteDocument(_ command: String) async throws {
+        do {
+            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+            _ = try EmbeddedRelay.ensureRunning(for: address)
+            try await RelayDocuments.delete(address, token: token, caFile: caFileURL, timeout: timeout)
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        }
+    }
+
+    /// `weft mv`: renames the document on its relay to `newName`, refused when that exists.
+    /// A failure is printed and thrown as a ``CommandFailure``.
+    public func renameDocument(_ command: String, to newName: String) async throws {
+        do {
+            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+            let target = try Self.documentName(newName)
+            _ = try EmbeddedRelay.ensureRunning(for: address)
+            try await RelayDocuments.rename(address, to: target, token: token, caFile: caFileURL, timeout: timeout)
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        }
+    }
+
+    /// Refuses to read a document nobody made (``RelayDocuments/requireDocument(_:home:token:caFile:timeout:)``),
+    /// printed and thrown as a ``CommandFailure``.
+    public func requireDocument(_ command: String) async throws {
+        do {
+            let home = ClientHome.fromEnvironment()
+            let (_, address, token) = try resolve(in: home)
+            try await RelayDocuments.requireDocument(address, home: home, token: token, caFile: caFileURL, timeout: timeout)
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        }
+    }
+
+    /// `weft ls`: the documents on `server` (else the default server) that the token may see,
+    /// as a table, or tab-separated with `porcelain`. A failure is printed and thrown as a
+    /// ``CommandFailure``.
+    public static func listDocuments(_ command: String, server: String?, token: String?, caFile: String?, timeout: Duration,
+                                     porcelain: Bool) async throws -> String {
+        let documents: [DocumentInfo], relay: DocumentAddress
+        do {
+            let home = ClientHome.fromEnvironment()
+            relay = try DocumentAddress(server: server ?? DocumentAddress.defaultServer(configured: try UserConfig.load(home: home).server))
+            let presented = try Credentials.token(for: relay, explicit: token, home: home)
+            _ = try EmbeddedRelay.ensureRunning(for: relay)
+            documents = try await RelayDocuments.list(on: relay, token: presented, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        }
+        return porcelain ? DocumentTable.porcelain(documents) : DocumentTable.table(documents, server: relay.server)
+    }
+
+    /// `text` as a document name, or why it is not one, in words.
+    private static func documentName(_ text: String) throws(SyncError) -> DocumentName {
+        guard let name = try? DocumentName(text) else {
+            throw SyncError(.configuration, "\(text.debugDescription) is not a document name: \(nameProblem(text))")
+        }
+        return name
+    }
+
+    /// Why `text` is not a document name, as the name's own check words it.
+    private static func nameProblem(_ text: String) -> String {
+        do {
+            _ = try DocumentName(text)
+            return ""
+        } catch let error as WireError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    private var caFileURL: URL? { caFile.map { URL(fileURLWithPath: $0) } }
+}
