@@ -58,6 +58,7 @@ extension EditorApp {
             editor.setPresence(presence, of: replica)
         case .notice(let message):
             editor.show(message, isError: true)
+            if let session, await session.connectionProblem == message { troubleShown = message }
         }
     }
 
@@ -112,7 +113,11 @@ extension EditorApp {
         fallBackToPager(status)
         if case .offline(let retryIn, _) = status.connection { retryDue = clock.now + retryIn } else { retryDue = nil }
         if case .failed(let reason) = status.connection { editor.show("sync stopped: \(reason)", isError: true) }
-        if status.connection == .online { editor.endAwayCatchUp() }
+        if status.connection == .online {
+            if let trouble = troubleShown, editor.clearMessage(ifItSays: trouble) { editor.show("the relay answers again") }
+            troubleShown = nil
+            editor.endAwayCatchUp()
+        }
         describeConnection()
     }
 

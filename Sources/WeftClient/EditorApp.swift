@@ -36,6 +36,9 @@ public final class EditorApp {
     var generation: Int
     var unsaved: [[Op]] = []
     var lastStatus: SyncStatus?
+    /// A message saying why the relay cannot be reached, while it is on the message line: it
+    /// goes once the relay answers, so "nothing answers" never stands beside "online".
+    var troubleShown: String?
     /// When the session's next connection attempt is due, while it is offline.
     var retryDue: ContinuousClock.Instant?
     let clock = ContinuousClock()

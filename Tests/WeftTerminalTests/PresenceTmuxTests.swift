@@ -44,4 +44,21 @@ struct PresenceTmuxTests {
         try ana.type("l")
         try ana.waitFor("the marks cleared") { _ in !((try? ana.styledScreen())?[1].contains("\u{1B}[4m") ?? true) }
     }
+
+    /// The message saying the relay cannot be reached goes when it answers again, so it never
+    /// stands beside "online".
+    @Test("the relay stopped and started again: the message says it is gone, then that it answers")
+    func troubleMessageGoesWhenTheRelayIsBack() throws {
+        let data = temporaryPath("relay")
+        var relay = try RelayProcess(dataDirectory: data)
+        let port = relay.port
+        let ana = try weftScreen(["edit", "ws://127.0.0.1:\(port)/standup"], home: temporaryPath("ana"), user: "ana")
+        defer { ana.kill() }
+        try ana.waitFor(text: "online")
+        relay.kill()
+        try ana.waitFor("the trouble said", timeout: .seconds(30)) { $0[29].contains("nothing answers") }
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        defer { relay.kill() }
+        try ana.waitFor("the relay back", timeout: .seconds(60)) { $0[29].contains("the relay answers again") && $0[28].contains("online") }
+    }
 }

@@ -166,6 +166,14 @@ public struct Editor: Sendable {
         }
     }
 
+    /// Clears the message line if it still says `text`; whether it did.
+    @discardableResult
+    public mutating func clearMessage(ifItSays text: String) -> Bool {
+        guard message?.text == text else { return false }
+        message = nil
+        return true
+    }
+
     /// Shows `text` on the message line until the next key.
     public mutating func show(_ text: String, isError: Bool = false) {
         message = Message(text: text, isError: isError)

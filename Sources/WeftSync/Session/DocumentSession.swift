@@ -45,6 +45,8 @@ public actor DocumentSession {
     private var replicaSwitches: [(generation: Int, recovery: URL?)] = []
     /// Why the last connection failed, until a relay welcomes one (for timeout messages).
     private var lastConnectionProblem: String?
+    /// Why the last connection failed, while no relay has welcomed a new one.
+    public var connectionProblem: String? { lastConnectionProblem }
     /// Set when opening found whole batches lost from the queue: the copy is given back (on this
     /// epoch) instead of starting as usual.
     private var giveBackOnStart: UInt64?
