@@ -14,7 +14,9 @@ struct RelayBenchmark: AsyncParsableCommand {
             a running relay. With --postgres the relays share a throwaway PostgreSQL cluster (initdb, \
             loopback, trust) instead, and --relays starts several, writers spread over them in turn. Each batch is one keystroke (one insertion op). With --rate each client sends \
             that many batches a second (open loop); without it each keeps --window batches unacknowledged \
-            (saturation).
+            (saturation). Every writer checks that it is sent every serverSeq exactly once and in order \
+            (its own batches as acks, the others' as broadcasts), and the run fails unless each got \
+            every other writer's batches.
             """
     )
 
@@ -39,9 +41,13 @@ struct RelayBenchmark: AsyncParsableCommand {
     @Option(help: "Relays to start on the shared database (with --postgres); writer i uses relay i mod N.")
     var relays = 1
 
+    @Option(help: "The weft executable to run as the relay (default: the one beside weft-bench).")
+    var weft: String?
+
     func validate() throws {
         guard relays >= 1 else { throw ValidationError("--relays must be at least 1") }
         guard relays == 1 || postgres else { throw ValidationError("several relays need a shared store: add --postgres") }
+        guard url == nil || weft == nil else { throw ValidationError("--url measures a running relay: leave out --weft") }
         guard url == nil || (!postgres && relays == 1) else { throw ValidationError("--url measures a running relay: leave out --postgres and --relays") }
         guard clients >= 1, window >= 1, seconds >= 1 else { throw ValidationError("--clients, --window and --seconds must be at least 1") }
         if let rate, rate <= 0 { throw ValidationError("--rate must be positive") }
@@ -60,7 +66,8 @@ struct RelayBenchmark: AsyncParsableCommand {
         if let url {
             bases = [url]
         } else {
-            let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+            let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+            let executable = weft.map { URL(fileURLWithPath: $0) } ?? beside
             // The bench measures the relay, not its flood protection: lift the per-connection limit.
             var arguments = ["--max-message-rate", "1000000"]
             if postgres {
@@ -68,7 +75,7 @@ struct RelayBenchmark: AsyncParsableCommand {
                 arguments += ["--store", cluster!.url()]
             }
             for index in 0..<relays {
-                started.append(try RelayProcess(dataDirectory: dataDirectory.appendingPathComponent("relay\(index)"), extraArguments: arguments, executable: weft))
+                started.append(try RelayProcess(dataDirectory: dataDirectory.appendingPathComponent("relay\(index)"), extraArguments: arguments, executable: executable))
             }
             bases = started.map { "ws://127.0.0.1:\($0.port)" }
         }

@@ -7,7 +7,9 @@ import WeftWire
 
 /// One simulated writer for `weft-bench relay`: joins the document, sends one-keystroke batches
 /// (at a fixed rate, or keeping `window` unacknowledged when saturating), and records each
-/// batch's ack latency. It reads every broadcast the relay fans out to it, as a real client must.
+/// batch's ack latency. It reads every broadcast the relay fans out to it, as a real client must,
+/// and fails unless the serverSeqs it is sent (broadcasts and its own acks) run without a gap or a
+/// repeat.
 struct RelayLoadClient: Sendable {
     let url: String
     let document: DocumentName
@@ -38,6 +40,17 @@ struct RelayLoadClient: Sendable {
         var acked = 0
         var joined = false
         var stopped = false
+        /// The last serverSeq this connection was sent.
+        var lastServerSeq: UInt64 = 0
+    }
+
+    /// Records that serverSeq `serverSeq` arrived; a failure unless it is the next one.
+    private static func arrived(_ serverSeq: UInt64, _ state: inout State) -> BenchmarkFailure? {
+        defer { state.lastServerSeq = max(state.lastServerSeq, serverSeq) }
+        guard serverSeq == state.lastServerSeq + 1 else {
+            return BenchmarkFailure("serverSeq \(serverSeq) arrived after \(state.lastServerSeq): a gap or a repeat")
+        }
+        return nil
     }
 
     func run() async throws -> Figures {
@@ -107,16 +120,25 @@ struct RelayLoadClient: Sendable {
                 for try await frame in inbound.messages(maxSize: WireLimits.maxSnapshotMessageBytes) {
                     guard case .binary(var buffer) = frame else { continue }
                     switch try ServerMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? []) {
-                    case .caughtUp:
-                        shared.state.withLock { $0.joined = true }
-                    case .ack(let clientSeq, _):
+                    case .caughtUp(let serverSeq):
                         shared.state.withLock { state in
+                            state.joined = true
+                            state.lastServerSeq = serverSeq
+                        }
+                    case .ack(let clientSeq, let serverSeq):
+                        let failure = shared.state.withLock { state in
                             state.figures.latencies.append(.now - state.sentAt[Int(clientSeq) - 1])
                             state.acked += 1
+                            return Self.arrived(serverSeq, &state)
                         }
+                        if let failure { shared.failure.withLock { $0 = $0 ?? failure } }
                         if rate == nil { try await send() }
-                    case .broadcast:
-                        shared.state.withLock { $0.figures.broadcasts += 1 }
+                    case .broadcast(let serverSeq, _, _, _):
+                        let failure = shared.state.withLock { state in
+                            state.figures.broadcasts += 1
+                            return Self.arrived(serverSeq, &state)
+                        }
+                        if let failure { shared.failure.withLock { $0 = $0 ?? failure } }
                     case .error(let error, _):
                         shared.failure.withLock { $0 = BenchmarkFailure("the relay refused the load: \(error)") }
                     default:

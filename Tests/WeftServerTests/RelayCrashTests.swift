@@ -49,4 +49,66 @@ import WeftWire
         await client.close()
         await reader.close()
     }
+
+    /// Several writers flood one document, so commits are grouped and each connection's acks
+    /// and broadcasts go out many to a write; SIGKILL in the middle. Every batch any writer saw
+    /// acknowledged is in the store after the restart: no ack left before its commit was durable.
+    @Test func killingTheRelayDuringAFloodOfWritersKeepsEveryAcknowledgedBatch() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writers = 4, perWriter = 600
+        let replicas = (0..<writers).map { ReplicaID(UInt64(0x300 + $0)) }
+        var batches: [[[Op]]] = []
+        for replica in replicas {
+            var editor = Replica(replicaID: replica)
+            batches.append(try (1...perWriter).map { clientSeq in [try editor.insert("<\(clientSeq)>", at: editor.count)!] })
+        }
+
+        var acked: [Set<UInt64>] = []
+        do {
+            let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--max-message-rate", "100000"])
+            var clients: [RelayTestClient] = []
+            for replica in replicas { clients.append(try await RelayTests.join(relay, replica: replica).0) }
+            // Every writer streams all its batches without waiting for acks.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, client) in clients.enumerated() {
+                    let mine = batches[index]
+                    group.addTask {
+                        for (offset, ops) in mine.enumerated() { try await client.send(.batch(clientSeq: UInt64(offset + 1), ops: ops)) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // Read acks until enough came back to be in the middle of the flood, then kill.
+            acked = Array(repeating: [], count: writers)
+            var total = 0
+            reading: while total < writers * 40 {
+                for (index, client) in clients.enumerated() {
+                    guard let event = await client.next(timeout: .seconds(30)) else { break reading }
+                    if case .message(.ack(let clientSeq, _)) = event { acked[index].insert(clientSeq); total += 1 }
+                }
+            }
+            relay.kill()
+            for (index, client) in clients.enumerated() {
+                while let event = await client.next(timeout: .milliseconds(200)) {
+                    if case .message(.ack(let clientSeq, _)) = event { acked[index].insert(clientSeq) }
+                }
+            }
+        }
+        #expect(acked.reduce(0) { $0 + $1.count } >= writers * 40)
+
+        let restarted = try RelayProcess(dataDirectory: directory)
+        let (reader, welcome, replayed) = try await RelayTests.join(restarted, replica: ReplicaID(0x3FF))
+        var stored: [ReplicaID: Set<UInt64>] = [:]
+        for case .broadcast(_, let replica, let clientSeq, _) in replayed { stored[replica, default: []].insert(clientSeq) }
+        #expect(replayed.count == Int(welcome.serverSeq), "the log has a gap or a duplicate")
+        for (index, replica) in replicas.enumerated() {
+            let missing = acked[index].subtracting(stored[replica] ?? [])
+            #expect(missing.isEmpty, "replica \(replica): batches \(missing.sorted()) were acknowledged but are not in the store")
+            // What the store holds of one replica is a prefix of its batches: none skipped.
+            let held = stored[replica] ?? []
+            #expect(held.sorted() == (0..<UInt64(held.count)).map { $0 + 1 }, "replica \(replica) holds \(held.sorted())")
+        }
+        await reader.close()
+    }
 }
