@@ -10,9 +10,23 @@ extension ClientConnection {
     /// A failure is printed and thrown as a ``CommandFailure``.
     public func share(path: String, start: FileShare.Start) async throws {
         let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("weft share: \($0)\n".utf8)) }
+        enum Wake: Equatable { case documentChanged, tick, stop, connection(SyncStatus.Connection) }
+        let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
+        var sources: [DispatchSourceSignal] = []
+        defer { sources.forEach { $0.cancel() } }
         try await withSession("share") { session in
             await session.start()
             try await session.waitUntilSettled(timeout: timeout)
+            // Stopping is watched from before either side is written: a SIGTERM while the share
+            // starts ends it after the start, with the same last look, not half-way through it.
+            // (Before this, a signal ends the process as usual: nothing has been written yet.)
+            for number in [SIGINT, SIGTERM, SIGHUP] {
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+                source.setEventHandler { wake.yield(.stop) }
+                source.resume()
+                sources.append(source)
+            }
             let address = try resolve(in: ClientHome.fromEnvironment()).address
             let name = address.commandArgument(defaultServer: DocumentAddress.defaultServer())
             let share: FileShare
@@ -30,8 +44,6 @@ extension ClientConnection {
             }
             report("sharing \(path) as \(name): edits on either side reach the other; Ctrl-C stops")
 
-            enum Wake: Equatable { case documentChanged, tick, stop, connection(SyncStatus.Connection) }
-            let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
             await session.observe { event in
                 switch event {
                 case .remote, .replaced: wake.yield(.documentChanged)
@@ -47,18 +59,9 @@ extension ClientConnection {
                     wake.yield(.tick)
                 }
             }
-            var sources: [DispatchSourceSignal] = []
-            for number in [SIGINT, SIGTERM, SIGHUP] {
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-                source.setEventHandler { wake.yield(.stop) }
-                source.resume()
-                sources.append(source)
-            }
             defer {
                 ticker.cancel()
                 statuses.cancel()
-                sources.forEach { $0.cancel() }
             }
             var online = true
             for await reason in wakes {
