@@ -18,8 +18,7 @@ struct OutgoingFrame: Sendable {
 }
 
 /// Messages on their way to one connection, in order. The room and the connection's own reader
-/// put messages in; the connection's writer task takes them out, all that are queued at once
-/// (`next`), and writes them with one flush.
+/// put messages in; the connection's writer task takes them out (`stream`) and sends them.
 ///
 /// Bounded in messages and in bytes: a client that stops reading while others type would
 /// otherwise hold the relay's memory without limit (a few hundred large batches are hundreds of
@@ -29,103 +28,88 @@ struct OutgoingFrame: Sendable {
 /// log when it reconnects (nothing is lost: the log has it all).
 final class Outbox: Sendable {
     static let capacity = 65_536
-    /// Bytes one write takes from the outbox at most (at least one message, whatever its size):
-    /// what waits beyond it stays counted against `byteCapacity` until the socket took the rest.
-    static let writeBytes = 256 << 10
-    /// Messages one write takes at most.
-    static let writeFrames = 4_096
 
-    private let state: Mutex<State>
+    /// The frames, for the writer; each leaves the byte count as the writer takes it.
+    let stream: Frames
+    private let continuation: AsyncStream<OutgoingFrame>.Continuation
+    private let byteCapacity: Int
+    /// Bytes of the frames queued and not yet taken by the writer.
+    private let queuedBytes = ByteCount()
+    private let state = Mutex(State())
     private let overflowed: @Sendable () -> Void
 
     private struct State {
-        var queue: OutboxQueue
-        /// The writer, waiting for frames.
-        var waiter: CheckedContinuation<Void, Never>?
+        var overflowed = false
         var closing: (code: WebSocketErrorCode, reason: String?) = (.normalClosure, nil)
     }
 
     /// - Parameter overflowed: runs once, when the client has fallen too far behind.
     init(capacity: Int = Outbox.capacity, byteCapacity: Int, overflowed: @escaping @Sendable () -> Void = {}) {
-        state = Mutex(State(queue: OutboxQueue(capacity: capacity, byteCapacity: byteCapacity)))
+        let (stream, continuation) = AsyncStream.makeStream(of: OutgoingFrame.self, bufferingPolicy: .bufferingOldest(capacity))
+        self.continuation = continuation
+        self.byteCapacity = byteCapacity
         self.overflowed = overflowed
+        self.stream = Frames(base: stream, queuedBytes: queuedBytes)
     }
 
     func send(_ message: ServerMessage) { send(OutgoingFrame(message)) }
 
     func send(_ frame: OutgoingFrame) {
-        let (push, waiter) = state.withLock { state in (state.queue.push(frame), state.waiter.take()) }
-        // The writer takes the frames when it runs, not now: what the room queues meanwhile (the
-        // rest of a commit's acks and broadcasts) goes in the same write.
-        waiter?.resume()
-        if push == .overflowed { overflowed() }
+        switch continuation.yield(frame) {
+        case .enqueued:
+            let size = frame.bytes.readableBytes
+            if queuedBytes.value.add(size, ordering: .relaxed).newValue > byteCapacity { overflow() }
+        case .dropped:
+            overflow()
+        case .terminated:
+            break
+        @unknown default:
+            break
+        }
     }
 
-    /// Queues nothing more; the writer gets what is queued, then nil.
-    func finish() {
-        state.withLock { state in
-            state.queue.finish()
-            return state.waiter.take()
-        }?.resume()
-    }
+    func finish() { continuation.finish() }
 
     /// Sends what is queued, then closes the WebSocket with `code` (the writer reads it from
     /// `closing` once the frames run out).
     func close(code: WebSocketErrorCode, reason: String) {
         state.withLock { $0.closing = (code, reason) }
-        finish()
+        continuation.finish()
     }
 
     /// The close code and reason the writer ends the WebSocket with.
     var closing: (code: WebSocketErrorCode, reason: String?) { state.withLock { $0.closing } }
 
-    /// Everything queued, oldest first, up to a write's worth (`writeBytes`, `writeFrames`);
-    /// waits while nothing is. Nil once the outbox is finished and empty, or the task cancelled.
-    /// One writer only.
-    func next() async -> [OutgoingFrame]? {
-        while true {
-            let ready: [OutgoingFrame]?? = state.withLock { state in
-                if !state.queue.isEmpty { return state.queue.take(maxBytes: Self.writeBytes, maxFrames: Self.writeFrames) }
-                return state.queue.isFinished || Task.isCancelled ? .some(nil) : nil
-            }
-            if let ready { return ready }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let wake = state.withLock { state in
-                        guard state.queue.isEmpty, !state.queue.isFinished, !Task.isCancelled else { return true }
-                        state.waiter = continuation
-                        return false
-                    }
-                    if wake { continuation.resume() }
-                }
-            } onCancel: {
-                state.withLock { $0.waiter.take() }?.resume()
-            }
+    private func overflow() {
+        continuation.finish()
+        let first = state.withLock { state in
+            defer { state.overflowed = true }
+            return !state.overflowed
         }
+        if first { overflowed() }
     }
 
-    /// The outbox's frames one by one, for readers that want them so (tests); the relay's writer
-    /// takes them in writes' worths with `next`.
-    var stream: Frames { Frames(outbox: self) }
-
+    /// The outbox's frames in order; taking one subtracts its bytes from the queued count.
     struct Frames: AsyncSequence, Sendable {
-        let outbox: Outbox
+        let base: AsyncStream<OutgoingFrame>
+        fileprivate let queuedBytes: ByteCount
 
         struct AsyncIterator: AsyncIteratorProtocol {
-            let outbox: Outbox
-            var taken: [OutgoingFrame] = []
-            var index = 0
+            var base: AsyncStream<OutgoingFrame>.AsyncIterator
+            let outbox: Frames
 
             mutating func next() async -> OutgoingFrame? {
-                if index == taken.count {
-                    guard let more = await outbox.next() else { return nil }
-                    (taken, index) = (more, 0)
-                }
-                defer { index += 1 }
-                return taken[index]
+                guard let frame = await base.next() else { return nil }
+                outbox.queuedBytes.value.subtract(frame.bytes.readableBytes, ordering: .relaxed)
+                return frame
             }
         }
 
-        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(outbox: outbox) }
+        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), outbox: self) }
     }
+}
+
+/// A byte count shared by an outbox and its frame sequence (a class: atomics cannot be copied).
+private final class ByteCount: Sendable {
+    let value = Atomic<Int>(0)
 }

@@ -28,7 +28,7 @@ struct RelayConnection: Sendable {
         func refuse(_ error: WireError) async throws {
             logger.notice("closing a connection", metadata: ["path": "\(path)", "code": "\(error.code)", "reason": "\(error.message)"])
             metrics.rejected(error.code)
-            try await write(.error(error, fatal: true))
+            try await write(.error(error, fatal: true), to: outbound)
         }
 
         // The first message must be a hello for the document the path names. A bad name is
@@ -72,18 +72,17 @@ struct RelayConnection: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    try await replay(join, document: hello.document)
-                    // Everything queued goes in one write: a commit's acks and broadcasts share a flush.
-                    while let frames = await outbox.next() {
-                        try await write(frames)
-                        if frames.last?.closesConnection == true { break }
+                    try await replay(join, document: hello.document, to: outbound)
+                    for await frame in outbox.stream {
+                        try await write(frame, to: outbound)
+                        if frame.closesConnection { break }
                     }
                 } catch let error as ClientGone {
                     // The client left (or was closed) while messages were on their way: ordinary.
                     logger.debug("a client left before its messages were written", metadata: ["document": "\(hello.document)", "error": "\(error.underlying)"])
                 } catch {
                     logger.notice("could not replay a document to a client", metadata: ["document": "\(hello.document)", "error": "\(error)"])
-                    try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true))
+                    try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true), to: outbound)
                 }
                 outbox.finish()
                 try? await outbound.close(outbox.closing.code, reason: outbox.closing.reason)
@@ -103,8 +102,8 @@ struct RelayConnection: Sendable {
     /// crashed after an ack and before saving its copy gets its own batches back this way, and
     /// applying one twice changes nothing (PROTOCOL.md rule 3). It ends exactly where the live
     /// messages in the outbox begin, so `caught-up` never names a batch not sent yet.
-    private func replay(_ join: DocumentRoom.Join, document: DocumentName) async throws {
-        try await write(.welcome(join.welcome))
+    private func replay(_ join: DocumentRoom.Join, document: DocumentName, to outbound: WebSocketOutboundWriter) async throws {
+        try await write(.welcome(join.welcome), to: outbound)
         var after = join.replayAfter
         var needsSnapshot = join.needsSnapshot
         // The outbox holds every delivery after the welcome's sequence; a snapshot newer than
@@ -113,7 +112,7 @@ struct RelayConnection: Sendable {
         while true {
             if needsSnapshot {
                 let snapshot = try await store.snapshot(of: document)
-                try await write(.snapshot(serverSeq: snapshot.serverSeq, bytes: snapshot.bytes))
+                try await write(.snapshot(serverSeq: snapshot.serverSeq, bytes: snapshot.bytes), to: outbound)
                 after = max(after, snapshot.serverSeq)
                 end = max(end, snapshot.serverSeq)
                 needsSnapshot = false
@@ -128,17 +127,14 @@ struct RelayConnection: Sendable {
                 needsSnapshot = true
                 continue
             }
-            // Entries past `end` were committed since the join: they are in the outbox. A page
-            // goes in one write.
-            var page: [OutgoingFrame] = []
+            // Entries past `end` were committed since the join: they are in the outbox.
             for entry in entries where entry.serverSeq <= end {
                 let ops = try OpCodec.decode(entry.ops)
-                page.append(OutgoingFrame(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops)))
+                try await write(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops), to: outbound)
                 after = entry.serverSeq
             }
-            try await write(page)
         }
-        try await write(.caughtUp(serverSeq: end))
+        try await write(.caughtUp(serverSeq: end), to: outbound)
     }
 
     /// - Parameter grant: what the hello's token allows: every message after it expires or is
@@ -174,15 +170,14 @@ struct RelayConnection: Sendable {
         return try ClientMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 
-    private func write(_ message: ServerMessage) async throws {
-        try await write([OutgoingFrame(message)])
+    private func write(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async throws {
+        try await write(OutgoingFrame(message), to: outbound)
     }
 
-    /// Writes `frames` with one flush (`ConnectionTransport.write`).
-    private func write(_ frames: [OutgoingFrame]) async throws {
-        metrics.bytesSent.increment(by: Int64(frames.reduce(0) { $0 + $1.bytes.readableBytes }))
+    private func write(_ frame: OutgoingFrame, to outbound: WebSocketOutboundWriter) async throws {
+        metrics.bytesSent.increment(by: Int64(frame.bytes.readableBytes))
         do {
-            try await transport.write(frames.map(\.bytes))
+            try await outbound.write(.binary(frame.bytes))
         } catch {
             throw ClientGone(underlying: error)
         }
