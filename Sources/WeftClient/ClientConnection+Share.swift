@@ -27,8 +27,7 @@ extension ClientConnection {
                 source.resume()
                 sources.append(source)
             }
-            let address = try resolve(in: ClientHome.fromEnvironment()).address
-            let name = address.commandArgument(defaultServer: DocumentAddress.defaultServer())
+            let name = session.address.commandArgument(defaultServer: DocumentAddress.defaultServer())
             let share: FileShare
             let outcome: FileShare.Outcome
             do {

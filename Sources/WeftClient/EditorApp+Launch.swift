@@ -67,8 +67,7 @@ extension EditorApp {
             if isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 { return copy(local.descriptor) }
             let terminal: Terminal
             do {
-                terminal = try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
-                                        mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
+                terminal = try openTerminal(theme: theme, home: home, config: config)
             } catch where error.cannotMoveCursor {
                 // As less does on such a terminal: the text, printed through.
                 FileHandle.standardError.write(Data("weft \(launch.command): the terminal type \"\(ProcessInfo.processInfo.environment["TERM"] ?? "")\" cannot move the cursor; printing the text instead of paging it\n".utf8))
@@ -175,7 +174,7 @@ extension EditorApp {
 
     /// The terminal, as the user's config asks for it (mouse, clipboard); its terminfo entries
     /// compiled for 24-bit colour are kept in the data directory.
-    private static func openTerminal(theme: Theme, home: ClientHome, config: UserConfig) throws -> Terminal {
+    private static func openTerminal(theme: Theme, home: ClientHome, config: UserConfig) throws(TerminalError) -> Terminal {
         try Terminal(theme: theme, terminfo: home.data.appendingPathComponent("terminfo"),
                      mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
     }

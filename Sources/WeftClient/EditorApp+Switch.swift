@@ -9,11 +9,8 @@ extension EditorApp {
     /// the document left and is not passed on (the environment and credentials file still
     /// apply). Returns only when the program could not be started again: then says so, exit 3.
     func switchScreen(to target: String, from launch: ScreenLaunch) -> Int32 {
-        var arguments = ["weft", "edit", target]
+        var arguments = ["weft", "edit", target] + lookArguments(launch)
         if launch.pager { arguments.append("--read-only") }
-        if let keymap = launch.keymap { arguments += ["--keymap", keymap] }
-        if let theme = launch.theme { arguments += ["--theme", theme] }
-        if let name = launch.name { arguments += ["--name", name] }
         if let wrap = launch.wrap { arguments.append(wrap ? "--wrap" : "--no-wrap") }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
         if let leavingNotice { arguments += ["--notice", leavingNotice] }
@@ -23,10 +20,7 @@ extension EditorApp {
     /// `:n`, `:p`, `:x` in the pager: the same program again on another of the texts named on the
     /// command line, with the same options. Returns only when it could not be started again.
     func switchPager(to index: Int, from launch: ScreenLaunch) -> Int32 {
-        var arguments = ["weft", "view", "--file-index", "\(index)"]
-        if let keymap = launch.keymap { arguments += ["--keymap", keymap] }
-        if let theme = launch.theme { arguments += ["--theme", theme] }
-        if let name = launch.name { arguments += ["--name", name] }
+        var arguments = ["weft", "view", "--file-index", "\(index)"] + lookArguments(launch)
         // Options toggled while paging (-S, -N, -i, -I) carry over to the next text, as in less.
         arguments.append(editor.settings.wrap ? "--wrap" : "--no-wrap")
         if editor.settings.lineNumbers { arguments.append("-N") }
@@ -39,6 +33,15 @@ extension EditorApp {
         if let token = launch.token { arguments += ["--token", token] }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
         return execute(arguments + ["--"] + launch.files, opening: launch.files[index])
+    }
+
+    /// The keymap, theme and name the screen was started with, as options for the next one.
+    private func lookArguments(_ launch: ScreenLaunch) -> [String] {
+        var arguments: [String] = []
+        if let keymap = launch.keymap { arguments += ["--keymap", keymap] }
+        if let theme = launch.theme { arguments += ["--theme", theme] }
+        if let name = launch.name { arguments += ["--name", name] }
+        return arguments
     }
 
     /// Replaces this process with `weft ARGUMENTS`, every signal at its default; returns only
