@@ -210,7 +210,11 @@ extension EditorApp {
                             status: StatusInfo(document: launch.document == "-" ? "standard input" : launch.document), width: terminal.textWidths)
         if let file { editor.attach(file) }
         editor.resize(width: terminal.width, height: terminal.height)
-        editor.show(launch.notice ?? editor.welcome)
+        if launch.notice == nil, file?.lineEnding == .crlf {
+            editor.show("\(launch.document): every line ends in CR LF; they are shown without the CR and written back with it")
+        } else {
+            editor.show(launch.notice ?? editor.welcome)
+        }
         let (events, sink) = AsyncStream.makeStream(of: Event.self)
         let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0)
         app.launch = launch

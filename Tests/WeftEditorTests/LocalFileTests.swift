@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftCRDT
+import WeftTestSupport
 @testable import WeftEditor
 
 /// Editing a local file alone: atomic writes that keep permissions, changes made elsewhere
@@ -143,5 +144,39 @@ struct LocalFileTests {
         #expect(!LocalFile.isPath("no-such-file-\(UUID())"), "a plain name that is no file here is a document")
         #expect(!LocalFile.isPath("team-\(UUID())/plan"), "so is a name with a slash in no directory here")
         #expect(!LocalFile.isPath("ws://127.0.0.1:7000/notes"))
+    }
+
+    @Test("a file whose lines end in CR LF is edited without the CRs and written back with them")
+    func crlf() throws {
+        let path = try make("dos.txt", "one\r\ntwo\r\n")
+        var vim = try editor(path, keymap: "vim")
+        #expect(vim.editor.replica.text == "one\ntwo\n")
+        #expect(!vim.editor.frame().lines.joined().contains("^M"))
+        vim.type("Gothree<Esc>:w<CR>")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data("one\r\ntwo\r\nthree\r\n".utf8))
+        #expect(vim.editor.message?.text.hasSuffix("3 lines, ending in CR LF") == true)
+        let copy = directory.appendingPathComponent("copy.txt").path
+        vim.type(":w \(copy)<CR>")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: copy)) == Data("one\r\ntwo\r\nthree\r\n".utf8), ":w FILE keeps the line ends")
+        // One line with a line feed alone: the file is taken as it is, CRs and all.
+        let mixed = try make("mixed.txt", "one\r\ntwo\n")
+        #expect(try LocalFile.open(mixed).text == "one\r\ntwo\n")
+    }
+
+    @Test("reading a file and writing it back unchanged gives the same bytes, whatever its line ends")
+    func readWriteRoundTrip() throws {
+        let rounds = max(50, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) * 4)
+        let pieces = ["a", "é", " ", "\n", "\r", "\r\n", "\r\n", "\r\n", "\r\r\n", "\u{1F44D}"]
+        for round in 0..<rounds {
+            let seed = 0x0D0A_0000 + UInt64(round)
+            var random = SeededGenerator(seed: seed)
+            let original = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let path = try make("round.txt", original)
+            var (file, text) = try LocalFile.open(path)
+            if file.lineEnding == .crlf { #expect(text.utf8.count == original.utf8.count - text.utf8.filter { $0 == 0x0A }.count, "seed \(seed)") }
+            try file.write(text, force: true)
+            let back = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            #expect(Array(back.utf8) == Array(original.utf8), "seed \(seed): \(original.debugDescription) came back as \(back.debugDescription)")
+        }
     }
 }

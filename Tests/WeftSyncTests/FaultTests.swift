@@ -14,7 +14,7 @@ import WeftTestSupport
         let root = temporaryDirectory("fault")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
-        let proxy = try FaultProxy(targetPort: relay.port, seed: Self.seed, cutAfter: 20...250)
+        let proxy = try FaultProxy(targetPort: relay.port, seed: Self.seed, cutAfter: 30...400)
         let workload = TokenWorkload(seed: Self.seed, url: "ws://127.0.0.1:\(proxy.port)/shared",
                                      clients: (0..<3).map { WeftRun(home: root.appendingPathComponent("client\($0)")) })
         try await workload.run(until: { proxy.cuts >= wantedCuts })

@@ -22,10 +22,13 @@ struct LocalFileTmuxTests {
         try editor.press("Escape")
         try editor.type("j0ciwSECOND")
         try editor.press("Escape")
+        // The final line feed ends "second line": `G` stops there and `o` keeps it last.
+        try editor.type("Gothird line")
+        try editor.press("Escape")
         try editor.type(":w")
         try editor.press("Enter")
-        _ = try editor.waitFor(text: "wrote")
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == "# Notes\nline one line\nSECOND line\n")
+        _ = try editor.waitFor(text: "4 lines")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "# Notes\nline one line\nSECOND line\nthird line\n")
         let mode = (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
         #expect(mode == 0o640)
         try editor.type(":q")

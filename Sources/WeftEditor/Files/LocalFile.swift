@@ -8,6 +8,37 @@ public struct LocalFile: Sendable, Equatable {
     public let path: String
     /// Size and modification time when last read or written, to notice writes from elsewhere.
     private var stamp: Stamp?
+    /// How the file's lines end, kept when it is written back.
+    public private(set) var lineEnding: LineEnding = .lf
+
+    /// How a file's lines end (vim's 'fileformat'). A file whose every line ends in CR LF is
+    /// edited as lines ending in LF alone (no `^M` on screen, none to type) and written back with
+    /// CR LF; a file with any line ending in LF alone is taken as it is, a CR shown where there is one.
+    public enum LineEnding: Sendable, Equatable {
+        case lf, crlf
+
+        /// `.crlf` when `bytes` has line feeds and a CR before every one.
+        static func of(_ bytes: UnsafeRawBufferPointer) -> LineEnding {
+            var sawLineFeed = false
+            for index in bytes.indices where bytes[index] == 0x0A {
+                guard index > 0, bytes[index - 1] == 0x0D else { return .lf }
+                sawLineFeed = true
+            }
+            return sawLineFeed ? .crlf : .lf
+        }
+
+        /// `text`'s UTF-8 with each line feed written as this ending.
+        func bytes(of text: String) -> [UInt8] {
+            guard self == .crlf else { return Array(text.utf8) }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(text.utf8.count + text.utf8.count / 16)
+            for byte in text.utf8 {
+                if byte == 0x0A { bytes.append(0x0D) }
+                bytes.append(byte)
+            }
+            return bytes
+        }
+    }
 
     struct Stamp: Sendable, Equatable {
         var size: UInt64
@@ -42,8 +73,22 @@ public struct LocalFile: Sendable, Equatable {
         } catch {
             throw LocalFileError("\(path) cannot be read: \(error.localizedDescription)")
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw LocalFileError("\(path) is not UTF-8 text") }
-        return (LocalFile(path: path, stamp: Self.stamp(of: path)), text)
+        guard var text = String(data: data, encoding: .utf8) else { throw LocalFileError("\(path) is not UTF-8 text") }
+        let ending = data.withUnsafeBytes { LineEnding.of($0) }
+        if ending == .crlf {
+            // Every line feed has its CR just before it: dropping those CRs is all it takes.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(data.count)
+            data.withUnsafeBytes { raw in
+                for index in raw.indices where !(raw[index] == 0x0D && index + 1 < raw.count && raw[index + 1] == 0x0A) {
+                    bytes.append(raw[index])
+                }
+            }
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        var file = LocalFile(path: path, stamp: Self.stamp(of: path))
+        file.lineEnding = ending
+        return (file, text)
     }
 
     /// Whether the file on disk is no longer what was read or last written here.
@@ -61,29 +106,30 @@ public struct LocalFile: Sendable, Equatable {
         if !force, Self.isReadOnly(path) {
             throw LocalFileError("read-only, so not written: :w! writes it all the same, :w FILE elsewhere (\(path))")
         }
-        try Self.write(text, to: path)
+        try Self.write(text, to: path, lineEnding: lineEnding)
         stamp = Self.stamp(of: path)
     }
 
     /// Writes `text` to `path` atomically, keeping the permissions of a file already there
     /// (a new file gets 0644 less the umask, as editors make them). A symbolic link is written
     /// through (the file it names changes; the link stays). In a directory this user cannot
-    /// create files in, a file that is writable itself is written in place, as vim does.
+    /// create files in, a file that is writable itself is written in place, as vim does. Each
+    /// line feed is written as `lineEnding`.
     /// - Throws: `LocalFileError` saying what went wrong.
-    public static func write(_ text: String, to given: String) throws(LocalFileError) {
+    public static func write(_ text: String, to given: String, lineEnding: LineEnding = .lf) throws(LocalFileError) {
         let path = URL(fileURLWithPath: given).resolvingSymlinksInPath().path
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
         let existing = try? FileManager.default.attributesOfItem(atPath: path)
         let mode = (existing?[.posixPermissions] as? NSNumber)?.uint16Value
         if existing != nil, access(directory.path, W_OK) != 0, access(path, W_OK) == 0 {
-            return try writeInPlace(text, to: path)
+            return try writeInPlace(lineEnding.bytes(of: text), to: path)
         }
         let temporary = directory.appendingPathComponent(".\(url.lastPathComponent).weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         let descriptor = Foundation.open(temporary.path, O_WRONLY | O_CREAT | O_EXCL, mode.map { mode_t($0) } ?? 0o644)
         guard descriptor >= 0 else { throw LocalFileError("cannot write in \(directory.path): \(String(cString: strerror(errno)))") }
         var failure: String?
-        var bytes = Array(text.utf8)
+        var bytes = lineEnding.bytes(of: text)
         var written = 0
         while written < bytes.count, failure == nil {
             let count = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }
@@ -110,11 +156,11 @@ public struct LocalFile: Sendable, Equatable {
 
     /// Truncates and writes the file itself: not atomic (a crash midway leaves it cut short), so
     /// only where no temporary file can be made beside it.
-    private static func writeInPlace(_ text: String, to path: String) throws(LocalFileError) {
+    private static func writeInPlace(_ given: [UInt8], to path: String) throws(LocalFileError) {
         let descriptor = Foundation.open(path, O_WRONLY | O_TRUNC)
         guard descriptor >= 0 else { throw LocalFileError("\(path) was not written: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        var bytes = Array(text.utf8)
+        var bytes = given
         var written = 0
         while written < bytes.count {
             let count = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }

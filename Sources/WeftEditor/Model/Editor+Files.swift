@@ -21,13 +21,13 @@ extension Editor {
         let text = replica.text
         do {
             if let path, path != localFile?.path {
-                try LocalFile.write(text, to: path)
+                try LocalFile.write(text, to: path, lineEnding: localFile?.lineEnding ?? .lf)
                 if adopting {
                     localFile = try LocalFile.open(path).file
                     savedVersion = version
                     status.document = path
                 }
-                show("wrote \(path): \(replica.lineCount) lines")
+                show("wrote \(path): \(writtenLines)")
                 return true
             }
             guard var file = localFile else {
@@ -37,7 +37,7 @@ extension Editor {
             try file.write(text, force: force)
             localFile = file
             savedVersion = version
-            show("wrote \(file.path): \(replica.lineCount) lines")
+            show("wrote \(file.path): \(writtenLines)")
             return true
         } catch {
             show(error.message, isError: true)
@@ -97,5 +97,12 @@ extension Editor {
         default:
             return nil
         }
+    }
+
+    /// The file's lines as `wc -l` and vim count them (a final line feed ends a line, it does not
+    /// start one), for the message after a write.
+    private var writtenLines: String {
+        let lines = replica.count == 0 ? 0 : replica.lastLine + 1
+        return (lines == 1 ? "1 line" : "\(lines) lines") + (localFile?.lineEnding == .crlf ? ", ending in CR LF" : "")
     }
 }

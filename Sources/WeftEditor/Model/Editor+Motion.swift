@@ -94,7 +94,7 @@ extension Editor {
         case .documentStart:
             moveCursor(to: 0, extending: extending)
         case .documentEnd:
-            moveCursor(to: block ? replica.lineStart(replica.lineCount - 1) : replica.count, extending: extending)
+            moveCursor(to: block ? replica.lineStart(replica.lastLine) : replica.count, extending: extending)
         default:
             break
         }
@@ -103,7 +103,9 @@ extension Editor {
     mutating func moveVertically(by lines: Int, extending: Bool) {
         let position = cursorPosition
         let line = replica.line(containing: position)
-        let target = min(max(0, line + lines), replica.lineCount - 1)
+        // Keymaps with a block cursor count lines as vim does (no line after a final line feed).
+        let last = keymap.blockCursorModes.isEmpty ? replica.lineCount - 1 : max(line, replica.lastLine)
+        let target = min(max(0, line + lines), last)
         let column = preferredColumn ?? cursorColumn
         guard target != line else {
             // At the first or last line, up and down go to its start or end, as in most editors.
@@ -167,6 +169,10 @@ extension Editor {
     /// In block-cursor modes the cursor sits on a character: never past the last one of its line.
     mutating func clampToCharacter() {
         guard keymap.blockCursorModes.contains(mode) else { return }
+        if replica.line(containing: cursorPosition) > replica.lastLine {
+            // A final line feed ends the last line: there is no empty line after it to stand on.
+            moveCursor(to: replica.count - 1, keepColumn: true)
+        }
         let position = cursorPosition
         let range = replica.lineRange(replica.line(containing: position))
         if position >= range.upperBound, !range.isEmpty {

@@ -124,9 +124,9 @@ extension Editor {
             show("\"\(text)\" is not a line number", isError: true)
             return
         }
-        let line = min(number, replica.lineCount) - 1
-        moveCursor(to: firstNonBlank(ofLine: line))
-        if number > replica.lineCount { show("the document has \(replica.lineCount) lines") }
+        let lines = replica.lastLine + 1
+        moveCursor(to: firstNonBlank(ofLine: min(number, lines) - 1))
+        if number > lines { show("the document has \(lines) lines") }
     }
 
     /// Vim-style `:` commands.
@@ -144,7 +144,7 @@ extension Editor {
         case "set nonu", "set nonumber":
             settings.lineNumbers = false
         case "$":
-            goToLine(String(replica.lineCount))
+            goToLine(String(replica.lastLine + 1))
         case "set wrap":
             settings.wrap = true
         case "set nowrap":

@@ -6,7 +6,7 @@ extension Editor {
     /// one undo step; the cursor goes to the last line changed, as in vim.
     mutating func substitute(_ substitution: Substitution, now: Double) {
         let current = replica.line(containing: cursorPosition)
-        let last = replica.lineCount - 1
+        let last = replica.lastLine
         func line(_ bound: Substitution.Bound) -> Int {
             switch bound {
             case .current: current
@@ -16,7 +16,7 @@ extension Editor {
         }
         let first = line(substitution.from), final = line(substitution.to)
         guard first >= 0, first <= final, final <= last else {
-            return show("no such lines: the document has \(replica.lineCount)", isError: true)
+            return show("no such lines: the document has \(replica.lastLine + 1)", isError: true)
         }
         let expression: NSRegularExpression
         do {

@@ -141,8 +141,8 @@ extension Editor {
     /// space (none before a `)`, or when the line ends in a blank or the next one is empty).
     private mutating func joinLines(_ count: Int, now: Double) {
         let first = replica.line(containing: cursorPosition)
-        guard first < replica.lineCount - 1 else { return }
-        let last = min(replica.lineCount - 1, first + count - 1)
+        guard first < replica.lastLine else { return }
+        let last = min(replica.lastLine, first + count - 1)
         undoHistory.close()
         undoHistory.beginGroup()
         var joinPoint = cursorPosition

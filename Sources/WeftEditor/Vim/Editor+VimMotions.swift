@@ -36,8 +36,8 @@ extension Editor {
             return MotionResult(position: target, kind: .exclusive)
         case .cursorUp, .cursorDown:
             let up = motion.command == .cursorUp
-            guard up ? line > 0 : line < replica.lineCount - 1 else { return nil }
-            let target = up ? max(0, line - times) : min(replica.lineCount - 1, line + times)
+            guard up ? line > 0 : line < replica.lastLine else { return nil }
+            let target = up ? max(0, line - times) : min(replica.lastLine, line + times)
             // The same column, or the line's last character (where `yk` leaves the cursor).
             let range = replica.lineRange(target)
             let column = position - replica.lineStart(line)
@@ -57,13 +57,13 @@ extension Editor {
         case .lineFirstNonBlank:
             return MotionResult(position: replica.firstNonBlank(ofLine: line), kind: .exclusive)
         case .lineEnd:
-            guard times == 1 || line < replica.lineCount - 1 else { return nil }
-            let target = min(replica.lineCount - 1, line + times - 1)
+            guard times == 1 || line < replica.lastLine else { return nil }
+            let target = min(replica.lastLine, line + times - 1)
             let range = replica.lineRange(target)
             return range.isEmpty ? MotionResult(position: range.lowerBound, kind: .exclusive)
                 : MotionResult(position: range.upperBound - 1, kind: .inclusive)
         case .documentStart, .documentEnd:
-            let last = replica.lineCount - 1
+            let last = replica.lastLine
             let target = count.map { min(max(1, $0), last + 1) - 1 } ?? (motion.command == .documentStart ? 0 : last)
             return MotionResult(position: replica.firstNonBlank(ofLine: target), kind: .linewise)
         case .findChar, .findCharBackward, .tillChar, .tillCharBackward:
@@ -80,7 +80,7 @@ extension Editor {
             if let count {
                 // A count is a percentage of the lines (`50%`), as in vim.
                 guard count <= 100 else { return nil }
-                let target = (count * replica.lineCount + 99) / 100 - 1
+                let target = (count * (replica.lastLine + 1) + 99) / 100 - 1
                 return MotionResult(position: replica.firstNonBlank(ofLine: max(0, target)), kind: .linewise)
             }
             return replica.matchingBracket(from: position).map { MotionResult(position: $0, kind: .inclusive) }
@@ -88,7 +88,7 @@ extension Editor {
             return replica.paragraph(from: position, count: times, forward: motion.command == .paragraphNext)
                 .map { MotionResult(position: $0.position, kind: $0.inclusive ? .inclusive : .exclusive) }
         case .screenTop, .screenMiddle, .screenBottom:
-            let lines = visibleLines
+            let lines = visibleLines.clamped(to: 0...replica.lastLine)
             let target: Int
             switch motion.command {
             case .screenTop: target = min(lines.upperBound, lines.lowerBound + times - 1)

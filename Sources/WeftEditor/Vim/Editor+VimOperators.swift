@@ -20,8 +20,8 @@ extension Editor {
             let line = replica.line(containing: start)
             let times = max(1, count ?? 1)
             // As vim: a count past the last line takes the lines left, but none from the last line.
-            if times > 1, line == replica.lineCount - 1 { return false }
-            taken = OperatorRange(range: start..<start, lines: line...min(replica.lineCount - 1, line + times - 1))
+            if times > 1, line == replica.lastLine { return false }
+            taken = OperatorRange(range: start..<start, lines: line...min(replica.lastLine, line + times - 1))
         case .motion(let motion):
             guard let result = motionTarget(motion, count: count, operatorPending: command) else { return false }
             if motion.command.isJump { vim.marks["'"] = replica.anchor(at: start, stickToPrevious: false) }
@@ -104,11 +104,12 @@ extension Editor {
         replica.text(in: replica.lineStart(lines.lowerBound)..<replica.lineRange(lines.upperBound).upperBound) + "\n"
     }
 
-    /// What deleting whole lines removes: with their line feeds (for the last line, the one before it).
+    /// What deleting whole lines removes: with their line feeds. The last lines of a text with no
+    /// final line feed have none; the one before them stays and ends the line above, as vim keeps it.
     func linesRange(_ lines: ClosedRange<Int>) -> Range<Int> {
         let lower = replica.lineStart(lines.lowerBound)
         if lines.upperBound + 1 < replica.lineCount { return lower..<replica.lineStart(lines.upperBound + 1) }
-        return (lines.lowerBound > 0 ? lower - 1 : lower)..<replica.count
+        return lower..<replica.count
     }
 
     private mutating func delete(_ taken: OperatorRange, register: Character?, changing: Bool, now: Double) {
@@ -123,7 +124,7 @@ extension Editor {
                 return
             }
             replace(linesRange(lines), with: "", kind: .other, now: now)
-            moveCursor(to: replica.firstNonBlank(ofLine: min(lines.lowerBound, replica.lineCount - 1)))
+            moveCursor(to: replica.firstNonBlank(ofLine: min(lines.lowerBound, replica.lastLine)))
             return
         }
         if !taken.range.isEmpty {

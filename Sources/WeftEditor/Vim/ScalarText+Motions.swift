@@ -56,14 +56,14 @@ extension ScalarText {
                 if !first, skipped, isEmptyLine(current) { break }
                 first = false
                 current += step
-                if current < 0 || current >= lineCount {
+                if current < 0 || current > lastLine {
                     if remaining > 0 { return nil }
                     current -= step
                     break
                 }
             }
         }
-        if forward, current == lineCount - 1, !isEmptyLine(current) {
+        if forward, current == lastLine, !isEmptyLine(current) {
             return (lineRange(current).upperBound - 1, true)
         }
         return (lineStart(current), false)

@@ -114,7 +114,7 @@ extension ScalarText {
         var first = line(containing: position), last = first
         guard !isEmptyLine(first) else { return (position, position) }
         while first > 0, !isEmptyLine(first - 1) { first -= 1 }
-        while last < lineCount - 1, !isEmptyLine(last + 1) { last += 1 }
+        while last < lastLine, !isEmptyLine(last + 1) { last += 1 }
         return (lineStart(first), lineRange(last).upperBound)
     }
 
@@ -124,7 +124,7 @@ extension ScalarText {
         let cursorLine = line(containing: position)
         func runEnd(from line: Int) -> Int {
             var last = line
-            while last + 1 < lineCount, isBlankLine(last + 1) == isBlankLine(line) { last += 1 }
+            while last < lastLine, isBlankLine(last + 1) == isBlankLine(line) { last += 1 }
             return last
         }
         var first = cursorLine
@@ -132,7 +132,7 @@ extension ScalarText {
         var last = runEnd(from: cursorLine)
         let runs = around ? 2 * max(1, count) : max(1, count)
         for _ in 1..<runs {
-            guard last + 1 < lineCount else {
+            guard last < lastLine else {
                 // `ap` on the last paragraph takes the blank lines before it instead.
                 if around, !isBlankLine(cursorLine), first > 0, isBlankLine(first - 1) {
                     while first > 0, isBlankLine(first - 1) { first -= 1 }
@@ -142,7 +142,7 @@ extension ScalarText {
             last = runEnd(from: last + 1)
         }
         let lower = lineStart(first)
-        let upper = last + 1 < lineCount ? lineStart(last + 1) : self.count
+        let upper = last < lastLine ? lineStart(last + 1) : self.count
         return ObjectRange(range: lower..<upper, linewise: true)
     }
 

@@ -9,7 +9,7 @@ extension ScalarText {
         for index in 0..<count {
             let last = index == count - 1
             let startClass = wordClass(at: position, big: big)
-            let onLastLine = line(containing: position) == lineCount - 1
+            let onLastLine = line(containing: position) == lastLine
             var result = step(forward: &position)
             if result == -1 || (result >= 1 && onLastLine) { return position }
             if result >= 1, stopAtLineEnd, last { return position }

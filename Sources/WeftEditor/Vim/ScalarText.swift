@@ -23,6 +23,14 @@ extension ScalarText {
 
     func lineStart(at position: Int) -> Int { lineStart(line(containing: position)) }
 
+    /// The last line as vim counts lines: a line feed ends its line, so a text that ends with one
+    /// has no empty line after it (`G`, `j`, `J`, `:%s` and `}` stop on the line the line feed
+    /// ends, and `o` there keeps the final line feed). An empty text is one empty line.
+    var lastLine: Int {
+        let last = lineCount - 1
+        return last > 0 && scalar(at: count - 1) == "\n" ? last - 1 : last
+    }
+
     /// Whether line `line` has no characters at all.
     func isEmptyLine(_ line: Int) -> Bool { lineRange(line).isEmpty }
 
@@ -53,13 +61,14 @@ extension ScalarText {
     }
 
     /// Vim's `inc()`: one step forward. 0 within a line, 2 onto the line's end, 1 onto the next
-    /// line, -1 at the end of the text (the position does not move).
+    /// line, -1 at the end of the last line (the position does not move; a final line feed is
+    /// that end, with no line after it).
     func step(forward position: inout Int) -> Int {
         if !isLineEnd(position) {
             position += 1
             return isLineEnd(position) ? 2 : 0
         }
-        guard position < count else { return -1 }
+        guard position < count - 1 || (position == count - 1 && scalar(at: position) != "\n") else { return -1 }
         position += 1
         return 1
     }

@@ -87,9 +87,9 @@ struct VimGrammarTableTests {
         VimCase("‸a-b-c-d", "d2f-", "‸c-d"),
         VimCase("‸a b", "dfz", "‸a b"),
         VimCase("‸a\nb\nc", "dj", "‸c"),
-        VimCase("a\nb\n‸c", "dk", "‸a"),
+        VimCase("a\nb\n‸c", "dk", "‸a\n"),
         VimCase("a\n‸b\nc", "dd", "a\n‸c"),
-        VimCase("a\nb\n‸c", "dd", "a\n‸b"),
+        VimCase("a\nb\n‸c", "dd", "a\n‸b\n"),
         VimCase("‸a\nb\nc", "2dd", "‸c"),
         VimCase("‸a\nb\nc", "d2d", "‸c"),
         VimCase("a\n‸  b\nc", "dd", "a\n‸c"),
@@ -112,7 +112,7 @@ struct VimGrammarTableTests {
         VimCase("‸a\nb", "x", "‸\nb"),
         VimCase("‸a\nb\nc", "d3j", "‸"),
         VimCase("‸a\nb\nc", "dap", "‸", cursor: true),
-        VimCase("a\n\n‸b\nc\nd", "d2j", "a\n‸"),
+        VimCase("a\n\n‸b\nc\nd", "d2j", "a\n‸\n"),
     ]
 
     static let changes: [VimCase] = [
@@ -175,8 +175,8 @@ struct VimGrammarTableTests {
         VimCase("One. Two three. ‸Four.", "das", "One. Two three‸."),
         VimCase("a\n‸b\n\nc", "dip", "‸\nc"),
         VimCase("a\n‸b\n\nc", "dap", "‸c"),
-        VimCase("a\n\n‸c", "dap", "‸a"),
-        VimCase("a\n\n  \n‸c", "dip", "a\n\n ‸ "),
+        VimCase("a\n\n‸c", "dap", "‸a\n"),
+        VimCase("a\n\n  \n‸c", "dip", "a\n\n ‸ \n"),
         VimCase("a\n‸b\n\nc\n\nd", "d2ap", "‸d"),
         VimCase("a\n\n‸\nc", "dip", "a\n‸c"),
         VimCase("foo ‸bar", "yiwP", "foo ba‸rbar", undo: 1),
@@ -201,10 +201,10 @@ struct VimGrammarTableTests {
         VimCase("‸foo bar", "\"ayww\"aP", "foo foo‸ bar"),
         VimCase("‸foo bar", "\"ayiww\"Ayiw$\"ap", "foo barfooba‸r"),
         VimCase("‸a\nb", "\"ayyj\"Ayy\"aP", "a\n‸a\nb\nb"),
-        VimCase("‸a\nb", "yyj\"_ddp", "a\n‸a", undo: 2),
+        VimCase("‸a\nb", "yyj\"_ddp", "a\n‸a\n", undo: 2),
         VimCase("‸a\nb\nc", "dddd\"2p", "c\n‸a", undo: 3),
         VimCase("‸a\nb\nc", "dddd\"1p", "c\n‸b", undo: 3),
-        VimCase("‸a\nb", "yyjdd\"0p", "a\n‸a", undo: 2),
+        VimCase("‸a\nb", "yyjdd\"0p", "a\n‸a\n", undo: 2),
         VimCase("‸ab", "yl3p", "aaa‸ab"),
         VimCase("‸a\nb", "yy2p", "a\n‸a\na\nb"),
         VimCase("‸foo bar", "dwwp", "barfoo‸ ", undo: 2),
@@ -353,7 +353,25 @@ struct VimGrammarTableTests {
         VimCase("‸a\nb\nc", ":2<CR>", "a\n‸b\nc", undo: 0),
     ]
 
-    static let all = motions + operators + changes + objects + registers + shiftsAndCase + simpleChanges + repeats + undos + macros + visual + commandLine
+    /// A final line feed ends the last line (`:help eol`): nothing stands after it.
+    static let finalLineFeed: [VimCase] = [
+        VimCase("‸a\nb\n", "G", "a\n‸b\n", undo: 0),
+        VimCase("‸a\nb\n", "jj", "a\n‸b\n", undo: 0),
+        VimCase("‸a\nb\n", "}", "a\n‸b\n", undo: 0),
+        VimCase("‸a\nb\n", "100%", "a\n‸b\n", undo: 0),
+        VimCase("‸a\nb\n", ":$<CR>", "a\n‸b\n", undo: 0),
+        VimCase("‸a\nb\n", "Gox<Esc>", "a\nb\n‸x\n"),
+        VimCase("‸a\nb\n", "yyGp", "a\nb\n‸a\n"),
+        VimCase("a\n‸b\n", "dd", "‸a\n"),
+        VimCase("a\n‸b\n", "x", "a\n‸\n"),
+        VimCase("a\n‸b\n", "J", "a\n‸b\n", undo: 0),
+        VimCase("‸a\nb\n", "dG", "‸"),
+        VimCase("‸a\nb\n", ":%s/^/> /<CR>", "> a\n‸> b\n"),
+        VimCase("‸a\nb\n", "dap", "‸"),
+        VimCase("‸\n", "G", "‸\n", undo: 0),
+    ]
+
+    static let all = finalLineFeed + motions + operators + changes + objects + registers + shiftsAndCase + simpleChanges + repeats + undos + macros + visual + commandLine
 
     @Test("keys leave the text and cursor vim leaves, and undo takes the change back", arguments: all)
     func row(_ row: VimCase) throws {

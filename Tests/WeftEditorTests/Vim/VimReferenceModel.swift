@@ -33,7 +33,8 @@ struct VimReferenceModel {
     func lineStart(_ p: Int) -> Int { var q = min(p, text.count); while q > 0, text[q - 1] != "\n" { q -= 1 }; return q }
     func lineEnd(_ p: Int) -> Int { var q = p; while q < text.count, text[q] != "\n" { q += 1 }; return q }
     func lineNumber(_ p: Int) -> Int { text[..<min(p, text.count)].filter { $0 == "\n" }.count }
-    var lastLine: Int { text.filter { $0 == "\n" }.count }
+    /// A final line feed ends the last line; no empty line follows it (`:help eol`).
+    var lastLine: Int { text.filter { $0 == "\n" }.count - (text.last == "\n" ? 1 : 0) }
     func start(ofLine n: Int) -> Int {
         var line = 0, q = 0
         while line < n, q < text.count { if text[q] == "\n" { line += 1 }; q += 1 }
@@ -99,6 +100,8 @@ struct VimReferenceModel {
                 q += 1
                 while q <= text.count, !isWordStart(q, big: big) { q += 1 }
                 q = min(q, text.count)
+                // Nothing follows a final line feed: the end of the last line is as far as it goes.
+                if q == text.count, text.last == "\n" { q -= 1 }
                 if op != nil, index == count - 1, lineNumber(q) > lineNumber(from) {
                     // With an operator, the last word stops at its line's end (or, from the end
                     // of a line, at the start of the next).
@@ -134,7 +137,8 @@ struct VimReferenceModel {
     func nextWordEnd(after p: Int, big: Bool) -> Int {
         var q = p + 1
         while q < text.count, !isWordEnd(q, big: big) { q += 1 }
-        return min(q, text.count)
+        // Nothing follows a final line feed: the end of the last line is as far as it goes.
+        return text.last == "\n" ? min(q, text.count - 1) : min(q, text.count)
     }
 
     // MARK: Applying
@@ -177,6 +181,7 @@ struct VimReferenceModel {
     }
 
     private mutating func clamp() {
+        if lineNumber(cursor) > lastLine { cursor = text.count - 1 }
         if cursor >= lineEnd(cursor), lineEnd(cursor) > lineStart(cursor) { cursor = lineEnd(cursor) - 1 }
         cursor = min(cursor, text.count)
     }
@@ -223,8 +228,11 @@ struct VimReferenceModel {
                 cursor = first
                 return true
             }
-            var lower = first, upper = end
-            if upper < text.count { upper += 1 } else if lower > 0 { lower -= 1 }
+            // With its line feed; the last lines of a text with no final line feed leave the line
+            // feed before them, which now ends the line above (vim keeps an empty line above).
+            let lower = first
+            var upper = end
+            if upper < text.count { upper += 1 }
             // Nothing to delete (an empty document) makes no undo step.
             if lower < upper { history.append(text) }
             text.removeSubrange(lower..<upper)
@@ -251,7 +259,7 @@ struct VimReferenceModel {
         history.append(text)
         if register.linewise {
             let line = lineNumber(cursor)
-            if after, line == lastLine {
+            if after, line == lastLine, text.last != "\n" {
                 text += ["\n"] + register.text.dropLast()
                 cursor = firstNonBlank(start(ofLine: line + 1))
             } else {
