@@ -46,6 +46,14 @@ static inline int weft_add_cell(int y, int x, const wchar_t *scalars, attr_t att
 
 /// How many colours terminfo gives terminal type `name`, read before ncurses starts (-1: no
 /// such type; an absent count is -1 too).
+/// Whether terminfo has an entry for terminal type `name` (without ncurses printing anything).
+static inline int weft_terminfo_known(const char *name) {
+    int error = 0;
+    if (setupterm(name, 1, &error) != OK) return 0;
+    del_curterm(set_curterm(NULL));
+    return 1;
+}
+
 static inline int weft_terminfo_colours(const char *name) {
     int error = 0;
     if (setupterm(name, 1, &error) != OK) return -1;

@@ -57,10 +57,11 @@ public struct ClientConnection: Sendable {
             } catch {
                 outcome = .failure(error)
             }
-            // A notice that only says what the command's own error is about to say is left out.
+            // A notice that only says what the command's own error is about to say (or says
+            // within it) is left out: the reason is printed once.
             var failure: String?
             if case .failure(let error as SyncError) = outcome { failure = error.description }
-            for notice in await session.notices where !(failure.map { !$0.isEmpty && notice.contains($0) } ?? false) {
+            for notice in await session.notices where !(failure.map { !$0.isEmpty && (notice.contains($0) || $0.contains(notice)) } ?? false) {
                 FileHandle.standardError.write(Data("weft: \(notice)\n".utf8))
             }
             let setAside = await session.setAside

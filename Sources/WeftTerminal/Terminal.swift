@@ -52,9 +52,19 @@ public final class Terminal: @unchecked Sendable {
         }
         _ = weft_rescue_save_modes()
         let term = environment["TERM"] ?? ""
+        let colours = environment["NO_COLOR"].map({ !$0.isEmpty }) != true
         var type = term
         var directory: String?
-        if environment["NO_COLOR"].map({ !$0.isEmpty }) != true, DirectColourEntry.wanted(environment), weft_terminfo_colours(term) < 0x1000000,
+        let unknown = weft_terminfo_known(term) == 0
+        if unknown, term.hasSuffix("-direct"), weft_terminfo_known(String(term.dropLast(7)) + "-256color") != 0 {
+            // The `-direct` entries come only with Debian's ncurses-term: the same terminal's
+            // 256-colour entry, with 24-bit colours made as for COLORTERM, stands in.
+            type = String(term.dropLast(7)) + "-256color"
+            if colours, let terminfo, let direct = DirectColourEntry.ensure(term: type, in: terminfo) { (type, directory) = (direct, terminfo.path) }
+        } else if unknown {
+            // Said here rather than by ncurses, which would print its own line first.
+            throw TerminalError("the terminal type \"\(term)\" is unknown to ncurses: set TERM (for example TERM=xterm-256color)")
+        } else if colours, DirectColourEntry.wanted(environment), weft_terminfo_colours(term) < 0x1000000,
            let terminfo, let direct = DirectColourEntry.ensure(term: term, in: terminfo) {
             (type, directory) = (direct, terminfo.path)
         }

@@ -116,6 +116,9 @@ import WeftTestTraits
         #expect(hostileName.status == 3 && hostileName.stderr.contains("document"))
         let unreachable = try alice(["apply", "--timeout", "1", "ws://127.0.0.1:1/notes"], input: editLines([(0, 0, "later")]))
         #expect(unreachable.status == 1 && unreachable.stderr.contains("still unsent"), "\(unreachable.stderr)")
+        let unread = try alice(["cat", "--timeout", "1", "ws://127.0.0.1:1/notes"])
+        #expect(unread.status == 1 && unread.stderr.components(separatedBy: "nothing answers").count == 2,
+                "the reason is said once: \(unread.stderr)")
         #expect(try alice(["status"]).stdout.contains("ws://127.0.0.1:1/notes\t1 unsent"))
     }
 

@@ -32,6 +32,19 @@ struct TerminalKindsTmuxTests {
         #expect(styled[28].contains("48;2;62;68;81"), "the dark theme's status background, #3e4451: \(styled[28].debugDescription)")
     }
 
+    @Test("TERM=xterm-direct gives 24-bit colour with or without ncurses-term; an unknown TERM is said once, in plain words")
+    func directAndUnknown() throws {
+        let screen = try weftScreen(["edit", offlineDocument("xterm-direct")], home: temporaryPath("xterm-direct"), environment: ["TERM": "xterm-direct", "NO_COLOR": ""])
+        defer { screen.kill() }
+        let styled = try waitForStyled(screen, "the status line") { $0[28].contains("reconnecting in") }
+        #expect(styled[28].contains("48;2;62;68;81"), "the dark theme's status background, #3e4451: \(styled[28].debugDescription)")
+        let unknown = try weftScreen(["edit", offlineDocument("unknown")], home: temporaryPath("unknown"), environment: ["TERM": "no-such-terminal"])
+        defer { unknown.kill() }
+        let rows = try unknown.waitFor(text: "[exit 3]").joined(separator: "\n")
+        #expect(rows.contains("\"no-such-terminal\" is unknown"), "\(rows)")
+        #expect(!rows.contains("Error opening terminal"), "ncurses's own line stays off the screen: \(rows)")
+    }
+
     /// The styled screen once `condition` holds for it (the tmux tests' usual 30 s at most).
     private func waitForStyled(_ screen: TmuxSession, _ what: String, _ condition: ([String]) -> Bool) throws -> [String] {
         var styled: [String] = []
