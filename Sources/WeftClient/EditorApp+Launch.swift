@@ -166,6 +166,8 @@ extension EditorApp {
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         app.defaultServer = DocumentAddress.defaultServer(configured: config.server)
         app.launch = launch
+        app.usesBackgroundRelay = EmbeddedRelay.isLocal(address)
+            && FileManager.default.fileExists(atPath: EmbeddedRelay.pidFile(in: EmbeddedRelay.directory(host: address.host, port: address.port)).path)
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)
         await session.start()

@@ -92,11 +92,13 @@ extension EditorApp {
     /// start it again, as at launch, and reconnect at once instead of after the backoff. Tried at
     /// most every few seconds while the connection stays down.
     func restartRelayIfGone(_ status: SyncStatus) {
-        // Only a relay weft started itself (it left its pid file): one the user runs with its own
-        // --data is theirs to restart, and starting another in its place would serve other data.
+        // Only a relay weft starts itself (the one the editor opened on, or one that left its pid
+        // file since): one the user runs with its own --data is theirs to restart, and starting
+        // another in its place would serve other data.
         guard case .offline = status.connection, let address, let session, EmbeddedRelay.isLocal(address),
               clock.now >= nextRelayCheck,
-              FileManager.default.fileExists(atPath: EmbeddedRelay.pidFile(in: EmbeddedRelay.directory(host: address.host, port: address.port)).path)
+              usesBackgroundRelay
+                || FileManager.default.fileExists(atPath: EmbeddedRelay.pidFile(in: EmbeddedRelay.directory(host: address.host, port: address.port)).path)
         else { return }
         nextRelayCheck = clock.now + .seconds(3)
         Task.detached {

@@ -45,6 +45,9 @@ public final class EditorApp {
     let started: ContinuousClock.Instant
     /// When the editor may next look whether its background relay is gone.
     var nextRelayCheck = ContinuousClock.now
+    /// Whether the relay was the background one when the editor opened (started by it or by
+    /// another weft), so it is started again when it goes, whatever happened to its pid file.
+    var usesBackgroundRelay = false
     /// Until when a SIGTSTP is this process's own suspend coming back round (see `suspend`).
     var ownStopUntil: ContinuousClock.Instant?
     /// Where the editor saves the cursor and view on leaving, to start there next time.

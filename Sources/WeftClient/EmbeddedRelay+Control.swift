@@ -16,7 +16,7 @@ extension EmbeddedRelay {
         return entries.sorted { $0.path < $1.path }.compactMap { directory in
             guard let text = try? String(contentsOf: pidFile(in: directory), encoding: .utf8),
                   let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-            return Found(pid: pid, directory: directory, running: kill(pid, 0) == 0 && isRelay(pid))
+            return Found(pid: pid, directory: directory, running: isAlive(pid) && isRelay(pid))
         }
     }
 
@@ -34,12 +34,21 @@ extension EmbeddedRelay {
         }
         guard relay.running else { return false }
         kill(relay.pid, SIGTERM)
-        for _ in 0..<250 where kill(relay.pid, 0) == 0 { usleep(20_000) }
-        if kill(relay.pid, 0) == 0 {
+        for _ in 0..<250 where isAlive(relay.pid) { usleep(20_000) }
+        if isAlive(relay.pid) {
             kill(relay.pid, SIGKILL)
-            for _ in 0..<100 where kill(relay.pid, 0) == 0 { usleep(20_000) }
+            for _ in 0..<100 where isAlive(relay.pid) { usleep(20_000) }
         }
         return true
+    }
+
+    /// Whether `pid` is running: a zombie (exited, not yet collected by the process that started
+    /// it) is not.
+    static func isAlive(_ pid: pid_t) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return true }
+        return stat[stat.index(after: end)...].trimmingCharacters(in: .whitespaces).first != "Z"
     }
 
     private static func isRelay(_ pid: pid_t) -> Bool {

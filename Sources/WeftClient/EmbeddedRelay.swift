@@ -50,7 +50,15 @@ public enum EmbeddedRelay {
         try? Data("\(pid)\n".utf8).write(to: pidFile(in: directory))
         let deadline = Date().addingTimeInterval(15)
         while Date() < deadline {
-            if PortProbe.isListening(host: address.host, port: address.port) { return directory }
+            if PortProbe.isListening(host: address.host, port: address.port) {
+                // Collected when it exits, so that it does not stay a zombie of this process, which
+                // `weft relay stop` would wait on as if it were still running.
+                Thread.detachNewThread {
+                    var status: Int32 = 0
+                    while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+                }
+                return directory
+            }
             var status: Int32 = 0
             if waitpid(pid, &status, WNOHANG) == pid {
                 // It exited: another relay may have taken the port first, which is as good.

@@ -42,8 +42,15 @@ struct DataPathTmuxTests {
         defer { bo.kill() }
         try bo.waitFor(text: "from ana")
 
+        let port = server.split(separator: ":").last!
+        let pidFile = xdg.appendingPathComponent("weft/relays/127.0.0.1-\(port)/relay.pid")
+        let pid = try String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
         let stop = try weft(["relay", "stop"], home: homeC, xdgData: xdg)
         #expect(stop.stdout.contains("stopped the relay"), "\(stop.stdout)")
+        // Gone for good, not left a zombie of the editor that started it (which `stop` waited on).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while FileManager.default.fileExists(atPath: "/proc/\(pid)"), ContinuousClock.now < deadline { usleep(20_000) }
+        #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "relay \(pid) is still in the process table")
         // Whichever editor notices first starts it; the other finds it listening.
         try ana.waitFor("a relay started again", timeout: .seconds(40)) { _ in
             try! (ana.screen() + bo.screen()).contains { $0.contains("started it again") }
