@@ -81,7 +81,27 @@ import WeftTestTraits
     /// A batch the relay refuses for good (here, one no correct client could make) does not block
     /// what comes after: this copy is saved where the user can get it back, the user is told
     /// (exit 2), and the document goes on syncing.
-    @Test func aRefusedBatchIsSetAsideAndSyncingGoesOn() throws {
+    /// A queued batch the relay refuses for good, as a damaged or buggy client could write it.
+    enum RefusedBatch: String, CaseIterable, Sendable {
+        /// An insertion numbered 90 where the replica has typed 7 characters.
+        case counterSkipsAhead
+        /// An insertion whose right origin is left of its left origin: it passes every rule that
+        /// can be checked alone, and cannot be placed.
+        case originsCrossed
+
+        func insertion(of replica: ReplicaID) -> Insertion {
+            switch self {
+            case .counterSkipsAhead:
+                Insertion(id: CharID(replica: replica, counter: 90), originLeft: nil, originRight: nil, text: "lost? ")
+            case .originsCrossed:
+                Insertion(id: CharID(replica: replica, counter: 7), originLeft: CharID(replica: replica, counter: 6),
+                          originRight: CharID(replica: replica, counter: 0), text: "lost? ")
+            }
+        }
+    }
+
+    @Test(arguments: RefusedBatch.allCases)
+    func aRefusedBatchIsSetAsideAndSyncingGoesOn(_ kind: RefusedBatch) throws {
         let root = temporaryDirectory("refused")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
@@ -93,9 +113,7 @@ import WeftTestTraits
         do {
             let files = try DocumentFiles(directory: directory)
             let queue = try OfflineQueue(url: files.queueURL, newReplica: ReplicaID(1))
-            // Counter 90 where the replica has typed 7 characters: refused as malformed.
-            let bad = Insertion(id: CharID(replica: queue.replica, counter: 90), originLeft: nil, originRight: nil, text: "lost? ")
-            try queue.append([[.insert(bad)]])
+            try queue.append([[.insert(kind.insertion(of: queue.replica))]])
         }
         let refused = try alice(["apply", "--timeout", "60", url], input: "")
         #expect(refused.status == 2, "\(refused.stderr)")
