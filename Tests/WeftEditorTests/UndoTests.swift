@@ -94,6 +94,19 @@ struct UndoTests {
         }
     }
 
+    @Test("a 1 MB deletion is one undo step: undo brings every line back in order, redo takes it again")
+    func hugeDeletionUndone() throws {
+        let text = (0..<25_000).map { "line \($0) of the text, the quick brown fox 日本語" }.joined(separator: "\n") + "\n"
+        #expect(text.utf8.count > 1_000_000, "twice the batch limit at least")
+        var vim = try EditorHarness(text, keymap: "vim", width: 40, height: 10)
+        vim.press("g g d G")
+        #expect(vim.text == "")
+        vim.press("u")
+        #expect(vim.text == text, "one undo brings the whole text back, in order")
+        vim.press("Ctrl-R")
+        #expect(vim.text == "")
+    }
+
     @Test("undo and redo of a 200-line paste bring the change into view")
     func undoShowsTheChange() throws {
         let top = (1...30).map { "line \($0)" }.joined(separator: "\n")
