@@ -44,7 +44,7 @@ struct MouseAndClipboardTmuxTests {
         try editor.waitFor("the drag's selection cut") { $0.first == "ne 8" }
     }
 
-    @Test("mouse = false in the config leaves the mouse to the terminal: the wheel does not reach the editor")
+    @Test("mouse = false in the config leaves the mouse to the terminal: a click does not reach the editor")
     func mouseOff() throws {
         let (editor, client) = try editorBehindAClient(lines, config: "mouse = false\n")
         defer { client.kill(); editor.kill() }
