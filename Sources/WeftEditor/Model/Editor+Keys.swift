@@ -30,6 +30,12 @@ extension Editor {
             finishKey()
             return
         }
+        if let command = pagerMarkPending {
+            pagerMarkPending = nil
+            pagerMark(command, named: key)
+            finishKey()
+            return
+        }
         if keymap.types(in: mode) { noteTyped(key) }
         if pendingKeys.isEmpty, let digit = countDigit(key) {
             pendingCount = min((pendingCount ?? 0) * 10 + digit, Self.maxCount)

@@ -55,8 +55,14 @@ extension Editor {
         case .pageUp: scroll(rows: -viewHeight)
         case .halfPageDown: scroll(rows: max(1, viewHeight / 2))
         case .halfPageUp: scroll(rows: -max(1, viewHeight / 2))
-        case .documentStart: setTop(line: nextShown(from: 0) ?? 0, row: 0)
-        case .documentEnd: showEnd()
+        case .documentStart:
+            rememberPagerJump()
+            setTop(line: nextShown(from: 0) ?? 0, row: 0)
+        case .documentEnd:
+            rememberPagerJump()
+            showEnd()
+        case .setMark, .gotoMark, .gotoMarkLine:
+            pagerMarkPending = command
         case .followEnd:
             followEnd()
             return true
@@ -64,6 +70,7 @@ extension Editor {
             switchFile(command)
             return true
         case .gotoPercent:
+            rememberPagerJump()
             goToPercent(0)
             return true
         case .toggleSmartCase:
@@ -116,6 +123,7 @@ extension Editor {
     /// A search found `position`: its line goes to the top of the screen (less's jump target),
     /// as far as the end allows.
     mutating func putAtTop(_ position: Int) {
+        rememberPagerJump()
         setTop(line: replica.line(containing: position), row: 0)
         settleView()
     }
@@ -124,10 +132,7 @@ extension Editor {
 
     /// Lines as less counts them: a line feed at the very end ends the last line rather than
     /// starting an empty one.
-    var pagedLineCount: Int {
-        let count = replica.lineCount
-        return count > 1 && replica.scalar(at: replica.count - 1) == "\n" ? count - 1 : count
-    }
+    var pagedLineCount: Int { replica.lastLine + 1 }
 
     /// The first shown line at or after `line`.
     func nextShown(from line: Int) -> Int? {

@@ -58,6 +58,8 @@ public struct Editor: Sendable {
     public internal(set) var banner: String?
     /// The view keeps the end of the document in sight as it grows (less's `F`).
     public internal(set) var followingEnd = false
+    /// less's `m` or `'` waiting for the key that names the mark.
+    var pagerMarkPending: EditorCommand?
     /// Only lines matching this are shown (less's `&pattern`), and which those are.
     var filter: SearchQuery?
     var filteredLines: [Int] = []
