@@ -164,11 +164,25 @@ extension Editor {
                 settings.tabWidth = value
             } else if Int(command) != nil {
                 goToLine(command)
+            } else if let lineCommand = Self.lineCommand(command) {
+                switch lineCommand {
+                case .success(let lineCommand): run(lineCommand, now: now)
+                case .failure(let error): show(error.message, isError: true)
+                }
             } else if let substitution = parseSubstitution(command) {
                 substitute(substitution, now: now)
             } else if message?.isError != true {
                 show("not an editor command: \(command) (try :q, :w, :NUMBER, :s/a/b/g, :set nu, :set wrap, :follow, :help)", isError: true)
             }
+        }
+    }
+
+    /// The `:g` or `:normal` command `command` is, or why it is written wrong; nil for another command.
+    private static func lineCommand(_ command: String) -> Result<LineCommand, SubstitutionError>? {
+        do {
+            return try LineCommand(parsing: command).map { .success($0) }
+        } catch {
+            return .failure(error)
         }
     }
 

@@ -20,20 +20,8 @@ struct Substitution: Equatable, Sendable {
     /// - Throws: `SubstitutionError` when it is one, but written wrong.
     init?(parsing command: String) throws(SubstitutionError) {
         var rest = Substring(command)
-        var from = Bound.current, to = Bound.current
-        if rest.hasPrefix("%") {
-            from = .number(1)
-            to = .last
-            rest = rest.dropFirst()
-        } else if let first = Self.bound(&rest) {
-            from = first
-            to = first
-            if rest.hasPrefix(",") {
-                rest = rest.dropFirst()
-                guard let second = Self.bound(&rest) else { return nil }
-                to = second
-            }
-        }
+        let range = Self.range(&rest)
+        let from = range?.from ?? .current, to = range?.to ?? .current
         if rest.hasPrefix("substitute") { rest = rest.dropFirst(10) } else if rest.hasPrefix("s") { rest = rest.dropFirst() } else { return nil }
         guard let delimiter = rest.first, !delimiter.isLetter, !delimiter.isNumber, delimiter != " ", delimiter != "\\" else { return nil }
         rest = rest.dropFirst()
@@ -65,6 +53,21 @@ struct Substitution: Equatable, Sendable {
             }
         }
         guard !pattern.isEmpty else { throw SubstitutionError("an empty pattern: :s/pattern/replacement/") }
+    }
+
+    /// The range written before a command (`%`, `N`, `N,M`, `.`, `$`), nil when there is none;
+    /// `text` moves past it.
+    static func range(_ text: inout Substring) -> (from: Bound, to: Bound)? {
+        if text.hasPrefix("%") {
+            text = text.dropFirst()
+            return (.number(1), .last)
+        }
+        guard let first = bound(&text) else { return nil }
+        guard text.hasPrefix(",") else { return (first, first) }
+        var after = text.dropFirst()
+        guard let second = bound(&after) else { return (first, first) }
+        text = after
+        return (first, second)
     }
 
     private static func bound(_ text: inout Substring) -> Bound? {

@@ -351,6 +351,17 @@ struct VimGrammarTableTests {
         VimCase("‸foo(1) foo(2)", "/foo(2<CR>", "foo(1) ‸foo(2)", undo: 0),
         VimCase("‸cat concat cat", "/\\<cat\\><CR>", "cat concat ‸cat", undo: 0),
         VimCase("‸a\nb\nc", ":2<CR>", "a\n‸b\nc", undo: 0),
+        VimCase("‸a1\nb\na2\nc", ":g/a/d<CR>", "b\n‸c"),
+        VimCase("‸a1\nb\na2\nc", ":g!/a/d<CR>", "a1\n‸a2\n"),
+        VimCase("‸a1\nb\na2\nc", ":v/a/d<CR>", "a1\n‸a2\n"),
+        VimCase("‸x\nx\nx\nx", ":2,3g/x/d<CR>", "x\n‸x"),
+        VimCase("‸a1\nb\na2\nc", ":g/a/s/\\d/N/<CR>", "aN\nb\n‸aN\nc"),
+        VimCase("‸a1\nb\na2\nc", ":g/a/normal Ax<CR>", "a1x\nb\na2‸x\nc"),
+        VimCase("‸a1\nb\na2\nc", ":g/^a/norm dd<CR>", "b\n‸c"),
+        VimCase("‸a\nb", ":%normal I-<CR>", "-a\n‸-b"),
+        VimCase("a\n‸b\nc", ":normal dd<CR>", "a\n‸c"),
+        VimCase("‸ab\nab", ":g/a/p<CR>", "‸ab\nab", undo: 0),
+        VimCase("‸ab\nab", ":g/z/d<CR>", "‸ab\nab", undo: 0),
     ]
 
     /// A final line feed ends the last line (`:help eol`): nothing stands after it.
