@@ -113,6 +113,7 @@ extension EditorCommand {
         case .toggleWrap: "wrap long lines or cut them off"
         case .followPeer: "follow the next person's cursor"
         case .nextChange: "to the next text others added while you were away"
+        case .reselectVisual: "select again what was selected last (vim's gv)"
         case .save: "write the file (a shared document: every edit is saved already)"
         case .suspend: "suspend to the shell (fg brings it back)"
         case .redraw: "draw the screen again"

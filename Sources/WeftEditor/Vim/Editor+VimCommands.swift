@@ -98,6 +98,15 @@ extension Editor {
             }
         case .visualMode where mode == "visual" && vim.visualLinewise:
             vim.visualLinewise = false
+        case .reselectVisual:
+            guard let last = vim.lastVisual, let start = replica.position(of: last.start), let cursor = replica.position(of: last.cursor) else {
+                show("nothing was selected yet", isError: true)
+                return false
+            }
+            if mode != "visual" { run(.visualMode, now: now) }
+            selectionAnchor = replica.anchor(at: start, stickToPrevious: false)
+            vim.visualLinewise = last.linewise
+            moveCursor(to: min(cursor, replica.count))
         case .scrollCursorTop, .scrollCursorCenter, .scrollCursorBottom:
             let place = visualPlace(of: cursorPosition)
             let line = (place.line, 0, 0)

@@ -14,6 +14,10 @@ extension Editor {
     /// waits for; when the command is complete, it runs.
     mutating func handleVim(_ key: Key, now: Double) {
         vim.grammar.visual = mode == "visual"
+        if mode == "visual", let start = selectionAnchor {
+            // What is selected before this key, which may end visual mode: `gv` selects it again.
+            vim.lastVisual = (start, replica.anchor(at: cursorPosition, stickToPrevious: false), vim.visualLinewise)
+        }
         vim.keys.append(key)
         let input: VimGrammar.Input
         if vim.grammar.wantsCharacter {

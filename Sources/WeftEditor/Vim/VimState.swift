@@ -26,6 +26,9 @@ struct VimState: Sendable {
     var macroDepth = 0
     /// Visual mode selects whole lines (`V`).
     var visualLinewise = false
+    /// The selection visual mode had when it last ended, for `gv`: where it started, the
+    /// cursor, and whether it took whole lines.
+    var lastVisual: (start: Anchor, cursor: Anchor, linewise: Bool)?
     /// Typed characters replace those under the cursor (`R`).
     var overwriting = false
 

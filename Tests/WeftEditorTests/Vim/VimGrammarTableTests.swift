@@ -327,6 +327,13 @@ struct VimGrammarTableTests {
         VimCase("‸a\nb\nc", "VjJ", "a‸ b\nc"),
     ]
 
+    static let reselect: [VimCase] = [
+        VimCase("‸abc def", "vlly0gvd", "‸ def"),
+        VimCase("‸a\nb\nc", "VjyGgvd", "‸c"),
+        VimCase("a‸bc def", "vl<Esc>$gvU", "aBC def", cursor: false),
+        VimCase("‸abc", "gv", "‸abc", undo: 0),
+    ]
+
     static let commandLine: [VimCase] = [
         VimCase("‸foo foo\nfoo", ":s/foo/bar/<CR>", "‸bar foo\nfoo"),
         VimCase("‸foo foo\nfoo", ":s/foo/bar/g<CR>", "‸bar bar\nfoo"),
@@ -382,7 +389,7 @@ struct VimGrammarTableTests {
         VimCase("‸\n", "G", "‸\n", undo: 0),
     ]
 
-    static let all = finalLineFeed + motions + operators + changes + objects + registers + shiftsAndCase + simpleChanges + repeats + undos + macros + visual + commandLine
+    static let all = finalLineFeed + motions + operators + changes + objects + registers + shiftsAndCase + simpleChanges + repeats + undos + macros + visual + reselect + commandLine
 
     @Test("keys leave the text and cursor vim leaves, and undo takes the change back", arguments: all)
     func row(_ row: VimCase) throws {
