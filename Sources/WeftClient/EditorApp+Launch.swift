@@ -148,6 +148,7 @@ extension EditorApp {
         var editor = Editor(replica: replica, keymap: keymap, settings: settings,
                             status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: terminal.textWidths)
         editor.resize(width: terminal.width, height: terminal.height)
+        editor.alternate = launch.alternate
         if seenBefore { editor.beginAwayCatchUp() }
         if launch.pager {
             editor.enterPager(keymap: keymap)
@@ -212,6 +213,7 @@ extension EditorApp {
                             status: StatusInfo(document: launch.document == "-" ? "standard input" : launch.document), width: terminal.textWidths)
         if let file { editor.attach(file) }
         editor.resize(width: terminal.width, height: terminal.height)
+        editor.alternate = launch.alternate
         if launch.notice == nil, file?.lineEnding == .crlf {
             editor.show("\(launch.document): every line ends in CR LF; they are shown without the CR and written back with it")
         } else {

@@ -14,6 +14,8 @@ extension EditorApp {
         if let wrap = launch.wrap { arguments.append(wrap ? "--wrap" : "--no-wrap") }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
         if let leavingNotice { arguments += ["--notice", leavingNotice] }
+        // The local file by its path as opened, a document by the name it was opened with.
+        arguments += ["--alternate", editor.file?.path ?? launch.document]
         return execute(arguments, opening: target)
     }
 

@@ -21,6 +21,8 @@ public struct ScreenLaunch: Sendable {
     public var paging = PagerOptions()
     /// A message to show as the screen opens (what `:e` has to say about the text it left).
     public var notice: String?
+    /// The text `:e` left to open this one, for `:e#`.
+    public var alternate: String?
     /// Every text named on the pager's command line (`weft view a b c`), and which one this is;
     /// `:n` and `:p` page the others.
     public var files: [String] = []
@@ -28,8 +30,9 @@ public struct ScreenLaunch: Sendable {
 
     public init(command: String, document: String, keymap: String? = nil, theme: String? = nil, name: String? = nil, pager: Bool,
                 wrap: Bool? = nil, lineNumbers: Bool = false, follow: Bool = false, token: String? = nil, caFile: String? = nil,
-                paging: PagerOptions = PagerOptions(), notice: String? = nil, files: [String] = [], fileIndex: Int = 0) {
+                paging: PagerOptions = PagerOptions(), notice: String? = nil, alternate: String? = nil, files: [String] = [], fileIndex: Int = 0) {
         self.notice = notice
+        self.alternate = alternate
         self.files = files
         self.fileIndex = fileIndex
         self.command = command

@@ -179,4 +179,16 @@ struct LocalFileTests {
             #expect(Array(back.utf8) == Array(original.utf8), "seed \(seed): \(original.debugDescription) came back as \(back.debugDescription)")
         }
     }
+
+    @Test(":e# opens the text :e left, and says so when there is none")
+    func alternate() throws {
+        let path = try make("here.txt", "here\n")
+        var vim = try editor(path, keymap: "vim")
+        vim.type(":e#<CR>")
+        #expect(vim.editor.message?.text.contains("no alternate file") == true)
+        #expect(!vim.editor.wantsQuit)
+        vim.editor.alternate = "/tmp/there.txt"
+        vim.type(":e#<CR>")
+        #expect(vim.editor.switchTarget == "/tmp/there.txt" && vim.editor.wantsQuit)
+    }
 }

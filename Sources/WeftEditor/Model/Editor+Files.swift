@@ -12,6 +12,12 @@ extension Editor {
     /// The file being edited, if the text is one.
     public var file: LocalFile? { localFile }
 
+    /// The text `:e` left to open this one, where `:e#` goes back to (vim's alternate file).
+    public var alternate: String? {
+        get { alternateText }
+        set { alternateText = newValue }
+    }
+
     /// Whether the text changed since it was read or last written.
     public var isModified: Bool { localFile != nil && savedVersion != version }
 
@@ -92,8 +98,14 @@ extension Editor {
             }
             wantsQuit = true
             return true
-        case "e", "edit", "e!", "edit!":
-            return openOther(argument, force: verb.hasSuffix("!"))
+        case "e", "edit", "e!", "edit!", "e#", "e!#":
+            // `:e#`: the text this one was opened from (vim's alternate file).
+            guard verb.hasSuffix("#") || argument == "#" else { return openOther(argument, force: verb.hasSuffix("!")) }
+            guard let alternate else {
+                show("no alternate file: :e# goes back to the text :e left", isError: true)
+                return true
+            }
+            return openOther(alternate, force: verb.contains("!"))
         default:
             return nil
         }

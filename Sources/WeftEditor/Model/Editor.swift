@@ -60,6 +60,7 @@ public struct Editor: Sendable {
     public internal(set) var followingEnd = false
     /// less's `m` or `'` waiting for the key that names the mark.
     var pagerMarkPending: EditorCommand?
+    var alternateText: String?
     /// Only lines matching this are shown (less's `&pattern`), and which those are.
     var filter: SearchQuery?
     var filteredLines: [Int] = []
