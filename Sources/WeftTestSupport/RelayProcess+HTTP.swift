@@ -16,6 +16,15 @@ extension RelayProcess {
         return Self.parseAnswer(bytes)
     }
 
+    /// `method path` with no body and no token, on a connection of its own, or nil when no
+    /// complete answer came within `timeout`. Blocks: call it off the cooperative pool.
+    public func request(_ method: String, _ path: String, timeout: Duration = .seconds(10)) -> HTTPAnswer? {
+        guard let socket = try? RawSocket(port: port) else { return nil }
+        socket.send("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let (bytes, _) = socket.readUntilClosed(timeout: timeout)
+        return Self.parseAnswer(bytes)
+    }
+
     /// The status and body of a complete HTTP/1.1 answer (with Content-Length), or nil.
     public static func parseAnswer(_ bytes: [UInt8]) -> HTTPAnswer? {
         guard let end = bytes.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }

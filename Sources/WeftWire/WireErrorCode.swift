@@ -26,11 +26,14 @@ public struct WireErrorCode: Hashable, Sendable, CustomStringConvertible {
 
     /// The document was deleted or renamed on purpose while the connection was open (the message
     /// says which, and the new name). Fatal. Not an answer to anything the client sent, so it is
-    /// not among `all`, the codes that refuse a message.
+    /// not among `refusals`.
     public static let gone = WireErrorCode("gone")
 
     /// Every code this version of the protocol answers a client's message with.
-    public static let all: [WireErrorCode] = [.unauthorized, .readOnly, .upgradeRequired, .tooLarge, .malformed, .rateLimited, .badName, .unavailable]
+    public static let refusals: [WireErrorCode] = [.unauthorized, .readOnly, .upgradeRequired, .tooLarge, .malformed, .rateLimited, .badName, .unavailable]
+
+    /// Every code a relay of this version of the protocol sends: the refusals, and `gone`.
+    public static let all: [WireErrorCode] = refusals + [.gone]
 
     public var description: String { rawValue }
 }

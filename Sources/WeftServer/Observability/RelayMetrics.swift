@@ -41,7 +41,7 @@ final class RelayMetrics: Sendable {
         bytesSent = registry.makeCounter(descriptor: name("sent_bytes", "total", "WebSocket message bytes sent."))
         let rejectedName = name("rejected_messages", "total", "Messages refused with an error message, by error code.")
         let registry = self.registry
-        rejectedByCode = Dictionary(uniqueKeysWithValues: WireErrorCode.all.map { code in
+        rejectedByCode = Dictionary(uniqueKeysWithValues: WireErrorCode.refusals.map { code in
             (code.rawValue, registry.makeCounter(descriptor: rejectedName, labels: [("code", code.rawValue)]))
         })
     }

@@ -8,15 +8,17 @@ import WeftTestSupport
 ///   there (a value no other name holds), and later ones must match it; where one is sent, the
 ///   bytes bound to NAME.
 /// - `<text>`: where a message is expected, a `string` of any content (an error's message).
-/// - `<token:SCOPE:DOCUMENT>`: where one is sent, a `string` holding a token of the relay under
-///   test for DOCUMENT, with SCOPE `read` or `write`.
+/// - `<token:SCOPE:DOCUMENT>`, `<token:SCOPE:DOCUMENT:USER>`, `<token:SCOPE:DOCUMENT:USER:SECONDS>`:
+///   where one is sent, a `string` holding a token of the relay under test for DOCUMENT, with
+///   SCOPE `read` or `write`, made for USER (none when empty), valid for SECONDS. The same
+///   placeholder stands for the same token throughout a vector.
 /// - `<fill:COUNT:XX>`: where one is sent, COUNT bytes of XX.
 struct WirePattern {
     enum Piece: Equatable {
         case bytes([UInt8])
         case epoch(String)
         case text
-        case token(scope: String, document: String)
+        case token(WireTokenRequest)
         case fill(count: Int, byte: UInt8)
     }
 
@@ -26,11 +28,15 @@ struct WirePattern {
         var pieces: [Piece] = []
         for word in hex.split(whereSeparator: \.isWhitespace) {
             if word.hasPrefix("<"), word.hasSuffix(">") {
-                let parts = word.dropFirst().dropLast().split(separator: ":").map(String.init)
+                let parts = word.dropFirst().dropLast().split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 switch (parts.first, parts.count) {
                 case ("epoch", 2): pieces.append(.epoch(parts[1]))
                 case ("text", 1): pieces.append(.text)
-                case ("token", 3): pieces.append(.token(scope: parts[1], document: parts[2]))
+                case ("token", 3...5):
+                    let user = parts.count > 3 && !parts[3].isEmpty ? parts[3] : nil
+                    let seconds = parts.count > 4 ? UInt64(parts[4]) : nil
+                    guard ["read", "write"].contains(parts[1]), parts.count < 5 || seconds != nil else { throw WirePatternError("bad placeholder \(word)") }
+                    pieces.append(.token(WireTokenRequest(scope: parts[1], document: parts[2], user: user, seconds: seconds)))
                 case ("fill", 3):
                     guard let count = Int(parts[1]), let byte = UInt8(parts[2], radix: 16) else { throw WirePatternError("bad placeholder \(word)") }
                     pieces.append(.fill(count: count, byte: byte))
@@ -49,7 +55,7 @@ struct WirePattern {
     }
 
     /// The bytes to send, with `epochs` bound so far and `token` making tokens.
-    func bytes(epochs: [String: [UInt8]], token: (_ scope: String, _ document: String) throws -> String) throws -> [UInt8] {
+    func bytes(epochs: [String: [UInt8]], token: (WireTokenRequest) throws -> String) throws -> [UInt8] {
         var result: [UInt8] = []
         for piece in pieces {
             switch piece {
@@ -57,9 +63,9 @@ struct WirePattern {
             case .epoch(let name):
                 guard let value = epochs[name] else { throw WirePatternError("epoch \(name) is sent before it is bound") }
                 result += value
-            case .token(let scope, let document):
+            case .token(let request):
                 var writer = ByteWriter()
-                writer.string(try token(scope, document))
+                writer.string(try token(request))
                 result += writer.bytes
             case .fill(let count, let byte): result += [UInt8](repeating: byte, count: count)
             case .text: throw WirePatternError("<text> is only for expected messages")
@@ -94,6 +100,17 @@ struct WirePattern {
         epochs = bound
         return true
     }
+}
+
+/// The token a `<token:…>` placeholder asks for.
+struct WireTokenRequest: Hashable {
+    /// `read` or `write`.
+    var scope: String
+    var document: String
+    /// The user the token is made for; nil for a token that names nobody.
+    var user: String?
+    /// How long it is valid from when it is made; nil for long enough.
+    var seconds: UInt64?
 }
 
 struct WirePatternError: Error, CustomStringConvertible {

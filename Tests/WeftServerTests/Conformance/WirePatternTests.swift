@@ -13,7 +13,7 @@ import WeftTestSupport
         var other = epochs
         #expect(!(try WirePattern("81 02 <epoch:E2> 00")).matches(Hex.bytes("81 02 01 02 03 04 05 06 07 08 00"), epochs: &other),
                 "E2 may not bind the value E holds")
-        #expect(try WirePattern("<epoch:E>").bytes(epochs: epochs) { _, _ in "" } == [1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(try WirePattern("<epoch:E>").bytes(epochs: epochs) { _ in "" } == [1, 2, 3, 4, 5, 6, 7, 8])
     }
 
     @Test func bytesMustMatchToTheLast() throws {
@@ -34,9 +34,14 @@ import WeftTestSupport
     }
 
     @Test func tokensAndFillsAreWrittenWhereSent() throws {
-        let bytes = try WirePattern("01 <token:read:notes> <fill:3:ab>").bytes(epochs: [:]) { scope, document in "\(scope)@\(document)" }
+        let bytes = try WirePattern("01 <token:read:notes> <fill:3:ab>").bytes(epochs: [:]) { "\($0.scope)@\($0.document)" }
         #expect(bytes == [1, 10] + Array("read@notes".utf8) + [0xAB, 0xAB, 0xAB])
-        #expect(throws: WirePatternError.self) { try WirePattern("<epoch:E>").bytes(epochs: [:]) { _, _ in "" } }
+        let requests = try WirePattern("<token:write:notes:ana> <token:write:notes::3> <token:read:other:bo:60>").pieces
+        #expect(requests == [.token(WireTokenRequest(scope: "write", document: "notes", user: "ana")),
+                             .token(WireTokenRequest(scope: "write", document: "notes", seconds: 3)),
+                             .token(WireTokenRequest(scope: "read", document: "other", user: "bo", seconds: 60))])
+        #expect(throws: WirePatternError.self) { try WirePattern("<epoch:E>").bytes(epochs: [:]) { _ in "" } }
+        #expect(throws: WirePatternError.self) { try WirePattern("<token:write:notes:ana:soon>") }
         #expect(throws: WirePatternError.self) { try WirePattern("<nonsense>") }
     }
 }

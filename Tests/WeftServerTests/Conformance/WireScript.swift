@@ -15,16 +15,22 @@ struct WireScript {
     }
     static let epochNames = ["E", "E2", "E3"]
 
-    /// A token of the relay under test, to put in a hello: becomes `<token:SCOPE:DOCUMENT>`.
-    static func token(_ scope: String, for document: String = "notes") -> String { "\u{1}token:\(scope):\(document)\u{1}" }
+    /// A token of the relay under test, to put in a hello: becomes `<token:SCOPE:DOCUMENT>`, or
+    /// with `user` (and `seconds`) `<token:SCOPE:DOCUMENT:USER:SECONDS>`.
+    static func token(_ scope: String, for document: String = "notes", user: String? = nil, seconds: UInt64? = nil) -> String {
+        var placeholder = "token:\(scope):\(document)"
+        if user != nil || seconds != nil { placeholder += ":\(user ?? "")" }
+        if let seconds { placeholder += ":\(seconds)" }
+        return "\u{1}\(placeholder)\u{1}"
+    }
 
     /// A hello for `replica` on `document`.
     static func hello(_ replica: ReplicaID, document: String = "notes", epoch: UInt64 = 0, lastServerSeq: UInt64 = 0,
                       readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
-                      token: String = "", key: String = "") -> ClientMessage {
+                      token: String = "", key: String = "", user: String = "") -> ClientMessage {
         .hello(Hello(document: try! DocumentName(document), epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
                      readOnly: readOnly, restoring: restoring, relayLostHistory: relayLostHistory, token: token,
-                     replicaKey: Array(key.utf8)))
+                     replicaKey: Array(key.utf8), userName: user))
     }
 
     /// A welcome on epoch `epoch` (a name bound by the vector).
@@ -87,6 +93,16 @@ struct WireScript {
         steps.append(WireVector.Step(failStore: true, note: note))
     }
 
+    /// An HTTP request with no body to the relay's port (`method` `path`), answered with `status`.
+    mutating func request(_ method: String, _ path: String, status: Int, _ note: String) {
+        steps.append(WireVector.Step(path: path, request: method, status: status, note: note))
+    }
+
+    /// Revokes every token of `user` made so far (`weft token revoke --user USER`).
+    mutating func revoke(_ user: String, _ note: String) {
+        steps.append(WireVector.Step(revoke: user, note: note))
+    }
+
     /// Opens `connection`, says hello as `replica` and expects a welcome of an empty document on
     /// epoch E (bound here when it is the first) and `caught-up`.
     mutating func join(_ connection: String, _ replica: ReplicaID, serverSeq: UInt64 = 0, key: String = "") {
@@ -98,18 +114,25 @@ struct WireScript {
 
     /// `bytes` as a pattern: sentinels become placeholders.
     static func pattern(_ bytes: [UInt8]) -> String {
-        var hex = Hex.string(bytes)
+        // A token's sentinel is a `string` of under 128 bytes: one byte of length, then it.
+        let marker = Array("\u{1}token:".utf8)
+        var words: [String] = []
+        var index = 0
+        while index < bytes.count {
+            if bytes[(index + 1)...].starts(with: marker), let end = bytes[(index + 2)...].firstIndex(of: 1),
+               Int(bytes[index]) == end - index {
+                words.append("<\(String(decoding: bytes[(index + 2)..<end], as: UTF8.self))>")
+                index = end + 1
+            } else {
+                words.append(Hex.string([bytes[index]]))
+                index += 1
+            }
+        }
+        var hex = words.joined(separator: " ")
         for name in epochNames {
             var writer = ByteWriter()
             writer.uint64(epoch(name))
             hex = hex.replacingOccurrences(of: Hex.string(writer.bytes), with: "<epoch:\(name)>")
-        }
-        for scope in ["read", "write"] {
-            for document in ["notes", "other"] {
-                var writer = ByteWriter()
-                writer.string(token(scope, for: document))
-                hex = hex.replacingOccurrences(of: Hex.string(writer.bytes), with: "<token:\(scope):\(document)>")
-            }
         }
         return hex
     }

@@ -19,7 +19,7 @@ struct WireVector: Codable, Equatable, Sendable, CustomTestStringConvertible {
 
     /// One thing the runner does; exactly one of the action fields is set.
     struct Step: Codable, Equatable, Sendable {
-        /// Open a WebSocket connection with this name, to `path`.
+        /// Open a WebSocket connection with this name, to `path` (a document name).
         var open: String?
         var path: String?
         /// Send the binary message `hex` (a pattern) on this connection.
@@ -42,6 +42,12 @@ struct WireVector: Codable, Equatable, Sendable, CustomTestStringConvertible {
         /// Make the relay's store fail whatever it is asked from then on (Weft's runner drops the
         /// relay's tables from its PostgreSQL database).
         var failStore: Bool?
+        /// Make an HTTP request with this method and no body to the relay's port, for `path`
+        /// (`/documents/…`); its answer has the status code `status`.
+        var request: String?
+        var status: Int?
+        /// Revoke every token made so far for this user (`weft token revoke --user`).
+        var revoke: String?
         /// What the step means, for people.
         var note: String?
     }

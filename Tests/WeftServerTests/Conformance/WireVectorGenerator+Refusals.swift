@@ -51,8 +51,12 @@ extension WireVectorGenerator {
                 hex: helloHex() + " 00", code: .malformed),
         Refusal(name: "hello-truncated", about: "a hello without its last field", rule: "Encoding", afterHello: false,
                 hex: "01 02 05 6e 6f 74 65 73 00 00 00 00 00 00 00 00 a1 00 00 00 00 00 00 00 00 00 00", code: .malformed),
-        Refusal(name: "hello-unknown-flag", about: "a hello with flag bit 3 set", rule: "Encoding", afterHello: false,
+        Refusal(name: "hello-unknown-flag", about: "a hello with flag bit 4 set", rule: "Encoding", afterHello: false,
+                hex: helloHex(flags: "10"), code: .malformed),
+        Refusal(name: "hello-user-name-missing", about: "a hello with flag bit 3 and no user name after its key", rule: "Encoding", afterHello: false,
                 hex: helloHex(flags: "08"), code: .malformed),
+        Refusal(name: "hello-user-name-empty", about: "a hello with flag bit 3 and an empty user name", rule: "rule 10", afterHello: false,
+                hex: helloHex(flags: "08") + " 00", code: .malformed),
         Refusal(name: "hello-non-minimal-varint", about: "a hello whose last serverSeq is written 80 00", rule: "Encoding", afterHello: false,
                 hex: helloHex(last: "80 00"), code: .malformed),
         Refusal(name: "hello-invalid-utf8", about: "a hello whose document name is not UTF-8", rule: "Encoding", afterHello: false,
@@ -73,6 +77,8 @@ extension WireVectorGenerator {
                 hex: helloHex(token: "81 20 <fill:4097:61>"), code: .tooLarge),
         Refusal(name: "hello-key-too-long", about: "a hello with a replica key of 65 bytes", rule: "Limits", afterHello: false,
                 hex: helloHex(key: "41 <fill:65:6b>"), code: .tooLarge),
+        Refusal(name: "hello-user-name-too-long", about: "a hello with a user name of 65 bytes", rule: "Limits", afterHello: false,
+                hex: helloHex(flags: "08") + " 41 <fill:65:61>", code: .tooLarge),
         Refusal(name: "message-too-large", about: "a message of 1,048,577 bytes", rule: "Limits", afterHello: false,
                 hex: "03 <fill:1048576:00>", code: .tooLarge),
         Refusal(name: "second-hello", about: "a second hello", rule: "rule 1", afterHello: true, hex: helloHex(), code: .malformed),
@@ -132,6 +138,62 @@ extension WireVectorGenerator {
                 }
                 script.expectError("a", refusal.code, "\(refusal.code), and the connection closes")
             }
-        }
+        } + userRefusals()
+    }
+
+    /// The refusals that take more than one connection, or time: a replica bound to another user,
+    /// revoked and expired tokens (rule 10, Errors).
+    static func userRefusals() -> [WireVector] {
+        var vectors: [WireVector] = []
+        vectors.append(vector("refusals/hello-replica-of-another-user", "Refused with unauthorized: a hello as replica a1, which ana's hello bound to her, naming bo.",
+                              rules: ["rule 10", "Every refusal"]) { script in
+            script.open("a")
+            script.send("a", WireScript.hello(a, user: "ana"), "hello as a1, user ana (flag bit 3): binds a1 to ana")
+            script.expect("a", WireScript.welcome(serverSeq: 0), "welcome")
+            script.expect("a", .caughtUp(serverSeq: 0), "caught-up")
+            script.open("b")
+            script.send("b", WireScript.hello(a, user: "bo"), "hello as a1, user bo")
+            script.expectError("b", .unauthorized, "a1 is ana's; the connection closes")
+        })
+        let ana = WireScript.token("write", user: "ana")
+        vectors.append(vector("refusals/hello-revoked-user", "Refused with unauthorized: a hello with a token of ana's made before her tokens were revoked.",
+                              rules: ["rule 10", "Every refusal"], relay: ["--require-auth"]) { script in
+            script.open("a")
+            script.send("a", WireScript.hello(a, token: ana), "hello with a token made for ana")
+            script.expect("a", WireScript.welcome(serverSeq: 0), "welcome")
+            script.expect("a", .caughtUp(serverSeq: 0), "caught-up")
+            script.close("a")
+            script.revoke("ana", "every token of ana's made so far is revoked")
+            script.wait(ms: 3_000, "the relay reads revocations every second")
+            script.open("a2")
+            script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), token: ana), "hello again with the same token")
+            script.expectError("a2", .unauthorized, "revoked; the connection closes")
+        })
+        vectors.append(vector("refusals/message-after-revocation", "Refused with unauthorized: the first message on a connection after the token it was opened with was revoked.",
+                              rules: ["rule 10", "Every refusal"], relay: ["--require-auth"]) { script in
+            script.open("a")
+            script.send("a", WireScript.hello(a, token: ana), "hello with a token made for ana")
+            script.expect("a", WireScript.welcome(serverSeq: 0), "welcome")
+            script.expect("a", .caughtUp(serverSeq: 0), "caught-up")
+            script.revoke("ana", "every token of ana's made so far is revoked")
+            script.wait(ms: 3_000, "the relay reads revocations every second")
+            script.send("a", .presence(Presence(userName: "ana", colour: 0, cursor: .start)), "a presence")
+            script.expectError("a", .unauthorized, "revoked; the connection closes")
+        })
+        let brief = WireScript.token("write", seconds: 3)
+        vectors.append(vector("refusals/message-after-expiry", "Refused with unauthorized: the first message on a connection after its token expired, and a hello with the expired token.",
+                              rules: ["Errors", "Every refusal"], relay: ["--require-auth"]) { script in
+            script.open("a")
+            script.send("a", WireScript.hello(a, token: brief), "hello with a token valid for 3 seconds (more than 2 of them left)")
+            script.expect("a", WireScript.welcome(serverSeq: 0), "welcome")
+            script.expect("a", .caughtUp(serverSeq: 0), "caught-up")
+            script.wait(ms: 4_000, "the token expires")
+            script.send("a", .presence(Presence(userName: "ana", colour: 0, cursor: .start)), "a presence")
+            script.expectError("a", .unauthorized, "expired; the connection closes")
+            script.open("a2")
+            script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), token: brief), "hello again with the same token")
+            script.expectError("a2", .unauthorized, "expired; the connection closes")
+        })
+        return vectors
     }
 }

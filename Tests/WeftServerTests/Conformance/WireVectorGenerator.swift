@@ -10,9 +10,10 @@ enum WireVectorGenerator {
         [
             ("connection.json", "Hello, welcome, replay, caught-up and live traffic; snapshots; presence (rules 1, 3, 7, 9).", connection()),
             ("dedup.json", "Resends, duplicates and batch numbering (rules 3, 4, 5, 8).", dedup()),
-            ("refusals.json", "Every message the relay refuses, with its code (\"Every refusal\").", refusals()),
-            ("access.json", "Read-only connections, tokens, replica keys, rate limits, an unreachable store (rules 6, 8; errors).", access()),
+            ("refusals.json", "The messages the relay refuses, with their codes (\"Every refusal\").", refusals()),
+            ("access.json", "Read-only connections, tokens, replica keys, authors, rate limits, an unreachable store (rules 6, 8, 10; errors).", access()),
             ("epochs.json", "Epochs and healing a relay that lost history (\"Healing a relay\", \"Epoch changes\").", epochs()),
+            ("documents.json", "Documents deleted and renamed while connections are open (\"Documents\"; the error gone).", documents()),
         ].map { name, about, vectors in
             (name, WireVectorFile(format: WireVectorFile.formatName, about: about, vectors: vectors))
         }

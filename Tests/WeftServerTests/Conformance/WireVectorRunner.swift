@@ -24,12 +24,19 @@ struct WireVectorRunner {
         var connections: [String: RelayTestClient] = [:]
         defer { for connection in connections.values { Task { await connection.close() } } }
         var epochs: [String: [UInt8]] = [:]
-        let token = { (scope: String, document: String) throws -> String in
+        // Each token is made when it is first sent, and sent the same afterwards (so a token can
+        // expire, or be revoked, between two hellos).
+        var tokens: [WireTokenRequest: String] = [:]
+        let token = { (request: WireTokenRequest) throws -> String in
+            if let made = tokens[request] { return made }
             let signer = TokenSigner(secret: try ServerSecret.loadOrCreate(in: directory))
             let now = UInt64(Date().timeIntervalSince1970)
-            return signer.sign(AccessToken(document: try DocumentName(document), scope: scope == "read" ? .read : .readWrite,
-                                           issuedAt: now, expiresAt: now + 600))
+            let made = signer.sign(AccessToken(document: try DocumentName(request.document), scope: request.scope == "read" ? .read : .readWrite,
+                                               issuedAt: now, expiresAt: now + (request.seconds ?? 600), user: request.user))
+            tokens[request] = made
+            return made
         }
+        let storeArguments = cluster.map { ["--store", $0.url()] } ?? ["--data", directory.path]
         for (index, step) in vector.steps.enumerated() {
             let at = "\(vector.name), step \(index + 1)\(step.note.map { " (\($0))" } ?? "")"
             if let name = step.open {
@@ -64,6 +71,18 @@ struct WireVectorRunner {
                 try await Task.sleep(for: .milliseconds(milliseconds))
             } else if step.failStore == true, let cluster {
                 _ = try await offCooperativePool { try cluster.query("DROP TABLE weft_documents, weft_log, weft_replicas, weft_replica_keys CASCADE") }
+            } else if let method = step.request, let path = step.path, let status = step.status {
+                let answer = try await offCooperativePool { relay.request(method, path) }
+                guard answer?.status == status else {
+                    Issue.record("\(at): expected \(status); got \(answer.map { "\($0.status) \($0.body)" } ?? "no answer")")
+                    return
+                }
+            } else if let user = step.revoke {
+                let revoked = try await offCooperativePool { try BuiltProduct.run("weft", ["token", "revoke", "--user", user] + storeArguments) }
+                guard revoked.status == 0 else {
+                    Issue.record("\(at): weft token revoke failed: \(revoked.stderr)")
+                    return
+                }
             } else {
                 Issue.record("\(at): a step the runner does not know")
                 return

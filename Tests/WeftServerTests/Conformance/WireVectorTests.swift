@@ -13,7 +13,7 @@ import WeftWire
         #expect(files.allSatisfy { $0.file.format == WireVectorFile.formatName })
         #expect(Set(Self.vectors.map(\.name)).count == Self.vectors.count && !Self.vectors.isEmpty)
         let rules = Set(Self.vectors.flatMap(\.rules))
-        for rule in (1...9).map({ "rule \($0)" }) + ["Healing a relay", "Epoch changes", "Every refusal"] {
+        for rule in (1...10).map({ "rule \($0)" }) + ["Healing a relay", "Epoch changes", "Documents", "Every refusal"] {
             #expect(rules.contains(rule), "no vector shows \(rule)")
         }
         // The codes the vectors expect, read from their error messages' bytes (88, then the code).

@@ -46,7 +46,7 @@ enum RelayFuzzSeeds {
                             if case .epoch(let name) = piece { return (name, [UInt8](repeating: 0, count: 8)) }
                             return nil
                         })
-                        input.messages.append(.init(connection: index, bytes: try pattern.bytes(epochs: epochs, token: { _, _ in "" })))
+                        input.messages.append(.init(connection: index, bytes: try pattern.bytes(epochs: epochs, token: { _ in "" })))
                     }
                 }
                 input.clamp()

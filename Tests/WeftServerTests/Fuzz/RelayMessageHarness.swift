@@ -179,7 +179,7 @@ final class RelayMessageHarness: @unchecked Sendable {
     /// fail, so that code would mean a document broke.
     private func refused(_ error: any Error, _ what: String) throws {
         guard let error = error as? WireError else { throw error }
-        guard WireErrorCode.all.contains(error.code), !error.message.isEmpty else {
+        guard WireErrorCode.refusals.contains(error.code), !error.message.isEmpty else {
             throw RelayFuzzFailure("\(what) was refused without a protocol code and sentence: \(error)")
         }
         guard error.code != .unavailable else { throw RelayFuzzFailure("\(what) broke its document: \(error.message)") }
