@@ -53,6 +53,23 @@ struct PagerSearchFrameTests {
         #expect(Array(pager.lines.prefix(3)) == ["a2", "a4", "~"])
     }
 
+    @Test("less's modifiers: Ctrl-N finds lines without a match, Ctrl-R takes the pattern as plain text, Ctrl-K highlights without moving")
+    func modifiers() throws {
+        var pager = try Self.pager("a.1\nab2\nb3\na.4\nb5")
+        pager.press("/ Ctrl-N")
+        pager.type("^a\n")
+        #expect(pager.editor.cursorLineColumn.line == 3, "Ctrl-N is ! first: b3 is the first line without a match")
+        pager.press("g & Ctrl-R")
+        #expect(pager.lines[7].hasPrefix("Regex-off &"), "\(pager.lines[7])")
+        pager.type("a.\n")
+        #expect(Array(pager.lines.prefix(3)) == ["a.1", "a.4", "~"], "a. as plain text, not ab2")
+        pager.press("& Enter / Ctrl-K")
+        #expect(pager.lines[7].hasPrefix("Keep-pos /"), "\(pager.lines[7])")
+        pager.type("b5\n")
+        #expect(pager.lines[0] == "a.1", "the view stays")
+        #expect(pager.editor.lastSearch?.pattern == "b5", "and n goes on from the pattern")
+    }
+
     @Test("case: as less by default, -i ignores it unless the pattern has a capital, -I always")
     func caseRules() throws {
         var pager = try Self.pager("Alpha\nbeta\nALPHA\nalpha")

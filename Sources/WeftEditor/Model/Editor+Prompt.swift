@@ -15,23 +15,44 @@ struct Prompt: Sendable {
     var regex = false
     var caseRule = SearchCase.smart
     var vimSyntax = false
+    /// less's Ctrl-R: the pattern is plain text, not a regular expression.
+    var literal = false
+    /// less's Ctrl-K: matches are highlighted, the view stays where it is.
+    var keep = false
     /// Where the cursor was, to go back to when an incremental search is cancelled or finds nothing.
     var origin: Int
     /// What the screen showed then, to go back to as well (the matches typed so far may have scrolled).
     var originView: ViewPosition
 
     var label: String {
+        // As less shows its modifiers, before the prompt.
+        let modifiers = (keep ? "Keep-pos " : "") + (literal ? "Regex-off " : "")
         switch kind {
-        case .find(let forward): forward ? "/" : "?"
-        case .gotoLine: "go to line: "
-        case .command: ":"
-        case .filter: "&"
+        case .find(let forward): return modifiers + (forward ? "/" : "?")
+        case .gotoLine: return "go to line: "
+        case .command: return ":"
+        case .filter: return modifiers + "&"
         }
+    }
+
+    /// Whether less's search modifiers (Ctrl-N, Ctrl-R, Ctrl-K) apply: the pager's searches and filter.
+    var takesModifiers: Bool {
+        guard regex, !vimSyntax else { return false }
+        if case .find = kind { return true }
+        return kind == .filter
+    }
+
+    /// The text as a pattern: with Ctrl-R, each character stands for itself (a leading `!`
+    /// still finds the lines without it).
+    var pattern: String {
+        guard literal else { return text }
+        let negated = text.hasPrefix("!")
+        return (negated ? "!" : "") + NSRegularExpression.escapedPattern(for: String(text.dropFirst(negated ? 1 : 0)))
     }
 
     var searchQuery: SearchQuery? {
         guard case .find(let forward) = kind, !text.isEmpty else { return nil }
-        return SearchQuery(pattern: text, forward: forward, regex: regex, caseRule: caseRule, vimSyntax: vimSyntax)
+        return SearchQuery(pattern: pattern, forward: forward, regex: regex, caseRule: caseRule, vimSyntax: vimSyntax)
     }
 }
 
@@ -59,6 +80,13 @@ extension Editor {
             prompt.text.removeLast()
         } else if key == .ctrl("u") {
             prompt.text = ""
+        } else if prompt.takesModifiers, key == .ctrl("n") {
+            // less's Ctrl-N: the lines that do not match, as `!` first.
+            prompt.text = prompt.text.hasPrefix("!") ? String(prompt.text.dropFirst()) : "!" + prompt.text
+        } else if prompt.takesModifiers, key == .ctrl("r") {
+            prompt.literal.toggle()
+        } else if prompt.takesModifiers, key == .ctrl("k"), case .find = prompt.kind {
+            prompt.keep.toggle()
         } else if key == .named(.enter) {
             self.prompt = nil
             return accept(prompt, now: now)
@@ -68,7 +96,9 @@ extension Editor {
             return
         }
         self.prompt = prompt
-        if let query = prompt.searchQuery {
+        if prompt.keep {
+            returnToOrigin(of: prompt)
+        } else if let query = prompt.searchQuery {
             // Incremental: jump to the first match from where the search began.
             if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
                 moveCursor(to: range.lowerBound)
@@ -103,6 +133,10 @@ extension Editor {
             }
             lastSearch = query
             if query.regex, query.linePattern == nil { return show("not a valid regular expression: \(query.pattern)", isError: true) }
+            if prompt.keep {
+                // Matches are highlighted where they are; n and N move from here.
+                return returnToOrigin(of: prompt)
+            }
             if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
                 if isPager { putAtTop(range.lowerBound) }
             } else {
@@ -115,7 +149,7 @@ extension Editor {
         case .command:
             run(command: prompt.text.trimmingCharacters(in: .whitespaces), now: now)
         case .filter:
-            setFilter(prompt.text)
+            setFilter(prompt.pattern)
         }
     }
 
