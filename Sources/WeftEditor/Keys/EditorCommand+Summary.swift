@@ -114,6 +114,7 @@ extension EditorCommand {
         case .followPeer: "follow the next person's cursor"
         case .nextChange: "to the next text others added while you were away"
         case .reselectVisual: "select again what was selected last (vim's gv)"
+        case .visualBlockMode: "select a block: the same columns of several lines (vim's Ctrl-V)"
         case .save: "write the file (a shared document: every edit is saved already)"
         case .suspend: "suspend to the shell (fg brings it back)"
         case .redraw: "draw the screen again"

@@ -50,7 +50,8 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case gotoPercent = "goto-percent", toggleSmartCase = "toggle-smart-case", toggleIgnoreCase = "toggle-ignore-case"
     case nextFile = "next-file", previousFile = "previous-file", firstFile = "first-file"
     // The rest
-    case toggleWrap = "toggle-wrap", followPeer = "follow-peer", nextChange = "next-change", reselectVisual = "reselect-visual"
+    case toggleWrap = "toggle-wrap", followPeer = "follow-peer", nextChange = "next-change", reselectVisual = "reselect-visual",
+         visualBlockMode = "visual-block-mode"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"
     case suspend = "suspend", redraw = "redraw"
 

@@ -29,6 +29,7 @@ extension Editor {
 
     private func drawText(into frame: inout Frame, top textTop: Int) {
         let selection = self.selection
+        let selectedBlock = self.selectedBlock
         let cursorPosition = self.cursorPosition
         let currentMatch: Range<Int>? = (prompt?.searchQuery ?? lastSearch).flatMap { query in
             if query.regex {
@@ -81,7 +82,11 @@ extension Editor {
                     if fresh.contains(where: { $0.contains(position) }) { style = .role(.changedWhileAway) }
                     if let mark = marks.last(where: { $0.selections.contains { $0.contains(position) } }) { style = .peerCursor(mark.colour) }
                     if found.contains(where: { $0.contains(position) }) { style = .role(.searchMatch) }
-                    if selection?.contains(position) == true { style = .role(.selection) }
+                    if let block = selectedBlock {
+                        if block.contains(where: { $0.contains(position) }) { style = .role(.selection) }
+                    } else if selection?.contains(position) == true {
+                        style = .role(.selection)
+                    }
                     if currentMatch?.contains(position) == true { style = .role(.searchCurrent) }
                     frame.put(placed.glyph, row: textTop + row, column: gutter + column, style: style)
                     used = gutter + column + placed.glyph.width

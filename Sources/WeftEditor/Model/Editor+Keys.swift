@@ -77,6 +77,7 @@ extension Editor {
 
     /// What every key ends with: the view follows the cursor, which stays on a character.
     mutating func finishKey() {
+        if mode != "visual" { vim.visualBlock = false }
         if following != nil, lastCommand != .followPeer { following = nil }
         if pendingKeys.isEmpty { settleAwayMarks() }
         if isPager {

@@ -95,7 +95,20 @@ extension Editor {
             } else {
                 if mode != "visual" { run(.visualMode, now: now) }
                 vim.visualLinewise = true
+                vim.visualBlock = false
             }
+        case .visualBlockMode:
+            if mode == "visual", vim.visualBlock {
+                run(.normalMode, now: now)
+            } else {
+                if mode != "visual" { run(.visualMode, now: now) }
+                vim.visualBlock = true
+                vim.visualLinewise = false
+            }
+        case .visualMode where mode == "visual" && vim.visualBlock:
+            vim.visualBlock = false
+        case .insertLineStart where mode == "visual", .appendLineEnd where mode == "visual":
+            return insertOnSelection(append: command == .appendLineEnd, now: now)
         case .visualMode where mode == "visual" && vim.visualLinewise:
             vim.visualLinewise = false
         case .reselectVisual:
@@ -106,6 +119,7 @@ extension Editor {
             if mode != "visual" { run(.visualMode, now: now) }
             selectionAnchor = replica.anchor(at: start, stickToPrevious: false)
             vim.visualLinewise = last.linewise
+            vim.visualBlock = last.block
             moveCursor(to: min(cursor, replica.count))
         case .scrollCursorTop, .scrollCursorCenter, .scrollCursorBottom:
             let place = visualPlace(of: cursorPosition)

@@ -16,7 +16,7 @@ extension Editor {
         vim.grammar.visual = mode == "visual"
         if mode == "visual", let start = selectionAnchor {
             // What is selected before this key, which may end visual mode: `gv` selects it again.
-            vim.lastVisual = (start, replica.anchor(at: cursorPosition, stickToPrevious: false), vim.visualLinewise)
+            vim.lastVisual = (start, replica.anchor(at: cursorPosition, stickToPrevious: false), vim.visualLinewise, vim.visualBlock)
         }
         vim.keys.append(key)
         let input: VimGrammar.Input
@@ -138,6 +138,10 @@ extension Editor {
     /// An insert ends: a counted one types its text again (`3ia<Esc>` is `aaa`), and a change
     /// that opened it becomes the one `.` repeats.
     mutating func endVimInsert(now: Double) {
+        if let block = vim.blockInsert {
+            vim.blockInsert = nil
+            finishBlockInsert(block, now: now)
+        }
         if let repeating = vim.insertRepeat {
             vim.insertRepeat = nil
             var keys = repeating.keys

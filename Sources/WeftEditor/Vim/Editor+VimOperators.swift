@@ -39,6 +39,8 @@ extension Editor {
             } else {
                 taken = OperatorRange(range: object.range, lines: nil)
             }
+        case .selection where vim.visualBlock:
+            return applyToBlock(command, register: register, now: now)
         case .selection:
             guard let range = selection else { return false }
             if vim.visualLinewise {
@@ -152,7 +154,7 @@ extension Editor {
 
     /// `>` and `<`: each line's indent grows or shrinks by one shift width (the tab width; tabs
     /// as far as they go, as vim with its default `noexpandtab`). Empty lines are left as they are.
-    private mutating func shift(_ taken: OperatorRange, right: Bool, now: Double) {
+    mutating func shift(_ taken: OperatorRange, right: Bool, now: Double) {
         let lines = taken.lines ?? replica.line(containing: taken.range.lowerBound)...replica.line(containing: max(taken.range.lowerBound, taken.range.upperBound - 1))
         let width = settings.tabWidth
         for line in lines {

@@ -26,11 +26,27 @@ struct VimState: Sendable {
     var macroDepth = 0
     /// Visual mode selects whole lines (`V`).
     var visualLinewise = false
+    /// Visual mode selects a block: the same columns of several lines (Ctrl-V).
+    var visualBlock = false
+    /// An insert begun on a block (`I`, `A`, `c`): when it ends, what was typed on the first
+    /// line goes into the others too, at `column` (scalars from the line start).
+    var blockInsert: BlockInsert?
     /// The selection visual mode had when it last ended, for `gv`: where it started, the
     /// cursor, and whether it took whole lines.
-    var lastVisual: (start: Anchor, cursor: Anchor, linewise: Bool)?
+    var lastVisual: (start: Anchor, cursor: Anchor, linewise: Bool, block: Bool)?
     /// Typed characters replace those under the cursor (`R`).
     var overwriting = false
 
     static let maxMacroDepth = 20
+}
+
+/// An insert on a block's first line, to be made on its other lines when it ends.
+struct BlockInsert: Sendable {
+    /// Where the typed text begins (after the character before it).
+    var start: Anchor
+    /// The block's other lines, by the anchor of their first character.
+    var lines: [Anchor]
+    var column: Int
+    /// `A`: lines shorter than the column are filled with spaces up to it.
+    var pad: Bool
 }

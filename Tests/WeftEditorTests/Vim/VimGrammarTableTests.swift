@@ -327,6 +327,20 @@ struct VimGrammarTableTests {
         VimCase("‸a\nb\nc", "VjJ", "a‸ b\nc"),
     ]
 
+    /// Ctrl-V: the same columns of several lines.
+    static let block: [VimCase] = [
+        VimCase("‸abc\nabc\nabc", "<C-v>jjld", "‸c\nc\nc"),
+        VimCase("‸abc\nabc", "<C-v>jIX<Esc>", "‸Xabc\nXabc"),
+        VimCase("a‸bc\nabc\nabc", "<C-v>jjAX<Esc>", "ab‸Xc\nabXc\nabXc"),
+        VimCase("ab‸cd\na\nabcd", "<C-v>jjIX<Esc>", "ab‸Xcd\na\nabXcd"),
+        VimCase("‸a\nabc", "<C-v>jllAX<Esc>", "a  ‸X\nabcX"),
+        VimCase("‸abc\nabc", "<C-v>jlcZ<Esc>", "‸Zc\nZc"),
+        VimCase("‸abc\nabc", "<C-v>jlU", "‸ABc\nABc"),
+        VimCase("‸abc\nabc", "<C-v>jl<Esc>gvd", "‸c\nc"),
+        VimCase("‸abc\nabc", "<C-v>jl>", "\t‸abc\n\tabc", cursor: false),
+        VimCase("‸abc\nabc", "<C-v>jvd", "‸bc", cursor: false),
+    ]
+
     static let reselect: [VimCase] = [
         VimCase("‸abc def", "vlly0gvd", "‸ def"),
         VimCase("‸a\nb\nc", "VjyGgvd", "‸c"),
@@ -389,7 +403,7 @@ struct VimGrammarTableTests {
         VimCase("‸\n", "G", "‸\n", undo: 0),
     ]
 
-    static let all = finalLineFeed + motions + operators + changes + objects + registers + shiftsAndCase + simpleChanges + repeats + undos + macros + visual + reselect + commandLine
+    static let all = finalLineFeed + motions + operators + changes + objects + registers + shiftsAndCase + simpleChanges + repeats + undos + macros + visual + block + reselect + commandLine
 
     @Test("keys leave the text and cursor vim leaves, and undo takes the change back", arguments: all)
     func row(_ row: VimCase) throws {
@@ -410,6 +424,17 @@ struct VimGrammarTableTests {
             harness.type("u")
             #expect(harness.editor.text == VimCase.split(row.start).text, "the keys made exactly \(steps) undo steps")
             _ = before
+        }
+    }
+
+    @Test("a block selection is drawn as a block: the same columns of each line, nothing between")
+    func blockIsDrawnAsABlock() throws {
+        var harness = try VimHarness("‸abcd\nabcd\nabcd")
+        harness.type("l<C-v>jjl")
+        let rows = harness.editor.frame().rows
+        for row in 0..<3 {
+            let selected = rows[row].indices.filter { rows[row][$0].style == .role(.selection) }
+            #expect(selected == [1, 2], "row \(row): \(selected)")
         }
     }
 
