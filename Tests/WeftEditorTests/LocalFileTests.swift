@@ -61,17 +61,27 @@ struct LocalFileTests {
         #expect(try contents(path) == "ine\n")
     }
 
-    @Test(":w FILE writes elsewhere and keeps editing the same file; :saveas moves to the new one")
+    @Test(":w FILE writes elsewhere and keeps editing the same file; :saveas moves to the new one; neither writes over a file without !")
     func writeElsewhere() throws {
         let path = try make("a.txt", "abc")
         let copy = directory.appendingPathComponent("b.txt").path
         var vim = try editor(path, keymap: "vim")
+        // As vim's 'fixeol', the vim keymap ends the last line with a line feed in the file.
         vim.type("x:w \(copy)<CR>")
-        #expect(try contents(copy) == "bc")
+        #expect(try contents(copy) == "bc\n")
         #expect(try contents(path) == "abc")
+        vim.type("x:w \(copy)<CR>")
+        #expect(try contents(copy) == "bc\n", "an existing file is not written over")
+        #expect(vim.editor.message?.text.contains("exists, so not written") == true)
+        vim.type(":w! \(copy)<CR>")
+        #expect(try contents(copy) == "c\n")
+        vim.type("u")
         let moved = directory.appendingPathComponent("c.txt").path
-        vim.type(":saveas \(moved)<CR>x:w<CR>")
-        #expect(try contents(moved) == "c")
+        _ = try make("c.txt", "kept")
+        vim.type(":saveas \(moved)<CR>")
+        #expect(try contents(moved) == "kept")
+        vim.type(":saveas! \(moved)<CR>x:w<CR>")
+        #expect(try contents(moved) == "c\n")
         #expect(try contents(path) == "abc")
         #expect(vim.editor.file?.path == moved)
     }
@@ -190,5 +200,18 @@ struct LocalFileTests {
         vim.editor.alternate = "/tmp/there.txt"
         vim.type(":e#<CR>")
         #expect(vim.editor.switchTarget == "/tmp/there.txt" && vim.editor.wantsQuit)
+    }
+
+    @Test("the vim keymap writes the last line with its line feed, and says how many lines; the default keymap writes the text as it is")
+    func finalLineFeed() throws {
+        let path = try make("new.txt", "")
+        var vim = try editor(path, keymap: "vim")
+        vim.type("ihello<CR>world<Esc>:w<CR>")
+        #expect(try contents(path) == "hello\nworld\n")
+        #expect(vim.editor.message?.text.hasSuffix("2 lines") == true, "\(String(describing: vim.editor.message))")
+        let plainPath = try make("plain.txt", "")
+        var plain = try editor(plainPath, keymap: "default")
+        plain.type("hello<C-s>")
+        #expect(try contents(plainPath) == "hello")
     }
 }

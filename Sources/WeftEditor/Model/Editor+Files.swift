@@ -1,3 +1,4 @@
+import Foundation
 import WeftCRDT
 
 /// Editing a local file alone: `:w` (and the save key) write it back, `:w FILE` and `:saveas`
@@ -24,9 +25,16 @@ extension Editor {
     /// `:w`, `:w!`, `:w FILE`, `:saveas FILE` and the save key. Returns whether it wrote.
     @discardableResult
     mutating func writeFile(to path: String?, force: Bool, adopting: Bool = false) -> Bool {
-        let text = replica.text
+        var text = replica.text
+        // As vim's 'fixeol': the last line ends with a line feed in the file, as every other.
+        if countsLinesAsVim, !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        let writtenLines = Self.lines(of: text) + (localFile?.lineEnding == .crlf ? ", ending in CR LF" : "")
         do {
             if let path, path != localFile?.path {
+                if !force, FileManager.default.fileExists(atPath: path) {
+                    show("\(path) exists, so not written: :\(adopting ? "saveas" : "w")! \(path) writes over it", isError: true)
+                    return false
+                }
                 try LocalFile.write(text, to: path, lineEnding: localFile?.lineEnding ?? .lf)
                 if adopting {
                     localFile = try LocalFile.open(path).file
@@ -111,10 +119,11 @@ extension Editor {
         }
     }
 
-    /// The file's lines as `wc -l` and vim count them (a final line feed ends a line, it does not
-    /// start one), for the message after a write.
-    private var writtenLines: String {
-        let lines = replica.count == 0 ? 0 : replica.lastLine + 1
-        return (lines == 1 ? "1 line" : "\(lines) lines") + (localFile?.lineEnding == .crlf ? ", ending in CR LF" : "")
+    /// The lines of `text` as vim counts them (a final line feed ends a line, it does not start
+    /// one; a last line without one is a line too), for the message after a write.
+    private static func lines(of text: String) -> String {
+        let feeds = text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        let lines = feeds + (text.isEmpty || text.hasSuffix("\n") ? 0 : 1)
+        return lines == 1 ? "1 line" : "\(lines) lines"
     }
 }

@@ -58,7 +58,9 @@ extension Editor {
         let gutter = gutterWidth
         let textWidth = self.textWidth
         let noLines = isPager && filter != nil && filteredLines.isEmpty
-        let lineCount = isPager ? pagedLineCount : replica.lineCount
+        // With vim's count no empty line is drawn after a final line feed (`~` stands there, as
+        // in vim), unless an insert has put the cursor there.
+        let lineCount = isPager ? pagedLineCount : countsLinesAsVim ? max(replica.lastLine, cursorLine) + 1 : replica.lineCount
         while row < viewHeight, line < lineCount, !noLines {
             let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)

@@ -104,7 +104,7 @@ extension Editor {
         let position = cursorPosition
         let line = replica.line(containing: position)
         // Keymaps with a block cursor count lines as vim does (no line after a final line feed).
-        let last = keymap.blockCursorModes.isEmpty ? replica.lineCount - 1 : max(line, replica.lastLine)
+        let last = countsLinesAsVim ? max(line, replica.lastLine) : replica.lineCount - 1
         let target = min(max(0, line + lines), last)
         let column = preferredColumn ?? cursorColumn
         guard target != line else {
@@ -181,4 +181,8 @@ extension Editor {
             preferredColumn = column
         }
     }
+
+    /// Whether lines are counted as vim counts them (keymaps with a block cursor): a final line
+    /// feed ends the last line, and no empty line is shown or reached after it.
+    var countsLinesAsVim: Bool { !keymap.blockCursorModes.isEmpty }
 }

@@ -28,7 +28,7 @@ enum RelayHTTP {
             throw error
         } catch {
             // Refused, reset, no route: the person needs to know nothing answers there, not how.
-            throw SyncError(.timeout, "nothing answers at \(address.host):\(address.port) (is the relay running?)")
+            throw SyncError(.timeout, "nothing answers at \(address.host):\(address.port); is the relay running?")
         }
     }
 

@@ -18,7 +18,7 @@ enum ConnectionFailure {
                 return "cannot find the host \(address.host) (check the server address)"
             }
             let codes = error.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }
-            if codes.contains(ECONNREFUSED) { return "nothing answers at \(place) (is the relay running?)" }
+            if codes.contains(ECONNREFUSED) { return "nothing answers at \(place); is the relay running?" }
             if codes.contains(ENETUNREACH) || codes.contains(EHOSTUNREACH) { return "the network cannot reach \(address.host)" }
             if error.connectionErrors.contains(where: { if case .connectTimeout = $0.error as? ChannelError { true } else { false } }) {
                 return "no answer from \(place) (the network or the relay is slow or down)"
@@ -34,7 +34,7 @@ enum ConnectionFailure {
             switch error.errnoCode {
             case ECONNRESET, EPIPE: return "the connection to \(place) was cut"
             case ETIMEDOUT: return "the connection to \(place) timed out"
-            case ECONNREFUSED: return "nothing answers at \(place) (is the relay running?)"
+            case ECONNREFUSED: return "nothing answers at \(place); is the relay running?"
             default: return "the connection to \(place) failed (\(String(cString: strerror(error.errnoCode))))"
             }
         }

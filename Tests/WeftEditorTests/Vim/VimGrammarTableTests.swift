@@ -438,6 +438,16 @@ struct VimGrammarTableTests {
         }
     }
 
+    @Test("after a final line feed vim's ~ is drawn, not an empty line, with or without numbers")
+    func noLineAfterTheFinalLineFeed() throws {
+        var harness = try VimHarness("‸one\ntwo\n")
+        #expect(Array(harness.editor.frame().lines.prefix(3)) == ["one", "two", "~"])
+        harness.type(":set nu<CR>")
+        #expect(harness.editor.frame().lines[2] == "~")
+        harness.type("Go<Esc>")
+        #expect(harness.editor.frame().lines[2].hasSuffix("3"), "a line made there is drawn: \(harness.editor.frame().lines[2])")
+    }
+
     @Test("the table has at least 150 rows")
     func size() {
         #expect(Self.all.count >= 150)
