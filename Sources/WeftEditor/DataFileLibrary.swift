@@ -54,6 +54,8 @@ public struct DataFileLibrary: Sendable {
         candidates.append(executable.appendingPathComponent("Weft_WeftEditor.resources").appendingPathComponent(name))
         candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("Weft_WeftEditor.resources").appendingPathComponent(name))
+        // Installed: `PREFIX/bin/weft` with its files in `PREFIX/share/weft` (README, Install).
+        candidates.append(executable.deletingLastPathComponent().appendingPathComponent("share/weft").appendingPathComponent(name))
         candidates.append(URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(name))
         return candidates.first { FileManager.default.fileExists(atPath: $0.path) }
     }
