@@ -17,8 +17,8 @@ struct GraphemeTmuxTests {
 
         let screen = try weftScreen(["edit", document], home: home)
         defer { screen.kill() }
-        let rows = try screen.waitFor("the text") { $0.first?.hasPrefix("A") == true }
-        #expect(rows[0] == "A👍🏽B 🇯🇵C 👨‍👩‍👧D ^AE^[F", "\(rows[0].debugDescription)")
+        // The clusters ncurses cannot hold are written just after its refresh: wait for them.
+        _ = try screen.waitFor("the text, every cluster whole") { $0.first == "A👍🏽B 🇯🇵C 👨‍👩‍👧D ^AE^[F" }
         try screen.press("C-e")
         // tmux 3.3 draws the skin tone apart (4 columns), the flag and the family in 2 each.
         try screen.waitFor("the cursor at the end of the line") { $0[28].hasSuffix("1:15") }

@@ -57,8 +57,10 @@ final class RelayTestClient: Sendable {
             } catch {}
             await inbox.add(.closed)
         }
-        // Generous: CPU-bound tests running beside this one can hold every cooperative thread for a while.
-        let deadline = ContinuousClock.now + .seconds(60)
+        // Generous: CPU-bound tests running beside this one can hold every cooperative thread
+        // (and the event loops the client shares with in-process relays) for over a minute on a
+        // loaded two-core machine; a relay that is not there is seen at once (the close below).
+        let deadline = ContinuousClock.now + .seconds(180)
         while await inbox.writer == nil {
             guard ContinuousClock.now < deadline else { throw WireError(.unavailable, "could not connect to the relay on port \(port)") }
             if case .closed? = await inbox.events.last { throw WireError(.unavailable, "the relay closed the connection at once") }
