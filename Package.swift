@@ -226,7 +226,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftEditorTests",
-            dependencies: ["WeftEditor", "WeftCRDT", "WeftWire", "WeftTestSupport"]
+            dependencies: ["WeftEditor", "WeftCRDT", "WeftWire", "WeftTestSupport", "WeftTestTraits"]
         ),
         .testTarget(
             name: "WeftTerminalTests",

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 @testable import WeftEditor
 
 /// Editing a local file alone: atomic writes that keep permissions, changes made elsewhere
 /// noticed, `:w FILE`, `:saveas`, and quitting with changes not written.
-@Suite("Local files")
+@Suite("Local files", .ownThread)
 struct LocalFileTests {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-files-\(UUID())")
 

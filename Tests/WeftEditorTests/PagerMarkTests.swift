@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 @testable import WeftEditor
 
 /// less's marks in the pager: `m` and a letter, `'` and the letter, `''`, `'^`, `'$`, while
 /// others add and remove lines above and below.
-@Suite("Pager marks") struct PagerMarkTests {
+@Suite("Pager marks", .ownThread) struct PagerMarkTests {
     @Test("m marks the top line, ' brings it back to the top, '' goes back, '^ and '$ go to the ends")
     func marks() throws {
         var pager = try PagerFrameTests.pager()

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftCRDT
 import WeftTestSupport
 @testable import WeftEditor
@@ -8,7 +9,7 @@ import WeftTestSupport
 /// others' edits in between, checked after every step: the text, and that no character kept on
 /// screen was typed anew. Sessions of 320 steps keep the document small, so time grows with the
 /// number of steps only. `WEFT_FUZZ_ROUNDS` scales the run (CI: 120, 4,800 steps a keymap).
-@Suite("Undo against a model")
+@Suite("Undo against a model", .ownThread)
 struct UndoModelTests {
     static let sessions = max(1, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) / 8)
     static let steps = 320

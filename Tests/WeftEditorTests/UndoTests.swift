@@ -1,9 +1,10 @@
 import Testing
+import WeftTestTraits
 import WeftCRDT
 @testable import WeftEditor
 
 /// Undo and redo as people meet them: each case as it was found by hand.
-@Suite("Undo")
+@Suite("Undo", .ownThread)
 struct UndoTests {
     @Test("default keymap: Backspace, Backspace, Delete in the middle of a word undo to the word as it was")
     func deletionsAroundTheCursor() throws {

@@ -1,10 +1,11 @@
 import Testing
+import WeftTestTraits
 @testable import WeftEditor
 
 /// The vim grammar, frame by frame: keys on a text, the text and cursor after them, and undo
 /// back to the start. Expectations follow vim's `:help motion.txt`, `:help text-objects`,
 /// `:help change.txt` and `:help undo-blocks`.
-@Suite("Vim grammar table")
+@Suite("Vim grammar table", .ownThread)
 struct VimGrammarTableTests {
     static let motions: [VimCase] = [
         VimCase("‸foo bar", "w", "foo ‸bar"),

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftTestSupport
 @testable import WeftEditor
 
 /// The grammar against `VimReferenceModel`: seeded random commands (motions with counts, `d`,
 /// `c`, `y` with motions or doubled, `x` `X` `D` `p` `P` `u` `.`) on random text, the text and
 /// cursor compared after every one. `WEFT_FUZZ_ROUNDS` scales the run (default 4,800 steps).
-@Suite("Vim grammar against a model")
+@Suite("Vim grammar against a model", .ownThread)
 struct VimPropertyTests {
     static let sessions = max(1, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) / 5)
     static let steps = 200

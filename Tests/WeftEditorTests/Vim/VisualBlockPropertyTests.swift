@@ -1,11 +1,12 @@
 import Foundation
 import Testing
+import WeftTestTraits
 import WeftTestSupport
 @testable import WeftEditor
 
 /// Ctrl-V against a model: random lines, a block between two random corners, and `d`, `U`, `I`
 /// or `A` on it, then undo; the text after each is the model's.
-@Suite("Visual block against a model")
+@Suite("Visual block against a model", .ownThread)
 struct VisualBlockPropertyTests {
     static let rounds = max(50, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) * 5)
 
