@@ -6,22 +6,11 @@ extension Editor {
     /// on each in turn, from its start, skipping lines an earlier one removed; all of it is one
     /// undo step, and the cursor stays where the last one left it, as in vim.
     mutating func run(_ command: LineCommand, now: Double) {
-        let current = replica.line(containing: cursorPosition), last = replica.lastLine
-        func line(_ bound: Substitution.Bound) -> Int {
-            switch bound {
-            case .current: current
-            case .last: last
-            case .number(let number): number - 1
-            }
-        }
-        let first = line(command.from), final = line(command.to)
-        guard first >= 0, first <= final, final <= last else {
-            return show("no such lines: the document has \(last + 1)", isError: true)
-        }
+        guard let range = lines(from: command.from, to: command.to) else { return }
         if case .normal = command.action, !usesVimKeys {
             return show(":normal runs vim's keys: open the text with --keymap vim", isError: true)
         }
-        var lines = Array(first...final)
+        var lines = Array(range)
         if let pattern = command.pattern {
             let expression: NSRegularExpression
             do {

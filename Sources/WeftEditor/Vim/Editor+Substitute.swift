@@ -5,19 +5,8 @@ extension Editor {
     /// Runs `:s`: every match in the lines (the first of each line without `g`) is replaced, as
     /// one undo step; the cursor goes to the last line changed, as in vim.
     mutating func substitute(_ substitution: Substitution, now: Double) {
-        let current = replica.line(containing: cursorPosition)
-        let last = replica.lastLine
-        func line(_ bound: Substitution.Bound) -> Int {
-            switch bound {
-            case .current: current
-            case .last: last
-            case .number(let number): number - 1
-            }
-        }
-        let first = line(substitution.from), final = line(substitution.to)
-        guard first >= 0, first <= final, final <= last else {
-            return show("no such lines: the document has \(replica.lastLine + 1)", isError: true)
-        }
+        guard let range = lines(from: substitution.from, to: substitution.to) else { return }
+        let first = range.lowerBound, final = range.upperBound
         let expression: NSRegularExpression
         do {
             expression = try VimPattern(substitution.pattern).expression(ignoringCase: substitution.ignoreCase ?? false)
@@ -62,5 +51,24 @@ extension Editor {
         if replacements.count > 1 {
             show("\(replacements.count) substitutions on \(changedLines.count) line\(changedLines.count == 1 ? "" : "s")")
         }
+    }
+
+    /// The lines a `:` range names (0-based), or nil, having said so, when the document has not
+    /// got them.
+    mutating func lines(from: Substitution.Bound, to: Substitution.Bound) -> ClosedRange<Int>? {
+        let current = replica.line(containing: cursorPosition), last = replica.lastLine
+        func line(_ bound: Substitution.Bound) -> Int {
+            switch bound {
+            case .current: current
+            case .last: last
+            case .number(let number): number - 1
+            }
+        }
+        let first = line(from), final = line(to)
+        guard first >= 0, first <= final, final <= last else {
+            show("no such lines: the document has \(last + 1)", isError: true)
+            return nil
+        }
+        return first...final
     }
 }
