@@ -13,11 +13,6 @@ extension Editor {
     /// The file being edited, if the text is one.
     public var file: LocalFile? { localFile }
 
-    /// The text `:e` left to open this one, where `:e#` goes back to (vim's alternate file).
-    public var alternate: String? {
-        get { alternateText }
-        set { alternateText = newValue }
-    }
 
     /// Whether the text changed since it was read or last written.
     public var isModified: Bool { localFile != nil && savedVersion != version }

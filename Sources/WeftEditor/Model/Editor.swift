@@ -60,7 +60,8 @@ public struct Editor: Sendable {
     public internal(set) var followingEnd = false
     /// less's `m` or `'` waiting for the key that names the mark.
     var pagerMarkPending: EditorCommand?
-    var alternateText: String?
+    /// The text `:e` left to open this one, where `:e#` goes back to (vim's alternate file).
+    public var alternate: String?
     /// Only lines matching this are shown (less's `&pattern`), and which those are.
     var filter: SearchQuery?
     var filteredLines: [Int] = []
