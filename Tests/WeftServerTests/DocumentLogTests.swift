@@ -135,6 +135,35 @@ import WeftWire
         }
     }
 
+    /// A restore batch gives back what the relay lacks: characters of a replica that does not
+    /// write in this epoch are taken (those known skipped), but none under a writer's next ids or
+    /// the sender's own, whatever else the batch holds; nothing of a refused batch is applied.
+    @Test func restoreBatchesAddNothingUnderAWriter() throws {
+        var log = try empty()
+        var a = Replica(replicaID: alice)
+        _ = log.receive(clientSeq: 1, ops: [try a.insert("ab", at: 0)!], from: alice)
+        let restorer = ReplicaID(0xE), gone = ReplicaID(0x60E)
+        let lost = Op.insert(Insertion(id: CharID(replica: gone, counter: 0), originLeft: CharID(replica: alice, counter: 1), originRight: nil, text: "cd"))
+        let forged = Op.insert(Insertion(id: CharID(replica: alice, counter: 2), originLeft: CharID(replica: alice, counter: 1), originRight: nil, text: "X"))
+        let own = Op.insert(Insertion(id: CharID(replica: restorer, counter: 0), originLeft: nil, originRight: nil, text: "Y"))
+        let known = Op.insert(Insertion(id: CharID(replica: alice, counter: 0), originLeft: nil, originRight: nil, text: "ab"))
+        #expect(log.replicasGivenBack(in: [known, lost, forged]) == [gone, alice])
+
+        for (why, ops) in [("a writer's next ids", [lost, forged]), ("the sender's own ids", [own])] {
+            guard case .refused(let error) = log.receiveRestore(clientSeq: 1, ops: ops, from: restorer, writers: [alice]) else {
+                Issue.record("accepted \(why)")
+                continue
+            }
+            #expect(error.code == .malformed && error.message.contains("writes its own"), "\(why): \(error)")
+            #expect(log.replica.text == "ab", "\(why) changed the document")
+        }
+        guard case .accepted = log.receiveRestore(clientSeq: 1, ops: [known, lost], from: restorer, writers: [alice]) else {
+            Issue.record("refused characters of a replica that writes no more")
+            return
+        }
+        #expect(log.replica.text == "abcd")
+    }
+
     @Test func aLogRebuiltFromTheStoreMatches() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-log-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }

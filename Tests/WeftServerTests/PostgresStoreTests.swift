@@ -45,7 +45,7 @@ import WeftWire
         try await contract("revocations").revocationsAreKept()
         try await contract("documents").documentsAreListedDeletedAndRenamed()
         // The schema is made once and found again.
-        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "5")
     }
 
     /// Three relays commit to one document at once, each batch sent through two of them (a client

@@ -58,6 +58,14 @@ import WeftWire
                      replicaKey: Array(key.utf8)))
     }
 
+    /// Joins `notes` as `replica` with the victim's key, past `caught-up`.
+    static func joinAsOwner(_ replica: ReplicaID, relay: RelayProcess) async throws -> RelayTestClient {
+        let owner = try await RelayTestClient(port: relay.port, path: "notes")
+        try await owner.send(try hello(replica, key: "the victim's key"))
+        guard case .welcome? = await owner.receive(), case .caughtUp? = await owner.receive() else { throw RelayTestFailure(description: "no welcome") }
+        return owner
+    }
+
     /// Another client that saw the victim's replica id in a broadcast can neither write nor show
     /// presence as it: its hello is refused, with or without a key, read-only or not; the
     /// victim's own batches go on committing, and a resend is a duplicate only if it is the same.
@@ -66,9 +74,7 @@ import WeftWire
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var victim = Replica(replicaID: ReplicaID(0x71C))
-        let owner = try await RelayTestClient(port: relay.port, path: "notes")
-        try await owner.send(try Self.hello(victim.replicaID, key: "the victim's key"))
-        guard case .welcome? = await owner.receive(), case .caughtUp? = await owner.receive() else { throw RelayTestFailure(description: "no welcome") }
+        let owner = try await Self.joinAsOwner(victim.replicaID, relay: relay)
         let first = [try victim.insert("victim-1 ", at: 0)!]
         try await owner.send(.batch(clientSeq: 1, ops: first))
         #expect(await owner.receive() == .ack(clientSeq: 1, serverSeq: 1))
@@ -100,6 +106,46 @@ import WeftWire
         while case .broadcast(_, _, _, let ops)? = await back.receive() { try reader.apply(ops) }
         #expect(reader.text == "victim-1 victim-2")
         await back.close()
+    }
+}
+
+extension RelayReplicaOwnershipTests {
+    /// A writer that says it gives its copy back (a restoring hello, which any writer may send)
+    /// cannot slip characters under another writer's next ids in a restore batch: the relay
+    /// refuses the batch, and the victim's own next batch commits and is read back.
+    @Test func aRestoreBatchCannotWriteAsAnotherWriter() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        var victim = Replica(replicaID: ReplicaID(0x71C))
+        let owner = try await Self.joinAsOwner(victim.replicaID, relay: relay)
+        try await owner.send(.batch(clientSeq: 1, ops: [try victim.insert("victim-1 ", at: 0)!]))
+        #expect(await owner.receive() == .ack(clientSeq: 1, serverSeq: 1))
+
+        let forger = try await RelayTestClient(port: relay.port, path: "notes")
+        try await forger.send(.hello(Hello(document: try DocumentName("notes"), epoch: 0, replica: ReplicaID(0xF0), lastServerSeq: 0,
+                                           restoring: true, replicaKey: Array("the forger's key".utf8))))
+        guard case .welcome(let welcome)? = await forger.receive() else { throw RelayTestFailure(description: "the restoring hello was refused") }
+        #expect(welcome.restore)
+        let forged = Op.insert(Insertion(id: CharID(replica: victim.replicaID, counter: 9), originLeft: CharID(replica: victim.replicaID, counter: 8),
+                                         originRight: nil, text: "FORGED"))
+        try await forger.send(.restore(clientSeq: 1, ops: [forged]))
+        var refusal: WireError?
+        while let message = await forger.receive() {
+            if case .error(let error, true) = message { refusal = error; break }
+        }
+        #expect(refusal?.code == .malformed && refusal?.message.contains("writes its own") == true, "\(String(describing: refusal))")
+        #expect(await forger.closes())
+
+        try await owner.send(.batch(clientSeq: 2, ops: [try victim.insert("victim-2", at: 9)!]))
+        var answer = await owner.receive()
+        if case .presenceGone? = answer { answer = await owner.receive() }
+        #expect(answer == .ack(clientSeq: 2, serverSeq: 2))
+        let (reader, _, replayed) = try await RelayTests.join(relay, replica: ReplicaID(0xC))
+        var copy = Replica(replicaID: ReplicaID(0xC))
+        for case .broadcast(_, _, _, let ops) in replayed { try copy.apply(ops) }
+        #expect(copy.text == "victim-1 victim-2")
+        for client in [owner, reader] { await client.close() }
     }
 }
 

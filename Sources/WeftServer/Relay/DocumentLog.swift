@@ -139,11 +139,28 @@ public struct DocumentLog: Sendable {
     /// replica's ids (the sender gives back what others typed). Ids the relay has are skipped
     /// when it applies them; new ones must follow their replica's characters in order, next to
     /// characters the document has, so a piece never waits on a later one.
-    public mutating func receiveRestore(clientSeq: UInt64, ops: [Op], from sender: ReplicaID) -> BatchDecision {
-        receive(clientSeq: clientSeq, ops: ops, from: sender, restoring: true)
+    ///
+    /// A restore batch gives back characters the relay lacks, never characters a live replica is
+    /// still to write: it adds none under the sender's own replica or under `writers`, the
+    /// replicas bound to a key in this epoch (`RelayStore.replicasWriting`). Otherwise anyone
+    /// with write access could put text under a writer's next ids, and the writer's own batch
+    /// would then be skipped as known.
+    public mutating func receiveRestore(clientSeq: UInt64, ops: [Op], from sender: ReplicaID, writers: Set<ReplicaID>) -> BatchDecision {
+        receive(clientSeq: clientSeq, ops: ops, from: sender, restoring: true, writers: writers.union([sender]))
     }
 
-    private mutating func receive(clientSeq: UInt64, ops: [Op], from sender: ReplicaID, restoring: Bool) -> BatchDecision {
+    /// The replicas under which restore batch `ops` may add characters the document lacks: the
+    /// ones to look up for `receiveRestore`'s `writers`.
+    public func replicasGivenBack(in ops: [Op]) -> Set<ReplicaID> {
+        var replicas: Set<ReplicaID> = []
+        for case .insert(let insertion) in ops
+        where UInt64(insertion.id.counter) + UInt64(insertion.length) > UInt64(replica.knownCount(of: insertion.id.replica)) {
+            replicas.insert(insertion.id.replica)
+        }
+        return replicas
+    }
+
+    private mutating func receive(clientSeq: UInt64, ops: [Op], from sender: ReplicaID, restoring: Bool, writers: Set<ReplicaID> = []) -> BatchDecision {
         let last = accepted[sender] ?? 0
         let key = BatchKey(replica: sender, clientSeq: clientSeq)
         if clientSeq <= last {
@@ -158,7 +175,7 @@ public struct DocumentLog: Sendable {
         guard clientSeq == last + 1 else {
             return .refused(WireError(.malformed, "batch \(clientSeq) skips ahead: the relay has batches up to \(last) from this replica"))
         }
-        let problem = restoring ? restorationProblem(ops) : dependencyProblem(ops, from: sender)
+        let problem = restoring ? restorationProblem(ops, writers: writers) : dependencyProblem(ops, from: sender)
         if let problem { return .refused(WireError(.malformed, problem)) }
         // The protocol's rules are checked above; whether the ops make sense for this document is
         // decided by applying them, whole or not at all: a batch that does not apply leaves the
@@ -260,8 +277,9 @@ public struct DocumentLog: Sendable {
 
     /// Why restoration `ops` cannot be taken now, checked before anything is applied: every
     /// insertion's characters are known already, or continue their replica's characters in
-    /// order, next to characters that exist; deletions name characters that exist.
-    private func restorationProblem(_ ops: [Op]) -> String? {
+    /// order, next to characters that exist, and none is added under one of `writers`; deletions
+    /// name characters that exist.
+    private func restorationProblem(_ ops: [Op], writers: Set<ReplicaID>) -> String? {
         var counts: [ReplicaID: UInt32] = [:]
         var inserted = UInt64(replica.insertedCharacters)
         func known(_ id: ReplicaID) -> UInt32 { counts[id] ?? replica.knownCount(of: id) }
@@ -279,6 +297,9 @@ public struct DocumentLog: Sendable {
                 }
                 let end = insertion.id.counter + length
                 guard end > count else { continue }  // every character known: skipped when applied
+                guard !writers.contains(insertion.id.replica) else {
+                    return "restored insertion \(insertion.id) adds characters under replica \(insertion.id.replica), which writes its own in this epoch; a copy gives back only what the relay lacks"
+                }
                 guard has(insertion.originLeft), has(insertion.originRight) else {
                     return "restored insertion \(insertion.id) is placed next to a character the document does not have"
                 }

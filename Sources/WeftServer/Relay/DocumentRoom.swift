@@ -129,12 +129,21 @@ actor DocumentRoom {
     /// Whether a hello for `replica` with `key` may use it (PROTOCOL.md rule 8): a replica bound
     /// to a key takes only hellos with that key; one bound to none is bound to `key` now, durably,
     /// when there is one. Returns the refusal to send, if any.
-    func admit(_ replica: ReplicaID, key: [UInt8]) async -> WireError? {
+    ///
+    /// Only a hello of this epoch (or of none) binds: one of another epoch holds a copy that is
+    /// about to be given back under a new replica, or set aside, so its replica writes nothing in
+    /// this epoch, and the copies given back must be able to restore its characters.
+    func admit(_ replica: ReplicaID, key: [UInt8], epoch: UInt64) async -> WireError? {
+        if epoch != 0, epoch != log.epoch, !isBroken {
+            // Another relay on the same store may have renewed the epoch.
+            if let current = try? await store.epoch(of: name), current != log.epoch { log.renew(epoch: current) }
+        }
+        let binds = epoch == 0 || epoch == log.epoch
         let offered = key.isEmpty ? nil : Array(SHA256.hash(data: key))
         var bound = boundKeys[replica]
         if bound == nil {
             do {
-                bound = try await store.replicaKey(replica, in: name, bindingTo: offered)
+                bound = try await store.replicaKey(replica, in: name, bindingTo: binds ? offered : nil)
             } catch {
                 logger.error("could not look up a replica's key", metadata: ["document": "\(name)", "error": "\(error)"])
                 return WireError(.unavailable, "the relay cannot check this replica's key now; try again later")
@@ -183,13 +192,28 @@ actor DocumentRoom {
 
     /// Takes batch `clientSeq` from connection `id` (a `restore` batch with `restoring`); returns
     /// an error to send (fatal) if refused.
-    func submit(from id: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool = false, arrived: ContinuousClock.Instant) -> WireError? {
-        guard let member = members[id] else { return WireError(.malformed, "batch from a connection that has not joined") }
+    ///
+    /// A restore batch waits for the store to say which of the replicas it gives characters back
+    /// for write in this epoch themselves (`DocumentLog.receiveRestore`); the connection sends
+    /// nothing else meanwhile, so its batches stay in order.
+    func submit(from id: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool = false, arrived: ContinuousClock.Instant) async -> WireError? {
+        guard members[id] != nil else { return WireError(.malformed, "batch from a connection that has not joined") }
         guard !isBroken else { return WireError(.unavailable, "the relay could not commit to this document; reconnect") }
-        if restoring, !member.mayRestore {
-            return WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)")
+        var writers: Set<ReplicaID> = []
+        if restoring {
+            guard members[id]?.mayRestore == true else {
+                return WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)")
+            }
+            do {
+                writers = try await store.replicasWriting(in: name, among: log.replicasGivenBack(in: ops))
+            } catch {
+                logger.error("could not look up a document's writing replicas", metadata: ["document": "\(name)", "error": "\(error)"])
+                return WireError(.unavailable, "the relay cannot check this restore batch now; try again later")
+            }
         }
-        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica)
+        guard let member = members[id] else { return WireError(.malformed, "batch from a connection that has left") }
+        guard !isBroken else { return WireError(.unavailable, "the relay could not commit to this document; reconnect") }
+        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica, writers: writers)
             : log.receive(clientSeq: clientSeq, ops: ops, from: member.replica)
         switch decision {
         case .accepted(let batch):

@@ -54,7 +54,7 @@ struct RelayConnection: Sendable {
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
         defer { Task { await registry.release(hello.document, room) } }
-        if let refusal = await room.admit(hello.replica, key: hello.replicaKey) {
+        if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch) {
             return try await refuse(refusal)
         }
         if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author) {

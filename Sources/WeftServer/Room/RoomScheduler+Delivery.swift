@@ -19,7 +19,8 @@ extension RoomScheduler {
         if restoring, !member.mayRestore {
             return refuse(connection, WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)"), into: &actions)
         }
-        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica)
+        // The simulated relay binds no keys: only the sender's own replica is known to write.
+        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica, writers: [])
             : log.receive(clientSeq: clientSeq, ops: ops, from: member.replica)
         switch decision {
         case .accepted(let batch):

@@ -52,6 +52,10 @@ public final class MemoryStore: RelayStore {
         try state.withLock { try $0.replicaKey(replica, in: document, bindingTo: keyHash) }
     }
 
+    public func replicasWriting(in document: DocumentName, among replicas: Set<ReplicaID>) async throws -> Set<ReplicaID> {
+        try state.withLock { try $0.replicasWriting(in: document, among: replicas) }
+    }
+
     public func bindAuthor(_ replica: ReplicaID, in document: DocumentName, to author: BatchAuthor) async throws -> BatchAuthor {
         try state.withLock { try $0.bindAuthor(replica, in: document, to: author) }
     }

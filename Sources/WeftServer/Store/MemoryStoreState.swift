@@ -17,6 +17,8 @@ public struct MemoryStoreState: Sendable {
         public var log: [LogEntry] = []
         public var lastClientSeqs: [ReplicaID: UInt64] = [:]
         public var keys: [ReplicaID: [UInt8]] = [:]
+        /// The epoch each key was bound in (`RelayStore.replicasWriting`).
+        public var keyEpochs: [ReplicaID: UInt64] = [:]
         /// The author each replica is bound to (`RelayStore.bindAuthor`).
         public var authors: [ReplicaID: BatchAuthor] = [:]
         /// Every batch ever committed, with its author and commit time: compaction keeps these.
@@ -137,9 +139,18 @@ public struct MemoryStoreState: Sendable {
     /// See `RelayStore.replicaKey`.
     public mutating func replicaKey(_ replica: ReplicaID, in name: DocumentName, bindingTo keyHash: [UInt8]?) throws(StoreError) -> [UInt8]? {
         var document = try document(name)
-        if let keyHash, document.keys[replica] == nil { document.keys[replica] = keyHash }
+        if let keyHash, document.keys[replica] == nil {
+            document.keys[replica] = keyHash
+            document.keyEpochs[replica] = document.epoch
+        }
         documents[name] = document
         return document.keys[replica]
+    }
+
+    /// See `RelayStore.replicasWriting`.
+    public func replicasWriting(in name: DocumentName, among replicas: Set<ReplicaID>) throws(StoreError) -> Set<ReplicaID> {
+        let document = try document(name)
+        return replicas.filter { document.keyEpochs[$0] == document.epoch }
     }
 
     /// See `RelayStore.bindAuthor`.

@@ -87,6 +87,13 @@ extension PostgresStore {
             PRIMARY KEY (document, epoch)
         );
         """,
+        // The epoch each replica was bound in: a replica bound in the document's current epoch
+        // writes its own characters, and nobody may give them back for it in a restore batch.
+        // Bindings made before are taken as made in the epoch their document has now.
+        """
+        ALTER TABLE weft_replica_keys ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0;
+        UPDATE weft_replica_keys k SET epoch = d.epoch FROM weft_documents d WHERE d.name = k.document;
+        """,
     ]
 
     /// Opens and closes one connection of its own. A refusal (bad credentials, no such database)

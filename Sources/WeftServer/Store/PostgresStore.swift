@@ -219,13 +219,27 @@ public final class PostgresStore: RelayStore {
         let name = document.rawValue, id = Self.int(replica.rawValue)
         if let keyHash {
             try await client.query("""
-                INSERT INTO weft_replica_keys (document, replica, key_hash) VALUES (\(name), \(id), \(ByteBuffer(bytes: keyHash)))
+                INSERT INTO weft_replica_keys (document, replica, key_hash, epoch)
+                VALUES (\(name), \(id), \(ByteBuffer(bytes: keyHash)), COALESCE((SELECT epoch FROM weft_documents WHERE name = \(name)), 0))
                 ON CONFLICT (document, replica) DO NOTHING
                 """, logger: logger)
         }
         let rows = try await client.query("SELECT key_hash FROM weft_replica_keys WHERE document = \(name) AND replica = \(id)", logger: logger)
         for try await bound in rows.decode(ByteBuffer.self) { return Array(buffer: bound) }
         return nil
+    }
+
+    public func replicasWriting(in document: DocumentName, among replicas: Set<ReplicaID>) async throws -> Set<ReplicaID> {
+        guard !replicas.isEmpty else { return [] }
+        try await prepare()
+        let name = document.rawValue, ids = replicas.map { Self.int($0.rawValue) }
+        let rows = try await client.query("""
+            SELECT k.replica FROM weft_replica_keys k JOIN weft_documents d ON d.name = k.document
+            WHERE k.document = \(name) AND k.epoch = d.epoch AND k.replica = ANY(\(ids))
+            """, logger: logger)
+        var writing: Set<ReplicaID> = []
+        for try await replica in rows.decode(Int64.self) { writing.insert(ReplicaID(Self.uint(replica))) }
+        return writing
     }
 
     /// Nothing to fold: PostgreSQL keeps its own files; the pool ends with the relay's task group.

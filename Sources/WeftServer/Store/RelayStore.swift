@@ -41,6 +41,12 @@ public protocol RelayStore: Sendable {
     /// Two relays binding one replica at once agree on the first.
     func replicaKey(_ replica: ReplicaID, in document: DocumentName, bindingTo keyHash: [UInt8]?) async throws -> [UInt8]?
 
+    /// Those of `replicas` that were bound to a key (`replicaKey`) in the document's current
+    /// epoch: they write their own characters, so no restore batch may add characters under
+    /// them. A replica bound in an earlier epoch belongs to a copy that is given back, and is not
+    /// among them.
+    func replicasWriting(in document: DocumentName, among replicas: Set<ReplicaID>) async throws -> Set<ReplicaID>
+
     /// The author `replica` is bound to in `document`, binding it to `author` first when it is
     /// bound to none (durably, before this returns); a binding to the same name without
     /// `verified` becomes verified when `author` is. A relay binds a connection's replica before

@@ -98,6 +98,16 @@ extension SQLiteStore {
                 ) WITHOUT ROWID
                 """)
         }
+        migrator.registerMigration("v7 replica key epochs") { db in
+            // The epoch each replica was bound in: a replica bound in the document's current epoch
+            // writes its own characters, and nobody may give them back for it in a restore batch
+            // (PROTOCOL.md, "What the relay checks in a restore batch"). Bindings made before are
+            // taken as made in the epoch their document has now.
+            try db.execute(sql: """
+                ALTER TABLE replica_keys ADD COLUMN epoch INTEGER NOT NULL DEFAULT 0;
+                UPDATE replica_keys SET epoch = COALESCE((SELECT epoch FROM documents WHERE name = replica_keys.document), 0);
+                """)
+        }
         try migrator.migrate(pool)
     }
 }

@@ -184,9 +184,24 @@ public final class SQLiteStore: RelayStore {
             return try await pool.read { db in try Data.fetchOne(db, sql: select, arguments: arguments).map { [UInt8]($0) } }
         }
         return try await pool.write { db in
-            try db.execute(sql: "INSERT INTO replica_keys (document, replica, key_hash) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                           arguments: arguments + [Data(keyHash)])
+            try db.execute(sql: """
+                INSERT INTO replica_keys (document, replica, key_hash, epoch)
+                VALUES (?, ?, ?, COALESCE((SELECT epoch FROM documents WHERE name = ?), 0)) ON CONFLICT DO NOTHING
+                """, arguments: arguments + [Data(keyHash), document.rawValue])
             return try Data.fetchOne(db, sql: select, arguments: arguments).map { [UInt8]($0) }
+        }
+    }
+
+    public func replicasWriting(in document: DocumentName, among replicas: Set<ReplicaID>) async throws -> Set<ReplicaID> {
+        guard !replicas.isEmpty else { return [] }
+        let ids = replicas.map { Self.int($0.rawValue) }
+        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
+        return try await pool.read { db in
+            let rows = try Int64.fetchAll(db, sql: """
+                SELECT k.replica FROM replica_keys k JOIN documents d ON d.name = k.document
+                WHERE k.document = ? AND k.epoch = d.epoch AND k.replica IN (\(placeholders))
+                """, arguments: StatementArguments([document.rawValue] + ids.map { $0 as any DatabaseValueConvertible }))
+            return Set(rows.map { ReplicaID(Self.uint($0)) })
         }
     }
 

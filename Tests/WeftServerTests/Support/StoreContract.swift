@@ -79,6 +79,18 @@ struct StoreContract {
         let other = try DocumentName("other")
         _ = try await store.open(other)
         #expect(try await store.replicaKey(replica, in: other, bindingTo: [4]) == [4])
+
+        // Bound in this epoch: writing. A new epoch (a relay that lost history) leaves it bound,
+        // to a copy that is given back: no longer writing, unlike a replica bound afterwards.
+        let unbound = ReplicaID(8), later = ReplicaID(9)
+        #expect(try await reopen().replicasWriting(in: notes, among: [replica, unbound]) == [replica])
+        #expect(try await reopen().replicasWriting(in: notes, among: []) == [])
+        let epoch = try await store.epoch(of: notes)
+        _ = try await store.renewEpoch(of: notes, from: epoch)
+        _ = try await store.replicaKey(later, in: notes, bindingTo: [5])
+        #expect(try await reopen().replicasWriting(in: notes, among: [replica, unbound, later]) == [later])
+        #expect(try await reopen().replicaKey(replica, in: notes, bindingTo: nil) == [1, 2, 3], "still bound")
+        #expect(try await reopen().replicasWriting(in: other, among: [replica]) == [replica], "per document")
     }
 
     func compactionKeepsASnapshotAndTheRecentTail() async throws {
