@@ -54,6 +54,15 @@ extension Simulation {
                 switch action {
                 case .send(let connection, let message):
                     sendToClient(connection, message)
+                    // As Weft's relay does for clients that keep receipts (all of the simulated
+                    // ones): one after each ack, and after a welcome naming durable batches. The
+                    // simulated relay checks no proof, so it signs none.
+                    switch message {
+                    case .ack(let clientSeq, _): sendToClient(connection, .receipt(Receipt(clientSeq: clientSeq, proof: [])))
+                    case .welcome(let welcome) where welcome.lastClientSeq > 0:
+                        sendToClient(connection, .receipt(Receipt(clientSeq: welcome.lastClientSeq, proof: [])))
+                    default: break
+                    }
                 case .close(let connection):
                     let joined = relay.connections[connection] ?? false
                     closeFromRelay(connection)

@@ -13,11 +13,15 @@ extension ClientMessage {
             writer.uint64(hello.replica.rawValue)
             writer.varint(hello.lastServerSeq)
             writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0)
-                        | (hello.userName.isEmpty ? 0 : 8))
+                        | (hello.userName.isEmpty ? 0 : 8) | (hello.wantsReceipts ? 16 : 0))
             writer.string(hello.token)
             writer.bytes(hello.replicaKey)
             // Only with flag bit 3, so a hello without a name is byte for byte what it always was.
             if !hello.userName.isEmpty { writer.string(hello.userName) }
+            if let receipt = hello.lostBatchesReceipt {
+                writer.varint(receipt.clientSeq)
+                writer.bytes(receipt.proof)
+            }
         case .batch(let clientSeq, let ops):
             writer.byte(MessageType.batch)
             writer.varint(clientSeq)
@@ -48,7 +52,7 @@ extension ClientMessage {
             let epoch = try reader.uint64()
             let replica = ReplicaID(try reader.uint64())
             let lastServerSeq = try reader.varint()
-            let flags = try reader.flags(known: 15, field: "hello")
+            let flags = try reader.flags(known: 31, field: "hello")
             let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
             let key = try reader.bytes(limit: WireLimits.maxReplicaKeyBytes, field: "the replica key")
             var userName = ""
@@ -56,9 +60,14 @@ extension ClientMessage {
                 userName = try reader.string(limit: WireLimits.maxUserNameBytes, field: "the user name")
                 guard !userName.isEmpty else { throw WireError(.malformed, "hello flag bit 3 announces a user name, and the name is empty") }
             }
+            var receipt: Receipt?
+            if flags & 4 != 0 {
+                let clientSeq = try reader.varint()
+                receipt = Receipt(clientSeq: clientSeq, proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof"))
+            }
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
-                                relayLostHistory: flags & 4 != 0, token: token, replicaKey: key, userName: userName))
+                                lostBatchesReceipt: receipt, wantsReceipts: flags & 16 != 0, token: token, replicaKey: key, userName: userName))
         case MessageType.batch:
             let clientSeq = try reader.varint()
             guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }

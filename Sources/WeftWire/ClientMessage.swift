@@ -28,9 +28,15 @@ public struct Hello: Hashable, Sendable {
     /// The client will send its copy of the document as `restore` messages on this connection
     /// (it found the relay without its history; PROTOCOL.md, "Healing a relay").
     public var restoring: Bool
-    /// The relay lost batches it had acknowledged to this client: the document's log no longer
-    /// matches what clients applied, so the relay must start a new epoch for it.
-    public var relayLostHistory: Bool
+    /// The relay lost batches it had acknowledged to this client: the receipt it gave for the
+    /// last of them (flag bit 2). The document's log no longer matches what clients applied, so
+    /// the relay starts a new epoch for it, once it has checked that the receipt is its own.
+    public var lostBatchesReceipt: Receipt?
+    /// The client keeps receipts (flag bit 4): the relay sends one after each ack and after the
+    /// welcome (`ServerMessage.receipt`).
+    public var wantsReceipts: Bool
+    /// Flag bit 2.
+    public var relayLostHistory: Bool { lostBatchesReceipt != nil }
     /// A token from `weft token create`; empty for none.
     public var token: String
     /// The replica's key: a secret the client made with the replica and keeps with it. The first
@@ -44,8 +50,8 @@ public struct Hello: Hashable, Sendable {
     public var userName: String
 
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
-                lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
-                token: String = "", replicaKey: [UInt8] = [], userName: String = "") {
+                lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, lostBatchesReceipt: Receipt? = nil,
+                wantsReceipts: Bool = false, token: String = "", replicaKey: [UInt8] = [], userName: String = "") {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
@@ -53,7 +59,8 @@ public struct Hello: Hashable, Sendable {
         self.lastServerSeq = lastServerSeq
         self.readOnly = readOnly
         self.restoring = restoring
-        self.relayLostHistory = relayLostHistory
+        self.lostBatchesReceipt = lostBatchesReceipt
+        self.wantsReceipts = wantsReceipts
         self.token = token
         self.replicaKey = replicaKey
         self.userName = userName

@@ -13,4 +13,5 @@ enum MessageType {
     static let presenceUpdate: UInt8 = 0x86
     static let presenceGone: UInt8 = 0x87
     static let error: UInt8 = 0x88
+    static let receipt: UInt8 = 0x89
 }

@@ -41,6 +41,10 @@ extension ServerMessage {
             writer.string(error.code.rawValue)
             writer.string(String(decoding: error.message.utf8.prefix(WireLimits.maxErrorMessageBytes), as: UTF8.self))
             writer.byte(fatal ? 1 : 0)
+        case .receipt(let receipt):
+            writer.byte(MessageType.receipt)
+            writer.varint(receipt.clientSeq)
+            writer.bytes(receipt.proof)
         }
         return writer.bytes
     }
@@ -85,6 +89,9 @@ extension ServerMessage {
             let message = try reader.string(limit: WireLimits.maxErrorMessageBytes, field: "the error message")
             let flags = try reader.flags(known: 1, field: "error")
             self = .error(WireError(WireErrorCode(code), message), fatal: flags & 1 != 0)
+        case MessageType.receipt:
+            let clientSeq = try reader.varint()
+            self = .receipt(Receipt(clientSeq: clientSeq, proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof")))
         case let type:
             throw WireError(.malformed, "unknown relay message type \(type)")
         }

@@ -18,6 +18,9 @@ public enum ServerMessage: Hashable, Sendable {
     case presenceGone(replica: ReplicaID)
     /// Something was refused. `fatal`: the relay closes the connection after it.
     case error(WireError, fatal: Bool)
+    /// The relay's proof that this connection's replica's batches through the receipt's clientSeq
+    /// are durable: only to a hello that asked for receipts (flag bit 4).
+    case receipt(Receipt)
 }
 
 /// The relay's answer to `hello`.

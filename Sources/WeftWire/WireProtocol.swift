@@ -21,6 +21,8 @@ public enum WireLimits {
     public static let maxTokenBytes = 4096
     /// Replica keys, in bytes (Weft's clients make 32).
     public static let maxReplicaKeyBytes = 64
+    /// A receipt's proof, in bytes (Weft's relay makes 16).
+    public static let maxReceiptProofBytes = 64
     /// A user's display name, in bytes.
     public static let maxUserNameBytes = 64
     /// Selections in one presence message.

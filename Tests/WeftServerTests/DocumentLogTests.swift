@@ -27,10 +27,27 @@ import WeftWire
     @Test func retiredEpochsAreNotAskedForTheirCopies() throws {
         let log = try DocumentLog(document: notes, stored: StoredDocument(epoch: 42, head: 0, snapshot: [], snapshotSeq: 0, tail: [],
                                                                           lastClientSeqs: [:], retiredEpochs: [7]))
-        let retired = log.greeting(clientEpoch: 7, lastServerSeq: 3, restoring: false, relayLostHistory: false)
+        let retired = log.greeting(clientEpoch: 7, lastServerSeq: 3, restoring: false, replica: alice, receiptThrough: nil)
         #expect(!retired.needsNewEpoch && !retired.restore)
-        let unknown = log.greeting(clientEpoch: 9, lastServerSeq: 3, restoring: false, relayLostHistory: false)
+        let unknown = log.greeting(clientEpoch: 9, lastServerSeq: 3, restoring: false, replica: alice, receiptThrough: nil)
         #expect(!unknown.needsNewEpoch && unknown.restore)
+    }
+
+    /// A receipt shows lost batches only when it names more of its replica's batches than are
+    /// durable here: then the document moves to a new epoch; otherwise the hello is ordinary.
+    @Test func onlyAReceiptBeyondWhatIsDurableMovesTheEpoch() throws {
+        var log = try empty()
+        var a = Replica(replicaID: alice)
+        guard case .accepted(let batch) = log.receive(clientSeq: 1, ops: [try a.insert("x", at: 0)!], from: alice) else { return }
+        try commitAndDeliver(batch, as: 1, into: &log)
+        for (through, lost) in [(nil, false), (1, false), (2, true)] as [(UInt64?, Bool)] {
+            let greeting = log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: alice, receiptThrough: through)
+            #expect(greeting.needsNewEpoch == lost && greeting.restore == lost, "receipt through \(String(describing: through))")
+        }
+        // Another replica's durable batches prove nothing for this one, and none are lost for it
+        // at receipt 0.
+        #expect(log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receiptThrough: 1).needsNewEpoch)
+        #expect(!log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receiptThrough: 0).needsNewEpoch)
     }
 
     @Test func acceptedBatchesApplyAtOnceAndAdvanceOnDelivery() throws {

@@ -135,20 +135,15 @@ import WeftTestTraits
     @Test func aWipedRelayIsHealedByItsClients() throws {
         let root = temporaryDirectory("wiped")
         defer { try? FileManager.default.removeItem(at: root) }
-        let data = root.appendingPathComponent("relay")
-        var relay = try RelayProcess(dataDirectory: data)
-        let port = relay.port
-        let url = "ws://127.0.0.1:\(port)/notes"
-        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
+        var cast = try RelayWithTwoClients(root: root)
+        let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
         #expect(try alice(["apply", url], input: Self.insertion("one. ", at: 0)).status == 0)
         #expect(try bob(["cat", url]).stdout == "one. ")  // edits apply to the copy as it is: sync it first
         #expect(try bob(["apply", url], input: Self.insertion("two. ", at: 5)).status == 0)
         #expect(try alice(["cat", url]).stdout == "one. two. ")
         #expect(try alice(["apply", "--offline", url], input: Self.insertion("three. ", at: 10)).status == 0)
 
-        relay.kill()
-        try FileManager.default.removeItem(at: data)
-        relay = try RelayProcess(dataDirectory: data, port: port)
+        try cast.restart { try FileManager.default.removeItem(at: $0) }
         let healed = try alice(["apply", "--timeout", "60", url], input: "")
         #expect(healed.status == 0 && healed.stderr.contains("giving it this copy back"), "\(healed.stderr)")
         // Read-only, a copy cannot be given back: cat says so rather than set it aside.
@@ -194,28 +189,79 @@ import WeftTestTraits
     @Test func aRelayBackFromAnOldBackupIsHealed() throws {
         let root = temporaryDirectory("backup")
         defer { try? FileManager.default.removeItem(at: root) }
-        let data = root.appendingPathComponent("relay"), backup = root.appendingPathComponent("backup")
-        var relay = try RelayProcess(dataDirectory: data)
-        let port = relay.port
-        let url = "ws://127.0.0.1:\(port)/notes"
-        let alice = WeftRun(home: root.appendingPathComponent("alice")), bob = WeftRun(home: root.appendingPathComponent("bob"))
-        #expect(try alice(["apply", url], input: Self.insertion("old ", at: 0)).status == 0)
-        relay.kill()
-        try FileManager.default.copyItem(at: data, to: backup)
-        relay = try RelayProcess(dataDirectory: data, port: port)
+        var cast = try RelayWithTwoClients(root: root)
+        let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
+        try cast.backUp(after: "old ")
         #expect(try bob(["cat", url]).stdout == "old ")
         #expect(try bob(["apply", url], input: Self.insertion("bob ", at: 4)).status == 0)
         #expect(try alice(["cat", url]).stdout == "old bob ")
         #expect(try alice(["apply", url], input: Self.insertion("ana", at: 8)).status == 0)
         #expect(try bob(["cat", url]).stdout == "old bob ana")
 
-        relay.kill()
-        try FileManager.default.removeItem(at: data)
-        try FileManager.default.moveItem(at: backup, to: data)
-        relay = try RelayProcess(dataDirectory: data, port: port)
-        #expect(try alice(["apply", "--timeout", "60", url], input: "").status == 0)
-        #expect(try bob(["apply", "--timeout", "60", url], input: "").status == 0)
-        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == "old bob ana")
+        try cast.putTheBackupBack()
+        #expect(try Self.text(afterGivingBack: [alice, bob], url: url, root: root) == "old bob ana")
+    }
+
+    /// Each of `clients` connects (giving its copy back when the relay asks), then a new reader
+    /// reads the document.
+    static func text(afterGivingBack clients: [WeftRun], url: String, root: URL) throws -> String {
+        for client in clients { #expect(try client(["apply", "--timeout", "60", url], input: "").status == 0) }
+        return try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout
+    }
+
+    /// A relay back from an old backup whose log others wrote past again before a client came
+    /// back: serverSeqs alone no longer show the loss, but the client's receipt for batches the
+    /// relay lacks does, and every copy is given back: the text is everyone's, exactly once.
+    @Test func aRelayBackFromAnOldBackupIsHealedAfterOthersWroteOn() throws {
+        let root = temporaryDirectory("backup-grown")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var cast = try RelayWithTwoClients(root: root)
+        let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
+        try cast.backUp(after: "old ")
+        let carol = WeftRun(home: root.appendingPathComponent("carol"))
+        #expect(try alice(["apply", url], input: Self.insertion("ana ", at: 4)).status == 0)
+        #expect(try bob(["cat", url]).stdout == "old ana ")
+        #expect(try bob(["apply", url], input: Self.insertion("bob", at: 8)).status == 0)
+        #expect(try alice(["cat", url]).stdout == "old ana bob")
+
+        try cast.putTheBackupBack()
+        // Carol, new, writes three batches: the log's head passes what alice and bob applied.
+        #expect(try carol(["cat", url]).stdout == "old ")
+        for word in ["x", "y", "z"] {
+            #expect(try carol(["apply", url], input: Self.insertion(word, at: 0)).status == 0)
+        }
+        let before = try WeftRun(home: root.appendingPathComponent("first-reader"))(["cat", url]).stdout
+        #expect(before == "zyxold ", "the relay lost ana's and bob's batches")
+        let healed = try alice(["apply", "--timeout", "60", url], input: "")
+        #expect(healed.status == 0 && healed.stderr.contains("lost edits it had acknowledged"), "\(healed.stderr)")
+        #expect(try Self.text(afterGivingBack: [bob, carol], url: url, root: root) == "zyxold ana bob")
+    }
+
+    /// A relay killed with acknowledged batches still in its write-ahead log, whose log is then
+    /// damaged: SQLite drops the frames that fail their checksums, so the relay comes back with an
+    /// older document (under the same epoch), and its clients give back what it lost.
+    @Test func aDamagedWriteAheadLogIsHealedByTheClients() throws {
+        let root = temporaryDirectory("wal")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var cast = try RelayWithTwoClients(root: root)
+        let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
+        #expect(try alice(["apply", url], input: Self.insertion("kept. ", at: 0)).status == 0)
+        // Stopped, not killed: the relay folds its log into relay.sqlite.
+        try cast.restart(stopping: true)
+        #expect(try alice(["apply", url], input: Self.insertion("ana. ", at: 6)).status == 0)
+        #expect(try bob(["cat", url]).stdout == "kept. ana. ")
+        #expect(try bob(["apply", url], input: Self.insertion("bob.", at: 11)).status == 0)
+        try cast.restart { data in
+            let wal = data.appendingPathComponent("relay.sqlite-wal")
+            var bytes = [UInt8](try Data(contentsOf: wal))
+            #expect(bytes.count > 32 + 4096, "the acknowledged batches are in the write-ahead log")
+            // Every frame's page, after the log's 32-byte header and each frame's 24-byte header.
+            for index in stride(from: 32 + 24, to: bytes.count, by: 24 + 4096) { bytes[index + 100] ^= 0xFF }
+            try Data(bytes).write(to: wal)
+        }
+        #expect(try WeftRun(home: root.appendingPathComponent("first-reader"))(["cat", url]).stdout == "kept. ",
+                "the relay lost what its damaged log held")
+        #expect(try Self.text(afterGivingBack: [alice, bob], url: url, root: root) == "kept. ana. bob.")
     }
 
     /// Document names that look like another document's files (`nest/queue.weftq`, `r2/lock`)
@@ -282,5 +328,49 @@ import WeftTestTraits
         let expectedLength: Int = tokens.reduce(0) { $0 + $1.unicodeScalars.count }
         #expect(text.unicodeScalars.count == expectedLength, "stray characters")
         print("three clients × 300 edits through \(proxy.cuts) cuts: \(took)")
+    }
+}
+
+/// A relay on `ROOT/relay` and two clients, alice and bob: the cast of the tests of relays that
+/// lose what they had.
+struct RelayWithTwoClients {
+    let data: URL, backup: URL
+    var relay: RelayProcess
+    let url: String
+    let alice: WeftRun, bob: WeftRun
+
+    init(root: URL) throws {
+        data = root.appendingPathComponent("relay")
+        backup = root.appendingPathComponent("backup")
+        relay = try RelayProcess(dataDirectory: data)
+        url = "ws://127.0.0.1:\(relay.port)/notes"
+        alice = WeftRun(home: root.appendingPathComponent("alice"))
+        bob = WeftRun(home: root.appendingPathComponent("bob"))
+    }
+
+    /// Kills the relay (with `stopping`, stops it as `weft relay stop` does), lets `change` do
+    /// what it will to the data directory, and starts the relay again on the same port.
+    mutating func restart(stopping: Bool = false, then change: (URL) throws -> Void = { _ in }) throws {
+        if stopping {
+            #expect(relay.stop(waitingAtMost: .seconds(10)) != nil, "the relay did not stop")
+        } else {
+            relay.kill()
+        }
+        try change(data)
+        relay = try RelayProcess(dataDirectory: data, port: relay.port)
+    }
+
+    /// Alice writes `text`, then the data directory is backed up.
+    mutating func backUp(after text: String) throws {
+        #expect(try alice(["apply", url], input: DataPathTests.insertion(text, at: 0)).status == 0)
+        try restart { [backup] data in try FileManager.default.copyItem(at: data, to: backup) }
+    }
+
+    /// Puts the backup in place of the relay's data directory.
+    mutating func putTheBackupBack() throws {
+        try restart { [backup] data in
+            try FileManager.default.removeItem(at: data)
+            try FileManager.default.moveItem(at: backup, to: data)
+        }
     }
 }

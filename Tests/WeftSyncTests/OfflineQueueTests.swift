@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WeftCRDT
 @testable import WeftSync
+import WeftWire
 
 /// The offline queue keeps every batch it accepted through reopening, crashes and damage.
 @Suite struct OfflineQueueTests {
@@ -156,9 +157,14 @@ import WeftCRDT
         let url = directory.appendingPathComponent("c")
         var replica = Replica(replicaID: ReplicaID(3))
         _ = try replica.insert("cached text", at: 0)
-        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot(), queuedThrough: 5).save(to: url)
+        let receipt = Receipt(clientSeq: 4, proof: Array(0..<16))
+        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot(), queuedThrough: 5,
+                         receipt: receipt).save(to: url)
         let loaded = try #require(try ReplicaCache.load(from: url))
         #expect(loaded.epoch == 42 && loaded.lastServerSeq == 17 && loaded.replica == ReplicaID(3) && loaded.queuedThrough == 5)
+        #expect(loaded.receipt == receipt)
+        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot()).save(to: url)
+        #expect(try ReplicaCache.load(from: url)?.receipt == nil)
         #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "cached text")
         var bytes = [UInt8](try Data(contentsOf: url))
         bytes[bytes.count / 2] ^= 1
@@ -167,8 +173,9 @@ import WeftCRDT
         #expect(try ReplicaCache.load(from: directory.appendingPathComponent("none")) == nil)
     }
 
-    /// A cache of the first format, which did not say how far the queue it holds goes, still loads.
-    @Test func aCacheOfTheFirstFormatStillLoads() throws {
+    /// Caches of earlier formats still load: the first did not say how far the queue it holds
+    /// goes, and neither it nor the second holds a receipt.
+    @Test(arguments: ["WEFTC001", "WEFTC002"]) func aCacheOfAnEarlierFormatStillLoads(format: String) throws {
         let directory = temporaryDirectory("cache")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -177,16 +184,17 @@ import WeftCRDT
         _ = try replica.insert("old", at: 0)
         let snapshot = replica.encodeSnapshot()
         var writer = ByteWriter()
-        writer.raw(Array("WEFTC001".utf8))
+        writer.raw(Array(format.utf8))
         writer.uint64(3)
         writer.uint64(42)
         writer.varint(17)
+        if format == "WEFTC002" { writer.varint(5) }
         writer.varint(snapshot.count)
         writer.raw(snapshot)
         let checksum = CRC32C.checksum(writer.bytes)
         try Data(writer.bytes + (0..<4).map { UInt8(truncatingIfNeeded: checksum >> (8 * $0)) }).write(to: url)
         let loaded = try #require(try ReplicaCache.load(from: url))
-        #expect(loaded.lastServerSeq == 17 && loaded.queuedThrough == nil)
+        #expect(loaded.lastServerSeq == 17 && loaded.queuedThrough == (format == "WEFTC002" ? 5 : nil) && loaded.receipt == nil)
         #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "old")
     }
 }

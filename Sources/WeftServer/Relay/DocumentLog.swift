@@ -115,10 +115,15 @@ public struct DocumentLog: Sendable {
     /// never reused, so an unknown one can only come from this document's lost past.
     /// - Parameters:
     ///   - restoring: the hello says its connection sends the client's history.
-    ///   - relayLostHistory: the client found on an earlier connection that this relay lacks
-    ///     batches it had acknowledged.
-    public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool, relayLostHistory: Bool) -> Greeting {
-        let behind = clientEpoch == epoch && (lastServerSeq > deliveredHead || relayLostHistory)
+    ///   - replica: the hello's replica.
+    ///   - receiptThrough: the clientSeq of the receipt the hello shows, having found on an earlier
+    ///     connection that this relay lacks batches it had acknowledged (flag bit 2); the caller
+    ///     checked that the receipt is genuine. Only a receipt beyond what is durable here shows
+    ///     a loss: one for batches the relay has is answered as an ordinary hello.
+    public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool,
+                         replica: ReplicaID, receiptThrough: UInt64?) -> Greeting {
+        let lostBatches = (receiptThrough ?? 0) > durable[replica] ?? 0
+        let behind = clientEpoch == epoch && (lastServerSeq > deliveredHead || lostBatches)
         // A retired epoch is known: that incarnation was deleted on purpose, and its copies must
         // be set aside, not given back into this one.
         let unknownEpoch = clientEpoch != 0 && clientEpoch != epoch && !retiredEpochs.contains(clientEpoch)

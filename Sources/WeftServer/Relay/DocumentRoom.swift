@@ -92,7 +92,8 @@ actor DocumentRoom {
             if let current = try? await store.epoch(of: name), current != log.epoch { log.renew(epoch: current) }
         }
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
-                                    restoring: hello.restoring, relayLostHistory: hello.relayLostHistory)
+                                    restoring: hello.restoring, replica: hello.replica,
+                                    receiptThrough: hello.lostBatchesReceipt?.clientSeq)
         if greeting.needsNewEpoch, !isBroken {
             do {
                 let renewed = try await store.renewEpoch(of: name, from: log.epoch)

@@ -10,10 +10,13 @@ struct OutgoingFrame: Sendable {
     let bytes: ByteBuffer
     /// A fatal error: the connection closes after sending it.
     let closesConnection: Bool
+    /// The clientSeq of an `ack`: a connection that keeps receipts gets one after it.
+    let acknowledged: UInt64?
 
     init(_ message: ServerMessage) {
         bytes = ByteBuffer(bytes: message.encoded())
         if case .error(_, fatal: true) = message { closesConnection = true } else { closesConnection = false }
+        if case .ack(let clientSeq, _) = message { acknowledged = clientSeq } else { acknowledged = nil }
     }
 }
 

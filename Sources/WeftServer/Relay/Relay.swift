@@ -122,6 +122,7 @@ public enum Relay {
         try? await revocations.refresh(from: store)
         let access = AccessCheck(signer: TokenSigner(secret: secret), requireAuth: configuration.requireAuth || !configuration.isLoopback,
                                  revocations: revocations)
+        let receipts = ReceiptSigner(secret: secret)
         let connectionIDs = Atomic<UInt64>(0)
 
         let router = Router()
@@ -157,7 +158,7 @@ public enum Relay {
         let server = transport.server(tls: try configuration.tls.map(Self.tlsConfiguration)) { request, connectionTransport in
             let path = request.path ?? "/"
             let id = connectionIDs.add(1, ordering: .relaxed).newValue
-            let connection = RelayConnection(registry: registry, store: store, access: access,
+            let connection = RelayConnection(registry: registry, store: store, access: access, receipts: receipts,
                                              messagesPerSecond: configuration.messagesPerSecond,
                                              logger: logger, metrics: metrics, id: id, transport: connectionTransport)
             return { inbound, outbound, _ in

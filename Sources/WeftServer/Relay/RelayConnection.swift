@@ -13,6 +13,8 @@ struct RelayConnection: Sendable {
     let store: any RelayStore
     /// Tokens, their users and revocations.
     let access: AccessCheck
+    /// Receipts for acknowledged batches, made and checked with the store's secret.
+    let receipts: ReceiptSigner
     /// Messages per second a connection may send on average; bursts may reach twice as many.
     let messagesPerSecond: Double
     let logger: Logger
@@ -41,6 +43,10 @@ struct RelayConnection: Sendable {
             guard let first = try await messages.next() else { return }
             hello = try Self.openingHello(path: path) { () throws(WireError) in try decode(first) }
             grant = try Self.grant(for: hello, check: access, now: UInt64(Date().timeIntervalSince1970))
+            if let receipt = hello.lostBatchesReceipt,
+               !receipts.isGenuine(receipt, document: hello.document, epoch: hello.epoch, replica: hello.replica) {
+                throw WireError(.unauthorized, "the receipt in this hello is not one this relay gave replica \(hello.replica) in this epoch; a client says the relay lost its batches only with the receipt it was given")
+            }
         } catch let error as WireError {
             return try await refuse(error)
         }
@@ -72,10 +78,20 @@ struct RelayConnection: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
+                    // Receipts are made for the epoch of the welcome: a later one asks for this
+                    // copy back anyway.
+                    let receipt = { (clientSeq: UInt64) in
+                        ServerMessage.receipt(receipts.receipt(document: hello.document, epoch: join.welcome.epoch,
+                                                               replica: hello.replica, clientSeq: clientSeq))
+                    }
+                    let keepsReceipts = hello.wantsReceipts && !readOnly
+                    try await write(.welcome(join.welcome), to: outbound)
+                    if keepsReceipts, join.welcome.lastClientSeq > 0 { try await write(receipt(join.welcome.lastClientSeq), to: outbound) }
                     try await replay(join, document: hello.document, to: outbound)
                     for await frame in outbox.stream {
                         try await write(frame, to: outbound)
                         if frame.closesConnection { break }
+                        if keepsReceipts, let clientSeq = frame.acknowledged { try await write(receipt(clientSeq), to: outbound) }
                     }
                 } catch let error as ClientGone {
                     // The client left (or was closed) while messages were on their way: ordinary.
@@ -95,15 +111,14 @@ struct RelayConnection: Sendable {
         await room.leave(id: id)
     }
 
-    /// Welcome, then the snapshot if the client is further behind than the log reaches, then the
-    /// log it missed, then caught-up. Live messages wait in the outbox meanwhile.
+    /// After the welcome: the snapshot if the client is further behind than the log reaches, then
+    /// the log it missed, then caught-up. Live messages wait in the outbox meanwhile.
     ///
     /// The replay sends every entry as a broadcast, the client's own included: a client that
     /// crashed after an ack and before saving its copy gets its own batches back this way, and
     /// applying one twice changes nothing (PROTOCOL.md rule 3). It ends exactly where the live
     /// messages in the outbox begin, so `caught-up` never names a batch not sent yet.
     private func replay(_ join: DocumentRoom.Join, document: DocumentName, to outbound: WebSocketOutboundWriter) async throws {
-        try await write(.welcome(join.welcome), to: outbound)
         var after = join.replayAfter
         var needsSnapshot = join.needsSnapshot
         // The outbox holds every delivery after the welcome's sequence; a snapshot newer than

@@ -16,7 +16,8 @@ extension RoomScheduler {
             return
         }
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
-                                    restoring: hello.restoring, relayLostHistory: hello.relayLostHistory)
+                                    restoring: hello.restoring, replica: hello.replica,
+                                    receiptThrough: hello.lostBatchesReceipt?.clientSeq)
         if greeting.needsNewEpoch {
             waitingJoins.append((connection, hello, readOnly))
             if !renewing {

@@ -1,5 +1,6 @@
 import Foundation
 import WeftCRDT
+import WeftWire
 
 /// The document as last synced: snapshot (with this replica's own queued edits in it), the
 /// relay's epoch and the last serverSeq applied. Lets a document open at once and offline.
@@ -13,13 +14,20 @@ public struct ReplicaCache: Sendable {
     /// which did not say). Opening a damaged queue compares it with what the queue kept, to
     /// know whether the cache holds batches the queue lost.
     public var queuedThrough: UInt64?
+    /// The relay's latest receipt for this replica's batches (PROTOCOL.md, `receipt`): what the
+    /// client shows should the relay lose them.
+    public var receipt: Receipt?
 
-    static let magic = Array("WEFTC002".utf8)
-    /// The first format, without `queuedThrough`: still read.
+    static let magic = Array("WEFTC003".utf8)
+    /// The second format, without `receipt`: still read.
+    static let secondMagic = Array("WEFTC002".utf8)
+    /// The first format, without `queuedThrough` either: still read.
     static let firstMagic = Array("WEFTC001".utf8)
 
-    public init(replica: ReplicaID, epoch: UInt64, lastServerSeq: UInt64, snapshot: [UInt8], queuedThrough: UInt64? = nil) {
+    public init(replica: ReplicaID, epoch: UInt64, lastServerSeq: UInt64, snapshot: [UInt8], queuedThrough: UInt64? = nil,
+                receipt: Receipt? = nil) {
         self.queuedThrough = queuedThrough
+        self.receipt = receipt
         self.replica = replica
         self.epoch = epoch
         self.lastServerSeq = lastServerSeq
@@ -32,7 +40,7 @@ public struct ReplicaCache: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let bytes = [UInt8](data)
         let version = bytes.count > 12 ? Array(bytes[0..<8]) : []
-        guard version == magic || version == firstMagic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
+        guard version == magic || version == secondMagic || version == firstMagic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
         let body = Array(bytes[0..<(bytes.count - 4)])
         let stored = bytes.uint32(at: bytes.count - 4)
         guard CRC32C.checksum(body) == stored else { throw SyncError(.io, "the replica cache \(url.path) is damaged (checksum)") }
@@ -41,11 +49,17 @@ public struct ReplicaCache: Sendable {
             let replica = ReplicaID(try reader.uint64())
             let epoch = try reader.uint64()
             let lastServerSeq = try reader.varint()
-            let queuedThrough = version == magic ? try reader.varint() : nil
+            let queuedThrough = version == firstMagic ? nil : try reader.varint()
+            var receipt: Receipt?
+            if version == magic {
+                let clientSeq = try reader.varint()
+                let proof = Array(try reader.raw(try reader.count(minimumBytes: 1)))
+                if clientSeq > 0 { receipt = Receipt(clientSeq: clientSeq, proof: proof) }
+            }
             let count = try reader.count(minimumBytes: 1)
             guard count == reader.remaining else { throw DecodingError(.invalid, "snapshot length \(count) with \(reader.remaining) bytes left") }
             return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: Array(body[(8 + reader.offset)...]),
-                                queuedThrough: queuedThrough)
+                                queuedThrough: queuedThrough, receipt: receipt)
         } catch {
             throw SyncError(.io, "the replica cache \(url.path) does not decode: \(error.message)")
         }
@@ -59,6 +73,9 @@ public struct ReplicaCache: Sendable {
         writer.uint64(epoch)
         writer.varint(lastServerSeq)
         writer.varint(queuedThrough ?? 0)
+        writer.varint(receipt?.clientSeq ?? 0)
+        writer.varint(receipt?.proof.count ?? 0)
+        writer.raw(receipt?.proof ?? [])
         writer.varint(snapshot.count)
         writer.raw(snapshot)
         writer.uint32(CRC32C.checksum(writer.bytes))

@@ -95,8 +95,15 @@ public struct SyncMachine: Sendable {
     /// the document its copy back): until they are acknowledged, every hello says so.
     public private(set) var restoringThrough: UInt64
     /// The relay welcomed this replica without batches it had acknowledged: the next hello says
-    /// so, and the relay starts a new epoch that every client gives its copy back to.
-    private var relayLostHistory = false
+    /// so with this receipt, and the relay starts a new epoch that every client gives its copy
+    /// back to.
+    private var lostBatchesReceipt: Receipt?
+    /// The relay's receipt for the most of this replica's batches (kept with the cache): the
+    /// proof a relay that lost them asks for.
+    public private(set) var receipt: Receipt?
+    /// The relay refused a hello asking for receipts as malformed (a relay of an earlier
+    /// version, which does not know the flag): later hellos do without.
+    private var receiptsRefused = false
     /// The highest clientSeq sent on the current connection.
     private var sentThrough: UInt64 = 0
     /// Retries since the relay last sent something that moved this replica on.
@@ -116,7 +123,8 @@ public struct SyncMachine: Sendable {
 
     public init(document: DocumentName, replica: ReplicaID, token: String, readOnly: Bool,
                 epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64, restoringThrough: UInt64 = 0,
-                replicaKey: [UInt8] = [], userName: String = "") {
+                replicaKey: [UInt8] = [], userName: String = "", receipt: Receipt? = nil) {
+        self.receipt = receipt
         self.userName = userName
         self.restoringThrough = restoringThrough
         self.replicaKey = replicaKey
@@ -138,7 +146,15 @@ public struct SyncMachine: Sendable {
     }
 
     /// Whether every queued batch is acknowledged and the replay is done.
-    public var isSettled: Bool { phase == .live && ackedThrough >= queuedThrough }
+    ///
+    /// With receipts, the relay's receipt for the last acknowledged batch must have come too: a
+    /// client that left between the two would hold no proof should the relay lose that batch.
+    public var isSettled: Bool {
+        phase == .live && ackedThrough >= queuedThrough && (!keepsReceipts || (receipt?.clientSeq ?? 0) >= ackedThrough)
+    }
+
+    /// This connection asks for receipts (hello flag bit 4).
+    private var keepsReceipts: Bool { !readOnly && !receiptsRefused }
 
     /// The delay before retry `attempt` (from 1): exponential, capped, with `jitter` in 0…1
     /// spreading it over its upper half so that clients cut off together do not return together.
@@ -171,7 +187,8 @@ public struct SyncMachine: Sendable {
             phase = .greeting
             sentThrough = 0
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
-                                       readOnly: readOnly, restoring: isRestoring, relayLostHistory: relayLostHistory,
+                                       readOnly: readOnly, restoring: isRestoring, lostBatchesReceipt: lostBatchesReceipt,
+                                       wantsReceipts: keepsReceipts,
                                        token: token, replicaKey: replicaKey, userName: userName)))]
         case .disconnected(let reason):
             switch phase {
@@ -214,12 +231,17 @@ public struct SyncMachine: Sendable {
             }
             if welcome.epoch == epoch, welcome.lastClientSeq < ackedThrough, !readOnly, !isRestoring {
                 // Batches the relay acknowledged are gone from it: it went back to an old backup.
-                // Say so on the next hello, and the relay asks every client for its copy.
-                relayLostHistory = true
+                // Say so on the next hello, with the relay's receipt for them, and the relay asks
+                // every client for its copy.
+                guard let receipt, receipt.clientSeq > welcome.lastClientSeq else {
+                    phase = .failed("the relay lacks edits of \(document) it had acknowledged (restored from an old backup?), and this copy holds no receipt from it to show so; `weft cat --offline \(commandArgument ?? document.rawValue)` prints this copy, which holds them")
+                    return [.disconnect]
+                }
+                lostBatchesReceipt = receipt
                 return dropConnection(notice: "the relay has lost edits it had acknowledged (restored from an old backup?); giving it this copy back",
                                       reason: "the relay lost history", jitter: 0, immediately: true)
             }
-            relayLostHistory = false
+            lostBatchesReceipt = nil
             epoch = welcome.epoch
             phase = .replaying
             lastTrouble = nil
@@ -269,6 +291,9 @@ public struct SyncMachine: Sendable {
             }
             madeProgress()
             return actions + sendUnsent()
+        case (.replaying, .receipt(let receipt)), (.live, .receipt(let receipt)):
+            if receipt.clientSeq >= self.receipt?.clientSeq ?? 0 { self.receipt = receipt }
+            return []
         case (.replaying, .presence(let replica, let presence)), (.live, .presence(let replica, let presence)):
             return [.presence(replica, presence)]
         case (.replaying, .presenceGone(let replica)), (.live, .presenceGone(let replica)):
@@ -304,6 +329,13 @@ public struct SyncMachine: Sendable {
             return [.notice("the relay refused a write: \(error.message); your edits stay queued and unsent")]
         }
         if !fatal { return [.notice(error.message)] }
+        if phase == .greeting, error.code == .malformed, !readOnly, !receiptsRefused, lostBatchesReceipt == nil {
+            // The relay could not read the hello: one of an earlier version does not know the
+            // receipts flag. Connect again without it.
+            receiptsRefused = true
+            return dropConnection(notice: "the relay could not read this hello (\(error.message)); connecting again without asking for receipts",
+                                  reason: "hello refused", jitter: 0, immediately: true)
+        }
         switch error.code {
         case .unavailable, .rateLimited:
             // Transient: the connection is closing; the disconnect event schedules the retry.
@@ -355,6 +387,7 @@ extension ServerMessage {
         case .presence: "presence"
         case .presenceGone: "presence-gone"
         case .error: "error"
+        case .receipt: "receipt"
         }
     }
 }

@@ -20,6 +20,8 @@ public actor DocumentSession {
     /// changed then skips re-encoding and fsyncing the whole snapshot (1/10 s for 10 MB).
     private var cacheIsCurrent = false
     private var cachedPosition: (epoch: UInt64, lastServerSeq: UInt64) = (0, 0)
+    /// The receipt the cache file holds (`SyncMachine.receipt`).
+    private var cachedReceipt: Receipt?
     private var machine: SyncMachine
     private let options: SessionOptions
     /// False when the cache was lost but this replica has sent batches before: its next counters
@@ -102,6 +104,7 @@ public actor DocumentSession {
         if let cache, queue.pending.isEmpty {
             cacheIsCurrent = true
             cachedPosition = (cache.epoch, cache.lastServerSeq)
+            cachedReceipt = cache.receipt
         }
         // Batches went missing from the queue while this copy's text may hold them (the cache was
         // saved after they were queued): give the whole copy back instead of sending what is left,
@@ -126,7 +129,8 @@ public actor DocumentSession {
         var machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
                                   epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
                                   ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
-                                  replicaKey: key.bytes, userName: options.userName)
+                                  replicaKey: key.bytes, userName: options.userName,
+                                  receipt: cache?.replica == queue.replica ? cache?.receipt : nil)
         machine.commandArgument = address.commandArgument()
         return machine
     }
@@ -600,13 +604,14 @@ public actor DocumentSession {
     /// cache now holds (the replica has every queued edit applied).
     private func saveCache() {
         guard canEditOffline else { return }
-        if !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) {
+        if !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) || cachedReceipt != machine.receipt {
             let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot(),
-                                     queuedThrough: queue.lastClientSeq)
+                                     queuedThrough: queue.lastClientSeq, receipt: machine.receipt)
             do {
                 try cache.save(to: files.cacheURL)
                 cacheIsCurrent = true
                 cachedPosition = (cache.epoch, cache.lastServerSeq)
+                cachedReceipt = cache.receipt
             } catch {
                 return note("\(error)")
             }

@@ -1,5 +1,6 @@
 import WeftCRDT
 import WeftTestSupport
+import WeftWire
 
 /// The hex of a wire vector's message, with placeholders for what varies from run to run
 /// (`Conformance/README.md`, "Wire vectors"):
@@ -7,6 +8,7 @@ import WeftTestSupport
 /// - `<epoch:NAME>`: 8 bytes. Where a message is expected, the first one binds NAME to the bytes
 ///   there (a value no other name holds), and later ones must match it; where one is sent, the
 ///   bytes bound to NAME.
+/// - `<proof:NAME>`: 16 bytes, a receipt's proof, bound and sent as `<epoch:NAME>` is.
 /// - `<text>`: where a message is expected, a `string` of any content (an error's message).
 /// - `<token:SCOPE:DOCUMENT>`, `<token:SCOPE:DOCUMENT:USER>`, `<token:SCOPE:DOCUMENT:USER:SECONDS>`:
 ///   where one is sent, a `string` holding a token of the relay under test for DOCUMENT, with
@@ -17,6 +19,7 @@ struct WirePattern {
     enum Piece: Equatable {
         case bytes([UInt8])
         case epoch(String)
+        case proof(String)
         case text
         case token(WireTokenRequest)
         case fill(count: Int, byte: UInt8)
@@ -31,6 +34,7 @@ struct WirePattern {
                 let parts = word.dropFirst().dropLast().split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 switch (parts.first, parts.count) {
                 case ("epoch", 2): pieces.append(.epoch(parts[1]))
+                case ("proof", 2): pieces.append(.proof("proof:" + parts[1]))
                 case ("text", 1): pieces.append(.text)
                 case ("token", 3...5):
                     let user = parts.count > 3 && !parts[3].isEmpty ? parts[3] : nil
@@ -60,8 +64,8 @@ struct WirePattern {
         for piece in pieces {
             switch piece {
             case .bytes(let bytes): result += bytes
-            case .epoch(let name):
-                guard let value = epochs[name] else { throw WirePatternError("epoch \(name) is sent before it is bound") }
+            case .epoch(let name), .proof(let name):
+                guard let value = epochs[name] else { throw WirePatternError("\(name) is sent before it is bound") }
                 result += value
             case .token(let request):
                 var writer = ByteWriter()
@@ -82,8 +86,9 @@ struct WirePattern {
             switch piece {
             case .bytes(let bytes):
                 guard (try? reader.raw(bytes.count)).map(Array.init) == bytes else { return false }
-            case .epoch(let name):
-                guard let value = (try? reader.raw(8)).map(Array.init) else { return false }
+            case .epoch(let name), .proof(let name):
+                let size = if case .proof = piece { Receipt.proofBytes } else { 8 }
+                guard let value = (try? reader.raw(size)).map(Array.init) else { return false }
                 if let known = bound[name] {
                     guard known == value else { return false }
                 } else {

@@ -15,6 +15,13 @@ struct WireScript {
     }
     static let epochNames = ["E", "E2", "E3"]
 
+    /// A receipt's proof as a vector names it (becomes `<proof:NAME>`): bound where a receipt is
+    /// expected, sent back in a hello's claim of lost batches.
+    static func proof(_ name: String) -> [UInt8] {
+        Array("\u{2}proof:\(name)".utf8) + [UInt8](repeating: 2, count: Receipt.proofBytes - 7 - name.utf8.count)
+    }
+    static let proofNames = ["R1", "R2"]
+
     /// A token of the relay under test, to put in a hello: becomes `<token:SCOPE:DOCUMENT>`, or
     /// with `user` (and `seconds`) `<token:SCOPE:DOCUMENT:USER:SECONDS>`.
     static func token(_ scope: String, for document: String = "notes", user: String? = nil, seconds: UInt64? = nil) -> String {
@@ -26,10 +33,10 @@ struct WireScript {
 
     /// A hello for `replica` on `document`.
     static func hello(_ replica: ReplicaID, document: String = "notes", epoch: UInt64 = 0, lastServerSeq: UInt64 = 0,
-                      readOnly: Bool = false, restoring: Bool = false, relayLostHistory: Bool = false,
+                      readOnly: Bool = false, restoring: Bool = false, lostBatches: Receipt? = nil, receipts: Bool = false,
                       token: String = "", key: String = "", user: String = "") -> ClientMessage {
         .hello(Hello(document: try! DocumentName(document), epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
-                     readOnly: readOnly, restoring: restoring, relayLostHistory: relayLostHistory, token: token,
+                     readOnly: readOnly, restoring: restoring, lostBatchesReceipt: lostBatches, wantsReceipts: receipts, token: token,
                      replicaKey: Array(key.utf8), userName: user))
     }
 
@@ -133,6 +140,9 @@ struct WireScript {
             var writer = ByteWriter()
             writer.uint64(epoch(name))
             hex = hex.replacingOccurrences(of: Hex.string(writer.bytes), with: "<epoch:\(name)>")
+        }
+        for name in proofNames {
+            hex = hex.replacingOccurrences(of: Hex.string(proof(name)), with: "<proof:\(name)>")
         }
         return hex
     }

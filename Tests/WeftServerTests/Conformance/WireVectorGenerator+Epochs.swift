@@ -12,6 +12,17 @@ extension WireVectorGenerator {
         script.commit("a", clientSeq: 1, abc, as: 1, "batch 1: \"abc\"")
     }
 
+    /// Replica a1, keeping receipts, writes "abc" as batch 1 and gets its receipt (proof R1).
+    static func writeABCWithReceipt(_ script: inout WireScript) {
+        script.open("a")
+        script.send("a", WireScript.hello(a, receipts: true), "hello: flag bit 4, receipts")
+        script.expect("a", WireScript.welcome(serverSeq: 0), "welcome: epoch E")
+        script.expect("a", .caughtUp(serverSeq: 0), "caught-up")
+        script.send("a", .batch(clientSeq: 1, ops: abc), "batch 1: \"abc\"")
+        script.expect("a", .ack(clientSeq: 1, serverSeq: 1), "ack")
+        script.expect("a", .receipt(Receipt(clientSeq: 1, proof: WireScript.proof("R1"))), "receipt: batch 1 is durable (proof R1)")
+    }
+
     static func epochs() -> [WireVector] {
         var vectors: [WireVector] = []
         vectors.append(vector("epochs/unknown-epoch", "A hello with an epoch the relay never gave: welcome with the current epoch and the restore flag, and no replay.",
@@ -34,14 +45,35 @@ extension WireVectorGenerator {
             script.expect("c", WireScript.welcome("E2", serverSeq: 1, restore: true), "welcome: E2, restore")
             script.expect("c", .caughtUp(serverSeq: 1), "caught-up at once")
         })
-        vectors.append(vector("epochs/relay-lost-acknowledged-batches", "A hello with flag bit 2 (the relay lost batches it had acknowledged to this client): a new epoch and the restore flag.",
+        vectors.append(vector("epochs/receipts", "A hello with flag bit 4 gets a receipt after each ack, and after the welcome when batches of its replica are durable; a duplicate's ack is followed by one too.",
                               rules: ["Healing a relay"]) { script in
-            writeABC(&script)
+            writeABCWithReceipt(&script)
+            script.send("a", .batch(clientSeq: 1, ops: abc), "batch 1 again")
+            script.expect("a", .ack(clientSeq: 1, serverSeq: 1), "ack of the duplicate")
+            script.expect("a", .receipt(Receipt(clientSeq: 1, proof: WireScript.proof("R1"))), "the same receipt")
             script.close("a")
             script.open("a2")
-            script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1, relayLostHistory: true), "hello: flag bit 2")
-            script.expect("a2", WireScript.welcome("E2", serverSeq: 1, lastClientSeq: 1, restore: true), "welcome: E2, restore")
-            script.expect("a2", .caughtUp(serverSeq: 1), "caught-up at once")
+            script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1, receipts: true), "hello: the same replica, flag bit 4")
+            script.expect("a2", WireScript.welcome(serverSeq: 1, lastClientSeq: 1), "welcome: batch 1 durable")
+            script.expect("a2", .receipt(Receipt(clientSeq: 1, proof: WireScript.proof("R1"))), "its receipt, before the replay")
+            script.expect("a2", .caughtUp(serverSeq: 1), "caught-up")
+        })
+        vectors.append(vector("epochs/lost-batches-claim-checked", "A hello with flag bit 2 shows a receipt: for batches the relay holds, it is an ordinary hello (the epoch stays); with a proof the relay never made, unauthorized.",
+                              rules: ["Healing a relay"]) { script in
+            writeABCWithReceipt(&script)
+            script.close("a")
+            script.open("a2")
+            script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1,
+                                               lostBatches: Receipt(clientSeq: 1, proof: WireScript.proof("R1"))),
+                        "hello: flag bit 2 with the receipt for batch 1, which the relay holds")
+            script.expect("a2", WireScript.welcome(serverSeq: 1, lastClientSeq: 1), "welcome: the same epoch E, no restore")
+            script.expect("a2", .caughtUp(serverSeq: 1), "caught-up")
+            script.close("a2")
+            script.open("a3")
+            script.send("a3", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1,
+                                               lostBatches: Receipt(clientSeq: 2, proof: [UInt8](repeating: 0x5A, count: Receipt.proofBytes))),
+                        "hello: flag bit 2 with a receipt for batch 2 the relay never gave")
+            script.expectError("a3", .unauthorized, "refused")
         })
         vectors.append(vector("epochs/give-copy-back", "A restoring hello is welcomed to restore and replayed from the start; its restore batch, with another replica's ids, is committed and broadcast, known characters skipped; later batches follow.",
                               rules: ["Healing a relay"]) { script in
@@ -76,6 +108,21 @@ extension WireVectorGenerator {
             script.expect("r", .caughtUp(serverSeq: 1), "caught-up")
             script.send("r", .restore(clientSeq: 1, ops: [insertion(ReplicaID(0x0D), 3, "x")]), "restore: replica 0d's counter 3, which has no characters")
             script.expectError("r", .malformed, "refused")
+        })
+        vectors.append(vector("epochs/restore-under-a-writer", "A restore batch that adds characters under a replica bound to a key in this epoch (it writes its own) is malformed, and the replica's own next batch commits.",
+                              rules: ["Healing a relay", "rule 8"]) { script in
+            script.join("a", a, key: "a's key")
+            script.commit("a", clientSeq: 1, abc, as: 1, "batch 1: \"abc\"")
+            script.open("r")
+            script.send("r", WireScript.hello(ReplicaID(0xEE), epoch: WireScript.epoch("E"), restoring: true, key: "r's key"), "hello: restoring")
+            script.expect("r", WireScript.welcome(serverSeq: 1, restore: true), "welcome: restore")
+            script.expect("r", .broadcast(serverSeq: 1, replica: a, clientSeq: 1, ops: abc), "replay")
+            script.expect("r", .caughtUp(serverSeq: 1), "caught-up")
+            script.send("r", .restore(clientSeq: 1, ops: [insertion(a, 3, left: CharID(replica: a, counter: 2), "x")]),
+                        "restore: replica a1's counter 3, the next it writes itself")
+            script.expectError("r", .malformed, "refused")
+            script.expect("a", .presenceGone(replica: ReplicaID(0xEE)), "the restorer left")
+            script.commit("a", clientSeq: 2, [insertion(a, 3, left: CharID(replica: a, counter: 2), "d")], as: 2, "batch 2: a1's own counter 3")
         })
         vectors.append(vector("epochs/read-only-restoring", "A read-only restoring hello: welcome with the read-only and restore flags, nothing replayed, and restore messages refused with read-only.",
                               rules: ["Healing a relay", "rule 6"]) { script in

@@ -42,10 +42,13 @@ enum RelayFuzzSeeds {
                         input.paths[index] = step.path ?? "notes"
                     } else if let name = step.send, let hex = step.hex, let index = connections[name] {
                         let pattern = try WirePattern(hex)
-                        let epochs = Dictionary(uniqueKeysWithValues: pattern.pieces.compactMap { piece -> (String, [UInt8])? in
-                            if case .epoch(let name) = piece { return (name, [UInt8](repeating: 0, count: 8)) }
-                            return nil
-                        })
+                        let epochs = Dictionary(pattern.pieces.compactMap { piece -> (String, [UInt8])? in
+                            switch piece {
+                            case .epoch(let name): (name, [UInt8](repeating: 0, count: 8))
+                            case .proof(let name): (name, [UInt8](repeating: 0, count: Receipt.proofBytes))
+                            default: nil
+                            }
+                        }, uniquingKeysWith: { first, _ in first })
                         input.messages.append(.init(connection: index, bytes: try pattern.bytes(epochs: epochs, token: { _ in "" })))
                     }
                 }
