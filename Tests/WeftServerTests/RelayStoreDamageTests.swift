@@ -29,6 +29,12 @@ import WeftWire
     }
 
     /// A relay with one document holding "kept", stopped.
+    /// `/healthz`'s status and body.
+    static func health(of relay: RelayProcess) async throws -> (status: Int?, body: String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(relay.port)/healthz")!)
+        return ((response as? HTTPURLResponse)?.statusCode, String(decoding: data, as: UTF8.self))
+    }
+
     static func directoryWithADocument() async throws -> URL {
         let directory = RelayTests.temporaryDirectory()
         let relay = try RelayProcess(dataDirectory: directory)
@@ -118,11 +124,52 @@ import WeftWire
         try await client.send(.hello(Hello(document: try DocumentName("notes"), epoch: 0, replica: ReplicaID(0xB), lastServerSeq: 0)))
         guard case .error(let error, true)? = await client.receive() else { throw RelayTestFailure(description: "a damaged document was served") }
         #expect(error.code == .unavailable)
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(relay.port)/healthz")!)
-        let (health, body) = ((response as? HTTPURLResponse)?.statusCode, String(decoding: data, as: UTF8.self))
+        let (health, body) = try await Self.health(of: relay)
         #expect(health == 503 && body.contains("notes") && body.contains("damaged"), "\(String(describing: health)) \(body)")
         let (fine, _, _) = try await RelayTests.join(relay, document: "other", replica: ReplicaID(0xC))
         await fine.close()
+    }
+
+    /// The store failing while the relay runs (here another process holds its write lock, as a
+    /// backup tool or an operator's `sqlite3` might): the batch is refused with `unavailable`,
+    /// `/healthz` says why until an operation succeeds, and the batch lands once the store
+    /// answers again.
+    @Test func aStoreFailingWhileServingIsReportedUntilItAnswers() async throws {
+        let directory = try await Self.directoryWithADocument()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        var bob = Replica(replicaID: ReplicaID(0xB))
+        let (writer, _, replayed) = try await RelayTests.join(relay, replica: bob.replicaID)
+        for case .broadcast(_, _, _, let ops) in replayed { try bob.apply(ops) }
+        let batch = [try bob.insert("!", at: 4)!]
+
+        // Python's sqlite3 holds the lock in another process (GRDB in this one refuses to leave a
+        // transaction open across accesses); closing its input releases it.
+        let python = try #require(BuiltProduct.onPath("python3"), "python3 is not on PATH; install it (Debian: sudo apt-get install python3; .ci/run does)")
+        let (input, output) = (Pipe(), Pipe())
+        let locker = try ChildProcess(python, arguments: ["-c", """
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1], isolation_level=None)
+            db.execute("BEGIN IMMEDIATE")
+            print("locked", flush=True)
+            sys.stdin.read()
+            db.execute("ROLLBACK")
+            """, directory.appendingPathComponent("relay.sqlite").path], standardInput: .pipe(input), standardOutput: .pipe(output))
+        #expect(String(decoding: output.fileHandleForReading.availableData, as: UTF8.self) == "locked\n")
+        try await writer.send(.batch(clientSeq: 1, ops: batch))
+        guard case .error(let error, true)? = await writer.receive() else { throw RelayTestFailure(description: "a commit to a locked store was not refused") }
+        #expect(error.code == .unavailable, "\(error)")
+        let (health, body) = try await Self.health(of: relay)
+        #expect(health == 503 && body.contains("SQLite") && body.contains("locked"), "\(String(describing: health)) \(body)")
+
+        try input.fileHandleForWriting.close()
+        locker.waitUntilExit()
+        #expect(locker.terminationStatus == 0)
+        let (again, _, _) = try await RelayTests.join(relay, replica: bob.replicaID)
+        try await again.send(.batch(clientSeq: 1, ops: batch))
+        #expect(await again.receive() == .ack(clientSeq: 1, serverSeq: 2))
+        #expect(try await Self.health(of: relay).status == 200)
+        await again.close()
     }
 
     /// SIGTERM folds the write-ahead log into the database: the directory is one whole file.
