@@ -193,15 +193,21 @@ public final class SQLiteStore: RelayStore {
     }
 
     public func replicasWriting(in document: DocumentName, among replicas: Set<ReplicaID>) async throws -> Set<ReplicaID> {
-        guard !replicas.isEmpty else { return [] }
         let ids = replicas.map { Self.int($0.rawValue) }
-        let placeholders = Array(repeating: "?", count: ids.count).joined(separator: ", ")
         return try await pool.read { db in
-            let rows = try Int64.fetchAll(db, sql: """
-                SELECT k.replica FROM replica_keys k JOIN documents d ON d.name = k.document
-                WHERE k.document = ? AND k.epoch = d.epoch AND k.replica IN (\(placeholders))
-                """, arguments: StatementArguments([document.rawValue] + ids.map { $0 as any DatabaseValueConvertible }))
-            return Set(rows.map { ReplicaID(Self.uint($0)) })
+            var writing: Set<ReplicaID> = []
+            // A batch may name tens of thousands of replicas: asked in pieces, within SQLite's
+            // limit on a statement's parameters.
+            for start in stride(from: 0, to: ids.count, by: 500) {
+                let piece = ids[start..<min(start + 500, ids.count)]
+                let placeholders = Array(repeating: "?", count: piece.count).joined(separator: ", ")
+                let rows = try Int64.fetchAll(db, sql: """
+                    SELECT k.replica FROM replica_keys k JOIN documents d ON d.name = k.document
+                    WHERE k.document = ? AND k.epoch = d.epoch AND k.replica IN (\(placeholders))
+                    """, arguments: StatementArguments([document.rawValue] + piece.map { $0 as any DatabaseValueConvertible }))
+                writing.formUnion(rows.map { ReplicaID(Self.uint($0)) })
+            }
+            return writing
         }
     }
 

@@ -89,6 +89,8 @@ struct StoreContract {
         _ = try await store.renewEpoch(of: notes, from: epoch)
         _ = try await store.replicaKey(later, in: notes, bindingTo: [5])
         #expect(try await reopen().replicasWriting(in: notes, among: [replica, unbound, later]) == [later])
+        let many = Set((100..<2_100).map { ReplicaID(UInt64($0)) })
+        #expect(try await reopen().replicasWriting(in: notes, among: many.union([later])) == [later], "thousands asked at once")
         #expect(try await reopen().replicaKey(replica, in: notes, bindingTo: nil) == [1, 2, 3], "still bound")
         #expect(try await reopen().replicasWriting(in: other, among: [replica]) == [replica], "per document")
     }
