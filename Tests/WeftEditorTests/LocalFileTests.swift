@@ -157,6 +157,21 @@ struct LocalFileTests {
         #expect(!LocalFile.isPath("ws://127.0.0.1:7000/notes"))
     }
 
+    @Test("what cannot be edited as a file is refused in plain words: a directory, a device, a pipe")
+    func notFiles() throws {
+        let pipe = FileManager.default.temporaryDirectory.appendingPathComponent("weft-fifo-\(UUID())").path
+        #expect(mkfifo(pipe, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: pipe) }
+        for (path, says) in [("/tmp", "is a directory"), ("/dev/null", "is not a regular file"), (pipe, "is not a regular file")] {
+            do {
+                _ = try LocalFile.open(path)
+                Issue.record("\(path) was opened")
+            } catch {
+                #expect(error.message.hasPrefix(path) && error.message.contains(says), "\(error.message)")
+            }
+        }
+    }
+
     @Test("a file whose lines end in CR LF is edited without the CRs and written back with them")
     func crlf() throws {
         let path = try make("dos.txt", "one\r\ntwo\r\n")

@@ -67,11 +67,18 @@ public struct LocalFile: Sendable, Equatable {
             return (LocalFile(path: path, stamp: nil), "")
         }
         guard !isDirectory.boolValue else { throw LocalFileError("\(path) is a directory") }
+        var status = stat()
+        // A device or a pipe would be read until it ends (never, for some) and cannot be written
+        // back as a file is.
+        if stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+            throw LocalFileError("\(path) is not a regular file (a device, pipe or socket); weft edits files")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw LocalFileError("\(path) cannot be read: \(error.localizedDescription)")
+            let reason = access(path, R_OK) == 0 ? "reading it failed" : String(cString: strerror(errno)).lowercased()
+            throw LocalFileError("\(path) cannot be read (\(reason))")
         }
         guard var text = String(data: data, encoding: .utf8) else { throw LocalFileError("\(path) is not UTF-8 text") }
         let ending = data.withUnsafeBytes { LineEnding.of($0) }
