@@ -27,7 +27,7 @@ extension ClientConnection {
                 source.resume()
                 sources.append(source)
             }
-            let name = session.address.commandArgument(defaultServer: DocumentAddress.defaultServer())
+            let name = session.commandArgument
             let share: FileShare
             let outcome: FileShare.Outcome
             do {

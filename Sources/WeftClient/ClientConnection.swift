@@ -30,6 +30,12 @@ public struct ClientConnection: Sendable {
         return (config, address, token)
     }
 
+    /// How messages name `address` for a command line: bare when a bare name means it here (on
+    /// `$WEFT_SERVER`, the config's server, or the built-in one), else whole.
+    public func commandArgument(for address: DocumentAddress) -> String {
+        address.commandArgument(defaultServer: (try? UserConfig.defaultServer(home: .fromEnvironment())) ?? DocumentAddress.defaultServer())
+    }
+
     /// Opens the document's session (files locked, cache loaded), runs `body` with it, then
     /// reports the session's notices on stderr and closes it, whether `body` succeeded or not.
     /// A failure is printed as `weft COMMAND: reason` and thrown as a ``CommandFailure`` with the

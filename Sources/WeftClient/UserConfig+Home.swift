@@ -22,6 +22,7 @@ extension UserConfig {
         var options = SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) })
         if let connectTimeout { options.connectTimeout = .seconds(connectTimeout) }
         options.userName = name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.utf8.count <= 64 ? $0 : nil } ?? ""
+        options.defaultServer = DocumentAddress.defaultServer(configured: server)
         return options
     }
 

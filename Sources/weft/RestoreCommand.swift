@@ -23,7 +23,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (address, past, now) = try await client.replay("restore", at: at)
-        let name = address.commandArgument(defaultServer: DocumentAddress.defaultServer())
+        let name = client.connection.commandArgument(for: address)
         // Points outside the history are refused, as git refuses revisions it does not have: a
         // restore there would be a mistake (a typed name, a time before the document began).
         func refuse(_ message: String) -> ExitCode { ExitCode(CommandFailure("restore", message: message, exitCode: 2).exitCode) }

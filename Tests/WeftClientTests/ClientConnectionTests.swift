@@ -23,6 +23,22 @@ import WeftSync
         #expect(resolved.config.sessionOptions(token: resolved.token, readOnly: true, caFile: nil).userName == "ana")
     }
 
+    /// Messages name a document bare only where a bare name would find it again: on the
+    /// configured server, not on the built-in one.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["WEFT_SERVER"] == nil, "WEFT_SERVER set here would win over the file"))
+    func messagesNameADocumentAsACommandWouldFindIt() async throws {
+        let home = try home(config: "server = \"ws://relay.example.org:7878\"\n")
+        defer { try? FileManager.default.removeItem(at: home.config.deletingLastPathComponent()) }
+        let configured = try ClientConnection(document: "notes").resolve(in: home)
+        let options = configured.config.sessionOptions(token: "", readOnly: false, caFile: nil)
+        let elsewhere = try DocumentAddress(parsing: "notes", defaultServer: DocumentAddress.builtInServer)
+        for (address, named) in [(configured.address, "notes"), (elsewhere, elsewhere.url)] {
+            let session = try DocumentSession(address: address, home: home, options: options)
+            #expect(session.commandArgument == named)
+            await session.close()
+        }
+    }
+
     @Test func aBrokenConfigFileIsAConfigurationProblemNamingTheKey() throws {
         let home = try home(config: "server = \"http://wrong\"\n")
         #expect {

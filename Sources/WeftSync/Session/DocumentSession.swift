@@ -131,7 +131,7 @@ public actor DocumentSession {
                                   ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
                                   replicaKey: key.bytes, userName: options.userName,
                                   receipt: cache?.replica == queue.replica ? cache?.receipt : nil)
-        machine.commandArgument = address.commandArgument()
+        machine.commandArgument = address.commandArgument(defaultServer: options.defaultServer)
         return machine
     }
 
@@ -144,6 +144,9 @@ public actor DocumentSession {
     /// Messages for the user since opening (damaged files, refusals, recovery files), oldest first.
     public var notices: [String] { noticeLog }
     /// Batches queued and not yet acknowledged.
+    /// How commands in messages to the user name this document (`DocumentAddress.commandArgument`).
+    public nonisolated var commandArgument: String { address.commandArgument(defaultServer: options.defaultServer) }
+
     public var unsentCount: Int { Int(machine.queuedThrough - machine.ackedThrough) }
     /// Recovery files of copies set aside since opening because the relay refused one of their
     /// batches for good (what the user typed that the relay does not have).

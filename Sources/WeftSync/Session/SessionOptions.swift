@@ -19,6 +19,9 @@ public struct SessionOptions: Sendable {
     /// The user's configured name, sent in hello ("" for none): a relay without tokens records
     /// the batches of this replica under it, marked unverified.
     public var userName = ""
+    /// The server a bare document name means for this user (`$WEFT_SERVER`, the config's
+    /// `server`, or the built-in one): messages name the document bare only when it is there.
+    public var defaultServer = DocumentAddress.defaultServer()
 
     public init(token: String = "", readOnly: Bool = false, caFile: URL? = nil, pingInterval: Duration = .seconds(10),
                 connectTimeout: Duration = .seconds(15)) {
