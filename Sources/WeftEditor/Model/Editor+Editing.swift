@@ -152,6 +152,7 @@ extension Editor {
 
     mutating func paste(after: Bool, now: Double) {
         guard let clipboard else { show("the clipboard is empty", isError: true); return }
+        if clipboard.blockwise, selection == nil { return pasteBlock(clipboard.text, after: after, now: now) }
         let position = cursorPosition
         guard clipboard.linewise else {
             let at = after && position < replica.lineRange(replica.line(containing: position)).upperBound ? nextBoundary(after: position) : position

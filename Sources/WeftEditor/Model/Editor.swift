@@ -188,6 +188,9 @@ public struct Editor: Sendable {
 struct Clipboard: Sendable {
     var text: String
     var linewise: Bool
+    /// Yanked or deleted from a block (Ctrl-V): its lines are pasted as a block, one into each
+    /// line from the cursor's.
+    var blockwise = false
 }
 
 struct Message: Sendable, Equatable {

@@ -3,26 +3,35 @@ import WeftCRDT
 /// Vim's block selection (Ctrl-V): the same columns of every line from the start of the selection
 /// to the cursor. Columns count Unicode scalars from the line start (so a wide character is one
 /// column here, two on screen). Operators take each line's part of the block; `I`, `A` and `c`
-/// type on the first line, and what was typed goes into the others when the insert ends.
+/// type on the first line, and what was typed goes into the others when the insert ends. After
+/// `$` the block reaches the end of every line, however long, as in vim.
 extension Editor {
+    /// The right column of a block that reaches each line's end.
+    static let blockToLineEnds = Int.max / 4
+
     /// The block's lines and columns, while visual mode selects a block.
     var blockShape: (lines: ClosedRange<Int>, columns: ClosedRange<Int>)? {
         guard mode == "visual", vim.visualBlock, let anchor = selectionAnchor, let from = replica.position(of: anchor) else { return nil }
         let to = cursorPosition
         let (fromLine, toLine) = (replica.line(containing: from), replica.line(containing: to))
         let fromColumn = from - replica.lineStart(fromLine), toColumn = to - replica.lineStart(toLine)
-        return (min(fromLine, toLine)...max(fromLine, toLine), min(fromColumn, toColumn)...max(fromColumn, toColumn))
+        // `$` (and vertical moves after it) keep the column wanted at "the end of the line".
+        let right = preferredColumn == Int.max ? Self.blockToLineEnds : max(fromColumn, toColumn)
+        return (min(fromLine, toLine)...max(fromLine, toLine), min(fromColumn, toColumn)...right)
     }
 
     /// Each line's part of the block (lines too short to reach it have none).
     var selectedBlock: [Range<Int>]? {
         guard let shape = blockShape else { return nil }
-        return shape.lines.compactMap { line in
-            let range = replica.lineRange(line)
-            let lower = range.lowerBound + shape.columns.lowerBound
-            guard lower < range.upperBound else { return nil }
-            return lower..<min(range.upperBound, range.lowerBound + shape.columns.upperBound + 1)
-        }
+        return shape.lines.compactMap { blockPart(ofLine: $0, columns: shape.columns) }
+    }
+
+    /// Where `line` meets the block's `columns`; nil when it is too short to reach them.
+    func blockPart(ofLine line: Int, columns: ClosedRange<Int>) -> Range<Int>? {
+        let range = replica.lineRange(line)
+        let lower = range.lowerBound + columns.lowerBound
+        guard lower < range.upperBound else { return nil }
+        return lower..<min(range.upperBound, range.lowerBound + columns.upperBound + 1)
     }
 
     /// An operator on the block: `d` `c` `y` `~` `u` `U` on each line's part, `>` `<` on its lines.
@@ -34,10 +43,12 @@ extension Editor {
         markActive = false
         mode = normalModeName
         vim.visualBlock = false
-        let taken = parts.map { replica.text(in: $0) }.joined(separator: "\n")
+        // A line too short to reach the block is an empty line of it: pasted, the block keeps
+        // its shape.
+        let taken = shape.lines.map { blockPart(ofLine: $0, columns: shape.columns).map { replica.text(in: $0) } ?? "" }.joined(separator: "\n")
         switch command {
         case .operatorYank:
-            store(Clipboard(text: taken, linewise: false), in: register, yanking: true)
+            store(Clipboard(text: taken, linewise: false, blockwise: true), in: register, yanking: true)
             moveCursor(to: corner)
             return true
         case .operatorIndent, .operatorOutdent:
@@ -73,7 +84,7 @@ extension Editor {
             }
         }
         if command == .operatorDelete || command == .operatorChange {
-            store(Clipboard(text: taken, linewise: false), in: register, yanking: false)
+            store(Clipboard(text: taken, linewise: false, blockwise: true), in: register, yanking: false)
         }
         moveCursor(to: corner)
         if command == .operatorChange {
@@ -93,12 +104,22 @@ extension Editor {
             enterTyping()
             return true
         }
-        let column = append ? shape.columns.upperBound + 1 : shape.columns.lowerBound
         let others = shape.lines.dropFirst().map { replica.anchor(at: replica.lineStart($0), stickToPrevious: false) }
+        let first = shape.lines.lowerBound
+        if append, shape.columns.upperBound == Self.blockToLineEnds {
+            run(.normalMode, now: now)
+            undoHistory.close()
+            undoHistory.beginInsert()
+            let end = replica.lineRange(first).upperBound
+            moveCursor(to: end)
+            vim.blockInsert = BlockInsert(start: replica.anchor(at: end), lines: others, column: 0, pad: false, atLineEnds: true)
+            enterTyping()
+            return true
+        }
+        let column = append ? shape.columns.upperBound + 1 : shape.columns.lowerBound
         run(.normalMode, now: now)
         undoHistory.close()
         undoHistory.beginInsert()
-        let first = shape.lines.lowerBound
         let range = replica.lineRange(first)
         if append, range.count < column {
             replace(range.upperBound..<range.upperBound, with: String(repeating: " ", count: column - range.count), kind: .other, now: now)
@@ -121,7 +142,9 @@ extension Editor {
         for anchor in block.lines.reversed() {
             guard let lineStart = replica.position(of: anchor) else { continue }
             let range = replica.lineRange(replica.line(containing: lineStart))
-            if range.count < block.column {
+            if block.atLineEnds {
+                replace(range.upperBound..<range.upperBound, with: typed, kind: .other, now: now)
+            } else if range.count < block.column {
                 // As vim: `I` leaves lines that do not reach the block alone; `A` fills them.
                 guard block.pad else { continue }
                 replace(range.upperBound..<range.upperBound, with: String(repeating: " ", count: block.column - range.count) + typed, kind: .other, now: now)
@@ -131,5 +154,41 @@ extension Editor {
             }
         }
         moveCursor(to: back)
+    }
+
+    /// `p` and `P` of a block: its lines go into the lines from the cursor's down, at the cursor's
+    /// column (after its character for `p`). As vim: lines too short are filled with spaces up to
+    /// that column, lines are added past the end, and where text follows, each piece is filled
+    /// to the block's width so that the text after it stays aligned. One undo step.
+    mutating func pasteBlock(_ text: String, after: Bool, now: Double) {
+        let pieces = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let width = pieces.map(\.unicodeScalars.count).max() ?? 0
+        let first = replica.line(containing: cursorPosition)
+        let firstRange = replica.lineRange(first)
+        let column = (after && cursorPosition < firstRange.upperBound ? nextBoundary(after: cursorPosition) : cursorPosition) - firstRange.lowerBound
+        let existing = max(0, min(pieces.count, replica.lastLine - first + 1))
+        undoHistory.beginGroup()
+        defer { undoHistory.endGroup() }
+        if existing < pieces.count {
+            // Lines past the end (after its line feed, when the text ends with one).
+            let added = pieces[existing...].map { String(repeating: " ", count: column) + $0 }
+            let endsWithLineFeed = replica.count > 0 && replica.text(in: (replica.count - 1)..<replica.count) == "\n"
+            let tail = endsWithLineFeed ? added.map { $0 + "\n" }.joined() : "\n" + added.joined(separator: "\n")
+            replace(replica.count..<replica.count, with: tail, kind: .other, now: now)
+        }
+        // From the lowest line up, so the higher ones keep their offsets.
+        for index in (0..<existing).reversed() where !pieces[index].isEmpty || width > 0 {
+            let range = replica.lineRange(first + index)
+            let piece = pieces[index]
+            if range.count < column {
+                guard !piece.isEmpty else { continue }
+                replace(range.upperBound..<range.upperBound, with: String(repeating: " ", count: column - range.count) + piece, kind: .other, now: now)
+            } else {
+                let at = range.lowerBound + column
+                let filled = at < range.upperBound ? piece + String(repeating: " ", count: width - piece.unicodeScalars.count) : piece
+                if !filled.isEmpty { replace(at..<at, with: filled, kind: .other, now: now) }
+            }
+        }
+        moveCursor(to: replica.lineStart(first) + min(column, replica.lineRange(first).count))
     }
 }

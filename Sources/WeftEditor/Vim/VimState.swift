@@ -49,4 +49,6 @@ struct BlockInsert: Sendable {
     var column: Int
     /// `A`: lines shorter than the column are filled with spaces up to it.
     var pad: Bool
+    /// `A` on a block reaching to each line's end (`$`): typed at the end of every line.
+    var atLineEnds = false
 }
