@@ -149,6 +149,7 @@ extension EditorApp {
                             status: StatusInfo(document: address.name.rawValue, readOnly: launch.pager), width: terminal.textWidths)
         editor.resize(width: terminal.width, height: terminal.height)
         editor.alternate = launch.alternate
+        editor.hasDocumentHistory = true
         if seenBefore { editor.beginAwayCatchUp() }
         if launch.pager {
             editor.enterPager(keymap: keymap)

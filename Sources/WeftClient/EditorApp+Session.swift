@@ -13,6 +13,7 @@ extension EditorApp {
             case .suspend: suspend()
             case .redraw: terminal.redrawEverything()
             case .copyToClipboard(let text): terminal.copyToClipboard(text)
+            case .readAuthors: readAuthors()
             }
         }
     }

@@ -23,6 +23,8 @@ public final class EditorApp {
         /// A piece of a file or pipe being paged, and its end (with a problem, if reading failed).
         case text(String)
         case textEnded(String?)
+        /// The document's history was read for the authors gutter, or why it could not be.
+        case authors(Authorship?, problem: String?)
     }
 
     var editor: Editor
@@ -59,6 +61,9 @@ public final class EditorApp {
     /// What leaving has to tell the user (edits still queued), printed on exit or shown by the
     /// screen `:e` opens next.
     var leavingNotice: String?
+    /// Where events for the loop go (set by `loop`): for work done beside it, such as reading
+    /// the history.
+    var sink: AsyncStream<Event>.Continuation?
 
     init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
                  textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
@@ -80,6 +85,7 @@ public final class EditorApp {
 
 
     func loop(events: AsyncStream<Event>, sink: AsyncStream<Event>.Continuation) async -> Int32 {
+        self.sink = sink
         let reader = InputReader(initial: terminal.pendingInput, deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
         reader.start()
         var sources: [DispatchSourceSignal] = []
@@ -153,6 +159,8 @@ public final class EditorApp {
                 textReader?.pieceTaken()
             case .textEnded(let problem):
                 editor.endText(problem: problem)
+            case .authors(let authorship, let problem):
+                if let authorship { editor.showAuthors(authorship) } else { editor.authorsUnavailable(problem ?? "the history could not be read") }
             }
             if editor.wantsQuit, let target = editor.switchTarget, let problem = cannotOpen(target) { editor.refuseSwitch(problem) }
             if editor.wantsQuit || signalled != nil { break }

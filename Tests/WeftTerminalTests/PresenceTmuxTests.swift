@@ -45,6 +45,30 @@ struct PresenceTmuxTests {
         try ana.waitFor("the marks cleared") { _ in !((try? ana.styledScreen())?[1].contains("\u{1B}[4m") ?? true) }
     }
 
+    /// Ana writes two lines, Bo one between them; the pager's `A` reads the history and shows
+    /// beside each line who last changed it, and `A` again hides it.
+    @Test("A in the pager shows who wrote each line, read from the relay's history")
+    func authorsGutter() throws {
+        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/minutes"
+        let ana = WeftRun(home: temporaryPath("ana"), environment: ["USER": "ana"]), bo = WeftRun(home: temporaryPath("bo"), environment: ["USER": "bo"])
+        #expect(try ana(["put", document], input: "intro\nend\n").status == 0)
+        #expect(try bo(["cat", document]).status == 0)
+        #expect(try bo(["apply", document], input: #"{"pos": 6, "ins": "from bo\n"}"# + "\n").status == 0)
+
+        let reader = try weftScreen(["view", document], home: temporaryPath("cy"), user: "cy")
+        defer { reader.kill() }
+        try reader.waitFor(text: "online")
+        try reader.type("A")
+        try reader.waitFor("the authors gutter") { rows in
+            rows[0].hasPrefix("ana ") && rows[0].hasSuffix(" intro") && rows[1].hasPrefix("bo ") && rows[1].hasSuffix(" from bo")
+                && rows[2].hasPrefix("ana ") && rows[2].hasSuffix(" end")
+        }
+        try reader.type("A")
+        try reader.waitFor("the gutter hidden") { $0[0] == "intro" && $0[1] == "from bo" }
+    }
+
     /// The message saying the relay cannot be reached goes when it answers again, so it never
     /// stands beside "online".
     @Test("the relay stopped and started again: the message says it is gone, then that it answers")

@@ -107,6 +107,7 @@ extension EditorCommand {
         case .toggleSmartCase: "searches ignore case unless the pattern has a capital, or always count it (-i)"
         case .toggleIgnoreCase: "searches ignore case, or count it again (-I)"
         case .toggleLineNumbers: "line numbers on or off"
+        case .toggleAuthors: "who last changed each line, and how long ago, in a gutter (from the relay's history)"
         case .nextFile: "the next file named on the command line (:n)"
         case .previousFile: "the previous file named on the command line (:p)"
         case .firstFile: "the first file named on the command line (:x)"

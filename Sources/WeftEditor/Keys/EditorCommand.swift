@@ -47,6 +47,7 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     // Paging (the pager moves the view, not a cursor)
     case scrollDown = "scroll-down", scrollUp = "scroll-up"
     case followEnd = "follow-end", filter = "filter", toggleLineNumbers = "toggle-line-numbers"
+    case toggleAuthors = "toggle-authors"
     case gotoPercent = "goto-percent", toggleSmartCase = "toggle-smart-case", toggleIgnoreCase = "toggle-ignore-case"
     case nextFile = "next-file", previousFile = "previous-file", firstFile = "first-file"
     // The rest

@@ -66,9 +66,15 @@ extension Editor {
             let found = matches(in: lineStart..<lineStart + layout.length)
             let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }
             if gutter > 0, skip == 0 {
-                let number = String(line + 1)
-                frame.put(String(repeating: " ", count: max(0, gutter - 1 - number.count)) + number, row: textTop + row, column: 0,
-                          style: .role(.lineNumber), width: measure)
+                let numbers = gutter - (authorsShown == nil ? 0 : Self.authorsGutterWidth)
+                if numbers > 0 {
+                    let number = String(line + 1)
+                    frame.put(String(repeating: " ", count: max(0, numbers - 1 - number.count)) + number, row: textTop + row, column: 0,
+                              style: .role(.lineNumber), width: measure)
+                }
+                if let label = authorLabel(ofLineAt: lineStart..<lineStart + layout.length) {
+                    frame.put(label.text, row: textTop + row, column: numbers, style: .peerLabel(label.colour), width: measure)
+                }
             }
             for (index, visual) in layout.rows.enumerated() where index >= skip {
                 guard row < viewHeight else { break }

@@ -152,6 +152,7 @@ extension Editor {
     }
 
     mutating func run(_ command: EditorCommand, now: Double) {
+        if command == .toggleAuthors { return toggleAuthors() }
         if isPager, runPager(command) { return }
         switch command {
         case .deleteBackward, .deleteForward: break

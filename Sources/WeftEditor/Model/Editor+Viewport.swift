@@ -21,8 +21,11 @@ extension Editor {
 
     /// Columns of line numbers at the left (less's `-N`), with a space after them.
     var gutterWidth: Int {
-        settings.lineNumbers ? max(4, String(replica.lineCount).count) + 1 : 0
+        (settings.lineNumbers ? max(4, String(replica.lineCount).count) + 1 : 0) + (authorsShown == nil ? 0 : Self.authorsGutterWidth)
     }
+
+    /// The authors gutter: a name of up to 10 columns, an age of up to 4, and a space each.
+    static let authorsGutterWidth = 16
 
     /// Columns left for text.
     var textWidth: Int { max(1, viewWidth - gutterWidth) }

@@ -26,6 +26,12 @@ public struct Editor: Sendable {
     public internal(set) var switchFileIndex: Int?
     /// What keys asked of the terminal, for the app to take (`takeTerminalRequests`).
     var terminalRequests: [TerminalRequest] = []
+    /// The authors gutter's data, while it is shown (`toggle-authors`).
+    var authorsShown: Authorship?
+    /// The gutter was asked for and the history is being read.
+    var authorsWanted = false
+    /// The text is a document on a relay, which keeps who wrote what (not a file or a pipe).
+    public var hasDocumentHistory = false
     /// The list of the keymap's keys, while it is open.
     var helpPage: HelpPage?
     /// Where the left button went down, while it is held (a drag selects from there).

@@ -7,6 +7,9 @@ public enum TerminalRequest: Equatable, Sendable {
     case redraw
     /// Put this text on the system clipboard (OSC 52), after a copy or a cut.
     case copyToClipboard(String)
+    /// Read the document's history from its relay and hand the editor its `Authorship`
+    /// (`showAuthors`), for the authors gutter.
+    case readAuthors
 
     /// Bytes of text the system clipboard is offered at most: terminals cap what one escape
     /// sequence may carry (the text goes as base64, a third longer). Longer cuts stay in Weft's own.

@@ -1,0 +1,44 @@
+import Foundation
+import WeftCRDT
+import WeftEditor
+import WeftSync
+import WeftWire
+
+extension EditorApp {
+    /// Reads the document's history from its relay beside the loop, and hands the editor who
+    /// wrote what (`Editor.showAuthors`), or why it cannot.
+    func readAuthors() {
+        guard let address, let sink else { return editor.authorsUnavailable("only a document on a relay keeps who wrote what") }
+        // Not `ClientConnection.replay`: its failures are printed on stderr, under the screen.
+        let connection = ClientConnection(document: address.url, token: launch?.token, caFile: launch?.caFile)
+        Task {
+            do {
+                let (_, address, token) = try connection.resolve(in: ClientHome.fromEnvironment())
+                let history = try await HistoryFetch.history(of: address, token: token, caFile: connection.caFile.map { URL(fileURLWithPath: $0) },
+                                                             timeout: .seconds(30))
+                var replay = try HistoryReplay(history)
+                try replay.advance()
+                sink.yield(.authors(Authorship(replay, readAt: UInt64(Date().timeIntervalSince1970 * 1_000)), problem: nil))
+            } catch {
+                sink.yield(.authors(nil, problem: "\(error)"))
+            }
+        }
+    }
+}
+
+extension Authorship {
+    /// Who wrote what, as `replay` (a whole history) says: each character's batch author and
+    /// commit time, and each replica's author for what it typed since.
+    init(_ replay: HistoryReplay, readAt: UInt64) {
+        let entries = replay.history.entries, attribution = replay.attribution
+        var bound: [ReplicaID: String] = [:]
+        for entry in entries { if let author = entry.author { bound[entry.replica] = author.name } }
+        let names = bound
+        self.init(readAt: readAt, replicaNames: names) { id in
+            guard let found = attribution.entry(of: id) else { return nil }
+            let entry = entries[found.entry]
+            let name = entry.author?.name ?? names[entry.replica] ?? "unknown"
+            return (Author(name: name, time: entry.committedAt, order: entry.serverSeq), found.run)
+        }
+    }
+}
