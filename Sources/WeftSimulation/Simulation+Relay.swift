@@ -58,9 +58,9 @@ extension Simulation {
                     // ones): one after each ack, and after a welcome naming durable batches. The
                     // simulated relay checks no proof, so it signs none.
                     switch message {
-                    case .ack(let clientSeq, _): sendToClient(connection, .receipt(Receipt(clientSeq: clientSeq, proof: [])))
+                    case .ack(let clientSeq, let serverSeq): sendToClient(connection, .receipt(Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: [])))
                     case .welcome(let welcome) where welcome.lastClientSeq > 0:
-                        sendToClient(connection, .receipt(Receipt(clientSeq: welcome.lastClientSeq, proof: [])))
+                        sendToClient(connection, .receipt(Receipt(clientSeq: welcome.lastClientSeq, serverSeq: welcome.serverSeq, proof: [])))
                     default: break
                     }
                 case .close(let connection):

@@ -20,6 +20,7 @@ extension ClientMessage {
             if !hello.userName.isEmpty { writer.string(hello.userName) }
             if let receipt = hello.lostBatchesReceipt {
                 writer.varint(receipt.clientSeq)
+                writer.varint(receipt.serverSeq)
                 writer.bytes(receipt.proof)
             }
         case .batch(let clientSeq, let ops):
@@ -62,8 +63,9 @@ extension ClientMessage {
             }
             var receipt: Receipt?
             if flags & 4 != 0 {
-                let clientSeq = try reader.varint()
-                receipt = Receipt(clientSeq: clientSeq, proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof"))
+                let clientSeq = try reader.varint(), serverSeq = try reader.varint()
+                receipt = Receipt(clientSeq: clientSeq, serverSeq: serverSeq,
+                                  proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof"))
             }
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,

@@ -44,6 +44,7 @@ extension ServerMessage {
         case .receipt(let receipt):
             writer.byte(MessageType.receipt)
             writer.varint(receipt.clientSeq)
+            writer.varint(receipt.serverSeq)
             writer.bytes(receipt.proof)
         }
         return writer.bytes
@@ -90,8 +91,9 @@ extension ServerMessage {
             let flags = try reader.flags(known: 1, field: "error")
             self = .error(WireError(WireErrorCode(code), message), fatal: flags & 1 != 0)
         case MessageType.receipt:
-            let clientSeq = try reader.varint()
-            self = .receipt(Receipt(clientSeq: clientSeq, proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof")))
+            let clientSeq = try reader.varint(), serverSeq = try reader.varint()
+            self = .receipt(Receipt(clientSeq: clientSeq, serverSeq: serverSeq,
+                                    proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof")))
         case let type:
             throw WireError(.malformed, "unknown relay message type \(type)")
         }

@@ -27,27 +27,32 @@ import WeftWire
     @Test func retiredEpochsAreNotAskedForTheirCopies() throws {
         let log = try DocumentLog(document: notes, stored: StoredDocument(epoch: 42, head: 0, snapshot: [], snapshotSeq: 0, tail: [],
                                                                           lastClientSeqs: [:], retiredEpochs: [7]))
-        let retired = log.greeting(clientEpoch: 7, lastServerSeq: 3, restoring: false, replica: alice, receiptThrough: nil)
+        let retired = log.greeting(clientEpoch: 7, lastServerSeq: 3, restoring: false, replica: alice, receipt: nil)
         #expect(!retired.needsNewEpoch && !retired.restore)
-        let unknown = log.greeting(clientEpoch: 9, lastServerSeq: 3, restoring: false, replica: alice, receiptThrough: nil)
+        let unknown = log.greeting(clientEpoch: 9, lastServerSeq: 3, restoring: false, replica: alice, receipt: nil)
         #expect(!unknown.needsNewEpoch && unknown.restore)
     }
 
-    /// A receipt shows lost batches only when it names more of its replica's batches than are
-    /// durable here: then the document moves to a new epoch; otherwise the hello is ordinary.
-    @Test func onlyAReceiptBeyondWhatIsDurableMovesTheEpoch() throws {
+    /// Only a receipt moves the document to a new epoch: one naming more of its replica's batches
+    /// than are durable here, or more of the log than the relay has. A client's word alone (a
+    /// last serverSeq past the head) only gets that client asked for its copy.
+    @Test func onlyAReceiptShowingALossMovesTheEpoch() throws {
         var log = try empty()
         var a = Replica(replicaID: alice)
         guard case .accepted(let batch) = log.receive(clientSeq: 1, ops: [try a.insert("x", at: 0)!], from: alice) else { return }
         try commitAndDeliver(batch, as: 1, into: &log)
-        for (through, lost) in [(nil, false), (1, false), (2, true)] as [(UInt64?, Bool)] {
-            let greeting = log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: alice, receiptThrough: through)
-            #expect(greeting.needsNewEpoch == lost && greeting.restore == lost, "receipt through \(String(describing: through))")
+        let cases: [((UInt64, UInt64)?, UInt64, Bool, Bool)] = [
+            (nil, 1, false, false), (nil, 9, false, true),  // no receipt: at most this client is asked
+            ((1, 1), 1, false, false), ((1, 1), 9, false, true),  // a receipt for what the relay has
+            ((2, 1), 1, true, true), ((1, 5), 1, true, true),  // more batches, or more of the log
+        ]
+        for (receipt, last, moves, restores) in cases {
+            let greeting = log.greeting(clientEpoch: 42, lastServerSeq: last, restoring: false, replica: alice, receipt: receipt)
+            #expect(greeting.needsNewEpoch == moves && greeting.restore == restores, "receipt \(String(describing: receipt)), last serverSeq \(last)")
         }
-        // Another replica's durable batches prove nothing for this one, and none are lost for it
-        // at receipt 0.
-        #expect(log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receiptThrough: 1).needsNewEpoch)
-        #expect(!log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receiptThrough: 0).needsNewEpoch)
+        // Another replica's durable batches prove nothing for this one.
+        #expect(log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receipt: (1, 1)).needsNewEpoch)
+        #expect(!log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receipt: (0, 1)).needsNewEpoch)
     }
 
     @Test func acceptedBatchesApplyAtOnceAndAdvanceOnDelivery() throws {

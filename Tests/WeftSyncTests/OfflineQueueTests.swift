@@ -157,7 +157,7 @@ import WeftWire
         let url = directory.appendingPathComponent("c")
         var replica = Replica(replicaID: ReplicaID(3))
         _ = try replica.insert("cached text", at: 0)
-        let receipt = Receipt(clientSeq: 4, proof: Array(0..<16))
+        let receipt = Receipt(clientSeq: 4, serverSeq: 4, proof: Array(0..<16))
         try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot(), queuedThrough: 5,
                          receipt: receipt).save(to: url)
         let loaded = try #require(try ReplicaCache.load(from: url))

@@ -25,7 +25,7 @@ import WeftWire
         #expect(sync.lastServerSeq == 4 && sync.phase == .live)
         // The next of the run moves it.
         #expect(sync.handle(.received(.ack(clientSeq: 2, serverSeq: 5))) == [.retire(through: 2)])
-        _ = sync.handle(.received(.receipt(Receipt(clientSeq: 2, proof: [2]))))
+        _ = sync.handle(.received(.receipt(Receipt(clientSeq: 2, serverSeq: 2, proof: [2]))))
         #expect(sync.lastServerSeq == 5 && sync.isSettled)
         // A broadcast already applied is ignored.
         #expect(sync.handle(.received(.broadcast(serverSeq: 3, replica: ReplicaID(8), clientSeq: 1, ops: []))) == [])

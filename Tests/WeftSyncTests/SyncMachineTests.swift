@@ -31,7 +31,7 @@ import WeftWire
         #expect(sync.lastServerSeq == 7 && !sync.isSettled)
         #expect(sync.handle(.received(.ack(clientSeq: 6, serverSeq: 8))) == [.retire(through: 6)])
         #expect(!sync.isSettled, "settled only with the receipt for the last acknowledged batch")
-        #expect(sync.handle(.received(.receipt(Receipt(clientSeq: 6, proof: [6])))) == [])
+        #expect(sync.handle(.received(.receipt(Receipt(clientSeq: 6, serverSeq: 6, proof: [6])))) == [])
         #expect(sync.isSettled)
         #expect(sync.handle(.queued(through: 7)) == [.sendQueued(after: 6, through: 7)])
     }

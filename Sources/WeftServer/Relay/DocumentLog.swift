@@ -113,21 +113,26 @@ public struct DocumentLog: Sendable {
     /// replaced), or one that has seen more of this epoch than the relay has (restored from an
     /// old backup), holds history the relay lacks, and is asked to give it back. Epochs are
     /// never reused, so an unknown one can only come from this document's lost past.
+    ///
+    /// Only a receipt moves the document to a new epoch (every client gives its copy back, and
+    /// pagers stop): a client's word alone, a `lastServerSeq` past the head or flag bit 2 without
+    /// proof, only asks that client for its copy.
     /// - Parameters:
     ///   - restoring: the hello says its connection sends the client's history.
     ///   - replica: the hello's replica.
-    ///   - receiptThrough: the clientSeq of the receipt the hello shows, having found on an earlier
-    ///     connection that this relay lacks batches it had acknowledged (flag bit 2); the caller
-    ///     checked that the receipt is genuine. Only a receipt beyond what is durable here shows
-    ///     a loss: one for batches the relay has is answered as an ordinary hello.
+    ///   - receipt: the clientSeq and serverSeq of the receipt the hello shows (flag bit 2); the
+    ///     caller checked that it is genuine. It shows a loss when it names more of the replica's
+    ///     batches than are durable here, or more of the log than the relay has.
     public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool,
-                         replica: ReplicaID, receiptThrough: UInt64?) -> Greeting {
-        let lostBatches = (receiptThrough ?? 0) > durable[replica] ?? 0
-        let behind = clientEpoch == epoch && (lastServerSeq > deliveredHead || lostBatches)
+                         replica: ReplicaID, receipt: (clientSeq: UInt64, serverSeq: UInt64)?) -> Greeting {
+        let sameEpoch = clientEpoch == epoch
+        let proven = receipt.map { $0.clientSeq > durable[replica] ?? 0 || $0.serverSeq > deliveredHead } ?? false
+        let lost = sameEpoch && proven
         // A retired epoch is known: that incarnation was deleted on purpose, and its copies must
         // be set aside, not given back into this one.
-        let unknownEpoch = clientEpoch != 0 && clientEpoch != epoch && !retiredEpochs.contains(clientEpoch)
-        return Greeting(needsNewEpoch: behind, restore: behind || unknownEpoch || restoring)
+        let unknownEpoch = clientEpoch != 0 && !sameEpoch && !retiredEpochs.contains(clientEpoch)
+        let ahead = sameEpoch && lastServerSeq > deliveredHead
+        return Greeting(needsNewEpoch: lost, restore: lost || ahead || unknownEpoch || restoring)
     }
 
     /// Moves the document to `epoch` (a new one, stored): nothing else changes, the log goes on.

@@ -83,8 +83,10 @@ actor DocumentRoom {
     ///
     /// A client that last synced through another relay may be ahead of this room: the room first
     /// catches up with the store, so the welcome never sends a client back in time. A client still
-    /// ahead after that holds history the store lost: the document moves to a new epoch and the
-    /// client is asked to give its copy back (`DocumentLog.greeting`).
+    /// ahead after that holds history the store lost, and is asked to give its copy back; with a
+    /// receipt proving the loss, the document moves to a new epoch first, and the connections
+    /// open on the old one are closed, so that every client gives its copy back
+    /// (`DocumentLog.greeting`).
     func join(id: UInt64, hello: Hello, readOnly: Bool, outbox: Outbox) async -> Join {
         if hello.lastServerSeq > log.deliveredHead { await catchUp() }
         if hello.epoch != 0, hello.epoch != log.epoch, !isBroken {
@@ -93,11 +95,14 @@ actor DocumentRoom {
         }
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
                                     restoring: hello.restoring, replica: hello.replica,
-                                    receiptThrough: hello.lostBatchesReceipt?.clientSeq)
+                                    receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) })
         if greeting.needsNewEpoch, !isBroken {
             do {
                 let renewed = try await store.renewEpoch(of: name, from: log.epoch)
                 log.renew(epoch: renewed)
+                // Their clients hold the old epoch's copy: connecting again, they are asked for it.
+                let moved = WireError(.unavailable, "the relay lost history of this document and moved it to a new epoch; reconnect to give your copy back")
+                for (_, member) in members { member.outbox.send(.error(moved, fatal: true)) }
                 logger.warning("a client holds history this relay lacks; the document has a new epoch and its clients give their copies back",
                                metadata: ["document": "\(name)", "clientLastServerSeq": "\(hello.lastServerSeq)", "head": "\(log.deliveredHead)"])
             } catch {

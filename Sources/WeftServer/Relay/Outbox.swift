@@ -10,13 +10,13 @@ struct OutgoingFrame: Sendable {
     let bytes: ByteBuffer
     /// A fatal error: the connection closes after sending it.
     let closesConnection: Bool
-    /// The clientSeq of an `ack`: a connection that keeps receipts gets one after it.
-    let acknowledged: UInt64?
+    /// The clientSeq and serverSeq of an `ack`: a connection that keeps receipts gets one after it.
+    let acknowledged: (clientSeq: UInt64, serverSeq: UInt64)?
 
     init(_ message: ServerMessage) {
         bytes = ByteBuffer(bytes: message.encoded())
         if case .error(_, fatal: true) = message { closesConnection = true } else { closesConnection = false }
-        if case .ack(let clientSeq, _) = message { acknowledged = clientSeq } else { acknowledged = nil }
+        if case .ack(let clientSeq, let serverSeq) = message { acknowledged = (clientSeq, serverSeq) } else { acknowledged = nil }
     }
 }
 

@@ -80,18 +80,22 @@ struct RelayConnection: Sendable {
                 do {
                     // Receipts are made for the epoch of the welcome: a later one asks for this
                     // copy back anyway.
-                    let receipt = { (clientSeq: UInt64) in
+                    let receipt = { (clientSeq: UInt64, serverSeq: UInt64) in
                         ServerMessage.receipt(receipts.receipt(document: hello.document, epoch: join.welcome.epoch,
-                                                               replica: hello.replica, clientSeq: clientSeq))
+                                                               replica: hello.replica, clientSeq: clientSeq, serverSeq: serverSeq))
                     }
                     let keepsReceipts = hello.wantsReceipts && !readOnly
                     try await write(.welcome(join.welcome), to: outbound)
-                    if keepsReceipts, join.welcome.lastClientSeq > 0 { try await write(receipt(join.welcome.lastClientSeq), to: outbound) }
+                    if keepsReceipts, join.welcome.lastClientSeq > 0 {
+                        try await write(receipt(join.welcome.lastClientSeq, join.welcome.serverSeq), to: outbound)
+                    }
                     try await replay(join, document: hello.document, to: outbound)
                     for await frame in outbox.stream {
                         try await write(frame, to: outbound)
                         if frame.closesConnection { break }
-                        if keepsReceipts, let clientSeq = frame.acknowledged { try await write(receipt(clientSeq), to: outbound) }
+                        if keepsReceipts, let acknowledged = frame.acknowledged {
+                            try await write(receipt(acknowledged.clientSeq, acknowledged.serverSeq), to: outbound)
+                        }
                     }
                 } catch let error as ClientGone {
                     // The client left (or was closed) while messages were on their way: ordinary.

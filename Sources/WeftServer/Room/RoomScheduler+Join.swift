@@ -7,8 +7,8 @@ extension RoomScheduler {
     ///
     /// A client ahead of this room (it last synced through another relay) waits for a catch-up
     /// with the store first, so the welcome never sends it back in time; one still ahead after
-    /// that holds history the store lost, and waits for the document's new epoch
-    /// (`DocumentLog.greeting`).
+    /// that holds history the store lost, and is asked for its copy (with a receipt proving the
+    /// loss, after the document's new epoch: `DocumentLog.greeting`).
     mutating func join(_ connection: UInt64, hello: Hello, readOnly: Bool, into actions: inout [Action]) {
         if hello.lastServerSeq > log.deliveredHead, answeringWaitingJoin != connection {
             catchUpWanted = true
@@ -17,7 +17,7 @@ extension RoomScheduler {
         }
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
                                     restoring: hello.restoring, replica: hello.replica,
-                                    receiptThrough: hello.lostBatchesReceipt?.clientSeq)
+                                    receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) })
         if greeting.needsNewEpoch {
             waitingJoins.append((connection, hello, readOnly))
             if !renewing {

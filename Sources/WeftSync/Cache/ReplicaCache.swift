@@ -52,9 +52,9 @@ public struct ReplicaCache: Sendable {
             let queuedThrough = version == firstMagic ? nil : try reader.varint()
             var receipt: Receipt?
             if version == magic {
-                let clientSeq = try reader.varint()
+                let clientSeq = try reader.varint(), serverSeq = try reader.varint()
                 let proof = Array(try reader.raw(try reader.count(minimumBytes: 1)))
-                if clientSeq > 0 { receipt = Receipt(clientSeq: clientSeq, proof: proof) }
+                if clientSeq > 0 || serverSeq > 0 { receipt = Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: proof) }
             }
             let count = try reader.count(minimumBytes: 1)
             guard count == reader.remaining else { throw DecodingError(.invalid, "snapshot length \(count) with \(reader.remaining) bytes left") }
@@ -74,6 +74,7 @@ public struct ReplicaCache: Sendable {
         writer.varint(lastServerSeq)
         writer.varint(queuedThrough ?? 0)
         writer.varint(receipt?.clientSeq ?? 0)
+        writer.varint(receipt?.serverSeq ?? 0)
         writer.varint(receipt?.proof.count ?? 0)
         writer.raw(receipt?.proof ?? [])
         writer.varint(snapshot.count)

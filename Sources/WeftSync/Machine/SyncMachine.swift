@@ -213,6 +213,15 @@ public struct SyncMachine: Sendable {
     private mutating func receive(_ message: ServerMessage, jitter: Double) -> [Action] {
         switch (phase, message) {
         case (.greeting, .welcome(let welcome)):
+            if welcome.restore, !isRestoring, welcome.epoch == epoch, !readOnly, lostBatchesReceipt == nil,
+               let receipt, receipt.serverSeq > welcome.serverSeq || receipt.clientSeq > welcome.lastClientSeq {
+                // The relay is behind this copy in the same epoch, and the receipt proves it: shown,
+                // it makes the relay move the document to a new epoch, so that every client gives
+                // its copy back, not only this one.
+                lostBatchesReceipt = receipt
+                return dropConnection(notice: "the relay has lost edits it had acknowledged (restored from an old backup?); giving it this copy back",
+                                      reason: "the relay lost history", jitter: 0, immediately: true)
+            }
             if welcome.restore, !isRestoring {
                 // The relay asks for this copy: it lacks history this copy holds.
                 if readOnly {
@@ -233,7 +242,7 @@ public struct SyncMachine: Sendable {
                 // Batches the relay acknowledged are gone from it: it went back to an old backup.
                 // Say so on the next hello, with the relay's receipt for them, and the relay asks
                 // every client for its copy.
-                guard let receipt, receipt.clientSeq > welcome.lastClientSeq else {
+                guard let receipt, receipt.clientSeq > welcome.lastClientSeq || receipt.serverSeq > welcome.serverSeq else {
                     phase = .failed("the relay lacks edits of \(document) it had acknowledged (restored from an old backup?), and this copy holds no receipt from it to show so; `weft cat --offline \(commandArgument ?? document.rawValue)` prints this copy, which holds them")
                     return [.disconnect]
                 }
@@ -292,7 +301,7 @@ public struct SyncMachine: Sendable {
             madeProgress()
             return actions + sendUnsent()
         case (.replaying, .receipt(let receipt)), (.live, .receipt(let receipt)):
-            if receipt.clientSeq >= self.receipt?.clientSeq ?? 0 { self.receipt = receipt }
+            if receipt.serverSeq >= self.receipt?.serverSeq ?? 0 { self.receipt = receipt }
             return []
         case (.replaying, .presence(let replica, let presence)), (.live, .presence(let replica, let presence)):
             return [.presence(replica, presence)]

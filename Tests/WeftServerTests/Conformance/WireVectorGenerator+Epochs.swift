@@ -20,7 +20,7 @@ extension WireVectorGenerator {
         script.expect("a", .caughtUp(serverSeq: 0), "caught-up")
         script.send("a", .batch(clientSeq: 1, ops: abc), "batch 1: \"abc\"")
         script.expect("a", .ack(clientSeq: 1, serverSeq: 1), "ack")
-        script.expect("a", .receipt(Receipt(clientSeq: 1, proof: WireScript.proof("R1"))), "receipt: batch 1 is durable (proof R1)")
+        script.expect("a", .receipt(Receipt(clientSeq: 1, serverSeq: 1, proof: WireScript.proof("R1"))), "receipt: batch 1 is durable (proof R1)")
     }
 
     static func epochs() -> [WireVector] {
@@ -33,29 +33,29 @@ extension WireVectorGenerator {
             script.expect("b", WireScript.welcome(serverSeq: 1, restore: true), "welcome: epoch E, restore")
             script.expect("b", .caughtUp(serverSeq: 1), "caught-up at once: the client is about to come back as another replica")
         })
-        vectors.append(vector("epochs/relay-behind", "A client that applied more than the relay's log holds: the document moves to a new epoch, and every client of the old one is asked for its copy.",
+        vectors.append(vector("epochs/relay-behind", "A client that says it applied more than the relay's log holds, with no receipt to prove it: it is asked for its copy, and the epoch stays (a client's word alone moves no document).",
                               rules: ["Healing a relay", "Epoch changes"]) { script in
             writeABC(&script)
             script.open("b")
-            script.send("b", WireScript.hello(b, epoch: WireScript.epoch("E"), lastServerSeq: 9), "hello: epoch E, serverSeq 9 applied; the log is at 1")
-            script.expect("b", WireScript.welcome("E2", serverSeq: 1, restore: true), "welcome: a new epoch E2, restore")
+            script.send("b", WireScript.hello(b, epoch: WireScript.epoch("E"), lastServerSeq: 9, readOnly: true), "hello: read-only, epoch E, serverSeq 9 applied; the log is at 1")
+            script.expect("b", WireScript.welcome(serverSeq: 1, readOnly: true, restore: true), "welcome: the same epoch E, read-only and restore")
             script.expect("b", .caughtUp(serverSeq: 1), "caught-up at once")
             script.open("c")
-            script.send("c", WireScript.hello(c, epoch: WireScript.epoch("E"), lastServerSeq: 1), "hello: the old epoch E")
-            script.expect("c", WireScript.welcome("E2", serverSeq: 1, restore: true), "welcome: E2, restore")
-            script.expect("c", .caughtUp(serverSeq: 1), "caught-up at once")
+            script.send("c", WireScript.hello(c, epoch: WireScript.epoch("E"), lastServerSeq: 1), "hello: epoch E, serverSeq 1 applied")
+            script.expect("c", WireScript.welcome(serverSeq: 1), "welcome: an ordinary one, epoch E")
+            script.expect("c", .caughtUp(serverSeq: 1), "caught-up")
         })
         vectors.append(vector("epochs/receipts", "A hello with flag bit 4 gets a receipt after each ack, and after the welcome when batches of its replica are durable; a duplicate's ack is followed by one too.",
                               rules: ["Healing a relay"]) { script in
             writeABCWithReceipt(&script)
             script.send("a", .batch(clientSeq: 1, ops: abc), "batch 1 again")
             script.expect("a", .ack(clientSeq: 1, serverSeq: 1), "ack of the duplicate")
-            script.expect("a", .receipt(Receipt(clientSeq: 1, proof: WireScript.proof("R1"))), "the same receipt")
+            script.expect("a", .receipt(Receipt(clientSeq: 1, serverSeq: 1, proof: WireScript.proof("R1"))), "the same receipt")
             script.close("a")
             script.open("a2")
             script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1, receipts: true), "hello: the same replica, flag bit 4")
             script.expect("a2", WireScript.welcome(serverSeq: 1, lastClientSeq: 1), "welcome: batch 1 durable")
-            script.expect("a2", .receipt(Receipt(clientSeq: 1, proof: WireScript.proof("R1"))), "its receipt, before the replay")
+            script.expect("a2", .receipt(Receipt(clientSeq: 1, serverSeq: 1, proof: WireScript.proof("R1"))), "its receipt, before the replay")
             script.expect("a2", .caughtUp(serverSeq: 1), "caught-up")
         })
         vectors.append(vector("epochs/lost-batches-claim-checked", "A hello with flag bit 2 shows a receipt: for batches the relay holds, it is an ordinary hello (the epoch stays); with a proof the relay never made, unauthorized.",
@@ -64,14 +64,14 @@ extension WireVectorGenerator {
             script.close("a")
             script.open("a2")
             script.send("a2", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1,
-                                               lostBatches: Receipt(clientSeq: 1, proof: WireScript.proof("R1"))),
+                                               lostBatches: Receipt(clientSeq: 1, serverSeq: 1, proof: WireScript.proof("R1"))),
                         "hello: flag bit 2 with the receipt for batch 1, which the relay holds")
             script.expect("a2", WireScript.welcome(serverSeq: 1, lastClientSeq: 1), "welcome: the same epoch E, no restore")
             script.expect("a2", .caughtUp(serverSeq: 1), "caught-up")
             script.close("a2")
             script.open("a3")
             script.send("a3", WireScript.hello(a, epoch: WireScript.epoch("E"), lastServerSeq: 1,
-                                               lostBatches: Receipt(clientSeq: 2, proof: [UInt8](repeating: 0x5A, count: Receipt.proofBytes))),
+                                               lostBatches: Receipt(clientSeq: 2, serverSeq: 2, proof: [UInt8](repeating: 0x5A, count: Receipt.proofBytes))),
                         "hello: flag bit 2 with a receipt for batch 2 the relay never gave")
             script.expectError("a3", .unauthorized, "refused")
         })
