@@ -34,7 +34,7 @@ extension Authorship {
         var bound: [ReplicaID: String] = [:]
         for entry in entries { if let author = entry.author { bound[entry.replica] = author.name } }
         let names = bound
-        self.init(readAt: readAt, replicaNames: names) { id in
+        self.init(readAt: readAt, replicaNames: names, authors: entries.compactMap { $0.author?.name }) { id in
             guard let found = attribution.entry(of: id) else { return nil }
             let entry = entries[found.entry]
             let name = entry.author?.name ?? names[entry.replica] ?? "unknown"

@@ -148,6 +148,7 @@ public final class EditorApp {
                 signalled = number
             case .session(let sessionEvent):
                 await handle(sessionEvent)
+                performTerminalRequests()
             case .status(let status):
                 show(status)
                 await refreshEditability()

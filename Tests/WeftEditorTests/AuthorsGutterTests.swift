@@ -12,12 +12,13 @@ struct AuthorsGutterTests {
 
     /// "first line\n" (ids 0–10 of replica 1) by ana three hours before the read, "second line"
     /// (ids 11–21) by bo two days before.
-    static let history = Authorship(readAt: readAt, replicaNames: [:]) { id in
+    @Sendable static func anaAndBo(_ id: CharID) -> (author: Authorship.Author, run: UInt32)? {
         guard id.replica == ReplicaID(1) else { return nil }
         if id.counter < 11 { return (Authorship.Author(name: "ana", time: readAt - 3 * 3_600_000, order: 1), 11 - id.counter) }
         if id.counter < 22 { return (Authorship.Author(name: "bo", time: readAt - 2 * 86_400_000, order: 2), 22 - id.counter) }
         return nil
     }
+    static let history = Authorship(readAt: readAt, replicaNames: [:], authors: ["ana", "bo"], lookup: anaAndBo)
 
     @Test("Alt-b asks for the history, shows who last changed each line and when, and hides it again")
     func showsAndHides() throws {
@@ -33,7 +34,8 @@ struct AuthorsGutterTests {
         #expect(harness.lines[0] == "ana        3h   first line", "\(harness.lines)")
         #expect(harness.lines[1] == "bo         2d   second line")
         let frame = harness.editor.frame()
-        #expect(frame.rows[0][0].style == .peerLabel(Authorship.colour(of: "ana")) && frame.rows[1][0].style == .peerLabel(Authorship.colour(of: "bo")))
+        #expect(frame.rows[0][0].style == .peerLabel(Authorship.palette[0]) && frame.rows[1][0].style == .peerLabel(Authorship.palette[1]),
+                "the first authors get the first colours, all different")
 
         // Typed now, by this user: the newest on its line.
         harness.press("Down")
@@ -46,6 +48,47 @@ struct AuthorsGutterTests {
         #expect(harness.lines[0] == "first line" && harness.lines[1] == "second line!")
         harness.editor.showAuthors(Self.history)
         #expect(harness.lines[0] == "first line", "a history arriving after the gutter was hidden is not shown")
+    }
+
+    @Test("a narrow window gets a narrow gutter, and one too narrow none")
+    func narrowWindows() throws {
+        var harness = try EditorHarness("first line\nsecond line", width: 30)
+        harness.editor.hasDocumentHistory = true
+        harness.press("Alt-b")
+        harness.editor.showAuthors(Self.history)
+        #expect(harness.lines[0] == "ana  3h   first line", "\(harness.lines)")
+        harness.editor.resize(width: 20, height: 8)
+        #expect(harness.lines[0] == "first line", "\(harness.lines)")
+    }
+
+    @Test("text from a writer the history does not name has the history read again, once")
+    func newWriters() throws {
+        var harness = try EditorHarness("first line\nsecond line", width: 60)
+        harness.editor.hasDocumentHistory = true
+        harness.press("Alt-b")
+        _ = harness.editor.takeTerminalRequests()
+        harness.editor.showAuthors(Self.history)
+        var ivy = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(9))
+        try harness.editor.applyRemote([ivy.insert("ivy: ", at: 0)!])
+        #expect(harness.lines[0].hasPrefix("someone    now  ivy: first line"), "\(harness.lines)")
+        #expect(harness.editor.takeTerminalRequests() == [.readAuthors])
+        harness.editor.showAuthors(Authorship(readAt: Self.readAt, replicaNames: [ReplicaID(9): "ivy"], authors: ["ana", "bo", "ivy"]) { id in
+            id.replica == ReplicaID(9) ? (Authorship.Author(name: "ivy", time: Self.readAt, order: 3), 5 - id.counter) : Self.anaAndBo(id)
+        })
+        #expect(harness.lines[0].hasPrefix("ivy        now  ivy: first line"), "\(harness.lines)")
+        try harness.editor.applyRemote([ivy.insert("!", at: 5)!])
+        #expect(harness.editor.takeTerminalRequests().isEmpty, "a known writer asks for nothing")
+    }
+
+    @Test("a name is cut to ten columns, wide characters counted as two")
+    func wideNames() throws {
+        var harness = try EditorHarness("line", width: 60)
+        harness.editor.hasDocumentHistory = true
+        harness.press("Alt-b")
+        harness.editor.showAuthors(Authorship(readAt: Self.readAt, replicaNames: [:]) { _ in
+            (Authorship.Author(name: "日本語の名前さん", time: Self.readAt - 3 * 3_600_000, order: 1), 5)
+        })
+        #expect(harness.lines[0] == "日本語の名 3h   line", "\(harness.lines)")
     }
 
     @Test("the history not read is said, and the gutter stays hidden")

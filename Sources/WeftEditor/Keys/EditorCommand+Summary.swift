@@ -115,6 +115,8 @@ extension EditorCommand {
         case .followPeer: "follow the next person's cursor"
         case .nextChange: "to the next text others added while you were away"
         case .reselectVisual: "select again what was selected last (vim's gv)"
+        case .visualOtherEnd: "to the other end of the selection, which stays (vim's o in visual mode)"
+        case .visualOtherCorner: "to the other corner of the block on the same line (vim's O; otherwise as o)"
         case .visualBlockMode: "select a block: the same columns of several lines (vim's Ctrl-V)"
         case .save: "write the file (a shared document: every edit is saved already)"
         case .suspend: "suspend to the shell (fg brings it back)"

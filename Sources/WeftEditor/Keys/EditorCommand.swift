@@ -52,6 +52,7 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case nextFile = "next-file", previousFile = "previous-file", firstFile = "first-file"
     // The rest
     case toggleWrap = "toggle-wrap", followPeer = "follow-peer", nextChange = "next-change", reselectVisual = "reselect-visual",
+         visualOtherEnd = "visual-other-end", visualOtherCorner = "visual-other-corner",
          visualBlockMode = "visual-block-mode"
     case save = "save", quit = "quit", forceQuit = "force-quit", help = "help"
     case suspend = "suspend", redraw = "redraw"

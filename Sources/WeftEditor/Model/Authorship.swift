@@ -28,12 +28,22 @@ public struct Authorship: Sendable {
     private let replicaNames: [ReplicaID: String]
     /// When the history was read (milliseconds since 1970): ages are counted from it.
     public let readAt: UInt64
+    /// Each author's colour, in the order they first wrote: the first eight people all differ.
+    private let colours: [String: UInt32]
 
-    public init(readAt: UInt64, replicaNames: [ReplicaID: String], lookup: @escaping @Sendable (CharID) -> (author: Author, run: UInt32)?) {
+    /// - Parameter authors: the document's authors, in the order they first wrote (for colours).
+    public init(readAt: UInt64, replicaNames: [ReplicaID: String], authors: [String] = [],
+                lookup: @escaping @Sendable (CharID) -> (author: Author, run: UInt32)?) {
+        var colours: [String: UInt32] = [:]
+        for name in authors where colours[name] == nil { colours[name] = Self.palette[colours.count % Self.palette.count] }
+        self.colours = colours
         self.readAt = readAt
         self.replicaNames = replicaNames
         self.lookup = lookup
     }
+
+    /// Whether the history read names `replica`'s author.
+    func knows(_ replica: ReplicaID) -> Bool { replicaNames[replica] != nil }
 
     /// The newest author among the characters with ids `spans` (a line's, from
     /// `Replica.idSpans`); `typedHere` names text whose replica the history does not know.
@@ -70,11 +80,15 @@ public struct Authorship: Sendable {
         }
     }
 
-    /// A colour for `name`, the same in every run and on every machine (a hash of its bytes).
-    static func colour(of name: String) -> UInt32 {
-        let palette: [UInt32] = [0xE06C75, 0x98C379, 0xE5C07B, 0x61AFEF, 0xC678DD, 0x56B6C2, 0xD19A66, 0xA9B665]
+    /// Colours that stay apart in a 256-colour terminal too (each is one of its cube's colours).
+    static let palette: [UInt32] = [0xFF5F5F, 0x87D75F, 0xFFD75F, 0x5F87FF, 0xD75FD7, 0x5FD7D7, 0xFF8700, 0xAFAFAF]
+
+    /// `name`'s colour: by the order authors first wrote; for a name the history does not have
+    /// (typed since), one picked by a hash of its bytes, the same in every run and on every machine.
+    func colour(of name: String) -> UInt32 {
+        if let colour = colours[name] { return colour }
         var hash: UInt32 = 2_166_136_261
         for byte in name.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
-        return palette[Int(hash % UInt32(palette.count))]
+        return Self.palette[Int(hash % UInt32(Self.palette.count))]
     }
 }

@@ -9,6 +9,7 @@ extension Editor {
         if authorsShown != nil || authorsWanted {
             authorsShown = nil
             authorsWanted = false
+            authorsAskedAbout = []
             settleView()
             show("authors hidden")
             return
@@ -26,29 +27,54 @@ extension Editor {
     public mutating func showAuthors(_ authorship: Authorship) {
         guard authorsWanted else { return }
         authorsWanted = false
+        let refreshed = authorsShown != nil
         authorsShown = authorship
         settleView()
-        show("authors shown: who last changed each line, and how long ago")
+        if !refreshed { show("authors shown: who last changed each line, and how long ago") }
+    }
+
+    /// Text from a writer the gutter cannot name (not in the history it read, not here now): the
+    /// history is read again, which names them once their batches are committed.
+    mutating func noteWritersForAuthors(_ ops: [Op]) {
+        guard let authorship = authorsShown, !authorsWanted else { return }
+        for case .insert(let insertion) in ops {
+            let writer = insertion.id.replica
+            guard !authorship.knows(writer), peers[writer] == nil, !authorsAskedAbout.contains(writer) else { continue }
+            authorsAskedAbout.insert(writer)
+            authorsWanted = true
+            terminalRequests.append(.readAuthors)
+            return
+        }
     }
 
     /// The history could not be read: said, and the gutter stays hidden.
     public mutating func authorsUnavailable(_ problem: String) {
         guard authorsWanted else { return }
         authorsWanted = false
+        // Read again for a new writer: the gutter shows what it has, and the writer stays unnamed.
+        guard authorsShown == nil else { return }
         show("cannot show authors: \(problem)", isError: true)
     }
 
     /// The gutter's text and colour for the line of `range` (positions), from the newest of its
     /// characters' authors.
     func authorLabel(ofLineAt range: Range<Int>) -> (text: String, colour: UInt32)? {
-        guard let authorship = authorsShown else { return nil }
+        let nameColumns = authorsGutterWidth - 6
+        guard let authorship = authorsShown, nameColumns > 0 else { return nil }
         // A line feed belongs to its line: an empty line is named after who broke it off.
         let ids = replica.idSpans(in: range.lowerBound..<min(replica.count, range.upperBound + 1))
         guard let author = authorship.newest(in: ids, typedHere: { replica in
             replica == self.replica.replicaID ? (settings.userName.isEmpty ? "you" : settings.userName) : peers[replica]?.userName
         }) else { return nil }
-        let name = String(author.name.prefix(10))
+        // The name in its columns, whatever its characters' widths.
+        var name = "", used = 0
+        for character in author.name {
+            let width = max(0, measure.columns(of: character))
+            guard used + width <= nameColumns else { break }
+            name.append(character)
+            used += width
+        }
         let age = author.order == .max ? "now" : authorship.age(of: author.time)
-        return (name.padding(toLength: 10, withPad: " ", startingAt: 0) + " " + age, Authorship.colour(of: author.name))
+        return (name + String(repeating: " ", count: nameColumns + 1 - used) + age, authorship.colour(of: author.name))
     }
 }

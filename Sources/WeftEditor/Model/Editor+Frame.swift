@@ -66,7 +66,7 @@ extension Editor {
             let found = matches(in: lineStart..<lineStart + layout.length)
             let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }
             if gutter > 0, skip == 0 {
-                let numbers = gutter - (authorsShown == nil ? 0 : Self.authorsGutterWidth)
+                let numbers = gutter - authorsGutterWidth
                 if numbers > 0 {
                     let number = String(line + 1)
                     frame.put(String(repeating: " ", count: max(0, numbers - 1 - number.count)) + number, row: textTop + row, column: 0,
@@ -170,7 +170,9 @@ extension Editor {
             if let filter { column = frame.put(" &\(filter.pattern)", row: row, column: column, style: .role(.status), width: measure) }
         } else if keymap.modes.count > 1 {
             column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
-            column = frame.put(" \(mode.uppercased()) ", row: row, column: column, style: .role(.statusMode), width: measure)
+            // As vim names its visual modes.
+            let shown = mode == "visual" && vim.visualBlock ? "VISUAL BLOCK" : mode == "visual" && vim.visualLinewise ? "VISUAL LINE" : mode.uppercased()
+            column = frame.put(" \(shown) ", row: row, column: column, style: .role(.statusMode), width: measure)
             // As vim says it the whole time a macro is being recorded.
             if let recording = vim.recording { column = frame.put(" recording @\(recording.register)", row: row, column: column, style: .role(.status), width: measure) }
         }

@@ -14,6 +14,7 @@ extension Editor {
         }
         try replica.apply(ops)
         if away.collecting { away.note(ops) }
+        if authorsShown != nil { noteWritersForAuthors(ops) }
     }
 
     /// Replaces the whole replica (the relay sent a snapshot, or the document was reset). The

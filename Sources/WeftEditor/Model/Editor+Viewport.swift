@@ -21,11 +21,16 @@ extension Editor {
 
     /// Columns of line numbers at the left (less's `-N`), with a space after them.
     var gutterWidth: Int {
-        (settings.lineNumbers ? max(4, String(replica.lineCount).count) + 1 : 0) + (authorsShown == nil ? 0 : Self.authorsGutterWidth)
+        (settings.lineNumbers ? max(4, String(replica.lineCount).count) + 1 : 0) + authorsGutterWidth
     }
 
-    /// The authors gutter: a name of up to 10 columns, an age of up to 4, and a space each.
-    static let authorsGutterWidth = 16
+    /// The authors gutter: a name, an age of up to 4 columns, and a space after each. Names get
+    /// 10 columns, 4 in a narrow window, and in one too narrow to leave the text room there is
+    /// no gutter.
+    var authorsGutterWidth: Int {
+        guard authorsShown != nil else { return 0 }
+        return viewWidth >= 50 ? 16 : viewWidth >= 24 ? 10 : 0
+    }
 
     /// Columns left for text.
     var textWidth: Int { max(1, viewWidth - gutterWidth) }

@@ -30,6 +30,9 @@ public struct Editor: Sendable {
     var authorsShown: Authorship?
     /// The gutter was asked for and the history is being read.
     var authorsWanted = false
+    /// Writers whose text arrived while the gutter was shown, and whom neither its history nor
+    /// the people here could name: the history was read again for them (once each).
+    var authorsAskedAbout: Set<ReplicaID> = []
     /// The text is a document on a relay, which keeps who wrote what (not a file or a pipe).
     public var hasDocumentHistory = false
     /// The list of the keymap's keys, while it is open.

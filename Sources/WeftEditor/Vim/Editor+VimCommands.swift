@@ -46,6 +46,10 @@ extension Editor {
                 return false
             }
             undoHistory.close()
+            if contents.blockwise, selection == nil {
+                pasteBlock(contents.text, after: command == .pasteAfter, times: times, now: now)
+                return true
+            }
             var repeated = contents
             if times > 1 { repeated.text = String(repeating: contents.text, count: times) }
             let kept = clipboard
@@ -111,6 +115,19 @@ extension Editor {
             return insertOnSelection(append: command == .appendLineEnd, now: now)
         case .visualMode where mode == "visual" && vim.visualLinewise:
             vim.visualLinewise = false
+        case .visualOtherEnd, .visualOtherCorner:
+            guard mode == "visual", let anchor = selectionAnchor, let other = replica.position(of: anchor) else { return false }
+            let here = cursorPosition
+            var (newCursor, newAnchor) = (other, here)
+            if command == .visualOtherCorner, vim.visualBlock, let shape = blockShape, shape.columns.upperBound != Self.blockToLineEnds {
+                // The block stays: the cursor takes the other column on its line, the anchor on its own.
+                func place(_ line: Int, _ column: Int) -> Int { replica.lineStart(line) + min(column, replica.lineRange(line).count) }
+                let (hereLine, otherLine) = (replica.line(containing: here), replica.line(containing: other))
+                let hereColumn = here - replica.lineStart(hereLine), otherColumn = other - replica.lineStart(otherLine)
+                (newCursor, newAnchor) = (place(hereLine, otherColumn), place(otherLine, hereColumn))
+            }
+            selectionAnchor = replica.anchor(at: newAnchor, stickToPrevious: false)
+            moveCursor(to: newCursor)
         case .reselectVisual:
             guard let last = vim.lastVisual, let start = replica.position(of: last.start), let cursor = replica.position(of: last.cursor) else {
                 show("nothing was selected yet", isError: true)

@@ -159,10 +159,16 @@ extension Editor {
     /// `p` and `P` of a block: its lines go into the lines from the cursor's down, at the cursor's
     /// column (after its character for `p`). As vim: lines too short are filled with spaces up to
     /// that column, lines are added past the end, and where text follows, each piece is filled
-    /// to the block's width so that the text after it stays aligned. One undo step.
-    mutating func pasteBlock(_ text: String, after: Bool, now: Double) {
-        let pieces = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let width = pieces.map(\.unicodeScalars.count).max() ?? 0
+    /// to the block's width so that the text after it stays aligned. With a count, each line
+    /// takes its piece that many times, side by side. One undo step.
+    mutating func pasteBlock(_ text: String, after: Bool, times: Int = 1, now: Double) {
+        let single = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let singleWidth = single.map(\.unicodeScalars.count).max() ?? 0
+        let pieces = single.map { piece in
+            let padded = piece + String(repeating: " ", count: singleWidth - piece.unicodeScalars.count)
+            return String(repeating: padded, count: max(0, times - 1)) + piece
+        }
+        let width = singleWidth * max(1, times)
         let first = replica.line(containing: cursorPosition)
         let firstRange = replica.lineRange(first)
         let column = (after && cursorPosition < firstRange.upperBound ? nextBoundary(after: cursorPosition) : cursorPosition) - firstRange.lowerBound

@@ -340,6 +340,14 @@ struct VimGrammarTableTests {
         VimCase("‸abc\nabc", "<C-v>jl<Esc>gvd", "‸c\nc"),
         VimCase("‸abc\nabc", "<C-v>jl>", "\t‸abc\n\tabc", cursor: false),
         VimCase("‸abc\nabc", "<C-v>jvd", "‸bc", cursor: false),
+        // o goes to the other end (the selection stays); O to the block's other corner on this line.
+        VimCase("a‸bcdef", "vlloh", "‸abcdef", undo: 0),
+        VimCase("a‸bcdef", "vllohd", "‸ef"),
+        VimCase("‸abc\nabc\nabc", "<C-v>jlOd", "‸c\nc\nabc"),
+        VimCase("‸abc\nabc\nabc", "<C-v>jlOjd", "‸c\nc\nc"),
+        VimCase("‸abc\nabc", "<C-v>jlod", "‸c\nc"),
+        VimCase("‸ab\ncd\nef\ngh", "<C-v>jly3Gl3p", "ab\ncd\nefababab\nghcdcdcd", cursor: false),
+        VimCase("‸ab\ncd\nef\ngh", "<C-v>jly3G2P", "ab\ncd\nababef\ncdcdgh", cursor: false),
     ]
 
     static let reselect: [VimCase] = [

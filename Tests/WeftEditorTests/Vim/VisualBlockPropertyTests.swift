@@ -39,9 +39,14 @@ struct VisualBlockPropertyTests {
 
     /// The model of pasting `block` (its lines' parts) as a block at `cursor`, after its
     /// character with `after`.
-    static func pasted(_ lines: [[Character]], block: [[Character]], at cursor: (line: Int, column: Int), after: Bool) -> [[Character]] {
+    static func pasted(_ lines: [[Character]], block single: [[Character]], at cursor: (line: Int, column: Int), after: Bool, times: Int) -> [[Character]] {
         var lines = lines
-        let width = block.map(\.count).max() ?? 0
+        // A count puts each piece that many times side by side, each but the last filled to the width.
+        let singleWidth = single.map(\.count).max() ?? 0
+        let block = single.map { piece in
+            Array(repeating: piece + Array(repeating: " ", count: singleWidth - piece.count), count: times - 1).flatMap { $0 } + piece
+        }
+        let width = singleWidth * times
         let column = after && !lines[cursor.line].isEmpty ? cursor.column + 1 : cursor.column
         for (index, piece) in block.enumerated() {
             let line = cursor.line + index
@@ -80,6 +85,7 @@ struct VisualBlockPropertyTests {
             let operation = ["d", "U", "I", "A", "p", "P"].randomElement(using: &random)!
             let toLineEnds = operation != "I" && Bool.random(using: &random)
             let target = corner()
+            let times = Int.random(in: 1...3, using: &random)
             let typed = String((0..<Int.random(in: 1...3, using: &random)).map { _ in "QR".randomElement(using: &random)! })
             var vim = try VimHarness("‸" + text)
             func offset(_ place: (line: Int, column: Int)) -> Int { lines[..<place.line].reduce(0) { $0 + $1.count + 1 } + place.column }
@@ -95,19 +101,19 @@ struct VisualBlockPropertyTests {
             case "p", "P":
                 vim.type("y")
                 vim.editor.moveCursor(to: offset(target))
-                vim.type(operation)
+                vim.type(times == 1 ? operation : "\(times)\(operation)")
                 let block = blockLines.map { line in
                     let text = lines[line]
                     return columns.lowerBound < text.count ? Array(text[columns.lowerBound..<min(text.count, columns.upperBound == Int.max ? text.count : columns.upperBound + 1)]) : []
                 }
-                model = Self.pasted(lines, block: block, at: target, after: operation == "p")
+                model = Self.pasted(lines, block: block, at: target, after: operation == "p", times: times)
             default:
                 vim.type(operation == "I" || operation == "A" ? "\(operation)\(typed)<Esc>" : operation)
                 model = Self.expected(lines, lines: blockLines, columns: columns, operation: operation, typed: typed)
             }
             let wanted = model.map { String($0) }.joined(separator: "\n")
             guard vim.editor.text == wanted else {
-                Issue.record("seed \(seed): \(operation)\(typed) on \(text.debugDescription) from \(from) to \(to)\(toLineEnds ? " and $" : "") (paste at \(target)): \(vim.editor.text.debugDescription), the model's \(wanted.debugDescription)")
+                Issue.record("seed \(seed): \(operation)\(typed) on \(text.debugDescription) from \(from) to \(to)\(toLineEnds ? " and $" : "") (paste \(times)× at \(target)): \(vim.editor.text.debugDescription), the model's \(wanted.debugDescription)")
                 return
             }
             vim.type("u")
@@ -115,6 +121,20 @@ struct VisualBlockPropertyTests {
                 Issue.record("seed \(seed): one undo after \(operation) left \(vim.editor.text.debugDescription), not \(text.debugDescription)")
                 return
             }
+        }
+    }
+}
+
+/// The status line names the visual mode as vim does.
+@Suite("Visual mode names")
+struct VisualModeNameTests {
+    @Test("VISUAL, VISUAL LINE and VISUAL BLOCK")
+    func names() throws {
+        for (keys, name) in [("v", " VISUAL "), ("V", " VISUAL LINE "), ("<C-v>", " VISUAL BLOCK ")] {
+            var vim = try VimHarness("‸abc\nabc")
+            vim.type(keys)
+            let status = vim.editor.frame().lines[vim.editor.frame().lines.count - 2]
+            #expect(status.contains(name), "\(keys): \(status)")
         }
     }
 }
