@@ -20,6 +20,16 @@ struct AuthorsGutterTests {
     }
     static let history = Authorship(readAt: readAt, replicaNames: [:], authors: ["ana", "bo"], lookup: anaAndBo)
 
+    /// An editor on a document `text`, the gutter asked for (and, given `authorship`, shown).
+    static func asked(_ text: String = "first line\nsecond line", width: Int = 60, authorship: Authorship? = history) throws -> EditorHarness {
+        var harness = try EditorHarness(text, width: width)
+        harness.editor.hasDocumentHistory = true
+        harness.press("Alt-b")
+        _ = harness.editor.takeTerminalRequests()
+        if let authorship { harness.editor.showAuthors(authorship) }
+        return harness
+    }
+
     @Test("Alt-b asks for the history, shows who last changed each line and when, and hides it again")
     func showsAndHides() throws {
         var harness = try EditorHarness("first line\nsecond line", width: 60)
@@ -52,10 +62,7 @@ struct AuthorsGutterTests {
 
     @Test("a narrow window gets a narrow gutter, and one too narrow none")
     func narrowWindows() throws {
-        var harness = try EditorHarness("first line\nsecond line", width: 30)
-        harness.editor.hasDocumentHistory = true
-        harness.press("Alt-b")
-        harness.editor.showAuthors(Self.history)
+        var harness = try Self.asked(width: 30)
         #expect(harness.lines[0] == "ana  3h   first line", "\(harness.lines)")
         harness.editor.resize(width: 20, height: 8)
         #expect(harness.lines[0] == "first line", "\(harness.lines)")
@@ -63,11 +70,7 @@ struct AuthorsGutterTests {
 
     @Test("text from a writer the history does not name has the history read again, once")
     func newWriters() throws {
-        var harness = try EditorHarness("first line\nsecond line", width: 60)
-        harness.editor.hasDocumentHistory = true
-        harness.press("Alt-b")
-        _ = harness.editor.takeTerminalRequests()
-        harness.editor.showAuthors(Self.history)
+        var harness = try Self.asked()
         var ivy = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(9))
         try harness.editor.applyRemote([ivy.insert("ivy: ", at: 0)!])
         #expect(harness.lines[0].hasPrefix("someone    now  ivy: first line"), "\(harness.lines)")
@@ -82,20 +85,16 @@ struct AuthorsGutterTests {
 
     @Test("a name is cut to ten columns, wide characters counted as two")
     func wideNames() throws {
-        var harness = try EditorHarness("line", width: 60)
-        harness.editor.hasDocumentHistory = true
-        harness.press("Alt-b")
-        harness.editor.showAuthors(Authorship(readAt: Self.readAt, replicaNames: [:]) { _ in
+        let wide = Authorship(readAt: Self.readAt, replicaNames: [:]) { _ in
             (Authorship.Author(name: "日本語の名前さん", time: Self.readAt - 3 * 3_600_000, order: 1), 5)
-        })
+        }
+        let harness = try Self.asked("line", authorship: wide)
         #expect(harness.lines[0] == "日本語の名 3h   line", "\(harness.lines)")
     }
 
     @Test("the history not read is said, and the gutter stays hidden")
     func unavailable() throws {
-        var harness = try EditorHarness("text", width: 60)
-        harness.editor.hasDocumentHistory = true
-        harness.press("Alt-b")
+        var harness = try Self.asked("text", authorship: nil)
         harness.editor.authorsUnavailable("nothing answers at 127.0.0.1:7878")
         #expect(harness.lines[0] == "text")
         #expect(harness.lines.contains { $0.contains("cannot show authors: nothing answers") }, "\(harness.lines)")
