@@ -88,7 +88,7 @@ extension EditorCommand {
         case .recordMacro: "record keys into a register (again: stop)"
         case .playMacro: "play the keys of a register (@@: the last)"
         case .repeatChange: "repeat the last change"
-        case .replaceChar: "replace the character under the cursor"
+        case .replaceChar: "replace the character under the cursor (in visual mode, every selected one)"
         case .replaceMode: "type over the text (replace mode)"
         case .joinLines: "join lines"
         case .toggleCase: "switch the case of the character under the cursor"

@@ -63,6 +63,7 @@ extension Editor {
             }
         case .replaceChar:
             guard let character else { return false }
+            if mode == "visual" { return replaceSelection(with: character, now: now) }
             return replaceCharacters(with: character, count: times, now: now)
         case .joinLines:
             if mode == "visual", let range = selection {
@@ -154,6 +155,27 @@ extension Editor {
         default:
             run(command, count: count, now: now)
         }
+        return true
+    }
+
+    /// `r` in visual mode: every selected character (a block's, on each of its lines) becomes
+    /// `character`; line breaks stay. One undo step; the cursor goes to the selection's start.
+    private mutating func replaceSelection(with character: Character, now: Double) -> Bool {
+        guard character != "\n" else {
+            show("r with Enter replaces one character at a time, not a selection", isError: true)
+            return false
+        }
+        let parts = selectedBlock ?? selection.map { [$0] } ?? []
+        guard let start = parts.first?.lowerBound else { return false }
+        run(.normalMode, now: now)
+        undoHistory.beginGroup()
+        for part in parts.reversed() {
+            let text = replica.text(in: part)
+            let replaced = String(text.map { $0 == "\n" ? "\n" : character })
+            if replaced != text { replace(part, with: replaced, kind: .other, now: now) }
+        }
+        undoHistory.endGroup()
+        moveCursor(to: start)
         return true
     }
 

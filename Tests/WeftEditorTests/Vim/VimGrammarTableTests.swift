@@ -346,6 +346,11 @@ struct VimGrammarTableTests {
         VimCase("‸abc\nabc\nabc", "<C-v>jlOd", "‸c\nc\nabc"),
         VimCase("‸abc\nabc\nabc", "<C-v>jlOjd", "‸c\nc\nc"),
         VimCase("‸abc\nabc", "<C-v>jlod", "‸c\nc"),
+        // r on a selection: each selected character, line breaks kept.
+        VimCase("‸abc\nabc", "vlrx", "‸xxc\nabc"),
+        VimCase("a‸bc\nabc", "vjrx", "a‸xx\nxxc"),
+        VimCase("‸abc\nabc\nz", "Vjr-", "‸---\n---\nz"),
+        VimCase("‸abc\na\nabc", "<C-v>jjlr.", "‸..c\n.\n..c"),
         VimCase("‸ab\ncd\nef\ngh", "<C-v>jly3Gl3p", "ab\ncd\nefababab\nghcdcdcd", cursor: false),
         VimCase("‸ab\ncd\nef\ngh", "<C-v>jly3G2P", "ab\ncd\nababef\ncdcdgh", cursor: false),
     ]
