@@ -86,16 +86,22 @@ public struct ClientConnection: Sendable {
     /// default). A failure is printed and thrown as a ``CommandFailure``.
     public func replay(_ command: String, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
         do {
-            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-            let history = try await HistoryFetch.history(of: address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) },
-                                                         timeout: timeout)
-            var replay = try HistoryReplay(history)
-            try replay.advance(through: serverSeq)
-            return (address, replay)
+            return try await readHistory(through: serverSeq)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
         } catch let error as HistoryError {
             throw CommandFailure(command, message: "\(error)", exitCode: 2)
         }
+    }
+
+    /// As `replay`, but failing with the `SyncError` or `HistoryError` itself, printed nowhere
+    /// (for a screen, which says it in its own message line).
+    public func readHistory(through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
+        let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+        let history = try await HistoryFetch.history(of: address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) },
+                                                     timeout: timeout)
+        var replay = try HistoryReplay(history)
+        try replay.advance(through: serverSeq)
+        return (address, replay)
     }
 }

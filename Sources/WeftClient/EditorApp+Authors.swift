@@ -9,15 +9,10 @@ extension EditorApp {
     /// wrote what (`Editor.showAuthors`), or why it cannot.
     func readAuthors() {
         guard let address, let sink else { return editor.authorsUnavailable("only a document on a relay keeps who wrote what") }
-        // Not `ClientConnection.replay`: its failures are printed on stderr, under the screen.
         let connection = ClientConnection(document: address.url, token: launch?.token, caFile: launch?.caFile)
         Task {
             do {
-                let (_, address, token) = try connection.resolve(in: ClientHome.fromEnvironment())
-                let history = try await HistoryFetch.history(of: address, token: token, caFile: connection.caFile.map { URL(fileURLWithPath: $0) },
-                                                             timeout: .seconds(30))
-                var replay = try HistoryReplay(history)
-                try replay.advance()
+                let (_, replay) = try await connection.readHistory()
                 sink.yield(.authors(Authorship(replay, readAt: UInt64(Date().timeIntervalSince1970 * 1_000)), problem: nil))
             } catch {
                 sink.yield(.authors(nil, problem: "\(error)"))

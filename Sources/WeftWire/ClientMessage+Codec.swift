@@ -18,11 +18,7 @@ extension ClientMessage {
             writer.bytes(hello.replicaKey)
             // Only with flag bit 3, so a hello without a name is byte for byte what it always was.
             if !hello.userName.isEmpty { writer.string(hello.userName) }
-            if let receipt = hello.lostBatchesReceipt {
-                writer.varint(receipt.clientSeq)
-                writer.varint(receipt.serverSeq)
-                writer.bytes(receipt.proof)
-            }
+            if let receipt = hello.lostBatchesReceipt { writer.receipt(receipt) }
         case .batch(let clientSeq, let ops):
             writer.byte(MessageType.batch)
             writer.varint(clientSeq)
@@ -61,12 +57,7 @@ extension ClientMessage {
                 userName = try reader.string(limit: WireLimits.maxUserNameBytes, field: "the user name")
                 guard !userName.isEmpty else { throw WireError(.malformed, "hello flag bit 3 announces a user name, and the name is empty") }
             }
-            var receipt: Receipt?
-            if flags & 4 != 0 {
-                let clientSeq = try reader.varint(), serverSeq = try reader.varint()
-                receipt = Receipt(clientSeq: clientSeq, serverSeq: serverSeq,
-                                  proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof"))
-            }
+            let receipt = flags & 4 != 0 ? try reader.receipt() : nil
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
                                 lostBatchesReceipt: receipt, wantsReceipts: flags & 16 != 0, token: token, replicaKey: key, userName: userName))

@@ -43,9 +43,7 @@ extension ServerMessage {
             writer.byte(fatal ? 1 : 0)
         case .receipt(let receipt):
             writer.byte(MessageType.receipt)
-            writer.varint(receipt.clientSeq)
-            writer.varint(receipt.serverSeq)
-            writer.bytes(receipt.proof)
+            writer.receipt(receipt)
         }
         return writer.bytes
     }
@@ -91,9 +89,7 @@ extension ServerMessage {
             let flags = try reader.flags(known: 1, field: "error")
             self = .error(WireError(WireErrorCode(code), message), fatal: flags & 1 != 0)
         case MessageType.receipt:
-            let clientSeq = try reader.varint(), serverSeq = try reader.varint()
-            self = .receipt(Receipt(clientSeq: clientSeq, serverSeq: serverSeq,
-                                    proof: try reader.bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof")))
+            self = .receipt(try reader.receipt())
         case let type:
             throw WireError(.malformed, "unknown relay message type \(type)")
         }

@@ -72,6 +72,11 @@ struct WireReader {
         return Presence(userName: name, colour: UInt32(colour), cursor: cursor, selections: selections)
     }
 
+    mutating func receipt() throws(WireError) -> Receipt {
+        let clientSeq = try varint(), serverSeq = try varint()
+        return Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: try bytes(limit: WireLimits.maxReceiptProofBytes, field: "the receipt's proof"))
+    }
+
     func expectEnd() throws(WireError) {
         try Self.wrap { () throws(DecodingError) in try reader.expectEnd() }
     }
@@ -87,6 +92,12 @@ extension ByteWriter {
             uint64(id.replica.rawValue)
             varint(id.counter)
         }
+    }
+
+    mutating func receipt(_ receipt: Receipt) {
+        varint(receipt.clientSeq)
+        varint(receipt.serverSeq)
+        bytes(receipt.proof)
     }
 
     mutating func presence(_ presence: Presence) {

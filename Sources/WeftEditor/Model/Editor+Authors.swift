@@ -56,25 +56,15 @@ extension Editor {
         show("cannot show authors: \(problem)", isError: true)
     }
 
-    /// The gutter's text and colour for the line of `range` (positions), from the newest of its
-    /// characters' authors.
-    func authorLabel(ofLineAt range: Range<Int>) -> (text: String, colour: UInt32)? {
-        let nameColumns = authorsGutterWidth - 6
-        guard let authorship = authorsShown, nameColumns > 0 else { return nil }
+    /// The gutter's name, age and colour for the line of `range` (positions), from the newest of
+    /// its characters' authors.
+    func authorLabel(ofLineAt range: Range<Int>) -> (name: String, age: String, colour: UInt32)? {
+        guard let authorship = authorsShown, authorsGutterWidth > 0 else { return nil }
         // A line feed belongs to its line: an empty line is named after who broke it off.
         let ids = replica.idSpans(in: range.lowerBound..<min(replica.count, range.upperBound + 1))
         guard let author = authorship.newest(in: ids, typedHere: { replica in
             replica == self.replica.replicaID ? (settings.userName.isEmpty ? "you" : settings.userName) : peers[replica]?.userName
         }) else { return nil }
-        // The name in its columns, whatever its characters' widths.
-        var name = "", used = 0
-        for character in author.name {
-            let width = max(0, measure.columns(of: character))
-            guard used + width <= nameColumns else { break }
-            name.append(character)
-            used += width
-        }
-        let age = author.order == .max ? "now" : authorship.age(of: author.time)
-        return (name + String(repeating: " ", count: nameColumns + 1 - used) + age, authorship.colour(of: author.name))
+        return (author.name, author.order == .max ? "now" : authorship.age(of: author.time), authorship.colour(of: author.name))
     }
 }

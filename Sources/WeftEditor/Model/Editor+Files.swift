@@ -13,7 +13,6 @@ extension Editor {
     /// The file being edited, if the text is one.
     public var file: LocalFile? { localFile }
 
-
     /// Whether the text changed since it was read or last written.
     public var isModified: Bool { localFile != nil && savedVersion != version }
 

@@ -73,7 +73,10 @@ extension Editor {
                               style: .role(.lineNumber), width: measure)
                 }
                 if let label = authorLabel(ofLineAt: lineStart..<lineStart + layout.length) {
-                    frame.put(label.text, row: textTop + row, column: numbers, style: .peerLabel(label.colour), width: measure)
+                    // The name cut to its columns (wide characters count two), the age after it.
+                    let ageColumn = numbers + authorsGutterWidth - 5
+                    frame.put(label.name, row: textTop + row, column: numbers, style: .peerLabel(label.colour), width: measure, end: ageColumn - 1)
+                    frame.put(label.age, row: textTop + row, column: ageColumn, style: .peerLabel(label.colour), width: measure)
                 }
             }
             for (index, visual) in layout.rows.enumerated() where index >= skip {

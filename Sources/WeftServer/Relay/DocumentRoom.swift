@@ -89,10 +89,7 @@ actor DocumentRoom {
     /// (`DocumentLog.greeting`).
     func join(id: UInt64, hello: Hello, readOnly: Bool, outbox: Outbox) async -> Join {
         if hello.lastServerSeq > log.deliveredHead { await catchUp() }
-        if hello.epoch != 0, hello.epoch != log.epoch, !isBroken {
-            // Another relay on the same store may have renewed the epoch.
-            if let current = try? await store.epoch(of: name), current != log.epoch { log.renew(epoch: current) }
-        }
+        await followEpoch(of: hello.epoch)
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
                                     restoring: hello.restoring, replica: hello.replica,
                                     receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) })
@@ -132,6 +129,13 @@ actor DocumentRoom {
         return Join(welcome: welcome, needsSnapshot: applied < log.logFloor, replayAfter: min(applied, log.deliveredHead))
     }
 
+    /// A hello names another epoch than this room's: another relay on the same store may have
+    /// renewed it, so the room takes the store's.
+    private func followEpoch(of helloEpoch: UInt64) async {
+        guard helloEpoch != 0, helloEpoch != log.epoch, !isBroken else { return }
+        if let current = try? await store.epoch(of: name), current != log.epoch { log.renew(epoch: current) }
+    }
+
     /// Whether a hello for `replica` with `key` may use it (PROTOCOL.md rule 8): a replica bound
     /// to a key takes only hellos with that key; one bound to none is bound to `key` now, durably,
     /// when there is one. Returns the refusal to send, if any.
@@ -140,10 +144,7 @@ actor DocumentRoom {
     /// about to be given back under a new replica, or set aside, so its replica writes nothing in
     /// this epoch, and the copies given back must be able to restore its characters.
     func admit(_ replica: ReplicaID, key: [UInt8], epoch: UInt64) async -> WireError? {
-        if epoch != 0, epoch != log.epoch, !isBroken {
-            // Another relay on the same store may have renewed the epoch.
-            if let current = try? await store.epoch(of: name), current != log.epoch { log.renew(epoch: current) }
-        }
+        await followEpoch(of: epoch)
         let binds = epoch == 0 || epoch == log.epoch
         let offered = key.isEmpty ? nil : Array(SHA256.hash(data: key))
         var bound = boundKeys[replica]

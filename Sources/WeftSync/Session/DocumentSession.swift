@@ -143,10 +143,9 @@ public actor DocumentSession {
     public var count: Int { replica.count }
     /// Messages for the user since opening (damaged files, refusals, recovery files), oldest first.
     public var notices: [String] { noticeLog }
-    /// Batches queued and not yet acknowledged.
     /// How commands in messages to the user name this document (`DocumentAddress.commandArgument`).
     public nonisolated var commandArgument: String { address.commandArgument(defaultServer: options.defaultServer) }
-
+    /// Batches queued and not yet acknowledged.
     public var unsentCount: Int { Int(machine.queuedThrough - machine.ackedThrough) }
     /// Recovery files of copies set aside since opening because the relay refused one of their
     /// batches for good (what the user typed that the relay does not have).
