@@ -63,6 +63,7 @@ let package = Package(
             dependencies: [
                 "WeftCRDT",
                 "WeftWire",
+                "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -103,6 +104,12 @@ let package = Package(
         .systemLibrary(
             name: "CNCursesW",
             providers: [.apt(["libncursesw5-dev"])]
+        ),
+        // zlib from Debian's zlib1g-dev: the relay deflates the history it keeps (a system library,
+        // so nothing to build).
+        .systemLibrary(
+            name: "CZlib",
+            providers: [.apt(["zlib1g-dev"])]
         ),
         // The editor model: buffer, cursor anchored to CRDT ids, undo of own edits, search,
         // keymaps and themes, and the `Frame` it draws into. Knows nothing of terminals.

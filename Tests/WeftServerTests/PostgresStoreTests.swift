@@ -45,11 +45,39 @@ import WeftWire
         try await contract("revocations").revocationsAreKept()
         try await contract("documents").documentsAreListedDeletedAndRenamed()
         // The schema is made once and found again.
-        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "5")
+        #expect(try cluster.query("SELECT max(version) FROM weft_schema", database: "reopening").trimmingCharacters(in: .whitespacesAndNewlines) == "6")
     }
 
     /// Three relays commit to one document at once, each batch sent through two of them (a client
     /// that reconnected elsewhere and resent): every batch gets exactly one sequence, with no gaps.
+    /// History an earlier version kept one row a batch reads the same once a compaction packed it,
+    /// and two relays compacting at once pack each entry once.
+    @Test func historyRowsFromBeforeArePackedOnce() async throws {
+        _ = try await contract("repack")
+        let notes = try DocumentName("notes")
+        let first = try store(database: "repack"), second = try store(database: "repack")
+        _ = try await first.open(notes)
+        let values = (1...40).map { "('notes', \($0), 1, \($0), '\\x01\(String(format: "%02x", $0))', \($0 % 3 == 0 ? "NULL" : "'ana'"), TRUE, \($0 * 1_000))" }
+        _ = try await offCooperativePool { [cluster] in
+            try cluster.query("""
+                INSERT INTO weft_history (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at) VALUES \(values.joined(separator: ", "));
+                UPDATE weft_documents SET head = 40, snapshot_seq = 40, log_floor = 40 WHERE name = 'notes'
+                """, database: "repack")
+        }
+        _ = try await first.commit((1...6).map { PendingBatch(replica: ReplicaID(2), clientSeq: UInt64($0), ops: [1, 2, UInt8($0)]) }, to: notes)
+        let before = try await first.history(of: notes, after: 0, limit: 100).entries
+        #expect(before.map(\.serverSeq) == Array(1...46))
+        async let one: Void = first.compact(notes, snapshot: [9], serverSeq: 44, keepAfter: 43)
+        async let two: Void = second.compact(notes, snapshot: [9], serverSeq: 45, keepAfter: 44)
+        _ = try await (one, two)
+        #expect(try await second.history(of: notes, after: 0, limit: 100).entries == before)
+        #expect(try await first.history(of: notes, after: 30, limit: 12).entries == Array(before[30..<42]))
+        let left = try await offCooperativePool { [cluster] in
+            try cluster.query("SELECT (SELECT count(*) FROM weft_history) || ' ' || (SELECT sum(entry_count) FROM weft_history_packs)", database: "repack")
+        }
+        #expect(left.trimmingCharacters(in: .whitespacesAndNewlines) == "0 44")
+    }
+
     @Test func concurrentRelaysNumberWithoutGapsOrRepeats() async throws {
         let notes = try DocumentName("notes")
         let stores = try (0..<3).map { _ in try store() }

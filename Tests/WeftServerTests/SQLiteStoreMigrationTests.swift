@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import WeftCRDT
-import WeftServer
+@testable import WeftServer
 import WeftWire
 
 /// A data directory made before the relay kept history and authors opens, migrated: its batches
@@ -47,5 +47,60 @@ import WeftWire
         let after = try await store.history(of: notes, after: 0, limit: 10).entries
         #expect(after.map(\.serverSeq) == [3, 4])
         #expect(after.last?.author == ana && after.last?.committedAt != nil)
+    }
+
+    /// History an earlier version kept one row a batch reads the same after compactions pack it,
+    /// a few thousand rows at a time, oldest first, beside what the new compactions packed.
+    @Test func historyRowsFromBeforeArePackedAtCompaction() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-repack-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let notes = try DocumentName("notes")
+        let rowCount = SQLiteStore.repackedPerCompaction + 500
+        do {
+            let store = try SQLiteStore(directory: directory)
+            _ = try await store.open(notes)
+            await store.close()
+        }
+        // What an earlier version left: every batch up to rowCount a row of `history`, the next
+        // three in the log.
+        let database = try DatabaseQueue(path: directory.appendingPathComponent(SQLiteStore.fileName).path)
+        try await database.write { db in
+            for seq in 1...rowCount {
+                try db.execute(sql: """
+                    INSERT INTO history (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at)
+                    VALUES ('notes', ?, 1, ?, ?, ?, 1, ?)
+                    """, arguments: [seq, seq, Data([1, UInt8(seq % 251)]), seq % 3 == 0 ? nil : "ana", seq % 5 == 0 ? nil : 1_000 * seq])
+            }
+            for seq in rowCount + 1...rowCount + 3 {
+                try db.execute(sql: "INSERT INTO log (document, server_seq, replica, client_seq, ops) VALUES ('notes', ?, 2, ?, x'0102')",
+                               arguments: [seq, seq - rowCount])
+            }
+            try db.execute(sql: "UPDATE documents SET head = ?, snapshot_seq = ?, log_floor = ? WHERE name = 'notes'",
+                           arguments: [rowCount + 3, rowCount, rowCount])
+        }
+        try database.close()
+
+        let store = try SQLiteStore(directory: directory)
+        let before = try await store.history(of: notes, after: 0, limit: .max).entries
+        #expect(before.map(\.serverSeq) == Array(1...UInt64(rowCount + 3)))
+        func tables() throws -> (rows: Int, packed: Int) {
+            let database = try DatabaseQueue(path: directory.appendingPathComponent(SQLiteStore.fileName).path)
+            defer { try? database.close() }
+            return try database.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM history")!,
+                 try Int.fetchOne(db, sql: "SELECT coalesce(sum(entry_count), 0) FROM history_packs")!)
+            }
+        }
+        try await store.compact(notes, snapshot: [9], serverSeq: UInt64(rowCount + 2), keepAfter: UInt64(rowCount + 1))
+        #expect(try tables() == (500, SQLiteStore.repackedPerCompaction + 1))
+        #expect(try await store.history(of: notes, after: 0, limit: .max).entries == before)
+        #expect(try await store.history(of: notes, after: 100, limit: 3).entries == Array(before[100..<103]))
+        #expect(try await store.history(of: notes, after: UInt64(SQLiteStore.repackedPerCompaction - 2), limit: 5).entries
+                == Array(before[SQLiteStore.repackedPerCompaction - 2..<SQLiteStore.repackedPerCompaction + 3]))
+        try await store.compact(notes, snapshot: [9], serverSeq: UInt64(rowCount + 3), keepAfter: UInt64(rowCount + 2))
+        #expect(try tables() == (0, rowCount + 2))
+        #expect(try await store.history(of: notes, after: 0, limit: .max).entries == before)
+        #expect(try await store.documents(named: notes).first?.changedAt == before.compactMap(\.committedAt).max())
+        await store.close()
     }
 }

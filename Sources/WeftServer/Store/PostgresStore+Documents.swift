@@ -5,14 +5,15 @@ import WeftWire
 
 extension PostgresStore {
     /// The tables holding a document's rows, besides `weft_documents`: what delete and rename touch.
-    static let documentTables = ["weft_log", "weft_history", "weft_replicas", "weft_replica_keys", "weft_replica_authors"]
+    static let documentTables = ["weft_log", "weft_history", "weft_history_packs", "weft_replicas", "weft_replica_keys", "weft_replica_authors"]
 
     public func documents(named name: DocumentName?) async throws -> [DocumentSummary] {
         try await prepare()
         let select = """
             SELECT d.name, d.epoch, d.head,
                    GREATEST((SELECT max(committed_at) FROM weft_log WHERE document = d.name),
-                            (SELECT max(committed_at) FROM weft_history WHERE document = d.name))
+                            (SELECT max(committed_at) FROM weft_history WHERE document = d.name),
+                            (SELECT max(last_committed_at) FROM weft_history_packs WHERE document = d.name))
             FROM weft_documents d
             """
         let rows = if let name {

@@ -42,23 +42,50 @@ extension PostgresStore {
             for try await value in try await connection.query("SELECT history_floor FROM weft_documents WHERE name = \(name)", logger: logger).decode(Int64.self) {
                 floor = value
             }
-            let after = max(Self.int(serverSeq), floor), limit = Int64(limit)
-            let rows = try await connection.query("""
-                SELECT server_seq, replica, client_seq, ops, author, author_verified, committed_at FROM (
-                    SELECT server_seq, replica, client_seq, ops, author, author_verified, committed_at FROM weft_history
-                    WHERE document = \(name) AND server_seq > \(after)
-                    UNION ALL
-                    SELECT server_seq, replica, client_seq, ops, author, author_verified, committed_at FROM weft_log
-                    WHERE document = \(name) AND server_seq > \(after)
-                ) AS entries ORDER BY server_seq LIMIT \(limit)
+            let after = max(Self.int(serverSeq), floor)
+            var packed: [HistoryEntry] = []
+            let packs = try await connection.query("""
+                SELECT bytes FROM weft_history_packs WHERE document = \(name) AND last_seq > \(after) ORDER BY first_seq
                 """, logger: logger)
-            var entries: [HistoryEntry] = []
-            for try await (seq, replica, clientSeq, ops, author, verified, time) in rows.decode((Int64, Int64, Int64, ByteBuffer, String?, Bool, Int64?).self) {
-                entries.append(HistoryEntry(serverSeq: Self.uint(seq), replica: ReplicaID(Self.uint(replica)), clientSeq: Self.uint(clientSeq),
-                                            author: author.map { BatchAuthor(name: $0, verified: verified) },
-                                            committedAt: time.map(Self.uint), ops: Array(buffer: ops)))
+            for try await bytes in packs.decode(ByteBuffer.self) where packed.count < limit {
+                packed += try HistoryPack.decode(Array(buffer: bytes)).lazy.filter { $0.serverSeq > Self.uint(after) }
             }
-            return (Self.uint(floor), entries)
+            // Rows an earlier version kept one a batch, not packed yet, and the log.
+            var rows: [HistoryEntry] = []
+            for table in ["weft_history", "weft_log"] {
+                rows += try await Self.historyEntries(connection, table: table, name, after: after, limit: Int64(min(limit, Int(Int64.max))), logger: logger)
+            }
+            return (Self.uint(floor), HistoryPack.merged([packed, rows], limit: limit))
+        }
+    }
+
+    /// Up to `limit` entries of `table` (`weft_log`, or `weft_history` as earlier versions kept it)
+    /// with sequences in `after + 1 ... through`, in order.
+    static func historyEntries(_ connection: PostgresConnection, table: String, _ name: String, after: Int64 = 0, through: Int64 = .max,
+                               limit: Int64, logger: Logger) async throws -> [HistoryEntry] {
+        var binds = PostgresBindings(capacity: 4)
+        binds.append(name)
+        for bound in [after, through, limit] { binds.append(bound) }
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: """
+            SELECT server_seq, replica, client_seq, ops, author, author_verified, committed_at FROM \(table)
+            WHERE document = $1 AND server_seq > $2 AND server_seq <= $3 ORDER BY server_seq LIMIT $4
+            """, binds: binds), logger: logger)
+        var entries: [HistoryEntry] = []
+        for try await (seq, replica, clientSeq, ops, author, verified, time) in rows.decode((Int64, Int64, Int64, ByteBuffer, String?, Bool, Int64?).self) {
+            entries.append(HistoryEntry(serverSeq: uint(seq), replica: ReplicaID(uint(replica)), clientSeq: uint(clientSeq),
+                                        author: author.map { BatchAuthor(name: $0, verified: verified) },
+                                        committedAt: time.map(uint), ops: Array(buffer: ops)))
+        }
+        return entries
+    }
+
+    /// Stores `entries` (in order) as packs of document `name`'s history.
+    static func pack(_ connection: PostgresConnection, _ name: String, entries: [HistoryEntry], logger: Logger) async throws {
+        for pack in HistoryPack.packs(of: entries) {
+            try await connection.query("""
+                INSERT INTO weft_history_packs (document, first_seq, last_seq, entry_count, last_committed_at, bytes)
+                VALUES (\(name), \(int(pack.firstSeq)), \(int(pack.lastSeq)), \(pack.count), \(pack.lastCommittedAt.map(int)), \(ByteBuffer(bytes: pack.bytes)))
+                """, logger: logger)
         }
     }
 

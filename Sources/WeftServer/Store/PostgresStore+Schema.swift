@@ -94,6 +94,20 @@ extension PostgresStore {
         ALTER TABLE weft_replica_keys ADD COLUMN epoch BIGINT NOT NULL DEFAULT 0;
         UPDATE weft_replica_keys k SET epoch = d.epoch FROM weft_documents d WHERE d.name = k.document;
         """,
+        // The history compaction moves out of the log, packed (HistoryPack): consecutive entries
+        // in one row. Rows of weft_history from before are packed a few thousand at each compaction.
+        """
+        CREATE TABLE weft_history_packs (
+            document TEXT NOT NULL,
+            first_seq BIGINT NOT NULL,
+            last_seq BIGINT NOT NULL,
+            entry_count INTEGER NOT NULL,
+            last_committed_at BIGINT,
+            bytes BYTEA NOT NULL,
+            PRIMARY KEY (document, first_seq)
+        );
+        CREATE INDEX weft_history_packs_last ON weft_history_packs (document, last_seq);
+        """,
     ]
 
     /// Opens and closes one connection of its own. A refusal (bad credentials, no such database)

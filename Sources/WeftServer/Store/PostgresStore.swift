@@ -182,20 +182,24 @@ public final class PostgresStore: RelayStore {
         let name = document.rawValue
         let floor = Self.int(min(keepAfter, serverSeq)), seq = Self.int(serverSeq)
         try await client.withTransaction(logger: logger) { connection in
+            // The document's row lock: two relays compacting at once pack each entry once.
+            try await connection.query("SELECT head FROM weft_documents WHERE name = \(name) FOR UPDATE", logger: logger)
             // Another relay may have stored a newer snapshot meanwhile: never go back.
             try await connection.query("""
                 UPDATE weft_documents SET snapshot = \(ByteBuffer(bytes: snapshot)), snapshot_seq = \(seq)
                 WHERE name = \(name) AND snapshot_seq < \(seq)
                 """, logger: logger)
             try await connection.query("UPDATE weft_documents SET log_floor = GREATEST(log_floor, \(floor)) WHERE name = \(name)", logger: logger)
-            // The entries folded away stay as history: past versions and blame are made from them.
-            try await connection.query("""
-                INSERT INTO weft_history (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at)
-                SELECT document, server_seq, replica, client_seq, ops, author, author_verified, committed_at
-                FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)
-                ON CONFLICT (document, server_seq) DO NOTHING
-                """, logger: logger)
+            // The entries folded away stay as history, packed: past versions and blame are made from them.
+            let moved = try await Self.historyEntries(connection, table: "weft_log", name, through: floor, limit: .max, logger: logger)
+            try await Self.pack(connection, name, entries: moved, logger: logger)
             try await connection.query("DELETE FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)", logger: logger)
+            // Rows an earlier version kept one a batch are packed too, a few thousand at a time.
+            let unpacked = try await Self.historyEntries(connection, table: "weft_history", name, limit: Int64(SQLiteStore.repackedPerCompaction), logger: logger)
+            if let last = unpacked.last {
+                try await Self.pack(connection, name, entries: unpacked, logger: logger)
+                try await connection.query("DELETE FROM weft_history WHERE document = \(name) AND server_seq <= \(Self.int(last.serverSeq))", logger: logger)
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import WeftWire
 
 extension SQLiteStore {
     /// The tables holding a document's rows, besides `documents` itself: what delete and rename touch.
-    static let documentTables = ["log", "history", "replicas", "replica_keys", "replica_authors"]
+    static let documentTables = ["log", "history", "history_packs", "replicas", "replica_keys", "replica_authors"]
 
     public func documents(named name: DocumentName?) async throws -> [DocumentSummary] {
         try await tracking { try await pool.read { db in
@@ -14,7 +14,8 @@ extension SQLiteStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT d.name, d.epoch, d.head,
                        max(coalesce((SELECT max(committed_at) FROM log WHERE document = d.name), -1),
-                           coalesce((SELECT max(committed_at) FROM history WHERE document = d.name), -1)) AS changed
+                           coalesce((SELECT max(committed_at) FROM history WHERE document = d.name), -1),
+                           coalesce((SELECT max(last_committed_at) FROM history_packs WHERE document = d.name), -1)) AS changed
                 FROM documents d \(filter) ORDER BY d.name
                 """, arguments: StatementArguments(name.map { [$0.rawValue] } ?? []))
             return rows.compactMap { row -> DocumentSummary? in

@@ -33,22 +33,51 @@ extension SQLiteStore {
     public func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
         try await tracking { try await pool.read { db in
             let floor = try Int64.fetchOne(db, sql: "SELECT history_floor FROM documents WHERE name = ?", arguments: [document.rawValue]).map(Self.uint) ?? 0
-            let columns = "server_seq, replica, client_seq, ops, author, author_verified, committed_at"
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(columns) FROM history WHERE document = ?1 AND server_seq > ?2
-                UNION ALL SELECT \(columns) FROM log WHERE document = ?1 AND server_seq > ?2
-                ORDER BY server_seq LIMIT ?3
-                """, arguments: [document.rawValue, Self.int(max(serverSeq, floor)), Int64(min(limit, Int(Int64.max)))])
-            return (floor, rows.map { row in
-                let name: String? = row["author"]
-                let time: Int64? = row["committed_at"]
-                return HistoryEntry(serverSeq: Self.uint(row["server_seq"]), replica: ReplicaID(Self.uint(row["replica"])),
-                                    clientSeq: Self.uint(row["client_seq"]),
-                                    author: name.map { BatchAuthor(name: $0, verified: row["author_verified"]) },
-                                    committedAt: time.map(Self.uint), ops: [UInt8](row["ops"] as Data))
-            })
+            let after = max(serverSeq, floor)
+            var packed: [HistoryEntry] = []
+            let packs = try Data.fetchCursor(db, sql: "SELECT bytes FROM history_packs WHERE document = ? AND last_seq > ? ORDER BY first_seq",
+                                             arguments: [document.rawValue, Self.int(after)])
+            while packed.count < limit, let bytes = try packs.next() {
+                packed += try HistoryPack.decode([UInt8](bytes)).lazy.filter { $0.serverSeq > after }
+            }
+            // Rows an earlier version kept one a batch, not packed yet, and the log.
+            let rows = try ["history", "log"].flatMap { table in
+                try Self.historyEntries(db, table: table, document, after: after, limit: limit)
+            }
+            return (floor, HistoryPack.merged([packed, rows], limit: limit))
         } }
     }
+
+    /// Up to `limit` entries of `table` (`log`, or `history` as earlier versions kept it) with
+    /// sequences in `after + 1 ... through`, in order.
+    static func historyEntries(_ db: Database, table: String, _ document: DocumentName, after: UInt64 = 0, through: UInt64 = UInt64(Int64.max),
+                               limit: Int) throws -> [HistoryEntry] {
+        try Row.fetchAll(db, sql: """
+            SELECT server_seq, replica, client_seq, ops, author, author_verified, committed_at FROM \(table)
+            WHERE document = ? AND server_seq > ? AND server_seq <= ? ORDER BY server_seq LIMIT ?
+            """, arguments: [document.rawValue, int(after), int(through), Int64(min(limit, Int(Int64.max)))]).map { row in
+            let name: String? = row["author"]
+            let time: Int64? = row["committed_at"]
+            return HistoryEntry(serverSeq: uint(row["server_seq"]), replica: ReplicaID(uint(row["replica"])),
+                                clientSeq: uint(row["client_seq"]),
+                                author: name.map { BatchAuthor(name: $0, verified: row["author_verified"]) },
+                                committedAt: time.map(uint), ops: [UInt8](row["ops"] as Data))
+        }
+    }
+
+    /// Stores `entries` (in order) as packs of `document`'s history.
+    static func pack(_ db: Database, _ document: DocumentName, entries: [HistoryEntry]) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO history_packs (document, first_seq, last_seq, entry_count, last_committed_at, bytes) VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for pack in HistoryPack.packs(of: entries) {
+            try insert.execute(arguments: [document.rawValue, int(pack.firstSeq), int(pack.lastSeq), pack.count,
+                                           pack.lastCommittedAt.map(int), Data(pack.bytes)])
+        }
+    }
+
+    /// How many rows of an earlier version's one-row-a-batch history each compaction packs.
+    static let repackedPerCompaction = 16_384
 
     public func revoke(_ revocation: TokenRevocation) async throws {
         try await pool.write { db in

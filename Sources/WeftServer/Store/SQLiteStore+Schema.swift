@@ -108,6 +108,23 @@ extension SQLiteStore {
                 UPDATE replica_keys SET epoch = COALESCE((SELECT epoch FROM documents WHERE name = replica_keys.document), 0);
                 """)
         }
+        migrator.registerMigration("v8 history packs") { db in
+            // The history compaction moves out of the log, packed (`HistoryPack`): consecutive
+            // entries in one row, a byte or two a keystroke instead of a row each. Rows of the
+            // `history` table from before are packed a few thousand at each compaction.
+            try db.execute(sql: """
+                CREATE TABLE history_packs (
+                    document TEXT NOT NULL,
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    entry_count INTEGER NOT NULL,
+                    last_committed_at INTEGER,
+                    bytes BLOB NOT NULL,
+                    PRIMARY KEY (document, first_seq)
+                ) WITHOUT ROWID;
+                CREATE INDEX history_packs_last ON history_packs (document, last_seq);
+                """)
+        }
         try migrator.migrate(pool)
     }
 }

@@ -146,14 +146,17 @@ public final class SQLiteStore: RelayStore {
                            arguments: [Data(snapshot), Self.int(serverSeq), document.rawValue, Self.int(serverSeq)])
             try db.execute(sql: "UPDATE documents SET log_floor = max(log_floor, ?) WHERE name = ?",
                            arguments: [Self.int(floor), document.rawValue])
-            // The entries folded away stay as history: past versions and blame are made from them.
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO history (document, server_seq, replica, client_seq, ops, author, author_verified, committed_at)
-                SELECT document, server_seq, replica, client_seq, ops, author, author_verified, committed_at
-                FROM log WHERE document = ? AND server_seq <= ?
-                """, arguments: [document.rawValue, Self.int(floor)])
+            // The entries folded away stay as history, packed: past versions and blame are made from them.
+            try Self.pack(db, document, entries: Self.historyEntries(db, table: "log", document, through: floor, limit: .max))
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
                            arguments: [document.rawValue, Self.int(floor)])
+            // Rows an earlier version kept one a batch are packed too, a few thousand at a time.
+            let unpacked = try Self.historyEntries(db, table: "history", document, through: UInt64(Int64.max), limit: Self.repackedPerCompaction)
+            if let last = unpacked.last {
+                try Self.pack(db, document, entries: unpacked)
+                try db.execute(sql: "DELETE FROM history WHERE document = ? AND server_seq <= ?",
+                               arguments: [document.rawValue, Self.int(last.serverSeq)])
+            }
         }
     }
 

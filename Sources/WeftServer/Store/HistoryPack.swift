@@ -1,0 +1,230 @@
+import WeftCRDT
+import WeftWire
+
+/// Consecutive entries of one document's history, kept as one stored row.
+///
+/// A row per batch cost about 57 bytes a keystroke; a pack writes what an entry shares with the
+/// one before as (nearly) nothing and deflates the rest, so typing costs a byte or two. The
+/// layout, before deflating, is three streams:
+///
+/// - **entries:** the count N and the first sequence, then column by column: N − 1 gaps between
+///   sequences (minus one), a table of the replicas named anywhere (u64 each) and each entry's
+///   replica index, each entry's client sequence as the difference from that replica's previous
+///   one in the pack (minus one, zigzag), a table of authors (name, verified) and each entry's
+///   author (0 for none, else index + 1), each entry's commit time (a byte saying whether it has
+///   one, then the zigzag difference from the previous time);
+/// - **ops:** per entry either `0`, the op batch's byte count and its bytes as committed, or `1`
+///   and its ops written against what the ops before them in the pack predict
+///   (`HistoryPack+Ops.swift`): only an op batch Weft's own encoder writes byte for byte is
+///   written so, so that every entry reads back exactly as committed;
+/// - **text:** the inserted text of the ops written the second way, one after another.
+///
+/// Stored as `u8` version 1, `varint` the three streams' length, then them deflated (zlib). The
+/// pack is pure: no I/O, no clock.
+enum HistoryPack {
+    static let version: UInt8 = 1
+    /// At most this many entries in a pack: reading one entry decodes its whole pack.
+    static let maxEntries = 4_096
+    /// At most about this many bytes of op batches in a pack (a bigger single batch has one of its own).
+    static let maxOpBytes = 1 << 20
+
+    /// One pack ready to store, with what the store indexes it by.
+    struct Packed: Sendable {
+        var firstSeq: UInt64
+        var lastSeq: UInt64
+        var count: Int
+        /// The newest commit time in it (documents are listed by when they last changed).
+        var lastCommittedAt: UInt64?
+        var bytes: [UInt8]
+    }
+
+    /// `entries` (in sequence order) cut into packs of at most `maxEntries` entries and about
+    /// `maxOpBytes` bytes of ops.
+    static func packs(of entries: [HistoryEntry]) -> [Packed] {
+        var packs: [Packed] = []
+        var start = 0
+        while start < entries.count {
+            var end = start, opBytes = 0
+            while end < entries.count, end - start < maxEntries, end == start || opBytes + entries[end].ops.count <= maxOpBytes {
+                opBytes += entries[end].ops.count
+                end += 1
+            }
+            let piece = entries[start..<end]
+            packs.append(Packed(firstSeq: piece.first!.serverSeq, lastSeq: piece.last!.serverSeq, count: piece.count,
+                                lastCommittedAt: piece.compactMap(\.committedAt).max(), bytes: encode(piece)))
+            start = end
+        }
+        return packs
+    }
+
+    /// One pack of `entries`, which must be in increasing sequence order and at least one.
+    static func encode(_ entries: ArraySlice<HistoryEntry>) -> [UInt8] {
+        precondition(!entries.isEmpty, "a history pack holds at least one entry")
+        var replicas = IndexTable<ReplicaID>()
+        var authors = IndexTable<BatchAuthor>()
+        var ops = OpStreams()
+        var entryStream = ByteWriter()
+        entryStream.varint(entries.count)
+        entryStream.varint(entries.first!.serverSeq)
+        var previousSeq = entries.first!.serverSeq
+        for entry in entries.dropFirst() {
+            precondition(entry.serverSeq > previousSeq, "history entries are packed in sequence order")
+            entryStream.varint(entry.serverSeq - previousSeq - 1)
+            previousSeq = entry.serverSeq
+        }
+        // Ops first: they name replicas too, and the table is written once.
+        for entry in entries { ops.write(entry, replicas: &replicas) }
+        for entry in entries { _ = replicas.index(entry.replica) }
+        entryStream.varint(replicas.values.count)
+        for replica in replicas.values { entryStream.uint64(replica.rawValue) }
+        for entry in entries { entryStream.varint(replicas.index(entry.replica)) }
+        var previousClientSeq: [ReplicaID: UInt64] = [:]
+        for entry in entries {
+            entryStream.varint(zigzag(entry.clientSeq &- (previousClientSeq[entry.replica] ?? 0) &- 1))
+            previousClientSeq[entry.replica] = entry.clientSeq
+        }
+        let authorIndexes = entries.map { entry in entry.author.map { authors.index($0) + 1 } ?? 0 }
+        entryStream.varint(authors.values.count)
+        for author in authors.values {
+            entryStream.string(author.name)
+            entryStream.byte(author.verified ? 1 : 0)
+        }
+        for index in authorIndexes { entryStream.varint(index) }
+        var previousTime: UInt64 = 0
+        for entry in entries {
+            guard let time = entry.committedAt else {
+                entryStream.byte(0)
+                continue
+            }
+            entryStream.byte(1)
+            entryStream.varint(zigzag(time &- previousTime))
+            previousTime = time
+        }
+
+        var body = ByteWriter()
+        body.varint(entryStream.bytes.count)
+        body.raw(entryStream.bytes)
+        body.varint(ops.structure.bytes.count)
+        body.raw(ops.structure.bytes)
+        body.raw(ops.text.bytes)
+        var stored = ByteWriter()
+        stored.byte(version)
+        stored.varint(body.bytes.count)
+        stored.raw(Deflate.compress(body.bytes))
+        return stored.bytes
+    }
+
+    /// The entries of a pack `encode` wrote, exactly as they were given to it.
+    /// - Throws: `StoreError` naming what is wrong when the bytes are not such a pack (a damaged
+    ///   store: the relay says so instead of serving a wrong history).
+    static func decode(_ stored: [UInt8]) throws(StoreError) -> [HistoryEntry] {
+        do throws(DecodingError) {
+            var header = ByteReader(stored)
+            let version = try header.byte()
+            guard version == Self.version else {
+                throw DecodingError(.unsupportedVersion, "pack version \(version) is newer than this relay reads (\(Self.version)): upgrade it")
+            }
+            let bodyCount = try header.varint()
+            // Deflate shrinks by at most about 1,032 to 1: a bigger claim is damage, not a pack.
+            guard bodyCount <= UInt64(header.remaining) * 1_100 + 64 else {
+                throw DecodingError(.invalid, "it claims \(bodyCount) bytes inside \(header.remaining) deflated ones")
+            }
+            let body: [UInt8]
+            let deflated = Array(try header.raw(header.remaining))
+            do throws(Deflate.Failure) {
+                body = try Deflate.decompress(deflated, expectedCount: Int(bodyCount))
+            } catch {
+                throw DecodingError(.invalid, "its deflated data is damaged: \(error.description)")
+            }
+            var reader = ByteReader(body)
+            var entryStream = ByteReader(Array(try reader.raw(try reader.count(minimumBytes: 1))))
+            let structure = ByteReader(Array(try reader.raw(try reader.count(minimumBytes: 1))))
+            let text = ByteReader(Array(try reader.raw(reader.remaining)))
+            return try decodeEntries(&entryStream, ops: OpReader(structure: structure, text: text))
+        } catch {
+            throw StoreError("a packed piece of the history is damaged (\(error.message)); restore the relay's data from a backup")
+        }
+    }
+
+    private static func decodeEntries(_ reader: inout ByteReader, ops: OpReader) throws(DecodingError) -> [HistoryEntry] {
+        let count = try reader.count(minimumBytes: 1)
+        guard count > 0 else { throw DecodingError(.invalid, "it holds no entries") }
+        var seqs = [try reader.varint()]
+        for _ in 1..<count {
+            let gap = try reader.varint()
+            guard gap < UInt64.max - seqs[seqs.count - 1] else { throw DecodingError(.invalid, "a sequence passes 2^64") }
+            seqs.append(seqs[seqs.count - 1] + gap + 1)
+        }
+        let replicas = try (0..<reader.count(minimumBytes: 8)).map { _ throws(DecodingError) in ReplicaID(try reader.uint64()) }
+        let entryReplicas = try (0..<count).map { _ throws(DecodingError) in try element(of: replicas, at: reader.varint()) }
+        var previousClientSeq: [ReplicaID: UInt64] = [:]
+        var clientSeqs: [UInt64] = []
+        for replica in entryReplicas {
+            let clientSeq = (previousClientSeq[replica] ?? 0) &+ 1 &+ unzigzag(try reader.varint())
+            clientSeqs.append(clientSeq)
+            previousClientSeq[replica] = clientSeq
+        }
+        var authors: [BatchAuthor] = []
+        for _ in 0..<(try reader.count(minimumBytes: 2)) {
+            let name = try reader.string()
+            authors.append(BatchAuthor(name: name, verified: try reader.byte() != 0))
+        }
+        let entryAuthors = try (0..<count).map { _ throws(DecodingError) -> BatchAuthor? in
+            let index = try reader.varint()
+            return index == 0 ? nil : try element(of: authors, at: index - 1)
+        }
+        var previousTime: UInt64 = 0
+        var times: [UInt64?] = []
+        for _ in 0..<count {
+            guard try reader.byte() != 0 else {
+                times.append(nil)
+                continue
+            }
+            previousTime = previousTime &+ unzigzag(try reader.varint())
+            times.append(previousTime)
+        }
+        try reader.expectEnd()
+        var ops = ops
+        var entries: [HistoryEntry] = []
+        entries.reserveCapacity(count)
+        for index in 0..<count {
+            entries.append(HistoryEntry(serverSeq: seqs[index], replica: entryReplicas[index], clientSeq: clientSeqs[index],
+                                        author: entryAuthors[index], committedAt: times[index],
+                                        ops: try ops.next(entryReplica: entryReplicas[index], replicas: replicas)))
+        }
+        try ops.expectEnd()
+        return entries
+    }
+
+    /// Entries from several sources, each in sequence order, as one list in order, cut at `limit`.
+    static func merged(_ sources: [[HistoryEntry]], limit: Int) -> [HistoryEntry] {
+        Array(sources.joined().sorted { $0.serverSeq < $1.serverSeq }.prefix(max(0, limit)))
+    }
+
+    static func element<Value>(of table: [Value], at index: UInt64) throws(DecodingError) -> Value {
+        guard index < UInt64(table.count) else { throw DecodingError(.invalid, "index \(index) is outside a table of \(table.count)") }
+        return table[Int(index)]
+    }
+
+    static func zigzag(_ value: UInt64) -> UInt64 {
+        let signed = Int64(bitPattern: value)
+        return UInt64(bitPattern: (signed << 1) ^ (signed >> 63))
+    }
+
+    static func unzigzag(_ value: UInt64) -> UInt64 {
+        UInt64(bitPattern: Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1))
+    }
+}
+
+/// Values numbered in the order first seen.
+struct IndexTable<Value: Hashable> {
+    private(set) var values: [Value] = []
+    private var indexes: [Value: Int] = [:]
+
+    mutating func index(_ value: Value) -> Int {
+        if let index = indexes[value] { return index }
+        indexes[value] = values.count
+        values.append(value)
+        return values.count - 1
+    }
+}
