@@ -1,0 +1,120 @@
+import WeftCRDT
+import WeftWire
+
+/// What one editing session changed, shown in place: the document as the session's last batch
+/// left it, with the characters the session inserted (and that are still there) marked, and the
+/// characters it deleted put back where they were, marked too. What the pager shows when it steps
+/// through a document's sessions. Pure.
+///
+/// Only the session's net work is shown: text it typed and removed again before its end shows
+/// neither as inserted nor as deleted (as a diff would not). A deleted character is one the
+/// session's batches took out of the text; a deletion of something already gone changes nothing.
+public struct SessionChanges: Sendable, Hashable {
+    /// The session shown.
+    public var session: EditSession
+    /// The text shown: the document at `session.lastSeq`, with the deleted characters put back.
+    public var text: String
+    /// Where the session's insertions are in `text`, in Unicode scalars: sorted, apart.
+    public var inserted: [Range<Int>]
+    /// Where the characters the session deleted are in `text`, in Unicode scalars: sorted, apart.
+    public var deleted: [Range<Int>]
+
+    public init(session: EditSession, text: String, inserted: [Range<Int>], deleted: [Range<Int>]) {
+        self.session = session
+        self.text = text
+        self.inserted = inserted
+        self.deleted = deleted
+    }
+
+    /// The changes of `session` (one of `EditSession.sessions(of: history.entries)`).
+    /// - Throws: `HistoryError` when the history does not start at the document's beginning, or
+    ///   an entry does not decode or apply.
+    public init(of session: EditSession, in history: DocumentHistory) throws(HistoryError) {
+        guard history.floor == 0 else {
+            throw HistoryError("the relay keeps this document's history only after sequence \(history.floor), so what a session changed cannot be rebuilt")
+        }
+        // `now` is the document as the history made it; `shown` the same but for the deletions the
+        // session made (of characters it did not type itself), which it keeps visible.
+        var now = Replica(replicaID: ReplicaID(0)), shown = Replica(replicaID: ReplicaID(0))
+        var typed = Set<CharID>(), removed = Set<CharID>()
+        for entry in history.entries {
+            guard entry.serverSeq <= session.lastSeq else { break }
+            let mine = entry.serverSeq >= session.firstSeq && entry.author == session.author
+            do {
+                for op in try OpCodec.decode(entry.ops) {
+                    switch op {
+                    case .insert(let insertion):
+                        if mine {
+                            // Only ids new to the document: a batch may give back characters it had.
+                            let known = now.knownCount(of: insertion.id.replica)
+                            for offset in 0..<UInt32(insertion.length) where insertion.id.counter &+ offset >= known {
+                                typed.insert(CharID(replica: insertion.id.replica, counter: insertion.id.counter &+ offset))
+                            }
+                        }
+                        try now.apply(op)
+                        try shown.apply(op)
+                    case .delete:
+                        // What the deletion really takes out: the characters still visible.
+                        var gone: [IDSpan] = []
+                        for range in now.visibleRanges(of: Self.spans(of: op)) {
+                            for (part, start) in now.idSpans(in: range) { gone.append(IDSpan(start: start, length: UInt32(part.count))) }
+                        }
+                        try now.apply(op)
+                        var hidden: [IDSpan] = []
+                        for span in gone {
+                            for offset in 0..<span.length {
+                                let id = CharID(replica: span.start.replica, counter: span.start.counter &+ offset)
+                                if mine, !typed.contains(id) {
+                                    removed.insert(id)
+                                } else {
+                                    hidden.append(IDSpan(start: id, length: 1))
+                                }
+                            }
+                        }
+                        if !hidden.isEmpty { try shown.apply(.delete(Deletion(spans: hidden))) }
+                    }
+                }
+            } catch {
+                throw HistoryError("entry \(entry.serverSeq) of the history does not apply (\(error)); the relay's history is damaged")
+            }
+        }
+        self.session = session
+        text = shown.text
+        var inserted: [Range<Int>] = [], deleted: [Range<Int>] = []
+        func add(_ position: Int, to ranges: inout [Range<Int>]) {
+            if let last = ranges.last, last.upperBound == position {
+                ranges[ranges.count - 1] = last.lowerBound..<position + 1
+            } else {
+                ranges.append(position..<position + 1)
+            }
+        }
+        for (range, start) in shown.idSpans(in: 0..<shown.count) {
+            for (offset, position) in range.enumerated() {
+                let id = CharID(replica: start.replica, counter: start.counter &+ UInt32(offset))
+                if removed.contains(id) {
+                    add(position, to: &deleted)
+                } else if typed.contains(id) {
+                    add(position, to: &inserted)
+                }
+            }
+        }
+        self.inserted = inserted
+        self.deleted = deleted
+    }
+
+    private static func spans(of op: Op) -> [IDSpan] {
+        guard case .delete(let deletion) = op else { return [] }
+        return deletion.spans
+    }
+}
+
+extension EditSession {
+    /// Which of `sessions` (oldest first) made the version at `serverSeq`: the newest one that
+    /// contains it, else the last to end before it, else the first; nil when there are none.
+    public static func index(at serverSeq: UInt64, in sessions: [EditSession]) -> Int? {
+        guard !sessions.isEmpty else { return nil }
+        if let containing = sessions.lastIndex(where: { $0.firstSeq <= serverSeq && serverSeq <= $0.lastSeq }) { return containing }
+        let before = sessions.indices.filter { sessions[$0].lastSeq < serverSeq }
+        return before.max { sessions[$0].lastSeq < sessions[$1].lastSeq } ?? 0
+    }
+}
