@@ -6,6 +6,7 @@ import WeftWire
 /// characters it deleted put back where they were, marked too. What the pager shows when it steps
 /// through a document's sessions. Pure.
 ///
+/// Where the session replaced text, the deleted characters come first, then the inserted ones.
 /// Only the session's net work is shown: text it typed and removed again before its end shows
 /// neither as inserted nor as deleted (as a diff would not). A deleted character is one the
 /// session's batches took out of the text; a deletion of something already gone changes nothing.
@@ -79,23 +80,37 @@ public struct SessionChanges: Sendable, Hashable {
             }
         }
         self.session = session
-        text = shown.text
-        var inserted: [Range<Int>] = [], deleted: [Range<Int>] = []
-        func add(_ position: Int, to ranges: inout [Range<Int>]) {
-            if let last = ranges.last, last.upperBound == position {
-                ranges[ranges.count - 1] = last.lowerBound..<position + 1
-            } else {
-                ranges.append(position..<position + 1)
-            }
-        }
+        // What each shown character is: 0 untouched, 1 inserted, 2 deleted.
+        var scalars = Array(shown.text.unicodeScalars)
+        var kinds = [UInt8](repeating: 0, count: scalars.count)
         for (range, start) in shown.idSpans(in: 0..<shown.count) {
             for (offset, position) in range.enumerated() {
                 let id = CharID(replica: start.replica, counter: start.counter &+ UInt32(offset))
-                if removed.contains(id) {
-                    add(position, to: &deleted)
-                } else if typed.contains(id) {
-                    add(position, to: &inserted)
-                }
+                kinds[position] = removed.contains(id) ? 2 : typed.contains(id) ? 1 : 0
+            }
+        }
+        // Where the session replaced text, what it deleted comes first and what it typed after
+        // (as a word diff shows them), whichever order the document gives the two.
+        var position = 0
+        while position < kinds.count {
+            guard kinds[position] != 0 else { position += 1; continue }
+            var end = position
+            while end < kinds.count, kinds[end] != 0 { end += 1 }
+            let order = (position..<end).filter { kinds[$0] == 2 } + (position..<end).filter { kinds[$0] == 1 }
+            let (reordered, marks) = (order.map { scalars[$0] }, order.map { kinds[$0] })
+            scalars.replaceSubrange(position..<end, with: reordered)
+            kinds.replaceSubrange(position..<end, with: marks)
+            position = end
+        }
+        text = String(String.UnicodeScalarView(scalars))
+        var inserted: [Range<Int>] = [], deleted: [Range<Int>] = []
+        for (position, kind) in kinds.enumerated() where kind != 0 {
+            if let last = (kind == 1 ? inserted : deleted).last, last.upperBound == position {
+                if kind == 1 { inserted[inserted.count - 1] = last.lowerBound..<position + 1 } else { deleted[deleted.count - 1] = last.lowerBound..<position + 1 }
+            } else if kind == 1 {
+                inserted.append(position..<position + 1)
+            } else {
+                deleted.append(position..<position + 1)
             }
         }
         self.inserted = inserted
