@@ -83,6 +83,8 @@ struct TimeTravelTests {
         broken.press("}")
         #expect(broken.lines[7].contains("cannot show session 1 of 3: the history is damaged"))
         #expect(broken.lines[0] == "one", "the text stays")
+        broken.press("A")
+        #expect(broken.lines[7].contains("a past version is paged without the authors gutter"))
     }
 
     @Test("search, the filter and line numbers work on the text shown")
