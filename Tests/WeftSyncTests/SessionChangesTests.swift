@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import WeftCRDT
-import WeftSync
+@testable import WeftSync
 import WeftTestSupport
 import WeftWire
 
@@ -51,6 +51,50 @@ import WeftWire
         #expect(HistoryFormat.span(110 * minute, 111 * minute) == "1970-01-01 01:50–01:51Z")
         #expect(HistoryFormat.span(110 * minute, 110 * minute) == "1970-01-01 01:50Z")
         #expect(HistoryFormat.span(nil, nil) == "unknown")
+    }
+
+    @Test func idRangeSetsAnswerAsASetOfIDsWould() {
+        for round in 0..<200 {
+            var random = SeededGenerator(seed: UInt64(round) &+ 7)
+            var set = IDRangeSet(), model = Set<CharID>()
+            for _ in 0..<Int.random(in: 1...12, using: &random) {
+                let span = IDSpan(start: CharID(replica: ReplicaID(UInt64.random(in: 1...2, using: &random)), counter: UInt32.random(in: 0..<60, using: &random)),
+                                  length: UInt32.random(in: 1...9, using: &random))
+                set.insert(span)
+                for offset in 0..<span.length { model.insert(CharID(replica: span.start.replica, counter: span.start.counter + offset)) }
+            }
+            let query = IDSpan(start: CharID(replica: ReplicaID(UInt64.random(in: 1...2, using: &random)), counter: UInt32.random(in: 0..<60, using: &random)),
+                               length: UInt32.random(in: 1...30, using: &random))
+            let parts = set.split(query)
+            var answers: [Bool] = []
+            for (part, inside) in parts { answers += Array(repeating: inside, count: Int(part.length)) }
+            let expected = (0..<query.length).map { model.contains(CharID(replica: query.start.replica, counter: query.start.counter + $0)) }
+            #expect(answers == expected, "seed \(UInt64(round) &+ 7)")
+            #expect(zip(parts, parts.dropFirst()).allSatisfy { $0.inside != $1.inside }, "parts alternate, seed \(UInt64(round) &+ 7)")
+        }
+    }
+
+    @Test func aLargePasteAndLargeDeletionsStayRuns() throws {
+        var ana = Replica(replicaID: ReplicaID(0xA)), bo = Replica(replicaID: ReplicaID(0xB))
+        let big = String(repeating: "0123456789\n", count: 50_000)
+        let paste = try #require(try ana.insert(big, at: 0))
+        _ = try bo.apply([paste])
+        let cut = try #require(try bo.delete(100_000..<400_000))
+        _ = try ana.apply([cut])
+        let later = try #require(try ana.delete(0..<100_000))
+        let user = { BatchAuthor(name: $0, verified: true) }
+        let history = DocumentHistory(floor: 0, entries: [
+            HistoryEntry(serverSeq: 1, replica: ana.replicaID, clientSeq: 1, author: user("ana"), committedAt: 0, ops: OpCodec.encode([paste])),
+            HistoryEntry(serverSeq: 2, replica: bo.replicaID, clientSeq: 1, author: user("bo"), committedAt: 1_000, ops: OpCodec.encode([cut])),
+            HistoryEntry(serverSeq: 3, replica: ana.replicaID, clientSeq: 2, author: user("ana"), committedAt: 3_600_000, ops: OpCodec.encode([later])),
+        ])
+        let sessions = try EditSession.sessions(of: history.entries)
+        let bos = try SessionChanges(of: sessions[1], in: history)
+        #expect(bos.deleted == [100_000..<400_000] && bos.inserted.isEmpty && bos.text.unicodeScalars.count == 550_000)
+        let anas = try SessionChanges(of: sessions[2], in: history)
+        #expect(anas.deleted == [0..<100_000] && anas.inserted.isEmpty && anas.text.unicodeScalars.count == 250_000)
+        let first = try SessionChanges(of: sessions[0], in: history)
+        #expect(first.inserted == [0..<550_000])
     }
 
     @Test func aHistoryThatStartsLateIsRefusedInWords() throws {

@@ -37,7 +37,7 @@ public struct SessionChanges: Sendable, Hashable {
         // `now` is the document as the history made it; `shown` the same but for the deletions the
         // session made (of characters it did not type itself), which it keeps visible.
         var now = Replica(replicaID: ReplicaID(0)), shown = Replica(replicaID: ReplicaID(0))
-        var typed = Set<CharID>(), removed = Set<CharID>()
+        var typed = IDRangeSet(), removed = IDRangeSet()
         for entry in history.entries {
             guard entry.serverSeq <= session.lastSeq else { break }
             let mine = entry.serverSeq >= session.firstSeq && entry.author == session.author
@@ -47,9 +47,10 @@ public struct SessionChanges: Sendable, Hashable {
                     case .insert(let insertion):
                         if mine {
                             // Only ids new to the document: a batch may give back characters it had.
-                            let known = now.knownCount(of: insertion.id.replica)
-                            for offset in 0..<UInt32(insertion.length) where insertion.id.counter &+ offset >= known {
-                                typed.insert(CharID(replica: insertion.id.replica, counter: insertion.id.counter &+ offset))
+                            let known = UInt64(now.knownCount(of: insertion.id.replica))
+                            let start = max(known, UInt64(insertion.id.counter)), end = UInt64(insertion.id.counter) + UInt64(insertion.length)
+                            if start < end {
+                                typed.insert(IDSpan(start: CharID(replica: insertion.id.replica, counter: UInt32(start)), length: UInt32(end - start)))
                             }
                         }
                         try now.apply(op)
@@ -63,13 +64,9 @@ public struct SessionChanges: Sendable, Hashable {
                         try now.apply(op)
                         var hidden: [IDSpan] = []
                         for span in gone {
-                            for offset in 0..<span.length {
-                                let id = CharID(replica: span.start.replica, counter: span.start.counter &+ offset)
-                                if mine, !typed.contains(id) {
-                                    removed.insert(id)
-                                } else {
-                                    hidden.append(IDSpan(start: id, length: 1))
-                                }
+                            guard mine else { hidden.append(span); continue }
+                            for (part, typedHere) in typed.split(span) {
+                                if typedHere { hidden.append(part) } else { removed.insert(part) }
                             }
                         }
                         if !hidden.isEmpty { try shown.apply(.delete(Deletion(spans: hidden))) }
@@ -84,9 +81,13 @@ public struct SessionChanges: Sendable, Hashable {
         var scalars = Array(shown.text.unicodeScalars)
         var kinds = [UInt8](repeating: 0, count: scalars.count)
         for (range, start) in shown.idSpans(in: 0..<shown.count) {
-            for (offset, position) in range.enumerated() {
-                let id = CharID(replica: start.replica, counter: start.counter &+ UInt32(offset))
-                kinds[position] = removed.contains(id) ? 2 : typed.contains(id) ? 1 : 0
+            var position = range.lowerBound
+            for (part, wasRemoved) in removed.split(IDSpan(start: start, length: UInt32(range.count))) {
+                for (piece, wasTyped) in wasRemoved ? [(part, false)] : typed.split(part) {
+                    let kind: UInt8 = wasRemoved ? 2 : wasTyped ? 1 : 0
+                    if kind != 0 { kinds.replaceSubrange(position..<position + Int(piece.length), with: repeatElement(kind, count: Int(piece.length))) }
+                    position += Int(piece.length)
+                }
             }
         }
         // Where the session replaced text, what it deleted comes first and what it typed after
