@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import WeftCRDT
 import WeftWire
@@ -85,6 +86,21 @@ struct TimeTravelTests {
         #expect(broken.lines[0] == "one", "the text stays")
         broken.press("A")
         #expect(broken.lines[7].contains("a past version is paged without the authors gutter"))
+    }
+
+    @Test("stepping back and forth rebuilds each session once")
+    func rebuiltOnce() throws {
+        let calls = Mutex<[Int]>([])
+        var harness = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
+        harness.editor.enterPager(keymap: harness.editor.keymap)
+        let stops = (1...3).map { TimeTravel.Stop(label: "author\($0)") }
+        harness.editor.beginTimeTravel(TimeTravel(stops: stops, start: 0) { index in
+            calls.withLock { $0.append(index) }
+            return .success(Self.sessions[index])
+        })
+        harness.press("} } } { { } }")
+        #expect(calls.withLock { $0 } == [0, 1, 2])
+        #expect(harness.lines[6].contains("session 3 of 3"))
     }
 
     @Test("search, the filter and line numbers work on the text shown")

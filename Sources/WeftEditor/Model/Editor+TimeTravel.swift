@@ -30,11 +30,20 @@ extension Editor {
             return show(delta > 0 ? "no later session: this is the last of \(count)" : "no earlier session: this is the first of \(count)")
         }
         let changes: TimeTravel.Changes
-        switch travel.changes(target) {
-        case .failure(let problem):
-            return show("cannot show session \(target + 1) of \(count): \(problem.message)", isError: true)
-        case .success(let found):
-            changes = found
+        if let known = travel.recent[target] {
+            changes = known
+        } else {
+            switch travel.changes(target) {
+            case .failure(let problem):
+                return show("cannot show session \(target + 1) of \(count): \(problem.message)", isError: true)
+            case .success(let found):
+                changes = found
+            }
+            travel.recent[target] = changes
+            // The farthest from here goes first.
+            while travel.recent.count > TimeTravel.recentLimit, let farthest = travel.recent.keys.max(by: { abs($0 - target) < abs($1 - target) }) {
+                travel.recent[farthest] = nil
+            }
         }
         var fresh = Replica(replicaID: replica.replicaID)
         if !changes.text.isEmpty, (try? fresh.insert(changes.text, at: 0)) == nil {

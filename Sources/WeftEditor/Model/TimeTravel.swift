@@ -56,6 +56,10 @@ public struct TimeTravel: Sendable {
     var current: Changes?
     /// The change `next-change` and `previous-change` last went to.
     var changeIndex: Int?
+    /// Sessions rebuilt lately, so that stepping back and forth rebuilds each once.
+    var recent: [Int: Changes] = [:]
+    /// How many rebuilt sessions `recent` keeps.
+    static let recentLimit = 4
 
     public init(stops: [Stop], start: Int, changes: @escaping @Sendable (Int) -> Result<Changes, TimeTravelProblem>) {
         self.stops = stops
