@@ -1,4 +1,5 @@
 import Foundation
+import WeftEditor
 import WeftSync
 
 extension ClientConnection {
@@ -17,18 +18,49 @@ extension ClientConnection {
     }
 
     /// `weft view DOC --at POINT`: a file in the temporary directory holding the document as of
-    /// `point`, named after both. A past version does not change, so it is paged as a file, not
-    /// as a live document.
-    public func pastVersionFile(at point: HistoryPoint) async throws -> String {
-        let (address, past, _) = try await replay("view", at: point)
+    /// `point`, named after both, and the document's editing sessions for the pager to step
+    /// through from there. A past version does not change, so it is paged as a file, not as a
+    /// live document.
+    public func pastVersionFile(at point: HistoryPoint) async throws -> (path: String, travel: TimeTravel) {
+        let (address, past, now) = try await replay("view", at: point)
+        let travel: TimeTravel
+        do {
+            travel = try TimeTravel(now.history, at: past.serverSeq)
+        } catch {
+            throw CommandFailure("view", message: "\(error)", exitCode: 2)
+        }
         do {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getuid())-past")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let file = directory.appendingPathComponent("\(address.name.rawValue.replacingOccurrences(of: "/", with: "%2F"))@\(past.serverSeq)")
             try Data(past.replica.text.utf8).write(to: file, options: .atomic)
-            return file.path
+            return (file.path, travel)
         } catch {
             throw CommandFailure("view", message: "cannot write the past version to the temporary directory (\(error.localizedDescription))", exitCode: 3)
         }
+    }
+}
+
+extension TimeTravel {
+    /// The sessions of `history`, starting from the one that made the version at `serverSeq`;
+    /// each session's changes are rebuilt from the history when the pager steps to it.
+    /// - Throws: `HistoryError` when an entry of the history does not decode.
+    init(_ history: DocumentHistory, at serverSeq: UInt64) throws(HistoryError) {
+        let sessions = try EditSession.sessions(of: history.entries)
+        let stops = sessions.map { Stop(label: Self.label(of: $0)) }
+        self.init(stops: stops, start: EditSession.index(at: serverSeq, in: sessions) ?? 0) { index in
+            do {
+                let changes = try SessionChanges(of: sessions[index], in: history)
+                return .success(Changes(text: changes.text, inserted: changes.inserted, deleted: changes.deleted))
+            } catch {
+                return .failure(TimeTravelProblem("\(error)"))
+            }
+        }
+    }
+
+    /// `ana · 2026-12-02 14:03–14:20Z · +12 -3 · seq 5–9`, as `weft log` writes its parts.
+    static func label(of session: EditSession) -> String {
+        let seq = session.firstSeq == session.lastSeq ? "seq \(session.firstSeq)" : "seq \(session.firstSeq)–\(session.lastSeq)"
+        return "\(HistoryFormat.author(session.author)) · \(HistoryFormat.span(session.start, session.end)) · +\(session.inserted) -\(session.deleted) · \(seq)"
     }
 }

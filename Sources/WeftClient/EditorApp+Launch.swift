@@ -83,6 +83,7 @@ extension EditorApp {
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             editor.beginLocalText(colours: launch.paging.colours)
+            if let travel = launch.travel { editor.beginTimeTravel(travel) }
             if launch.follow { editor.followEnd() }
             if let start = launch.paging.start { editor.begin(with: start) }
             editor.fileList = launch.fileList

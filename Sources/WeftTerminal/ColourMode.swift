@@ -67,7 +67,8 @@ extension StyleRole {
         case .status, .selection, .statusMode: TextStyle(reverse: true)
         case .statusOffline, .searchCurrent, .banner: TextStyle(bold: true, reverse: true)
         case .searchMatch: TextStyle(underline: true)
-        case .changedWhileAway: TextStyle(bold: true, underline: true)
+        case .changedWhileAway, .inserted: TextStyle(bold: true, underline: true)
+        case .deleted: TextStyle(reverse: true)
         case .error, .prompt, .control: TextStyle(bold: true)
         case .text, .message, .filler, .wrapMarker, .lineNumber: TextStyle()
         }

@@ -15,7 +15,9 @@ struct View: AsyncParsableCommand {
             here and at the relay (the hello says so) and show others' edits as they happen; files and \
             pipes are shown as they are read, before the end arrives. Keys as in less: space b d u j k \
             g G p, / ? n N (regular expressions, !pattern for lines without a match), &pattern, -i -I -N -S, F to \
-            follow the end (any key stops), h to list every key, q to quit. -R shows ANSI colours; +F +G +/pattern \
+            follow the end (any key stops), h to list every key, q to quit. With --at, } and { step through the \
+            document's editing sessions, each shown with what it inserted and deleted marked, and ]c [c go to \
+            each change. -R shows ANSI colours; +F +G +/pattern \
             start as in less. When standard output is not a terminal, or there is no terminal to take keys \
             from, the text is copied through.
             """
@@ -85,15 +87,18 @@ struct View: AsyncParsableCommand {
         var screen = screen
         if chop { screen.wrap = false }
         var shown = texts[fileIndex]
+        var travel: TimeTravel?
         if let at {
             do {
-                shown = try await ClientConnection(document: shown, token: screen.access.token, caFile: screen.access.caFile).pastVersionFile(at: at)
+                let past = try await ClientConnection(document: shown, token: screen.access.token, caFile: screen.access.caFile).pastVersionFile(at: at)
+                shown = past.path
+                travel = past.travel
             } catch let failure as CommandFailure {
                 throw ExitCode(failure.exitCode)
             }
         }
         try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
                              paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start),
-                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex)
+                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex, travel: travel)
     }
 }

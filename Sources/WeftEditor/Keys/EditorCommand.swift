@@ -50,6 +50,7 @@ public enum EditorCommand: String, CaseIterable, Hashable, Sendable {
     case toggleAuthors = "toggle-authors"
     case gotoPercent = "goto-percent", toggleSmartCase = "toggle-smart-case", toggleIgnoreCase = "toggle-ignore-case"
     case nextFile = "next-file", previousFile = "previous-file", firstFile = "first-file"
+    case nextSession = "next-session", previousSession = "previous-session", previousChange = "previous-change"
     // The rest
     case toggleWrap = "toggle-wrap", followPeer = "follow-peer", nextChange = "next-change", reselectVisual = "reselect-visual",
          visualOtherEnd = "visual-other-end", visualOtherCorner = "visual-other-corner",

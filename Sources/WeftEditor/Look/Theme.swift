@@ -18,6 +18,7 @@ public struct Theme: Sendable {
         .text: TextStyle(), .status: TextStyle(reverse: true), .selection: TextStyle(reverse: true),
         .searchMatch: TextStyle(underline: true), .searchCurrent: TextStyle(bold: true, reverse: true),
         .changedWhileAway: TextStyle(bold: true, underline: true),
+        .inserted: TextStyle(bold: true, underline: true), .deleted: TextStyle(reverse: true),
     ], peerColours: [0xE06C75, 0x98C379, 0xE5C07B, 0x61AFEF, 0xC678DD, 0x56B6C2])
 }
 
@@ -29,6 +30,10 @@ public enum StyleRole: String, CaseIterable, Hashable, Sendable {
     case searchCurrent = "search-current"
     /// Text others added while this user was away, until a key is pressed.
     case changedWhileAway = "changed"
+    /// What the editing session shown in the pager inserted (a past version, stepped through).
+    case inserted
+    /// Text the editing session shown in the pager deleted, shown again where it was.
+    case deleted
     case status
     case statusOffline = "status-offline"
     case statusMode = "status-mode"

@@ -65,6 +65,7 @@ extension Editor {
             let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)
             let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }
+            let session = travelMarks(overlapping: lineStart..<lineStart + max(1, layout.length))
             if gutter > 0, skip == 0 {
                 let numbers = gutter - authorsGutterWidth
                 if numbers > 0 {
@@ -91,6 +92,8 @@ extension Editor {
                     var style = CellStyle.role(placed.glyph.isControl ? .control : .text)
                     if !placed.glyph.isControl, let coloured = ansi?.style(at: position) { style = .text(coloured) }
                     if fresh.contains(where: { $0.contains(position) }) { style = .role(.changedWhileAway) }
+                    if session.inserted.contains(where: { $0.contains(position) }) { style = .role(.inserted) }
+                    if session.deleted.contains(where: { $0.contains(position) }) { style = .role(.deleted) }
                     if let mark = marks.last(where: { $0.selections.contains { $0.contains(position) } }) { style = .peerCursor(mark.colour) }
                     if found.contains(where: { $0.contains(position) }) { style = .role(.searchMatch) }
                     if let block = selectedBlock {
@@ -171,6 +174,9 @@ extension Editor {
                 column = frame.put(" \(label) ", row: row, column: column, style: .role(.statusMode), width: measure)
             }
             if let filter { column = frame.put(" &\(filter.pattern)", row: row, column: column, style: .role(.status), width: measure) }
+            if let session = travelSession {
+                column = frame.put(" session \(session.index + 1) of \(session.count): \(session.label)", row: row, column: column, style: .role(.status), width: measure)
+            }
         } else if keymap.modes.count > 1 {
             column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
             // As vim names its visual modes.

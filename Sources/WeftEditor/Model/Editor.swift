@@ -84,6 +84,8 @@ public struct Editor: Sendable {
     var following: ReplicaID?
     /// Text others inserted while this user was away (see `Editor+Away.swift`).
     var away = AwayMarks()
+    /// A past version's editing sessions, to step through (see `Editor+TimeTravel.swift`).
+    var travel: TimeTravel?
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?

@@ -14,6 +14,15 @@ public enum HistoryFormat {
         return "\(year)-\(two(month))-\(two(day)) \(two(second / 3_600)):\(two(second / 60 % 60))Z"
     }
 
+    /// From `start` to `end` in few words: `2026-12-02 14:03–14:20Z` within a day,
+    /// `2026-12-02 14:03Z` when they are the same minute, else both times in full.
+    public static func span(_ start: UInt64?, _ end: UInt64?) -> String {
+        let from = time(start), to = time(end)
+        guard from != to else { return from }
+        guard start != nil, end != nil, from.prefix(11) == to.prefix(11) else { return "\(from) – \(to)" }
+        return "\(from.dropLast())–\(to.dropFirst(11))"
+    }
+
     /// The proleptic Gregorian date of a day number (Howard Hinnant's algorithm): no calendar or
     /// time zone objects, so the output is the same on every machine.
     static func civilDate(daysSince1970 days: Int) -> (Int, Int, Int) {

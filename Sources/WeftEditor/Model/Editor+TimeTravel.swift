@@ -1,0 +1,104 @@
+import WeftCRDT
+
+/// Time travel in the pager (`weft view DOC --at POINT`): `next-session` and `previous-session`
+/// step through the document's editing sessions, each shown as its last batch left the text,
+/// with what it inserted and the text it deleted marked in place; `next-change` and
+/// `previous-change` go from one of its changes to the next. The status line names the session.
+extension Editor {
+    /// Lets the pager step through `travel`'s sessions (a past version of a document is paged).
+    public mutating func beginTimeTravel(_ travel: TimeTravel) {
+        self.travel = travel
+    }
+
+    /// The session on screen: which of how many, and its label.
+    public var travelSession: (index: Int, count: Int, label: String)? {
+        guard let travel, let shown = travel.shown else { return nil }
+        return (shown, travel.stops.count, travel.stops[shown].label)
+    }
+
+    /// Shows the session `delta` after the one on screen (before it, when negative); the first
+    /// step shows the session that made the version first paged.
+    mutating func stepSession(by delta: Int) {
+        guard var travel else {
+            return show("no history to step through: sessions are shown when a document's past is paged (weft view DOC --at POINT)", isError: true)
+        }
+        let count = travel.stops.count
+        guard count > 0 else { return show("this document's history has no editing sessions to show") }
+        guard localTextState != .reading else { return show("the past version is still being read; try again in a moment") }
+        let target = travel.shown.map { $0 + delta } ?? travel.start
+        guard (0..<count).contains(target) else {
+            return show(delta > 0 ? "no later session: this is the last of \(count)" : "no earlier session: this is the first of \(count)")
+        }
+        let changes: TimeTravel.Changes
+        if let known = travel.recent[target] {
+            changes = known
+        } else {
+            switch travel.changes(target) {
+            case .failure(let problem):
+                return show("cannot show session \(target + 1) of \(count): \(problem.message)", isError: true)
+            case .success(let found):
+                changes = found
+            }
+            travel.recent[target] = changes
+            // The farthest from here goes first.
+            while travel.recent.count > TimeTravel.recentLimit, let farthest = travel.recent.keys.max(by: { abs($0 - target) < abs($1 - target) }) {
+                travel.recent[farthest] = nil
+            }
+        }
+        var fresh = Replica(replicaID: replica.replicaID)
+        if !changes.text.isEmpty, (try? fresh.insert(changes.text, at: 0)) == nil {
+            return show("cannot show session \(target + 1) of \(count): its text is too large to page", isError: true)
+        }
+        let line = topLine
+        travel.shown = target
+        travel.current = changes
+        travel.changeIndex = nil
+        self.travel = travel
+        replaceReplica(fresh)
+        // The same line stays at the top, unless none of the session's changes would be on
+        // screen: then its first goes there.
+        setTop(line: min(line, max(0, pagedLineCount - 1)), row: 0)
+        settleView()
+        let ranges = changes.changes
+        let shownRange = replica.lineStart(topLine)..<replica.lineRange(bottomLine).upperBound + 1
+        if let first = ranges.first, !ranges.contains(where: { $0.overlaps(shownRange) }) {
+            setTop(line: replica.line(containing: first.lowerBound), row: 0)
+            settleView()
+        }
+        moveCursor(to: replica.lineStart(topLine))
+        let keys = [EditorCommand.nextSession, .previousSession, .nextChange].compactMap { keymap.keys(for: $0, in: mode)?.keyNames }
+        let hint = keys.count == 3 ? " · \(keys[0]) \(keys[1]) sessions, \(keys[2]) each change" : ""
+        show("session \(target + 1) of \(count): \(travel.stops[target].label)" + (ranges.isEmpty ? " · left no change to show" : hint))
+    }
+
+    /// To the next (or previous) change of the session on screen, round to the first (last); its
+    /// line goes to the top. Whether a session is on screen to do it in.
+    mutating func jumpToSessionChange(forward: Bool) -> Bool {
+        guard var travel, let changes = travel.current, let shown = travel.shown else { return false }
+        let ranges = changes.changes
+        guard !ranges.isEmpty else {
+            show("session \(shown + 1) left no change to show")
+            return true
+        }
+        let index: Int
+        if let last = travel.changeIndex, ranges.indices.contains(last), ranges[last].lowerBound == cursorPosition {
+            index = (last + (forward ? 1 : ranges.count - 1)) % ranges.count
+        } else {
+            // From the top of the screen, as a search starts there.
+            let from = replica.lineStart(topLine)
+            index = forward ? ranges.firstIndex { $0.lowerBound >= from } ?? 0 : ranges.lastIndex { $0.lowerBound < from } ?? ranges.count - 1
+        }
+        travel.changeIndex = index
+        self.travel = travel
+        putAtTop(ranges[index].lowerBound)
+        moveCursor(to: ranges[index].lowerBound)
+        show("change \(index + 1) of \(ranges.count) in session \(shown + 1) of \(travel.stops.count)")
+        return true
+    }
+
+    /// The marks of the session on screen that touch `range`: inserted, then deleted.
+    func travelMarks(overlapping range: Range<Int>) -> (inserted: [Range<Int>], deleted: [Range<Int>]) {
+        guard let changes = travel?.current else { return ([], []) }
+        return (changes.inserted.filter { $0.overlaps(range) }, changes.deleted.filter { $0.overlaps(range) })
+    }
+}
