@@ -48,14 +48,14 @@ import WeftWire
         for index in bytes.indices {
             var damaged = bytes
             damaged[index] ^= UInt8.random(in: 1...255, using: &random)
-            #expect(throws: StoreError.self, "byte \(index) flipped") { try HistoryPack.decode(damaged) }
+            #expect(throws: HistoryDamaged.self, "byte \(index) flipped") { try HistoryPack.decode(damaged) }
         }
         for length in 0..<bytes.count {
-            #expect(throws: StoreError.self, "cut to \(length) bytes") { try HistoryPack.decode(Array(bytes.prefix(length))) }
+            #expect(throws: HistoryDamaged.self, "cut to \(length) bytes") { try HistoryPack.decode(Array(bytes.prefix(length))) }
         }
-        let error = try #require(throws: StoreError.self) { try HistoryPack.decode([2] + bytes.dropFirst()) }
+        let error = try #require(throws: HistoryDamaged.self) { try HistoryPack.decode([2] + bytes.dropFirst()) }
         #expect(error.description.contains("newer than this relay reads"))
-        #expect(error.description.contains("restore the relay's data from a backup"))
+        #expect(error.description.hasPrefix("a packed piece of the history cannot be read back ("))
     }
 
     /// Typing packs to a couple of bytes a keystroke, where a row a batch cost about 57.

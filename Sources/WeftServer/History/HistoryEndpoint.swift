@@ -38,6 +38,9 @@ struct HistoryEndpoint: Sendable {
             let page = HistoryPage(floor: floor, more: entries.count > limit, entries: Array(entries.prefix(limit)))
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
                             body: .init(byteBuffer: ByteBuffer(bytes: page.encoded())))
+        } catch let damage as HistoryDamaged {
+            logger.error("a document's stored history is damaged", metadata: ["document": "\(document)", "error": "\(damage)"])
+            return Response.plainText(.internalServerError, "damaged: in the relay's history of \(document), \(damage); it serves none of it until its operator restores the relay's data from a backup")
         } catch {
             logger.error("could not read a document's history", metadata: ["document": "\(document)", "error": "\(error)"])
             return Response.plainText(.serviceUnavailable, "unavailable: the relay cannot read this document's history now; try again later")

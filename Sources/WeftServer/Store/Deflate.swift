@@ -59,7 +59,8 @@ enum Deflate {
         case (Z_STREAM_END, expectedCount, _):
             throw Failure(description: "\(unread) bytes follow the end of its deflated data")
         case (Z_STREAM_END, _, _), (Z_BUF_ERROR, _, _):
-            throw Failure(description: "it inflates to \(written > expectedCount ? "more than" : "\(written)") bytes, not \(expectedCount)")
+            throw Failure(description: written > expectedCount ? "it inflates to more than the \(expectedCount) bytes it held"
+                                                               : "it inflates to \(written) bytes, not the \(expectedCount) it held")
         default:
             throw Failure(description: "it is not deflated data (zlib status \(status))")
         }

@@ -115,9 +115,8 @@ enum HistoryPack {
     }
 
     /// The entries of a pack `encode` wrote, exactly as they were given to it.
-    /// - Throws: `StoreError` naming what is wrong when the bytes are not such a pack (a damaged
-    ///   store: the relay says so instead of serving a wrong history).
-    static func decode(_ stored: [UInt8]) throws(StoreError) -> [HistoryEntry] {
+    /// - Throws: `HistoryDamaged` naming what is wrong when the bytes are not such a pack.
+    static func decode(_ stored: [UInt8]) throws(HistoryDamaged) -> [HistoryEntry] {
         do throws(DecodingError) {
             var header = ByteReader(stored)
             let version = try header.byte()
@@ -142,7 +141,7 @@ enum HistoryPack {
             let text = ByteReader(Array(try reader.raw(reader.remaining)))
             return try decodeEntries(&entryStream, ops: OpReader(structure: structure, text: text))
         } catch {
-            throw StoreError("a packed piece of the history is damaged (\(error.message)); restore the relay's data from a backup")
+            throw HistoryDamaged("a packed piece of the history cannot be read back (\(error.message))")
         }
     }
 
@@ -198,7 +197,12 @@ enum HistoryPack {
 
     /// Entries from several sources, each in sequence order, as one list in order, cut at `limit`.
     static func merged(_ sources: [[HistoryEntry]], limit: Int) -> [HistoryEntry] {
-        Array(sources.joined().sorted { $0.serverSeq < $1.serverSeq }.prefix(max(0, limit)))
+        var entries = Array(sources.joined())
+        // Usually already in order (packs, then the log): sorting entries moves their arrays.
+        if !zip(entries, entries.dropFirst()).allSatisfy({ $0.serverSeq < $1.serverSeq }) {
+            entries.sort { $0.serverSeq < $1.serverSeq }
+        }
+        return Array(entries.prefix(max(0, limit)))
     }
 
     static func element<Value>(of table: [Value], at index: UInt64) throws(DecodingError) -> Value {

@@ -100,6 +100,9 @@ extension SQLiteStore {
             let value = try await body()
             lastFailure.withLock { $0 = nil }
             return value
+        } catch let damage as HistoryDamaged {
+            lastFailure.withLock { $0 = damage.description }
+            throw damage
         } catch {
             let reason = Self.describe(error)
             lastFailure.withLock { $0 = reason }
