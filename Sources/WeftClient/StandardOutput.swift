@@ -6,20 +6,27 @@ import Foundation
 public enum StandardOutput {
     /// Writes all of `data` to standard output.
     public static func write(_ data: Data) {
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written > 0 {
-                    offset += written
-                } else if written < 0, errno == EINTR {
-                    continue
-                } else {
-                    // EPIPE, or a stdout that cannot take more: end as a shell pipeline expects.
-                    signal(SIGPIPE, SIG_DFL)
-                    raise(SIGPIPE)
-                    exit(141)
-                }
+        data.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes all of `bytes` to standard output.
+    public static func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    private static func write(_ buffer: UnsafeRawBufferPointer) {
+        var offset = 0
+        while offset < buffer.count {
+            let written = Foundation.write(STDOUT_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else {
+                // EPIPE, or a stdout that cannot take more: end as a shell pipeline expects.
+                signal(SIGPIPE, SIG_DFL)
+                raise(SIGPIPE)
+                exit(141)
             }
         }
     }

@@ -28,8 +28,8 @@ struct BlameCommand: AsyncParsableCommand {
     func run() async throws {
         let (_, replay) = try await client.replay("blame")
         let blame = Blame(replay)
-        let output = chars ? HistoryFormat.chars(blame.authorSpans, scalars: blame.scalars, porcelain: porcelain)
-                           : porcelain ? HistoryFormat.blamePorcelain(blame.lines) : HistoryFormat.blame(blame.lines)
-        StandardOutput.write(Data(output.utf8))
+        let output = chars ? HistoryFormat.chars(blame, porcelain: porcelain)
+                           : porcelain ? HistoryFormat.blamePorcelain(blame) : HistoryFormat.blame(blame)
+        StandardOutput.write(output)
     }
 }

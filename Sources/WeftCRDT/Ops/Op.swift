@@ -31,7 +31,7 @@ public struct Insertion: Hashable, Sendable {
     }
 
     /// The number of Unicode scalars inserted.
-    public var length: Int { text.unicodeScalars.count }
+    public var length: Int { text.unicodeScalarCount }
 }
 
 /// Characters removed, by id. Deleted characters stay as tombstones so that concurrent insertions

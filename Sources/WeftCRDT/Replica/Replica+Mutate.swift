@@ -28,9 +28,19 @@ extension Replica {
     mutating func store(_ text: String) -> (content: UInt32, length: Int, newlines: Int) {
         let content = UInt32(arena.count)
         var newlines = 0
-        for scalar in text.unicodeScalars {
-            arena.append(scalar)
-            if scalar == "\n" { newlines += 1 }
+        // ASCII text (most text) is widened in one copy: decoding it scalar by scalar and
+        // appending each was a large share of replaying a long history.
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+            arena.append(contentsOf: bytes.lazy.map { Unicode.Scalar($0) })
+            for byte in bytes where byte == 0x0A { newlines += 1 }
+            return true
+        }
+        if copied != true {
+            for scalar in text.unicodeScalars {
+                arena.append(scalar)
+                if scalar == "\n" { newlines += 1 }
+            }
         }
         return (content, arena.count - Int(content), newlines)
     }

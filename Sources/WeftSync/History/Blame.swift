@@ -4,6 +4,11 @@ import WeftWire
 /// Who typed what in a document: per line, the latest insertion among its characters, like
 /// `git blame`; per range, the characters one entry inserted. Deletions leave no character to
 /// show, so they never appear in blame (`weft log` counts them). Pure.
+///
+/// Built in one walk over the document's runs (see `Blame+Build.swift`): the text as UTF-8, cut
+/// into pieces of one entry and into lines, entries named by their index in the history. Strings
+/// and `HistoryEntry` values are only made for the public views below; `HistoryFormat` prints
+/// straight from the bytes and indices, which keeps blame of a document of many megabytes fast.
 public struct Blame: Sendable {
     /// A stretch of visible text inserted by one history entry.
     public struct Span: Sendable, Hashable {
@@ -24,77 +29,71 @@ public struct Blame: Sendable {
         public var entry: HistoryEntry?
     }
 
-    /// The document's text, as UTF-8 (lines are cut from it without decoding, which keeps blame
-    /// of a document of many megabytes fast).
+    /// Consecutive characters inserted by one entry, in scalars and in bytes of `utf8`.
+    struct Piece: Sendable {
+        var scalars: Range<Int>
+        var bytes: Range<Int>
+        /// The entry's index in `entries`; nil when no entry of the history inserted them.
+        var entry: Int?
+    }
+
+    /// A line: its bytes in `utf8` without its line feed, and the index of the newest entry
+    /// among its characters (line feed included).
+    struct LineCut: Sendable {
+        var bytes: Range<Int>
+        var entry: Int?
+    }
+
+    /// The document's text, as UTF-8.
     public let utf8: [UInt8]
+    /// The history's entries, which pieces and lines name by index.
+    let entries: [HistoryEntry]
+    /// The whole text, cut where the inserting entry changes.
+    let pieces: [Piece]
+    /// Every line, in order.
+    let lineCuts: [LineCut]
 
-    /// The document's text, as scalars (for `--chars`, whose positions count scalars).
-    public var scalars: [Unicode.Scalar] { Array(String(decoding: utf8, as: UTF8.self).unicodeScalars) }
+    /// The number of lines (a last line without a line feed counts; none for an empty text).
+    public var lineCount: Int { lineCuts.count }
+
     /// The whole text cut where the inserting entry changes.
-    public let spans: [Span]
-
-    /// The blame of the document `replay` holds now.
-    public init(_ replay: HistoryReplay) {
-        let replica = replay.replica
-        utf8 = Array(replica.text.utf8)
-        var spans: [Span] = []
-        let entries = replay.history.entries
-        for (range, start) in replica.idSpans(in: 0..<replica.count) {
-            var position = range.lowerBound
-            var counter = start.counter
-            while position < range.upperBound {
-                let found = replay.attribution.entry(of: CharID(replica: start.replica, counter: counter))
-                let take = min(range.upperBound - position, Int(found?.run ?? UInt32(range.upperBound - position)))
-                let entry = found.map { entries[$0.entry] }
-                if let last = spans.last, last.entry == entry, last.range.upperBound == position {
-                    spans[spans.count - 1].range = last.range.lowerBound..<position + take
-                } else {
-                    spans.append(Span(range: position..<position + take, entry: entry))
-                }
-                position += take
-                counter &+= UInt32(take)
-            }
-        }
-        self.spans = spans
+    public var spans: [Span] {
+        pieces.map { Span(range: $0.scalars, entry: $0.entry.map { entries[$0] }) }
     }
 
     /// The spans merged where one author follows another's same-author span: what `--chars`
     /// prints (ranges of one author, with the newest of their entries).
     public var authorSpans: [Span] {
-        var merged: [Span] = []
-        for span in spans {
-            if let last = merged.last, last.entry?.author == span.entry?.author, last.range.upperBound == span.range.lowerBound {
-                let newer = (span.entry?.serverSeq ?? 0) > (last.entry?.serverSeq ?? 0) ? span.entry : last.entry
-                merged[merged.count - 1] = Span(range: last.range.lowerBound..<span.range.upperBound, entry: newer)
+        authorPieces.map { Span(range: $0.scalars, entry: $0.entry.map { entries[$0] }) }
+    }
+
+    /// Every line, with the entry that last changed it.
+    public var lines: [Line] {
+        lineCuts.enumerated().map { index, cut in
+            Line(number: index + 1, text: String(decoding: utf8[cut.bytes], as: UTF8.self), entry: cut.entry.map { entries[$0] })
+        }
+    }
+
+    /// `authorSpans`, as pieces.
+    var authorPieces: [Piece] {
+        var merged: [Piece] = []
+        for piece in pieces {
+            if let last = merged.last, author(of: last.entry) == author(of: piece.entry) {
+                let newer = serverSeq(of: piece.entry) > serverSeq(of: last.entry) ? piece.entry : last.entry
+                merged[merged.count - 1] = Piece(scalars: last.scalars.lowerBound..<piece.scalars.upperBound,
+                                                 bytes: last.bytes.lowerBound..<piece.bytes.upperBound, entry: newer)
             } else {
-                merged.append(span)
+                merged.append(piece)
             }
         }
         return merged
     }
 
-    /// Every line, with the entry that last changed it.
-    public var lines: [Line] {
-        var lines: [Line] = []
-        var spanIndex = 0
-        var lineStart = 0  // in bytes
-        var position = 0  // in scalars
-        var newest: HistoryEntry?
-        func finish(_ end: Int) {
-            lines.append(Line(number: lines.count + 1, text: String(decoding: utf8[lineStart..<end], as: UTF8.self), entry: newest))
-        }
-        for (offset, byte) in utf8.enumerated() where byte & 0xC0 != 0x80 {
-            // The first byte of a scalar: attribute it, then count it.
-            while spans[spanIndex].range.upperBound <= position { spanIndex += 1 }
-            if let entry = spans[spanIndex].entry, entry.serverSeq > newest?.serverSeq ?? 0 { newest = entry }
-            position += 1
-            if byte == 0x0A {
-                finish(offset)
-                lineStart = offset + 1
-                newest = nil
-            }
-        }
-        if lineStart < utf8.count { finish(utf8.count) }
-        return lines
-    }
+    /// The entry at `index`, nil for nil.
+    func entry(_ index: Int?) -> HistoryEntry? { index.map { entries[$0] } }
+
+    /// The server sequence of the entry at `index`; 0 for none.
+    func serverSeq(of index: Int?) -> UInt64 { index.map { entries[$0].serverSeq } ?? 0 }
+
+    private func author(of index: Int?) -> BatchAuthor? { index.flatMap { entries[$0].author } }
 }

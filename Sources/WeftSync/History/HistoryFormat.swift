@@ -40,63 +40,6 @@ public enum HistoryFormat {
     /// An author as printed; `unknown` when none was recorded.
     public static func author(_ author: BatchAuthor?) -> String { author?.description ?? "unknown" }
 
-    /// The blame as `git blame` prints it: per line, the entry's sequence, author, time, the line
-    /// number and the text.
-    public static func blame(_ lines: [Blame.Line]) -> String {
-        let authorWidth = min(16, lines.map { author($0.entry?.author).count }.max() ?? 0)
-        let seqWidth = String(lines.map { $0.entry?.serverSeq ?? 0 }.max() ?? 0).count
-        let numberWidth = String(lines.count).count
-        var output = ""
-        for line in lines {
-            let seq = line.entry.map { String($0.serverSeq) } ?? "-"
-            output += pad(seq, seqWidth, right: true) + " (" + pad(author(line.entry?.author), authorWidth) + " "
-                + time(line.entry?.committedAt) + " " + pad(String(line.number), numberWidth, right: true) + ") " + line.text + "\n"
-        }
-        return output
-    }
-
-    /// For scripts: per line `SEQ NUMBER` (SEQ 0 when no entry is known), then `author NAME`,
-    /// `verified yes|no` and `time MILLISECONDS` when known, then a tab and the line's text.
-    public static func blamePorcelain(_ lines: [Blame.Line]) -> String {
-        var output = ""
-        for line in lines {
-            output += "\(line.entry?.serverSeq ?? 0) \(line.number)\n" + details(line.entry) + "\t" + line.text + "\n"
-        }
-        return output
-    }
-
-    /// `--chars`: per range of one author, `START-END` (in Unicode scalars, END excluded), the
-    /// sequence of its newest entry, the author, the time and the text (line feeds as `\n`).
-    /// With `porcelain`, `START END SEQ`, the detail lines, then a tab and the text.
-    public static func chars(_ spans: [Blame.Span], scalars: [Unicode.Scalar], porcelain: Bool) -> String {
-        var output = ""
-        for span in spans {
-            var text = ""
-            for scalar in scalars[span.range] {
-                switch scalar {
-                case "\n": text += "\\n"
-                case "\\": text += "\\\\"
-                case "\t": text += "\\t"
-                default: text.unicodeScalars.append(scalar)
-                }
-            }
-            let seq = span.entry?.serverSeq ?? 0
-            if porcelain {
-                output += "\(span.range.lowerBound) \(span.range.upperBound) \(seq)\n" + details(span.entry) + "\t" + text + "\n"
-            } else {
-                output += "\(span.range.lowerBound)-\(span.range.upperBound) \(seq) \(author(span.entry?.author)) \(time(span.entry?.committedAt)) \(text)\n"
-            }
-        }
-        return output
-    }
-
-    private static func details(_ entry: HistoryEntry?) -> String {
-        var output = ""
-        if let author = entry?.author { output += "author \(author.name)\nverified \(author.verified ? "yes" : "no")\n" }
-        if let time = entry?.committedAt { output += "time \(time)\n" }
-        return output
-    }
-
     /// `weft log`: one session a line, newest first (by its last batch): the time span, the
     /// author, `+inserted -deleted`, the sequences, and the excerpt in quotes.
     public static func log(_ sessions: [EditSession]) -> String {

@@ -1,0 +1,75 @@
+import WeftWire
+
+/// Encodes the text as UTF-8 and cuts it into pieces of one entry and into lines, as stretches of
+/// one entry arrive in document order.
+struct BlameBuilder {
+    let entries: [HistoryEntry]
+    private(set) var utf8: [UInt8] = []
+    private(set) var pieces: [Blame.Piece] = []
+    private(set) var lines: [Blame.LineCut] = []
+    /// Scalars appended so far.
+    private var scalarCount = 0
+    /// Where the line being cut starts in `utf8`, and the newest entry among its characters so far.
+    private var lineStart = 0
+    private var newest: Int?
+    private var newestSeq: UInt64 = 0
+
+    init(entries: [HistoryEntry], scalars: Int) {
+        self.entries = entries
+        utf8.reserveCapacity(scalars)
+    }
+
+    /// Appends `scalars`, all inserted by the entry at index `entry` (nil: by none).
+    mutating func append(_ scalars: ArraySlice<Unicode.Scalar>, entry: Int?) {
+        let byteStart = utf8.count
+        scalars.withUnsafeBufferPointer { source in
+            if source.allSatisfy({ $0.isASCII }) {
+                // Most text: one widening copy, without a capacity check per byte.
+                utf8.append(contentsOf: source.lazy.map { UInt8(truncatingIfNeeded: $0.value) })
+            } else {
+                for scalar in source { utf8.append(contentsOf: UTF8.encode(scalar)!) }
+            }
+        }
+        cutLines(from: byteStart, entry: entry)
+        let range = scalarCount..<scalarCount + scalars.count
+        scalarCount += scalars.count
+        if let last = pieces.last, last.entry == entry {
+            pieces[pieces.count - 1].scalars = last.scalars.lowerBound..<range.upperBound
+            pieces[pieces.count - 1].bytes = last.bytes.lowerBound..<utf8.count
+        } else {
+            pieces.append(Blame.Piece(scalars: range, bytes: byteStart..<utf8.count, entry: entry))
+        }
+    }
+
+    /// Ends a line at each line feed from `start` on; the entry counts for every line one of its
+    /// characters is on.
+    private mutating func cutLines(from start: Int, entry: Int?) {
+        let bytes = utf8
+        bytes.withUnsafeBufferPointer { bytes in
+            var index = start
+            while index < bytes.count {
+                fold(entry)
+                guard let feed = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return }
+                lines.append(Blame.LineCut(bytes: lineStart..<feed, entry: newest))
+                lineStart = feed + 1
+                newest = nil
+                newestSeq = 0
+                index = feed + 1
+            }
+        }
+    }
+
+    /// Ends the last line when the text does not end with a line feed.
+    mutating func finish() {
+        if lineStart < utf8.count { lines.append(Blame.LineCut(bytes: lineStart..<utf8.count, entry: newest)) }
+    }
+
+    private mutating func fold(_ entry: Int?) {
+        guard let entry else { return }
+        let seq = entries[entry].serverSeq
+        if seq > newestSeq {
+            newest = entry
+            newestSeq = seq
+        }
+    }
+}
