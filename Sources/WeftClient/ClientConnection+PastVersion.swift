@@ -14,7 +14,18 @@ extension ClientConnection {
         } catch {
             throw CommandFailure(command, message: "\(error)", exitCode: 2)
         }
-        return (address, past, now)
+        // Points outside the history are refused, as git refuses revisions it does not have: an
+        // answer there (today's text, an empty one) would pass a typo off as a version.
+        let name = commandArgument(for: address), option = command == "diff" ? "--since" : "--at"
+        switch point {
+        case .serverSeq(let seq) where seq > now.serverSeq:
+            throw CommandFailure(command, message: "the history of \(name) ends at batch \(now.serverSeq); \(option) \(seq) is past it", exitCode: 2)
+        case .time where past.serverSeq == 0, .ago where past.serverSeq == 0:
+            let empty = command == "restore" ? "; --at 0 empties it, if that is what you want" : "; \(option) 0 is the empty document before it"
+            throw CommandFailure(command, message: "\(name) had no text yet at that point (its first batch is 1)\(empty)", exitCode: 2)
+        default:
+            return (address, past, now)
+        }
     }
 
     /// `weft view DOC --at POINT`: a file in the temporary directory holding the document as of

@@ -84,9 +84,15 @@ public struct ClientConnection: Sendable {
 
     /// The document's history, read from its relay, replayed up to `serverSeq` (all of it by
     /// default). A failure is printed and thrown as a ``CommandFailure``.
+    /// A document with no history at all is refused (exit 2): a name typed wrong would otherwise
+    /// print nothing and succeed.
     public func replay(_ command: String, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
         do {
-            return try await readHistory(through: serverSeq)
+            let (address, replay) = try await readHistory(through: serverSeq)
+            if replay.history.floor == 0, replay.history.entries.isEmpty {
+                throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
+            }
+            return (address, replay)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
         } catch let error as HistoryError {

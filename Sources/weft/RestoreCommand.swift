@@ -24,17 +24,6 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         let (address, past, now) = try await client.replay("restore", at: at)
         let name = client.connection.commandArgument(for: address)
-        // Points outside the history are refused, as git refuses revisions it does not have: a
-        // restore there would be a mistake (a typed name, a time before the document began).
-        func refuse(_ message: String) -> ExitCode { ExitCode(CommandFailure("restore", message: message, exitCode: 2).exitCode) }
-        if now.serverSeq == 0 { throw refuse("\(name) has no history to restore (is the name right?)") }
-        switch at {
-        case .serverSeq(let seq) where seq > now.serverSeq:
-            throw refuse("the history of \(name) ends at batch \(now.serverSeq); --at \(seq) is past it")
-        case .time where past.serverSeq == 0, .ago where past.serverSeq == 0:
-            throw refuse("\(name) had no text yet at that point (its first batch is 1); --at 0 empties it, if that is what you want")
-        default: break
-        }
         let changed: Bool
         do {
             changed = try await client.connection.replaceText("restore", with: past.replica.text)

@@ -133,5 +133,17 @@ import WeftTestTraits
         let typo = try reader(["restore", "ntoes", "--at", "1"])
         #expect(typo.status == 2 && typo.stderr.contains("no history"), "\(typo.stderr)")
         #expect(try other(["cat", "notes"]).stdout == "one\nTWO\nthree\n")
+        // The same for every history command: a typo or a point outside is never an empty answer.
+        for arguments in [["log", "ntoes"], ["blame", "ntoes"], ["diff", "ntoes", "--since", "1"], ["view", "ntoes", "--at", "1"]] {
+            let run = try reader(arguments)
+            #expect(run.status == 2 && run.stdout.isEmpty && run.stderr.contains("ntoes has no history (is the name right?)"), "\(arguments): \(run.stderr)")
+        }
+        let viewPast = try reader(["view", "notes", "--at", "99"])
+        #expect(viewPast.status == 2 && viewPast.stderr.contains("the history of notes ends at batch 5; --at 99 is past it"), "\(viewPast.stderr)")
+        let diffPast = try reader(["diff", "notes", "--since", "6"])
+        #expect(diffPast.status == 2 && diffPast.stderr.contains("--since 6 is past it"), "\(diffPast.stderr)")
+        let viewBefore = try reader(["view", "notes", "--at", "2h"])
+        #expect(viewBefore.status == 2 && viewBefore.stderr.contains("had no text yet at that point"), "\(viewBefore.stderr)")
+        #expect(try reader(["view", "notes", "--at", "5"]).stdout == "one\nTWO\nthree\n", "the last batch is inside")
     }
 }
