@@ -55,6 +55,22 @@ struct TimeTravelTests {
         #expect(harness.lines[7].contains("no earlier session: this is the first of 3"))
     }
 
+    @Test("A line broken or joined shows its line feed as a marked ⏎; a whole line's text is mark enough")
+    func lineFeeds() throws {
+        var harness = try EditorHarness("x\n", keymap: "less", width: 40, height: 8)
+        harness.editor.enterPager(keymap: harness.editor.keymap)
+        let sessions = [
+            TimeTravel.Changes(text: "one\ntwo\n\nnew\nend", inserted: [3..<4, 8..<13], deleted: [7..<8]),
+        ]
+        harness.editor.beginTimeTravel(TimeTravel(stops: [TimeTravel.Stop(label: "ana · seq 1")], start: 0) { .success(sessions[$0]) })
+        harness.press("}")
+        #expect(Array(harness.lines.prefix(5)) == ["one⏎", "two⏎", "⏎", "new", "end"], "\(harness.lines)")
+        #expect(styles(harness, row: 0)[3] == .role(.inserted) && styles(harness, row: 0)[0] == .role(.text))
+        #expect(styles(harness, row: 1)[3] == .role(.deleted))
+        #expect(styles(harness, row: 2)[0] == .role(.inserted), "an empty line inserted")
+        #expect(styles(harness, row: 3)[0..<3].allSatisfy { $0 == .role(.inserted) }, "a whole line: its text, no ⏎")
+    }
+
     @Test("]c and [c go from change to change of the session shown, round the ends")
     func changes() throws {
         var harness = try harness(start: 2)

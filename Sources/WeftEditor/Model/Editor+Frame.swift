@@ -65,7 +65,8 @@ extension Editor {
             let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
             let found = matches(in: lineStart..<lineStart + layout.length)
             let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }
-            let session = travelMarks(overlapping: lineStart..<lineStart + max(1, layout.length))
+            // The line feed too: a session that only broke or joined lines changed nothing else.
+            let session = travelMarks(overlapping: lineStart..<lineStart + layout.length + 1)
             if gutter > 0, skip == 0 {
                 let numbers = gutter - authorsGutterWidth
                 if numbers > 0 {
@@ -104,6 +105,12 @@ extension Editor {
                     if currentMatch?.contains(position) == true { style = .role(.searchCurrent) }
                     frame.put(placed.glyph, row: textTop + row, column: gutter + column, style: style)
                     used = gutter + column + placed.glyph.width
+                }
+                if isLastRow, let style = lineFeedMark(at: lineStart + layout.length, lineLength: layout.length, session) {
+                    let column = ((visual.glyphs.last.map { $0.column + $0.glyph.width }) ?? 0) - shift
+                    if column >= 0, column < textWidth {
+                        frame.put(Glyph(text: "⏎", width: 1, scalars: 0, isControl: false), row: textTop + row, column: gutter + column, style: style)
+                    }
                 }
                 if !settings.wrap {
                     let lineWidth = (visual.glyphs.last.map { $0.column + $0.glyph.width }) ?? 0

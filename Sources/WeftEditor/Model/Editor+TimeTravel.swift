@@ -96,6 +96,17 @@ extension Editor {
         return true
     }
 
+    /// The style of a `⏎` drawn for the line feed at `position` when the session inserted or
+    /// deleted it but not the character before it on its line (a line broken or joined; a whole
+    /// line inserted or deleted is marked by its text already, an empty one only by this).
+    func lineFeedMark(at position: Int, lineLength: Int, _ marks: (inserted: [Range<Int>], deleted: [Range<Int>])) -> CellStyle? {
+        for (ranges, role) in [(marks.inserted, StyleRole.inserted), (marks.deleted, .deleted)]
+        where ranges.contains(where: { $0.contains(position) }) && (lineLength == 0 || !ranges.contains(where: { $0.contains(position - 1) })) {
+            return .role(role)
+        }
+        return nil
+    }
+
     /// The marks of the session on screen that touch `range`: inserted, then deleted.
     func travelMarks(overlapping range: Range<Int>) -> (inserted: [Range<Int>], deleted: [Range<Int>]) {
         guard let changes = travel?.current else { return ([], []) }
