@@ -4,10 +4,11 @@ import WeftSync
 extension ClientConnection {
     /// Makes the document's text equal to `wanted`: syncs first, then changes only the span that
     /// differs (the common beginning and end are kept, so other people's cursors there stay put),
-    /// and returns once the relay has acknowledged it. Whether anything had to change.
+    /// or with `byLines` only the lines that differ (`Edit.replacingLines`: text both share keeps
+    /// its authors), and returns once the relay has acknowledged it. Whether anything had to change.
     /// A failure is printed as `weft COMMAND: reason` and thrown as a ``CommandFailure``.
     @discardableResult
-    public func replaceText(_ command: String, with wanted: String) async throws -> Bool {
+    public func replaceText(_ command: String, with wanted: String, byLines: Bool = false) async throws -> Bool {
         var changed = false
         try await withSession(command) { session in
             await session.start()
@@ -20,8 +21,11 @@ extension ClientConnection {
             if await session.status.writesRefused {
                 throw SyncError(.refused, "this token may only read \(document); nothing was changed or queued")
             }
-            if let edit = DocumentSession.Edit.replacing(await session.text, with: wanted) {
-                try await session.apply([edit])
+            let current = await session.text
+            let edits = byLines ? DocumentSession.Edit.replacingLines(current, with: wanted)
+                                : DocumentSession.Edit.replacing(current, with: wanted).map { [$0] } ?? []
+            if !edits.isEmpty {
+                try await session.apply(edits)
                 changed = true
             }
             try await session.waitUntilSettled(timeout: timeout)

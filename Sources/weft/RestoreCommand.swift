@@ -10,9 +10,9 @@ struct RestoreCommand: AsyncParsableCommand {
         abstract: "Make a document's text what it was at a point of its history, with new edits.",
         discussion: """
             POINT is as for `weft view --at`: a sequence, a while ago (90s, 30m, 2h, 7d) or a UTC \
-            time. Nothing is rewritten: the change from today's text to the old one is a new batch, \
-            yours, that everyone receives and that history, blame and log show; only the span that \
-            differs changes. To take a restore back, restore the sequence it prints.
+            time. Nothing is rewritten: the change from today's text to the old one is new batches, \
+            yours, that everyone receives and that history, blame and log show; only the lines that \
+            differ change. To take a restore back, restore the sequence it prints.
             """
     )
 
@@ -26,7 +26,7 @@ struct RestoreCommand: AsyncParsableCommand {
         let name = client.connection.commandArgument(for: address)
         let changed: Bool
         do {
-            changed = try await client.connection.replaceText("restore", with: past.replica.text)
+            changed = try await client.connection.replaceText("restore", with: past.replica.text, byLines: true)
         } catch let failure as CommandFailure {
             throw ExitCode(failure.exitCode)
         }

@@ -122,6 +122,9 @@ import WeftTestTraits
         let back = try reader(["restore", "notes", "--at", "3"])
         #expect(back.status == 0 && back.stdout.hasSuffix("--at 4\n"), "\(back.stdout)\(back.stderr)")
         #expect(try other(["cat", "notes"]).stdout == "one\nTWO\nthree\n")
+        // Only the lines that differ were changed: the first keeps its author through both restores.
+        let kept = try reader(["blame", "notes"]).stdout.split(separator: "\n")
+        #expect(kept.count == 3 && kept[0].hasPrefix("1 (ana?") && kept[1].hasPrefix("5 (reader?"), "\(kept)")
         let again = try reader(["restore", "notes", "--at", "5"])
         #expect(again.status == 0 && again.stdout == "notes already is as batch 5 left it; nothing changed\n", "\(again.stdout)")
 

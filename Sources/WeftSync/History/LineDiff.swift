@@ -76,37 +76,49 @@ public enum LineDiff {
     }
 
     /// The shortest edit script from `a` to `b`.
-    static func edits(_ a: [Substring], _ b: [Substring]) -> [Edit] {
+    static func edits<Line: Equatable>(_ a: [Line], _ b: [Line]) -> [Edit] {
+        edits(a, b, maxDistance: Int.max)!
+    }
+
+    /// The shortest edit script from `a` to `b`, or nil when it has more than `maxDistance`
+    /// lines removed and added (the search costs O((N+M)·D) time and O(D²) memory).
+    static func edits<Line: Equatable>(_ a: [Line], _ b: [Line], maxDistance: Int) -> [Edit]? {
         var prefix = 0
         while prefix < a.count, prefix < b.count, a[prefix] == b[prefix] { prefix += 1 }
         var suffix = 0
         while suffix < a.count - prefix, suffix < b.count - prefix, a[a.count - 1 - suffix] == b[b.count - 1 - suffix] { suffix += 1 }
         var script = (0..<prefix).map { Edit.same(old: $0, new: $0) }
-        script += middle(a, b, from: prefix, oldEnd: a.count - suffix, newEnd: b.count - suffix)
+        guard let changed = middle(a, b, from: prefix, oldEnd: a.count - suffix, newEnd: b.count - suffix, maxDistance: maxDistance) else { return nil }
+        script += changed
         script += (0..<suffix).map { Edit.same(old: a.count - suffix + $0, new: b.count - suffix + $0) }
         return script
     }
 
     /// Myers' greedy search over `a[from..<oldEnd]` and `b[from..<newEnd]`, keeping each step's
     /// frontier (O(D²) memory) to walk the path back.
-    private static func middle(_ a: [Substring], _ b: [Substring], from offset: Int, oldEnd: Int, newEnd: Int) -> [Edit] {
+    private static func middle<Line: Equatable>(_ a: [Line], _ b: [Line], from offset: Int, oldEnd: Int, newEnd: Int, maxDistance: Int) -> [Edit]? {
         let n = oldEnd - offset, m = newEnd - offset
-        if n == 0 { return (0..<m).map { .added(new: offset + $0) } }
-        if m == 0 { return (0..<n).map { .removed(old: offset + $0) } }
+        if n == 0 { return m <= maxDistance ? (0..<m).map { .added(new: offset + $0) } : nil }
+        if m == 0 { return n <= maxDistance ? (0..<n).map { .removed(old: offset + $0) } : nil }
         let limit = n + m
+        var found = false
         var v = [Int](repeating: 0, count: 2 * limit + 2)
         let center = limit + 1
         var frontiers: [[Int]] = []
-        search: for d in 0...limit {
+        search: for d in 0...min(limit, maxDistance) {
             frontiers.append(Array(v[center - d ... center + d]))
             for k in stride(from: -d, through: d, by: 2) {
                 var x = (k == -d || (k != d && v[center + k - 1] < v[center + k + 1])) ? v[center + k + 1] : v[center + k - 1] + 1
                 var y = x - k
                 while x < n, y < m, a[offset + x] == b[offset + y] { x += 1; y += 1 }
                 v[center + k] = x
-                if x >= n, y >= m { break search }
+                if x >= n, y >= m {
+                    found = true
+                    break search
+                }
             }
         }
+        guard found else { return nil }
         var script: [Edit] = []
         var x = n, y = m
         for d in stride(from: frontiers.count - 1, through: 0, by: -1) {

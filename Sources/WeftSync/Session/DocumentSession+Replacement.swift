@@ -35,3 +35,70 @@ extension DocumentSession.Edit {
                                     inserting: String(decoding: UnsafeBufferPointer(rebasing: new[prefix..<(new.count - suffix)]), as: UTF8.self))
     }
 }
+
+extension DocumentSession.Edit {
+    /// The edits that make `current` into `wanted` changing only the lines that differ (and, in
+    /// each run of changed lines, only the span that differs), so text both share keeps its
+    /// characters: their authors, and people's cursors in them. In order of decreasing position,
+    /// each fitting the text the ones before it leave. When more than `maxChangedLines` lines
+    /// differ, one span from the first difference to the last, as `replacing` makes.
+    public static func replacingLines(_ current: String, with wanted: String, maxChangedLines: Int = 2_000) -> [DocumentSession.Edit] {
+        let old = ExactLine.lines(of: current), new = ExactLine.lines(of: wanted)
+        guard let script = LineDiff.edits(old, new, maxDistance: maxChangedLines) else {
+            return replacing(current, with: wanted).map { [$0] } ?? []
+        }
+        var starts = [0]
+        starts.reserveCapacity(old.count + 1)
+        for line in old { starts.append(starts[starts.count - 1] + line.text.unicodeScalars.count) }
+        var edits: [DocumentSession.Edit] = []
+        var nextOld = 0, index = 0
+        while index < script.count {
+            if case .same(let line, _) = script[index] {
+                nextOld = line + 1
+                index += 1
+                continue
+            }
+            let first = nextOld
+            var removed = "", added = ""
+            while index < script.count {
+                switch script[index] {
+                case .same: break
+                case .removed(let line):
+                    removed += old[line].text
+                    nextOld = line + 1
+                    index += 1
+                    continue
+                case .added(let line):
+                    added += new[line].text
+                    index += 1
+                    continue
+                }
+                break
+            }
+            if let inner = replacing(removed, with: added) {
+                edits.append(DocumentSession.Edit(position: starts[first] + inner.position, deleting: inner.deleting, inserting: inner.inserting))
+            }
+        }
+        return edits.reversed()
+    }
+}
+
+/// A line with its line feed, equal to another only when their bytes are (String equality
+/// would take canonically equivalent text for the same, and leave the wrong bytes in place).
+struct ExactLine: Equatable {
+    var text: Substring
+
+    static func == (lhs: ExactLine, rhs: ExactLine) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    static func lines(of text: String) -> [ExactLine] {
+        var lines: [ExactLine] = []
+        var start = text.startIndex
+        let scalars = text.unicodeScalars
+        while start < text.endIndex {
+            let end = scalars[start...].firstIndex(of: "\n").map { scalars.index(after: $0) } ?? text.endIndex
+            lines.append(ExactLine(text: text[start..<end]))
+            start = end
+        }
+        return lines
+    }
+}
