@@ -58,7 +58,7 @@ extension TimeTravel {
     /// - Throws: `HistoryError` when an entry of the history does not decode.
     init(_ history: DocumentHistory, at serverSeq: UInt64) throws(HistoryError) {
         let sessions = try EditSession.sessions(of: history.entries)
-        let stops = sessions.map { Stop(label: Self.label(of: $0)) }
+        let stops = sessions.map { Stop(label: Self.label(of: $0), lastSeq: $0.lastSeq) }
         self.init(stops: stops, start: EditSession.index(at: serverSeq, in: sessions) ?? 0) { index in
             do {
                 let changes = try SessionChanges(of: sessions[index], in: history)

@@ -20,7 +20,7 @@ struct TimeTravelTests {
     func harness(start: Int = 0, failing: Int? = nil) throws -> EditorHarness {
         var harness = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
         harness.editor.enterPager(keymap: harness.editor.keymap)
-        let stops = (1...3).map { TimeTravel.Stop(label: "author\($0) · seq \($0)") }
+        let stops = (1...3).map { TimeTravel.Stop(label: "author\($0) · seq \($0)", lastSeq: UInt64($0 * 10)) }
         harness.editor.beginTimeTravel(TimeTravel(stops: stops, start: start) { index in
             index == failing ? .failure(TimeTravelProblem("the history is damaged")) : .success(Self.sessions[index])
         })
@@ -32,7 +32,10 @@ struct TimeTravelTests {
     @Test("} and { step through the sessions from the one that made the version; the status line names it")
     func stepping() throws {
         var harness = try harness(start: 2)
+        harness.editor.status.document = "notes@25"
+        #expect(harness.lines[6].hasPrefix(" notes@25 "), "the version opened, before any step")
         harness.press("}")
+        #expect(harness.lines[6].hasPrefix(" notes@30 "), "then the version the session left: \(harness.lines[6])")
         #expect(harness.lines[0] == "one")
         #expect(harness.lines[1] == "twoTWO", "the deleted text shown again beside what replaced it")
         #expect(harness.lines[2] == "日本 three")

@@ -48,6 +48,7 @@ struct TimeTravelTmuxTests {
         try reader.waitFor("bo's session, the old last line shown again") { rows in
             rows[1] == "ana was here" && rows[2] == "endEND"
                 && rows[28].contains("session 2 of 3: bo? · ") && rows[28].contains("+3 -3 · seq 3") && rows[29].contains("session 2 of 3")
+                && rows[28].hasPrefix(" diary@3 ")
         }
         // The deleted and inserted text are drawn on backgrounds of their own (the dark theme's
         // rose and leaf), the rest plainly.

@@ -171,7 +171,7 @@ extension Editor {
     private func drawStatus(into frame: inout Frame, row: Int) {
         guard row < frame.height else { return }
         frame.fill(row: row, style: .role(.status))
-        var column = frame.put(" \(status.document)", row: row, column: 0, style: .role(.status), width: measure)
+        var column = frame.put(" \(shownDocumentName)", row: row, column: 0, style: .role(.status), width: measure)
         if status.readOnly { column = frame.put(" [read-only]", row: row, column: column, style: .role(.status), width: measure) }
         if isPager {
             // A document is live; a file or pipe only while it is still being read.

@@ -10,6 +10,15 @@ extension Editor {
         self.travel = travel
     }
 
+    /// The name on the status line: a past version paged as `NAME@SEQ` is named after the
+    /// session on screen once one is (its last batch's sequence), not the version first opened.
+    var shownDocumentName: String {
+        guard let travel, let shown = travel.shown, let seq = travel.stops[shown].lastSeq,
+              let at = status.document.lastIndex(of: "@"), status.document[status.document.index(after: at)...].allSatisfy(\.isNumber)
+        else { return status.document }
+        return "\(status.document[..<at])@\(seq)"
+    }
+
     /// The session on screen: which of how many, and its label.
     public var travelSession: (index: Int, count: Int, label: String)? {
         guard let travel, let shown = travel.shown else { return nil }

@@ -7,9 +7,12 @@ public struct TimeTravel: Sendable {
     public struct Stop: Sendable, Hashable {
         /// Its author, time span, `+inserted −deleted` and sequences, in a few words.
         public var label: String
+        /// The sequence of its last batch: the version shown is `NAME@lastSeq`.
+        public var lastSeq: UInt64?
 
-        public init(label: String) {
+        public init(label: String, lastSeq: UInt64? = nil) {
             self.label = label
+            self.lastSeq = lastSeq
         }
     }
 
