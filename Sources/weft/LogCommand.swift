@@ -18,8 +18,8 @@ struct LogCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientCommandOptions
 
-    @Option(help: ArgumentHelp("Only sessions that went on during this last while: a number and s, m, h or d.", valueName: "DURATION"))
-    var since: TimeToLive?
+    @Option(help: ArgumentHelp("Only sessions that went on after this point: a while ago (90s, 30m, 2h, 7d), a UTC time (2026-12-02T14:03) or a sequence, as for view --at.", valueName: "POINT"))
+    var since: HistoryPoint?
 
     @Option(help: ArgumentHelp("Only this user's sessions.", valueName: "NAME"))
     var author: String?
@@ -34,8 +34,9 @@ struct LogCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         if let since {
-            let cutoff = UInt64(Date().timeIntervalSince1970 * 1_000) - since.seconds * 1_000
-            sessions = sessions.filter { ($0.end ?? 0) >= cutoff }
+            // Sessions with a batch after the newest batch committed by then.
+            let seq = since.serverSeq(in: replay, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))
+            sessions = sessions.filter { $0.lastSeq > seq }
         }
         if let author { sessions = sessions.filter { $0.author?.name == author } }
         StandardOutput.write(Data(HistoryFormat.log(sessions).utf8))

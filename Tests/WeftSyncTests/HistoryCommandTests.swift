@@ -63,6 +63,11 @@ import WeftTestTraits
         #expect(sessions.first?.hasSuffix("  ana?  +11 -3  seq 1–3  \"one two TWO\"") == true, "\(log.stdout)")
         #expect(sessions.last?.hasSuffix("  bo?  +6 -0  seq 2  \"three\"") == true, "\(log.stdout)")
         #expect(try reader(["log", "notes", "--author", "bo", "--since", "1h"]).stdout.split(separator: "\n").count == 1)
+        // --since takes what --at takes: a sequence (sessions with a batch after it), a time.
+        let afterTwo = try reader(["log", "notes", "--since", "2"]).stdout.split(separator: "\n")
+        #expect(afterTwo.count == 1 && afterTwo.first?.contains("ana?") == true, "\(afterTwo)")
+        #expect(try reader(["log", "notes", "--since", "2000-01-01"]).stdout.split(separator: "\n").count == 2)
+        #expect(try reader(["log", "notes", "--since", "3"]).stdout.isEmpty)
 
         let diff = try reader(["diff", "notes", "--since", "1"])
         #expect(diff.status == 0, "\(diff.stderr)")
