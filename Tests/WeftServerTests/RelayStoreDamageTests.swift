@@ -130,6 +130,41 @@ import WeftWire
         await fine.close()
     }
 
+    /// A packed piece of a document's history damaged on disk: `/history` answers `500 damaged`
+    /// naming it, `/healthz` reports it even after other operations succeed, and the document
+    /// itself is still served from its snapshot and log.
+    @Test func aDamagedHistoryIsRefusedAndReported() async throws {
+        let directory = RelayTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--compact-every", "4", "--compact-keep", "1"])
+        var alice = Replica(replicaID: ReplicaID(0xA))
+        let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
+        for seq in 1...6 {
+            try await client.send(.batch(clientSeq: UInt64(seq), ops: [try alice.insert("\(seq)", at: alice.count)!]))
+            #expect(await client.receive() == .ack(clientSeq: UInt64(seq), serverSeq: UInt64(seq)))
+        }
+        await client.close()
+        relay.process.terminate()
+        relay.process.waitUntilExit()
+        try await DatabaseQueue(path: directory.appendingPathComponent("relay.sqlite").path).write { db in
+            let bytes = try #require(try Data.fetchOne(db, sql: "SELECT bytes FROM history_packs ORDER BY first_seq LIMIT 1"))
+            var damaged = [UInt8](bytes)
+            damaged[damaged.count / 2] ^= 0x40
+            try db.execute(sql: "UPDATE history_packs SET bytes = ?", arguments: [Data(damaged)])
+        }
+        relay = try RelayProcess(dataDirectory: directory)
+        defer { relay.kill() }
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(relay.port)/history/notes")!)
+        let answer = String(decoding: data, as: UTF8.self)
+        #expect((response as? HTTPURLResponse)?.statusCode == 500 && answer.hasPrefix("damaged: in the relay's history of notes, a packed piece of the history cannot be read back ("), "\(answer)")
+        #expect(answer.contains("(its deflated data is damaged: its bytes or their checksum are not what was written); it serves none of it until its operator restores the relay's data from a backup"), "\(answer)")
+        // The document is served (its snapshot and log are whole); /healthz still says what is wrong.
+        let (reader, _, _) = try await RelayTests.join(relay, replica: ReplicaID(0xB))
+        await reader.close()
+        let (health, body) = try await Self.health(of: relay)
+        #expect(health == 503 && body.contains("the stored history of notes is damaged"), "\(String(describing: health)) \(body)")
+    }
+
     /// The store failing while the relay runs (here another process holds its write lock, as a
     /// backup tool or an operator's `sqlite3` might): the batch is refused with `unavailable`,
     /// `/healthz` says why until an operation succeeds, and the batch lands once the store

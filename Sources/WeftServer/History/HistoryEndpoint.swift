@@ -9,6 +9,8 @@ import WeftWire
 /// `Authorization: Bearer TOKEN`). Clients build blame, logs and past versions from it.
 struct HistoryEndpoint: Sendable {
     let store: any RelayStore
+    /// Where damage found in a history is kept for `/healthz`.
+    let rooms: RoomRegistry
     let access: AccessCheck
     let logger: Logger
 
@@ -36,9 +38,11 @@ struct HistoryEndpoint: Sendable {
             let limit = HistoryPage.maxEntries
             let (floor, entries) = try await store.history(of: document, after: after, limit: limit + 1)
             let page = HistoryPage(floor: floor, more: entries.count > limit, entries: Array(entries.prefix(limit)))
+            if after == 0 { await rooms.noteHistory(of: document, damage: nil) }
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
                             body: .init(byteBuffer: ByteBuffer(bytes: page.encoded())))
         } catch let damage as HistoryDamaged {
+            await rooms.noteHistory(of: document, damage: damage.description)
             logger.error("a document's stored history is damaged", metadata: ["document": "\(document)", "error": "\(damage)"])
             return Response.plainText(.internalServerError, "damaged: in the relay's history of \(document), \(damage); it serves none of it until its operator restores the relay's data from a backup")
         } catch {

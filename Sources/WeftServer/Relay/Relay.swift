@@ -128,8 +128,9 @@ public enum Relay {
         let router = Router()
         router.get("healthz") { _, _ in
             // Healthy means the store answers (and, shared, that notifications from other relays arrive).
-            let damaged = await registry.damaged
-            if let problem = await store.healthProblem() ?? damaged.first.map({ "\($0.value)" }) {
+            let damaged = await registry.damaged, histories = await registry.damagedHistories
+            if let problem = await store.healthProblem() ?? damaged.first.map({ "\($0.value)" })
+                ?? histories.first.map({ "the stored history of \($0.key) is damaged: \($0.value)" }) {
                 return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: .init(byteBuffer: ByteBuffer(string: "unhealthy: \(problem)\n")))
             }
@@ -139,7 +140,7 @@ public enum Relay {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
         }
-        let history = HistoryEndpoint(store: store, access: access, logger: logger)
+        let history = HistoryEndpoint(store: store, rooms: registry, access: access, logger: logger)
         router.get("\(HistoryEndpoint.prefix)/**") { request, context in
             await history.answer(request, name: context.parameters.getCatchAll().joined(separator: "/"))
         }

@@ -19,9 +19,17 @@ actor RoomRegistry {
     private var closing: [DocumentName: Task<Void, Never>] = [:]
     /// Documents whose stored state did not load, and why (for `/healthz` and the log).
     private(set) var damaged: [DocumentName: String] = [:]
+    /// Documents whose stored history did not read back, and why (for `/healthz`), until a read
+    /// of the whole of it succeeds.
+    private(set) var damagedHistories: [DocumentName: String] = [:]
     /// Characters of documents listed while not open, by incarnation and head: a listing loads
     /// each one at most once per change.
     private var listedSizes: [DocumentName: (epoch: UInt64, head: UInt64, characters: Int)] = [:]
+
+    /// Notes what reading `name`'s history from its beginning found: damage, or none.
+    func noteHistory(of name: DocumentName, damage: String?) {
+        damagedHistories[name] = damage
+    }
 
     init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy, keepOpen: Duration) {
         self.store = store

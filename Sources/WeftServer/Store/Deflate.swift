@@ -62,7 +62,8 @@ enum Deflate {
             throw Failure(description: written > expectedCount ? "it inflates to more than the \(expectedCount) bytes it held"
                                                                : "it inflates to \(written) bytes, not the \(expectedCount) it held")
         default:
-            throw Failure(description: "it is not deflated data (zlib status \(status))")
+            // zlib's own status number would tell a reader nothing more.
+            throw Failure(description: "its bytes or their checksum are not what was written")
         }
         output.removeLast()
         return output
