@@ -58,6 +58,23 @@ import WeftWire
         #expect(error.description.hasPrefix("a packed piece of the history cannot be read back ("))
     }
 
+    /// Packs are cut at 4,096 entries and at about 1 MiB of op batches, a larger batch alone in
+    /// its own, so reading one entry never unpacks more than that beside it.
+    @Test func packsAreCutByCountAndBytes() throws {
+        func entry(_ seq: Int, bytes: Int) -> HistoryEntry {
+            HistoryEntry(serverSeq: UInt64(seq), replica: ReplicaID(1), clientSeq: UInt64(seq), author: nil, committedAt: nil,
+                         ops: [UInt8](repeating: UInt8(seq % 200), count: bytes))
+        }
+        let big = (1...5).map { entry($0, bytes: 600 << 10) } + [entry(6, bytes: 3 << 20), entry(7, bytes: 10)]
+        let packs = HistoryPack.packs(of: big)
+        #expect(packs.map(\.count) == [1, 1, 1, 1, 1, 1, 1])
+        #expect(try packs.flatMap { try HistoryPack.decode($0.bytes) } == big)
+        let small = (1...9_000).map { entry($0, bytes: 3) }
+        #expect(HistoryPack.packs(of: small).map(\.count) == [4_096, 4_096, 808])
+        let mixed = (1...600).map { entry($0, bytes: 2_000) }
+        #expect(HistoryPack.packs(of: mixed).map(\.count) == [524, 76], "1 MiB of 2,000-byte batches")
+    }
+
     /// Typing packs to a couple of bytes a keystroke, where a row a batch cost about 57.
     @Test func typingPacksSmall() throws {
         var document = Replica(replicaID: ReplicaID(5))

@@ -41,20 +41,34 @@ enum HistoryPack {
     /// `entries` (in sequence order) cut into packs of at most `maxEntries` entries and about
     /// `maxOpBytes` bytes of ops.
     static func packs(of entries: [HistoryEntry]) -> [Packed] {
-        var packs: [Packed] = []
-        var start = 0
-        while start < entries.count {
-            var end = start, opBytes = 0
-            while end < entries.count, end - start < maxEntries, end == start || opBytes + entries[end].ops.count <= maxOpBytes {
-                opBytes += entries[end].ops.count
-                end += 1
+        var packer = Packer()
+        return entries.flatMap { packer.add($0) } + packer.finish()
+    }
+
+    /// Packs entries as they come, holding at most one pack's worth: a compaction moving
+    /// thousands of large batches never has them all in memory at once.
+    struct Packer {
+        private var pending: [HistoryEntry] = []
+        private var pendingBytes = 0
+
+        /// Adds the next entry (in sequence order); returns the pack it completed, if any.
+        mutating func add(_ entry: HistoryEntry) -> [Packed] {
+            var done: [Packed] = []
+            if !pending.isEmpty, pending.count == HistoryPack.maxEntries || pendingBytes + entry.ops.count > HistoryPack.maxOpBytes {
+                done = finish()
             }
-            let piece = entries[start..<end]
-            packs.append(Packed(firstSeq: piece.first!.serverSeq, lastSeq: piece.last!.serverSeq, count: piece.count,
-                                lastCommittedAt: piece.compactMap(\.committedAt).max(), bytes: encode(piece)))
-            start = end
+            pending.append(entry)
+            pendingBytes += entry.ops.count
+            return done
         }
-        return packs
+
+        /// The last pack, of what is pending.
+        mutating func finish() -> [Packed] {
+            guard let first = pending.first, let last = pending.last else { return [] }
+            defer { pending = []; pendingBytes = 0 }
+            return [Packed(firstSeq: first.serverSeq, lastSeq: last.serverSeq, count: pending.count,
+                           lastCommittedAt: pending.compactMap(\.committedAt).max(), bytes: encode(pending[...]))]
+        }
     }
 
     /// One pack of `entries`, which must be in increasing sequence order and at least one.

@@ -79,9 +79,27 @@ extension PostgresStore {
         return entries
     }
 
+    /// Packs the log's entries up to `through` into document `name`'s history, reading them a
+    /// page at a time (never all in memory at once: they may be thousands of large batches).
+    static func packLog(_ connection: PostgresConnection, _ name: String, through: Int64, logger: Logger) async throws {
+        var packer = HistoryPack.Packer()
+        var after: Int64 = 0
+        while true {
+            let page = try await historyEntries(connection, table: "weft_log", name, after: after, through: through, limit: 256, logger: logger)
+            guard let last = page.last else { break }
+            for entry in page { try await insert(connection, name, packs: packer.add(entry), logger: logger) }
+            after = int(last.serverSeq)
+        }
+        try await insert(connection, name, packs: packer.finish(), logger: logger)
+    }
+
     /// Stores `entries` (in order) as packs of document `name`'s history.
     static func pack(_ connection: PostgresConnection, _ name: String, entries: [HistoryEntry], logger: Logger) async throws {
-        for pack in HistoryPack.packs(of: entries) {
+        try await insert(connection, name, packs: HistoryPack.packs(of: entries), logger: logger)
+    }
+
+    private static func insert(_ connection: PostgresConnection, _ name: String, packs: [HistoryPack.Packed], logger: Logger) async throws {
+        for pack in packs {
             try await connection.query("""
                 INSERT INTO weft_history_packs (document, first_seq, last_seq, entry_count, last_committed_at, bytes)
                 VALUES (\(name), \(int(pack.firstSeq)), \(int(pack.lastSeq)), \(pack.count), \(pack.lastCommittedAt.map(int)), \(ByteBuffer(bytes: pack.bytes)))

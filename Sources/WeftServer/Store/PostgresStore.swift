@@ -191,8 +191,7 @@ public final class PostgresStore: RelayStore {
                 """, logger: logger)
             try await connection.query("UPDATE weft_documents SET log_floor = GREATEST(log_floor, \(floor)) WHERE name = \(name)", logger: logger)
             // The entries folded away stay as history, packed: past versions and blame are made from them.
-            let moved = try await Self.historyEntries(connection, table: "weft_log", name, through: floor, limit: .max, logger: logger)
-            try await Self.pack(connection, name, entries: moved, logger: logger)
+            try await Self.packLog(connection, name, through: floor, logger: logger)
             try await connection.query("DELETE FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)", logger: logger)
             // Rows an earlier version kept one a batch are packed too, a few thousand at a time.
             let unpacked = try await Self.historyEntries(connection, table: "weft_history", name, limit: Int64(SQLiteStore.repackedPerCompaction), logger: logger)

@@ -52,25 +52,43 @@ extension SQLiteStore {
     /// sequences in `after + 1 ... through`, in order.
     static func historyEntries(_ db: Database, table: String, _ document: DocumentName, after: UInt64 = 0, through: UInt64 = UInt64(Int64.max),
                                limit: Int) throws -> [HistoryEntry] {
-        try Row.fetchAll(db, sql: """
+        try Array(historyCursor(db, table: table, document, after: after, through: through, limit: limit))
+    }
+
+    private static func historyCursor(_ db: Database, table: String, _ document: DocumentName, after: UInt64, through: UInt64,
+                                      limit: Int) throws -> MapCursor<RowCursor, HistoryEntry> {
+        try Row.fetchCursor(db, sql: """
             SELECT server_seq, replica, client_seq, ops, author, author_verified, committed_at FROM \(table)
             WHERE document = ? AND server_seq > ? AND server_seq <= ? ORDER BY server_seq LIMIT ?
             """, arguments: [document.rawValue, int(after), int(through), Int64(min(limit, Int(Int64.max)))]).map { row in
-            let name: String? = row["author"]
-            let time: Int64? = row["committed_at"]
-            return HistoryEntry(serverSeq: uint(row["server_seq"]), replica: ReplicaID(uint(row["replica"])),
-                                clientSeq: uint(row["client_seq"]),
-                                author: name.map { BatchAuthor(name: $0, verified: row["author_verified"]) },
-                                committedAt: time.map(uint), ops: [UInt8](row["ops"] as Data))
+            let name: String? = row[4]
+            let time: Int64? = row[6]
+            return HistoryEntry(serverSeq: uint(row[0]), replica: ReplicaID(uint(row[1])), clientSeq: uint(row[2]),
+                                author: name.map { BatchAuthor(name: $0, verified: row[5]) },
+                                committedAt: time.map(uint), ops: [UInt8](row[3] as Data))
         }
+    }
+
+    /// Packs the log's entries up to `through` into `document`'s history as they are read (never
+    /// all of them in memory at once: they may be thousands of large batches).
+    static func packLog(_ db: Database, _ document: DocumentName, through: UInt64) throws {
+        var packer = HistoryPack.Packer()
+        let entries = try historyCursor(db, table: "log", document, after: 0, through: through, limit: .max)
+        while let entry = try entries.next() { try insert(db, document, packs: packer.add(entry)) }
+        try insert(db, document, packs: packer.finish())
     }
 
     /// Stores `entries` (in order) as packs of `document`'s history.
     static func pack(_ db: Database, _ document: DocumentName, entries: [HistoryEntry]) throws {
+        try insert(db, document, packs: HistoryPack.packs(of: entries))
+    }
+
+    private static func insert(_ db: Database, _ document: DocumentName, packs: [HistoryPack.Packed]) throws {
+        guard !packs.isEmpty else { return }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO history_packs (document, first_seq, last_seq, entry_count, last_committed_at, bytes) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        for pack in HistoryPack.packs(of: entries) {
+        for pack in packs {
             try insert.execute(arguments: [document.rawValue, int(pack.firstSeq), int(pack.lastSeq), pack.count,
                                            pack.lastCommittedAt.map(int), Data(pack.bytes)])
         }

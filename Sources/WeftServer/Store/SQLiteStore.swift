@@ -147,7 +147,7 @@ public final class SQLiteStore: RelayStore {
             try db.execute(sql: "UPDATE documents SET log_floor = max(log_floor, ?) WHERE name = ?",
                            arguments: [Self.int(floor), document.rawValue])
             // The entries folded away stay as history, packed: past versions and blame are made from them.
-            try Self.pack(db, document, entries: Self.historyEntries(db, table: "log", document, through: floor, limit: .max))
+            try Self.packLog(db, document, through: floor)
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
                            arguments: [document.rawValue, Self.int(floor)])
             // Rows an earlier version kept one a batch are packed too, a few thousand at a time.
