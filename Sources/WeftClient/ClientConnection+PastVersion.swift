@@ -3,9 +3,9 @@ import WeftEditor
 import WeftSync
 
 extension ClientConnection {
-    /// The document's history replayed up to `point`, and the whole replay (for what came after).
-    /// A failure is printed and thrown as a ``CommandFailure``.
-    public func replay(_ command: String, at point: HistoryPoint) async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
+    /// The document's history replayed up to `point` (given as `option`), and the whole replay
+    /// (for what came after). A failure is printed and thrown as a ``CommandFailure``.
+    public func replay(_ command: String, at point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
         let (address, now) = try await replay(command)
         let seq = point.serverSeq(in: now, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))
         var past = try HistoryReplay(now.history)
@@ -16,13 +16,12 @@ extension ClientConnection {
         }
         // Points outside the history are refused, as git refuses revisions it does not have: an
         // answer there (today's text, an empty one) would pass a typo off as a version.
-        let name = commandArgument(for: address), option = command == "diff" ? "--since" : "--at"
+        let name = commandArgument(for: address)
         switch point {
         case .serverSeq(let seq) where seq > now.serverSeq:
             throw CommandFailure(command, message: "the history of \(name) ends at batch \(now.serverSeq); \(option) \(seq) is past it", exitCode: 2)
         case .time where past.serverSeq == 0, .ago where past.serverSeq == 0:
-            let empty = command == "restore" ? "; --at 0 empties it, if that is what you want" : "; \(option) 0 is the empty document before it"
-            throw CommandFailure(command, message: "\(name) had no text yet at that point (its first batch is 1)\(empty)", exitCode: 2)
+            throw CommandFailure(command, message: "\(name) had no text yet at that point (its first batch is 1); \(option) 0 is the empty document, if that is what you want", exitCode: 2)
         default:
             return (address, past, now)
         }

@@ -21,7 +21,7 @@ struct DiffCommand: AsyncParsableCommand {
     var since: HistoryPoint
 
     func run() async throws {
-        let (address, past, now) = try await client.replay("diff", at: since)
+        let (address, past, now) = try await client.replay("diff", at: since, option: "--since")
         let diff = LineDiff.unified(old: past.replica.text, new: now.replica.text,
                                     oldName: "\(address.name)@\(past.serverSeq)", newName: "\(address.name)@\(now.serverSeq)")
         StandardOutput.write(Data(diff.utf8))

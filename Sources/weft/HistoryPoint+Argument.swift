@@ -8,10 +8,10 @@ extension HistoryPoint: ExpressibleByArgument {
 }
 
 extension ClientCommandOptions {
-    /// ``ClientConnection/replay(_:at:)``, exiting with the documented status when it fails.
-    func replay(_ command: String, at point: HistoryPoint) async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
+    /// ``ClientConnection/replay(_:at:option:)``, exiting with the documented status when it fails.
+    func replay(_ command: String, at point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
         do {
-            return try await connection.replay(command, at: point)
+            return try await connection.replay(command, at: point, option: option)
         } catch let failure as CommandFailure {
             throw ExitCode(failure.exitCode)
         }

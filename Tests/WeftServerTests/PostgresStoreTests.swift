@@ -76,6 +76,14 @@ import WeftWire
             try cluster.query("SELECT (SELECT count(*) FROM weft_history) || ' ' || (SELECT sum(entry_count) FROM weft_history_packs)", database: "repack")
         }
         #expect(left.trimmingCharacters(in: .whitespacesAndNewlines) == "0 44")
+        // Many small packs: a page is read from as many of them as it takes, in order.
+        for seq in 47...56 {
+            _ = try await first.commit([PendingBatch(replica: ReplicaID(2), clientSeq: UInt64(seq - 40), ops: [1, 2, UInt8(seq)])], to: notes)
+            try await first.compact(notes, snapshot: [9], serverSeq: UInt64(seq), keepAfter: UInt64(seq - 1))
+        }
+        let all = try await second.history(of: notes, after: 0, limit: 100).entries
+        #expect(all.map(\.serverSeq) == Array(1...56) && Array(all.prefix(46)) == before)
+        #expect(try await first.history(of: notes, after: 43, limit: 9).entries == Array(all[43..<52]))
     }
 
     @Test func concurrentRelaysNumberWithoutGapsOrRepeats() async throws {

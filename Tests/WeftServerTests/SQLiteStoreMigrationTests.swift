@@ -55,7 +55,7 @@ import WeftWire
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-repack-\(UUID())")
         defer { try? FileManager.default.removeItem(at: directory) }
         let notes = try DocumentName("notes")
-        let rowCount = SQLiteStore.repackedPerCompaction + 500
+        let rowCount = HistoryPack.repackedPerCompaction + 500
         do {
             let store = try SQLiteStore(directory: directory)
             _ = try await store.open(notes)
@@ -92,11 +92,11 @@ import WeftWire
             }
         }
         try await store.compact(notes, snapshot: [9], serverSeq: UInt64(rowCount + 2), keepAfter: UInt64(rowCount + 1))
-        #expect(try tables() == (500, SQLiteStore.repackedPerCompaction + 1))
+        #expect(try tables() == (500, HistoryPack.repackedPerCompaction + 1))
         #expect(try await store.history(of: notes, after: 0, limit: .max).entries == before)
         #expect(try await store.history(of: notes, after: 100, limit: 3).entries == Array(before[100..<103]))
-        #expect(try await store.history(of: notes, after: UInt64(SQLiteStore.repackedPerCompaction - 2), limit: 5).entries
-                == Array(before[SQLiteStore.repackedPerCompaction - 2..<SQLiteStore.repackedPerCompaction + 3]))
+        #expect(try await store.history(of: notes, after: UInt64(HistoryPack.repackedPerCompaction - 2), limit: 5).entries
+                == Array(before[HistoryPack.repackedPerCompaction - 2..<HistoryPack.repackedPerCompaction + 3]))
         try await store.compact(notes, snapshot: [9], serverSeq: UInt64(rowCount + 3), keepAfter: UInt64(rowCount + 2))
         #expect(try tables() == (0, rowCount + 2))
         #expect(try await store.history(of: notes, after: 0, limit: .max).entries == before)

@@ -23,6 +23,12 @@ public struct ByteWriter: Sendable {
 
     public mutating func varint(_ value: UInt32) { varint(UInt64(value)) }
 
+    /// A signed number as a varint, small magnitudes short: `(n << 1) ^ (n >> 63)` (0, −1, 1, −2 …
+    /// become 0, 1, 2, 3 …).
+    public mutating func zigzag(_ value: Int64) {
+        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))
+    }
+
     public mutating func byte(_ value: UInt8) { bytes.append(value) }
 
     /// Eight bytes, least significant first.

@@ -144,7 +144,7 @@ extension Replica {
                 fallthrough
             case .none, .adjacent:
                 let delta = Int64(span.counter) - lastEnd[Int(span.replica)]
-                writer.varint(UInt64(bitPattern: (delta << 1) ^ (delta >> 63)))
+                writer.zigzag(delta)
             }
             lastEnd[Int(span.replica)] = Int64(span.counter) + Int64(span.length)
             if span.pieces.count == 1 {
@@ -312,8 +312,7 @@ extension Replica {
                     let first = runs[spanFirstRun[leftSpan]]
                     originLeft = PackedID(replica: first.replica, counter: first.counter + reference.offset)
                 }
-                let zigzag = try reader.varint()
-                let delta = Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1)
+                let delta = try reader.zigzag()
                 let (sum, overflow) = lastEnd[replicaSlot].addingReportingOverflow(delta)
                 guard !overflow else { throw DecodingError(.invalid, "span at byte \(at) has an impossible counter") }
                 start = sum

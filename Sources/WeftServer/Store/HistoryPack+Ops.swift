@@ -64,7 +64,7 @@ struct OpStreams {
                 structure.varint(deletion.spans.count)
                 for span in deletion.spans {
                     structure.varint(replicas.index(span.start.replica))
-                    structure.varint(HistoryPack.zigzag(UInt64(span.start.counter) &- prediction.deletionReference(of: span.start.replica)))
+                    structure.zigzag(HistoryPack.difference(UInt64(span.start.counter), prediction.deletionReference(of: span.start.replica)))
                     structure.varint(span.length)
                 }
             }
@@ -77,7 +77,7 @@ struct OpStreams {
         if insertion.id.replica == entryReplica {
             let predicted = prediction.predictedCounter(of: entryReplica)
             id = UInt64(insertion.id.counter) == predicted ? OpShape.idPredicted : OpShape.idOwnReplica
-            if id == OpShape.idOwnReplica { fields.varint(HistoryPack.zigzag(UInt64(insertion.id.counter) &- predicted)) }
+            if id == OpShape.idOwnReplica { fields.zigzag(HistoryPack.difference(UInt64(insertion.id.counter), predicted)) }
         } else {
             id = OpShape.idOther
             fields.varint(replicas.index(insertion.id.replica))
@@ -89,7 +89,7 @@ struct OpStreams {
         case let origin? where origin == prediction.lastInserted: left = OpShape.leftLastInserted
         case let origin? where origin.replica == insertion.id.replica:
             left = OpShape.leftSameReplica
-            fields.varint(HistoryPack.zigzag(UInt64(origin.counter) &- (UInt64(insertion.id.counter) &- 1)))
+            fields.zigzag(HistoryPack.difference(UInt64(origin.counter), UInt64(insertion.id.counter) &- 1))
         case let origin?:
             left = OpShape.leftOther
             fields.varint(replicas.index(origin.replica))
@@ -139,7 +139,7 @@ struct OpReader {
                     var spans: [IDSpan] = []
                     for _ in 0..<(try structure.count(minimumBytes: 3)) {
                         let replica = try HistoryPack.element(of: replicas, at: structure.varint())
-                        let counter = prediction.deletionReference(of: replica) &+ HistoryPack.unzigzag(try structure.varint())
+                        let counter = prediction.deletionReference(of: replica) &+ UInt64(bitPattern: try structure.zigzag())
                         spans.append(IDSpan(start: CharID(replica: replica, counter: try Self.counter(counter)), length: try structure.varint32()))
                     }
                     ops.append(.delete(Deletion(spans: spans)))
@@ -161,7 +161,7 @@ struct OpReader {
         case OpShape.idPredicted:
             id = CharID(replica: entryReplica, counter: try Self.counter(prediction.predictedCounter(of: entryReplica)))
         case OpShape.idOwnReplica:
-            let counter = prediction.predictedCounter(of: entryReplica) &+ HistoryPack.unzigzag(try structure.varint())
+            let counter = prediction.predictedCounter(of: entryReplica) &+ UInt64(bitPattern: try structure.zigzag())
             id = CharID(replica: entryReplica, counter: try Self.counter(counter))
         case OpShape.idOther:
             id = CharID(replica: try HistoryPack.element(of: replicas, at: structure.varint()), counter: try structure.varint32())
@@ -175,7 +175,7 @@ struct OpReader {
             guard let last = prediction.lastInserted else { throw DecodingError(.invalid, "a left origin names a last insertion before any") }
             left = last
         case OpShape.leftSameReplica:
-            left = CharID(replica: id.replica, counter: try Self.counter((UInt64(id.counter) &- 1) &+ HistoryPack.unzigzag(try structure.varint())))
+            left = CharID(replica: id.replica, counter: try Self.counter((UInt64(id.counter) &- 1) &+ UInt64(bitPattern: try structure.zigzag())))
         default:
             left = CharID(replica: try HistoryPack.element(of: replicas, at: structure.varint()), counter: try structure.varint32())
         }

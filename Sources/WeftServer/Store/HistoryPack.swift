@@ -27,6 +27,9 @@ enum HistoryPack {
     static let maxEntries = 4_096
     /// At most about this many bytes of op batches in a pack (a bigger single batch has one of its own).
     static let maxOpBytes = 1 << 20
+    /// How many rows of an earlier version's one-row-a-batch history each compaction packs (every
+    /// store: they are packed a few thousand at a time, never all at one start).
+    static let repackedPerCompaction = 16_384
 
     /// One pack ready to store, with what the store indexes it by.
     struct Packed: Sendable {
@@ -94,7 +97,7 @@ enum HistoryPack {
         for entry in entries { entryStream.varint(replicas.index(entry.replica)) }
         var previousClientSeq: [ReplicaID: UInt64] = [:]
         for entry in entries {
-            entryStream.varint(zigzag(entry.clientSeq &- (previousClientSeq[entry.replica] ?? 0) &- 1))
+            entryStream.zigzag(difference(entry.clientSeq, (previousClientSeq[entry.replica] ?? 0) &+ 1))
             previousClientSeq[entry.replica] = entry.clientSeq
         }
         let authorIndexes = entries.map { entry in entry.author.map { authors.index($0) + 1 } ?? 0 }
@@ -111,7 +114,7 @@ enum HistoryPack {
                 continue
             }
             entryStream.byte(1)
-            entryStream.varint(zigzag(time &- previousTime))
+            entryStream.zigzag(difference(time, previousTime))
             previousTime = time
         }
 
@@ -173,7 +176,7 @@ enum HistoryPack {
         var previousClientSeq: [ReplicaID: UInt64] = [:]
         var clientSeqs: [UInt64] = []
         for replica in entryReplicas {
-            let clientSeq = (previousClientSeq[replica] ?? 0) &+ 1 &+ unzigzag(try reader.varint())
+            let clientSeq = (previousClientSeq[replica] ?? 0) &+ 1 &+ UInt64(bitPattern: try reader.zigzag())
             clientSeqs.append(clientSeq)
             previousClientSeq[replica] = clientSeq
         }
@@ -193,7 +196,7 @@ enum HistoryPack {
                 times.append(nil)
                 continue
             }
-            previousTime = previousTime &+ unzigzag(try reader.varint())
+            previousTime = previousTime &+ UInt64(bitPattern: try reader.zigzag())
             times.append(previousTime)
         }
         try reader.expectEnd()
@@ -224,13 +227,9 @@ enum HistoryPack {
         return table[Int(index)]
     }
 
-    static func zigzag(_ value: UInt64) -> UInt64 {
-        let signed = Int64(bitPattern: value)
-        return UInt64(bitPattern: (signed << 1) ^ (signed >> 63))
-    }
-
-    static func unzigzag(_ value: UInt64) -> UInt64 {
-        UInt64(bitPattern: Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1))
+    /// `value − reference` as a signed number (wrapping: read back by adding it to `reference`).
+    static func difference(_ value: UInt64, _ reference: UInt64) -> Int64 {
+        Int64(bitPattern: value &- reference)
     }
 }
 

@@ -43,12 +43,20 @@ extension PostgresStore {
                 floor = value
             }
             let after = max(Self.int(serverSeq), floor)
+            // Packs a few at a time, until they hold `limit` entries: a page of the history does
+            // not fetch every pack after it.
             var packed: [HistoryEntry] = []
-            let packs = try await connection.query("""
-                SELECT bytes FROM weft_history_packs WHERE document = \(name) AND last_seq > \(after) ORDER BY first_seq
-                """, logger: logger)
-            for try await bytes in packs.decode(ByteBuffer.self) where packed.count < limit {
-                packed += try HistoryPack.decode(Array(buffer: bytes)).lazy.filter { $0.serverSeq > Self.uint(after) }
+            var read = after
+            while packed.count < limit {
+                let packs = try await connection.query("""
+                    SELECT bytes, last_seq FROM weft_history_packs WHERE document = \(name) AND last_seq > \(read) ORDER BY last_seq LIMIT 4
+                    """, logger: logger)
+                let before = read
+                for try await (bytes, last) in packs.decode((ByteBuffer, Int64).self) {
+                    packed += try HistoryPack.decode(Array(buffer: bytes)).lazy.filter { $0.serverSeq > Self.uint(after) }
+                    read = last
+                }
+                if read == before { break }
             }
             // Rows an earlier version kept one a batch, not packed yet, and the log.
             var rows: [HistoryEntry] = []

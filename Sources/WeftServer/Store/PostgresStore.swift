@@ -194,7 +194,7 @@ public final class PostgresStore: RelayStore {
             try await Self.packLog(connection, name, through: floor, logger: logger)
             try await connection.query("DELETE FROM weft_log WHERE document = \(name) AND server_seq <= \(floor)", logger: logger)
             // Rows an earlier version kept one a batch are packed too, a few thousand at a time.
-            let unpacked = try await Self.historyEntries(connection, table: "weft_history", name, limit: Int64(SQLiteStore.repackedPerCompaction), logger: logger)
+            let unpacked = try await Self.historyEntries(connection, table: "weft_history", name, limit: Int64(HistoryPack.repackedPerCompaction), logger: logger)
             if let last = unpacked.last {
                 try await Self.pack(connection, name, entries: unpacked, logger: logger)
                 try await connection.query("DELETE FROM weft_history WHERE document = \(name) AND server_seq <= \(Self.int(last.serverSeq))", logger: logger)

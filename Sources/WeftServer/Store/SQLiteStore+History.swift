@@ -94,9 +94,6 @@ extension SQLiteStore {
         }
     }
 
-    /// How many rows of an earlier version's one-row-a-batch history each compaction packs.
-    static let repackedPerCompaction = 16_384
-
     public func revoke(_ revocation: TokenRevocation) async throws {
         try await pool.write { db in
             try db.execute(sql: """

@@ -151,7 +151,7 @@ public final class SQLiteStore: RelayStore {
             try db.execute(sql: "DELETE FROM log WHERE document = ? AND server_seq <= ?",
                            arguments: [document.rawValue, Self.int(floor)])
             // Rows an earlier version kept one a batch are packed too, a few thousand at a time.
-            let unpacked = try Self.historyEntries(db, table: "history", document, through: UInt64(Int64.max), limit: Self.repackedPerCompaction)
+            let unpacked = try Self.historyEntries(db, table: "history", document, through: UInt64(Int64.max), limit: HistoryPack.repackedPerCompaction)
             if let last = unpacked.last {
                 try Self.pack(db, document, entries: unpacked)
                 try db.execute(sql: "DELETE FROM history WHERE document = ? AND server_seq <= ?",

@@ -104,18 +104,15 @@ public struct SessionChanges: Sendable, Hashable {
             position = end
         }
         text = String(String.UnicodeScalarView(scalars))
-        var inserted: [Range<Int>] = [], deleted: [Range<Int>] = []
-        for (position, kind) in kinds.enumerated() where kind != 0 {
-            if let last = (kind == 1 ? inserted : deleted).last, last.upperBound == position {
-                if kind == 1 { inserted[inserted.count - 1] = last.lowerBound..<position + 1 } else { deleted[deleted.count - 1] = last.lowerBound..<position + 1 }
-            } else if kind == 1 {
-                inserted.append(position..<position + 1)
-            } else {
-                deleted.append(position..<position + 1)
+        func runs(of kind: UInt8) -> [Range<Int>] {
+            var runs: [Range<Int>] = []
+            for (position, each) in kinds.enumerated() where each == kind {
+                if let last = runs.last, last.upperBound == position { runs[runs.count - 1] = last.lowerBound..<position + 1 } else { runs.append(position..<position + 1) }
             }
+            return runs
         }
-        self.inserted = inserted
-        self.deleted = deleted
+        inserted = runs(of: 1)
+        deleted = runs(of: 2)
     }
 
     private static func spans(of op: Op) -> [IDSpan] {
