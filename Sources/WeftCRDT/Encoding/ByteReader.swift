@@ -80,7 +80,12 @@ public struct ByteReader {
         let start = offset
         let length = try count(minimumBytes: 1)
         let slice = try raw(length)
-        guard let value = String(validating: slice, as: UTF8.self) else {
+        // ASCII needs no validating, and validating (a generic call that looks up type metadata
+        // each time) was most of the time decoding a long history took.
+        let decoded = slice.withUnsafeBufferPointer { buffer in
+            String.isASCII(UnsafeRawBufferPointer(buffer)) ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
+        }
+        guard let value = decoded else {
             throw DecodingError(.invalid, "string at byte \(start) is not valid UTF-8")
         }
         return value

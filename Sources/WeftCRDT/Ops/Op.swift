@@ -20,7 +20,13 @@ public struct Insertion: Hashable, Sendable {
     /// The character immediately right of the insertion point when it was made; nil at the end.
     public var originRight: CharID?
     /// The inserted scalars, at least one.
-    public var text: String
+    public var text: String {
+        didSet { length = text.unicodeScalarCount }
+    }
+    /// The number of Unicode scalars inserted. Kept beside the text because validating,
+    /// integrating and attributing an insertion each ask for it: counting a pasted megabyte
+    /// once is enough.
+    public private(set) var length: Int
 
     /// Creates an insertion.
     public init(id: CharID, originLeft: CharID?, originRight: CharID?, text: String) {
@@ -28,10 +34,8 @@ public struct Insertion: Hashable, Sendable {
         self.originLeft = originLeft
         self.originRight = originRight
         self.text = text
+        length = text.unicodeScalarCount
     }
-
-    /// The number of Unicode scalars inserted.
-    public var length: Int { text.unicodeScalarCount }
 }
 
 /// Characters removed, by id. Deleted characters stay as tombstones so that concurrent insertions

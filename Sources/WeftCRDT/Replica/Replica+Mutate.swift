@@ -24,6 +24,14 @@ extension Replica {
         return total
     }
 
+    /// Makes room for `scalars` more inserted scalars at once, so that applying a long history
+    /// does not copy the text store each time it outgrows itself. Room that is never written
+    /// costs address space, not memory.
+    public mutating func reserveCapacity(forInserting scalars: Int) {
+        let wanted = arena.count + min(scalars, Self.maxInsertedCharacters)
+        if wanted > arena.capacity { arena.reserveCapacity(wanted) }
+    }
+
     /// Appends scalars to the arena; returns the offset of the first.
     mutating func store(_ text: String) -> (content: UInt32, length: Int, newlines: Int) {
         let content = UInt32(arena.count)
@@ -31,9 +39,17 @@ extension Replica {
         // ASCII text (most text) is widened in one copy: decoding it scalar by scalar and
         // appending each was a large share of replaying a long history.
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-            arena.append(contentsOf: bytes.lazy.map { Unicode.Scalar($0) })
-            for byte in bytes where byte == 0x0A { newlines += 1 }
+            guard String.isASCII(UnsafeRawBufferPointer(bytes)) else { return false }
+            let start = arena.count
+            arena.append(contentsOf: repeatElement(Unicode.Scalar(0), count: bytes.count))
+            arena.withUnsafeMutableBufferPointer { scalars in
+                scalars.withMemoryRebound(to: UInt32.self) { target in
+                    for index in bytes.indices {
+                        target[start + index] = UInt32(bytes[index])
+                        newlines &+= bytes[index] == 0x0A ? 1 : 0
+                    }
+                }
+            }
             return true
         }
         if copied != true {

@@ -1,3 +1,4 @@
+import Foundation
 import WeftWire
 
 /// Encodes the text as UTF-8 and cuts it into pieces of one entry and into lines, as stretches of
@@ -23,11 +24,18 @@ struct BlameBuilder {
     mutating func append(_ scalars: ArraySlice<Unicode.Scalar>, entry: Int?) {
         let byteStart = utf8.count
         scalars.withUnsafeBufferPointer { source in
-            if source.allSatisfy({ $0.isASCII }) {
-                // Most text: one widening copy, without a capacity check per byte.
-                utf8.append(contentsOf: source.lazy.map { UInt8(truncatingIfNeeded: $0.value) })
-            } else {
-                for scalar in source { utf8.append(contentsOf: UTF8.encode(scalar)!) }
+            source.withMemoryRebound(to: UInt32.self) { values in
+                // Most text: one narrowing copy, without a capacity check per byte.
+                var ascii: UInt32 = 0
+                for value in values { ascii |= value }
+                if ascii < 0x80 {
+                    utf8.append(contentsOf: repeatElement(0, count: values.count))
+                    utf8.withUnsafeMutableBufferPointer { target in
+                        for index in values.indices { target[byteStart + index] = UInt8(truncatingIfNeeded: values[index]) }
+                    }
+                } else {
+                    for scalar in source { utf8.append(contentsOf: UTF8.encode(scalar)!) }
+                }
             }
         }
         cutLines(from: byteStart, entry: entry)
@@ -49,7 +57,8 @@ struct BlameBuilder {
             var index = start
             while index < bytes.count {
                 fold(entry)
-                guard let feed = bytes[index...].firstIndex(of: UInt8(ascii: "\n")) else { return }
+                guard let found = memchr(bytes.baseAddress! + index, 0x0A, bytes.count - index) else { return }
+                let feed = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
                 lines.append(Blame.LineCut(bytes: lineStart..<feed, entry: newest))
                 lineStart = feed + 1
                 newest = nil

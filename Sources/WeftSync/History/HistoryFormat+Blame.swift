@@ -19,16 +19,19 @@ extension HistoryFormat {
         let seqWidth = String(newestSeq).count, numberWidth = String(lines.count).count
         var output = PrintBuffer(capacity: blame.utf8.count + lines.count * (seqWidth + authorWidth + numberWidth + 24))
         var prefixes = EntryBytes(entries: blame.entries.count)
-        for (index, line) in lines.enumerated() {
-            prefixes.append(line.entry, to: &output) {
-                let entry = blame.entry(line.entry)
-                let seq = entry.map { String($0.serverSeq) } ?? "-"
-                return pad(seq, seqWidth, right: true) + " (" + pad(author(entry?.author), authorWidth) + " " + time(entry?.committedAt) + " "
+        blame.utf8.withUnsafeBufferPointer { text in
+            for (index, line) in lines.enumerated() {
+                prefixes.append(line.entry, to: &output) {
+                    let entry = blame.entry(line.entry)
+                    let seq = entry.map { String($0.serverSeq) } ?? "-"
+                    return pad(seq, seqWidth, right: true) + " (" + pad(author(entry?.author), authorWidth) + " " + time(entry?.committedAt) + " "
+                }
+                output.append(UInt64(index + 1), width: numberWidth)
+                output.append(byte: UInt8(ascii: ")"))
+                output.append(byte: UInt8(ascii: " "))
+                output.append(UnsafeBufferPointer(rebasing: text[line.bytes]))
+                output.append(byte: UInt8(ascii: "\n"))
             }
-            output.append(UInt64(index + 1), width: numberWidth)
-            output.append(") ")
-            output.append(blame.utf8[line.bytes])
-            output.append(byte: UInt8(ascii: "\n"))
         }
         return output.bytes
     }

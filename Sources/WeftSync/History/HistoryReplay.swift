@@ -27,6 +27,13 @@ public struct HistoryReplay: Sendable {
     /// Applies the entries up to and including `serverSeq` (all of them by default).
     /// - Throws: `HistoryError` when an entry does not decode or apply (a damaged history).
     public mutating func advance(through serverSeq: UInt64 = .max) throws(HistoryError) {
+        // An entry's encoded ops are at least as many bytes as the scalars it inserts.
+        var opBytes = 0
+        for entry in history.entries[applied...] {
+            guard entry.serverSeq <= serverSeq else { break }
+            opBytes += entry.ops.count
+        }
+        replica.reserveCapacity(forInserting: opBytes)
         while applied < history.entries.count, history.entries[applied].serverSeq <= serverSeq {
             let entry = history.entries[applied]
             do {

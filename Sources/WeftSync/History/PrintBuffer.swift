@@ -15,22 +15,27 @@ struct PrintBuffer {
         bytes.append(contentsOf: slice)
     }
 
+    mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        bytes.append(contentsOf: buffer)
+    }
+
     mutating func append(byte: UInt8) {
         bytes.append(byte)
     }
 
     /// `value` in decimal, right-aligned with spaces to `width` characters (never cut).
     mutating func append(_ value: UInt64, width: Int = 0) {
-        var digits = 1
-        var rest = value / 10
-        while rest > 0 { digits += 1; rest /= 10 }
-        if width > digits { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - digits)) }
-        let end = bytes.count + digits
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
-        rest = value
-        for index in stride(from: end - 1, through: end - digits, by: -1) {
-            bytes[index] = UInt8(ascii: "0") + UInt8(rest % 10)
-            rest /= 10
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+            var start = digits.count
+            var rest = value
+            repeat {
+                start -= 1
+                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            } while rest > 0
+            let count = digits.count - start
+            if width > count { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - count)) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
         }
     }
 
