@@ -7,49 +7,85 @@ extension ClientConnection {
     /// (for what came after). A failure is printed and thrown as a ``CommandFailure``.
     public func replay(_ command: String, at point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
         let (address, now) = try await replay(command)
-        let seq = point.serverSeq(in: now, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))
+        let seq = point.serverSeq(in: now, nowMilliseconds: Self.nowMilliseconds)
         var past = try HistoryReplay(now.history)
         do {
             try past.advance(through: seq)
         } catch {
             throw CommandFailure(command, message: "\(error)", exitCode: 2)
         }
-        // Points outside the history are refused, as git refuses revisions it does not have: an
-        // answer there (today's text, an empty one) would pass a typo off as a version.
-        let name = commandArgument(for: address)
-        switch point {
-        case .serverSeq(let seq) where seq > now.serverSeq:
-            throw CommandFailure(command, message: "the history of \(name) ends at batch \(now.serverSeq); \(option) \(seq) is past it", exitCode: 2)
-        case .time where past.serverSeq == 0, .ago where past.serverSeq == 0:
-            throw CommandFailure(command, message: "\(name) had no text yet at that point (its first batch is 1); \(option) 0 is the empty document, if that is what you want", exitCode: 2)
-        default:
-            return (address, past, now)
+        try refuseOutside(point, past: past.serverSeq, historyEnd: now.serverSeq, command: command, option: option, address: address)
+        return (address, past, now)
+    }
+
+    /// The document as of `point`, from only the beginning of its history up to there: an old
+    /// version of a long-lived document costs what came before it, not the document's whole
+    /// life. A failure is printed and thrown as a ``CommandFailure``.
+    public func replayBeginning(_ command: String, through point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay) {
+        let bound = point.bound(nowMilliseconds: Self.nowMilliseconds)
+        do {
+            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+            let (history, continues) = try await HistoryFetch.history(of: address, bound: bound, token: token,
+                                                                      caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+            if history.floor == 0, history.entries.isEmpty, !continues {
+                throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
+            }
+            var past = try HistoryReplay(history)
+            try past.advance()
+            // Read through the bound: the history ends where this read did unless it goes on.
+            try refuseOutside(point, past: past.serverSeq, historyEnd: continues ? .max : past.serverSeq, command: command, option: option, address: address)
+            return (address, past)
+        } catch let error as SyncError {
+            throw CommandFailure(command, error)
+        } catch let error as HistoryError {
+            throw CommandFailure(command, message: "\(error)", exitCode: 2)
         }
     }
 
+    /// Points outside the history are refused, as git refuses revisions it does not have: an
+    /// answer there (today's text, an empty one) would pass a typo off as a version.
+    private func refuseOutside(_ point: HistoryPoint, past: UInt64, historyEnd: UInt64, command: String, option: String, address: DocumentAddress) throws {
+        let name = commandArgument(for: address)
+        switch point {
+        case .serverSeq(let seq) where seq > historyEnd:
+            throw CommandFailure(command, message: "the history of \(name) ends at batch \(historyEnd); \(option) \(seq) is past it", exitCode: 2)
+        case .time where past == 0, .ago where past == 0:
+            throw CommandFailure(command, message: "\(name) had no text yet at that point (its first batch is 1); \(option) 0 is the empty document, if that is what you want", exitCode: 2)
+        default:
+            return
+        }
+    }
+
+    private static var nowMilliseconds: UInt64 { UInt64(Date().timeIntervalSince1970 * 1_000) }
+
     /// `weft view DOC --at POINT`: a file in the temporary directory holding the document as of
-    /// `point`, named after both, and the document's editing sessions for the pager to step
-    /// through from there. A past version does not change, so it is paged as a file, not as a
-    /// live document.
-    public func pastVersionFile(at point: HistoryPoint) async throws -> (path: String, travel: TimeTravel) {
-        let (address, past, now) = try await replay("view", at: point)
-        let travel: TimeTravel
-        do {
-            travel = try TimeTravel(now.history, at: past.serverSeq)
-        } catch {
-            throw CommandFailure("view", message: "\(error)", exitCode: 2)
+    /// `point`, named after both, and where the pager gets the document's editing sessions to
+    /// step through from there: the rest of the history, read beside the pager once it shows.
+    /// A past version does not change, so it is paged as a file, not as a live document.
+    public func pastVersionFile(at point: HistoryPoint) async throws -> (path: String, sessions: PastSessions) {
+        let (address, past) = try await replayBeginning("view", through: point)
+        let beginning = past.history, shown = past.serverSeq
+        let sessions: PastSessions = {
+            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+            let (rest, _) = try await HistoryFetch.history(of: address, after: beginning.entries.last?.serverSeq ?? 0, token: token,
+                                                           caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+            return try TimeTravel(DocumentHistory(floor: beginning.floor, entries: beginning.entries + rest.entries), at: shown)
         }
         do {
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getuid())-past")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             let file = directory.appendingPathComponent("\(address.name.rawValue.replacingOccurrences(of: "/", with: "%2F"))@\(past.serverSeq)")
             try Data(past.replica.text.utf8).write(to: file, options: .atomic)
-            return (file.path, travel)
+            return (file.path, sessions)
         } catch {
             throw CommandFailure("view", message: "cannot write the past version to the temporary directory (\(error.localizedDescription))", exitCode: 3)
         }
     }
 }
+
+/// Where a paged past version's editing sessions come from: the rest of the document's history,
+/// read when the pager asks. Throws `SyncError` or `HistoryError`, whose words say why.
+public typealias PastSessions = @Sendable () async throws -> TimeTravel
 
 extension TimeTravel {
     /// The sessions of `history`, starting from the one that made the version at `serverSeq`;

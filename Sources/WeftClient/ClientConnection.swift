@@ -104,8 +104,8 @@ public struct ClientConnection: Sendable {
     /// (for a screen, which says it in its own message line).
     public func readHistory(through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
         let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-        let history = try await HistoryFetch.history(of: address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) },
-                                                     timeout: timeout)
+        let (history, _) = try await HistoryFetch.history(of: address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) },
+                                                          timeout: timeout)
         var replay = try HistoryReplay(history)
         try replay.advance(through: serverSeq)
         return (address, replay)

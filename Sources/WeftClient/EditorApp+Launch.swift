@@ -83,7 +83,16 @@ extension EditorApp {
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             editor.beginLocalText(colours: launch.paging.colours)
-            if let travel = launch.travel { editor.beginTimeTravel(travel) }
+            if let sessions = launch.pastSessions {
+                editor.awaitTimeTravel()
+                Task {
+                    do {
+                        sink.yield(.travel(try await sessions(), problem: nil))
+                    } catch {
+                        sink.yield(.travel(nil, problem: "\(error)"))
+                    }
+                }
+            }
             if launch.follow { editor.followEnd() }
             if let start = launch.paging.start { editor.begin(with: start) }
             editor.fileList = launch.fileList

@@ -25,6 +25,8 @@ public final class EditorApp {
         case textEnded(String?)
         /// The document's history was read for the authors gutter, or why it could not be.
         case authors(Authorship?, problem: String?)
+        /// A paged past version's sessions were read, or why they could not be.
+        case travel(TimeTravel?, problem: String?)
     }
 
     var editor: Editor
@@ -162,6 +164,8 @@ public final class EditorApp {
                 editor.endText(problem: problem)
             case .authors(let authorship, let problem):
                 if let authorship { editor.showAuthors(authorship) } else { editor.authorsUnavailable(problem ?? "the history could not be read") }
+            case .travel(let travel, let problem):
+                if let travel { editor.beginTimeTravel(travel) } else { editor.timeTravelUnavailable(problem ?? "the history could not be read") }
             }
             if editor.wantsQuit, let target = editor.switchTarget, let problem = cannotOpen(target) { editor.refuseSwitch(problem) }
             if editor.wantsQuit || signalled != nil { break }

@@ -27,8 +27,9 @@ public struct ScreenLaunch: Sendable {
     /// `:n` and `:p` page the others.
     public var files: [String] = []
     public var fileIndex = 0
-    /// A past version's editing sessions, for the pager to step through (`weft view --at`).
-    public var travel: TimeTravel?
+    /// Where a paged past version's editing sessions come from (`weft view --at`): read beside
+    /// the pager once it shows, for it to step through.
+    public var pastSessions: PastSessions?
 
     public init(command: String, document: String, keymap: String? = nil, theme: String? = nil, name: String? = nil, pager: Bool,
                 wrap: Bool? = nil, lineNumbers: Bool = false, follow: Bool = false, token: String? = nil, caFile: String? = nil,

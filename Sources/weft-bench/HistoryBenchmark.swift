@@ -17,8 +17,11 @@ struct HistoryBenchmark: AsyncParsableCommand {
             store compacting as the relay does (every 10,000, keeping 2,000), then prints the \
             store's size with its history and without it (today's snapshot and log), and times: \
             decoding the whole history as the relay sends it, --at its oldest version, the newest \
-            version, blame of it; and for a synthetic 10 MB document typed by four people: decoding \
-            its history, replaying it, blame with its output, and the four in a row.
+            version, blame of it, and through a relay on loopback: --at 1 read and replayed in \
+            this process and as `weft view --at 1` takes it, and the whole history read; and for a \
+            synthetic 10 MB document typed by four people: decoding its history, replaying it, \
+            blame with its output, the four in a row, and all of it through a relay (in this \
+            process and as `weft blame` takes it). Needs the release `weft` beside this benchmark.
             """
     )
 
@@ -33,7 +36,7 @@ struct HistoryBenchmark: AsyncParsableCommand {
     func run() async throws {
         var fields: [(String, String)] = []
         if !syntheticOnly { fields += try await traceFields() }
-        fields += try syntheticFields()
+        fields += try await syntheticFields()
         print("{" + fields.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}")
     }
 
@@ -71,6 +74,12 @@ struct HistoryBenchmark: AsyncParsableCommand {
         }
         let readMs = readTimes.sorted()[readTimes.count / 2]
         await store.close()
+        // The same, through a relay: in this process, and as `weft view --at 1` takes it.
+        let (oldestRelayMs, oldestCommandMs, wholeRelayMs) = try await Self.served(directory) { relay in
+            (try await Self.readMilliseconds(of: "bench", bound: HistoryBound(throughSeq: 1), from: relay, runs: options.runs),
+             try Self.commandMilliseconds(["view", "ws://127.0.0.1:\(relay.port)/bench", "--at", "1"], runs: options.runs),
+             try await Self.readMilliseconds(of: "bench", bound: .none, from: relay, runs: options.runs))
+        }
         // Last: measuring drops the history from the store.
         let (withHistory, withoutHistory, historyEntries) = try Self.sizes(directory.appendingPathComponent(SQLiteStore.fileName))
         let page = HistoryPage(floor: 0, more: false, entries: history.entries).encoded()
@@ -88,18 +97,21 @@ struct HistoryBenchmark: AsyncParsableCommand {
         guard full.replica.text == trace.endContent else {
             throw BenchmarkFailure("the replayed history (\(history.entries.count) entries, \(full.replica.count) scalars) does not end with the trace's text (\(ops.count) batches, \(trace.endContent.unicodeScalars.count) scalars)")
         }
-        let blameMs = try Measure.median(runs: options.runs) { _ = HistoryFormat.blame(Blame(full)) }
+        let blameMs = Measure.median(runs: options.runs) { _ = HistoryFormat.blame(Blame(full)) }
         return [
             ("trace", "\"\(trace.name)\""), ("batches", "\(ops.count)"), ("history_entries", "\(historyEntries)"),
             ("store_bytes_with_history", "\(withHistory)"), ("store_bytes_snapshot_and_log", "\(withoutHistory)"),
             ("ratio", Measure.figure(Double(withHistory) / Double(max(1, withoutHistory)))),
             ("history_page_bytes", "\(page.count)"), ("store_read_ms", Measure.figure(readMs)), ("decode_ms", Measure.figure(decodeMs)), ("at_oldest_ms", Measure.figure(oldestMs)),
             ("at_newest_ms", Measure.figure(newestMs)), ("blame_ms", Measure.figure(blameMs)),
+            ("at_oldest_relay_ms", Measure.figure(oldestRelayMs)), ("at_oldest_command_ms", Measure.figure(oldestCommandMs)),
+            ("whole_history_relay_ms", Measure.figure(wholeRelayMs)),
         ]
     }
 
-    /// Blame of a synthetic document of `blameMegabytes` MB: decoding, replay, blame, all four.
-    func syntheticFields() throws -> [(String, String)] {
+    /// Blame of a synthetic document of `blameMegabytes` MB: decoding, replay, blame, all four;
+    /// then all of it through a relay, in this process and as `weft blame` takes it.
+    func syntheticFields() async throws -> [(String, String)] {
         let (big, bigBytes) = try Self.syntheticHistory(megabytes: blameMegabytes)
         let bigPage = HistoryPage(floor: 0, more: false, entries: big.entries).encoded()
         let bigDecodeMs = try Measure.median(runs: options.runs) { _ = try HistoryPage(decoding: bigPage) }
@@ -110,7 +122,7 @@ struct HistoryBenchmark: AsyncParsableCommand {
             bigReplay = replay
         }
         var bigLines = 0
-        let bigBlameMs = try Measure.median(runs: options.runs) {
+        let bigBlameMs = Measure.median(runs: options.runs) {
             let blame = Blame(bigReplay)
             bigLines = blame.lineCount
             _ = HistoryFormat.blame(blame)
@@ -121,10 +133,18 @@ struct HistoryBenchmark: AsyncParsableCommand {
             try replay.advance()
             _ = HistoryFormat.blame(Blame(replay))
         }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-blame-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await Self.store(big, as: "big", in: directory)
+        let (bigRelayMs, bigCommandMs) = try await Self.served(directory) { relay in
+            (try await Self.readMilliseconds(of: "big", bound: .none, from: relay, runs: options.runs) { _ = HistoryFormat.blame(Blame($0)) },
+             try Self.commandMilliseconds(["blame", "ws://127.0.0.1:\(relay.port)/big"], runs: options.runs))
+        }
         return [
             ("big_bytes", "\(bigBytes)"), ("big_batches", "\(big.entries.count)"), ("big_lines", "\(bigLines)"),
             ("big_decode_ms", Measure.figure(bigDecodeMs)), ("big_replay_ms", Measure.figure(bigReplayMs)),
             ("big_blame_ms", Measure.figure(bigBlameMs)), ("big_total_ms", Measure.figure(bigTotalMs)),
+            ("big_relay_total_ms", Measure.figure(bigRelayMs)), ("big_blame_command_ms", Measure.figure(bigCommandMs)),
         ]
     }
 

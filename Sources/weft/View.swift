@@ -87,18 +87,18 @@ struct View: AsyncParsableCommand {
         var screen = screen
         if chop { screen.wrap = false }
         var shown = texts[fileIndex]
-        var travel: TimeTravel?
+        var pastSessions: PastSessions?
         if let at {
             do {
                 let past = try await ClientConnection(document: shown, token: screen.access.token, caFile: screen.access.caFile).pastVersionFile(at: at)
                 shown = past.path
-                travel = past.travel
+                pastSessions = past.sessions
             } catch let failure as CommandFailure {
                 throw ExitCode(failure.exitCode)
             }
         }
         try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
                              paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start),
-                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex, travel: travel)
+                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex, pastSessions: pastSessions)
     }
 }

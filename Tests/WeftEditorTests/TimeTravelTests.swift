@@ -107,6 +107,43 @@ struct TimeTravelTests {
         #expect(broken.lines[7].contains("a past version is paged without the authors gutter"))
     }
 
+    @Test("a step asked for while the sessions are read is taken when they arrive; sessions that cannot be read say why")
+    func sessionsReadBesideThePager() throws {
+        var harness = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
+        harness.editor.enterPager(keymap: harness.editor.keymap)
+        harness.editor.status.document = "notes@25"
+        harness.editor.awaitTimeTravel()
+        harness.press("A")
+        #expect(harness.lines[7].contains("a past version is paged without the authors gutter"), "a past version already")
+        harness.press("}")
+        #expect(harness.lines[7].contains("reading the document's history to step through its sessions"), "\(harness.lines[7])")
+        #expect(harness.lines[0] == "one" && harness.lines[6].hasPrefix(" notes@25 "), "the version opened stays meanwhile")
+        let stops = (1...3).map { TimeTravel.Stop(label: "author\($0) · seq \($0)", lastSeq: UInt64($0 * 10)) }
+        harness.editor.beginTimeTravel(TimeTravel(stops: stops, start: 2) { .success(Self.sessions[$0]) })
+        #expect(harness.lines[6].hasPrefix(" notes@30 "), "the step was taken: \(harness.lines[6])")
+        #expect(harness.lines[7].contains("session 3 of 3: author3 · seq 3"), "\(harness.lines[7])")
+
+        // Arriving without a step asked for shows nothing until one is.
+        var quiet = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
+        quiet.editor.enterPager(keymap: quiet.editor.keymap)
+        quiet.editor.awaitTimeTravel()
+        quiet.editor.beginTimeTravel(TimeTravel(stops: stops, start: 0) { .success(Self.sessions[$0]) })
+        #expect(!quiet.lines[7].contains("session"))
+        quiet.press("}")
+        #expect(quiet.lines[7].contains("session 1 of 3"))
+
+        // Unreadable: said at once when a step is waiting, and at every step after.
+        var failing = try EditorHarness("one\ntwo\n", keymap: "less", width: 120, height: 8)
+        failing.editor.enterPager(keymap: failing.editor.keymap)
+        failing.editor.awaitTimeTravel()
+        failing.press("{")
+        failing.editor.timeTravelUnavailable("the relay cannot read this document's history now; try again later")
+        #expect(failing.lines[7].contains("cannot step through this document's sessions: the relay cannot read"), "\(failing.lines[7])")
+        failing.press("}")
+        #expect(failing.lines[7].contains("cannot step through this document's sessions"))
+        #expect(failing.lines[0] == "one")
+    }
+
     @Test("stepping back and forth rebuilds each session once")
     func rebuiltOnce() throws {
         let calls = Mutex<[Int]>([])

@@ -77,9 +77,13 @@ public struct ByteReader {
 
     /// A length-prefixed UTF-8 string; invalid UTF-8 is an error, never repaired.
     public mutating func string() throws(DecodingError) -> String {
+        try string(byteCount: count(minimumBytes: 1))
+    }
+
+    /// The next `byteCount` bytes as UTF-8; invalid UTF-8 is an error, never repaired.
+    public mutating func string(byteCount: Int) throws(DecodingError) -> String {
         let start = offset
-        let length = try count(minimumBytes: 1)
-        let slice = try raw(length)
+        let slice = try raw(byteCount)
         // ASCII needs no validating, and validating (a generic call that looks up type metadata
         // each time) was most of the time decoding a long history took.
         let decoded = slice.withUnsafeBufferPointer { buffer in

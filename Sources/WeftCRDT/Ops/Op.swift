@@ -20,9 +20,7 @@ public struct Insertion: Hashable, Sendable {
     /// The character immediately right of the insertion point when it was made; nil at the end.
     public var originRight: CharID?
     /// The inserted scalars, at least one.
-    public var text: String {
-        didSet { length = text.unicodeScalarCount }
-    }
+    public private(set) var text: String
     /// The number of Unicode scalars inserted. Kept beside the text because validating,
     /// integrating and attributing an insertion each ask for it: counting a pasted megabyte
     /// once is enough.
@@ -35,6 +33,19 @@ public struct Insertion: Hashable, Sendable {
         self.originRight = originRight
         self.text = text
         length = text.unicodeScalarCount
+    }
+
+    /// Replaces the text (and its count).
+    mutating func replaceText(_ newText: String) {
+        text = newText
+        length = newText.unicodeScalarCount
+    }
+
+    /// Appends `next`'s text. A typing burst is absorbed a keystroke at a time: counting the
+    /// whole text again at each would make a long burst quadratic.
+    mutating func append(_ next: Insertion) {
+        text += next.text
+        length += next.length
     }
 }
 
@@ -65,7 +76,7 @@ extension Op {
                   second.originLeft == CharID(replica: first.id.replica, counter: second.id.counter &- 1),
                   second.originRight == first.originRight
             else { return false }
-            first.text += second.text
+            first.append(second)
             self = .insert(first)
             return true
         case (.delete(var first), .delete(let second)):

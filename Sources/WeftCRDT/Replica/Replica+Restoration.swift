@@ -64,7 +64,7 @@ extension Replica {
         func close() {
             guard let current = open else { return }
             var insertion = current.insertion
-            insertion.text = String(decoding: current.utf8, as: UTF8.self)
+            insertion.replaceText(String(decoding: current.utf8, as: UTF8.self))
             ops.append(.insert(insertion))
             if let from = current.deletedFrom {
                 let end = insertion.id.counter + UInt32(insertion.length)

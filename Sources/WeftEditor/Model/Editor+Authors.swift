@@ -15,7 +15,7 @@ extension Editor {
             return
         }
         guard hasDocumentHistory else {
-            if travel != nil { return show("a past version is paged without the authors gutter: `weft blame` says who wrote each line", isError: true) }
+            if pagesPastVersion { return show("a past version is paged without the authors gutter: `weft blame` says who wrote each line", isError: true) }
             show("a file has no authors to show: only a document on a relay keeps who wrote what", isError: true)
             return
         }

@@ -72,10 +72,10 @@ extension Editor {
         case .nextChange, .previousChange:
             if jumpToSessionChange(forward: command == .nextChange) { return true }
             // Without a past version, next-change goes to what others added while you were away.
-            if travel == nil, command == .nextChange { return false }
+            if !pagesPastVersion, command == .nextChange { return false }
             let step = keymap.keys(for: .nextSession, in: mode).map { ": \($0.keyNames) shows one" } ?? ""
-            show(travel == nil ? "no session is shown: sessions are shown when a document's past is paged (weft view DOC --at POINT)"
-                               : "no session is shown yet\(step)")
+            show(!pagesPastVersion ? "no session is shown: sessions are shown when a document's past is paged (weft view DOC --at POINT)"
+                                   : "no session is shown yet\(step)")
             return true
         case .nextFile, .previousFile, .firstFile:
             switchFile(command)

@@ -5,10 +5,31 @@ import WeftCRDT
 /// with what it inserted and the text it deleted marked in place; `next-change` and
 /// `previous-change` go from one of its changes to the next. The status line names the session.
 extension Editor {
-    /// Lets the pager step through `travel`'s sessions (a past version of a document is paged).
+    /// Lets the pager step through `travel`'s sessions (a past version of a document is paged);
+    /// a step asked for while they were being read is taken now.
     public mutating func beginTimeTravel(_ travel: TimeTravel) {
+        let asked = if case .reading(let step) = travelAwaited { step } else { Int?.none }
         self.travel = travel
+        travelAwaited = nil
+        if let asked { stepSession(by: asked) }
     }
+
+    /// A past version is paged and its sessions are being read: stepping waits for them.
+    public mutating func awaitTimeTravel() {
+        travel = nil
+        travelAwaited = .reading(step: nil)
+    }
+
+    /// The paged past version's sessions cannot be read: stepping says why (at once, when a
+    /// step was asked for while they were being read).
+    public mutating func timeTravelUnavailable(_ problem: String) {
+        let asked = if case .reading(let step) = travelAwaited { step } else { Int?.none }
+        travelAwaited = .unavailable(problem)
+        if asked != nil { stepSession(by: 0) }
+    }
+
+    /// Whether a past version is paged (its sessions here or on their way).
+    var pagesPastVersion: Bool { travel != nil || travelAwaited != nil }
 
     /// The name on the status line: a past version paged as `NAME@SEQ` is named after the
     /// session on screen once one is (its last batch's sequence), not the version first opened.
@@ -29,7 +50,15 @@ extension Editor {
     /// step shows the session that made the version first paged.
     mutating func stepSession(by delta: Int) {
         guard var travel else {
-            return show("no history to step through: sessions are shown when a document's past is paged (weft view DOC --at POINT)", isError: true)
+            switch travelAwaited {
+            case .reading:
+                travelAwaited = .reading(step: delta)
+                return show("reading the document's history to step through its sessions…")
+            case .unavailable(let problem):
+                return show("cannot step through this document's sessions: \(problem)", isError: true)
+            case nil:
+                return show("no history to step through: sessions are shown when a document's past is paged (weft view DOC --at POINT)", isError: true)
+            }
         }
         let count = travel.stops.count
         guard count > 0 else { return show("this document's history has no editing sessions to show") }

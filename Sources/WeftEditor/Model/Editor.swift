@@ -86,6 +86,8 @@ public struct Editor: Sendable {
     var away = AwayMarks()
     /// A past version's editing sessions, to step through (see `Editor+TimeTravel.swift`).
     var travel: TimeTravel?
+    /// While a past version's sessions have not arrived: still being read, or why they cannot be.
+    var travelAwaited: TravelWait?
     var outgoing: [[Op]] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?

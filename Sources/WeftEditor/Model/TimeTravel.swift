@@ -79,3 +79,11 @@ public struct TimeTravelProblem: Error, Sendable {
         self.message = message
     }
 }
+
+/// A paged past version's sessions that have not arrived.
+enum TravelWait: Sendable {
+    /// Being read; `step` is the step asked for meanwhile, taken once they arrive.
+    case reading(step: Int?)
+    /// They cannot be read, in words for the message line.
+    case unavailable(String)
+}

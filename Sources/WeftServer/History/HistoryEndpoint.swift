@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 import WeftWire
 
-/// `GET /history/NAME?after=N`: a page of the document's whole history (PROTOCOL.md, "History"),
+/// `GET /history/NAME?after=N[&through=SEQ][&until=MS]`: a page of the document's whole history, or
+/// of its beginning up to a bound (PROTOCOL.md, "History"),
 /// read-only, checked against the same token rules as a WebSocket hello (token in
 /// `Authorization: Bearer TOKEN`). Clients build blame, logs and past versions from it.
 struct HistoryEndpoint: Sendable {
@@ -28,6 +29,19 @@ struct HistoryEndpoint: Sendable {
         guard let after = UInt64(query["after"].map(String.init) ?? "0") else {
             return Response.plainText(.badRequest, "malformed: after= takes a server sequence (a whole number)")
         }
+        var bound = HistoryBound.none
+        if let through = query["through"] {
+            guard let seq = UInt64(String(through)) else {
+                return Response.plainText(.badRequest, "malformed: through= takes a server sequence (a whole number)")
+            }
+            bound.throughSeq = seq
+        }
+        if let until = query["until"] {
+            guard let time = UInt64(String(until)) else {
+                return Response.plainText(.badRequest, "malformed: until= takes a time in milliseconds since 1970 (a whole number)")
+            }
+            bound.untilTime = time
+        }
         let token = request.bearerToken
         do {
             _ = try access.check(token: token, for: document, userName: "", now: UInt64(Date().timeIntervalSince1970))
@@ -35,9 +49,12 @@ struct HistoryEndpoint: Sendable {
             return Response.plainText(.unauthorized, "unauthorized: \(error.message)")
         }
         do {
-            let limit = HistoryPage.maxEntries
+            // Through a sequence, no more is read than the page can hold of it; one entry past
+            // what the page holds says whether more follow.
+            let limit = bound.throughSeq.map { $0 > after ? min(HistoryPage.maxEntries, Int(clamping: $0 - after)) : 0 } ?? HistoryPage.maxEntries
             let (floor, entries) = try await store.history(of: document, after: after, limit: limit + 1)
-            let page = HistoryPage(floor: floor, more: entries.count > limit, entries: Array(entries.prefix(limit)))
+            let kept = min(limit, bound.count(within: entries))
+            let page = HistoryPage(floor: floor, more: entries.count > kept, entries: Array(entries.prefix(kept)))
             if after == 0 { await rooms.noteHistory(of: document, damage: nil) }
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"],
                             body: .init(byteBuffer: ByteBuffer(bytes: page.encoded())))

@@ -7,20 +7,29 @@ import WeftWire
 /// byte and the text.
 struct OpPrediction {
     /// Each replica's counter after its last insertion in the pack.
-    var nextCounter: [ReplicaID: UInt64] = [:]
+    private var nextCounter: [ReplicaID: UInt64] = [:]
+    /// The last replica that inserted, and its counter after that: most ops are one person's
+    /// typing, and hashing a replica id for each was a good part of reading a pack.
+    private var lastInserter: (replica: ReplicaID, next: UInt64)?
     /// The last character the last insertion inserted, and that insertion's right origin.
     var lastInserted: CharID?
     var lastRight: CharID??
 
     /// The counter a new insertion by `replica` would have.
-    func predictedCounter(of replica: ReplicaID) -> UInt64 { nextCounter[replica] ?? 0 }
+    func predictedCounter(of replica: ReplicaID) -> UInt64 { next(of: replica) ?? 0 }
 
     /// What a deletion's counters are written relative to: the last character `replica` typed.
-    func deletionReference(of replica: ReplicaID) -> UInt64 { (nextCounter[replica] ?? 1) &- 1 }
+    func deletionReference(of replica: ReplicaID) -> UInt64 { (next(of: replica) ?? 1) &- 1 }
+
+    private func next(of replica: ReplicaID) -> UInt64? {
+        if let lastInserter, lastInserter.replica == replica { return lastInserter.next }
+        return nextCounter[replica]
+    }
 
     mutating func inserted(_ insertion: Insertion) {
         let end = UInt64(insertion.id.counter) + UInt64(insertion.length)
-        nextCounter[insertion.id.replica] = end
+        if let last = lastInserter, last.replica != insertion.id.replica { nextCounter[last.replica] = last.next }
+        lastInserter = (insertion.id.replica, end)
         lastInserted = CharID(replica: insertion.id.replica, counter: UInt32(truncatingIfNeeded: end - 1))
         lastRight = .some(insertion.originRight)
     }
@@ -191,8 +200,7 @@ struct OpReader {
             throw DecodingError(.invalid, "unknown right origin shape in \(shape)")
         }
         let byteCount = try structure.varint()
-        guard byteCount > 0, byteCount <= UInt64(text.remaining),
-              let string = String(validating: try text.raw(Int(byteCount)), as: UTF8.self) else {
+        guard byteCount > 0, byteCount <= UInt64(text.remaining), let string = try? text.string(byteCount: Int(byteCount)) else {
             throw DecodingError(.invalid, "an insertion's text is empty or not UTF-8")
         }
         return Insertion(id: id, originLeft: left, originRight: right, text: string)

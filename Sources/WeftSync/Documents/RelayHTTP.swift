@@ -76,8 +76,13 @@ enum RelayHTTP {
             var body: [UInt8] = []
             for try await part in inbound {
                 switch part {
-                case .head(let response): status = response.status.code
-                case .body(var buffer): body += buffer.readBytes(length: buffer.readableBytes) ?? []
+                case .head(let response):
+                    status = response.status.code
+                    // A history page can be megabytes: room for it at once, not by doubling.
+                    if let length = response.headers.first(name: "Content-Length").flatMap(Int.init), length <= 1 << 30 {
+                        body.reserveCapacity(length)
+                    }
+                case .body(let buffer): buffer.withUnsafeReadableBytes { body.append(contentsOf: $0) }
                 case .end: return (status, body)
                 }
             }

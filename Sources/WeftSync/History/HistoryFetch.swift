@@ -2,32 +2,37 @@ import Foundation
 import NIOHTTP1
 import WeftWire
 
-/// Reads a document's whole history from its relay: `GET /history/NAME?after=N` page by page
+/// Reads a document's history from its relay: `GET /history/NAME?after=N` page by page
 /// (PROTOCOL.md, "History"), over TLS for a `wss` address, with the token the document's other
-/// commands use.
+/// commands use; the whole of it, or its beginning up to a bound.
 public enum HistoryFetch {
-    /// Every entry of `address`'s history after `after`.
+    /// The entries of `address`'s history after `after` and within `bound`, and whether the
+    /// history goes on past them. A relay that does not know bounds sends more; what lies past
+    /// the bound is dropped here, and reading stops at the first page that reaches it.
     /// - Throws: `SyncError`: `.refused` with the relay's words when it refuses (a bad token),
     ///   `.timeout` when it does not answer within `timeout`, `.configuration` for a CA file it
     ///   cannot read.
-    public static func history(of address: DocumentAddress, after: UInt64 = 0, token: String, caFile: URL?,
-                               timeout: Duration = .seconds(30)) async throws(SyncError) -> DocumentHistory {
+    public static func history(of address: DocumentAddress, after: UInt64 = 0, bound: HistoryBound = .none, token: String, caFile: URL?,
+                               timeout: Duration = .seconds(30)) async throws(SyncError) -> (history: DocumentHistory, continues: Bool) {
         var entries: [HistoryEntry] = []
         var floor: UInt64 = 0
         var next = after
         while true {
-            let page = try await fetchPage(of: address, after: next, token: token, caFile: caFile, timeout: timeout)
+            let page = try await fetchPage(of: address, after: next, bound: bound, token: token, caFile: caFile, timeout: timeout)
             floor = page.floor
-            entries += page.entries
-            guard page.more, let last = page.entries.last else { break }
+            let kept = bound.count(within: page.entries)
+            entries += page.entries.prefix(kept)
+            guard kept == page.entries.count else { return (DocumentHistory(floor: floor, entries: entries), true) }
+            guard page.more, let last = page.entries.last, last.serverSeq < bound.throughSeq ?? .max else {
+                return (DocumentHistory(floor: floor, entries: entries), page.more)
+            }
             next = last.serverSeq
         }
-        return DocumentHistory(floor: floor, entries: entries)
     }
 
-    private static func fetchPage(of address: DocumentAddress, after: UInt64, token: String, caFile: URL?,
+    private static func fetchPage(of address: DocumentAddress, after: UInt64, bound: HistoryBound, token: String, caFile: URL?,
                                   timeout: Duration) async throws(SyncError) -> HistoryPage {
-        let path = "/history/\(address.name.rawValue)?after=\(after)"
+        let path = "/history/\(address.name.rawValue)?after=\(after)\(bound.query)"
         let answer = try await RelayHTTP.request(.GET, path, on: address, token: token, caFile: caFile, timeout: timeout,
                                                  what: "the history of \(address.name)")
         guard answer.status == 200 else {

@@ -1,3 +1,5 @@
+import WeftWire
+
 /// A point in a document's history as a person types it: a server sequence (`120`), a while ago
 /// (`90s`, `30m`, `2h`, `7d`), or a UTC time (`2026-12-02T14:03`, `2026-12-02 14:03:10Z`,
 /// `2026-12-02`). Pure.
@@ -33,13 +35,20 @@ public enum HistoryPoint: Hashable, Sendable {
         self = .time(time)
     }
 
+    /// The part of a history this point needs: through its sequence, or up to its time.
+    public func bound(nowMilliseconds: UInt64) -> HistoryBound {
+        switch self {
+        case .serverSeq(let seq): HistoryBound(throughSeq: seq)
+        case .time(let time): HistoryBound(untilTime: time)
+        case .ago(let milliseconds): HistoryBound(untilTime: nowMilliseconds >= milliseconds ? nowMilliseconds - milliseconds : 0)
+        }
+    }
+
     /// The sequence this point names in `replay`'s history (the newest committed at or before it).
     public func serverSeq(in replay: HistoryReplay, nowMilliseconds: UInt64) -> UInt64 {
-        switch self {
-        case .serverSeq(let seq): seq
-        case .time(let time): replay.serverSeq(atTime: time)
-        case .ago(let milliseconds): replay.serverSeq(atTime: nowMilliseconds >= milliseconds ? nowMilliseconds - milliseconds : 0)
-        }
+        let bound = bound(nowMilliseconds: nowMilliseconds)
+        if let time = bound.untilTime { return replay.serverSeq(atTime: time) }
+        return bound.throughSeq ?? 0
     }
 
     /// `YYYY-MM-DD`, optionally `T` or a space and `HH:MM` or `HH:MM:SS`, optionally `Z`.

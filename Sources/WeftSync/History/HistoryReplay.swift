@@ -50,11 +50,7 @@ public struct HistoryReplay: Sendable {
     /// The newest server sequence committed at or before `milliseconds` (since 1970), 0 when none
     /// was; entries of unknown time count as older than every known time.
     public func serverSeq(atTime milliseconds: UInt64) -> UInt64 {
-        var found: UInt64 = 0
-        for entry in history.entries {
-            if let time = entry.committedAt, time > milliseconds { break }
-            found = entry.serverSeq
-        }
-        return found
+        let count = HistoryBound(untilTime: milliseconds).count(within: history.entries)
+        return count == 0 ? 0 : history.entries[count - 1].serverSeq
     }
 }
