@@ -158,6 +158,16 @@ import WeftWire
 
     @Test func unifiedDiffsMatchDiff() {
         #expect(LineDiff.unified(old: "a\nb\n", new: "a\nb\n", oldName: "x", newName: "y") == "")
+        // As GNU diff -u prints them: a last line without its feed, CRLF lines, a changed
+        // normalization (the same characters to String, not the same bytes).
+        #expect(LineDiff.unified(old: "a\nb", new: "a\nb\n", oldName: "x", newName: "y")
+                == "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\n-b\n\\ No newline at end of file\n+b\n")
+        #expect(LineDiff.unified(old: "x\ny", new: "x\nz", oldName: "x", newName: "y")
+                == "--- x\n+++ y\n@@ -1,2 +1,2 @@\n x\n-y\n\\ No newline at end of file\n+z\n\\ No newline at end of file\n")
+        #expect(LineDiff.unified(old: "a\r\nb\r\n", new: "a\r\nc\r\n", oldName: "x", newName: "y")
+                == "--- x\n+++ y\n@@ -1,2 +1,2 @@\n a\r\n-b\r\n+c\r\n")
+        #expect(LineDiff.unified(old: "caf\u{E9}\n", new: "cafe\u{301}\n", oldName: "x", newName: "y")
+                == "--- x\n+++ y\n@@ -1 +1 @@\n-caf\u{E9}\n+cafe\u{301}\n")
         #expect(LineDiff.unified(old: "", new: "a\n", oldName: "x", newName: "y") == "--- x\n+++ y\n@@ -0,0 +1 @@\n+a\n")
         let old = (1...20).map { "line \($0)" }.joined(separator: "\n") + "\n"
         var lines = (1...20).map { "line \($0)" }
@@ -185,4 +195,72 @@ import WeftWire
 
             """)
     }
+
+    /// Any diff applied to its old text gives its new text byte for byte (line feeds, CRLF,
+    /// normalizations and missing last feeds included), and is empty exactly when the two are
+    /// the same bytes.
+    @Test func unifiedDiffsApplyBackToTheNewText() throws {
+        let seed = UInt64.random(in: 0...UInt64.max)
+        var random = SeededGenerator(seed: seed)
+        let pieces = ["a", "b", "c", "caf\u{E9}", "cafe\u{301}", "x\r", "", "\u{1F600}"]
+        func text() -> String {
+            let lines = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+            return lines.joined(separator: "\n") + (Bool.random(using: &random) ? "\n" : "")
+        }
+        for round in 0..<400 {
+            let old = text(), new = text()
+            let diff = LineDiff.unified(old: old, new: new, oldName: "x", newName: "y", context: Int.random(in: 0...3, using: &random))
+            #expect(diff.isEmpty == old.utf8.elementsEqual(new.utf8), "seed \(seed), round \(round)")
+            let applied = try Self.apply(diff, to: old)
+            #expect(applied.utf8.elementsEqual(new.utf8), "seed \(seed), round \(round): \(old.debugDescription) → \(new.debugDescription)\n\(diff)")
+        }
+    }
+
+    /// Applies a unified diff as `patch` does, hunk by hunk at its stated lines.
+    static func apply(_ diff: String, to old: String) throws -> String {
+        var oldLines: [String] = []
+        var start = old.unicodeScalars.startIndex
+        while start < old.unicodeScalars.endIndex {
+            let end = old.unicodeScalars[start...].firstIndex(of: "\n").map { old.unicodeScalars.index(after: $0) } ?? old.unicodeScalars.endIndex
+            oldLines.append(String(old.unicodeScalars[start..<end]))
+            start = end
+        }
+        guard !diff.isEmpty else { return old }
+        var diffLines = diff.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        diffLines.removeLast()  // after the last line feed
+        var output: [String] = [], next = 0, index = 2
+        while index < diffLines.count {
+            let header = diffLines[index]
+            guard header.hasPrefix("@@ -") else { throw PatchFailure(description: "not a hunk: \(header)") }
+            let oldRange = header.dropFirst(4).prefix { $0 != " " }.split(separator: ",")
+            let first = Int(oldRange[0])!, count = oldRange.count > 1 ? Int(oldRange[1])! : 1
+            let hunkStart = count == 0 ? first : first - 1
+            output += oldLines[next..<hunkStart]
+            next = hunkStart
+            index += 1
+            while index < diffLines.count, !diffLines[index].hasPrefix("@@") {
+                let line = diffLines[index]
+                let noFeed = index + 1 < diffLines.count && diffLines[index + 1] == "\\ No newline at end of file"
+                let content = String(line.unicodeScalars.dropFirst()) + (noFeed ? "" : "\n")
+                switch line.unicodeScalars.first {
+                case " ", "-":
+                    guard next < oldLines.count, oldLines[next].utf8.elementsEqual(content.utf8) else {
+                        throw PatchFailure(description: "line \(next + 1) is not \(content.debugDescription)")
+                    }
+                    if line.unicodeScalars.first == " " { output.append(content) }
+                    next += 1
+                case "+": output.append(content)
+                default: throw PatchFailure(description: "not a hunk line: \(line.debugDescription)")
+                }
+                index += noFeed ? 2 : 1
+            }
+        }
+        output += oldLines[next...]
+        return output.joined()
+    }
+}
+
+/// A diff that does not apply to its old text: the line it stopped at.
+struct PatchFailure: Error, CustomStringConvertible {
+    let description: String
 }

@@ -7,17 +7,15 @@ public enum LineDiff {
         case added(new: Int)
     }
 
-    /// Lines as `diff` sees them: split at line feeds, the last one without its feed.
-    static func lines(_ text: String) -> [Substring] {
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        if lines.last == "" { lines.removeLast() }
-        return lines
-    }
-
     /// `old` → `new` as a unified diff with `context` lines around each change, headed by
-    /// `--- oldName` and `+++ newName`; empty when the texts are equal.
+    /// `--- oldName` and `+++ newName`; empty when the texts are equal. Lines are compared byte
+    /// for byte, line feed included: a last line that gains or loses its feed is a change, and
+    /// is marked `\ No newline at end of file` as `diff` marks it, so `patch` applies the diff.
     public static func unified(old: String, new: String, oldName: String, newName: String, context: Int = 3) -> String {
-        let a = lines(old), b = lines(new)
+        let a = ExactLine.lines(of: old), b = ExactLine.lines(of: new)
+        func line(_ mark: String, _ line: ExactLine) -> String {
+            mark + line.withoutFeed + (line.endsWithFeed ? "\n" : "\n\\ No newline at end of file\n")
+        }
         let script = edits(a, b)
         guard script.contains(where: { if case .same = $0 { false } else { true } }) else { return "" }
         var output = "--- \(oldName)\n+++ \(newName)\n"
@@ -45,15 +43,15 @@ public enum LineDiff {
                 case .same(let o, let n):
                     if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (o, n) }
                     oldCount += 1; newCount += 1
-                    body += " \(a[o])\n"
+                    body += line(" ", a[o])
                 case .removed(let o):
                     if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (o, positionInNew(script, before: start)) }
                     oldCount += 1
-                    body += "-\(a[o])\n"
+                    body += line("-", a[o])
                 case .added(let n):
                     if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (positionInOld(script, before: start), n) }
                     newCount += 1
-                    body += "+\(b[n])\n"
+                    body += line("+", b[n])
                 }
             }
             output += "@@ -\(range(oldStart, oldCount)) +\(range(newStart, newCount)) @@\n" + body

@@ -82,23 +82,3 @@ extension DocumentSession.Edit {
         return edits.reversed()
     }
 }
-
-/// A line with its line feed, equal to another only when their bytes are (String equality
-/// would take canonically equivalent text for the same, and leave the wrong bytes in place).
-struct ExactLine: Equatable {
-    var text: Substring
-
-    static func == (lhs: ExactLine, rhs: ExactLine) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
-
-    static func lines(of text: String) -> [ExactLine] {
-        var lines: [ExactLine] = []
-        var start = text.startIndex
-        let scalars = text.unicodeScalars
-        while start < text.endIndex {
-            let end = scalars[start...].firstIndex(of: "\n").map { scalars.index(after: $0) } ?? text.endIndex
-            lines.append(ExactLine(text: text[start..<end]))
-            start = end
-        }
-        return lines
-    }
-}
