@@ -83,22 +83,15 @@ extension EditorApp {
             editor.resize(width: terminal.width, height: terminal.height)
             editor.enterPager(keymap: keymap)
             editor.beginLocalText(colours: launch.paging.colours)
-            if let sessions = launch.pastSessions {
-                editor.awaitTimeTravel()
-                Task {
-                    do {
-                        sink.yield(.travel(try await sessions(), problem: nil))
-                    } catch {
-                        sink.yield(.travel(nil, problem: "\(error)"))
-                    }
-                }
-            }
+            if launch.pastSessions != nil { editor.awaitTimeTravel() }
             if launch.follow { editor.followEnd() }
             if let start = launch.paging.start { editor.begin(with: start) }
             editor.fileList = launch.fileList
             editor.show(launch.fileBanner ?? editor.welcome)
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             app.launch = launch
+            app.sink = sink
+            app.readPastSessions()
             reader.start()
             return await app.loop(events: events, sink: sink)
         }

@@ -14,6 +14,7 @@ extension EditorApp {
             case .redraw: terminal.redrawEverything()
             case .copyToClipboard(let text): terminal.copyToClipboard(text)
             case .readAuthors: readAuthors()
+            case .readPastSessions: readPastSessions()
             }
         }
     }

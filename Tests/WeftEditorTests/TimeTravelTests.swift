@@ -107,7 +107,7 @@ struct TimeTravelTests {
         #expect(broken.lines[7].contains("a past version is paged without the authors gutter"))
     }
 
-    @Test("a step asked for while the sessions are read is taken when they arrive; sessions that cannot be read say why")
+    @Test("a step asked for while the sessions are read is taken when they arrive unless another key came first; a failed read says why and is tried again at the next step")
     func sessionsReadBesideThePager() throws {
         var harness = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
         harness.editor.enterPager(keymap: harness.editor.keymap)
@@ -122,6 +122,16 @@ struct TimeTravelTests {
         harness.editor.beginTimeTravel(TimeTravel(stops: stops, start: 2) { .success(Self.sessions[$0]) })
         #expect(harness.lines[6].hasPrefix(" notes@30 "), "the step was taken: \(harness.lines[6])")
         #expect(harness.lines[7].contains("session 3 of 3: author3 · seq 3"), "\(harness.lines[7])")
+
+        // Another key meanwhile takes over from the step waiting.
+        var moved = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
+        moved.editor.enterPager(keymap: moved.editor.keymap)
+        moved.editor.status.document = "notes@25"
+        moved.editor.awaitTimeTravel()
+        moved.press("}")
+        moved.press("j")
+        moved.editor.beginTimeTravel(TimeTravel(stops: stops, start: 2) { .success(Self.sessions[$0]) })
+        #expect(moved.lines[6].hasPrefix(" notes@25 ") && !moved.lines[7].contains("session"), "\(moved.lines)")
 
         // Arriving without a step asked for shows nothing until one is.
         var quiet = try EditorHarness("one\ntwo\n", keymap: "less", width: 90, height: 8)
@@ -139,9 +149,14 @@ struct TimeTravelTests {
         failing.press("{")
         failing.editor.timeTravelUnavailable("the relay cannot read this document's history now; try again later")
         #expect(failing.lines[7].contains("cannot step through this document's sessions: the relay cannot read"), "\(failing.lines[7])")
-        failing.press("}")
-        #expect(failing.lines[7].contains("cannot step through this document's sessions"))
         #expect(failing.lines[0] == "one")
+        // The next step asks for them again, and is taken when they come.
+        _ = failing.editor.takeTerminalRequests()
+        failing.press("}")
+        #expect(failing.lines[7].contains("reading the document's history again"), "\(failing.lines[7])")
+        #expect(failing.editor.takeTerminalRequests() == [.readPastSessions])
+        failing.editor.beginTimeTravel(TimeTravel(stops: stops, start: 1) { .success(Self.sessions[$0]) })
+        #expect(failing.lines[7].contains("session 2 of 3"), "\(failing.lines[7])")
     }
 
     @Test("stepping back and forth rebuilds each session once")

@@ -46,8 +46,10 @@ import WeftWire
         let (_, both, _) = try await page(relay, "through=5&until=\(UInt64.max)")
         #expect(both?.entries.count == 5 && both?.more == true)
 
-        let (badThrough, _, throughWords) = try await page(relay, "through=five")
-        #expect(badThrough == 400 && throughWords.hasPrefix("malformed: through= takes a server sequence (a whole number)"), "\(throughWords)")
+        for value in ["five", "99999999999999999999999"] {
+            let (badThrough, _, throughWords) = try await page(relay, "through=\(value)")
+            #expect(badThrough == 400 && throughWords.hasPrefix("malformed: through= takes a server sequence (a whole number below 2^64)"), "\(throughWords)")
+        }
         let (badUntil, _, untilWords) = try await page(relay, "until=-1")
         #expect(badUntil == 400 && untilWords.hasPrefix("malformed: until= takes a time in milliseconds"))
     }

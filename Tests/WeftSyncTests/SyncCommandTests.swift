@@ -44,6 +44,13 @@ import WeftTestTraits
         // A byte-order mark is text like any other: put keeps it, cat gives it back.
         #expect(try bob(["put", url], input: "\u{FEFF}marked").status == 0)
         #expect(Array(try alice(["cat", url]).stdout.utf8) == Array("\u{FEFF}marked".utf8))
+
+        // A machine that never had the document has no copy for positions to mean: there they
+        // are for the relay's text, caught up first.
+        let carol = WeftRun(home: root.appendingPathComponent("carol"))
+        let fresh = try carol(["apply", url], input: editLines([(7, 0, " here")]))
+        #expect(fresh.status == 0, "\(fresh.stderr)")
+        #expect(Array(try bob(["cat", url]).stdout.utf8) == Array("\u{FEFF}marked here".utf8))
     }
 
     @Test func wssWithAPrivateCAAndTheServerFromTheConfigFile() throws {
@@ -114,12 +121,19 @@ import WeftTestTraits
         #expect(try alice(["cat", url]).stdout == "abc")
         let hostileName = try alice(["cat", "ws://127.0.0.1:\(relay.port)/../etc/passwd"])
         #expect(hostileName.status == 3 && hostileName.stderr.contains("document"))
+        // Nothing answers: without a copy of the document there is no text for the positions,
+        // and nothing is applied; with one, the edits wait in the queue as offline typing does.
         let unreachable = try alice(["apply", "--timeout", "1", "ws://127.0.0.1:1/notes"], input: editLines([(0, 0, "later")]))
-        #expect(unreachable.status == 1 && unreachable.stderr.contains("still unsent"), "\(unreachable.stderr)")
+        #expect(unreachable.status == 1 && unreachable.stderr.contains("nothing was applied: this machine has no copy"), "\(unreachable.stderr)")
         let unread = try alice(["cat", "--timeout", "1", "ws://127.0.0.1:1/notes"])
         #expect(unread.status == 1 && unread.stderr.components(separatedBy: "nothing answers").count == 2,
                 "the reason is said once: \(unread.stderr)")
-        #expect(try alice(["status"]).stdout.contains("ws://127.0.0.1:1/notes\t1 unsent"))
+        #expect(try alice(["status"]).stdout == "nothing unsent\n")
+        relay.kill()
+        let offline = try alice(["apply", "--timeout", "1", url], input: editLines([(3, 0, "later")]))
+        #expect(offline.status == 1 && offline.stderr.contains("1 batch still unsent"), "\(offline.stderr)")
+        #expect(try alice(["status"]).stdout.contains("\(url)\t1 unsent"))
+        #expect(try alice(["cat", "--offline", url]).stdout == "abclater")
     }
 
     @Test func aKilledClientsQueueArrivesOnceInOrder() throws {

@@ -20,8 +20,8 @@ extension Editor {
         travelAwaited = .reading(step: nil)
     }
 
-    /// The paged past version's sessions cannot be read: stepping says why (at once, when a
-    /// step was asked for while they were being read).
+    /// The paged past version's sessions cannot be read: said at once when a step was asked for
+    /// while they were being read; the next step asks for them again.
     public mutating func timeTravelUnavailable(_ problem: String) {
         let asked = if case .reading(let step) = travelAwaited { step } else { Int?.none }
         travelAwaited = .unavailable(problem)
@@ -54,8 +54,13 @@ extension Editor {
             case .reading:
                 travelAwaited = .reading(step: delta)
                 return show("reading the document's history to step through its sessions…")
-            case .unavailable(let problem):
+            case .unavailable(let problem) where delta == 0:
                 return show("cannot step through this document's sessions: \(problem)", isError: true)
+            case .unavailable:
+                // The relay may answer now: ask again, and take the step if it does.
+                travelAwaited = .reading(step: delta)
+                terminalRequests.append(.readPastSessions)
+                return show("reading the document's history again to step through its sessions…")
             case nil:
                 return show("no history to step through: sessions are shown when a document's past is paged (weft view DOC --at POINT)", isError: true)
             }

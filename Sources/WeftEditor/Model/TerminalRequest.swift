@@ -10,6 +10,9 @@ public enum TerminalRequest: Equatable, Sendable {
     /// Read the document's history from its relay and hand the editor its `Authorship`
     /// (`showAuthors`), for the authors gutter.
     case readAuthors
+    /// Read the paged past version's editing sessions from the relay again, after a read failed
+    /// (`beginTimeTravel` or `timeTravelUnavailable` answers).
+    case readPastSessions
 
     /// Bytes of text the system clipboard is offered at most: terminals cap what one escape
     /// sequence may carry (the text goes as base64, a third longer). Longer cuts stay in Weft's own.

@@ -27,18 +27,18 @@ struct HistoryEndpoint: Sendable {
         }
         let query = request.uri.queryParameters
         guard let after = UInt64(query["after"].map(String.init) ?? "0") else {
-            return Response.plainText(.badRequest, "malformed: after= takes a server sequence (a whole number)")
+            return Response.plainText(.badRequest, "malformed: after= takes a server sequence (a whole number below 2^64)")
         }
         var bound = HistoryBound.none
         if let through = query["through"] {
             guard let seq = UInt64(String(through)) else {
-                return Response.plainText(.badRequest, "malformed: through= takes a server sequence (a whole number)")
+                return Response.plainText(.badRequest, "malformed: through= takes a server sequence (a whole number below 2^64)")
             }
             bound.throughSeq = seq
         }
         if let until = query["until"] {
             guard let time = UInt64(String(until)) else {
-                return Response.plainText(.badRequest, "malformed: until= takes a time in milliseconds since 1970 (a whole number)")
+                return Response.plainText(.badRequest, "malformed: until= takes a time in milliseconds since 1970 (a whole number below 2^64)")
             }
             bound.untilTime = time
         }
