@@ -33,6 +33,11 @@ struct LogCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("weft log: \(error)\n".utf8))
             throw ExitCode(2)
         }
+        if case .serverSeq(let seq) = since, seq > replay.history.entries.last?.serverSeq ?? 0 {
+            // As view --at and diff --since refuse it: a typo must not read as "nothing happened".
+            FileHandle.standardError.write(Data("weft log: the history of \(client.document) ends at batch \(replay.history.entries.last?.serverSeq ?? 0); --since \(seq) is past it\n".utf8))
+            throw ExitCode(2)
+        }
         if let since {
             // Sessions with a batch after the newest batch committed by then.
             let seq = since.serverSeq(in: replay, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))

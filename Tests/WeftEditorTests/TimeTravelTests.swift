@@ -159,6 +159,19 @@ struct TimeTravelTests {
         #expect(failing.lines[7].contains("session 2 of 3"), "\(failing.lines[7])")
     }
 
+    @Test("a session label longer than the status line is cut, and the position stays on the right")
+    func longLabelsKeepThePosition() throws {
+        var harness = try EditorHarness("one\ntwo\n", keymap: "less", width: 80, height: 8)
+        harness.editor.enterPager(keymap: harness.editor.keymap)
+        harness.editor.status.document = "notes@25"
+        let label = "someone with a long name · 2026-12-03 09:27–11:40Z · +16000 -14000 · seq 3–9000"
+        harness.editor.beginTimeTravel(TimeTravel(stops: [TimeTravel.Stop(label: label, lastSeq: 30)], start: 0) { _ in .success(Self.sessions[0]) })
+        harness.press("}")
+        let status = harness.lines[6]
+        #expect(status.contains("session 1 of 1: someone") && status.contains("…"), "\(status)")
+        #expect(status.hasSuffix("%") || status.hasSuffix("END"), "the position is kept: \(status)")
+    }
+
     @Test("stepping back and forth rebuilds each session once")
     func rebuiltOnce() throws {
         let calls = Mutex<[Int]>([])

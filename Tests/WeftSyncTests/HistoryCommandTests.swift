@@ -68,6 +68,8 @@ import WeftTestTraits
         #expect(afterTwo.count == 1 && afterTwo.first?.contains("ana?") == true, "\(afterTwo)")
         #expect(try reader(["log", "notes", "--since", "2000-01-01"]).stdout.split(separator: "\n").count == 2)
         #expect(try reader(["log", "notes", "--since", "3"]).stdout.isEmpty)
+        let pastTheEnd = try reader(["log", "notes", "--since", "4"])
+        #expect(pastTheEnd.status == 2 && pastTheEnd.stdout.isEmpty && pastTheEnd.stderr.contains("the history of notes ends at batch 3; --since 4 is past it"), "\(pastTheEnd.stderr)")
 
         let diff = try reader(["diff", "notes", "--since", "1"])
         #expect(diff.status == 0, "\(diff.stderr)")

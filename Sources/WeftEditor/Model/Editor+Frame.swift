@@ -171,6 +171,16 @@ extension Editor {
     private func drawStatus(into frame: inout Frame, row: Int) {
         guard row < frame.height else { return }
         frame.fill(row: row, style: .role(.status))
+        let (line, character) = cursorLineColumn
+        var right: [(String, StyleRole)] = [(" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)]
+        if status.unsent > 0 { right.append((" ↑\(status.unsent)", .status)) }
+        if !peers.isEmpty { right.append((peopleHere(within: max(12, frame.width / 3)), .status)) }
+        if isPager {
+            right.append((atEnd ? "  END " : "  \(percentThrough)% ", .status))
+        } else {
+            right.append(("  \(line):\(character) ", .status))
+        }
+        let rightWidth = right.reduce(0) { $0 + $1.0.count }
         var column = frame.put(" \(shownDocumentName)", row: row, column: 0, style: .role(.status), width: measure)
         if status.readOnly { column = frame.put(" [read-only]", row: row, column: column, style: .role(.status), width: measure) }
         if isPager {
@@ -182,7 +192,9 @@ extension Editor {
             }
             if let filter { column = frame.put(" &\(filter.pattern)", row: row, column: column, style: .role(.status), width: measure) }
             if let session = travelSession {
-                column = frame.put(" session \(session.index + 1) of \(session.count): \(session.label)", row: row, column: column, style: .role(.status), width: measure)
+                // Cut to leave the position on the right: a label can be longer than the row.
+                column = frame.putMarkingCut(" session \(session.index + 1) of \(session.count): \(session.label)", row: row, column: column,
+                                             style: .role(.status), width: measure, end: frame.width - rightWidth - 1)
             }
         } else if keymap.modes.count > 1 {
             column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
@@ -193,17 +205,7 @@ extension Editor {
             if let recording = vim.recording { column = frame.put(" recording @\(recording.register)", row: row, column: column, style: .role(.status), width: measure) }
         }
         if let name = followedName { frame.put(" following \(name)", row: row, column: column, style: .role(.status), width: measure) }
-        let (line, character) = cursorLineColumn
-        var right: [(String, StyleRole)] = [(" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)]
-        if status.unsent > 0 { right.append((" ↑\(status.unsent)", .status)) }
-        if !peers.isEmpty { right.append((peopleHere(within: max(12, frame.width / 3)), .status)) }
-        if isPager {
-            right.append((atEnd ? "  END " : "  \(percentThrough)% ", .status))
-        } else {
-            right.append(("  \(line):\(character) ", .status))
-        }
-        let width = right.reduce(0) { $0 + $1.0.count }
-        var start = max(column + 1, frame.width - width)
+        var start = max(column + 1, frame.width - rightWidth)
         for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
     }
 

@@ -52,15 +52,16 @@ public struct Frame: Equatable, Sendable {
         return column
     }
 
-    /// As `put`, but a text too long for the row ends in `…` where it is cut, so a message cut
+    /// As `put`, but a text too long for the row (or for `end`) ends in `…` where it is cut, so a message cut
     /// at the terminal's width does not read as whole.
     @discardableResult
-    mutating func putMarkingCut(_ text: String, row: Int, column: Int, style: CellStyle, width measure: TextWidths) -> Int {
-        guard column + measure.columns(of: text) > width, width - column >= 2 else {
-            return put(text, row: row, column: column, style: style, width: measure)
+    mutating func putMarkingCut(_ text: String, row: Int, column: Int, style: CellStyle, width measure: TextWidths, end: Int? = nil) -> Int {
+        let limit = min(width, end ?? width)
+        guard column + measure.columns(of: text) > limit, limit - column >= 2 else {
+            return put(text, row: row, column: column, style: style, width: measure, end: limit)
         }
-        let cut = put(text, row: row, column: column, style: style, width: measure, end: width - 1)
-        return put("…", row: row, column: cut, style: style, width: measure)
+        let cut = put(text, row: row, column: column, style: style, width: measure, end: limit - 1)
+        return put("…", row: row, column: cut, style: style, width: measure, end: limit)
     }
 
     mutating func put(_ glyph: Glyph, row: Int, column: Int, style: CellStyle) {

@@ -327,7 +327,7 @@ public actor DocumentSession {
                 guard unsent > 0 else {
                     throw SyncError(.timeout, "could not sync with \(address) within \(seconds) s\(why)")
                 }
-                throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next command that reaches the relay sends them")
+                throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next command that reaches the relay sends them (--timeout SECONDS waits longer)")
             }
             try? await Task.sleep(for: .milliseconds(5))
         }
