@@ -24,12 +24,8 @@ extension ClientConnection {
     public func replayBeginning(_ command: String, through point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay) {
         let bound = point.bound(nowMilliseconds: Self.nowMilliseconds)
         do {
-            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-            let (history, continues) = try await HistoryFetch.history(of: address, bound: bound, token: token,
-                                                                      caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
-            if history.floor == 0, history.entries.isEmpty, !continues {
-                throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
-            }
+            let (address, history, continues) = try await fetchHistory(bound: bound)
+            try requireHistory(history, continues: continues, command: command, address: address)
             var past = try HistoryReplay(history)
             try past.advance()
             // Read through the bound: the history ends where this read did unless it goes on.
@@ -45,14 +41,20 @@ extension ClientConnection {
     /// Points outside the history are refused, as git refuses revisions it does not have: an
     /// answer there (today's text, an empty one) would pass a typo off as a version.
     private func refuseOutside(_ point: HistoryPoint, past: UInt64, historyEnd: UInt64, command: String, option: String, address: DocumentAddress) throws {
-        let name = commandArgument(for: address)
+        try refusePastTheEnd(point, historyEnd: historyEnd, command: command, option: option, address: address)
         switch point {
-        case .serverSeq(let seq) where seq > historyEnd:
-            throw CommandFailure(command, message: "the history of \(name) ends at batch \(historyEnd); \(option) \(seq) is past it", exitCode: 2)
         case .time where past == 0, .ago where past == 0:
-            throw CommandFailure(command, message: "\(name) had no text yet at that point (its first batch is 1); \(option) 0 is the empty document, if that is what you want", exitCode: 2)
+            throw CommandFailure(command, message: "\(commandArgument(for: address)) had no text yet at that point (its first batch is 1); \(option) 0 is the empty document, if that is what you want", exitCode: 2)
         default:
             return
+        }
+    }
+
+    /// Refuses (exit 2, printed) a sequence past `historyEnd`, the history's last: a typo must
+    /// not read as a version, nor as "nothing happened since".
+    public func refusePastTheEnd(_ point: HistoryPoint, historyEnd: UInt64, command: String, option: String, address: DocumentAddress) throws {
+        if case .serverSeq(let seq) = point, seq > historyEnd {
+            throw CommandFailure(command, message: "the history of \(commandArgument(for: address)) ends at batch \(historyEnd); \(option) \(seq) is past it", exitCode: 2)
         }
     }
 
@@ -66,9 +68,7 @@ extension ClientConnection {
         let (address, past) = try await replayBeginning("view", through: point)
         let beginning = past.history, shown = past.serverSeq
         let sessions: PastSessions = {
-            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-            let (rest, _) = try await HistoryFetch.history(of: address, after: beginning.entries.last?.serverSeq ?? 0, token: token,
-                                                           caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+            let (_, rest, _) = try await fetchHistory(after: beginning.entries.last?.serverSeq ?? 0)
             return try TimeTravel(DocumentHistory(floor: beginning.floor, entries: beginning.entries + rest.entries), at: shown)
         }
         do {

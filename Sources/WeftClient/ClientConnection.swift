@@ -1,6 +1,7 @@
 import Foundation
 import WeftEditor
 import WeftSync
+import WeftWire
 
 /// How a command reaches one document: which document, with which token, trusting which
 /// certificates, waiting how long. Every command that talks to a relay resolves the user's
@@ -89,9 +90,7 @@ public struct ClientConnection: Sendable {
     public func replay(_ command: String, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
         do {
             let (address, replay) = try await readHistory(through: serverSeq)
-            if replay.history.floor == 0, replay.history.entries.isEmpty {
-                throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
-            }
+            try requireHistory(replay.history, continues: false, command: command, address: address)
             return (address, replay)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -103,11 +102,27 @@ public struct ClientConnection: Sendable {
     /// As `replay`, but failing with the `SyncError` or `HistoryError` itself, printed nowhere
     /// (for a screen, which says it in its own message line).
     public func readHistory(through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
-        let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-        let (history, _) = try await HistoryFetch.history(of: address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) },
-                                                          timeout: timeout)
+        let (address, history, _) = try await fetchHistory()
         var replay = try HistoryReplay(history)
         try replay.advance(through: serverSeq)
         return (address, replay)
+    }
+
+    /// The document's history after `after` and within `bound`, read from its relay with this
+    /// connection's token, CA file and timeout; where the document is, and whether its history
+    /// goes on past what was read.
+    func fetchHistory(after: UInt64 = 0, bound: HistoryBound = .none) async throws(SyncError) -> (address: DocumentAddress, history: DocumentHistory, continues: Bool) {
+        let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+        let (history, continues) = try await HistoryFetch.history(of: address, after: after, bound: bound, token: token,
+                                                                  caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+        return (address, history, continues)
+    }
+
+    /// Refuses (exit 2) a document with no history at all: a name typed wrong would otherwise
+    /// print nothing and succeed.
+    func requireHistory(_ history: DocumentHistory, continues: Bool, command: String, address: DocumentAddress) throws {
+        if history.floor == 0, history.entries.isEmpty, !continues {
+            throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
+        }
     }
 }

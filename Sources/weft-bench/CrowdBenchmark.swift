@@ -51,7 +51,7 @@ struct CrowdBenchmark: AsyncParsableCommand {
         }
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-crowd-\(UUID())")
         defer { try? FileManager.default.removeItem(at: data) }
-        let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+        let weft = BenchmarkWeft.url
         // Pings every 10 minutes: the idle readers hold their sockets without reading them, and
         // the relay rightly closes clients that miss three pings while data waits for them.
         let arguments = ["--max-connections", "\(connections + typists + 100)", "--max-message-rate", "1000000", "--ping-interval", "600"]

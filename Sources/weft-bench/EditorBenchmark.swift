@@ -48,7 +48,7 @@ struct EditorBenchmark: AsyncParsableCommand {
         try ReplicaCache(replica: ReplicaID(1), epoch: 1, lastServerSeq: 0, snapshot: replica.encodeSnapshot())
             .save(to: directory.appendingPathComponent(DocumentFiles.cacheName))
 
-        let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+        let weft = BenchmarkWeft.url
         let environment = ["WEFT_HOME": home.data.path, "TERM": "tmux-256color", "LANG": "C.UTF-8", "USER": "bench"]
         func firstScreen(_ command: [String]) throws -> Double {
             let started = ContinuousClock.now

@@ -51,7 +51,7 @@ struct FairnessBenchmark: AsyncParsableCommand {
     func run() async throws {
         let dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-fairness-\(UUID())")
         defer { try? FileManager.default.removeItem(at: dataDirectory) }
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+        let beside = BenchmarkWeft.url
         var arguments = ["--max-message-rate", "1000000"]
         if let compactEvery { arguments += ["--compact-every", "\(compactEvery)"] }
         let relay = try RelayProcess(dataDirectory: dataDirectory, extraArguments: arguments,

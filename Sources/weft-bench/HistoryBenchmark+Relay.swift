@@ -10,8 +10,7 @@ import WeftWire
 extension HistoryBenchmark {
     /// Runs `body` with a relay (the `weft` beside this benchmark) serving `directory`'s store.
     static func served<T>(_ directory: URL, _ body: (RelayProcess) async throws -> T) async throws -> T {
-        let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
-        var relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--accept-lost-store"], executable: weft)
+        let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--accept-lost-store"], executable: BenchmarkWeft.url)
         defer { relay.kill() }
         return try await body(relay)
     }
@@ -20,7 +19,6 @@ extension HistoryBenchmark {
     /// written to /dev/null (as `weft blame DOC > /dev/null`: reading it here would take this
     /// machine's other core from it); the run must succeed.
     static func commandMilliseconds(_ arguments: [String], runs: Int) throws -> Double {
-        let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
         let home = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-home-\(UUID())")
         defer { try? FileManager.default.removeItem(at: home) }
         var environment = ProcessInfo.processInfo.environment
@@ -28,7 +26,7 @@ extension HistoryBenchmark {
         var failure: String?
         let milliseconds = try Measure.median(runs: runs) {
             let errors = Pipe()
-            let child = try ChildProcess(weft, arguments: arguments, environment: environment,
+            let child = try ChildProcess(BenchmarkWeft.url, arguments: arguments, environment: environment,
                                          standardInput: .null, standardOutput: .null, standardError: .pipe(errors))
             let words = errors.fileHandleForReading.readDataToEndOfFile()
             child.waitUntilExit()

@@ -66,7 +66,7 @@ struct RelayBenchmark: AsyncParsableCommand {
         if let url {
             bases = [url]
         } else {
-            let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+            let beside = BenchmarkWeft.url
             let executable = weft.map { URL(fileURLWithPath: $0) } ?? beside
             // The bench measures the relay, not its flood protection: lift the per-connection limit.
             var arguments = ["--max-message-rate", "1000000"]

@@ -35,7 +35,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         for _ in 0..<appends { try queue.append([[try typist.insert("x", at: typist.count)!]]) }
         let appendSeconds = Measure.milliseconds(ContinuousClock.now - started) / 1000
 
-        let weft = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("weft")
+        let weft = BenchmarkWeft.url
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: ["--max-message-rate", "100000", "--compact-every", "\(compactEvery)"], executable: weft)
         let address = try DocumentAddress(parsing: "ws://127.0.0.1:\(relay.port)/bench", defaultServer: DocumentAddress.builtInServer)
         let writerHome = ClientHome(data: root.appendingPathComponent("writer"), config: root.appendingPathComponent("config"))

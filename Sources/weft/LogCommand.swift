@@ -25,7 +25,7 @@ struct LogCommand: AsyncParsableCommand {
     var author: String?
 
     func run() async throws {
-        let (_, replay) = try await client.replay("log", through: 0)
+        let (address, replay) = try await client.replay("log", through: 0)
         var sessions: [EditSession]
         do {
             sessions = try EditSession.sessions(of: replay.history.entries)
@@ -33,12 +33,12 @@ struct LogCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("weft log: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        if case .serverSeq(let seq) = since, seq > replay.history.entries.last?.serverSeq ?? 0 {
-            // As view --at and diff --since refuse it: a typo must not read as "nothing happened".
-            FileHandle.standardError.write(Data("weft log: the history of \(client.document) ends at batch \(replay.history.entries.last?.serverSeq ?? 0); --since \(seq) is past it\n".utf8))
-            throw ExitCode(2)
-        }
         if let since {
+            do {
+                try client.connection.refusePastTheEnd(since, historyEnd: replay.history.entries.last?.serverSeq ?? 0, command: "log", option: "--since", address: address)
+            } catch let failure as CommandFailure {
+                throw ExitCode(failure.exitCode)
+            }
             // Sessions with a batch after the newest batch committed by then.
             let seq = since.serverSeq(in: replay, nowMilliseconds: UInt64(Date().timeIntervalSince1970 * 1_000))
             sessions = sessions.filter { $0.lastSeq > seq }

@@ -34,13 +34,13 @@ public struct ByteReader {
         }
     }
 
-    /// A varint that must fit in 32 bits.
     /// A signed number `ByteWriter.zigzag` wrote.
     public mutating func zigzag() throws(DecodingError) -> Int64 {
         let value = try varint()
         return Int64(bitPattern: value >> 1) ^ -Int64(bitPattern: value & 1)
     }
 
+    /// A varint that must fit in 32 bits.
     public mutating func varint32() throws(DecodingError) -> UInt32 {
         let start = offset
         let value = try varint()

@@ -26,10 +26,11 @@ extension Replica {
 
     /// Makes room for `scalars` more inserted scalars at once, so that applying a long history
     /// does not copy the text store each time it outgrows itself. Room that is never written
-    /// costs address space, not memory.
+    /// costs address space, not memory. Growing, it at least doubles, as appending does: a
+    /// history applied a little at a time must not copy the whole store at every step.
     public mutating func reserveCapacity(forInserting scalars: Int) {
         let wanted = arena.count + min(scalars, Self.maxInsertedCharacters)
-        if wanted > arena.capacity { arena.reserveCapacity(wanted) }
+        if wanted > arena.capacity { arena.reserveCapacity(max(wanted, 2 * arena.capacity)) }
     }
 
     /// Appends scalars to the arena; returns the offset of the first.
