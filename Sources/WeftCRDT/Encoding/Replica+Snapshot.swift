@@ -264,7 +264,6 @@ extension Replica {
             throw DecodingError(.invalid, "snapshot claims \(totalIDs) inserted characters; the limit is \(Replica.maxInsertedCharacters)")
         }
         insertedCharacters = totalIDs
-        for index in counts.indices { leafOf[index] = Array(repeating: .max, count: Int(counts[index])) }
 
         let spanCount = try reader.count(minimumBytes: 3)
         var runs: [Run] = []
@@ -398,19 +397,14 @@ extension Replica {
         let perLeaf = Leaf.maxRuns * 3 / 4
         var content: UInt32 = 0
         var leafStart = 0
+        var idPieces = Array(repeating: [(start: UInt32, length: UInt32, leaf: UInt32)](), count: counts.count)
         while leafStart < runs.count {
             let leafEnd = min(leafStart + perLeaf, runs.count)
             let leafID = UInt32(leaves.count)
             var leaf = Leaf(runs: Array(runs[leafStart..<leafEnd]))
             for index in leaf.runs.indices {
                 let run = leaf.runs[index]
-                let replicaSlot = Int(run.replica)
-                try leafOf[replicaSlot].withUnsafeMutableBufferPointer { slots throws(DecodingError) in
-                    for counter in Int(run.counter)..<Int(run.counter) + Int(run.length) {
-                        guard slots[counter] == .max else { throw DecodingError(.invalid, "id \(replicas[replicaSlot])@\(counter) is stored twice") }
-                        slots[counter] = leafID
-                    }
-                }
+                idPieces[Int(run.replica)].append((run.counter, run.length, leafID))
                 if !run.isDeleted {
                     leaf.runs[index].content = content
                     content += run.length
@@ -425,9 +419,10 @@ extension Replica {
             newlineCount += leaf.newlines
             leafStart = leafEnd
         }
-        for slots in leafOf where slots.contains(.max) {
-            throw DecodingError(.invalid, "snapshot counts ids that none of its spans store")
+        guard let index = IDIndex.covering(idPieces, counts: counts) else {
+            throw DecodingError(.invalid, "snapshot stores some id twice, or counts ids that none of its spans store")
         }
+        idIndex = index
         rebuildTrees()
         // Waiting ops go back through `apply`, which files each under the id it awaits.
         do {

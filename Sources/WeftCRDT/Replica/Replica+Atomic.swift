@@ -6,15 +6,15 @@ extension Replica {
     /// This is how a relay checks what a client sends: the check is the application itself, so
     /// the two can never disagree. Cost beyond `apply`: the per-leaf tables are shared with a
     /// checkpoint, so the first change to each copies it (proportional to the number of leaves,
-    /// about a thousandth of the characters); the text arena and the id index are only appended
-    /// to or journaled, never copied.
+    /// about a thousandth of the characters); the text arena is only appended to, and the id
+    /// index keeps the tables leaf splits rewrite.
     /// - Throws: `CRDTError` (`.malformedOp`, `.documentTooLarge`), and `.malformedOp` for ops that
     ///   would have to wait for characters this replica lacks.
     @discardableResult
     public mutating func applyAtomically(_ ops: [Op]) throws(CRDTError) -> [TextChange] {
         let checkpoint = Checkpoint(self)
-        leafOfJournal = []
-        defer { leafOfJournal = nil }
+        idIndex.beginJournal()
+        defer { idIndex.endJournal() }
         do throws(CRDTError) {
             let changes = try apply(ops)
             guard pendingCount == checkpoint.pendingCount else {
@@ -27,13 +27,12 @@ extension Replica {
         }
     }
 
-    /// What `applyAtomically` puts back: everything but the arena and the id index, which are
-    /// cut back to their lengths, with the index entries leaf splits moved put back.
+    /// What `applyAtomically` puts back: everything but the arena, which is cut back to its
+    /// length, and the id index, which puts back its own tables.
     private struct Checkpoint {
         let replicas: [ReplicaID]
         let replicaIndex: [ReplicaID: UInt32]
         let counts: [UInt32]
-        let leafOfCounts: [Int]
         let leaves: [Leaf]
         let order: [UInt32]
         let orderOf: [UInt32]
@@ -52,7 +51,6 @@ extension Replica {
             replicas = replica.replicas
             replicaIndex = replica.replicaIndex
             counts = replica.counts
-            leafOfCounts = replica.leafOf.map(\.count)
             leaves = replica.leaves
             order = replica.order
             orderOf = replica.orderOf
@@ -69,21 +67,7 @@ extension Replica {
         }
 
         func restore(into replica: inout Replica) {
-            // Index entries first (newest last, so put back in reverse), while the arrays still
-            // hold every character; then cut what the failed ops added.
-            for entry in (replica.leafOfJournal ?? []).reversed() {
-                let replicaIndex = Int(entry.replica)
-                guard replicaIndex < leafOfCounts.count else { continue }
-                let end = min(entry.start + entry.length, leafOfCounts[replicaIndex])
-                guard entry.start < end else { continue }
-                replica.leafOf[replicaIndex].withUnsafeMutableBufferPointer { slots in
-                    for counter in entry.start..<end { slots[counter] = entry.leaf }
-                }
-            }
-            replica.leafOf.removeLast(replica.leafOf.count - leafOfCounts.count)
-            for (index, length) in leafOfCounts.enumerated() where replica.leafOf[index].count > length {
-                replica.leafOf[index].removeLast(replica.leafOf[index].count - length)
-            }
+            replica.idIndex.rollBack(counts: counts)
             replica.arena.removeLast(replica.arena.count - arenaCount)
             replica.replicas = replicas
             replica.replicaIndex = replicaIndex

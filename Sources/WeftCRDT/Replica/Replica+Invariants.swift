@@ -2,11 +2,17 @@ extension Replica {
     /// Checks every structural invariant and stops the process with a description of the first one
     /// broken. O(n): for tests and fuzzers, after every mutation.
     public func checkInvariants() {
-        precondition(replicas.count == counts.count && replicas.count == leafOf.count, "replica tables differ in size")
+        precondition(replicas.count == counts.count && replicas.count == idIndex.entries.count, "replica tables differ in size")
         precondition(replicaIndex.count == replicas.count, "replica index size")
         for (index, replica) in replicas.enumerated() {
             precondition(replicaIndex[replica] == UInt32(index), "replica index of \(replica)")
-            precondition(leafOf[index].count == Int(counts[index]), "id index of \(replica) covers \(leafOf[index].count) of \(counts[index])")
+            let entries = idIndex.entries[index]
+            precondition(entries.isEmpty == (counts[index] == 0), "id index of \(replica) is empty or not as its count")
+            precondition(entries.first.map { $0.start == 0 } ?? true, "id index of \(replica) does not start at 0")
+            precondition(entries.last.map { $0.start < counts[index] } ?? true, "id index of \(replica) goes past its count")
+            for (earlier, later) in zip(entries, entries.dropFirst()) {
+                precondition(earlier.start < later.start && earlier.leaf != later.leaf, "id index of \(replica) is out of order or not merged")
+            }
         }
         precondition(insertedCharacters == counts.reduce(0) { $0 + Int($1) }, "inserted character total")
         precondition(order.count == leaves.count && orderOf.count == leaves.count, "leaf order tables")
@@ -33,7 +39,7 @@ extension Replica {
                     precondition(counter < seen[Int(run.replica)].count, "run id beyond count")
                     precondition(!seen[Int(run.replica)][counter], "id \(replicas[Int(run.replica)])@\(counter) stored twice")
                     seen[Int(run.replica)][counter] = true
-                    precondition(leafOf[Int(run.replica)][counter] == leafID, "id index points to the wrong leaf")
+                    precondition(idIndex.leaf(replica: run.replica, counter: UInt32(counter)) == leafID, "id index points to the wrong leaf")
                 }
             }
             precondition(leaf.visible == visible, "leaf \(leafID) visible \(leaf.visible) != \(visible)")

@@ -10,7 +10,7 @@ extension Replica {
     /// The location of an integrated character; `none` maps to `.start` or `.end` as asked.
     func locate(_ id: PackedID, noneIs none: Location) -> Location {
         if id.isNone { return none }
-        let leafID = leafOf[Int(id.replica)][Int(id.counter)]
+        let leafID = idIndex.leaf(replica: id.replica, counter: id.counter)
         let runs = leaves[Int(leafID)].runs
         let replica = id.replica, counter = id.counter
         for index in runs.indices where runs[index].contains(replica: replica, counter: counter) {

@@ -64,7 +64,7 @@ extension Replica {
 
     /// Records that ids `counter ..< counter + length` of `replica` now exist, in leaf `leafID`.
     mutating func registerIDs(replica: UInt32, counter: UInt32, length: Int, leafID: UInt32) {
-        leafOf[Int(replica)].append(contentsOf: repeatElement(leafID, count: length))
+        idIndex.append(replica: replica, counter: counter, leaf: leafID)
         counts[Int(replica)] = counter + UInt32(length)
         insertedCharacters += length
         if pendingCount > 0 {
@@ -191,11 +191,13 @@ extension Replica {
         for run in moved {
             newLeaf.visible += run.visibleLength
             newLeaf.newlines += newlines(in: run)
-            let start = Int(run.counter)
-            leafOfJournal?.append((run.replica, start, Int(run.length), UInt32(leafID)))
-            leafOf[Int(run.replica)].withUnsafeMutableBufferPointer { slots in
-                for counter in start..<start + Int(run.length) { slots[counter] = newID }
-            }
+        }
+        // One pass over each replica's index entries for all of its moved runs.
+        var replicasMoved: [UInt32] = []
+        for run in moved where !replicasMoved.contains(run.replica) { replicasMoved.append(run.replica) }
+        for replica in replicasMoved {
+            let ranges = moved.lazy.filter { $0.replica == replica }.map { $0.counter..<$0.counter + $0.length }
+            idIndex.move(replica: replica, ranges: Array(ranges), count: counts[Int(replica)], to: newID)
         }
         leaves[leafID].visible -= newLeaf.visible
         leaves[leafID].newlines -= newLeaf.newlines

@@ -7,8 +7,9 @@
 ///
 /// Storage: runs of characters (see `Run`) in leaves of at most `Leaf.maxRuns`, in document
 /// order; Fenwick trees over the leaves' visible and newline counts find a position or a line in
-/// O(log n); a per-replica table finds the leaf of any id in O(1). Text lives in an append-only
-/// arena of scalars; deleted text stays there until the next snapshot round trip drops it.
+/// O(log n); an index of each replica's counters, cut where the leaf changes, finds the leaf of
+/// any id in O(log n). Text lives in an append-only arena of scalars; deleted text stays there
+/// until the next snapshot round trip drops it.
 public struct Replica: Sendable {
     /// This replica's identity; local insertions get ids of this replica.
     public let replicaID: ReplicaID
@@ -18,8 +19,8 @@ public struct Replica: Sendable {
     var replicaIndex: [ReplicaID: UInt32]
     /// Per local replica index: characters integrated so far (the next expected counter).
     var counts: [UInt32]
-    /// Per local replica index, per counter: the leaf holding that character.
-    var leafOf: [[UInt32]]
+    /// The leaf holding each character, by replica and counter.
+    var idIndex: IDIndex
 
     /// Leaves by leaf id (stable), `order` lists them in document order, `orderOf` inverts it.
     var leaves: [Leaf]
@@ -44,19 +45,15 @@ public struct Replica: Sendable {
     /// keystrokes land in the same leaf, so they skip the tree.
     var cursor: (order: Int, start: Int)?
 
-    /// While an atomic apply runs: the id-index entries leaf splits overwrote, to put back if it
-    /// fails (see `applyAtomically`).
-    var leafOfJournal: [(replica: UInt32, start: Int, length: Int, leaf: UInt32)]?
-
     /// The number of visible scalars.
     public internal(set) var count: Int
     /// The number of visible line feeds.
     public internal(set) var newlineCount: Int
 
     /// The most characters a document may have had inserted over its life, deleted ones included
-    /// (2^27, about 134 million: room for a 100 MB text with its history). Every inserted
-    /// character keeps a 4-byte entry in the id index, so this bounds what a document, or a
-    /// hostile snapshot, can make a replica allocate for it (512 MiB).
+    /// (2^27, about 134 million: room for a 100 MB text with its history). Inserted text stays in
+    /// the arena, 4 bytes a scalar, until a snapshot round trip drops what was deleted, so this
+    /// bounds what a document's history can make a replica allocate for it (512 MiB).
     public static let maxInsertedCharacters = 1 << 27
 
     /// Characters inserted over the document's life, by every replica.
@@ -68,7 +65,7 @@ public struct Replica: Sendable {
         replicas = [replicaID]
         replicaIndex = [replicaID: 0]
         counts = [0]
-        leafOf = [[]]
+        idIndex = IDIndex()
         leaves = []
         order = []
         orderOf = []
@@ -82,7 +79,6 @@ public struct Replica: Sendable {
         count = 0
         newlineCount = 0
         insertedCharacters = 0
-        leafOfJournal = nil
     }
 
     /// Everything this replica has integrated, per replica.
@@ -114,7 +110,7 @@ public struct Replica: Sendable {
         replicas.append(replica)
         replicaIndex[replica] = index
         counts.append(0)
-        leafOf.append([])
+        idIndex.addReplica()
         return index
     }
 
