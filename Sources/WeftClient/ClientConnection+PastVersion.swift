@@ -6,6 +6,7 @@ extension ClientConnection {
     /// The document's history replayed up to `point` (given as `option`), and the whole replay
     /// (for what came after). A failure is printed and thrown as a ``CommandFailure``.
     public func replay(_ command: String, at point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay, now: HistoryReplay) {
+        try refuseFuture(point, command: command, option: option)
         let (address, now) = try await replay(command)
         let seq = point.serverSeq(in: now, nowMilliseconds: Self.nowMilliseconds)
         var past = try HistoryReplay(now.history)
@@ -22,6 +23,7 @@ extension ClientConnection {
     /// version of a long-lived document costs what came before it, not the document's whole
     /// life. A failure is printed and thrown as a ``CommandFailure``.
     public func replayBeginning(_ command: String, through point: HistoryPoint, option: String = "--at") async throws -> (address: DocumentAddress, past: HistoryReplay) {
+        try refuseFuture(point, command: command, option: option)
         let bound = point.bound(nowMilliseconds: Self.nowMilliseconds)
         do {
             let (address, history, continues) = try await fetchHistory(bound: bound)
@@ -55,6 +57,14 @@ extension ClientConnection {
     public func refusePastTheEnd(_ point: HistoryPoint, historyEnd: UInt64, command: String, option: String, address: DocumentAddress) throws {
         if case .serverSeq(let seq) = point, seq > historyEnd {
             throw CommandFailure(command, message: "the history of \(commandArgument(for: address)) ends at batch \(historyEnd); \(option) \(seq) is past it", exitCode: 2)
+        }
+    }
+
+    /// Refuses (exit 2, printed) a time ahead of the clock before anything is read: a typo, or a
+    /// local time read as UTC, must not read as the newest version.
+    public func refuseFuture(_ point: HistoryPoint, command: String, option: String) throws {
+        if let refusal = point.futureRefusal(nowMilliseconds: Self.nowMilliseconds) {
+            throw CommandFailure(command, message: "\(option) \(refusal)", exitCode: 2)
         }
     }
 

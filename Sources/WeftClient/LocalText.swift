@@ -2,7 +2,15 @@ import Foundation
 import WeftEditor
 
 /// Text for the pager that is not a shared document: a file, or standard input.
-enum LocalText {
+public enum LocalText {
+    /// Whether `argument` names standard input (`-`) or a file rather than a document. Document
+    /// names may contain slashes (team/plan): only a path that exists, or one written as a path,
+    /// is a file.
+    public static func namesFileOrInput(_ argument: String) -> Bool {
+        argument == "-" || FileManager.default.fileExists(atPath: argument)
+            || argument.hasPrefix("/") || argument.hasPrefix("./") || argument.hasPrefix("../")
+    }
+
     /// The descriptor to read and the name to show, or nil when `argument` names a document.
     /// For `-`, standard input is kept for the text and the keys come from /dev/tty instead;
     /// without a controlling terminal (cron, `ssh host cmd`) standard input stays as it is, and
@@ -21,11 +29,9 @@ enum LocalText {
             }
             return (data, "standard input")
         }
+        guard namesFileOrInput(argument) else { return nil }
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory)
-        // Document names may contain slashes (team/plan): only a path that exists, or one
-        // written as a path, is a file.
-        guard exists || argument.hasPrefix("/") || argument.hasPrefix("./") || argument.hasPrefix("../") else { return nil }
         guard exists else { throw LocalTextError("\(argument): no such file") }
         guard !isDirectory.boolValue else { throw LocalTextError("\(argument) is a directory") }
         let descriptor = Foundation.open(argument, O_RDONLY)

@@ -17,7 +17,7 @@ struct DiffCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientCommandOptions
 
-    @Option(help: ArgumentHelp("Compare with the document as it was here: a sequence, a while ago, or a UTC time.", valueName: "POINT"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Compare with the document as it was here: a sequence, a while ago, or a UTC time.", valueName: "POINT"), transform: HistoryPoint.argument)
     var since: HistoryPoint
 
     func run() async throws {

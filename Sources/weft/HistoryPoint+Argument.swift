@@ -3,8 +3,13 @@ import Foundation
 import WeftClient
 import WeftSync
 
-extension HistoryPoint: ExpressibleByArgument {
-    public init?(argument: String) { self.init(parsing: argument) }
+extension HistoryPoint {
+    /// Parses a POINT option's value (taken even when it starts with `-`, so that `--at -5` is
+    /// answered about -5), refusing it in plain words.
+    static func argument(_ text: String) throws -> HistoryPoint {
+        guard let point = HistoryPoint(parsing: text) else { throw ValidationError(HistoryPoint.refusal(of: text)) }
+        return point
+    }
 }
 
 extension ClientCommandOptions {

@@ -18,13 +18,20 @@ struct LogCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientCommandOptions
 
-    @Option(help: ArgumentHelp("Only sessions that went on after this point: a while ago (90s, 30m, 2h, 7d), a UTC time (2026-12-02T14:03) or a sequence, as for view --at.", valueName: "POINT"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Only sessions that went on after this point: a while ago (90s, 30m, 2h, 7d), a UTC time (2026-12-02T14:03) or a sequence, as for view --at.", valueName: "POINT"), transform: HistoryPoint.argument)
     var since: HistoryPoint?
 
     @Option(help: ArgumentHelp("Only this user's sessions.", valueName: "NAME"))
     var author: String?
 
     func run() async throws {
+        if let since {
+            do {
+                try client.connection.refuseFuture(since, command: "log", option: "--since")
+            } catch let failure as CommandFailure {
+                throw ExitCode(failure.exitCode)
+            }
+        }
         let (address, replay) = try await client.replay("log", through: 0)
         var sessions: [EditSession]
         do {

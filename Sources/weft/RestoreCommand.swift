@@ -18,7 +18,7 @@ struct RestoreCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientCommandOptions
 
-    @Option(help: ArgumentHelp("The point of the document's history to bring back: a sequence, a while ago, or a UTC time.", valueName: "POINT"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The point of the document's history to bring back: a sequence, a while ago, or a UTC time.", valueName: "POINT"), transform: HistoryPoint.argument)
     var at: HistoryPoint
 
     func run() async throws {

@@ -39,7 +39,7 @@ struct View: AsyncParsableCommand {
     @Flag(name: [.customShort("F"), .long], help: "Start by following the end, as less +F.")
     var follow = false
 
-    @Option(help: ArgumentHelp("Page the document as it was: a sequence, a while ago (2h), or a UTC time (2026-12-02T14:03).", valueName: "POINT"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Page the document as it was: a sequence, a while ago (2h), or a UTC time (2026-12-02T14:03).", valueName: "POINT"), transform: HistoryPoint.argument)
     var at: HistoryPoint?
 
     @Flag(name: [.customShort("i"), .customLong("ignore-case")], help: "Searches ignore case unless the pattern has a capital (toggle with -i while paging).")
@@ -74,6 +74,9 @@ struct View: AsyncParsableCommand {
             if texts.contains("-") { throw ValidationError("standard input (-) is paged alone, not among other texts") }
             if at != nil { throw ValidationError("--at pages one document at a time") }
             if let misplaced = texts.first(where: { $0.hasPrefix("+") }) { throw ValidationError("\(misplaced): start commands come before the first text") }
+        }
+        if at != nil, let text = texts.first, LocalText.namesFileOrInput(text) {
+            throw ValidationError("--at pages a shared document as it was; \(text == "-" ? "standard input is not one" : "\(text) is a file"), and weft keeps no history of files")
         }
         guard texts.indices.contains(fileIndex) else { throw ValidationError("--file-index \(fileIndex) is not one of the \(texts.count) texts") }
     }

@@ -156,6 +156,19 @@ import WeftWire
         #expect(HistoryPoint(parsing: "2025-13-01") == nil && HistoryPoint(parsing: "soon") == nil)
     }
 
+    /// What is not a point is refused in words that show what one looks like; a time more than a
+    /// minute ahead of the clock is refused with the clock's time.
+    @Test func pointsThatAreNoneOrAheadAreRefusedInWords() throws {
+        #expect(HistoryPoint.refusal(of: "-5") == "-5 is not a point of the history: sequences count up from 1, and a while ago is written without a minus (5)")
+        #expect(HistoryPoint.refusal(of: "-2h") == "-2h is not a point of the history: sequences count up from 1, and a while ago is written without a minus (2h)")
+        #expect(HistoryPoint.refusal(of: "soon") == #""soon" is not a point of the history: give a sequence (120), a while ago (90s, 30m, 2h, 7d) or a UTC time (2026-12-02T14:03)"#)
+        let now: UInt64 = 1_764_684_180_000  // 2025-12-02 14:03Z
+        #expect(try #require(HistoryPoint(parsing: "2025-12-02T14:05")).futureRefusal(nowMilliseconds: now) == "2025-12-02 14:05Z is in the future: it is 2025-12-02 14:03Z now (times are UTC)")
+        #expect(try #require(HistoryPoint(parsing: "2025-12-02T14:04")).futureRefusal(nowMilliseconds: now) == nil, "a minute's skew is allowed")
+        #expect(try #require(HistoryPoint(parsing: "99999")).futureRefusal(nowMilliseconds: now) == nil)
+        #expect(try #require(HistoryPoint(parsing: "2h")).futureRefusal(nowMilliseconds: now) == nil)
+    }
+
     @Test func unifiedDiffsMatchDiff() {
         #expect(LineDiff.unified(old: "a\nb\n", new: "a\nb\n", oldName: "x", newName: "y") == "")
         // As GNU diff -u prints them: a last line without its feed, CRLF lines, a changed

@@ -89,7 +89,12 @@ import WeftTestTraits
             #expect(view.stdout == text, "--at \(seq)")
         }
         #expect(try reader(["view", "notes", "--at", "1h"]).stdout == "", "before the first batch")
-        #expect(try reader(["view", "notes", "--at", "2099-01-01T00:00"]).stdout == "one\nTWO\nthree\n")
+        // The next whole minute (less than a minute ahead, so not refused) is after every batch.
+        let nextMinute = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.up) * 60)
+        let format = ISO8601DateFormatter()
+        format.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+        let atNextMinute = try reader(["view", "notes", "--at", String(format.string(from: nextMinute).prefix(16))])
+        #expect(atNextMinute.stdout == "one\nTWO\nthree\n", "\(atNextMinute.stderr)")
     }
 
     @Test(arguments: [[], ["--compact-every", "1", "--compact-keep", "0"]])
@@ -155,5 +160,18 @@ import WeftTestTraits
         let viewBefore = try reader(["view", "notes", "--at", "2h"])
         #expect(viewBefore.status == 2 && viewBefore.stderr.contains("had no text yet at that point"), "\(viewBefore.stderr)")
         #expect(try reader(["view", "notes", "--at", "5"]).stdout == "one\nTWO\nthree\n", "the last batch is inside")
+        // A time ahead of the clock (a typo, or a local time read as UTC) is refused, as is a
+        // point that is none, in words rather than the argument parser's.
+        for arguments in [["view", "notes", "--at", "2099-01-01T10:00"], ["diff", "notes", "--since", "2099-01-01"], ["log", "notes", "--since", "2099-01-01"], ["restore", "notes", "--at", "2099-01-01"]] {
+            let future = try reader(arguments)
+            #expect(future.status == 2 && future.stdout.isEmpty && future.stderr.contains("2099-01-01 \(arguments[0] == "view" ? "10" : "00"):00Z is in the future: it is 20") && future.stderr.contains("(times are UTC)"), "\(arguments): \(future.stderr)")
+        }
+        let minus = try reader(["view", "notes", "--at", "-5"])
+        #expect(minus.status != 0 && minus.stderr.contains("-5 is not a point of the history: sequences count up from 1, and a while ago is written without a minus (5)") && !minus.stderr.contains("Missing value"), "\(minus.stderr)")
+        let word = try reader(["diff", "notes", "--since", "yesterday"])
+        #expect(word.status != 0 && word.stderr.contains("\"yesterday\" is not a point of the history: give a sequence (120), a while ago (90s, 30m, 2h, 7d) or a UTC time"), "\(word.stderr)")
+        let file = try reader(["view", "/etc/hostname", "--at", "1"])
+        #expect(file.status != 0 && file.stderr.contains("--at pages a shared document as it was; /etc/hostname is a file, and weft keeps no history of files"), "\(file.stderr)")
+        #expect(try other(["cat", "notes"]).stdout == "one\nTWO\nthree\n", "nothing refused changed the document")
     }
 }

@@ -35,6 +35,22 @@ public enum HistoryPoint: Hashable, Sendable {
         self = .time(time)
     }
 
+    /// Why `text` is not a point, in words that say what one looks like.
+    public static func refusal(of text: String) -> String {
+        let forms = "a sequence (120), a while ago (90s, 30m, 2h, 7d) or a UTC time (2026-12-02T14:03)"
+        if text.hasPrefix("-"), HistoryPoint(parsing: String(text.dropFirst())) != nil {
+            return "\(text) is not a point of the history: sequences count up from 1, and a while ago is written without a minus (\(text.dropFirst()))"
+        }
+        return "\(text.debugDescription) is not a point of the history: give \(forms)"
+    }
+
+    /// Why this point cannot be asked for at `nowMilliseconds`, or nil: a UTC time more than a
+    /// minute ahead of the clock is a typo or a local time read as UTC, never a version.
+    public func futureRefusal(nowMilliseconds: UInt64) -> String? {
+        guard case .time(let time) = self, time > nowMilliseconds + 60_000 else { return nil }
+        return "\(HistoryFormat.time(time)) is in the future: it is \(HistoryFormat.time(nowMilliseconds)) now (times are UTC)"
+    }
+
     /// The part of a history this point needs: through its sequence, or up to its time.
     public func bound(nowMilliseconds: UInt64) -> HistoryBound {
         switch self {
