@@ -160,9 +160,7 @@ extension Replica {
         }
         var utf8: [UInt8] = []
         utf8.reserveCapacity(count)
-        forEachVisibleSlice(from: 0, count: count) { slice in
-            for scalar in slice { utf8.append(contentsOf: UTF8.encode(scalar)!) }
-        }
+        forEachVisibleSlice(from: 0, count: count) { slice in slice.appendUTF8(to: &utf8) }
         writer.varint(utf8.count)
         writer.raw(utf8)
         let pendingBytes = pendingCount == 0 ? [] : OpCodec.encode(pendingOps)
@@ -383,7 +381,15 @@ extension Replica {
         }
 
         let textLength = try reader.count(minimumBytes: 1)
-        arena = try Self.decodeScalars(reader.raw(textLength), expected: visibleTotal)
+        let text = try reader.raw(textLength)
+        if text.withUnsafeBytes({ String.isASCII($0) }) {
+            guard text.count == visibleTotal else {
+                throw DecodingError(.invalid, "snapshot text has \(text.count) scalars, its runs \(visibleTotal)")
+            }
+            arena = ScalarArena(ascii: text)
+        } else {
+            arena = ScalarArena(decoding: try Self.decodeScalars(text, expected: visibleTotal))
+        }
         var pendingToRestore: [Op] = []
         let pendingLength = try reader.count(minimumBytes: 1)
         if pendingLength > 0 {

@@ -2,7 +2,7 @@ extension Replica {
     /// Calls `body` with the visible text in `range` a stored run at a time: scalars of one replica
     /// with consecutive ids, and the first one's id. Text and ids come out of one walk, so a reader
     /// that needs both (blame) does not walk a document of many megabytes twice.
-    public func forEachVisibleRun(in range: Range<Int>, _ body: (_ scalars: ArraySlice<Unicode.Scalar>, _ start: CharID) -> Void) {
+    public func forEachVisibleRun(in range: Range<Int>, _ body: (_ scalars: ScalarSlice, _ start: CharID) -> Void) {
         let lower = max(0, range.lowerBound), upper = min(count, range.upperBound)
         guard lower < upper else { return }
         var (location, _) = findVisible(lower)
@@ -13,7 +13,7 @@ extension Replica {
                 let offset = location.offset
                 let take = min(Int(run.length) - offset, upper - position)
                 let content = Int(run.content) + offset
-                body(arena[content..<content + take], CharID(replica: replicas[Int(run.replica)], counter: run.counter &+ UInt32(offset)))
+                body(arena.slice(content..<content + take), CharID(replica: replicas[Int(run.replica)], counter: run.counter &+ UInt32(offset)))
                 position += take
             }
             location = nextRunStart(after: location)

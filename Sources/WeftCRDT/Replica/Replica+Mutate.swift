@@ -18,10 +18,7 @@ extension Replica {
     func newlines(in run: Run, from offset: Int = 0, count length: Int? = nil) -> Int {
         if run.isDeleted { return 0 }
         let start = Int(run.content) + offset
-        let end = start + (length ?? Int(run.length) - offset)
-        var total = 0
-        for index in start..<end where arena[index] == "\n" { total += 1 }
-        return total
+        return arena.newlines(in: start..<start + (length ?? Int(run.length) - offset))
     }
 
     /// Makes room for `scalars` more inserted scalars at once, so that applying a long history
@@ -36,29 +33,7 @@ extension Replica {
     /// Appends scalars to the arena; returns the offset of the first.
     mutating func store(_ text: String) -> (content: UInt32, length: Int, newlines: Int) {
         let content = UInt32(arena.count)
-        var newlines = 0
-        // ASCII text (most text) is widened in one copy: decoding it scalar by scalar and
-        // appending each was a large share of replaying a long history.
-        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard String.isASCII(UnsafeRawBufferPointer(bytes)) else { return false }
-            let start = arena.count
-            arena.append(contentsOf: repeatElement(Unicode.Scalar(0), count: bytes.count))
-            arena.withUnsafeMutableBufferPointer { scalars in
-                scalars.withMemoryRebound(to: UInt32.self) { target in
-                    for index in bytes.indices {
-                        target[start + index] = UInt32(bytes[index])
-                        newlines &+= bytes[index] == 0x0A ? 1 : 0
-                    }
-                }
-            }
-            return true
-        }
-        if copied != true {
-            for scalar in text.unicodeScalars {
-                arena.append(scalar)
-                if scalar == "\n" { newlines += 1 }
-            }
-        }
+        let newlines = arena.append(text)
         return (content, arena.count - Int(content), newlines)
     }
 

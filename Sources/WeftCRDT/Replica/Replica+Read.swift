@@ -10,9 +10,7 @@ extension Replica {
         // the string on every append, which made reading a 20 MB document take a minute.
         var utf8: [UInt8] = []
         utf8.reserveCapacity(upper - lower)
-        forEachVisibleSlice(from: lower, count: upper - lower) { slice in
-            for scalar in slice { UTF8.encode(scalar) { utf8.append($0) } }
-        }
+        forEachVisibleSlice(from: lower, count: upper - lower) { slice in slice.appendUTF8(to: &utf8) }
         return String(decoding: utf8, as: UTF8.self)
     }
 
@@ -24,7 +22,7 @@ extension Replica {
     }
 
     /// Calls `body` with consecutive slices of the visible text, `length` scalars from `position`.
-    func forEachVisibleSlice(from position: Int, count length: Int, _ body: (ArraySlice<Unicode.Scalar>) -> Void) {
+    func forEachVisibleSlice(from position: Int, count length: Int, _ body: (ScalarSlice) -> Void) {
         guard length > 0 else { return }
         var location = findVisible(position).0
         var remaining = length
@@ -33,7 +31,7 @@ extension Replica {
             if !run.isDeleted {
                 let take = min(Int(run.length) - location.offset, remaining)
                 let start = Int(run.content) + location.offset
-                body(arena[start..<start + take])
+                body(arena.slice(start..<start + take))
                 remaining -= take
             }
             location = nextRunStart(after: location)

@@ -93,7 +93,7 @@ extension Replica {
                 for _ in 0..<run.length { open!.utf8.append(contentsOf: [0xEF, 0xBF, 0xBD]) }  // U+FFFD
             } else {
                 let start = Int(run.content)
-                for scalar in arena[start..<start + Int(run.length)] { UTF8.encode(scalar) { open!.utf8.append($0) } }
+                arena.slice(start..<start + Int(run.length)).appendUTF8(to: &open!.utf8)
             }
         }
         close()

@@ -8,8 +8,8 @@
 /// Storage: runs of characters (see `Run`) in leaves of at most `Leaf.maxRuns`, in document
 /// order; Fenwick trees over the leaves' visible and newline counts find a position or a line in
 /// O(log n); an index of each replica's counters, cut where the leaf changes, finds the leaf of
-/// any id in O(log n). Text lives in an append-only arena of scalars; deleted text stays there
-/// until the next snapshot round trip drops it.
+/// any id in O(log n). Text lives in an append-only arena of scalars (a byte each while they are
+/// below U+0100); deleted text stays there until the next snapshot round trip drops it.
 public struct Replica: Sendable {
     /// This replica's identity; local insertions get ids of this replica.
     public let replicaID: ReplicaID
@@ -29,7 +29,7 @@ public struct Replica: Sendable {
     var visibleTree: FenwickTree
     var newlineTree: FenwickTree
 
-    var arena: [Unicode.Scalar]
+    var arena: ScalarArena
     /// Ops that wait for a character this replica has not seen yet, keyed by that character
     /// (`PackedID` of the awaited id): each is retried only when its id arrives. An op equal to
     /// one already waiting is not filed twice.
@@ -52,7 +52,7 @@ public struct Replica: Sendable {
 
     /// The most characters a document may have had inserted over its life, deleted ones included
     /// (2^27, about 134 million: room for a 100 MB text with its history). Inserted text stays in
-    /// the arena, 4 bytes a scalar, until a snapshot round trip drops what was deleted, so this
+    /// the arena, up to 4 bytes a scalar, until a snapshot round trip drops what was deleted, so this
     /// bounds what a document's history can make a replica allocate for it (512 MiB).
     public static let maxInsertedCharacters = 1 << 27
 
@@ -71,7 +71,7 @@ public struct Replica: Sendable {
         orderOf = []
         visibleTree = FenwickTree()
         newlineTree = FenwickTree()
-        arena = []
+        arena = ScalarArena()
         pending = [:]
         ready = []
         pendingCount = 0

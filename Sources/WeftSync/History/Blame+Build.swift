@@ -8,12 +8,12 @@ extension Blame {
         let replica = replay.replica, attribution = replay.attribution
         var builder = BlameBuilder(entries: replay.history.entries, scalars: replica.count)
         replica.forEachVisibleRun(in: 0..<replica.count) { scalars, start in
-            var offset = scalars.startIndex
+            var offset = 0
             var counter = start.counter
-            while offset < scalars.endIndex {
+            while offset < scalars.count {
                 let found = attribution.entry(of: CharID(replica: start.replica, counter: counter))
-                let take = min(scalars.endIndex - offset, Int(found?.run ?? UInt32.max))
-                builder.append(scalars[offset..<offset + take], entry: found?.entry)
+                let take = min(scalars.count - offset, Int(found?.run ?? UInt32.max))
+                builder.append(scalars.dropFirst(offset, count: take), entry: found?.entry)
                 offset += take
                 counter &+= UInt32(take)
             }

@@ -1,4 +1,5 @@
 import Foundation
+import WeftCRDT
 import WeftWire
 
 /// Encodes the text as UTF-8 and cuts it into pieces of one entry and into lines, as stretches of
@@ -21,23 +22,9 @@ struct BlameBuilder {
     }
 
     /// Appends `scalars`, all inserted by the entry at index `entry` (nil: by none).
-    mutating func append(_ scalars: ArraySlice<Unicode.Scalar>, entry: Int?) {
+    mutating func append(_ scalars: ScalarSlice, entry: Int?) {
         let byteStart = utf8.count
-        scalars.withUnsafeBufferPointer { source in
-            source.withMemoryRebound(to: UInt32.self) { values in
-                // Most text: one narrowing copy, without a capacity check per byte.
-                var ascii: UInt32 = 0
-                for value in values { ascii |= value }
-                if ascii < 0x80 {
-                    utf8.append(contentsOf: repeatElement(0, count: values.count))
-                    utf8.withUnsafeMutableBufferPointer { target in
-                        for index in values.indices { target[byteStart + index] = UInt8(truncatingIfNeeded: values[index]) }
-                    }
-                } else {
-                    for scalar in source { utf8.append(contentsOf: UTF8.encode(scalar)!) }
-                }
-            }
-        }
+        scalars.appendUTF8(to: &utf8)
         cutLines(from: byteStart, entry: entry)
         let range = scalarCount..<scalarCount + scalars.count
         scalarCount += scalars.count

@@ -1,0 +1,186 @@
+/// The text of every run, appended to and never rewritten: one byte a scalar while every scalar
+/// stored is below U+0100 (ASCII and Latin-1, which is most text), four bytes a scalar from the
+/// first one that is not. Offsets count scalars in both forms, so runs never know which.
+///
+/// Four bytes for every scalar made the text most of a replica's memory (a relay's open document,
+/// a 100 MB paste, the arrays a `weft blame` of 10 MB touches first in a fresh process).
+struct ScalarArena {
+    private var narrow: [UInt8] = []
+    private var wide: [Unicode.Scalar] = []
+    /// Whether a scalar from U+0100 on was ever stored; from then on every scalar takes four bytes.
+    private(set) var isWide = false
+
+    init() {}
+
+    /// Decodes a snapshot's text, keeping it narrow when it can be.
+    init(decoding scalars: [Unicode.Scalar]) {
+        if scalars.allSatisfy({ $0.value < 0x100 }) {
+            narrow = scalars.map { UInt8(truncatingIfNeeded: $0.value) }
+        } else {
+            wide = scalars
+            isWide = true
+        }
+    }
+
+    /// Takes text whose bytes are ASCII as it is.
+    init(ascii bytes: ArraySlice<UInt8>) {
+        narrow = Array(bytes)
+    }
+
+    /// The number of scalars stored.
+    var count: Int { isWide ? wide.count : narrow.count }
+
+    /// Scalars that fit without growing.
+    var capacity: Int { isWide ? wide.capacity : narrow.capacity }
+
+    subscript(offset: Int) -> Unicode.Scalar {
+        isWide ? wide[offset] : Unicode.Scalar(narrow[offset])
+    }
+
+    /// The scalars at `range`, without copying them.
+    func slice(_ range: Range<Int>) -> ScalarSlice {
+        isWide ? ScalarSlice(wide: wide[range]) : ScalarSlice(narrow: narrow[range])
+    }
+
+    /// The number of line feeds in `range`.
+    func newlines(in range: Range<Int>) -> Int {
+        var total = 0
+        if isWide {
+            for index in range where wide[index] == "\n" { total &+= 1 }
+        } else {
+            narrow.withUnsafeBufferPointer { bytes in
+                for index in range { total &+= bytes[index] == 0x0A ? 1 : 0 }
+            }
+        }
+        return total
+    }
+
+    mutating func reserveCapacity(_ scalars: Int) {
+        if isWide { wide.reserveCapacity(scalars) } else { narrow.reserveCapacity(scalars) }
+    }
+
+    /// Cuts the last `scalars` off (what a failed atomic apply stored). A widened arena stays wide.
+    mutating func removeLast(_ scalars: Int) {
+        if isWide { wide.removeLast(scalars) } else { narrow.removeLast(scalars) }
+    }
+
+    /// Appends `text`'s scalars; returns how many of them are line feeds.
+    mutating func append(_ text: String) -> Int {
+        var newlines = 0
+        // ASCII text (most text) is copied in one go: decoding it scalar by scalar and appending
+        // each was a large share of replaying a long history.
+        let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard String.isASCII(UnsafeRawBufferPointer(bytes)) else { return false }
+            for byte in bytes { newlines &+= byte == 0x0A ? 1 : 0 }
+            if !isWide {
+                narrow.append(contentsOf: bytes)
+                return true
+            }
+            let start = wide.count
+            wide.append(contentsOf: repeatElement(Unicode.Scalar(0), count: bytes.count))
+            wide.withUnsafeMutableBufferPointer { scalars in
+                scalars.withMemoryRebound(to: UInt32.self) { target in
+                    for index in bytes.indices { target[start + index] = UInt32(bytes[index]) }
+                }
+            }
+            return true
+        }
+        if copied != true {
+            for scalar in text.unicodeScalars {
+                if scalar.value >= 0x100, !isWide { widen() }
+                if isWide { wide.append(scalar) } else { narrow.append(UInt8(truncatingIfNeeded: scalar.value)) }
+                if scalar == "\n" { newlines += 1 }
+            }
+        }
+        return newlines
+    }
+
+    /// Moves to four bytes a scalar, once.
+    private mutating func widen() {
+        wide.reserveCapacity(Swift.max(narrow.capacity, narrow.count + 1))
+        wide.append(contentsOf: narrow.lazy.map { Unicode.Scalar($0) })
+        narrow = []
+        isWide = true
+    }
+}
+
+/// Consecutive scalars of a replica's text, as stored: one byte each (below U+0100) or four.
+public struct ScalarSlice: Sequence {
+    private let narrow: ArraySlice<UInt8>?
+    private let wide: ArraySlice<Unicode.Scalar>?
+
+    init(narrow: ArraySlice<UInt8>) {
+        self.narrow = narrow
+        wide = nil
+    }
+
+    init(wide: ArraySlice<Unicode.Scalar>) {
+        narrow = nil
+        self.wide = wide
+    }
+
+    /// The number of scalars.
+    public var count: Int { narrow?.count ?? wide!.count }
+
+    /// The `count` scalars from the `offset`-th on.
+    public func dropFirst(_ offset: Int, count: Int) -> ScalarSlice {
+        if let narrow {
+            let start = narrow.startIndex + offset
+            return ScalarSlice(narrow: narrow[start..<start + count])
+        }
+        let start = wide!.startIndex + offset
+        return ScalarSlice(wide: wide![start..<start + count])
+    }
+
+    /// Appends the scalars encoded as UTF-8: ASCII in one copy.
+    public func appendUTF8(to bytes: inout [UInt8]) {
+        if let narrow {
+            let ascii = narrow.withUnsafeBytes { String.isASCII($0) }
+            if ascii {
+                bytes.append(contentsOf: narrow)
+            } else {
+                for byte in narrow {
+                    if byte < 0x80 {
+                        bytes.append(byte)
+                    } else {
+                        bytes.append(0xC0 | byte >> 6)
+                        bytes.append(0x80 | byte & 0x3F)
+                    }
+                }
+            }
+            return
+        }
+        wide!.withUnsafeBufferPointer { source in
+            source.withMemoryRebound(to: UInt32.self) { values in
+                var combined: UInt32 = 0
+                for value in values { combined |= value }
+                if combined < 0x80 {
+                    let start = bytes.count
+                    bytes.append(contentsOf: repeatElement(0, count: values.count))
+                    bytes.withUnsafeMutableBufferPointer { target in
+                        for index in values.indices { target[start + index] = UInt8(truncatingIfNeeded: values[index]) }
+                    }
+                } else {
+                    for scalar in source { bytes.append(contentsOf: UTF8.encode(scalar)!) }
+                }
+            }
+        }
+    }
+
+    public func makeIterator() -> Iterator {
+        Iterator(slice: self, index: 0)
+    }
+
+    /// The scalars in order.
+    public struct Iterator: IteratorProtocol {
+        let slice: ScalarSlice
+        var index: Int
+
+        public mutating func next() -> Unicode.Scalar? {
+            guard index < slice.count else { return nil }
+            defer { index += 1 }
+            if let narrow = slice.narrow { return Unicode.Scalar(narrow[narrow.startIndex + index]) }
+            return slice.wide![slice.wide!.startIndex + index]
+        }
+    }
+}
