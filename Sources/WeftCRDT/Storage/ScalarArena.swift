@@ -123,7 +123,7 @@ public struct ScalarSlice: Sequence {
     public var count: Int { narrow?.count ?? wide!.count }
 
     /// The `count` scalars from the `offset`-th on.
-    public func dropFirst(_ offset: Int, count: Int) -> ScalarSlice {
+    public func slice(from offset: Int, count: Int) -> ScalarSlice {
         if let narrow {
             let start = narrow.startIndex + offset
             return ScalarSlice(narrow: narrow[start..<start + count])

@@ -13,7 +13,7 @@ extension Blame {
             while offset < scalars.count {
                 let found = attribution.entry(of: CharID(replica: start.replica, counter: counter))
                 let take = min(scalars.count - offset, Int(found?.run ?? UInt32.max))
-                builder.append(scalars.dropFirst(offset, count: take), entry: found?.entry)
+                builder.append(scalars.slice(from: offset, count: take), entry: found?.entry)
                 offset += take
                 counter &+= UInt32(take)
             }
