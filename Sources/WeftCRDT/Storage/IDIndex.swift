@@ -95,8 +95,8 @@ struct IDIndex {
         for (replica, unsorted) in pieces.enumerated() {
             var table: [Entry] = []
             var end: UInt32 = 0
-            let sorted = unsorted.isSorted { $0.start < $1.start } ? unsorted : unsorted.sorted { $0.start < $1.start }
-            for piece in sorted {
+            // The sort is adaptive: a replica whose runs are already in counter order costs one pass.
+            for piece in unsorted.sorted(by: { $0.start < $1.start }) {
                 guard piece.start == end else { return nil }
                 if table.last?.leaf != piece.leaf { table.append(Entry(start: piece.start, leaf: piece.leaf)) }
                 end += piece.length
@@ -153,11 +153,5 @@ struct IDIndex {
             }
         }
         return result
-    }
-}
-
-private extension Array {
-    func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
-        indices.dropFirst().allSatisfy { !areInIncreasingOrder(self[$0], self[$0 - 1]) }
     }
 }
