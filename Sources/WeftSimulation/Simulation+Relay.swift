@@ -52,7 +52,7 @@ extension Simulation {
             let actions = relay.room!.handle(pending.removeFirst())
             for action in actions {
                 switch action {
-                case .send(let connection, let message):
+                case .send(let connection, let message), .replay(let connection, let message):
                     sendToClient(connection, message)
                     // As Weft's relay does for clients that keep receipts (all of the simulated
                     // ones): one after each ack, and after a welcome naming durable batches. The
@@ -135,7 +135,7 @@ extension Simulation {
             } catch {
                 event = .compacted(due, stored: false)
             }
-        case .send, .close:
+        case .send, .replay, .close:
             return
         }
         feed(relay, event)

@@ -8,10 +8,19 @@ import WeftWire
 @Suite struct RoomSchedulerTests {
     let notes = try! DocumentName("notes")
 
-    func room() throws -> (RoomScheduler, MemoryStoreState) {
+    func room(heldByteLimit: Int = 32 << 20) throws -> (RoomScheduler, MemoryStoreState) {
         var store = MemoryStoreState(epochSeed: 7)
         let stored = try store.open(notes)
-        return (RoomScheduler(log: try DocumentLog(document: notes, stored: stored)), store)
+        return (RoomScheduler(log: try DocumentLog(document: notes, stored: stored), heldByteLimit: heldByteLimit), store)
+    }
+
+    /// Commits what `actions` ask to commit and feeds the outcome back; returns what that does.
+    func commit(_ actions: [RoomScheduler.Action], in room: inout RoomScheduler, store: inout MemoryStoreState) throws -> [RoomScheduler.Action] {
+        guard case .commit(let batches)? = actions.first(where: { if case .commit = $0 { true } else { false } }) else {
+            Issue.record("expected a commit in \(actions)")
+            return []
+        }
+        return room.handle(.committed(try store.commit(batches, to: notes)))
     }
 
     func hello(_ replica: UInt64, epoch: UInt64 = 0, after: UInt64 = 0) -> Hello {
@@ -28,7 +37,7 @@ import WeftWire
         let epoch = room.log.epoch
         #expect(room.handle(.join(connection: 1, hello: hello(1), readOnly: false)) == [
             .send(connection: 1, .welcome(Welcome(epoch: epoch, serverSeq: 0, lastClientSeq: 0, readOnly: false))),
-            .send(connection: 1, .caughtUp(serverSeq: 0)),
+            .replay(connection: 1, .caughtUp(serverSeq: 0)),
         ])
         _ = room.handle(.join(connection: 2, hello: hello(2), readOnly: false))
         let ops = try typing("hi", replica: 1)
@@ -65,8 +74,8 @@ import WeftWire
         #expect(room.handle(.presence(connection: 1, presence)).isEmpty)
         let replay = room.handle(.replayRead(connection: 2, try store.entries(of: notes, after: 0, limit: 10)))
         #expect(replay == [
-            .send(connection: 2, .broadcast(serverSeq: 1, replica: ReplicaID(1), clientSeq: 1, ops: first)),
-            .send(connection: 2, .caughtUp(serverSeq: 1)),
+            .replay(connection: 2, .broadcast(serverSeq: 1, replica: ReplicaID(1), clientSeq: 1, ops: first)),
+            .replay(connection: 2, .caughtUp(serverSeq: 1)),
             .send(connection: 2, .presence(replica: ReplicaID(1), presence)),
         ])
     }
@@ -121,5 +130,69 @@ import WeftWire
         let read = room.handle(.read(try store.entries(of: notes, after: after, limit: limit)))
         #expect(room.isBroken)
         #expect(read.contains(.send(connection: 1, .error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true))))
+    }
+
+    /// A batch refused while its connection is being replayed what it missed is answered at
+    /// once, not behind the replay, and the replay is abandoned (the client replays again when it
+    /// comes back).
+    @Test func aRefusalDuringAReplayIsSentAtOnce() throws {
+        var (room, store) = try room()
+        _ = room.handle(.join(connection: 1, hello: hello(1), readOnly: false))
+        _ = try commit(room.handle(.submit(connection: 1, clientSeq: 1, ops: try typing("a", replica: 1), restoring: false)), in: &room, store: &store)
+        #expect(room.handle(.join(connection: 2, hello: hello(2), readOnly: false)).last == .readForReplay(connection: 2, after: 0, limit: RoomScheduler.page))
+        #expect(room.isReplaying(2))
+        let missing = Op.insert(Insertion(id: CharID(replica: ReplicaID(2), counter: 0),
+                                          originLeft: CharID(replica: ReplicaID(0x99), counter: 5), originRight: nil, text: "x"))
+        let refused = room.handle(.submit(connection: 2, clientSeq: 1, ops: [missing], restoring: false))
+        guard refused.count == 2, case .send(2, .error(let error, fatal: true)) = refused[0], refused[1] == .close(connection: 2) else {
+            Issue.record("expected the refusal and a close at once, got \(refused)")
+            return
+        }
+        #expect(error.code == .malformed)
+        #expect(!room.isReplaying(2))
+        #expect(room.handle(.replayRead(connection: 2, try store.entries(of: notes, after: 0, limit: 10))).isEmpty)
+    }
+
+    /// Live messages pile up behind a slow replay while others type: past the limit the joining
+    /// connection is sent away (it catches up from the log when it comes back), and the typist is
+    /// unaffected.
+    @Test func aReplayingConnectionIsSentAwayWhenTooMuchWaitsBehindIt() throws {
+        var (room, store) = try room(heldByteLimit: 1_000)
+        _ = room.handle(.join(connection: 1, hello: hello(1), readOnly: false))
+        var typist = Replica(replicaID: ReplicaID(1))
+        _ = try commit(room.handle(.submit(connection: 1, clientSeq: 1, ops: [try typist.insert("a", at: 0)!], restoring: false)),
+                       in: &room, store: &store)
+        _ = room.handle(.join(connection: 2, hello: hello(2), readOnly: false))
+        var sentAway = false
+        for clientSeq in 2...20 where !sentAway {
+            let ops = [try typist.insert(String(repeating: "b", count: 100), at: typist.count)!]
+            let delivered = try commit(room.handle(.submit(connection: 1, clientSeq: UInt64(clientSeq), ops: ops, restoring: false)),
+                                       in: &room, store: &store)
+            #expect(delivered.contains(.send(connection: 1, .ack(clientSeq: UInt64(clientSeq), serverSeq: UInt64(clientSeq)))))
+            sentAway = delivered.contains(.close(connection: 2))
+            if sentAway {
+                #expect(delivered.contains(.send(connection: 2, .error(WireError(.unavailable, "too far behind while catching up; connect again to catch up"), fatal: true))))
+                #expect(clientSeq > 5, "sent away after \(clientSeq - 1) batches of about 150 bytes with a 1,000-byte limit")
+            }
+        }
+        #expect(sentAway)
+        #expect(room.connections == [1])
+    }
+
+    /// Deleting the document (or a store failure) reaches every connection, joins still waiting
+    /// for a catch-up included: none is left waiting for a welcome that never comes.
+    @Test func aFarewellReachesJoinsStillWaiting() throws {
+        var (room, _) = try room()
+        _ = room.handle(.join(connection: 1, hello: hello(1), readOnly: false))
+        // Connection 2 says it has seen more than this room has delivered: it waits for a catch-up.
+        let waiting = room.handle(.join(connection: 2, hello: hello(2, after: 5), readOnly: false))
+        #expect(waiting == [.read(after: 0, limit: RoomScheduler.page)])
+        let gone = WireError(.gone, "notes was deleted")
+        let farewell = room.handle(.shutDown(farewell: gone))
+        #expect(farewell == [
+            .send(connection: 1, .error(gone, fatal: true)), .close(connection: 1),
+            .send(connection: 2, .error(gone, fatal: true)), .close(connection: 2),
+        ])
+        #expect(room.isBroken && room.isIdle)
     }
 }

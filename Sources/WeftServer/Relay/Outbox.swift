@@ -10,13 +10,20 @@ struct OutgoingFrame: Sendable {
     let bytes: ByteBuffer
     /// A fatal error: the connection closes after sending it.
     let closesConnection: Bool
-    /// The clientSeq and serverSeq of an `ack`: a connection that keeps receipts gets one after it.
+    /// The clientSeq and serverSeq of an `ack`, or of the newest durable batch a `welcome` names:
+    /// a connection that keeps receipts gets one after it.
     let acknowledged: (clientSeq: UInt64, serverSeq: UInt64)?
+    /// Whether its bytes count against its outbox's bound (a replay's do not).
+    fileprivate(set) var counted = true
 
     init(_ message: ServerMessage) {
         bytes = ByteBuffer(bytes: message.encoded())
         if case .error(_, fatal: true) = message { closesConnection = true } else { closesConnection = false }
-        if case .ack(let clientSeq, let serverSeq) = message { acknowledged = (clientSeq, serverSeq) } else { acknowledged = nil }
+        switch message {
+        case .ack(let clientSeq, let serverSeq): acknowledged = (clientSeq, serverSeq)
+        case .welcome(let welcome) where welcome.lastClientSeq > 0: acknowledged = (welcome.lastClientSeq, welcome.serverSeq)
+        default: acknowledged = nil
+        }
     }
 }
 
@@ -28,7 +35,9 @@ struct OutgoingFrame: Sendable {
 /// megabytes). When `capacity` messages or `byteCapacity` bytes (`--max-queued-mib`) wait, the
 /// outbox finishes and `overflowed` runs, which disconnects the client at once (its writer may be
 /// stuck behind a full socket, so it cannot be left to notice); the client catches up from the
-/// log when it reconnects (nothing is lost: the log has it all).
+/// log when it reconnects (nothing is lost: the log has it all). A replay's messages are not
+/// counted against the bound (a snapshot alone may be larger): the room reads the next page of a
+/// replay only once the outbox has drained (`drained()`).
 final class Outbox: Sendable {
     static let capacity = 65_536
 
@@ -41,10 +50,15 @@ final class Outbox: Sendable {
     private let state = Mutex(State())
     private let overflowed: @Sendable () -> Void
 
+    private let drain = Drain()
+
     private struct State {
         var overflowed = false
         var closing: (code: WebSocketErrorCode, reason: String?) = (.normalClosure, nil)
     }
+
+    /// Frames that may still wait when `drained()` returns: the writer keeps busy meanwhile.
+    static let drainedFrames = 64
 
     /// - Parameter overflowed: runs once, when the client has fallen too far behind.
     init(capacity: Int = Outbox.capacity, byteCapacity: Int, overflowed: @escaping @Sendable () -> Void = {}) {
@@ -52,39 +66,49 @@ final class Outbox: Sendable {
         self.continuation = continuation
         self.byteCapacity = byteCapacity
         self.overflowed = overflowed
-        self.stream = Frames(base: stream, queuedBytes: queuedBytes)
+        self.stream = Frames(base: stream, queuedBytes: queuedBytes, drain: drain)
     }
 
     func send(_ message: ServerMessage) { send(OutgoingFrame(message)) }
 
-    func send(_ frame: OutgoingFrame) {
+    /// Queues `frame`; one not `counted` (a replay's) does not count against the byte bound.
+    func send(_ frame: OutgoingFrame, counted: Bool = true) {
+        var frame = frame
+        frame.counted = counted
+        drain.added()
         switch continuation.yield(frame) {
         case .enqueued:
-            let size = frame.bytes.readableBytes
-            if queuedBytes.value.add(size, ordering: .relaxed).newValue > byteCapacity { overflow() }
+            if counted, queuedBytes.value.add(frame.bytes.readableBytes, ordering: .relaxed).newValue > byteCapacity { overflow() }
         case .dropped:
+            drain.taken()
             overflow()
         case .terminated:
-            break
+            drain.taken()
         @unknown default:
             break
         }
     }
 
-    func finish() { continuation.finish() }
+    func finish() {
+        continuation.finish()
+        drain.finish()
+    }
+
+    /// Returns once at most `drainedFrames` frames wait for the writer, or the outbox is finished.
+    func drained() async { await drain.wait() }
 
     /// Sends what is queued, then closes the WebSocket with `code` (the writer reads it from
     /// `closing` once the frames run out).
     func close(code: WebSocketErrorCode, reason: String) {
         state.withLock { $0.closing = (code, reason) }
-        continuation.finish()
+        finish()
     }
 
     /// The close code and reason the writer ends the WebSocket with.
     var closing: (code: WebSocketErrorCode, reason: String?) { state.withLock { $0.closing } }
 
     private func overflow() {
-        continuation.finish()
+        finish()
         let first = state.withLock { state in
             defer { state.overflowed = true }
             return !state.overflowed
@@ -96,6 +120,7 @@ final class Outbox: Sendable {
     struct Frames: AsyncSequence, Sendable {
         let base: AsyncStream<OutgoingFrame>
         fileprivate let queuedBytes: ByteCount
+        fileprivate let drain: Drain
 
         struct AsyncIterator: AsyncIteratorProtocol {
             var base: AsyncStream<OutgoingFrame>.AsyncIterator
@@ -103,7 +128,8 @@ final class Outbox: Sendable {
 
             mutating func next() async -> OutgoingFrame? {
                 guard let frame = await base.next() else { return nil }
-                outbox.queuedBytes.value.subtract(frame.bytes.readableBytes, ordering: .relaxed)
+                if frame.counted { outbox.queuedBytes.value.subtract(frame.bytes.readableBytes, ordering: .relaxed) }
+                outbox.drain.taken()
                 return frame
             }
         }
@@ -115,4 +141,48 @@ final class Outbox: Sendable {
 /// A byte count shared by an outbox and its frame sequence (a class: atomics cannot be copied).
 private final class ByteCount: Sendable {
     let value = Atomic<Int>(0)
+}
+
+/// How many frames an outbox holds, for callers waiting for it to drain.
+private final class Drain: Sendable {
+    private struct State {
+        var frames = 0
+        var finished = false
+        var waiters: [CheckedContinuation<Void, Never>] = []
+
+        mutating func takeWaiters() -> [CheckedContinuation<Void, Never>] {
+            defer { waiters = [] }
+            return waiters
+        }
+    }
+    private let state = Mutex(State())
+
+    func added() { state.withLock { $0.frames += 1 } }
+
+    func taken() {
+        let waiters = state.withLock { state in
+            state.frames -= 1
+            return state.frames <= Outbox.drainedFrames ? state.takeWaiters() : []
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func finish() {
+        let waiters = state.withLock { state in
+            state.finished = true
+            return state.takeWaiters()
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    func wait() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                guard !state.finished, state.frames > Outbox.drainedFrames else { return true }
+                state.waiters.append(waiter)
+                return false
+            }
+            if now { waiter.resume() }
+        }
+    }
 }

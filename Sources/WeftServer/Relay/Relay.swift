@@ -59,7 +59,8 @@ public enum Relay {
                            onListening: @escaping @Sendable (Int) -> Void) async throws {
         let metrics = RelayMetrics()
         func rooms(in store: any RelayStore) -> RoomRegistry {
-            RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction, keepOpen: configuration.keepOpen)
+            RoomRegistry(store: store, logger: logger, metrics: metrics, compaction: configuration.compaction, keepOpen: configuration.keepOpen,
+                         heldByteLimit: configuration.transport.maxQueuedBytes)
         }
         switch configuration.store {
         case .embedded:

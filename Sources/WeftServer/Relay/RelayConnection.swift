@@ -67,93 +67,43 @@ struct RelayConnection: Sendable {
             return try await refuse(refusal)
         }
         let outbox = transport.outbox()
-        let join = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
+        // The room puts the welcome, the replay of what the client missed and every live message
+        // after it in the outbox; nil: the connection was sent away (the outbox says why).
+        let welcome = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
 
-        // The writer replays what the client missed, then sends what the room and the reader put
-        // in the outbox meanwhile and afterwards. The reader takes the client's batches from the
-        // start, beside the replay: on a link that breaks every few seconds, a client that could
-        // only send after a long replay would never get anything through. When the writer is done
-        // (the outbox finished, a fatal error sent, the replay failed) it closes the WebSocket,
-        // which also ends the reading.
+        // The writer sends what the room and the reader put in the outbox. The reader takes the
+        // client's batches from the welcome on, beside the replay: on a link that breaks every few
+        // seconds, a client that could only send after a long replay would never get anything
+        // through. When the writer is done (the outbox finished, a fatal error sent) it closes the
+        // WebSocket, which also ends the reading.
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
+                // Receipts are made for the epoch of the welcome: a later one asks for this copy
+                // back anyway.
+                let keepsReceipts = hello.wantsReceipts && !readOnly
                 do {
-                    // Receipts are made for the epoch of the welcome: a later one asks for this
-                    // copy back anyway.
-                    let receipt = { (clientSeq: UInt64, serverSeq: UInt64) in
-                        ServerMessage.receipt(receipts.receipt(document: hello.document, epoch: join.welcome.epoch,
-                                                               replica: hello.replica, clientSeq: clientSeq, serverSeq: serverSeq))
-                    }
-                    let keepsReceipts = hello.wantsReceipts && !readOnly
-                    try await write(.welcome(join.welcome), to: outbound)
-                    if keepsReceipts, join.welcome.lastClientSeq > 0 {
-                        try await write(receipt(join.welcome.lastClientSeq, join.welcome.serverSeq), to: outbound)
-                    }
-                    try await replay(join, document: hello.document, to: outbound)
                     for await frame in outbox.stream {
                         try await write(frame, to: outbound)
                         if frame.closesConnection { break }
-                        if keepsReceipts, let acknowledged = frame.acknowledged {
-                            try await write(receipt(acknowledged.clientSeq, acknowledged.serverSeq), to: outbound)
+                        if keepsReceipts, let welcome, let acknowledged = frame.acknowledged {
+                            let receipt = receipts.receipt(document: hello.document, epoch: welcome.epoch, replica: hello.replica,
+                                                           clientSeq: acknowledged.clientSeq, serverSeq: acknowledged.serverSeq)
+                            try await write(.receipt(receipt), to: outbound)
                         }
                     }
-                } catch let error as ClientGone {
-                    // The client left (or was closed) while messages were on their way: ordinary.
-                    logger.debug("a client left before its messages were written", metadata: ["document": "\(hello.document)", "error": "\(error.underlying)"])
                 } catch {
-                    logger.notice("could not replay a document to a client", metadata: ["document": "\(hello.document)", "error": "\(error)"])
-                    try? await write(.error(WireError(.unavailable, "the relay could not read this document's log; reconnect"), fatal: true), to: outbound)
+                    // The client left (or was closed) while messages were on their way: ordinary.
+                    logger.debug("a client left before its messages were written", metadata: ["document": "\(hello.document)", "error": "\(error)"])
                 }
                 outbox.finish()
                 try? await outbound.close(outbox.closing.code, reason: outbox.closing.reason)
             }
-            await read(&messages, room: room, readOnly: readOnly, grant: grant, outbox: outbox)
+            if welcome != nil { await read(&messages, room: room, readOnly: readOnly, grant: grant, outbox: outbox) }
             outbox.finish()
             try await group.waitForAll()
         }
         outbox.finish()
         await room.leave(id: id)
-    }
-
-    /// After the welcome: the snapshot if the client is further behind than the log reaches, then
-    /// the log it missed, then caught-up. Live messages wait in the outbox meanwhile.
-    ///
-    /// The replay sends every entry as a broadcast, the client's own included: a client that
-    /// crashed after an ack and before saving its copy gets its own batches back this way, and
-    /// applying one twice changes nothing (PROTOCOL.md rule 3). It ends exactly where the live
-    /// messages in the outbox begin, so `caught-up` never names a batch not sent yet.
-    private func replay(_ join: DocumentRoom.Join, document: DocumentName, to outbound: WebSocketOutboundWriter) async throws {
-        var after = join.replayAfter
-        var needsSnapshot = join.needsSnapshot
-        // The outbox holds every delivery after the welcome's sequence; a snapshot newer than
-        // that moves the end to it (the client ignores deliveries the snapshot already holds).
-        var end = join.welcome.serverSeq
-        while true {
-            if needsSnapshot {
-                let snapshot = try await store.snapshot(of: document)
-                try await write(.snapshot(serverSeq: snapshot.serverSeq, bytes: snapshot.bytes), to: outbound)
-                after = max(after, snapshot.serverSeq)
-                end = max(end, snapshot.serverSeq)
-                needsSnapshot = false
-            }
-            guard after < end else { break }
-            let entries = try await store.entries(of: document, after: after, limit: 1_000)
-            guard let first = entries.first else {
-                throw StoreError("the store's log of \(document) ends at \(after), before \(end)")
-            }
-            // A compaction since the join dropped the entries this client needs: send the snapshot.
-            if first.serverSeq != after + 1 {
-                needsSnapshot = true
-                continue
-            }
-            // Entries past `end` were committed since the join: they are in the outbox.
-            for entry in entries where entry.serverSeq <= end {
-                let ops = try OpCodec.decode(entry.ops)
-                try await write(.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops), to: outbound)
-                after = entry.serverSeq
-            }
-        }
-        try await write(.caughtUp(serverSeq: end), to: outbound)
     }
 
     /// - Parameter grant: what the hello's token allows: every message after it expires or is
@@ -195,16 +145,6 @@ struct RelayConnection: Sendable {
 
     private func write(_ frame: OutgoingFrame, to outbound: WebSocketOutboundWriter) async throws {
         metrics.bytesSent.increment(by: Int64(frame.bytes.readableBytes))
-        do {
-            try await outbound.write(.binary(frame.bytes))
-        } catch {
-            throw ClientGone(underlying: error)
-        }
-    }
-
-    /// A write to the client failed: its connection is closed. Told apart from the store's
-    /// errors, which the client is told about and the log names.
-    private struct ClientGone: Error {
-        let underlying: any Error
+        try await outbound.write(.binary(frame.bytes))
     }
 }

@@ -11,6 +11,8 @@ actor RoomRegistry {
     private let metrics: RelayMetrics
     private let compaction: CompactionPolicy
     private let keepOpen: Duration
+    /// Bytes of live messages a connection may have waiting behind its replay (`--max-queued-mib`).
+    private let heldByteLimit: Int
     /// `idle` counts the times the room went unused, so a late unload timer can tell it is stale.
     private var open: [DocumentName: (room: DocumentRoom, users: Int, idle: Int)] = [:]
     private var loading: [DocumentName: Task<DocumentRoom, any Error>] = [:]
@@ -31,8 +33,10 @@ actor RoomRegistry {
         damagedHistories[name] = damage
     }
 
-    init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy, keepOpen: Duration) {
+    init(store: any RelayStore, logger: Logger, metrics: RelayMetrics, compaction: CompactionPolicy, keepOpen: Duration,
+         heldByteLimit: Int = 32 << 20) {
         self.store = store
+        self.heldByteLimit = heldByteLimit
         self.keepOpen = keepOpen
         self.logger = logger
         self.metrics = metrics
@@ -173,13 +177,14 @@ actor RoomRegistry {
     }
 
     private func startLoading(_ name: DocumentName) -> Task<DocumentRoom, any Error> {
-        let store = self.store, logger = self.logger, metrics = self.metrics, compaction = self.compaction
+        let store = self.store, logger = self.logger, metrics = self.metrics, compaction = self.compaction, heldByteLimit = self.heldByteLimit
         let previous = closing[name]
         let executor = RoomExecutor(label: "weft.room.\(name)")
         let task = Task {
             await previous?.value
             let log = try await RoomLoader(executor: executor).load(name, from: try await store.open(name))
-            return DocumentRoom(name: name, store: store, log: log, logger: logger, metrics: metrics, compaction: compaction, executor: executor)
+            return DocumentRoom(name: name, store: store, log: log, logger: logger, metrics: metrics, compaction: compaction,
+                                heldByteLimit: heldByteLimit, executor: executor)
         }
         loading[name] = task
         return task

@@ -4,7 +4,8 @@ import WeftWire
 extension RoomScheduler {
     /// Takes batch `clientSeq` from a connection (a `restore` batch with `restoring`); a refusal
     /// is sent as a fatal error, and the connection closed.
-    mutating func submit(_ connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool, into actions: inout [Action]) {
+    mutating func submit(_ connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool, writers: Set<ReplicaID>,
+                         into actions: inout [Action]) {
         guard let member = members[connection] else {
             return refuse(connection, WireError(.malformed, "batch from a connection that has not joined"), into: &actions)
         }
@@ -13,14 +14,13 @@ extension RoomScheduler {
                         to: connection, into: &actions)
         }
         if member.ahead > log.deliveredHead {
-            members[connection]!.waiting.append((clientSeq, ops, restoring))
+            members[connection]!.waiting.append((clientSeq, ops, restoring, writers))
             return
         }
         if restoring, !member.mayRestore {
             return refuse(connection, WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)"), into: &actions)
         }
-        // The simulated relay binds no keys: only the sender's own replica is known to write.
-        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica, writers: [])
+        let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica, writers: writers)
             : log.receive(clientSeq: clientSeq, ops: ops, from: member.replica)
         switch decision {
         case .accepted(let batch):
@@ -39,8 +39,15 @@ extension RoomScheduler {
         }
     }
 
+    /// Sends the connection away at once: a replay in progress is abandoned (the client replays
+    /// again when it comes back), so the refusal does not wait behind it.
     private mutating func refuse(_ connection: UInt64, _ error: WireError, into actions: inout [Action]) {
-        send(.error(error, fatal: true), to: connection, into: &actions)
+        if members[connection] != nil {
+            members[connection]!.replay = nil
+            members[connection]!.held = []
+            members[connection]!.heldBytes = 0
+        }
+        actions.append(.send(connection: connection, .error(error, fatal: true)))
         actions.append(.close(connection: connection))
     }
 
@@ -75,7 +82,7 @@ extension RoomScheduler {
             guard let member = members[connection], !member.waiting.isEmpty, member.ahead <= log.deliveredHead else { continue }
             members[connection]!.waiting = []
             for batch in member.waiting {
-                submit(connection, clientSeq: batch.clientSeq, ops: batch.ops, restoring: batch.restoring, into: &actions)
+                submit(connection, clientSeq: batch.clientSeq, ops: batch.ops, restoring: batch.restoring, writers: batch.writers, into: &actions)
             }
         }
     }

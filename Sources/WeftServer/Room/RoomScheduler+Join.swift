@@ -75,9 +75,10 @@ extension RoomScheduler {
             return actions.append(.readForReplay(connection: connection, after: replay.after, limit: Self.page))
         }
         members[connection]!.replay = nil
-        actions.append(.send(connection: connection, .caughtUp(serverSeq: replay.end)))
+        actions.append(.replay(connection: connection, .caughtUp(serverSeq: replay.end)))
         for message in members[connection]!.held { actions.append(.send(connection: connection, message)) }
         members[connection]!.held = []
+        members[connection]!.heldBytes = 0
     }
 
     /// The replay sends every entry as a broadcast, the client's own included: a client that
@@ -97,7 +98,7 @@ extension RoomScheduler {
                 guard let ops = try? OpCodec.decode(entry.ops) else {
                     return handleReplayFailure(connection, "entry \(entry.serverSeq) does not decode", into: &actions)
                 }
-                actions.append(.send(connection: connection, .broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops)))
+                actions.append(.replay(connection: connection, .broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops)))
                 replay.after = entry.serverSeq
             }
         }
@@ -109,7 +110,7 @@ extension RoomScheduler {
     /// ignores live deliveries the snapshot already holds).
     mutating func snapshotRead(_ connection: UInt64, bytes: [UInt8], serverSeq: UInt64, into actions: inout [Action]) {
         guard var replay = members[connection]?.replay else { return }
-        actions.append(.send(connection: connection, .snapshot(serverSeq: serverSeq, bytes: bytes)))
+        actions.append(.replay(connection: connection, .snapshot(serverSeq: serverSeq, bytes: bytes)))
         if serverSeq > log.deliveredHead {
             members[connection]!.ahead = serverSeq
             knownHead = max(knownHead, serverSeq)
@@ -126,6 +127,7 @@ extension RoomScheduler {
         guard members[connection] != nil else { return }
         members[connection]!.replay = nil
         members[connection]!.held = []
+        members[connection]!.heldBytes = 0
         actions.append(.send(connection: connection, .error(WireError(.unavailable, "the relay could not read this document's log (\(reason)); reconnect"), fatal: true)))
         actions.append(.close(connection: connection))
     }

@@ -18,7 +18,9 @@ public struct RoomScheduler: Sendable {
     public enum Event: Sendable {
         /// A connection sent its hello (`readOnly`: its token grants reading only).
         case join(connection: UInt64, hello: Hello, readOnly: Bool)
-        case submit(connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool)
+        /// A batch (`restoring`: a `restore` batch; `writers`: which of the replicas it gives
+        /// characters back for write in this epoch themselves, as the store says).
+        case submit(connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool, writers: Set<ReplicaID> = [])
         case presence(connection: UInt64, Presence)
         /// The connection ended (either side closed it, or it broke).
         case leave(connection: UInt64)
@@ -44,12 +46,21 @@ public struct RoomScheduler: Sendable {
         case catchUpRequested
         /// Fold the log into a snapshot at the next idle moment, keeping `keep` entries.
         case compactionRequested(keep: UInt64)
+        /// The store holds the document in this epoch (another relay moved it): the room takes it.
+        case epochFollowed(UInt64)
+        /// The document was deleted or renamed on purpose: every connection is sent `farewell`
+        /// (fatal) and closed, and the room takes no more work.
+        case shutDown(farewell: WireError)
     }
 
     /// What the caller must do.
     public enum Action: Sendable, Equatable {
         /// Send `message` on the connection, after what was sent before.
         case send(connection: UInt64, ServerMessage)
+        /// Send `message`, part of the connection's replay (the snapshot, log entries, `caught-up`),
+        /// after what was sent before. The caller may let a replay's messages go before it reads
+        /// the next page for it (`readForReplay`), so a long replay does not sit in memory whole.
+        case replay(connection: UInt64, ServerMessage)
         /// Close the connection once what was sent before has gone.
         case close(connection: UInt64)
         /// Commit these batches in one transaction; answer `committed` or `storeFailed`.
@@ -71,13 +82,22 @@ public struct RoomScheduler: Sendable {
 
     public var log: DocumentLog
     public let compaction: CompactionPolicy
+    /// Bytes of live messages a joining connection may have waiting behind its replay; beyond
+    /// that it is sent away (it catches up from the log when it comes back), so a slow reader of
+    /// a long replay cannot hold the relay's memory while others type.
+    public let heldByteLimit: Int
     /// Set when the store failed under the room: it takes no more work, and the caller drops it
     /// (the next connection loads the document again from what the store really holds).
     public private(set) var isBroken = false
     /// Why it broke, for the relay's log.
     public private(set) var brokenBecause: String?
     /// The connections on the document.
-    var members: [UInt64: Member] = [:]
+    var members: [UInt64: Member] = [:] {
+        didSet { if members.count != connections.count { connections = members.keys.sorted() } }
+    }
+    /// The connections on the document, in order (every delivery walks them: kept sorted rather
+    /// than sorted each time).
+    public private(set) var connections: [UInt64] = []
     /// Accepted batches waiting for the next commit.
     var queue: [PendingBatch] = []
     /// Batches accepted here and not delivered yet: their ops as received (broadcast without
@@ -115,14 +135,15 @@ public struct RoomScheduler: Sendable {
         var mayRestore: Bool
         /// Where its replay stands; nil once `caught-up` is sent.
         var replay: Replay?
-        /// Live messages that wait behind the replay.
+        /// Live messages that wait behind the replay, and about how many bytes they take.
         var held: [ServerMessage] = []
+        var heldBytes = 0
         /// The replay brought the client to this sequence with a snapshot another relay stored,
         /// beyond what this room has delivered: its batches may build on characters the room
         /// has not seen yet, so they wait until the room has caught up (judged now, they would
         /// be refused, and the client would set its copy aside).
         var ahead: UInt64 = 0
-        var waiting: [(clientSeq: UInt64, ops: [Op], restoring: Bool)] = []
+        var waiting: [(clientSeq: UInt64, ops: [Op], restoring: Bool, writers: Set<ReplicaID>)] = []
     }
 
     struct Replay: Sendable {
@@ -131,14 +152,28 @@ public struct RoomScheduler: Sendable {
         var needsSnapshot: Bool
     }
 
-    public init(log: DocumentLog, compaction: CompactionPolicy = CompactionPolicy()) {
+    public init(log: DocumentLog, compaction: CompactionPolicy = CompactionPolicy(), heldByteLimit: Int = 32 << 20) {
         self.log = log
         self.compaction = compaction
+        self.heldByteLimit = heldByteLimit
         knownHead = log.deliveredHead
     }
 
-    /// The connections on the document, in order.
-    public var connections: [UInt64] { members.keys.sorted() }
+    /// Whether the connection is being replayed what it missed (`caught-up` not sent yet).
+    public func isReplaying(_ connection: UInt64) -> Bool { members[connection]?.replay != nil }
+
+    /// Whether a batch is accepted and not delivered yet (its ack is still to come).
+    public func awaitsDelivery(replica: ReplicaID, clientSeq: UInt64) -> Bool {
+        undelivered[DocumentLog.BatchKey(replica: replica, clientSeq: clientSeq)] != nil
+    }
+
+    /// The ops of a batch accepted and not delivered yet.
+    func undeliveredOps(replica: ReplicaID, clientSeq: UInt64) -> [Op]? {
+        undelivered[DocumentLog.BatchKey(replica: replica, clientSeq: clientSeq)]
+    }
+
+    /// The last presence of each connection that showed one.
+    public var presences: [Presence] { connections.compactMap { members[$0]?.presence } }
 
     /// Whether nothing is waiting: no accepted batch uncommitted, no store operation in flight.
     public var isIdle: Bool { busy == nil && queue.isEmpty && waitingJoins.isEmpty }
@@ -149,7 +184,7 @@ public struct RoomScheduler: Sendable {
         if isBroken {
             // Nothing more is taken; connections that still speak are sent away.
             switch event {
-            case .join(let connection, _, _), .submit(let connection, _, _, _), .presence(let connection, _):
+            case .join(let connection, _, _), .submit(let connection, _, _, _, _), .presence(let connection, _):
                 actions.append(.send(connection: connection, .error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)))
                 actions.append(.close(connection: connection))
             default: break
@@ -159,8 +194,8 @@ public struct RoomScheduler: Sendable {
         switch event {
         case .join(let connection, let hello, let readOnly):
             join(connection, hello: hello, readOnly: readOnly, into: &actions)
-        case .submit(let connection, let clientSeq, let ops, let restoring):
-            submit(connection, clientSeq: clientSeq, ops: ops, restoring: restoring, into: &actions)
+        case .submit(let connection, let clientSeq, let ops, let restoring, let writers):
+            submit(connection, clientSeq: clientSeq, ops: ops, restoring: restoring, writers: writers, into: &actions)
         case .presence(let connection, let presence):
             guard let sender = members[connection] else { break }
             members[connection]?.presence = presence
@@ -168,8 +203,8 @@ public struct RoomScheduler: Sendable {
                 send(.presence(replica: sender.replica, presence), to: other, into: &actions)
             }
         case .leave(let connection):
-            guard let member = members.removeValue(forKey: connection) else { break }
-            for other in connections { send(.presenceGone(replica: member.replica), to: other, into: &actions) }
+            waitingJoins.removeAll { $0.connection == connection }
+            remove(connection, into: &actions)
         case .committed(let result):
             committed(result, into: &actions)
         case .read(let entries):
@@ -183,7 +218,16 @@ public struct RoomScheduler: Sendable {
         case .epochRenewed(let epoch):
             renewing = false
             log.renew(epoch: epoch)
+            // Their clients hold the old epoch's copy: connecting again, they are asked for it.
+            let moved = WireError(.unavailable, "the relay lost history of this document and moved it to a new epoch; reconnect to give your copy back")
+            for connection in connections {
+                actions.append(.send(connection: connection, .error(moved, fatal: true)))
+                actions.append(.close(connection: connection))
+            }
+            members = [:]
             answerWaitingJoins(into: &actions)
+        case .epochFollowed(let epoch):
+            if epoch != log.epoch { log.renew(epoch: epoch) }
         case .compacted(let due, let stored):
             busy = nil
             if stored { log.compacted(due) }
@@ -196,30 +240,44 @@ public struct RoomScheduler: Sendable {
             catchUpWanted = true
         case .compactionRequested(let keep):
             compactionWanted = keep
+        case .shutDown(let farewell):
+            fail(because: "the document was deleted or renamed", telling: farewell, into: &actions)
+            return actions
         }
         pump(into: &actions)
         return actions
     }
 
-    /// Sends `message` to a connection now, or after its replay.
+    /// Sends `message` to a connection now, or after its replay. A connection whose waiting
+    /// messages outgrow `heldByteLimit` is sent away.
     mutating func send(_ message: ServerMessage, to connection: UInt64, into actions: inout [Action]) {
         guard members[connection] != nil else { return }
-        if members[connection]!.replay != nil {
-            members[connection]!.held.append(message)
-        } else {
-            actions.append(.send(connection: connection, message))
-        }
+        guard members[connection]!.replay != nil else { return actions.append(.send(connection: connection, message)) }
+        members[connection]!.held.append(message)
+        members[connection]!.heldBytes += message.heldSize
+        guard members[connection]!.heldBytes > heldByteLimit else { return }
+        actions.append(.send(connection: connection, .error(WireError(.unavailable, "too far behind while catching up; connect again to catch up"), fatal: true)))
+        actions.append(.close(connection: connection))
+        remove(connection, into: &actions)
     }
 
-    /// The store failed: nothing in flight was acknowledged; every connection is told to come back.
-    mutating func fail(because reason: String, into actions: inout [Action]) {
+    /// The connection is gone: the others are told its cursor is.
+    mutating func remove(_ connection: UInt64, into actions: inout [Action]) {
+        guard let member = members.removeValue(forKey: connection) else { return }
+        for other in connections { send(.presenceGone(replica: member.replica), to: other, into: &actions) }
+    }
+
+    /// The store failed: nothing in flight was acknowledged; every connection, and every join
+    /// still waiting, is told to come back.
+    mutating func fail(because reason: String,
+                       telling error: WireError = WireError(.unavailable, "the relay could not store this document's changes; reconnect"),
+                       into actions: inout [Action]) {
         isBroken = true
         brokenBecause = reason
-        let error = ServerMessage.error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)
         // A replay in progress is abandoned with what it held: the client replays again when it
         // comes back.
-        for connection in connections {
-            actions.append(.send(connection: connection, error))
+        for connection in connections + waitingJoins.map(\.connection) {
+            actions.append(.send(connection: connection, .error(error, fatal: true)))
             actions.append(.close(connection: connection))
         }
         members = [:]
@@ -228,5 +286,18 @@ public struct RoomScheduler: Sendable {
         committedHere = [:]
         waitingJoins = []
         busy = nil
+    }
+}
+
+extension ServerMessage {
+    /// About how many bytes the message takes while it waits (its ops' text and ids).
+    var heldSize: Int {
+        guard case .broadcast(_, _, _, let ops) = self else { return 64 }
+        return ops.reduce(64) { total, op in
+            switch op {
+            case .insert(let insertion): total + 48 + insertion.text.utf8.count
+            case .delete(let deletion): total + 8 + 24 * deletion.spans.count
+            }
+        }
     }
 }
