@@ -1,5 +1,6 @@
 import Foundation
 import WeftCRDT
+import WeftSync
 
 /// What goes wrong: links cut, partitions, clients and relays killed, the store down, compactions.
 extension Simulation {
@@ -63,8 +64,9 @@ extension Simulation {
     private func tearAnEdit(_ client: SimClient) {
         let before = fileSize(client.queueURL)
         let length = chance(0.8) ? int(1...40) : int(600_000...1_200_000)
-        guard let op = try? client.replica.insert(text(length: length), at: 0) else { return }
-        guard (try? client.queue.append([[op]], at: virtualDate)) != nil else { return }
+        // Applied and queued as any edit, but the process dies before anything of it is sent.
+        guard (try? client.copy!.apply([DocumentSession.Edit(position: 0, deleting: 0, inserting: text(length: length))])) != nil else { return }
+        _ = client.copy!.takeEffects()
         let after = fileSize(client.queueURL)
         guard after > before + 1 else { return }
         let keep = before + UInt64(int(0...Int(after - before - 1)))

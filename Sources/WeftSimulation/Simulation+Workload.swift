@@ -6,15 +6,14 @@ import WeftWire
 /// What users do: type, delete, paste from one character to megabytes.
 extension Simulation {
     /// A user moves their cursor: its presence goes out now when connected, and after every
-    /// reconnect (as `DocumentSession.sendPresence` does).
+    /// reconnect.
     func movePresence() {
         let live = clients.filter { $0.running && $0.machine.phase == .live && $0.replica.count > 0 }
         guard !live.isEmpty else { return }
         let client = live[int(0...(live.count - 1))]
         let presence = Presence(userName: "user \(client.index)", colour: UInt32(client.index),
                                 cursor: client.replica.anchor(at: int(0...(client.replica.count - 1))))
-        client.presence = presence
-        if let link = client.link { sendToRelay(link, .presence(presence)) }
+        drive(client) { $0.sendPresence(presence) }
     }
 
     /// One edit by a random writing client that is running and may edit.
@@ -36,35 +35,23 @@ extension Simulation {
             if count > 0, chance(0.3) { deleting = min(count, int(1...200)) }  // pasting over a selection
         }
         let position = int(0...(count - deleting))
-        var ops: [Op] = []
-        do {
-            if deleting > 0, let op = try client.replica.delete(position..<(position + deleting)) { ops.append(op) }
-            if !inserting.isEmpty, let op = try client.replica.insert(inserting, at: position) { ops.append(op) }
-        } catch {
-            return fail("client \(client.index): a local edit failed: \(error)")
+        let edit = DocumentSession.Edit(position: position, deleting: deleting, inserting: inserting)
+        drive(client) { copy in
+            do {
+                // Accepted once queued: the user was told it is typed.
+                for batch in try copy.apply([edit]) {
+                    ledger.accepted(replica: copy.queue.replica, clientSeq: batch.clientSeq, ops: batch.ops,
+                                    decoded: (try? OpCodec.decode(batch.ops)) ?? [])
+                }
+            } catch {
+                fail("client \(client.index): a local edit failed: \(error)")
+            }
         }
-        queue(ops, by: client)
         report.edits += 1
         report.largestPaste = max(report.largestPaste, inserting.unicodeScalars.count)
         if inserting.unicodeScalars.count > 10_000 || deleting > 10_000 {
             record("client \(client.index) replaces \(deleting) characters with \(inserting.unicodeScalars.count) at \(position)")
         }
-    }
-
-    /// Queues one edit durably (cut into several batches over the limit), then lets the machine send it.
-    func queue(_ ops: [Op], by client: SimClient) {
-        guard !ops.isEmpty else { return }
-        let made: [OfflineQueue.Batch]
-        do {
-            made = try client.queue.append([ops], at: virtualDate)
-        } catch {
-            return fail("client \(client.index): the queue refused an edit: \(error)")
-        }
-        for batch in made {
-            ledger.accepted(replica: client.queue.replica, clientSeq: batch.clientSeq, ops: batch.ops,
-                            decoded: (try? OpCodec.decode(batch.ops)) ?? [])
-        }
-        if let last = made.last { feed(client, .queued(through: last.clientSeq)) }
     }
 
     /// Mostly short, sometimes pages, rarely megabytes (over the protocol's batch limit).

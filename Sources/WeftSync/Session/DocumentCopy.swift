@@ -1,0 +1,243 @@
+import Foundation
+import WeftCRDT
+import WeftWire
+
+/// One document as this machine keeps it: the offline queue, the replica, the replica cache and
+/// the sync machine, and what each of the machine's decisions does to them (apply others' ops,
+/// load a snapshot, save the cache and let acknowledged batches go, set a copy aside, give it
+/// back). Synchronous, with no network and no clock: what it needs of the connection it leaves in
+/// `effects`, for its owner to perform. `DocumentSession` performs them over WebSocket and real
+/// timers; the simulator over its virtual network and clock, so both run this code.
+public final class DocumentCopy {
+    /// What the owner must do to the connection.
+    public enum Effect: Sendable {
+        /// Open a connection to the relay; report `.connected`, then what arrives, then `.disconnected`.
+        case connect
+        /// Send `message` on the open connection, after what was sent before.
+        case send(ClientMessage)
+        /// End the open connection; it is reported as disconnected as usual (the relay sent
+        /// something that does not apply here: the next connection starts over).
+        case endConnection
+        /// Drop the open connection and report nothing more of it (the machine let it go).
+        case disconnect
+        /// Report `.retryDue` after `delay`, unless another retry is scheduled meanwhile.
+        case scheduleRetry(Duration)
+        /// This copy could not go on with the relay's and started over (the user is told in a notice).
+        case startedOver(StartOver)
+    }
+
+    /// Why a copy started over.
+    public enum StartOver: Sendable, Equatable {
+        /// The relay's document is another incarnation: this copy was set aside.
+        case epochChanged(old: UInt64, new: UInt64)
+        /// The relay refused one of this copy's batches for good: this copy was set aside.
+        case refused(String)
+        /// The relay lacks history this copy holds: the copy was given back to it.
+        case relayLostHistory(epoch: UInt64)
+        /// The offline queue lost batches this copy may hold: the copy was given back.
+        case queueDamaged(epoch: UInt64)
+    }
+
+    public let address: DocumentAddress
+    let files: DocumentFiles
+    let options: SessionOptions
+    /// Makes the id of a new replica (random in use; seeded in the simulator).
+    let newReplicaID: () -> ReplicaID
+    /// The time recorded with queued batches.
+    let now: () -> Date
+    public internal(set) var queue: OfflineQueue
+    public internal(set) var replica: Replica {
+        didSet { cacheIsCurrent = false }
+    }
+    public internal(set) var machine: SyncMachine
+    /// Whether the cache file holds this replica at `cachedPosition`: closing a document nobody
+    /// changed then skips re-encoding and fsyncing the whole snapshot (1/10 s for 10 MB).
+    var cacheIsCurrent = false
+    var cachedPosition: (epoch: UInt64, lastServerSeq: UInt64) = (0, 0)
+    /// The receipt the cache file holds (`SyncMachine.receipt`).
+    var cachedReceipt: Receipt?
+    /// False when the cache was lost but this replica has sent batches before: its next counters
+    /// are unknown until the relay replays its history, so local edits wait for the first sync.
+    public internal(set) var canEdit: Bool
+    /// Whether this machine held a copy of the document when it was opened (it was synced or
+    /// edited here before).
+    public let hasLocalCopy: Bool
+    /// Bumped whenever the replica is replaced, so mirrors can drop ops meant for the old one.
+    public internal(set) var generation = 0
+    /// The generations at which the replica got a new id: by a give-back, or by a start-over
+    /// whose old copy went to `recovery`.
+    var replicaSwitches: [(generation: Int, recovery: URL?)] = []
+    /// Set when opening found whole batches lost from the queue: the copy is given back (on this
+    /// epoch) instead of starting as usual.
+    var giveBackOnStart: UInt64?
+    /// This user's presence, sent when it changes and again after every reconnect.
+    var localPresence: Presence?
+    /// Who else is connected, as far as the relay has said on this connection.
+    public internal(set) var peers: Set<ReplicaID> = []
+    /// Messages for the user since opening (damaged files, refusals, recovery files), oldest first.
+    public internal(set) var notices: [String] = []
+    /// Recovery files of copies set aside since opening because the relay refused one of their
+    /// batches for good (what the user typed that the relay does not have).
+    public internal(set) var setAside: [URL] = []
+    /// What the owner must do to the connection, in order; `takeEffects()` hands them over.
+    var effects: [Effect] = []
+    /// Called with events for a view that mirrors the replica (and for every notice).
+    public var onEvent: ((SessionEvent) -> Void)?
+
+    /// Acknowledged batches kept in the queue before the cache is saved to let them go.
+    public static let acknowledgedBatchesKept = 256
+
+    /// Opens the document's files in `files` and its cached state: the queue (a torn tail cut,
+    /// damage noted), the cache, and the queued batches applied again on top of it (covering a
+    /// crash between queueing and saving).
+    /// - Throws: `SyncError` (`.io`) when the files cannot be read or made.
+    public init(address: DocumentAddress, files: DocumentFiles, options: SessionOptions,
+                newReplicaID: @escaping () -> ReplicaID = DocumentCopy.randomReplicaID, now: @escaping () -> Date = Date.init) throws(SyncError) {
+        self.address = address
+        self.files = files
+        self.options = options
+        self.newReplicaID = newReplicaID
+        self.now = now
+        var found: [String] = []
+        var cache: ReplicaCache?
+        do {
+            cache = try ReplicaCache.load(from: files.cacheURL)
+        } catch {
+            found.append("\(error); starting from the relay's copy")
+        }
+        let queue = try OfflineQueue(url: files.queueURL, newReplica: cache?.replica ?? newReplicaID())
+        self.queue = queue
+        if let damage = queue.damage { found.append(damage.description) }
+        if try queue.splitOversized() > 0 {
+            found.append("edits queued by an earlier version were larger than the relay accepts; they were cut into batches it takes")
+        }
+        if let loaded = cache, loaded.replica != queue.replica {
+            found.append("the replica cache belongs to another replica than the offline queue; starting from the relay's copy")
+            cache = nil
+        }
+        var replica = Replica(replicaID: queue.replica)
+        if let loaded = cache {
+            do {
+                replica = try Replica(snapshot: loaded.snapshot, replicaID: queue.replica)
+            } catch {
+                found.append("the replica cache does not load (\(error)); starting from the relay's copy")
+                cache = nil
+            }
+        }
+        // Queued batches the cache may predate (a crash between queueing and saving): applying
+        // them again is harmless.
+        for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
+        self.replica = replica
+        // Queued batches that wait for characters the cache lacks (it was saved before others'
+        // edits they build on) leave this replica's own counter behind theirs: an edit made now
+        // would reuse their ids, and the relay would refuse it. Editing waits for the replay.
+        canEdit = (cache != nil || queue.lastClientSeq == 0) && replica.pendingCount == 0
+        hasLocalCopy = cache != nil || queue.lastClientSeq > 0
+        machine = Self.machine(address: address, queue: queue, key: try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica),
+                               cache: cache, options: options)
+        if let cache, queue.pending.isEmpty {
+            cacheIsCurrent = true
+            cachedPosition = (cache.epoch, cache.lastServerSeq)
+            cachedReceipt = cache.receipt
+        }
+        // Batches went missing from the queue while this copy's text may hold them (the cache was
+        // saved after they were queued): give the whole copy back instead of sending what is left,
+        // which the relay would refuse (its characters follow the lost ones) or which would leave
+        // the copies disagreeing. Ids the relay has are skipped, so nothing is doubled.
+        // A queue that only ends early, short of what the cache holds, lost nothing accepted: the
+        // write a crash cut short never returned, so nothing of it was sent, and what is left is
+        // sent as usual (giving back a cache saved before others' edits that queued batches build
+        // on would leave those batches out).
+        if let damage = queue.damage, let cache, !damage.truncated || (cache.queuedThrough ?? .max) > queue.lastClientSeq {
+            giveBackOnStart = cache.epoch
+            found.append("this copy holds edits the damaged queue lost; it gives the relay the whole copy instead")
+        }
+        notices = found
+    }
+
+    /// A new replica id from the system's random source (odd, so never 0).
+    public static func randomReplicaID() -> ReplicaID {
+        var random = SystemRandomNumberGenerator()
+        return ReplicaID(random.next() | 1)
+    }
+
+    /// The sync machine for `queue`, resuming from `cache` (from scratch without one), proving
+    /// the queue's replica with `key`.
+    static func machine(address: DocumentAddress, queue: OfflineQueue, key: ReplicaKey, cache: ReplicaCache?,
+                        options: SessionOptions) -> SyncMachine {
+        var machine = SyncMachine(document: address.name, replica: queue.replica, token: options.token, readOnly: options.readOnly,
+                                  epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
+                                  ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
+                                  replicaKey: key.bytes, userName: options.userName,
+                                  receipt: cache?.replica == queue.replica ? cache?.receipt : nil)
+        machine.commandArgument = address.commandArgument(defaultServer: options.defaultServer)
+        return machine
+    }
+
+    /// Hands over the effects left since the last call, oldest first.
+    public func takeEffects() -> [Effect] {
+        defer { effects = [] }
+        return effects
+    }
+
+    /// Batches queued and not yet acknowledged.
+    public var unsentCount: Int { Int(machine.queuedThrough - machine.ackedThrough) }
+
+    /// Starts syncing: connecting, or first giving the copy back when opening found the queue
+    /// damaged.
+    public func start() {
+        if let epoch = giveBackOnStart {
+            giveBackOnStart = nil
+            return giveBack(onEpoch: epoch, because: .queueDamaged(epoch: epoch))
+        }
+        handle(.start)
+    }
+
+    /// Feeds the sync machine one event and performs what it decides.
+    public func handle(_ event: SyncMachine.Event, jitter: Double = 0.5) {
+        if case .disconnected = event { forgetPeers() }
+        perform(machine.handle(event, jitter: jitter))
+    }
+
+    /// Tells the others where this user is. Sent now when connected, and again after every reconnect.
+    public func sendPresence(_ presence: Presence) {
+        guard presence != localPresence else { return }
+        localPresence = presence
+        if machine.phase == .live { effects.append(.send(.presence(presence))) }
+    }
+
+    /// Tells the user `message` (kept in `notices`, and passed to `onEvent`).
+    public func note(_ message: String) {
+        notices.append(message)
+        onEvent?(.notice(message))
+    }
+
+    /// Who is there is unknown until the relay says so again after reconnecting.
+    func forgetPeers() {
+        for replica in peers { onEvent?(.presence(replica, nil)) }
+        peers.removeAll()
+    }
+
+    /// Saves the cache, then drops from the queue the batches the relay acknowledged, which the
+    /// cache now holds (the replica has every queued edit applied).
+    public func saveCache() {
+        guard canEdit else { return }
+        if !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) || cachedReceipt != machine.receipt {
+            let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot(),
+                                     queuedThrough: queue.lastClientSeq, receipt: machine.receipt)
+            do {
+                try cache.save(to: files.cacheURL)
+                cacheIsCurrent = true
+                cachedPosition = (cache.epoch, cache.lastServerSeq)
+                cachedReceipt = cache.receipt
+            } catch {
+                return note("\(error)")
+            }
+        }
+        do {
+            try queue.acknowledge(through: machine.ackedThrough)
+        } catch {
+            note("\(error)")
+        }
+    }
+}
