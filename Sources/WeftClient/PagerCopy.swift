@@ -2,30 +2,28 @@ import Foundation
 import WeftCRDT
 import WeftSync
 
-/// The pager's own copy of a document: a throwaway data directory seeded from this machine's
-/// cache. Paging queues nothing, so it needs neither the document's queue nor its lock: a pager
-/// beside `weft edit` or `weft apply` in the same home blocks neither, and it still opens at once
-/// (and offline) from what the cache holds, then catches up with the relay.
+/// The pager's own copy of a document: a throwaway data directory, and this machine's cache
+/// loaded once to seed it (handed to the session in memory: writing it out again and reading it
+/// back would double what a large document takes to open). Paging queues nothing, so it needs
+/// neither the document's queue nor its lock: a pager beside `weft edit` or `weft apply` in the
+/// same home blocks neither, and it still opens at once (and offline) from what the cache holds,
+/// then catches up with the relay.
 struct PagerCopy {
     /// The throwaway home the pager's session uses.
     let home: ClientHome
+    /// What the session starts from; nil when this machine has no cache of the document (the
+    /// pager then starts empty and fills from the relay: slower, not wrong).
+    let seed: ReplicaCache?
     private let root: URL
 
     init(of address: DocumentAddress, in home: ClientHome) {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         self.home = ClientHome(data: root, config: home.config)
         let cached = home.directory(for: address).appendingPathComponent(DocumentFiles.cacheName)
-        guard let cache = try? ReplicaCache.load(from: cached) else { return }
         // A replica id of its own, so the relay and the others tell the pager and the editor apart.
-        let seed = ReplicaCache(replica: ReplicaID(UInt64.random(in: 1...UInt64.max)), epoch: cache.epoch,
-                                lastServerSeq: cache.lastServerSeq, snapshot: cache.snapshot)
-        let directory = self.home.directory(for: address)
-        do {
-            try FileManager.default.createDirectory(at: root, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            try seed.save(to: directory.appendingPathComponent(DocumentFiles.cacheName))
-        } catch {
-            // Without a seed the pager starts empty and fills from the relay: slower, not wrong.
+        seed = (try? ReplicaCache.load(from: cached)).flatMap { cache in
+            cache.map { ReplicaCache(replica: ReplicaID(UInt64.random(in: 1...UInt64.max)), epoch: $0.epoch,
+                                     lastServerSeq: $0.lastServerSeq, snapshot: $0.snapshot) }
         }
     }
 

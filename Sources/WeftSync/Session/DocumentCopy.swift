@@ -90,8 +90,10 @@ public final class DocumentCopy {
     /// Opens the document's files in `files` and its cached state: the queue (a torn tail cut,
     /// damage noted), the cache, and the queued batches applied again on top of it (covering a
     /// crash between queueing and saving).
+    /// - Parameter seed: a cache to start from when `files` hold none (the pager's copy of this
+    ///   machine's cache, loaded once and handed over rather than written again and read back).
     /// - Throws: `SyncError` (`.io`) when the files cannot be read or made.
-    public init(address: DocumentAddress, files: DocumentFiles, options: SessionOptions,
+    public init(address: DocumentAddress, files: DocumentFiles, options: SessionOptions, seed: ReplicaCache? = nil,
                 newReplicaID: @escaping () -> ReplicaID = DocumentCopy.randomReplicaID, now: @escaping () -> Date = Date.init) throws(SyncError) {
         self.address = address
         self.files = files
@@ -101,7 +103,7 @@ public final class DocumentCopy {
         var found: [String] = []
         var cache: ReplicaCache?
         do {
-            cache = try ReplicaCache.load(from: files.cacheURL)
+            cache = try ReplicaCache.load(from: files.cacheURL) ?? seed
         } catch {
             found.append("\(error); starting from the relay's copy")
         }

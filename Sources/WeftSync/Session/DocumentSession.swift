@@ -30,14 +30,15 @@ public actor DocumentSession {
     public var connectionProblem: String? { lastConnectionProblem }
 
     /// Opens the document's files (taking their lock) and its cached state. Does not connect: call `start()`.
+    /// - Parameter seed: a cache to start from when the files hold none (`DocumentCopy.init`).
     /// - Throws: `SyncError` (`.locked` when another process has the document open, `.io`).
-    public init(address: DocumentAddress, home: ClientHome, options: SessionOptions = SessionOptions()) throws(SyncError) {
+    public init(address: DocumentAddress, home: ClientHome, options: SessionOptions = SessionOptions(), seed: ReplicaCache? = nil) throws(SyncError) {
         self.address = address
         self.options = options
         home.moveNestedFiles(for: address)
         let files = try DocumentFiles(directory: home.directory(for: address))
         try? Data(address.url.utf8).write(to: files.directory.appendingPathComponent(DocumentFiles.addressName))
-        copy = try DocumentCopy(address: address, files: files, options: options)
+        copy = try DocumentCopy(address: address, files: files, options: options, seed: seed)
         hasLocalCopy = copy.hasLocalCopy
         (statusUpdates, statusContinuation) = AsyncStream.makeStream(of: SyncStatus.self, bufferingPolicy: .bufferingNewest(1))
     }
