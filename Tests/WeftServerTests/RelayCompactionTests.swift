@@ -38,10 +38,18 @@ import WeftWire
             let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--compact-every", "20", "--compact-keep", "5"])
             let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
             try await Self.write(50, from: &alice, on: client)
-            // Compaction runs after the commit that crossed 40; give it a moment to land.
-            try await Task.sleep(for: .milliseconds(300))
-
-            let (fresh, welcome, replayed) = try await RelayTests.join(relay, replica: ReplicaID(0xB))
+            // Compaction runs after the commit that crossed 40: a client joining from scratch is
+            // sent the snapshot once it has landed.
+            var (fresh, welcome, replayed) = try await RelayTests.join(relay, replica: ReplicaID(0xB))
+            let deadline = ContinuousClock.now + .seconds(30)
+            func startsWithSnapshot(_ replay: [ServerMessage]) -> Bool {
+                if case .snapshot? = replay.first { true } else { false }
+            }
+            while !startsWithSnapshot(replayed), ContinuousClock.now < deadline {
+                await fresh.close()
+                try await Task.sleep(for: .milliseconds(50))
+                (fresh, welcome, replayed) = try await RelayTests.join(relay, replica: ReplicaID(0xB))
+            }
             #expect(welcome.serverSeq == 50)
             guard case .snapshot(let snapshotSeq, _)? = replayed.first else { Issue.record("no snapshot first: \(replayed.prefix(1))"); return }
             #expect(snapshotSeq == 40)

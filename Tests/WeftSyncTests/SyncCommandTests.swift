@@ -174,9 +174,9 @@ import WeftTestTraits
         let edits = appending(words)
 
         let (process, _, errors) = try alice.start(["apply", "--timeout", "60", url], input: editLines(edits))
-        usleep(300_000)
+        // Killed once it has committed some of the stream (acknowledged edits that must survive).
+        #expect(RelayProcess.waitUntil(.seconds(60)) { (relay.metrics()["weft_batches_total"] ?? 0) > 0 }, "the relay committed nothing")
         relay.kill()
-        usleep(200_000)
         relay = try RelayProcess(dataDirectory: data, port: port)
         process.waitUntilExit()
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
