@@ -141,7 +141,7 @@ extension EditorApp {
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: pagerCopy?.home ?? home,
                                           options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile),
-                                          seed: pagerCopy?.seed)
+                                          seed: pagerCopy?.seed())
         } catch {
             terminal.close()
             return fail("\(error)")

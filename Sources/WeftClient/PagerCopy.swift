@@ -11,20 +11,24 @@ import WeftSync
 struct PagerCopy {
     /// The throwaway home the pager's session uses.
     let home: ClientHome
-    /// What the session starts from; nil when this machine has no cache of the document (the
-    /// pager then starts empty and fills from the relay: slower, not wrong).
-    let seed: ReplicaCache?
+    /// This machine's cache of the document.
+    private let cached: URL
     private let root: URL
 
     init(of address: DocumentAddress, in home: ClientHome) {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-view-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
         self.home = ClientHome(data: root, config: home.config)
-        let cached = home.directory(for: address).appendingPathComponent(DocumentFiles.cacheName)
+        cached = home.directory(for: address).appendingPathComponent(DocumentFiles.cacheName)
+    }
+
+    /// What the session starts from, read now (not kept: the session holds the document from
+    /// then on); nil when this machine has no cache of the document (the pager then starts empty
+    /// and fills from the relay: slower, not wrong).
+    func seed() -> ReplicaCache? {
+        guard let cache = try? ReplicaCache.load(from: cached) else { return nil }
         // A replica id of its own, so the relay and the others tell the pager and the editor apart.
-        seed = (try? ReplicaCache.load(from: cached)).flatMap { cache in
-            cache.map { ReplicaCache(replica: ReplicaID(UInt64.random(in: 1...UInt64.max)), epoch: $0.epoch,
-                                     lastServerSeq: $0.lastServerSeq, snapshot: $0.snapshot) }
-        }
+        return ReplicaCache(replica: ReplicaID(UInt64.random(in: 1...UInt64.max)), epoch: cache.epoch,
+                            lastServerSeq: cache.lastServerSeq, snapshot: cache.snapshot)
     }
 
     /// Deletes the copy.

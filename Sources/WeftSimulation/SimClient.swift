@@ -33,6 +33,9 @@ final class SimClient {
     var queue: OfflineQueue { copy!.queue }
     var canEdit: Bool { copy!.canEdit }
 
+    /// Whether the client's files held a cache when it started (for the log).
+    var hasCache: Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent(DocumentFiles.cacheName).path) }
+
     /// Whether every queued batch is acknowledged and the replay is done.
     var isSettled: Bool { copy?.machine.isSettled ?? false }
 

@@ -77,8 +77,3 @@ extension Simulation {
     /// The virtual clock as a date, for what the queue records.
     var virtualDate: Date { Date(timeIntervalSince1970: 1_800_000_000 + Double(now) / 1e9) }
 }
-
-extension SimClient {
-    /// Whether the client's files held a cache when it started (for the log).
-    var hasCache: Bool { FileManager.default.fileExists(atPath: directory.appendingPathComponent(DocumentFiles.cacheName).path) }
-}

@@ -63,6 +63,11 @@ extension Simulation {
                         sendToClient(connection, .receipt(Receipt(clientSeq: welcome.lastClientSeq, serverSeq: welcome.serverSeq, proof: [])))
                     default: break
                     }
+                case .sendAway(let connection, let error):
+                    sendToClient(connection, .error(error, fatal: true))
+                    let joined = relay.connections[connection] ?? false
+                    closeFromRelay(connection)
+                    if joined { pending.append(.leave(connection: connection)) }
                 case .close(let connection):
                     let joined = relay.connections[connection] ?? false
                     closeFromRelay(connection)
@@ -135,7 +140,7 @@ extension Simulation {
             } catch {
                 event = .compacted(due, stored: false)
             }
-        case .send, .replay, .close:
+        case .send, .replay, .close, .sendAway:
             return
         }
         feed(relay, event)

@@ -117,6 +117,9 @@ actor DocumentRoom {
     /// nothing else meanwhile, so its batches stay in order.
     func submit(from id: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool = false, arrived: ContinuousClock.Instant) async -> WireError? {
         guard let replica = connections[id]?.replica else { return WireError(.malformed, "batch from a connection that has not joined") }
+        // Sent away (an epoch move, too far behind): the connection is closing; what it still
+        // sends is dropped, not refused.
+        guard scheduler.isMember(id) || isBroken else { return nil }
         var writers: Set<ReplicaID> = []
         if restoring, !isBroken {
             do {
@@ -129,7 +132,10 @@ actor DocumentRoom {
         let actions = feed(.submit(connection: id, clientSeq: clientSeq, ops: ops, restoring: restoring, writers: writers))
         let key = DocumentLog.BatchKey(replica: replica, clientSeq: clientSeq)
         if arrivals[key] == nil, scheduler.awaitsDelivery(replica: replica, clientSeq: clientSeq) { arrivals[key] = arrived }
-        for case .send(id, .error(let error, fatal: true)) in actions { return error }
+        for case .send(id, .error(let error, fatal: true)) in actions {
+            logger.notice("refused a batch", metadata: ["document": "\(name)", "replica": "\(replica)", "reason": "\(error)"])
+            return error
+        }
         return nil
     }
 
@@ -139,6 +145,10 @@ actor DocumentRoom {
         let wasBroken = scheduler.isBroken
         let actions = scheduler.handle(event)
         perform(actions)
+        switch event {
+        case .committed, .read: recordAckLatencies()
+        default: break
+        }
         if scheduler.isBroken, !wasBroken {
             broken.store(true, ordering: .releasing)
             arrivals = [:]
@@ -153,6 +163,17 @@ actor DocumentRoom {
         return actions
     }
 
+    /// Batches delivered since they arrived: their time to acknowledgment (whether or not their
+    /// sender is still there to read it).
+    private func recordAckLatencies() {
+        guard !arrivals.isEmpty else { return }
+        let now = ContinuousClock.now
+        for (key, arrived) in arrivals where !scheduler.awaitsDelivery(replica: key.replica, clientSeq: key.clientSeq) {
+            metrics.ackLatency.record(now - arrived)
+            arrivals[key] = nil
+        }
+    }
+
     private func perform(_ actions: [RoomScheduler.Action]) {
         // A broadcast goes to every other member: encoded once.
         var broadcasts: [UInt64: OutgoingFrame] = [:]
@@ -163,11 +184,6 @@ actor DocumentRoom {
                 switch message {
                 case .welcome(let welcome):
                     welcomeWaiters.removeValue(forKey: connection)?.resume(returning: welcome)
-                case .ack(let clientSeq, _):
-                    if let replica = connections[connection]?.replica,
-                       let arrived = arrivals.removeValue(forKey: DocumentLog.BatchKey(replica: replica, clientSeq: clientSeq)) {
-                        metrics.ackLatency.record(ContinuousClock.now - arrived)
-                    }
                 case .broadcast(let serverSeq, _, _, _):
                     let frame = broadcasts[serverSeq] ?? OutgoingFrame(message)
                     broadcasts[serverSeq] = frame
@@ -178,6 +194,11 @@ actor DocumentRoom {
                 outbox.send(OutgoingFrame(message))
             case .replay(let connection, let message):
                 connections[connection]?.outbox.send(OutgoingFrame(message), counted: false)
+            case .sendAway(let connection, let error):
+                // Not behind what waits for it: a slow reader would get it only after all of that.
+                logger.notice("closing a connection", metadata: ["document": "\(name)", "id": "\(connection)", "reason": "\(error.message)"])
+                connections[connection]?.outbox.sendAway()
+                welcomeWaiters.removeValue(forKey: connection)?.resume(returning: nil)
             case .close(let connection):
                 // The writer sends what was queued, then closes the WebSocket.
                 connections[connection]?.outbox.finish()

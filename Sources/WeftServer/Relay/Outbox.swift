@@ -97,6 +97,10 @@ final class Outbox: Sendable {
     /// Returns once at most `drainedFrames` frames wait for the writer, or the outbox is finished.
     func drained() async { await drain.wait() }
 
+    /// Disconnects the client at once, as when it falls too far behind for the outbox to hold
+    /// what waits for it (`overflowed`): what is queued is dropped.
+    func sendAway() { overflow() }
+
     /// Sends what is queued, then closes the WebSocket with `code` (the writer reads it from
     /// `closing` once the frames run out).
     func close(code: WebSocketErrorCode, reason: String) {

@@ -56,6 +56,9 @@ extension RoomScheduler {
     mutating func pump(into actions: inout [Action]) {
         guard busy == nil, !isBroken else { return }
         submitWaiting(into: &actions)
+        // Joins that waited for a catch-up are answered as soon as it is done, not once typing
+        // stops: under steady typing the queue is never empty for long.
+        if !catchUpWanted { answerWaitingJoins(into: &actions) }
         if catchUpWanted {
             catchUpWanted = false
             busy = .reading(target: nil)
@@ -160,7 +163,9 @@ extension RoomScheduler {
         let ack = ServerMessage.ack(clientSeq: entry.clientSeq, serverSeq: entry.serverSeq)
         let broadcast = ServerMessage.broadcast(serverSeq: entry.serverSeq, replica: entry.replica, clientSeq: entry.clientSeq, ops: ops)
         for connection in connections {
-            send(members[connection]!.replica == entry.replica ? ack : broadcast, to: connection, into: &actions)
+            // A connection sent away for what waited behind its replay is gone by now.
+            guard let member = members[connection] else { continue }
+            send(member.replica == entry.replica ? ack : broadcast, to: connection, into: &actions)
         }
         return true
     }

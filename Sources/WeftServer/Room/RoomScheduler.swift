@@ -63,6 +63,9 @@ public struct RoomScheduler: Sendable {
         case replay(connection: UInt64, ServerMessage)
         /// Close the connection once what was sent before has gone.
         case close(connection: UInt64)
+        /// Send `error` and close the connection at once, ahead of what waits for it: it fell
+        /// too far behind (it catches up from the log when it comes back).
+        case sendAway(connection: UInt64, WireError)
         /// Commit these batches in one transaction; answer `committed` or `storeFailed`.
         case commit([PendingBatch])
         /// Read log entries after `after`; answer `read` or `storeFailed`.
@@ -159,11 +162,14 @@ public struct RoomScheduler: Sendable {
         knownHead = log.deliveredHead
     }
 
+    /// Whether the connection is on the document (joined, and not sent away since).
+    func isMember(_ connection: UInt64) -> Bool { members[connection] != nil }
+
     /// Whether the connection is being replayed what it missed (`caught-up` not sent yet).
-    public func isReplaying(_ connection: UInt64) -> Bool { members[connection]?.replay != nil }
+    package func isReplaying(_ connection: UInt64) -> Bool { members[connection]?.replay != nil }
 
     /// Whether a batch is accepted and not delivered yet (its ack is still to come).
-    public func awaitsDelivery(replica: ReplicaID, clientSeq: UInt64) -> Bool {
+    func awaitsDelivery(replica: ReplicaID, clientSeq: UInt64) -> Bool {
         undelivered[DocumentLog.BatchKey(replica: replica, clientSeq: clientSeq)] != nil
     }
 
@@ -256,8 +262,7 @@ public struct RoomScheduler: Sendable {
         members[connection]!.held.append(message)
         members[connection]!.heldBytes += message.heldSize
         guard members[connection]!.heldBytes > heldByteLimit else { return }
-        actions.append(.send(connection: connection, .error(WireError(.unavailable, "too far behind while catching up; connect again to catch up"), fatal: true)))
-        actions.append(.close(connection: connection))
+        actions.append(.sendAway(connection: connection, WireError(.unavailable, "too far behind while catching up; connect again to catch up")))
         remove(connection, into: &actions)
     }
 
@@ -286,18 +291,5 @@ public struct RoomScheduler: Sendable {
         committedHere = [:]
         waitingJoins = []
         busy = nil
-    }
-}
-
-extension ServerMessage {
-    /// About how many bytes the message takes while it waits (its ops' text and ids).
-    var heldSize: Int {
-        guard case .broadcast(_, _, _, let ops) = self else { return 64 }
-        return ops.reduce(64) { total, op in
-            switch op {
-            case .insert(let insertion): total + 48 + insertion.text.utf8.count
-            case .delete(let deletion): total + 8 + 24 * deletion.spans.count
-            }
-        }
     }
 }

@@ -38,6 +38,7 @@ public final class DocumentCopy {
         case queueDamaged(epoch: UInt64)
     }
 
+    /// The document.
     public let address: DocumentAddress
     let files: DocumentFiles
     let options: SessionOptions
@@ -45,10 +46,14 @@ public final class DocumentCopy {
     let newReplicaID: () -> ReplicaID
     /// The time recorded with queued batches.
     let now: () -> Date
+    /// The offline queue: what this replica typed and the relay has not acknowledged (and, until
+    /// the cache holds them, what it has).
     public internal(set) var queue: OfflineQueue
+    /// The document's text and its history as this machine holds it.
     public internal(set) var replica: Replica {
         didSet { cacheIsCurrent = false }
     }
+    /// Where syncing stands, and what to do next.
     public internal(set) var machine: SyncMachine
     /// Whether the cache file holds this replica at `cachedPosition`: closing a document nobody
     /// changed then skips re-encoding and fsyncing the whole snapshot (1/10 s for 10 MB).
@@ -90,8 +95,11 @@ public final class DocumentCopy {
     /// Opens the document's files in `files` and its cached state: the queue (a torn tail cut,
     /// damage noted), the cache, and the queued batches applied again on top of it (covering a
     /// crash between queueing and saving).
-    /// - Parameter seed: a cache to start from when `files` hold none (the pager's copy of this
-    ///   machine's cache, loaded once and handed over rather than written again and read back).
+    /// - Parameters:
+    ///   - seed: a cache to start from when `files` hold none (the pager's copy of this machine's
+    ///     cache, loaded once and handed over rather than written again and read back).
+    ///   - newReplicaID: makes the id of a new replica (the simulator's is seeded).
+    ///   - now: the time recorded with queued batches (the simulator's is virtual).
     /// - Throws: `SyncError` (`.io`) when the files cannot be read or made.
     public init(address: DocumentAddress, files: DocumentFiles, options: SessionOptions, seed: ReplicaCache? = nil,
                 newReplicaID: @escaping () -> ReplicaID = DocumentCopy.randomReplicaID, now: @escaping () -> Date = Date.init) throws(SyncError) {
@@ -102,8 +110,11 @@ public final class DocumentCopy {
         self.now = now
         var found: [String] = []
         var cache: ReplicaCache?
+        var cacheFileLoaded = false
         do {
-            cache = try ReplicaCache.load(from: files.cacheURL) ?? seed
+            cache = try ReplicaCache.load(from: files.cacheURL)
+            cacheFileLoaded = cache != nil
+            cache = cache ?? seed
         } catch {
             found.append("\(error); starting from the relay's copy")
         }
@@ -137,7 +148,8 @@ public final class DocumentCopy {
         hasLocalCopy = cache != nil || queue.lastClientSeq > 0
         machine = Self.machine(address: address, queue: queue, key: try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica),
                                cache: cache, options: options)
-        if let cache, queue.pending.isEmpty {
+        // A seed is in no file yet: closing must write it.
+        if let cache, cacheFileLoaded, queue.pending.isEmpty {
             cacheIsCurrent = true
             cachedPosition = (cache.epoch, cache.lastServerSeq)
             cachedReceipt = cache.receipt
