@@ -7,7 +7,7 @@ extension RoomScheduler {
     mutating func submit(_ connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool, writers: Set<ReplicaID>,
                          into actions: inout [Action]) {
         guard let member = members[connection] else {
-            return refuse(connection, WireError(.malformed, "batch from a connection that has not joined"), into: &actions)
+            return dismiss(connection, with: WireError(.malformed, "batch from a connection that has not joined"), into: &actions)
         }
         if member.readOnly {
             return send(.error(WireError(.readOnly, "this connection is read-only; batch \(clientSeq) was not applied"), fatal: false),
@@ -18,7 +18,7 @@ extension RoomScheduler {
             return
         }
         if restoring, !member.mayRestore {
-            return refuse(connection, WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)"), into: &actions)
+            return dismiss(connection, with: WireError(.malformed, "restore batches are taken only on a connection welcomed to restore (a restoring hello)"), into: &actions)
         }
         let decision = restoring ? log.receiveRestore(clientSeq: clientSeq, ops: ops, from: member.replica, writers: writers)
             : log.receive(clientSeq: clientSeq, ops: ops, from: member.replica)
@@ -34,21 +34,9 @@ extension RoomScheduler {
             if log.isInconsistent {
                 fail(because: "a batch that passed every check failed to apply: \(error.message)", into: &actions)
             } else {
-                refuse(connection, error, into: &actions)
+                dismiss(connection, with: error, into: &actions)
             }
         }
-    }
-
-    /// Sends the connection away at once: a replay in progress is abandoned (the client replays
-    /// again when it comes back), so the refusal does not wait behind it.
-    private mutating func refuse(_ connection: UInt64, _ error: WireError, into actions: inout [Action]) {
-        if members[connection] != nil {
-            members[connection]!.replay = nil
-            members[connection]!.held = []
-            members[connection]!.heldBytes = 0
-        }
-        actions.append(.send(connection: connection, .error(error, fatal: true)))
-        actions.append(.close(connection: connection))
     }
 
     /// Starts the next store operation when none is in flight. Catch-ups go first (joining clients

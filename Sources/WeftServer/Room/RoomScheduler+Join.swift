@@ -74,11 +74,9 @@ extension RoomScheduler {
         if replay.after < replay.end {
             return actions.append(.readForReplay(connection: connection, after: replay.after, limit: Self.page))
         }
-        members[connection]!.replay = nil
+        let held = members[connection]!.endReplay()
         actions.append(.replay(connection: connection, .caughtUp(serverSeq: replay.end)))
-        for message in members[connection]!.held { actions.append(.send(connection: connection, message)) }
-        members[connection]!.held = []
-        members[connection]!.heldBytes = 0
+        for message in held { actions.append(.send(connection: connection, message)) }
     }
 
     /// The replay sends every entry as a broadcast, the client's own included: a client that
@@ -125,10 +123,6 @@ extension RoomScheduler {
     /// The replay could not be read: the connection is sent away (it replays again when it comes back).
     mutating func handleReplayFailure(_ connection: UInt64, _ reason: String, into actions: inout [Action]) {
         guard members[connection] != nil else { return }
-        members[connection]!.replay = nil
-        members[connection]!.held = []
-        members[connection]!.heldBytes = 0
-        actions.append(.send(connection: connection, .error(WireError(.unavailable, "the relay could not read this document's log (\(reason)); reconnect"), fatal: true)))
-        actions.append(.close(connection: connection))
+        dismiss(connection, with: WireError(.unavailable, "the relay could not read this document's log (\(reason)); reconnect"), into: &actions)
     }
 }

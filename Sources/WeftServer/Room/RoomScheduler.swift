@@ -147,6 +147,12 @@ public struct RoomScheduler: Sendable {
         /// be refused, and the client would set its copy aside).
         var ahead: UInt64 = 0
         var waiting: [(clientSeq: UInt64, ops: [Op], restoring: Bool, writers: Set<ReplicaID>)] = []
+
+        /// Ends the replay (sent, or abandoned); returns the live messages that waited behind it.
+        mutating func endReplay() -> [ServerMessage] {
+            defer { (replay, held, heldBytes) = (nil, [], 0) }
+            return held
+        }
     }
 
     struct Replay: Sendable {
@@ -191,8 +197,7 @@ public struct RoomScheduler: Sendable {
             // Nothing more is taken; connections that still speak are sent away.
             switch event {
             case .join(let connection, _, _), .submit(let connection, _, _, _, _), .presence(let connection, _):
-                actions.append(.send(connection: connection, .error(WireError(.unavailable, "the relay could not store this document's changes; reconnect"), fatal: true)))
-                actions.append(.close(connection: connection))
+                dismiss(connection, with: WireError(.unavailable, "the relay could not store this document's changes; reconnect"), into: &actions)
             default: break
             }
             return actions
@@ -226,10 +231,7 @@ public struct RoomScheduler: Sendable {
             log.renew(epoch: epoch)
             // Their clients hold the old epoch's copy: connecting again, they are asked for it.
             let moved = WireError(.unavailable, "the relay lost history of this document and moved it to a new epoch; reconnect to give your copy back")
-            for connection in connections {
-                actions.append(.send(connection: connection, .error(moved, fatal: true)))
-                actions.append(.close(connection: connection))
-            }
+            for connection in connections { dismiss(connection, with: moved, into: &actions) }
             members = [:]
             answerWaitingJoins(into: &actions)
         case .epochFollowed(let epoch):
@@ -266,6 +268,15 @@ public struct RoomScheduler: Sendable {
         remove(connection, into: &actions)
     }
 
+    /// Sends `error` (fatal) to the connection and closes it once that has gone; a replay in
+    /// progress is abandoned with what waited behind it, so the error does not wait too (the
+    /// client replays again when it comes back).
+    mutating func dismiss(_ connection: UInt64, with error: WireError, into actions: inout [Action]) {
+        _ = members[connection]?.endReplay()
+        actions.append(.send(connection: connection, .error(error, fatal: true)))
+        actions.append(.close(connection: connection))
+    }
+
     /// The connection is gone: the others are told its cursor is.
     mutating func remove(_ connection: UInt64, into actions: inout [Action]) {
         guard let member = members.removeValue(forKey: connection) else { return }
@@ -281,10 +292,7 @@ public struct RoomScheduler: Sendable {
         brokenBecause = reason
         // A replay in progress is abandoned with what it held: the client replays again when it
         // comes back.
-        for connection in connections + waitingJoins.map(\.connection) {
-            actions.append(.send(connection: connection, .error(error, fatal: true)))
-            actions.append(.close(connection: connection))
-        }
+        for connection in connections + waitingJoins.map(\.connection) { dismiss(connection, with: error, into: &actions) }
         members = [:]
         queue = []
         undelivered = [:]
