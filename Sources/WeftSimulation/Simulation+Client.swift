@@ -12,7 +12,9 @@ extension Simulation {
     func startClient(_ index: Int) {
         let client = clients[index]
         do {
-            let files = try DocumentFiles(directory: client.directory)
+            // The simulator runs one process per client by construction; a real lock could be
+            // held a moment longer by a child the test process forks meanwhile.
+            let files = try DocumentFiles(directory: client.directory, locking: false)
             let copy = try DocumentCopy(address: address, files: files, options: SessionOptions(readOnly: client.readOnly),
                                         newReplicaID: { [unowned self] in ReplicaID(self.random.next() | 1) },
                                         now: { [unowned self] in self.virtualDate })

@@ -11,7 +11,7 @@ public final class DocumentFiles {
     public static let addressName = "address"
 
     public let directory: URL
-    private let lockDescriptor: Int32
+    private let lockDescriptor: Int32?
 
     public var queueURL: URL { directory.appendingPathComponent(Self.queueName) }
     public var cacheURL: URL { directory.appendingPathComponent(Self.cacheName) }
@@ -20,13 +20,21 @@ public final class DocumentFiles {
     public func keyURL(for replica: ReplicaID) -> URL { directory.appendingPathComponent("replica-\(replica).key") }
 
     /// Creates the directory (mode 0700) and takes its lock.
+    /// - Parameter locking: false only where something else guarantees one user of the directory
+    ///   at a time (the simulator's clients live in one process, and a child another thread forks
+    ///   holds a copy of a lock until it execs, so a client restarted at once could find its own
+    ///   old lock still held).
     /// - Throws: `SyncError(.locked)` when another process has the document open.
-    public init(directory: URL) throws(SyncError) {
+    public init(directory: URL, locking: Bool = true) throws(SyncError) {
         self.directory = directory
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
             throw SyncError(.io, "cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        guard locking else {
+            lockDescriptor = nil
+            return
         }
         let lockPath = directory.appendingPathComponent(Self.lockName).path
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
@@ -44,7 +52,7 @@ public final class DocumentFiles {
         lockDescriptor = descriptor
     }
 
-    deinit { close(lockDescriptor) }  // closing releases the flock
+    deinit { if let lockDescriptor { close(lockDescriptor) } }  // closing releases the flock
 
     /// Whether another process holds `directory`'s lock now (for `weft status`).
     public static func isLocked(_ directory: URL) -> Bool {
