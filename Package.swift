@@ -133,7 +133,7 @@ let package = Package(
         // Seeded randomness, trace loading, multi-replica simulation: shared by tests and benchmarks.
         .target(
             name: "WeftTestSupport",
-            dependencies: ["WeftCRDT"]
+            dependencies: ["WeftCRDT", "WeftWire", "WeftSync"]
         ),
         // A Swift Testing trait running a suite's tests off the cooperative pool; for test targets only.
         .target(name: "WeftTestTraits"),
@@ -217,14 +217,13 @@ let package = Package(
                 "WeftWire",
                 "WeftTestSupport",
                 "WeftTestTraits",
-                "weft",
                 .product(name: "WSClient", package: "swift-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .testTarget(
             name: "WeftSyncTests",
-            dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "WeftTestTraits", "weft"]
+            dependencies: ["WeftSync", "WeftCRDT", "WeftWire", "WeftTestSupport", "WeftTestTraits"]
         ),
         // The client library in process, without the executable.
         .testTarget(
@@ -237,7 +236,29 @@ let package = Package(
         ),
         .testTarget(
             name: "WeftTerminalTests",
-            dependencies: ["WeftTerminal", "WeftEditor", "WeftSync", "WeftTestSupport", "WeftTestTraits", "weft"]
+            dependencies: ["WeftTerminal", "WeftEditor", "WeftSync", "WeftTestSupport", "WeftTestTraits"]
+        ),
+        // Everything that runs the built executables (`weft serve`, `weft` commands, `weft edit` in
+        // tmux) or other programs, and the relay's wire conformance and fuzzing: the suites that
+        // `swift test --skip WeftEndToEndTests` leaves out for a fast inner loop. No test target
+        // depends on the `weft` executable: these find it beside the test bundle (`BuiltProduct`),
+        // where `swift build --build-tests` and `swift test` put it.
+        .testTarget(
+            name: "WeftEndToEndTests",
+            dependencies: [
+                "WeftServer",
+                "WeftCRDT",
+                "WeftWire",
+                "WeftSync",
+                "WeftEditor",
+                "WeftTerminal",
+                "WeftTestSupport",
+                "WeftTestTraits",
+                // To damage a relay's store on purpose (already built for the relay).
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
         ),
         .testTarget(
             name: "WeftWireTests",

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 @testable import WeftSync
 
 /// Where a client keeps its files follows the environment as shells and other programs read it.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import WeftCRDT
 @testable import WeftSync
 import WeftWire
@@ -11,7 +12,7 @@ import WeftWire
     }
 
     @Test func batchesSurviveReopeningUntilAcknowledged() throws {
-        let directory = temporaryDirectory("queue")
+        let directory = TemporaryDirectory.make("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("q")
@@ -36,7 +37,7 @@ import WeftWire
     /// A record that fails its checksum may be followed by accepted batches that are lost with
     /// it: that damage is not a mere truncation (the session gives its copy back for it).
     @Test func aCorruptRecordIsNotTakenForATruncation() throws {
-        let directory = temporaryDirectory("queue")
+        let directory = TemporaryDirectory.make("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("q")
@@ -52,7 +53,7 @@ import WeftWire
 
     /// The window of batches to send is found by number, acknowledged ones excluded.
     @Test func batchesAreFoundByNumber() throws {
-        let directory = temporaryDirectory("queue")
+        let directory = TemporaryDirectory.make("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         var replica = Replica(replicaID: ReplicaID(7))
@@ -67,7 +68,7 @@ import WeftWire
     /// An edit cut into several batches is read whole or not at all: a file that ends inside it
     /// (a crash while it was written) loses that edit, never a prefix of it, and keeps the rest.
     @Test func anEditCutShortIsLostWholeNeverInPart() throws {
-        let directory = temporaryDirectory("queue")
+        let directory = TemporaryDirectory.make("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("q")
@@ -95,7 +96,7 @@ import WeftWire
     }
 
     @Test func aTornOrCorruptedTailIsCutAndSavedAside() throws {
-        let directory = temporaryDirectory("queue")
+        let directory = TemporaryDirectory.make("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("q")
@@ -127,7 +128,7 @@ import WeftWire
     }
 
     @Test func notAQueueIsRefusedAndLeftAlone() throws {
-        let directory = temporaryDirectory("queue")
+        let directory = TemporaryDirectory.make("queue")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("q")
@@ -137,7 +138,7 @@ import WeftWire
     }
 
     @Test func aSecondOpenerOfADocumentIsRefused() throws {
-        let directory = temporaryDirectory("lock")
+        let directory = TemporaryDirectory.make("lock")
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = try DocumentFiles(directory: directory)
         #expect(DocumentFiles.isLocked(directory))
@@ -151,7 +152,7 @@ import WeftWire
     }
 
     @Test func theCacheRoundTripsAndRefusesDamage() throws {
-        let directory = temporaryDirectory("cache")
+        let directory = TemporaryDirectory.make("cache")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("c")
@@ -176,7 +177,7 @@ import WeftWire
     /// Caches of earlier formats still load: the first did not say how far the queue it holds
     /// goes, and neither it nor the second holds a receipt.
     @Test(arguments: ["WEFTC001", "WEFTC002"]) func aCacheOfAnEarlierFormatStillLoads(format: String) throws {
-        let directory = temporaryDirectory("cache")
+        let directory = TemporaryDirectory.make("cache")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("c")

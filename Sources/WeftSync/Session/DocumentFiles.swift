@@ -11,7 +11,7 @@ public final class DocumentFiles {
     public static let addressName = "address"
 
     public let directory: URL
-    private let lockDescriptor: Int32?
+    private var lockDescriptor: Int32?
 
     public var queueURL: URL { directory.appendingPathComponent(Self.queueName) }
     public var cacheURL: URL { directory.appendingPathComponent(Self.cacheName) }
@@ -52,7 +52,15 @@ public final class DocumentFiles {
         lockDescriptor = descriptor
     }
 
-    deinit { if let lockDescriptor { close(lockDescriptor) } }  // closing releases the flock
+    deinit { unlock() }
+
+    /// Lets another process (or a session opened again in this one) take the lock. Nothing may be
+    /// written here after.
+    public func unlock() {
+        guard let lockDescriptor else { return }
+        close(lockDescriptor)  // closing releases the flock
+        self.lockDescriptor = nil
+    }
 
     /// Whether another process holds `directory`'s lock now (for `weft status`).
     public static func isLocked(_ directory: URL) -> Bool {

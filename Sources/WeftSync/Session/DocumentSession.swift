@@ -1,8 +1,4 @@
 import Foundation
-import Logging
-import NIOCore
-import NIOSSL
-import WSClient
 import WeftCRDT
 import WeftWire
 
@@ -10,17 +6,22 @@ import WeftWire
 /// queue, cache and sync machine) and the connection. Local edits apply at once and are queued
 /// durably before `apply` returns; the session sends them, applies what others send, and
 /// reconnects after any failure (see `SyncMachine`). The copy decides; the session performs its
-/// effects over WebSocket and real timers.
+/// effects over a `SyncTransport` (WebSocket unless told otherwise) and a `SessionClock`.
 public actor DocumentSession {
     public nonisolated let address: DocumentAddress
     private let copy: DocumentCopy
     private let options: SessionOptions
+    private let environment: SessionEnvironment
+    private var jitter: JitterSource
+    /// Callers of `waitUntilSettled` waiting for the next status.
+    private var statusWaiters: [CheckedContinuation<Void, Never>] = []
     private var connectionGeneration = 0
     private var outgoing: AsyncStream<ClientMessage>.Continuation?
     private var retryTask: Task<Void, Never>?
     /// Fires `connectDeadlinePassed` for the connection being opened.
     private var connectDeadline: Task<Void, Never>?
-    private var retryAt: ContinuousClock.Instant?
+    /// When the next retry is due, on `environment.clock`.
+    private var retryAt: Duration?
     private var statusContinuation: AsyncStream<SyncStatus>.Continuation
     /// The latest status; also published on `statusUpdates`.
     public nonisolated let statusUpdates: AsyncStream<SyncStatus>
@@ -30,11 +31,16 @@ public actor DocumentSession {
     public var connectionProblem: String? { lastConnectionProblem }
 
     /// Opens the document's files (taking their lock) and its cached state. Does not connect: call `start()`.
-    /// - Parameter seed: a cache to start from when the files hold none (`DocumentCopy.init`).
+    /// - Parameters:
+    ///   - seed: a cache to start from when the files hold none (`DocumentCopy.init`).
+    ///   - environment: the transport, clock and jitter the session runs on (`.live` outside tests).
     /// - Throws: `SyncError` (`.locked` when another process has the document open, `.io`).
-    public init(address: DocumentAddress, home: ClientHome, options: SessionOptions = SessionOptions(), seed: ReplicaCache? = nil) throws(SyncError) {
+    public init(address: DocumentAddress, home: ClientHome, options: SessionOptions = SessionOptions(), seed: ReplicaCache? = nil,
+                environment: SessionEnvironment = .live) throws(SyncError) {
         self.address = address
         self.options = options
+        self.environment = environment
+        jitter = environment.jitter
         home.moveNestedFiles(for: address)
         let files = try DocumentFiles(directory: home.directory(for: address))
         try? Data(address.url.utf8).write(to: files.directory.appendingPathComponent(DocumentFiles.addressName))
@@ -69,7 +75,8 @@ public actor DocumentSession {
         case .connecting, .greeting, .replaying: connection = .connecting
         case .live: connection = .online
         case .waiting(let attempt):
-            let remaining = retryAt.map { max(.zero, $0 - ContinuousClock.now) } ?? .zero
+            let now = environment.clock.now
+            let remaining = retryAt.map { max(.zero, $0 - now) } ?? .zero
             connection = .offline(retryIn: remaining, attempt: attempt)
         case .failed(let reason): connection = .failed(reason)
         }
@@ -142,14 +149,20 @@ public actor DocumentSession {
     /// Waits until caught up with the relay and (with `flushingQueue`) every queued batch is
     /// acknowledged; throws when the session failed or `timeout` passed.
     public func waitUntilSettled(timeout: Duration, flushingQueue: Bool = true) async throws(SyncError) {
-        let deadline = ContinuousClock.now + timeout
+        let clock = environment.clock
+        let deadline = clock.now + timeout
+        let alarm = Task {
+            try? await clock.sleep(for: timeout)
+            self.wakeStatusWaiters()
+        }
+        defer { alarm.cancel() }
         while flushingQueue ? !copy.machine.isSettled : copy.machine.phase != .live {
             let machine = copy.machine
             if case .failed(let reason) = machine.phase { throw SyncError(.refused, reason) }
             if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
                 throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(unsentCount) \(unsentCount == 1 ? "batch stays" : "batches stay") queued here (`weft status` lists them) and go out with a read-write token")
             }
-            guard ContinuousClock.now < deadline else {
+            guard clock.now < deadline else {
                 let seconds = Int(timeout.components.seconds)
                 let why = lastConnectionProblem.map { " (\($0))" } ?? ""
                 let unsent = unsentCount
@@ -158,18 +171,26 @@ public actor DocumentSession {
                 }
                 throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next command that reaches the relay sends them (--timeout SECONDS waits longer)")
             }
-            try? await Task.sleep(for: .milliseconds(5))
+            await withCheckedContinuation { statusWaiters.append($0) }
         }
     }
 
-    /// Disconnects and saves the cache. Queued batches stay queued for next time.
+    private func wakeStatusWaiters() {
+        let waiters = statusWaiters
+        statusWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Disconnects, saves the cache and lets the document's lock go. Queued batches stay queued for next time.
     public func close() {
         copy.handle(.stop)
         performEffects()
         retryTask?.cancel()
         connectDeadline?.cancel()
         copy.saveCache()
+        copy.files.unlock()
         statusContinuation.finish()
+        wakeStatusWaiters()
     }
 
     private func connect() {
@@ -177,49 +198,20 @@ public actor DocumentSession {
         let generation = connectionGeneration
         let (messages, continuation) = AsyncStream.makeStream(of: ClientMessage.self)
         outgoing = continuation
-        let url = address.url, options = self.options, address = self.address
+        let options = self.options, address = self.address, transport = environment.transport, clock = environment.clock
         connectDeadline?.cancel()
         connectDeadline = Task {
-            try? await Task.sleep(for: options.connectTimeout)
+            try? await clock.sleep(for: options.connectTimeout)
             guard !Task.isCancelled else { return }
             self.event(.connectDeadlinePassed, generation: generation)
         }
         Task {
             let reason: String
             do {
-                let tls = try Self.tlsConfiguration(options)
-                var logger = Logger(label: "weft.sync")
-                logger.logLevel = .critical
-                _ = try await WebSocketClient.connect(
-                    url: url,
-                    configuration: .init(maxFrameSize: WireLimits.maxSnapshotMessageBytes, autoPing: .enabled(timePeriod: options.pingInterval)),
-                    tlsConfiguration: tls, logger: logger
-                ) { inbound, outbound, _ in
-                    await self.event(.connected, generation: generation)
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        group.addTask {
-                            var limiter = RateLimiter(rate: options.maxMessagesPerSecond, burst: 2 * options.maxMessagesPerSecond, now: .now)
-                            for await message in messages {
-                                while !limiter.admit(now: .now) { try await Task.sleep(for: limiter.wait(now: .now)) }
-                                try await outbound.write(.binary(ByteBuffer(bytes: message.encoded())))
-                            }
-                            try? await outbound.close(.normalClosure, reason: nil)
-                        }
-                        for try await frame in inbound.messages(maxSize: WireLimits.maxSnapshotMessageBytes) {
-                            guard case .binary(var buffer) = frame else { continue }
-                            let message: ServerMessage
-                            do {
-                                message = try ServerMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
-                            } catch {
-                                continuation.finish()
-                                throw SyncError(.refused, "the relay sent an undecodable message (\(error))")
-                            }
-                            await self.event(.received(message), generation: generation)
-                        }
-                        continuation.finish()
-                        try await group.waitForAll()
-                    }
-                }
+                try await transport.run(
+                    to: address, options: options, outgoing: messages,
+                    connected: { await self.event(.connected, generation: generation) },
+                    received: { await self.event(.received($0), generation: generation) })
                 reason = "the relay closed the connection"
             } catch {
                 reason = ConnectionFailure.describe(error, address: address)
@@ -229,23 +221,11 @@ public actor DocumentSession {
         }
     }
 
-    private static func tlsConfiguration(_ options: SessionOptions) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let caFile = options.caFile {
-            do {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile.path))
-            } catch {
-                throw SyncError(.configuration, "cannot read the CA certificates in \(caFile.path) (PEM expected): \(error)")
-            }
-        }
-        return tls
-    }
-
     private func event(_ event: SyncMachine.Event, generation: Int) {
         guard generation == connectionGeneration else { return }
         if case .disconnected(let reason) = event { lastConnectionProblem = reason }
         if case .received(.welcome) = event { lastConnectionProblem = nil }
-        copy.handle(event, jitter: Double.random(in: 0...1))
+        copy.handle(event, jitter: jitter.next())
         performEffects()
     }
 
@@ -265,10 +245,11 @@ public actor DocumentSession {
                 outgoing = nil
                 connectionGeneration += 1
             case .scheduleRetry(let delay):
-                retryAt = .now + delay
+                let clock = environment.clock
+                retryAt = clock.now + delay
                 retryTask?.cancel()
                 retryTask = Task {
-                    try? await Task.sleep(for: delay)
+                    try? await clock.sleep(for: delay)
                     guard !Task.isCancelled else { return }
                     self.retry()
                 }
@@ -290,7 +271,10 @@ public actor DocumentSession {
     /// Tells the user `message`, as the session's own notices are (the event handler and `notices`).
     public func note(_ message: String) { copy.note(message) }
 
-    private func publish() { statusContinuation.yield(status) }
+    private func publish() {
+        statusContinuation.yield(status)
+        wakeStatusWaiters()
+    }
 
     /// Acknowledged batches kept in the queue before the cache is saved to let them go.
     public static let acknowledgedBatchesKept = DocumentCopy.acknowledgedBatchesKept
