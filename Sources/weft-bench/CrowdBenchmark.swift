@@ -17,7 +17,7 @@ struct CrowdBenchmark: AsyncParsableCommand {
             (every document loaded), then the rest of --connections readers spread over them, each reading \
             its replay up to caught-up; the relay's resident memory after each step gives the memory per \
             open document and per idle connection. With all of them open, --typists writers type at --rate \
-            batches a second each on one more document, and their ack latency is reported.
+            batches a second each on one more document, and their ack latency is reported. With             --joiners, that many more clients join the typists' document from scratch again and again             while they type (each join a full replay of its --typing-text-kib KiB and of what was typed),             which shows whether replays hold up live traffic.
             """
     )
 
@@ -38,6 +38,12 @@ struct CrowdBenchmark: AsyncParsableCommand {
 
     @Option(help: "Seconds of typing.")
     var seconds = 10
+
+    @Option(help: "Clients joining the typists' document from scratch, one after another each, while they type.")
+    var joiners = 0
+
+    @Option(help: "KiB of text in the typists' document before they type.")
+    var typingTextKib = 0
 
     func validate() throws {
         guard documents >= 1, connections > documents else { throw ValidationError("--connections must be more than --documents, which must be at least 1") }
@@ -88,6 +94,11 @@ struct CrowdBenchmark: AsyncParsableCommand {
         let perDocument = Double(withDocuments - atStart) / Double(documents) - perConnection
 
         let typing = try DocumentName("crowd-typing")
+        if typingTextKib > 0 {
+            try CrowdClient.fill(port: port, document: typing, replica: ReplicaID(0x3_0000_0000),
+                                 text: String(repeating: "typed text\n", count: typingTextKib * 1024 / 11))
+        }
+        let joining = Joiners(count: joiners, port: port, document: typing, for: .seconds(seconds))
         let barrier = LoadBarrier(clients: typists)
         let load = (0..<typists).map { index in
             RelayLoadClient(url: "ws://127.0.0.1:\(port)/\(typing)", document: typing, replica: ReplicaID(0x2_0000_0000 + UInt64(index)),
@@ -100,6 +111,7 @@ struct CrowdBenchmark: AsyncParsableCommand {
             for try await figures in group { all.append(figures) }
             return all
         }
+        let joins = try joining.finish()
         let latencies = results.flatMap(\.latencies).map(Measure.milliseconds).sorted()
         let dropped = readers.filter(\.socket.isClosedByPeer).count
         for reader in readers { reader.socket.close() }
@@ -112,6 +124,7 @@ struct CrowdBenchmark: AsyncParsableCommand {
               + ",\"per_document_over_text\":\(number(perDocument / Double(text.utf8.count)))"
               + ",\"typists\":\(typists),\"rate\":\(number(rate)),\"ack_p50_ms\":\(number(Measure.percentile(latencies, 0.5)))"
               + ",\"ack_p99_ms\":\(number(Measure.percentile(latencies, 0.99))),\"ack_max_ms\":\(number(latencies.last ?? 0))"
+              + ",\"joiners\":\(joiners),\"typing_text_bytes\":\(typingTextKib * 1024 / 11 * 11),\"joins\":\(joins)"
               + ",\"readers_closed_by_relay\":\(dropped)}")
         if dropped > 0 { throw BenchmarkFailure("the relay closed \(dropped) idle readers") }
     }

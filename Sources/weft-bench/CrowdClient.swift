@@ -21,17 +21,25 @@ enum CrowdClient {
         }
     }
 
-    /// Writes `text` into the empty `document` as `replica` and waits for the ack.
+    /// Writes `text` into the empty `document` as `replica`, in batches within the protocol's
+    /// limit, and waits for each ack.
     static func fill(port: Int, document: DocumentName, replica: ReplicaID, text: String) throws {
         let socket = try join(port: port, document: document, replica: replica)
         defer { socket.socket.close() }
         var writer = Replica(replicaID: replica)
-        let batch = ClientMessage.batch(clientSeq: 1, ops: [try writer.insert(text, at: 0)!]).encoded()
-        guard socket.sendBinary(batch) else { throw BenchmarkFailure("the relay closed a writer of \(document)") }
-        while let frame = socket.nextFrame(timeout: .seconds(30)) {
-            guard frame.opcode == 0x2 else { continue }
-            if case .ack = try ServerMessage(decoding: frame.payload) { return }
+        let scalars = Array(text.unicodeScalars)
+        var clientSeq: UInt64 = 0
+        for start in stride(from: 0, to: scalars.count, by: 256 << 10) {
+            clientSeq += 1
+            let piece = String(String.UnicodeScalarView(scalars[start..<min(scalars.count, start + (256 << 10))]))
+            let batch = ClientMessage.batch(clientSeq: clientSeq, ops: [try writer.insert(piece, at: writer.count)!]).encoded()
+            guard socket.sendBinary(batch) else { throw BenchmarkFailure("the relay closed a writer of \(document)") }
+            var acknowledged = false
+            while !acknowledged, let frame = socket.nextFrame(timeout: .seconds(30)) {
+                guard frame.opcode == 0x2 else { continue }
+                if case .ack = try ServerMessage(decoding: frame.payload) { acknowledged = true }
+            }
+            guard acknowledged else { throw BenchmarkFailure("no ack for the text of \(document)") }
         }
-        throw BenchmarkFailure("no ack for the text of \(document)")
     }
 }

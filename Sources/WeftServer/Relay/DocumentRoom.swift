@@ -63,10 +63,12 @@ actor DocumentRoom {
     }
 
     /// A hello names another epoch than this room's: another relay on the same store may have
-    /// renewed it, so the room takes the store's.
+    /// renewed it, so the room takes the store's. Not if this room renewed it itself while the
+    /// store was read: what was read is then older than what the room holds.
     private func followEpoch(of helloEpoch: UInt64) async {
-        guard helloEpoch != 0, helloEpoch != scheduler.log.epoch, !isBroken else { return }
-        if let current = try? await store.epoch(of: name), current != scheduler.log.epoch { feed(.epochFollowed(current)) }
+        let before = scheduler.log.epoch
+        guard helloEpoch != 0, helloEpoch != before, !isBroken else { return }
+        if let current = try? await store.epoch(of: name), scheduler.log.epoch == before, current != before { feed(.epochFollowed(current)) }
     }
 
     /// Whether a hello for `replica` with `key` may use it (PROTOCOL.md rule 8): a replica bound
@@ -193,7 +195,7 @@ actor DocumentRoom {
                 }
                 outbox.send(OutgoingFrame(message))
             case .replay(let connection, let message):
-                connections[connection]?.outbox.send(OutgoingFrame(message), counted: false)
+                connections[connection]?.outbox.send(OutgoingFrame(deferringEncoding: message), counted: false)
             case .sendAway(let connection, let error):
                 // Not behind what waits for it: a slow reader would get it only after all of that.
                 logger.notice("closing a connection", metadata: ["document": "\(name)", "id": "\(connection)", "reason": "\(error.message)"])

@@ -7,7 +7,21 @@ import WeftWire
 /// A relay message encoded once, ready for any number of connections (a broadcast goes to every
 /// other member of the document: encoding it once per member would be wasted work).
 struct OutgoingFrame: Sendable {
-    let bytes: ByteBuffer
+    private enum Payload: Sendable {
+        case encoded(ByteBuffer)
+        /// Encoded when written, on the connection's task (`deferringEncoding`).
+        case message(ServerMessage)
+    }
+
+    private let payload: Payload
+    var isEncoded: Bool { if case .encoded = payload { true } else { false } }
+    /// The frame's bytes (encoded now, if the frame deferred it: read them once).
+    var bytes: ByteBuffer {
+        switch payload {
+        case .encoded(let bytes): bytes
+        case .message(let message): ByteBuffer(bytes: message.encoded())
+        }
+    }
     /// A fatal error: the connection closes after sending it.
     let closesConnection: Bool
     /// The clientSeq and serverSeq of an `ack`, or of the newest durable batch a `welcome` names:
@@ -17,7 +31,20 @@ struct OutgoingFrame: Sendable {
     fileprivate(set) var counted = true
 
     init(_ message: ServerMessage) {
-        bytes = ByteBuffer(bytes: message.encoded())
+        self.init(message, payload: .encoded(ByteBuffer(bytes: message.encoded())))
+    }
+
+    /// A frame of `message` encoded only when the connection's writer sends it: a replay's pages
+    /// (a snapshot may be megabytes) are encoded on each reader's task, not on the room's, where
+    /// they would hold up everyone's live traffic. Such a frame is never counted against its
+    /// outbox's bound, which needs its size up front.
+    init(deferringEncoding message: ServerMessage) {
+        self.init(message, payload: .message(message))
+        counted = false
+    }
+
+    private init(_ message: ServerMessage, payload: Payload) {
+        self.payload = payload
         if case .error(_, fatal: true) = message { closesConnection = true } else { closesConnection = false }
         switch message {
         case .ack(let clientSeq, let serverSeq): acknowledged = (clientSeq, serverSeq)
@@ -74,7 +101,7 @@ final class Outbox: Sendable {
     /// Queues `frame`; one not `counted` (a replay's) does not count against the byte bound.
     func send(_ frame: OutgoingFrame, counted: Bool = true) {
         var frame = frame
-        frame.counted = counted
+        frame.counted = counted && frame.isEncoded  // a deferred frame's size is not known yet
         drain.added()
         switch continuation.yield(frame) {
         case .enqueued:

@@ -144,7 +144,8 @@ struct RelayConnection: Sendable {
     }
 
     private func write(_ frame: OutgoingFrame, to outbound: WebSocketOutboundWriter) async throws {
-        metrics.bytesSent.increment(by: Int64(frame.bytes.readableBytes))
-        try await outbound.write(.binary(frame.bytes))
+        let bytes = frame.bytes
+        metrics.bytesSent.increment(by: Int64(bytes.readableBytes))
+        try await outbound.write(.binary(bytes))
     }
 }
