@@ -9,7 +9,7 @@ public enum BuiltProduct {
         if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
         let debug = DocumentedExample.repository.appendingPathComponent(".build/debug/\(name)")
         if FileManager.default.isExecutableFile(atPath: debug.path) { return debug }
-        throw TraceError(description: "no built \(name) beside \(beside.path) or at \(debug.path); run `swift build` first")
+        throw HarnessError("no built \(name) beside \(beside.path) or at \(debug.path); run `swift build` first")
     }
 
     /// The program `name` on `PATH`, if there is one.

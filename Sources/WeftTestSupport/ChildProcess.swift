@@ -73,7 +73,7 @@ public final class ChildProcess: @unchecked Sendable {
         var pid: pid_t = 0
         let failure = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
         guard failure == 0 else {
-            throw TraceError(description: "could not start \(executable.path): \(String(cString: strerror(failure)))")
+            throw HarnessError("could not start \(executable.path): \(String(cString: strerror(failure)))")
         }
         processIdentifier = pid
         for (stream, input) in [(standardInput, true), (standardOutput, false), (standardError, false)] {

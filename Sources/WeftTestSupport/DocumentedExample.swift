@@ -15,9 +15,9 @@ public enum DocumentedExample {
         let text = try String(contentsOf: url, encoding: .utf8)
         guard let opening = text.range(of: "```hex \(name)\n"),
               let closing = text.range(of: "\n```", range: opening.upperBound..<text.endIndex)
-        else { throw TraceError(description: "no example \(name) in \(path)") }
+        else { throw HarnessError("no example \(name) in \(path)") }
         return try text[opening.upperBound..<closing.lowerBound].split(whereSeparator: \.isWhitespace).map { digits in
-            guard let byte = UInt8(digits, radix: 16) else { throw TraceError(description: "\(path) example \(name): \(digits) is not a hex byte") }
+            guard let byte = UInt8(digits, radix: 16) else { throw HarnessError("\(path) example \(name): \(digits) is not a hex byte") }
             return byte
         }
     }

@@ -49,7 +49,7 @@ public final class FaultProxy: @unchecked Sendable {
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard bound == 0, listen(listener, 64) == 0 else { throw TraceError(description: "fault proxy: cannot listen: \(String(cString: strerror(errno)))") }
+        guard bound == 0, listen(listener, 64) == 0 else { throw HarnessError("fault proxy: cannot listen: \(String(cString: strerror(errno)))") }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }

@@ -23,7 +23,7 @@ public final class RawSocket: @unchecked Sendable {
     ///   buffers make a client that does not read fill up quickly).
     public init(port: Int, from source: String? = nil, receiveBuffer: Int? = nil) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw TraceError(description: "socket: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw HarnessError("socket: \(String(cString: strerror(errno)))") }
         if var size = receiveBuffer.map(Int32.init) {
             setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
@@ -34,7 +34,7 @@ public final class RawSocket: @unchecked Sendable {
         for step in steps where step.result() != 0 {
             let reason = String(cString: strerror(errno))
             Foundation.close(descriptor)
-            throw TraceError(description: "\(step.what): \(reason)")
+            throw HarnessError("\(step.what): \(reason)")
         }
     }
 

@@ -36,17 +36,17 @@ public final class RawWebSocket: @unchecked Sendable {
         while ContinuousClock.now < deadline {
             if let end = response.firstRange(of: Array("\r\n\r\n".utf8)) {
                 let head = String(decoding: response[..<end.lowerBound], as: UTF8.self)
-                guard head.hasPrefix("HTTP/1.1 101") else { throw TraceError(description: "no upgrade: \(head)") }
+                guard head.hasPrefix("HTTP/1.1 101") else { throw HarnessError("no upgrade: \(head)") }
                 pending = Array(response[end.upperBound...])
                 return
             }
             switch socket.receive(timeout: .milliseconds(200)) {
             case .bytes(let bytes): response += bytes
-            case .closed: throw TraceError(description: "the relay closed the connection during the upgrade")
+            case .closed: throw HarnessError("the relay closed the connection during the upgrade")
             case .timedOut: continue
             }
         }
-        throw TraceError(description: "no answer to the upgrade request")
+        throw HarnessError("no answer to the upgrade request")
     }
 
     /// One frame's bytes. Clients must mask (RFC 6455 5.1); `masked: false` breaks that rule.

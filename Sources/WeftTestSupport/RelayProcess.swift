@@ -56,7 +56,7 @@ public final class RelayProcess: @unchecked Sendable {
         }
         guard let found else {
             process.terminate()
-            throw TraceError(description: "the relay did not start: \(seen)")
+            throw HarnessError("the relay did not start: \(seen)")
         }
         self.port = found
         startupOutput = seen

@@ -15,7 +15,7 @@ public struct TestCertificate {
                              "-keyout", key.path, "-out", certificate.path],
                                        standardInput: .null, standardOutput: .null, standardError: .null)
         openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw TraceError(description: "openssl could not make a test certificate") }
+        guard openssl.terminationStatus == 0 else { throw HarnessError("openssl could not make a test certificate") }
     }
 
     /// The relay's arguments to serve wss with this certificate.

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import WeftClient
 import WeftSync
 
 /// Every command resolves the user's config, the document's address and the token one way.
 @Suite struct ClientConnectionTests {
     func home(config: String?) throws -> ClientHome {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-client-\(UUID())")
+        let root = TemporaryDirectory.path("client")
         let home = ClientHome(data: root.appendingPathComponent("data"), config: root.appendingPathComponent("config"))
         try FileManager.default.createDirectory(at: home.config, withIntermediateDirectories: true)
         if let config { try Data(config.utf8).write(to: home.config.appendingPathComponent("config.toml")) }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import WeftClient
 
 /// `weft relay status` and `weft relay stop` trust a pid file only as far as the process behind it
 /// is a relay: pid files outlive reboots and pids get reused.
 @Suite struct EmbeddedRelayControlTests {
     @Test func aPidFileNamingAnotherProgramIsNotARelayAndIsCleanedUpOnStop() throws {
-        let data = FileManager.default.temporaryDirectory.appendingPathComponent("weft-relays-\(UUID())")
+        let data = TemporaryDirectory.path("relays")
         defer { try? FileManager.default.removeItem(at: data) }
         let environment = ["XDG_DATA_HOME": data.path, "HOME": data.path]
         let directory = EmbeddedRelay.root(environment: environment).appendingPathComponent("127.0.0.1-7999")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import WeftCRDT
 @testable import WeftEditor
 
@@ -48,7 +49,7 @@ struct HelpTests {
         pager.press("h")
         #expect(pager.lines[0].hasPrefix("Keys of the less keymap"))
 
-        let config = FileManager.default.temporaryDirectory.appendingPathComponent("weft-help-\(UUID())")
+        let config = TemporaryDirectory.path("help")
         try FileManager.default.createDirectory(at: config.appendingPathComponent("keymaps"), withIntermediateDirectories: true)
         try "inherits = \"default\"\n[edit]\nCtrl-O = \"quit\"\n".write(to: config.appendingPathComponent("keymaps/default.toml"), atomically: true, encoding: .utf8)
         let mine = try Keymap.load("default", from: .keymaps(config: config))

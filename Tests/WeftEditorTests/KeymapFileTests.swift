@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 @testable import WeftEditor
 
 @Suite("Keymap, theme and config files")
@@ -46,7 +47,7 @@ struct KeymapFileTests {
 
     @Test("a bad key name, command or mode names the file and line")
     func errorsNameFileAndLine() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-keymaps-\(UUID())")
+        let directory = TemporaryDirectory.path("keymaps")
         let user = directory.appendingPathComponent("keymaps")
         try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -74,7 +75,7 @@ struct KeymapFileTests {
 
     @Test("a user's file overrides the shipped one of its name and may inherit it")
     func userOverride() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-keymaps-\(UUID())")
+        let directory = TemporaryDirectory.path("keymaps")
         let user = directory.appendingPathComponent("keymaps")
         try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -87,7 +88,7 @@ struct KeymapFileTests {
 
     @Test("theme errors name the line; colours fall back to 256 and 16")
     func themesAndColours() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-themes-\(UUID())")
+        let directory = TemporaryDirectory.path("themes")
         let user = directory.appendingPathComponent("themes")
         try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -9,7 +9,7 @@ import WeftTestSupport
 /// noticed, `:w FILE`, `:saveas`, and quitting with changes not written.
 @Suite("Local files", .ownThread)
 struct LocalFileTests {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-files-\(UUID())")
+    let directory = TemporaryDirectory.path("files")
 
     private func make(_ name: String, _ text: String, mode: Int = 0o640) throws -> String {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -159,7 +159,7 @@ struct LocalFileTests {
 
     @Test("what cannot be edited as a file is refused in plain words: a directory, a device, a pipe")
     func notFiles() throws {
-        let pipe = FileManager.default.temporaryDirectory.appendingPathComponent("weft-fifo-\(UUID())").path
+        let pipe = TemporaryDirectory.path("fifo").path
         #expect(mkfifo(pipe, 0o600) == 0)
         defer { try? FileManager.default.removeItem(atPath: pipe) }
         for (path, says) in [("/tmp", "is a directory"), ("/dev/null", "is not a regular file"), (pipe, "is not a regular file")] {

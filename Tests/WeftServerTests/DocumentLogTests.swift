@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WeftTestSupport
 import WeftCRDT
 import WeftServer
 import WeftWire
@@ -187,7 +188,7 @@ import WeftWire
     }
 
     @Test func aLogRebuiltFromTheStoreMatches() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-log-\(UUID())")
+        let directory = TemporaryDirectory.path("log")
         defer { try? FileManager.default.removeItem(at: directory) }
         let store = try SQLiteStore(directory: directory)
         var log = try DocumentLog(document: notes, stored: try await store.open(notes))

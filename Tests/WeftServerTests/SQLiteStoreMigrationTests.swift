@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Testing
+import WeftTestSupport
 import WeftCRDT
 @testable import WeftServer
 import WeftWire
@@ -10,7 +11,7 @@ import WeftWire
 /// it is whole), and new batches get both.
 @Suite struct SQLiteStoreMigrationTests {
     @Test func aStoreFromBeforeHistoryIsMigrated() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-migrate-\(UUID())")
+        let directory = TemporaryDirectory.path("migrate")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // The schema as the four earlier migrations left it, with a document compacted up to 2.
@@ -52,7 +53,7 @@ import WeftWire
     /// History an earlier version kept one row a batch reads the same after compactions pack it,
     /// a few thousand rows at a time, oldest first, beside what the new compactions packed.
     @Test func historyRowsFromBeforeArePackedAtCompaction() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-repack-\(UUID())")
+        let directory = TemporaryDirectory.path("repack")
         defer { try? FileManager.default.removeItem(at: directory) }
         let notes = try DocumentName("notes")
         let rowCount = HistoryPack.repackedPerCompaction + 500

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import WeftServer
+import WeftTestSupport
 
 /// The embedded store keeps what it committed, numbers batches, deduplicates resends, refuses
 /// gaps, and compacts (the contract every store meets).
@@ -9,54 +10,50 @@ import WeftServer
         StoreContract(reopen: { try SQLiteStore(directory: directory) })
     }
 
-    func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("weft-store-\(UUID())")
-    }
-
     @Test func documentsAreListedDeletedAndRenamed() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).documentsAreListedDeletedAndRenamed()
     }
 
     @Test func committedEntriesSurviveReopening() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).committedEntriesSurviveReopening()
     }
 
     @Test func resendsKeepTheirSequenceAndGapsAreRefusedWhole() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).resendsKeepTheirSequenceAndGapsAreRefusedWhole()
     }
 
     @Test func epochsRenewOnceAndTheLogGoesOn() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).epochsRenewOnceAndTheLogGoesOn()
     }
 
     @Test func replicasBindToTheirFirstKey() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).replicasBindToTheirFirstKey()
     }
 
     @Test func historyKeepsEveryBatchWithItsAuthorAndTime() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).historyKeepsEveryBatchWithItsAuthorAndTime()
     }
 
     @Test func revocationsAreKept() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).revocationsAreKept()
     }
 
     @Test func compactionKeepsASnapshotAndTheRecentTail() async throws {
-        let directory = temporaryDirectory()
+        let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }
         try await contract(directory).compactionKeepsASnapshotAndTheRecentTail()
     }

@@ -16,7 +16,7 @@ import WeftTestSupport
 
     /// Files set aside in the same second get names of their own, readable and in time order.
     @Test func setAsideNamesNeverCollide() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-stamp-\(UUID())")
+        let directory = TemporaryDirectory.path("stamp")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let moment = Date(timeIntervalSince1970: 1_796_221_805)

@@ -31,7 +31,7 @@ import WeftTestTraits
     /// A 20 MB `put` and a 3 MB one-line `apply` (each far past the 512 KiB batch limit) arrive
     /// whole, in order, byte for byte, and nothing stays queued.
     @Test func editsOfAnySizeArriveWhole() throws {
-        let root = temporaryDirectory("big")
+        let root = TemporaryDirectory.path("big")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/big"
@@ -53,7 +53,7 @@ import WeftTestTraits
     /// paste) is not read as damage and does not wedge the document: the batch is cut into
     /// batches the relay takes, and it arrives with what was queued after it.
     @Test func anOversizedQueuedBatchIsCutNotWedged() throws {
-        let root = temporaryDirectory("oversized")
+        let root = TemporaryDirectory.path("oversized")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"
@@ -102,7 +102,7 @@ import WeftTestTraits
 
     @Test(arguments: RefusedBatch.allCases)
     func aRefusedBatchIsSetAsideAndSyncingGoesOn(_ kind: RefusedBatch) throws {
-        let root = temporaryDirectory("refused")
+        let root = TemporaryDirectory.path("refused")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"
@@ -133,7 +133,7 @@ import WeftTestTraits
     /// A relay whose data directory was wiped gets the document back from its clients' copies,
     /// every character once, even though both give back overlapping copies.
     @Test func aWipedRelayIsHealedByItsClients() throws {
-        let root = temporaryDirectory("wiped")
+        let root = TemporaryDirectory.path("wiped")
         defer { try? FileManager.default.removeItem(at: root) }
         var cast = try RelayWithTwoClients(root: root)
         let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
@@ -164,7 +164,7 @@ import WeftTestTraits
     /// A copy of several megabytes is given back whole, within the timeout, in batches the relay
     /// takes (building the restore batches once stalled on copies of a few MB).
     @Test func aBigCopyIsGivenBackWhole() throws {
-        let root = temporaryDirectory("big-heal")
+        let root = TemporaryDirectory.path("big-heal")
         defer { try? FileManager.default.removeItem(at: root) }
         let data = root.appendingPathComponent("relay")
         var relay = try RelayProcess(dataDirectory: data)
@@ -187,7 +187,7 @@ import WeftTestTraits
     /// epoch) starts a new epoch and is healed by every client, including one whose own batches
     /// were all in the backup.
     @Test func aRelayBackFromAnOldBackupIsHealed() throws {
-        let root = temporaryDirectory("backup")
+        let root = TemporaryDirectory.path("backup")
         defer { try? FileManager.default.removeItem(at: root) }
         var cast = try RelayWithTwoClients(root: root)
         let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
@@ -213,7 +213,7 @@ import WeftTestTraits
     /// back: serverSeqs alone no longer show the loss, but the client's receipt for batches the
     /// relay lacks does, and every copy is given back: the text is everyone's, exactly once.
     @Test func aRelayBackFromAnOldBackupIsHealedAfterOthersWroteOn() throws {
-        let root = temporaryDirectory("backup-grown")
+        let root = TemporaryDirectory.path("backup-grown")
         defer { try? FileManager.default.removeItem(at: root) }
         var cast = try RelayWithTwoClients(root: root)
         let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
@@ -241,7 +241,7 @@ import WeftTestTraits
     /// damaged: SQLite drops the frames that fail their checksums, so the relay comes back with an
     /// older document (under the same epoch), and its clients give back what it lost.
     @Test func aDamagedWriteAheadLogIsHealedByTheClients() throws {
-        let root = temporaryDirectory("wal")
+        let root = TemporaryDirectory.path("wal")
         defer { try? FileManager.default.removeItem(at: root) }
         var cast = try RelayWithTwoClients(root: root)
         let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
@@ -268,7 +268,7 @@ import WeftTestTraits
     /// each get files of their own, in either order; and a document an earlier version kept
     /// in nested directories is found and moved.
     @Test func documentsWhoseNamesNestKeepTheirOwnFiles() throws {
-        let root = temporaryDirectory("nest")
+        let root = TemporaryDirectory.path("nest")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let alice = WeftRun(home: root.appendingPathComponent("alice"))
@@ -299,7 +299,7 @@ import WeftTestTraits
     /// sends while the relay replays, keeps replay progress across cuts, and backs off afresh
     /// after any progress); every token is there exactly once.
     @Test func threeClientsGetThroughALinkCutEveryFewKilobytes() async throws {
-        let root = temporaryDirectory("flaky")
+        let root = TemporaryDirectory.path("flaky")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let proxy = try FaultProxy(targetPorts: [relay.port], seed: 0xF1A4, cutAfter: 50...1_500, cutAfterBytes: 500...6_000)

@@ -22,7 +22,7 @@ import WeftTestTraits
     }
 
     @Test func listRenameAndDeleteWithoutTokens() throws {
-        let root = temporaryDirectory("documents")
+        let root = TemporaryDirectory.path("documents")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let server = "ws://127.0.0.1:\(relay.port)"
@@ -76,7 +76,7 @@ import WeftTestTraits
     /// `cat` and `view` of a name the relay does not have, and this machine has no copy of, say so
     /// and fail; they create nothing. `edit`, `put` and `apply` still make documents.
     @Test func readingADocumentNobodyMadeFails() throws {
-        let root = temporaryDirectory("missing")
+        let root = TemporaryDirectory.path("missing")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let server = "ws://127.0.0.1:\(relay.port)"
@@ -101,7 +101,7 @@ import WeftTestTraits
     /// On a relay that needs tokens: a token lists only its document, and only a read-write
     /// token for the document deletes or renames it.
     @Test func tokensLimitWhatIsListedAndWhoDeletesOrRenames() throws {
-        let root = temporaryDirectory("documents-auth")
+        let root = TemporaryDirectory.path("documents-auth")
         defer { try? FileManager.default.removeItem(at: root) }
         let data = root.appendingPathComponent("relay")
         let relay = try RelayProcess(dataDirectory: data, extraArguments: ["--require-auth"])
@@ -134,7 +134,7 @@ import WeftTestTraits
     /// A document deleted and made again is a new one: a copy of the old one is not merged into
     /// it; its text and unsent edits are saved in recovered-*.txt and the user is told.
     @Test func aDocumentMadeAgainResetsOldCopies() throws {
-        let root = temporaryDirectory("remade")
+        let root = TemporaryDirectory.path("remade")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"

@@ -11,7 +11,7 @@ import WeftTestSupport
 
     @Test func editsThroughCutConnectionsConvergeExactlyOnce() async throws {
         let wantedCuts = Int(ProcessInfo.processInfo.environment["WEFT_FAULT_CUTS"] ?? "") ?? 100
-        let root = temporaryDirectory("fault")
+        let root = TemporaryDirectory.path("fault")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let proxy = try FaultProxy(targetPort: relay.port, seed: Self.seed, cutAfter: 30...400)

@@ -99,7 +99,7 @@ import WeftTestTraits
 
     @Test(arguments: [[], ["--compact-every", "1", "--compact-keep", "0"]])
     func historyCommandsOnSQLite(_ relayArguments: [String]) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-history-\(UUID())")
+        let root = TemporaryDirectory.path("history")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: relayArguments)
         try checkCommands(try script(relay: relay, root: root))
@@ -107,7 +107,7 @@ import WeftTestTraits
 
     @Test func historyCommandsOnPostgreSQLAfterCompaction() async throws {
         let cluster = try await offCooperativePool { try PostgresCluster() }
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-history-pg-\(UUID())")
+        let root = TemporaryDirectory.path("history-pg")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"),
                                      extraArguments: ["--store", cluster.url(), "--compact-every", "1", "--compact-keep", "0"])
@@ -117,7 +117,7 @@ import WeftTestTraits
     /// A restore is a new batch by whoever restores: everyone gets it, history shows it, and the
     /// sequence it prints takes it back.
     @Test func restoreMakesAPastVersionAgainAsANewBatchThatCanBeRestoredAway() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-restore-\(UUID())")
+        let root = TemporaryDirectory.path("restore")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let reader = try script(relay: relay, root: root)

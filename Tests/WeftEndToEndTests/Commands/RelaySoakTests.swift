@@ -14,7 +14,7 @@ import WeftWire
 @Suite(.ownThread) struct RelaySoakTests {
     @Test func honestClientsTypeThroughWavesOfHostileConnections() async throws {
         let seconds = Double(ProcessInfo.processInfo.environment["WEFT_SOAK_SECONDS"] ?? "") ?? 20
-        let root = temporaryDirectory("soak")
+        let root = TemporaryDirectory.path("soak")
         defer { try? FileManager.default.removeItem(at: root) }
         // Short deadlines and pings, so that hostile connections come and go within the run.
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"),

@@ -17,7 +17,7 @@ import WeftTestSupport
     @Test func clientsOnThreeRelaysConvergeExactlyOnceWhenOneDies() async throws {
         let wantedCuts = Int(ProcessInfo.processInfo.environment["WEFT_FAULT_CUTS"] ?? "") ?? 60
         let cluster = try await offCooperativePool { try PostgresCluster() }
-        let root = temporaryDirectory("scale-out")
+        let root = TemporaryDirectory.path("scale-out")
         defer { try? FileManager.default.removeItem(at: root) }
         let relays = try (0..<3).map { try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url()]) }
         let balancer = try FaultProxy(targetPorts: relays.map(\.port), seed: Self.seed, cutAfter: 20...250)
@@ -43,7 +43,7 @@ import WeftTestSupport
     /// themselves and the edit made meanwhile arrives exactly once.
     @Test func nothingIsAcknowledgedWhileTheDatabaseIsDown() async throws {
         let cluster = try await offCooperativePool { try PostgresCluster() }
-        let root = temporaryDirectory("scale-out-db")
+        let root = TemporaryDirectory.path("scale-out-db")
         defer { try? FileManager.default.removeItem(at: root) }
         let relays = try (0..<2).map { try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url()]) }
         let urls = relays.map { "ws://127.0.0.1:\($0.port)/shared" }
@@ -79,7 +79,7 @@ import WeftTestSupport
     /// document on each of them, and one made for another relay's secret opens it on none.
     @Test func aTokenFromTheSharedStoreWorksOnEveryRelay() async throws {
         let cluster = try await offCooperativePool { try PostgresCluster() }
-        let root = temporaryDirectory("scale-out-token")
+        let root = TemporaryDirectory.path("scale-out-token")
         defer { try? FileManager.default.removeItem(at: root) }
         let relays = try (0..<2).map {
             try RelayProcess(dataDirectory: root.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url(), "--require-auth"])
@@ -101,7 +101,7 @@ import WeftTestSupport
     /// A database the server refuses is a start-up error with the server's reason, not a wait.
     @Test func aRefusedDatabaseStopsTheRelayWithTheReason() async throws {
         let cluster = try await offCooperativePool { try PostgresCluster() }
-        let root = temporaryDirectory("scale-out-refused")
+        let root = TemporaryDirectory.path("scale-out-refused")
         defer { try? FileManager.default.removeItem(at: root) }
         let started = try await offCooperativePool {
             Result { try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: ["--store", cluster.url(database: "missing")]) }

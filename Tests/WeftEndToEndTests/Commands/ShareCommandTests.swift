@@ -20,7 +20,7 @@ import WeftTestTraits
     }
 
     @Test func twoFilesStayInStepThroughTheDocument() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-share-\(UUID())")
+        let root = TemporaryDirectory.path("share")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let server = ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"]

@@ -15,7 +15,7 @@ import WeftTestTraits
     }
 
     @Test func applyCatPutAndStatusWorkTogether() throws {
-        let root = temporaryDirectory("sync")
+        let root = TemporaryDirectory.path("sync")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"
@@ -54,7 +54,7 @@ import WeftTestTraits
     }
 
     @Test func wssWithAPrivateCAAndTheServerFromTheConfigFile() throws {
-        let root = temporaryDirectory("wss")
+        let root = TemporaryDirectory.path("wss")
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let certificate = try TestCertificate(in: root)
@@ -87,7 +87,7 @@ import WeftTestTraits
     /// socket without answering) is given up after the configured `connect-timeout` and tried
     /// again; it used to wait for an answer forever.
     @Test func aConnectionCutMidHandshakeIsTriedAgain() throws {
-        let root = temporaryDirectory("handshake")
+        let root = TemporaryDirectory.path("handshake")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let proxy = try FaultProxy(targetPorts: [relay.port], seed: 1, cutAfter: 600_000...600_000, unansweredFirst: 1)
@@ -101,7 +101,7 @@ import WeftTestTraits
     }
 
     @Test func badInputIsRefusedWithACodeAndChangesNothing() throws {
-        let root = temporaryDirectory("sync")
+        let root = TemporaryDirectory.path("sync")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"
@@ -137,7 +137,7 @@ import WeftTestTraits
     }
 
     @Test func aKilledClientsQueueArrivesOnceInOrder() throws {
-        let root = temporaryDirectory("sync")
+        let root = TemporaryDirectory.path("sync")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"
@@ -163,7 +163,7 @@ import WeftTestTraits
     }
 
     @Test func aKilledRelayLosesNoAcknowledgedEditAndDuplicatesNone() throws {
-        let root = temporaryDirectory("sync")
+        let root = TemporaryDirectory.path("sync")
         defer { try? FileManager.default.removeItem(at: root) }
         let data = root.appendingPathComponent("relay")
         var relay = try RelayProcess(dataDirectory: data)
@@ -186,7 +186,7 @@ import WeftTestTraits
     }
 
     @Test func aClientFarBehindCatchesUpFromTheSnapshotKeepingItsUnsentEdits() throws {
-        let root = temporaryDirectory("sync")
+        let root = TemporaryDirectory.path("sync")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"), extraArguments: ["--compact-every", "10", "--compact-keep", "2"])
         let url = "ws://127.0.0.1:\(relay.port)/notes"
@@ -209,7 +209,7 @@ import WeftTestTraits
     /// what the lost record carried, is given back whole, so the copies agree and nothing the
     /// relay would refuse is sent.
     @Test func aDamagedQueueIsReportedAndTheCopyGivenBackWhole() throws {
-        let root = temporaryDirectory("sync")
+        let root = TemporaryDirectory.path("sync")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/notes"

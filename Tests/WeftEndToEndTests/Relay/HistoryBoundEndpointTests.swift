@@ -17,7 +17,7 @@ import WeftWire
     }
 
     @Test func aBoundedReadEndsAtItsBoundAndSaysWhetherMoreFollow() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--compact-every", "8", "--compact-keep", "2"])
         defer { relay.kill() }

@@ -31,7 +31,7 @@ import WeftWire
     }
 
     @Test func farBehindClientsGetTheSnapshotAndNearOnesTheLog() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         var alice = Replica(replicaID: ReplicaID(0xA))
         do {

@@ -9,7 +9,7 @@ import WeftWire
 /// twice when the client resends what it has not seen acknowledged, and the text comes out whole.
 @Suite struct RelayCrashTests {
     @Test func killingTheRelayMidStreamLosesAndDuplicatesNothing() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         var alice = Replica(replicaID: ReplicaID(0xA))
         var batches: [[Op]] = []

@@ -33,7 +33,7 @@ import WeftWire
 
     /// `weft ARGUMENTS` with a home of its own.
     func weft(_ arguments: [String]) async throws -> WeftRun.Result {
-        let run = WeftRun(home: FileManager.default.temporaryDirectory.appendingPathComponent("weft-documents-client-\(UUID())"))
+        let run = WeftRun(home: TemporaryDirectory.path("documents-client"))
         defer { try? FileManager.default.removeItem(at: run.home) }
         return try await offCooperativePool { try run(arguments) }
     }
@@ -69,7 +69,7 @@ import WeftWire
     }
 
     @Test func onSQLite() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-documents-\(UUID())")
+        let directory = TemporaryDirectory.path("documents")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         try await deletingAndRenamingCloseConnections(through: relay, watched: relay)
@@ -79,7 +79,7 @@ import WeftWire
     /// connections.
     @Test func onPostgreSQLAcrossRelays() async throws {
         let cluster = try await offCooperativePool { try PostgresCluster() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-documents-pg-\(UUID())")
+        let directory = TemporaryDirectory.path("documents-pg")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relays = try (0..<2).map { try RelayProcess(dataDirectory: directory.appendingPathComponent("relay\($0)"), extraArguments: ["--store", cluster.url()]) }
         try await deletingAndRenamingCloseConnections(through: relays[0], watched: relays[1])

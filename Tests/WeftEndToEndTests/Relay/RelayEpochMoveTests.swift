@@ -13,7 +13,7 @@ import WeftWire
     /// and a client still connected on the old epoch is closed, to come back and give its copy
     /// back, instead of writing on under ids the copies being given back also hold.
     @Test func aProvenLossMovesTheEpochAndClosesTheOldEpochsConnections() async throws {
-        let directory = RelayTests.temporaryDirectory(), backup = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay"), backup = TemporaryDirectory.path("relay")
         defer { for path in [directory, backup] { try? FileManager.default.removeItem(at: path) } }
         var relay = try RelayProcess(dataDirectory: directory)
         let port = relay.port

@@ -25,7 +25,7 @@ import WeftWire
     /// threads (one per core) could not even read a keystroke before one of the heavy batches was
     /// done: the first keystroke's ack might still race that batch's, the next ones could not.
     @Test func keystrokesAreAcknowledgedWhileOtherDocumentsApplyHeavyBatches() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--max-message-rate", "100000"])
         let heavyCount = max(2, ProcessInfo.processInfo.activeProcessorCount)

@@ -16,7 +16,7 @@ import WeftWire
     /// the sender alone is told `malformed` and closed; a reader and a writer on the document stay
     /// connected, nothing of the batch is applied, and the next batches commit as usual.
     @Test func anInsertionWithItsOriginsOutOfOrderHarmsOnlyItsSender() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         let (reader, _, _) = try await RelayTests.join(relay, replica: ReplicaID(0xC))
@@ -70,7 +70,7 @@ import WeftWire
     /// presence as it: its hello is refused, with or without a key, read-only or not; the
     /// victim's own batches go on committing, and a resend is a duplicate only if it is the same.
     @Test func nobodyElseCanWriteOrShowPresenceAsAReplica() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var victim = Replica(replicaID: ReplicaID(0x71C))
@@ -114,7 +114,7 @@ extension RelayReplicaOwnershipTests {
     /// cannot slip characters under another writer's next ids in a restore batch: the relay
     /// refuses the batch, and the victim's own next batch commits and is read back.
     @Test func aRestoreBatchCannotWriteAsAnotherWriter() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var victim = Replica(replicaID: ReplicaID(0x71C))
@@ -153,7 +153,7 @@ extension RelayReplicaOwnershipTests {
 /// writes nothing after.
 @Suite(.serialized) struct RelayTokenExpiryTests {
     @Test func aConnectionOutlivesItsTokenByNothing() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
         let signer = TokenSigner(secret: try ServerSecret.loadOrCreate(in: directory))

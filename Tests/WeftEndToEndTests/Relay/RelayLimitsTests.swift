@@ -8,7 +8,7 @@ import WeftTestTraits
 /// should count as other people connect from other loopback addresses (127.0.0.2, …).
 @Suite(.ownThread) struct RelayLimitsTests {
     @Test func connectionsArelimitedPerAddressAndInTotalWithPlainRefusals() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--max-connections", "30", "--max-connections-per-address", "10"], patientDeadlines: false)
         // Welcomed WebSockets hold their connections past the request deadline.
@@ -35,7 +35,7 @@ import WeftTestTraits
     }
 
     @Test func theOpenFileLimitIsRaisedToTheHardLimitAndReported() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, logLevel: "info", fileLimit: (soft: 256, hard: 4_096), patientDeadlines: false)
         #expect(relay.startupOutput.contains("open-file limit raised from 256 to 4096"), "\(relay.startupOutput)")
@@ -51,7 +51,7 @@ import WeftTestTraits
     /// the excess with 503 and never runs out.
     @Test(arguments: [["--max-connections", "1000"], []])
     func runningOutOfFileDescriptorsNeitherSpinsNorStopsServing(_ arguments: [String]) throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: arguments, logLevel: "warning", fileLimit: (soft: 256, hard: 256), patientDeadlines: false)
         let flood = ConnectionFlood(port: relay.port, count: 400, from: "127.0.0.2")

@@ -34,7 +34,7 @@ import WeftWire
     }
 
     @Test func metricsCountConnectionsOpsAndRefusals() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--keep-open", "4"])
         var alice = Replica(replicaID: ReplicaID(0xA))
@@ -65,7 +65,7 @@ import WeftWire
     }
 
     @Test func tlsServesWSSWithTheGivenCertificate() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = try TestCertificate(in: directory)

@@ -13,7 +13,7 @@ import WeftWire
     /// replay ran used to be counted in `caught-up` but left for the live stream, so `caught-up`
     /// named batches not sent yet, and a client recording N as applied skipped them.)
     @Test func caughtUpNeverNamesABatchNotSentYet() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var typist = Replica(replicaID: ReplicaID(0x7))
@@ -63,7 +63,7 @@ import WeftWire
     /// included (a client that crashed after an ack and before saving its copy gets them back);
     /// live, the client gets an ack in its broadcast's place.
     @Test func theReplayCarriesAClientsOwnBatchesAndLiveAcksTakeTheirPlace() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var alice = Replica(replicaID: ReplicaID(0xA))
@@ -87,7 +87,7 @@ import WeftWire
     /// other replicas' ids, which the relay takes (skipping ids it has) and broadcasts; a restore
     /// batch on a connection not welcomed for it, or one that skips ahead, is refused.
     @Test func aRelayThatLostItsDataTakesACopyBack() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         let notes = try DocumentName("notes")
@@ -139,7 +139,7 @@ import WeftWire
     /// an old backup, or the client lies) is asked for its copy; without a receipt proving it, the
     /// epoch stays, and everyone else goes on as before (`RelayEpochMoveTests`: with one).
     @Test func aClientAheadOfTheRelayWithoutProofIsAskedForItsCopyAlone() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var alice = Replica(replicaID: ReplicaID(0xA))

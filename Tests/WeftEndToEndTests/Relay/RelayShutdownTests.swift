@@ -10,7 +10,7 @@ import WeftWire
 /// it at once.
 @Suite(.ownThread) struct RelayShutdownTests {
     @Test func sigtermStopsWithinTheBoundWithIdleHalfUpgradedAndBusyConnections() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let silent = ConnectionFlood(port: relay.port, count: 20)
@@ -52,7 +52,7 @@ import WeftWire
     }
 
     @Test func aSecondSignalStopsAtOnce() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--shutdown-timeout", "60"], patientDeadlines: false)
         // A client that never answers the relay's close keeps an orderly stop waiting.

@@ -36,7 +36,7 @@ import WeftWire
     }
 
     static func directoryWithADocument() async throws -> URL {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         let relay = try RelayProcess(dataDirectory: directory)
         var alice = Replica(replicaID: ReplicaID(0xA))
         let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
@@ -84,7 +84,7 @@ import WeftWire
         let damaged = try Self.serve(directory)
         #expect(damaged.status != 0 && damaged.stderr.contains(file.path) && damaged.stderr.contains("backup"), "\(damaged.stderr)")
 
-        let other = RelayTests.temporaryDirectory()
+        let other = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: other) }
         try FileManager.default.createDirectory(at: other.appendingPathComponent("secret"), withIntermediateDirectories: true)
         let secret = try Self.serve(other)
@@ -134,7 +134,7 @@ import WeftWire
     /// naming it, `/healthz` reports it even after other operations succeed, and the document
     /// itself is still served from its snapshot and log.
     @Test func aDamagedHistoryIsRefusedAndReported() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         var relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--compact-every", "4", "--compact-keep", "1"])
         var alice = Replica(replicaID: ReplicaID(0xA))

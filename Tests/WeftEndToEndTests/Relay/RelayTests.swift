@@ -10,10 +10,6 @@ import WeftWire
 
 /// The relay as a process on 127.0.0.1, driven by clients that speak the protocol.
 @Suite(.serialized) struct RelayTests {
-    static func temporaryDirectory() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("weft-relay-\(UUID())")
-    }
-
     /// Connects and says hello; returns the client after welcome … caught-up, and what came.
     static func join(_ relay: RelayProcess, document: String = "notes", replica: ReplicaID, lastServerSeq: UInt64 = 0,
                      token: String = "", readOnly: Bool = false) async throws -> (RelayTestClient, Welcome, [ServerMessage]) {
@@ -30,7 +26,7 @@ import WeftWire
     }
 
     @Test func twoClientsExchangeOpsAndConverge() async throws {
-        let directory = Self.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var alice = Replica(replicaID: ReplicaID(0xA)), bob = Replica(replicaID: ReplicaID(0xB))
@@ -56,7 +52,7 @@ import WeftWire
     }
 
     @Test func reconnectingGetsExactlyWhatWasMissedAndResendsAreAckedOnce() async throws {
-        let directory = Self.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var alice = Replica(replicaID: ReplicaID(0xA))
@@ -96,7 +92,7 @@ import WeftWire
     }
 
     @Test func everyAcknowledgedOpSurvivesSIGKILL() async throws {
-        let directory = Self.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         var alice = Replica(replicaID: ReplicaID(0xA))
         do {
@@ -122,7 +118,7 @@ import WeftWire
     }
 
     @Test func hostileConnectionsAreClosedAndHarmNothing() async throws {
-        let directory = Self.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         // 20 messages a second (bursts of 40): the flood below passes it however slowly a busy
         // machine sends, and every other check sends a handful.
@@ -185,7 +181,7 @@ import WeftWire
     }
 
     @Test func healthzAnswersOverHTTP() async throws {
-        let directory = Self.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(relay.port)/healthz")!)
@@ -194,7 +190,7 @@ import WeftWire
     }
 
     @Test func tokensAreRequiredWhenAskedAndReadOnlyOnesWriteNothing() async throws {
-        let directory = Self.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
         let signer = TokenSigner(secret: try ServerSecret.loadOrCreate(in: directory))

@@ -24,7 +24,7 @@ import WeftWire
     }
 
     @Test func anUnparsableRequestIsAnsweredWith400AndClosedAtOnce() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try RawSocket(port: relay.port)
@@ -36,7 +36,7 @@ import WeftWire
     }
 
     @Test func slowAndSilentConnectionsAreClosedAtTheRequestDeadline() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let request = Array(RawWebSocket.upgradeRequest(path: "notes").utf8)
@@ -58,7 +58,7 @@ import WeftWire
     }
 
     @Test func aConnectionThatSendsNoHelloAfterTheUpgradeIsClosed() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try RawWebSocket(port: relay.port, path: "notes")
@@ -68,7 +68,7 @@ import WeftWire
     }
 
     @Test func anUnmaskedClientFrameFailsTheConnectionWith1002() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try RawWebSocket(port: relay.port, path: "notes")
@@ -84,7 +84,7 @@ import WeftWire
     }
 
     @Test func aMessageOverTheLimitInSmallFragmentsIsClosedWith1009() throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, patientDeadlines: false)
         let socket = try Self.joined(relay, replica: 0xE)
@@ -96,7 +96,7 @@ import WeftWire
     }
 
     @Test func deafClientsAreClosedAndQuietOnesThatAnswerPingsKept() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         // Pings every 5 s: the deaf are closed after 15 s; the writer below, a client in this busy
         // test process, is never held off its reading that long.
@@ -147,7 +147,7 @@ import WeftWire
 
 extension RelayTransportTests {
     @Test func aReaderThatStopsReadingIsDisconnectedOnceItsQueuePassesItsByteBound() async throws {
-        let directory = RelayTests.temporaryDirectory()
+        let directory = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: directory) }
         // Pings must not be what ends the slow reader here.
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--ping-interval", "600", "--max-queued-mib", "1"])

@@ -39,7 +39,7 @@ import WeftWire
     }
 
     @Test func aReplicaBelongsToItsFirstUserAndTheHistorySaysWhoWrote() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-users-\(UUID())")
+        let directory = TemporaryDirectory.path("users")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
         let ana = try token("ana", directory), bo = try token("bo", directory)
@@ -75,7 +75,7 @@ import WeftWire
     }
 
     @Test func revokingAUserClosesTheirOpenConnectionAndLeavesOthers() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-revoke-\(UUID())")
+        let directory = TemporaryDirectory.path("revoke")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory, extraArguments: ["--require-auth"])
         var anaCopy = Replica(replicaID: ReplicaID(0xA)), boCopy = Replica(replicaID: ReplicaID(0xB))
@@ -123,7 +123,7 @@ import WeftWire
     }
 
     @Test func withoutTokensTheClientsNameIsRecordedUnverified() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-unverified-\(UUID())")
+        let directory = TemporaryDirectory.path("unverified")
         defer { try? FileManager.default.removeItem(at: directory) }
         let relay = try RelayProcess(dataDirectory: directory)
         var copy = Replica(replicaID: ReplicaID(0xC))

@@ -50,7 +50,7 @@ import WeftWire
     }
 
     @Test func secretIsPrivateAndStable() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-secret-\(UUID())")
+        let directory = TemporaryDirectory.path("secret")
         defer { try? FileManager.default.removeItem(at: directory) }
         let first = try ServerSecret.loadOrCreate(in: directory)
         #expect(first.count == 32)
@@ -63,7 +63,7 @@ import WeftWire
     }
 
     @Test func tokenCreatePrintsAVerifiableTokenLast() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-token-\(UUID())")
+        let directory = TemporaryDirectory.path("token")
         defer { try? FileManager.default.removeItem(at: directory) }
         // A directory that does not exist is refused (a mistyped --data would get a secret no relay has).
         let missing = try BuiltProduct.run("weft", ["token", "create", "--data", directory.path, "--doc", "team/plan"])

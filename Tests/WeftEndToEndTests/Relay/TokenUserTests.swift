@@ -26,7 +26,7 @@ import WeftWire
     }
 
     @Test func tokenCreateNamesTheUser() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-token-user-\(UUID())")
+        let directory = TemporaryDirectory.path("token-user")
         defer { try? FileManager.default.removeItem(at: directory) }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let result = try BuiltProduct.run("weft", ["token", "create", "--data", directory.path, "--doc", "notes", "--user", "ana", "--colour", "#e06c75"])

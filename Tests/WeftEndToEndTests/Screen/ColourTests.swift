@@ -26,7 +26,7 @@ struct ColourTests {
         #expect(!DirectColourEntry.wanted(["COLORTERM": "yes"]) && !DirectColourEntry.wanted([:]))
         #expect(DirectColourEntry.name(for: "xterm-256color") == "weft-direct-xterm-256color")
         #expect(DirectColourEntry.name(for: "../evil") == nil)
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-terminfo-\(UUID())")
+        let directory = TemporaryDirectory.path("terminfo")
         defer { try? FileManager.default.removeItem(at: directory) }
         let name = try #require(DirectColourEntry.ensure(term: "xterm-256color", in: directory))
         let text = try ChildProcess.run(URL(fileURLWithPath: "/usr/bin/infocmp"), arguments: ["-x", "-A", directory.path, name]).stdout

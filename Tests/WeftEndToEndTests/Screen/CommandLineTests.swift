@@ -8,7 +8,7 @@ import WeftTestTraits
 @Suite("weft's command line", .ownThread)
 struct CommandLineTests {
     private func weft(_ arguments: [String]) throws -> WeftRun.Result {
-        try WeftRun(home: temporaryPath("cli"))(arguments)
+        try WeftRun(home: TemporaryDirectory.path("cli"))(arguments)
     }
 
     @Test("--help describes the product, and a default shows as typed")

@@ -7,10 +7,6 @@ import WeftTestTraits
 /// relay going away under open editors and coming back from another home.
 @Suite("weft edit data path in tmux", .serialized, .ownThread)
 struct DataPathTmuxTests {
-    private func temporary(_ label: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
-    }
-
     /// An editor for `home`; `xdgData` is where background relays keep their data (one place for
     /// every home of the same user).
     private func editor(_ arguments: [String], home: URL, xdgData: URL, user: String, server: String? = nil) throws -> TmuxSession {
@@ -30,9 +26,9 @@ struct DataPathTmuxTests {
     /// again, it is started from a third home and still has the document.
     @Test("the background relay stopped under two editors comes back, from any home, with every document")
     func backgroundRelayComesBack() throws {
-        let xdg = temporary("xdg")
+        let xdg = TemporaryDirectory.path("xdg")
         let server = "ws://127.0.0.1:\(unusedLoopbackPort())"
-        let (homeA, homeB, homeC) = (temporary("ana"), temporary("bo"), temporary("cy"))
+        let (homeA, homeB, homeC) = (TemporaryDirectory.path("ana"), TemporaryDirectory.path("bo"), TemporaryDirectory.path("cy"))
         defer { _ = try? weft(["relay", "stop"], home: homeA, xdgData: xdg) }
         let ana = try editor(["notes"], home: homeA, xdgData: xdg, user: "ana", server: server)
         defer { ana.kill() }
@@ -79,7 +75,7 @@ struct DataPathTmuxTests {
     /// editor whole, and so does what is typed after it.
     @Test("a 2 MB paste reaches a second editor, and the text typed after it")
     func aBigPasteReachesTheOthers() throws {
-        let root = temporary("paste")
+        let root = TemporaryDirectory.path("paste")
         defer { try? FileManager.default.removeItem(at: root) }
         let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
         let url = "ws://127.0.0.1:\(relay.port)/big"

@@ -19,20 +19,16 @@ struct EditorTmuxTests {
         return try TmuxSession([try BuiltProduct.url("weft").path, "edit"] + arguments, environment: environment, width: width, height: height)
     }
 
-    private func temporary(_ label: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
-    }
-
     private func columns(_ text: String) -> Int {
         text.reduce(0) { $0 + max(0, ColumnWidths.unicode($1.unicodeScalars.first!)) }
     }
 
     @Test("two editors on one document: typing (日本語 too) shows in the other at the right columns; resize; Ctrl-Q; cat agrees")
     func twoEditors() throws {
-        let relay = try RelayProcess(dataDirectory: temporary("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/shared"
-        let (homeA, homeB) = (temporary("ana"), temporary("bo"))
+        let (homeA, homeB) = (TemporaryDirectory.path("ana"), TemporaryDirectory.path("bo"))
         let ana = try editor([document], home: homeA, user: "ana")
         let bo = try editor([document], home: homeB, user: "bo")
         defer { ana.kill(); bo.kill() }
@@ -71,7 +67,7 @@ struct EditorTmuxTests {
 
     @Test("weft edit NAME with only $WEFT_SERVER set starts a relay itself; weft relay status and stop see it")
     func startsRelay() throws {
-        let home = temporary("solo")
+        let home = TemporaryDirectory.path("solo")
         let server = "ws://127.0.0.1:\(unusedLoopbackPort())"
         let session = try editor(["notes"], home: home, user: "solo", server: server)
         defer {
@@ -94,7 +90,7 @@ struct EditorTmuxTests {
 
     @Test("quitting with unsent edits keeps them queued and says so; vim keys drive the editor")
     func quitKeepsUnsent() throws {
-        let home = temporary("unsent")
+        let home = TemporaryDirectory.path("unsent")
         // wss on a port nothing listens on: never local enough to start a relay, never online.
         let document = "wss://127.0.0.1:\(unusedLoopbackPort())/offline"
         let session = try editor([document, "--keymap", "vim"], home: home, user: "vi")

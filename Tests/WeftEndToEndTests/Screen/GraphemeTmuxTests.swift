@@ -8,7 +8,7 @@ import WeftTestTraits
 struct GraphemeTmuxTests {
     @Test("skin tones, flags and ZWJ families are drawn whole and text after them lands right; controls show as ^A and ^[")
     func clustersWhole() throws {
-        let home = temporaryPath("graphemes")
+        let home = TemporaryDirectory.path("graphemes")
         let document = offlineDocument("emoji")
         let text = "A👍🏽B 🇯🇵C 👨‍👩‍👧D \u{01}E\u{1B}F"
         let escaped = text.unicodeScalars.map { $0.value < 0x20 ? String(format: "\\u%04x", $0.value) : String($0) }.joined()
@@ -31,10 +31,10 @@ struct GraphemeTmuxTests {
 
     @Test("a family emoji arriving a scalar at a time (as typed elsewhere) ends drawn whole, the row unscrambled")
     func clusterArrivingInPieces() throws {
-        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/pieces"
-        let writer = WeftRun(home: temporaryPath("writer"))
+        let writer = WeftRun(home: TemporaryDirectory.path("writer"))
         let pieces = ["A👍", "🏽 ", "👨", "\u{200D}", "👩", "\u{200D}", "👧", " end"]
         var length = 0
         let lines = pieces.map { piece -> String in
@@ -43,7 +43,7 @@ struct GraphemeTmuxTests {
             return "{\"pos\": \(length), \"ins\": \"\(escaped)\"}"
         }
         #expect(try writer(["apply", document], input: lines.joined(separator: "\n") + "\n").status == 0)
-        let pager = try weftScreen(["view", document], home: temporaryPath("reader"))
+        let pager = try weftScreen(["view", document], home: TemporaryDirectory.path("reader"))
         defer { pager.kill() }
         try pager.waitFor("the whole line, online") { $0.first == "A👍🏽 👨‍👩‍👧 end" && $0[28].contains("online") }
     }

@@ -8,9 +8,9 @@ import WeftTestTraits
 struct HelpTmuxTests {
     @Test("the first screen says how to quit and get help; F1 lists every key; q goes back to the text")
     func firstScreenAndHelpPage() throws {
-        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
-        let screen = try weftScreen(["edit", "ws://127.0.0.1:\(relay.port)/help"], home: temporaryPath("help"))
+        let screen = try weftScreen(["edit", "ws://127.0.0.1:\(relay.port)/help"], home: TemporaryDirectory.path("help"))
         defer { screen.kill() }
         try screen.waitFor("the first screen's words") { $0[29].hasPrefix("Ctrl-Q quits · F1 shows every key") }
         try screen.type("my text")
@@ -24,9 +24,9 @@ struct HelpTmuxTests {
 
     @Test("vim's :help and the pager's h open the page of their keymap")
     func vimAndPager() throws {
-        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
-        let home = temporaryPath("help-vim")
+        let home = TemporaryDirectory.path("help-vim")
         let document = "ws://127.0.0.1:\(relay.port)/help-vim"
         let vim = try weftScreen(["edit", document, "--keymap", "vim"], home: home)
         defer { vim.kill() }
@@ -39,7 +39,7 @@ struct HelpTmuxTests {
         try vim.press("Enter")
         try vim.waitFor(text: "[exit 0]")
 
-        let file = temporaryPath("paged.txt")
+        let file = TemporaryDirectory.path("paged.txt")
         try "some text\n".write(to: file, atomically: true, encoding: .utf8)
         let pager = try weftScreen(["view", file.path], home: home)
         defer { pager.kill() }

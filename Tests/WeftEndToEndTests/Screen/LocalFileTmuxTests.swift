@@ -6,7 +6,7 @@ import WeftTestTraits
 /// `weft edit PATH` in tmux: the file alone, written back by `:w` with its mode kept.
 @Suite("weft edit on a file, in tmux", .serialized, .ownThread)
 struct LocalFileTmuxTests {
-    private let home = FileManager.default.temporaryDirectory.appendingPathComponent("weft-file-\(UUID())")
+    private let home = TemporaryDirectory.path("file")
 
     @Test("open a file, edit it with vim's keys, :w: the file on disk is right and keeps its mode")
     func editAndWrite() throws {

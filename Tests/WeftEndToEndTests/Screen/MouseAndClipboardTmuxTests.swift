@@ -10,7 +10,7 @@ struct MouseAndClipboardTmuxTests {
     /// from another session's pane: what is typed into that pane reaches tmux as a terminal's
     /// input, and tmux turns mouse reports into mouse events for the program, as for a real mouse.
     private func editorBehindAClient(_ lines: [String], config: String = "") throws -> (editor: TmuxSession, client: TmuxSession) {
-        let home = temporaryPath("mouse")
+        let home = TemporaryDirectory.path("mouse")
         try FileManager.default.createDirectory(at: home.appendingPathComponent("config"), withIntermediateDirectories: true)
         try config.write(to: home.appendingPathComponent("config/config.toml"), atomically: true, encoding: .utf8)
         let document = offlineDocument("mouse")

@@ -8,11 +8,11 @@ import WeftTestTraits
 struct PagerBesideEditorTmuxTests {
     @Test("with weft view open, weft apply and weft edit in the same home work, and the pager shows their edits live")
     func pagerTakesNoLock() throws {
-        let relayData = temporaryPath("relay")
+        let relayData = TemporaryDirectory.path("relay")
         let relay = try RelayProcess(dataDirectory: relayData)
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/together"
-        let home = temporaryPath("home")
+        let home = TemporaryDirectory.path("home")
         let run = WeftRun(home: home)
         #expect(try run(["apply", document], input: "{\"pos\": 0, \"ins\": \"first line\"}\n").status == 0)
 
@@ -40,7 +40,7 @@ struct PagerBesideEditorTmuxTests {
 
     @Test("the pager opens at once from this machine's cache, with the relay out of reach")
     func pagerOpensFromTheCache() throws {
-        let home = temporaryPath("offline")
+        let home = TemporaryDirectory.path("offline")
         let document = offlineDocument("kept")
         let editor = try weftScreen(["edit", document], home: home)
         defer { editor.kill() }

@@ -7,7 +7,7 @@ import WeftTestTraits
 /// regular-expression searches, `-S`, start commands, and no terminal for keys.
 @Suite("weft view as less, in tmux", .serialized, .ownThread)
 struct PagerLessTmuxTests {
-    private let home = FileManager.default.temporaryDirectory.appendingPathComponent("weft-less-\(UUID())")
+    private let home = TemporaryDirectory.path("less")
 
     private func screen(_ shell: String, width: Int = 100, height: Int = 30) throws -> TmuxSession {
         let environment = ["WEFT_HOME": home.path, "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8",

@@ -6,10 +6,6 @@ import WeftTestTraits
 /// The real `weft view` (and `weft edit` falling back to it) in tmux, against a real relay.
 @Suite("weft view in tmux", .serialized, .ownThread)
 struct PagerTmuxTests {
-    private func temporary(_ label: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
-    }
-
     private func screen(_ command: [String], home: URL, width: Int = 100, height: Int = 30) throws -> TmuxSession {
         let environment = ["WEFT_HOME": home.path, "XDG_DATA_HOME": home.appendingPathComponent("xdg-data").path,
                            "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"]
@@ -28,14 +24,14 @@ struct PagerTmuxTests {
 
     @Test("paging, G, search, F showing what weft apply appends, letters changing nothing, q")
     func pagingALiveDocument() throws {
-        let relay = try RelayProcess(dataDirectory: temporary("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/paged"
-        let writer = WeftRun(home: temporary("writer"))
+        let writer = WeftRun(home: TemporaryDirectory.path("writer"))
         let text = Self.lines.joined(separator: "\n")
         #expect(try writer(["apply", document], input: append(text, at: 0)).status == 0)
 
-        let viewerHome = temporary("viewer")
+        let viewerHome = TemporaryDirectory.path("viewer")
         let viewer = try screen([try weftPath, "view", document], home: viewerHome)
         defer { viewer.kill() }
         var rows = try viewer.waitFor("the first screen, online") { $0.first == "line 1" && $0[28].contains("online") }
@@ -75,7 +71,7 @@ struct PagerTmuxTests {
 
     @Test("a read-only token: weft apply fails and says why; weft edit opens the pager with a banner")
     func readOnlyToken() throws {
-        let data = temporary("relay")
+        let data = TemporaryDirectory.path("relay")
         let relay = try RelayProcess(dataDirectory: data, extraArguments: ["--require-auth"])
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/guarded"
@@ -84,16 +80,16 @@ struct PagerTmuxTests {
             return try #require(made.stdout.split(separator: "\n").last.map(String.init))
         }
         let (readWrite, readOnly) = (try token([]), try token(["--read-only"]))
-        let owner = WeftRun(home: temporary("owner"))
+        let owner = WeftRun(home: TemporaryDirectory.path("owner"))
         #expect(try owner(["apply", document, "--token", readWrite], input: append("guarded text", at: 0)).status == 0)
 
-        let reader = WeftRun(home: temporary("reader"))
+        let reader = WeftRun(home: TemporaryDirectory.path("reader"))
         let refused = try reader(["apply", document, "--token", readOnly, "--timeout", "10"], input: append("!", at: 0))
         #expect(refused.status == 2, "\(refused.stderr)")
         #expect(refused.stderr.contains("read-only"), "\(refused.stderr)")
         #expect(try owner(["cat", document, "--token", readWrite]).stdout == "guarded text")
 
-        let editor = try screen([try weftPath, "edit", document, "--token", readOnly], home: temporary("editor"))
+        let editor = try screen([try weftPath, "edit", document, "--token", readOnly], home: TemporaryDirectory.path("editor"))
         defer { editor.kill() }
         // The banner can come before the first sync has brought the text: both are waited for.
         let rows = try editor.waitFor("the banner and the text") {
@@ -108,12 +104,12 @@ struct PagerTmuxTests {
 
     @Test("a pipe is shown before it ends; a file with -N shows line numbers; & filters")
     func pipesAndFiles() throws {
-        let directory = temporary("files")
+        let directory = TemporaryDirectory.path("files")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let gate = directory.appendingPathComponent("go")
         // The pipe's second half waits for the test: the first screen must come before it.
         let pipeline = "(seq 1 40; while [ ! -e \(gate.path) ]; do sleep 0.05; done; seq 41 100) | \(try weftPath) view -"
-        let pager = try screen(["sh", "-c", pipeline], home: temporary("pipe"), width: 60, height: 12)
+        let pager = try screen(["sh", "-c", pipeline], home: TemporaryDirectory.path("pipe"), width: 60, height: 12)
         defer { pager.kill() }
         var rows = try pager.waitFor("the first screen while the pipe is open") { $0.first == "1" && $0[9] == "10" && $0[10].contains("reading") }
         #expect(FileManager.default.createFile(atPath: gate.path, contents: nil), "the gate file opens the pipe")
@@ -126,7 +122,7 @@ struct PagerTmuxTests {
 
         let file = directory.appendingPathComponent("notes.txt")
         try (1...50).map { $0 % 5 == 0 ? "fifth \($0)" : "row \($0)" }.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        let viewer = try screen([try weftPath, "view", "-N", file.path], home: temporary("file"), width: 60, height: 12)
+        let viewer = try screen([try weftPath, "view", "-N", file.path], home: TemporaryDirectory.path("file"), width: 60, height: 12)
         defer { viewer.kill() }
         rows = try viewer.waitFor("numbered lines") { $0.first == "   1 row 1" }
         try viewer.type("&fifth")
@@ -143,12 +139,12 @@ struct PagerTmuxTests {
     /// way (-N) carry over, and there is no next file past the last.
     @Test("weft view a b: :n and :p go between the files, toggled options carry over, q quits from any")
     func severalFiles() throws {
-        let directory = temporary("several")
+        let directory = TemporaryDirectory.path("several")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let first = directory.appendingPathComponent("first.txt"), second = directory.appendingPathComponent("second.txt")
         try Data("alpha\n".utf8).write(to: first)
         try Data("beta\n".utf8).write(to: second)
-        let pager = try screen([try weftPath, "view", first.path, second.path], home: temporary("several-home"), width: 80, height: 10)
+        let pager = try screen([try weftPath, "view", first.path, second.path], home: TemporaryDirectory.path("several-home"), width: 80, height: 10)
         defer { pager.kill() }
         try pager.waitFor("the first file, said to be 1 of 2") { $0.first == "alpha" && $0[9].contains("(file 1 of 2)") }
         try pager.press("-")

@@ -8,13 +8,13 @@ import WeftTestTraits
 struct PresenceTmuxTests {
     @Test("two people open a document and each sees the other's name at once, before pressing a key")
     func presenceOnArrival() throws {
-        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/meeting"
-        let ana = try weftScreen(["edit", document], home: temporaryPath("ana"), user: "ana")
+        let ana = try weftScreen(["edit", document], home: TemporaryDirectory.path("ana"), user: "ana")
         defer { ana.kill() }
         try ana.waitFor(text: "online")
-        let bo = try weftScreen(["view", document], home: temporaryPath("bo"), user: "bo")
+        let bo = try weftScreen(["view", document], home: TemporaryDirectory.path("bo"), user: "bo")
         defer { bo.kill() }
         try bo.waitFor("ana on Bo's status line", timeout: .seconds(5)) { $0[28].contains("with ana") }
         try ana.waitFor("bo on Ana's status line", timeout: .seconds(5)) { $0[28].contains("with bo") }
@@ -24,10 +24,10 @@ struct PresenceTmuxTests {
     /// said, `]c` goes to it, another key clears the marks.
     @Test("what others added while you were away is marked on opening, and ]c goes to it")
     func changedWhileAway() throws {
-        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/report"
-        let anaHome = temporaryPath("ana"), boHome = temporaryPath("bo")
+        let anaHome = TemporaryDirectory.path("ana"), boHome = TemporaryDirectory.path("bo")
         #expect(try WeftRun(home: anaHome)(["put", document], input: "intro\nend\n").status == 0)
         let bo = WeftRun(home: boHome, environment: ["USER": "bo"])
         #expect(try bo(["cat", document]).status == 0)
@@ -49,15 +49,15 @@ struct PresenceTmuxTests {
     /// beside each line who last changed it, and `A` again hides it.
     @Test("A in the pager shows who wrote each line, read from the relay's history")
     func authorsGutter() throws {
-        let relay = try RelayProcess(dataDirectory: temporaryPath("relay"))
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
         defer { relay.kill() }
         let document = "ws://127.0.0.1:\(relay.port)/minutes"
-        let ana = WeftRun(home: temporaryPath("ana"), environment: ["USER": "ana"]), bo = WeftRun(home: temporaryPath("bo"), environment: ["USER": "bo"])
+        let ana = WeftRun(home: TemporaryDirectory.path("ana"), environment: ["USER": "ana"]), bo = WeftRun(home: TemporaryDirectory.path("bo"), environment: ["USER": "bo"])
         #expect(try ana(["put", document], input: "intro\nend\n").status == 0)
         #expect(try bo(["cat", document]).status == 0)
         #expect(try bo(["apply", document], input: #"{"pos": 6, "ins": "from bo\n"}"# + "\n").status == 0)
 
-        let reader = try weftScreen(["view", document], home: temporaryPath("cy"), user: "cy")
+        let reader = try weftScreen(["view", document], home: TemporaryDirectory.path("cy"), user: "cy")
         defer { reader.kill() }
         try reader.waitFor(text: "online")
         try reader.type("A")
@@ -73,10 +73,10 @@ struct PresenceTmuxTests {
     /// stands beside "online".
     @Test("the relay stopped and started again: the message says it is gone, then that it answers")
     func troubleMessageGoesWhenTheRelayIsBack() throws {
-        let data = temporaryPath("relay")
+        let data = TemporaryDirectory.path("relay")
         var relay = try RelayProcess(dataDirectory: data)
         let port = relay.port
-        let ana = try weftScreen(["edit", "ws://127.0.0.1:\(port)/standup"], home: temporaryPath("ana"), user: "ana")
+        let ana = try weftScreen(["edit", "ws://127.0.0.1:\(port)/standup"], home: TemporaryDirectory.path("ana"), user: "ana")
         defer { ana.kill() }
         try ana.waitFor(text: "online")
         relay.kill()

@@ -8,7 +8,7 @@ import WeftTestTraits
 struct ReopenTmuxTests {
     @Test("quitting on line 20 and opening the document again starts on line 20, same column")
     func startsWhereLeft() throws {
-        let home = temporaryPath("reopen")
+        let home = TemporaryDirectory.path("reopen")
         let document = offlineDocument("long")
         let first = try weftScreen(["edit", document], home: home)
         defer { first.kill() }

@@ -29,7 +29,7 @@ struct SignalsTmuxTests {
 
     @Test("Ctrl-Z (vim) and Alt-z (default) stop the editor under a shell, which says Stopped and works; fg draws it again")
     func suspendAndResume() throws {
-        let home = temporaryPath("suspend")
+        let home = TemporaryDirectory.path("suspend")
         let shell = try TmuxSession(["bash", "--norc", "--noprofile", "-i"], environment: environment(home))
         defer { shell.kill() }
         try shell.waitFor("the prompt") { $0.first == "$" }
@@ -64,7 +64,7 @@ struct SignalsTmuxTests {
         for (name, number) in [("TERM", 15), ("HUP", 1), ("QUIT", 3), ("SEGV", 11)] {
             let document = offlineDocument("signal")
             let script = "\(try weft) edit \(document); echo \"[weft $?]\"; stty -a"
-            let screen = try TmuxSession(["sh", "-c", script], environment: environment(temporaryPath("signal")))
+            let screen = try TmuxSession(["sh", "-c", script], environment: environment(TemporaryDirectory.path("signal")))
             defer { screen.kill() }
             try screen.waitFor(text: "reconnecting in")
             let pid = try #require(try processID(of: "weft edit \(document)"), "\(name)")

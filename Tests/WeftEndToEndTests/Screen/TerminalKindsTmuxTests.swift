@@ -9,7 +9,7 @@ import WeftTestTraits
 struct TerminalKindsTmuxTests {
     @Test("TERM=xterm (8 colours): the status line is reverse video and the ~ filler and a search match are not black")
     func eightColours() throws {
-        let screen = try weftScreen(["edit", offlineDocument("eight")], home: temporaryPath("eight"), environment: ["TERM": "xterm", "NO_COLOR": ""])
+        let screen = try weftScreen(["edit", offlineDocument("eight")], home: TemporaryDirectory.path("eight"), environment: ["TERM": "xterm", "NO_COLOR": ""])
         defer { screen.kill() }
         try screen.waitFor(text: "reconnecting in")
         try screen.type("find me")
@@ -26,7 +26,7 @@ struct TerminalKindsTmuxTests {
 
     @Test("COLORTERM=truecolor with TERM=tmux-256color: the theme's colours go out as 24-bit")
     func trueColour() throws {
-        let screen = try weftScreen(["edit", offlineDocument("direct")], home: temporaryPath("direct"), environment: ["COLORTERM": "truecolor", "NO_COLOR": ""])
+        let screen = try weftScreen(["edit", offlineDocument("direct")], home: TemporaryDirectory.path("direct"), environment: ["COLORTERM": "truecolor", "NO_COLOR": ""])
         defer { screen.kill() }
         let styled = try waitForStyled(screen, "the status line") { $0[28].contains("reconnecting in") }
         #expect(styled[28].contains("48;2;62;68;81"), "the dark theme's status background, #3e4451: \(styled[28].debugDescription)")
@@ -34,11 +34,11 @@ struct TerminalKindsTmuxTests {
 
     @Test("TERM=xterm-direct gives 24-bit colour with or without ncurses-term; an unknown TERM is said once, in plain words")
     func directAndUnknown() throws {
-        let screen = try weftScreen(["edit", offlineDocument("xterm-direct")], home: temporaryPath("xterm-direct"), environment: ["TERM": "xterm-direct", "NO_COLOR": ""])
+        let screen = try weftScreen(["edit", offlineDocument("xterm-direct")], home: TemporaryDirectory.path("xterm-direct"), environment: ["TERM": "xterm-direct", "NO_COLOR": ""])
         defer { screen.kill() }
         let styled = try waitForStyled(screen, "the status line") { $0[28].contains("reconnecting in") }
         #expect(styled[28].contains("48;2;62;68;81"), "the dark theme's status background, #3e4451: \(styled[28].debugDescription)")
-        let unknown = try weftScreen(["edit", offlineDocument("unknown")], home: temporaryPath("unknown"), environment: ["TERM": "no-such-terminal"])
+        let unknown = try weftScreen(["edit", offlineDocument("unknown")], home: TemporaryDirectory.path("unknown"), environment: ["TERM": "no-such-terminal"])
         defer { unknown.kill() }
         let rows = try unknown.waitFor(text: "[exit 3]").joined(separator: "\n")
         #expect(rows.contains("\"no-such-terminal\" is unknown"), "\(rows)")
@@ -57,7 +57,7 @@ struct TerminalKindsTmuxTests {
 
     @Test("TERM=dumb: weft edit refuses in plain words; weft view prints a file through")
     func dumb() throws {
-        let home = temporaryPath("dumb")
+        let home = TemporaryDirectory.path("dumb")
         // On a local address where nothing listens: refused before a background relay is started.
         let relays = home.appendingPathComponent("xdg-data/weft/relays")
         let editor = try weftScreen(["edit", "notes"], home: home, server: "ws://127.0.0.1:\(unusedLoopbackPort())",
@@ -66,7 +66,7 @@ struct TerminalKindsTmuxTests {
         let rows = try editor.waitFor(text: "[exit 3]")
         #expect(rows.joined().contains("cannot move the cursor"), "\(rows)")
         #expect(!FileManager.default.fileExists(atPath: relays.path), "a relay was started for an editor that could not open")
-        let file = temporaryPath("file.txt")
+        let file = TemporaryDirectory.path("file.txt")
         try "first\nsecond\n".write(to: file, atomically: true, encoding: .utf8)
         let pager = try weftScreen(["view", file.path], home: home, environment: ["TERM": "dumb"])
         defer { pager.kill() }

@@ -11,14 +11,14 @@ import WeftTestTraits
 struct TimeTravelTmuxTests {
     @Test("} and { step through the sessions of a past version, each marked and named on the status line")
     func steppingThroughSessions() throws {
-        let data = temporaryPath("relay")
+        let data = TemporaryDirectory.path("relay")
         defer { try? FileManager.default.removeItem(at: data) }
         var relay = try RelayProcess(dataDirectory: data)
         // The relay running at the end: the second one, once started.
         defer { relay.kill() }
         let port = relay.port
         let document = "ws://127.0.0.1:\(port)/diary"
-        let ana = WeftRun(home: temporaryPath("ana"), environment: ["USER": "ana"]), bo = WeftRun(home: temporaryPath("bo"), environment: ["USER": "bo"])
+        let ana = WeftRun(home: TemporaryDirectory.path("ana"), environment: ["USER": "ana"]), bo = WeftRun(home: TemporaryDirectory.path("bo"), environment: ["USER": "bo"])
         #expect(try ana(["put", document], input: "intro\nend\n").status == 0)
         #expect(try ana(["apply", document], input: #"{"pos": 6, "ins": "ana was here\n"}"# + "\n").status == 0)
         // An hour passes (moved back below); bo changes the last line, then ana the first.
@@ -33,10 +33,10 @@ struct TimeTravelTmuxTests {
         ])
         #expect(moved.status == 0, "\(moved.stderr)")
         relay = try RelayProcess(dataDirectory: data, port: port)
-        let log = try WeftRun(home: temporaryPath("cy"))(["log", document])
+        let log = try WeftRun(home: TemporaryDirectory.path("cy"))(["log", document])
         #expect(log.stdout.split(separator: "\n").count == 3, "three sessions: \(log.stdout)\(log.stderr)")
 
-        let reader = try weftScreen(["view", document, "--at", "1"], home: temporaryPath("cy"), user: "cy")
+        let reader = try weftScreen(["view", document, "--at", "1"], home: TemporaryDirectory.path("cy"), user: "cy")
         defer { reader.kill() }
         try reader.waitFor("the version of batch 1") { $0[0] == "intro" && $0[1] == "end" }
         // The status line may cut the label with … (a session whose batches straddle a minute

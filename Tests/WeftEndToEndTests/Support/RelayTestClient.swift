@@ -17,12 +17,62 @@ final class RelayTestClient: Sendable {
         case closed
     }
 
+    /// What the relay sent, handed to whoever waits for it the moment it arrives (no polling).
     private actor Inbox {
-        var events: [Event] = []
-        var writer: WebSocketOutboundWriter?
-        func add(_ event: Event) { events.append(event) }
-        func take() -> Event? { events.isEmpty ? nil : events.removeFirst() }
-        func setWriter(_ writer: WebSocketOutboundWriter) { self.writer = writer }
+        private var events: [Event] = []
+        private var waiters: [(id: UInt64, continuation: CheckedContinuation<Event?, Never>)] = []
+        private var nextWaiter: UInt64 = 0
+        private(set) var writer: WebSocketOutboundWriter?
+        private var connectWaiters: [CheckedContinuation<Void, Never>] = []
+        private(set) var closed = false
+
+        func add(_ event: Event) {
+            if case .closed = event {
+                closed = true
+                wakeConnectWaiters()
+            }
+            if waiters.isEmpty { events.append(event) } else { waiters.removeFirst().continuation.resume(returning: event) }
+        }
+
+        func setWriter(_ writer: WebSocketOutboundWriter) {
+            self.writer = writer
+            wakeConnectWaiters()
+        }
+
+        /// The next event, or nil after `timeout`.
+        func take(timeout: Duration) async -> Event? {
+            if !events.isEmpty { return events.removeFirst() }
+            nextWaiter += 1
+            let id = nextWaiter
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                self.expire(id)
+            }
+            defer { timer.cancel() }
+            return await withCheckedContinuation { waiters.append((id, $0)) }
+        }
+
+        private func expire(_ id: UInt64) {
+            guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+            waiters.remove(at: index).continuation.resume(returning: nil)
+        }
+
+        /// Waits until the connection is open or closed, or `timeout` passed.
+        func waitUntilConnected(timeout: Duration) async {
+            guard writer == nil, !closed else { return }
+            let timer = Task {
+                try? await Task.sleep(for: timeout)
+                self.wakeConnectWaiters()
+            }
+            defer { timer.cancel() }
+            await withCheckedContinuation { connectWaiters.append($0) }
+        }
+
+        private func wakeConnectWaiters() {
+            let waiting = connectWaiters
+            connectWaiters = []
+            waiting.forEach { $0.resume() }
+        }
     }
 
     private let inbox = Inbox()
@@ -60,11 +110,10 @@ final class RelayTestClient: Sendable {
         // Generous: CPU-bound tests running beside this one can hold every cooperative thread
         // (and the event loops the client shares with in-process relays) for over a minute on a
         // loaded two-core machine; a relay that is not there is seen at once (the close below).
-        let deadline = ContinuousClock.now + .seconds(180)
-        while await inbox.writer == nil {
-            guard ContinuousClock.now < deadline else { throw WireError(.unavailable, "could not connect to the relay on port \(port)") }
-            if case .closed? = await inbox.events.last { throw WireError(.unavailable, "the relay closed the connection at once") }
-            try await Task.sleep(for: .milliseconds(5))
+        await inbox.waitUntilConnected(timeout: .seconds(180))
+        guard await inbox.writer != nil else {
+            if await inbox.closed { throw WireError(.unavailable, "the relay closed the connection at once") }
+            throw WireError(.unavailable, "could not connect to the relay on port \(port)")
         }
     }
 
@@ -73,17 +122,13 @@ final class RelayTestClient: Sendable {
     }
 
     func sendRaw(_ frame: WebSocketOutboundWriter.OutboundFrame) async throws {
-        try await inbox.writer!.write(frame)
+        guard let writer = await inbox.writer else { throw WireError(.unavailable, "the connection is not open") }
+        try await writer.write(frame)
     }
 
     /// The next event, or nil after `timeout`.
     func next(timeout: Duration = .seconds(30)) async -> Event? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let event = await inbox.take() { return event }
-            try? await Task.sleep(for: .milliseconds(2))
-        }
-        return nil
+        await inbox.take(timeout: timeout)
     }
 
     /// The next decoded message; nil on close or timeout.

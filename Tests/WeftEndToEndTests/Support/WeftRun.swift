@@ -9,6 +9,3 @@ func editLines(_ edits: [(pos: Int, del: Int, ins: String)]) -> String {
     }.joined(separator: "\n") + "\n"
 }
 
-func temporaryDirectory(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
-}

@@ -12,10 +12,6 @@ func weftScreen(_ arguments: [String], home: URL, user: String = "me", server: S
 }
 
 /// A fresh path under the temporary directory (not created).
-func temporaryPath(_ label: String) -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(label)-\(UUID())")
-}
-
 /// A document on a relay that is never there (wss to a port nothing listens on: never local
 /// enough for `weft edit` to start a relay), for what works offline.
 func offlineDocument(_ name: String) -> String {

@@ -14,7 +14,7 @@ struct WireVectorRunner {
     static let patience: Duration = .seconds(20)
 
     func run() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-wire-vector-\(UUID())")
+        let directory = TemporaryDirectory.path("wire-vector")
         defer { try? FileManager.default.removeItem(at: directory) }
         let cluster = vector.store == "postgres" ? try await offCooperativePool { try PostgresCluster() } : nil
         let arguments = (cluster.map { ["--store", $0.url()] } ?? []) + (vector.relay ?? [])

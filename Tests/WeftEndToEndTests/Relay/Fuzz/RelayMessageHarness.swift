@@ -3,6 +3,7 @@ import Synchronization
 import Logging
 import WeftCRDT
 @testable import WeftServer
+import WeftTestSupport
 import WeftWire
 
 /// A wrong answer of the relay's message path, in plain words.
@@ -40,7 +41,7 @@ final class RelayMessageHarness: @unchecked Sendable {
     let stage = Mutex("")
 
     init() throws {
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-fuzz-\(UUID())")
+        directory = TemporaryDirectory.path("fuzz")
         store = try SQLiteStore(directory: directory)
         logger.logLevel = .critical
     }
