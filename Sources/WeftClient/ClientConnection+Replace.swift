@@ -22,8 +22,8 @@ extension ClientConnection {
                 throw SyncError(.refused, "this token may only read \(document); nothing was changed or queued")
             }
             let current = await session.text
-            let edits = byLines ? DocumentSession.Edit.replacingLines(current, with: wanted)
-                                : DocumentSession.Edit.replacing(current, with: wanted).map { [$0] } ?? []
+            let edits = byLines ? TextEdit.replacingLines(current, with: wanted)
+                                : TextEdit.replacing(current, with: wanted).map { [$0] } ?? []
             if !edits.isEmpty {
                 try await session.apply(edits)
                 changed = true

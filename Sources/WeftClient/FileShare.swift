@@ -67,7 +67,7 @@ public final class FileShare: @unchecked Sendable {
         let document = await session.text
         if document == base { return .same }
         if document.isEmpty || start == .takeFile {
-            try await apply(DocumentSession.Edit.replacing(document, with: base))
+            try await apply(TextEdit.replacing(document, with: base))
             return .documentFromFile
         }
         if base.isEmpty || start == .takeDocument {
@@ -126,11 +126,11 @@ public final class FileShare: @unchecked Sendable {
                 return
             }
             file = reread
-            if let local = DocumentSession.Edit.replacing(base, with: text) {
+            if let local = TextEdit.replacing(base, with: text) {
                 let removed = local.position..<(local.position + local.deleting)
                 if unseen.contains(where: { !$0.isEmpty && removed.contains($0.lowerBound) && removed.upperBound >= $0.upperBound }) {
                     keepConflict(text, because: "removes text others added that weft wrote into it since it was read (an editor holding it from before?)")
-                } else if let remote = DocumentSession.Edit.replacing(base, with: document) {
+                } else if let remote = TextEdit.replacing(base, with: document) {
                     if let moved = local.rebased(over: remote) {
                         try await apply(moved)
                     } else {
@@ -147,13 +147,13 @@ public final class FileShare: @unchecked Sendable {
         if document != base { try write(document) }
     }
 
-    private func apply(_ edit: DocumentSession.Edit?) async throws {
+    private func apply(_ edit: TextEdit?) async throws {
         guard let edit else { return }
         try await session.apply([edit])
     }
 
     private func write(_ text: String, force: Bool = false) throws {
-        let change = DocumentSession.Edit.replacing(base, with: text)
+        let change = TextEdit.replacing(base, with: text)
         do {
             try file.write(text, force: force)
         } catch {
@@ -166,7 +166,7 @@ public final class FileShare: @unchecked Sendable {
     }
 
     /// `ranges` after `change`, and the text `change` inserted.
-    static func moving(_ ranges: [Range<Int>], through change: DocumentSession.Edit) -> [Range<Int>] {
+    static func moving(_ ranges: [Range<Int>], through change: TextEdit) -> [Range<Int>] {
         let start = change.position, end = change.position + change.deleting
         let inserted = change.inserting.unicodeScalars.count
         var moved: [Range<Int>] = []

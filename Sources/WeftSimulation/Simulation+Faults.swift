@@ -65,7 +65,7 @@ extension Simulation {
         let before = fileSize(client.queueURL)
         let length = chance(0.8) ? int(1...40) : int(600_000...1_200_000)
         // Applied and queued as any edit, but the process dies before anything of it is sent.
-        guard (try? client.copy!.apply([DocumentSession.Edit(position: 0, deleting: 0, inserting: text(length: length))])) != nil else { return }
+        guard (try? client.copy!.apply([TextEdit(position: 0, deleting: 0, inserting: text(length: length))])) != nil else { return }
         _ = client.copy!.takeEffects()
         let after = fileSize(client.queueURL)
         guard after > before + 1 else { return }

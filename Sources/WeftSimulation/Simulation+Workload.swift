@@ -35,7 +35,7 @@ extension Simulation {
             if count > 0, chance(0.3) { deleting = min(count, int(1...200)) }  // pasting over a selection
         }
         let position = int(0...(count - deleting))
-        let edit = DocumentSession.Edit(position: position, deleting: deleting, inserting: inserting)
+        let edit = TextEdit(position: position, deleting: deleting, inserting: inserting)
         drive(client) { copy in
             do {
                 // Accepted once queued: the user was told it is typed.

@@ -55,7 +55,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         try await writer.waitUntilSettled(timeout: .seconds(30))
         for start in stride(from: 0, to: missed, by: 500) {
             let count = await writer.count
-            try await writer.apply((0..<min(500, missed - start)).map { DocumentSession.Edit(position: count + $0, deleting: 0, inserting: "m") })
+            try await writer.apply((0..<min(500, missed - start)).map { TextEdit(position: count + $0, deleting: 0, inserting: "m") })
         }
         try await writer.waitUntilSettled(timeout: .seconds(120))
         let expected = await writer.text
@@ -77,7 +77,7 @@ struct SyncBenchmark: AsyncParsableCommand {
         for _ in 0..<keystrokes {
             let sent = ContinuousClock.now
             let count = await writer.count
-            try await writer.apply([DocumentSession.Edit(position: count, deleting: 0, inserting: "k")])
+            try await writer.apply([TextEdit(position: count, deleting: 0, inserting: "k")])
             guard let at = await next.next() else { throw BenchmarkFailure("a keystroke never reached the other client") }
             latencies.append(Measure.milliseconds(at - sent))
             try await Task.sleep(for: .milliseconds(5))

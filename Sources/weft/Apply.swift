@@ -24,9 +24,9 @@ struct Apply: AsyncParsableCommand {
     var offline = false
 
     func run() async throws {
-        let edits: [DocumentSession.Edit]
+        let edits: [TextEdit]
         do {
-            edits = try DocumentSession.Edit.parseLines(FileHandle.standardInput.readDataToEndOfFile())
+            edits = try TextEdit.parseLines(FileHandle.standardInput.readDataToEndOfFile())
         } catch {
             FileHandle.standardError.write(Data("weft apply: \(error)\n".utf8))
             throw ExitCode(3)

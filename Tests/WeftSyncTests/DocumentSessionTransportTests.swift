@@ -217,7 +217,7 @@ import WeftWire
     /// An edit of `length` scalars of text: mostly a few characters typed or deleted, sometimes a
     /// line pasted, rarely (`allowingPasteOverTheLimit`) a paste larger than a batch may be, so it
     /// is queued as several.
-    static func randomEdit(length: Int, allowingPasteOverTheLimit: Bool, using random: inout SeededGenerator) -> DocumentSession.Edit {
+    static func randomEdit(length: Int, allowingPasteOverTheLimit: Bool, using random: inout SeededGenerator) -> TextEdit {
         let alphabet: [Unicode.Scalar] = ["a", "b", " ", "\n", "é", "日", "本", "👍", "\u{1F3FD}", "z"]
         let size: Int
         switch Int.random(in: 0..<1_000, using: &random) {
@@ -230,6 +230,6 @@ import WeftWire
         var text = String.UnicodeScalarView()
         let unit = alphabet[Int.random(in: 0..<alphabet.count, using: &random)]
         for index in 0..<size { text.append(index % 7 == 0 ? alphabet[index % alphabet.count] : unit) }
-        return DocumentSession.Edit(position: position, deleting: deleting, inserting: String(text))
+        return TextEdit(position: position, deleting: deleting, inserting: String(text))
     }
 }

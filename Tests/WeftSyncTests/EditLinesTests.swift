@@ -4,8 +4,8 @@ import WeftSync
 
 /// `weft apply`'s input: what is taken, and what is refused with the line and what to write.
 @Suite struct EditLinesTests {
-    func parse(_ text: String) throws(DocumentSession.Edit.LineError) -> [DocumentSession.Edit] {
-        try DocumentSession.Edit.parseLines(Data(text.utf8))
+    func parse(_ text: String) throws(TextEdit.LineError) -> [TextEdit] {
+        try TextEdit.parseLines(Data(text.utf8))
     }
 
     @Test func wellFormedLinesAreEditsAndBlankOnesAreSkipped() throws {
@@ -16,7 +16,7 @@ import WeftSync
     }
 
     @Test func anUnknownKeyIsRefusedWithTheOneMeant() {
-        #expect(throws: DocumentSession.Edit.LineError.self) { try parse("{\"pos\": 0}\n{\"pos\": 0, \"dell\": 1}\n") }
+        #expect(throws: TextEdit.LineError.self) { try parse("{\"pos\": 0}\n{\"pos\": 0, \"dell\": 1}\n") }
         do {
             _ = try parse("{\"pos\": 0}\n{\"pos\": 0, \"dell\": 1}\n")
         } catch {

@@ -2,7 +2,7 @@ import Testing
 import WeftSync
 import WeftTestSupport
 
-/// `DocumentSession.Edit.replacingLines` (what `weft restore` sends) against a model: a text
+/// `TextEdit.replacingLines` (what `weft restore` sends) against a model: a text
 /// made of lines, some of them changed, removed or added; applied in order, the edits turn the
 /// first text into the second byte for byte, and delete nothing of the lines both share.
 @Suite struct LineReplacementTests {
@@ -55,7 +55,7 @@ import WeftTestSupport
                 wanted.removeLast()
                 changedScalars += old.last.map { $0.unicodeScalars.count } ?? 0
             }
-            let edits = DocumentSession.Edit.replacingLines(current, with: wanted)
+            let edits = TextEdit.replacingLines(current, with: wanted)
             var scalars = Array(current.unicodeScalars)
             for edit in edits {
                 #expect(edit.position >= 0 && edit.deleting >= 0 && edit.position + edit.deleting <= scalars.count, "seed \(seed) step \(step)")
@@ -72,8 +72,8 @@ import WeftTestSupport
     @Test func moreChangedLinesThanTheLimitMakeOneSpan() {
         let current = (0..<50).map { "line \($0)\n" }.joined()
         let wanted = (0..<50).map { $0 % 2 == 0 ? "line \($0)\n" : "LINE \($0)\n" }.joined()
-        #expect(DocumentSession.Edit.replacingLines(current, with: wanted).count == 25)
-        let capped = DocumentSession.Edit.replacingLines(current, with: wanted, maxChangedLines: 10)
-        #expect(capped == [DocumentSession.Edit.replacing(current, with: wanted)!])
+        #expect(TextEdit.replacingLines(current, with: wanted).count == 25)
+        let capped = TextEdit.replacingLines(current, with: wanted, maxChangedLines: 10)
+        #expect(capped == [TextEdit.replacing(current, with: wanted)!])
     }
 }

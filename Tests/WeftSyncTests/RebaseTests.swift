@@ -2,12 +2,12 @@ import Testing
 import WeftSync
 import WeftTestSupport
 
-/// `DocumentSession.Edit.rebased(over:)` (how `weft share` moves a file's change onto a document
+/// `TextEdit.rebased(over:)` (how `weft share` moves a file's change onto a document
 /// that changed meanwhile) against a model: each character of the common text carries a mark, and
 /// the merge must keep every mark neither side deleted, in order, with each side's insertion
 /// next to the marks it was typed beside; changes that touch the same characters are refused.
 @Suite struct RebaseTests {
-    typealias Edit = DocumentSession.Edit
+    typealias Edit = TextEdit
 
     /// A random edit of a text of `count` characters: an insertion, a deletion or a replacement.
     static func randomEdit(count: Int, tag: Character, using random: inout SeededGenerator) -> Edit {

@@ -2,7 +2,7 @@ import Testing
 import WeftSync
 import WeftTestSupport
 
-/// `DocumentSession.Edit.replacing` (what `weft put` sends) against its model: for random pairs
+/// `TextEdit.replacing` (what `weft put` sends) against its model: for random pairs
 /// of texts that share beginnings and ends, often inside multi-byte characters, the edit turns
 /// the first into the second, and keeps at least their common beginning and end.
 @Suite struct ReplacementTests {
@@ -16,7 +16,7 @@ import WeftTestSupport
             let head = text(Int.random(in: 0...6, using: &random)), tail = text(Int.random(in: 0...6, using: &random))
             let current = head + text(Int.random(in: 0...4, using: &random)) + tail
             let wanted = head + text(Int.random(in: 0...4, using: &random)) + tail
-            guard let edit = DocumentSession.Edit.replacing(current, with: wanted) else {
+            guard let edit = TextEdit.replacing(current, with: wanted) else {
                 #expect(current == wanted, "seed \(seed) step \(step): no edit for different texts")
                 continue
             }
@@ -32,9 +32,9 @@ import WeftTestSupport
     }
 
     @Test func equalTextsNeedNoEdit() {
-        #expect(DocumentSession.Edit.replacing("same 日本", with: "same 日本") == nil)
-        #expect(DocumentSession.Edit.replacing("", with: "") == nil)
-        let edit = DocumentSession.Edit.replacing("café", with: "cafè")
+        #expect(TextEdit.replacing("same 日本", with: "same 日本") == nil)
+        #expect(TextEdit.replacing("", with: "") == nil)
+        let edit = TextEdit.replacing("café", with: "cafè")
         #expect(edit?.position == 3 && edit?.deleting == 1 && edit?.inserting == "è")
     }
 }

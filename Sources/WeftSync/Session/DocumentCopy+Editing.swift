@@ -8,7 +8,7 @@ extension DocumentCopy {
     /// - Throws: `SyncError` when an edit is out of range (nothing of it or after it is applied)
     ///   or the queue cannot be written.
     @discardableResult
-    public func apply(_ edits: [DocumentSession.Edit]) throws(SyncError) -> [OfflineQueue.Batch] {
+    public func apply(_ edits: [TextEdit]) throws(SyncError) -> [OfflineQueue.Batch] {
         guard !edits.isEmpty else { return [] }
         try requireEditable()
         // Every edit is checked against the text the ones before it leave, before any applies:

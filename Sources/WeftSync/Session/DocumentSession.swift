@@ -101,23 +101,11 @@ public actor DocumentSession {
 
     // MARK: Editing
 
-    /// One edit as `weft apply` reads it: at `position` (Unicode scalars), delete `deleting`, insert `inserting`.
-    public struct Edit: Sendable, Equatable {
-        public var position: Int
-        public var deleting: Int
-        public var inserting: String
-        public init(position: Int, deleting: Int, inserting: String) {
-            self.position = position
-            self.deleting = deleting
-            self.inserting = inserting
-        }
-    }
-
     /// Applies `edits` in order, each against the text the previous left, as one batch per edit,
     /// and queues them durably (one fsync for all) before returning (`DocumentCopy.apply`).
     /// - Throws: `SyncError` when an edit is out of range (nothing of it or after it is applied)
     ///   or the queue cannot be written.
-    public func apply(_ edits: [Edit]) throws(SyncError) {
+    public func apply(_ edits: [TextEdit]) throws(SyncError) {
         defer { performEffects() }
         try copy.apply(edits)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-extension DocumentSession.Edit {
+extension TextEdit {
     /// Why `weft apply`'s input was refused, naming the line and what to write instead.
     public struct LineError: Error, CustomStringConvertible, Sendable {
         public let line: Int
@@ -16,8 +16,8 @@ extension DocumentSession.Edit {
     /// checked before any edit is returned, and a key it does not know is refused (a misspelt
     /// `"dell"` would otherwise delete nothing and say nothing).
     /// - Throws: `LineError` for the first bad line.
-    public static func parseLines(_ input: Data) throws(LineError) -> [DocumentSession.Edit] {
-        var edits: [DocumentSession.Edit] = []
+    public static func parseLines(_ input: Data) throws(LineError) -> [TextEdit] {
+        var edits: [TextEdit] = []
         for (index, line) in input.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             if line.allSatisfy({ $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "\t") }) { continue }
             do {
@@ -38,7 +38,7 @@ extension DocumentSession.Edit {
     private struct OutOfRange: Error { let key: String, value: Int }
 
     private struct EditLine: Decodable {
-        let edit: DocumentSession.Edit
+        let edit: TextEdit
 
         struct Key: CodingKey {
             let stringValue: String
@@ -50,14 +50,14 @@ extension DocumentSession.Edit {
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: Key.self)
-            if let unknown = container.allKeys.first(where: { !DocumentSession.Edit.lineKeys.contains($0.stringValue) }) {
+            if let unknown = container.allKeys.first(where: { !TextEdit.lineKeys.contains($0.stringValue) }) {
                 throw UnknownKey(name: unknown.stringValue)
             }
             let position = try container.decode(Int.self, forKey: Key("pos"))
             let deleting = try container.decodeIfPresent(Int.self, forKey: Key("del")) ?? 0
             guard position >= 0 else { throw OutOfRange(key: "pos", value: position) }
             guard deleting >= 0 else { throw OutOfRange(key: "del", value: deleting) }
-            edit = DocumentSession.Edit(position: position, deleting: deleting,
+            edit = TextEdit(position: position, deleting: deleting,
                                         inserting: try container.decodeIfPresent(String.self, forKey: Key("ins")) ?? "")
         }
     }
