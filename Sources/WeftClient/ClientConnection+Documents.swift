@@ -8,8 +8,9 @@ extension ClientConnection {
     /// machine runs it). A failure is printed and thrown as a ``CommandFailure``.
     public func deleteDocument(_ command: String) async throws {
         do {
-            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
-            _ = try EmbeddedRelay.ensureRunning(for: address)
+            let home = ClientHome.fromEnvironment()
+            let (_, address, token) = try resolve(in: home)
+            _ = try EmbeddedRelay.ensureRunning(for: address, home: home)
             try await RelayDocuments.delete(address, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -20,9 +21,10 @@ extension ClientConnection {
     /// A failure is printed and thrown as a ``CommandFailure``.
     public func renameDocument(_ command: String, to newName: String) async throws {
         do {
-            let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+            let home = ClientHome.fromEnvironment()
+            let (_, address, token) = try resolve(in: home)
             let target = try Self.documentName(newName)
-            _ = try EmbeddedRelay.ensureRunning(for: address)
+            _ = try EmbeddedRelay.ensureRunning(for: address, home: home)
             try await RelayDocuments.rename(address, to: target, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -51,7 +53,7 @@ extension ClientConnection {
             let home = ClientHome.fromEnvironment()
             relay = try DocumentAddress(server: server ?? DocumentAddress.defaultServer(configured: try UserConfig.load(home: home).server))
             let presented = try Credentials.token(for: relay, explicit: token, home: home)
-            _ = try EmbeddedRelay.ensureRunning(for: relay)
+            _ = try EmbeddedRelay.ensureRunning(for: relay, home: home)
             documents = try await RelayDocuments.list(on: relay, token: presented, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)

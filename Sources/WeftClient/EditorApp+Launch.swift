@@ -110,7 +110,7 @@ extension EditorApp {
             // Paging a name nobody made would show an empty live document: say so instead (an
             // editor makes the document, so only the pager asks; the background relay, when this
             // machine runs it, is started first so that it can answer).
-            startedRelay = Self.startRelay(for: address)
+            startedRelay = Self.startRelay(for: address, home: home)
             if let status = await Self.refuseMissing(address, launch: launch, home: home) { return status }
         }
         // The terminal first: one that cannot show the editor is refused before anything starts
@@ -130,7 +130,7 @@ extension EditorApp {
         let pagerCopy = launch.pager ? PagerCopy(of: address, in: home) : nil
         defer { pagerCopy?.remove() }
         do {
-            if let directory = try (startedRelay ?? Self.startRelay(for: address)).get() {
+            if let directory = try (startedRelay ?? Self.startRelay(for: address, home: home)).get() {
                 notices.append("started a relay in the background (data \(directory.path)); `weft relay stop` stops it")
             }
         } catch {

@@ -3,9 +3,9 @@ import WeftSync
 
 extension EditorApp {
     /// Starts the background relay for `address` when this machine runs it and none answers.
-    static func startRelay(for address: DocumentAddress) -> Result<URL?, SyncError> {
+    static func startRelay(for address: DocumentAddress, home: ClientHome) -> Result<URL?, SyncError> {
         do {
-            return .success(try EmbeddedRelay.ensureRunning(for: address))
+            return .success(try EmbeddedRelay.ensureRunning(for: address, home: home))
         } catch {
             return .failure(error)
         }

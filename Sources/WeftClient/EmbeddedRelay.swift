@@ -30,10 +30,19 @@ public enum EmbeddedRelay {
 
     /// Starts a relay for `address` unless one answers there. Returns the data directory of one
     /// it started, nil when it started none.
-    /// - Throws: `SyncError(.io)` with the relay log's last lines when it does not come up.
-    public static func ensureRunning(for address: DocumentAddress) throws(SyncError) -> URL? {
+    ///
+    /// Not where `home` holds copies of documents from `address` that no background relay of this
+    /// user served (none was ever started there): the relay that served them is someone's own
+    /// `weft serve` with its own data, stopped for now, and an empty relay in its place would
+    /// tell every client that it lost their documents.
+    /// - Throws: `SyncError(.refused)` in that case, saying to start that relay again;
+    ///   `SyncError(.io)` with the relay log's last lines when it does not come up.
+    public static func ensureRunning(for address: DocumentAddress, home: ClientHome? = nil) throws(SyncError) -> URL? {
         guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
         let directory = directory(host: address.host, port: address.port)
+        if let home, !FileManager.default.fileExists(atPath: directory.path), home.holdsCopies(from: address) {
+            throw SyncError(.refused, "nothing answers at \(address.host):\(address.port), and the copies here came from a relay weft did not start (its own `weft serve`); start that relay again. weft starts one in the background only where none served this machine before")
+        }
         do {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {

@@ -34,6 +34,18 @@ public struct ReplicaCache: Sendable {
         self.snapshot = snapshot
     }
 
+    /// The relay epoch the cache at `url` names, read from its header alone (no checksum, no
+    /// snapshot: cheap on a 100 MB document); nil when there is no cache or it is not one, 0 when
+    /// its copy never synced with a relay.
+    public static func epoch(at url: URL) -> UInt64? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: 24), data.count == 24 else { return nil }
+        let bytes = [UInt8](data)
+        guard [magic, secondMagic, firstMagic].contains(Array(bytes[0..<8])) else { return nil }
+        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[16 + $1]) << (8 * UInt64($1)) }
+    }
+
     /// The cache at `url`; nil when there is none.
     /// - Throws: `SyncError(.io)` when the file exists but is damaged (the caller starts over and says so).
     public static func load(from url: URL) throws(SyncError) -> ReplicaCache? {

@@ -58,6 +58,16 @@ public struct ClientHome: Sendable {
         }
     }
 
+    /// Whether this home holds a copy of some document of `address`'s server that synced with a
+    /// relay there (its cache names an epoch).
+    public func holdsCopies(from address: DocumentAddress) -> Bool {
+        let server = data.appendingPathComponent("documents").appendingPathComponent(address.serverKey)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: server.path)) ?? []
+        return names.contains { name in
+            (ReplicaCache.epoch(at: server.appendingPathComponent(name).appendingPathComponent(DocumentFiles.cacheName)) ?? 0) != 0
+        }
+    }
+
     /// Every document directory under this home (for `weft status`), with its server key and name.
     public func documentDirectories() -> [(server: String, name: String, directory: URL)] {
         let root = data.appendingPathComponent("documents")
