@@ -81,6 +81,23 @@ import WeftWire
         await session.close()
     }
 
+    /// A read that found the relay down leaves no cache: a later read must still ask the relay
+    /// whether the document exists instead of taking an empty copy for this machine's.
+    @Test func aCopyThatNeverSyncedAndHoldsNothingLeavesNoCache() async throws {
+        var harness = Harness()
+        let cache = harness.home.directory(for: Self.address).appendingPathComponent(DocumentFiles.cacheName)
+        let reader = try harness.open()
+        await reader.start()
+        try await harness.nextConnection().refuse(InMemoryConnection.Cut())
+        await reader.close()
+        #expect(!FileManager.default.fileExists(atPath: cache.path))
+
+        let writer = try harness.open()
+        try await writer.apply([.init(position: 0, deleting: 0, inserting: "typed offline")])
+        await writer.close()
+        #expect(ReplicaCache.epoch(at: cache) == 0, "what was typed is kept, in a cache of no epoch yet")
+    }
+
     @Test func waitingToSettleGivesUpAtItsTimeoutOnTheSessionsClock() async throws {
         var harness = Harness()
         let session = try harness.open()

@@ -236,7 +236,10 @@ public final class DocumentCopy {
     /// cache now holds (the replica has every queued edit applied).
     public func saveCache() {
         guard canEdit else { return }
-        if !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) || cachedReceipt != machine.receipt {
+        // A copy that never reached a relay and holds nothing typed here is no copy: saved, it
+        // would make a read that found the relay down count as this machine having the document.
+        let holdsNothing = machine.epoch == 0 && queue.lastClientSeq == 0 && replica.count == 0 && !cacheIsCurrent
+        if !holdsNothing, !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) || cachedReceipt != machine.receipt {
             let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot(),
                                      queuedThrough: queue.lastClientSeq, receipt: machine.receipt)
             do {
