@@ -35,6 +35,7 @@ struct Cat: AsyncParsableCommand {
                 do {
                     try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
                 } catch let error as SyncError where error.kind == .timeout {
+                    guard await session.hasLocalCopy else { throw error }
                     throw SyncError(.timeout, "\(error.description); `weft cat --offline` prints this machine's copy")
                 }
             }

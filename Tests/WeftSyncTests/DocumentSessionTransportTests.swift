@@ -75,6 +75,7 @@ import WeftWire
         try await harness.waitForSleeper(until: .seconds(15))
         harness.clock.advance(by: .seconds(15))
         #expect(await sent.next() == nil, "the session closes a connection the relay never welcomed")
+        #expect(await session.connectionProblem == "the relay did not welcome the connection within 15 s")
         try await waitUntil("the session waits to retry") {
             if case .offline = await session.status.connection { true } else { false }
         }

@@ -212,6 +212,10 @@ public actor DocumentSession {
     private func event(_ event: SyncMachine.Event, generation: Int) {
         guard generation == connectionGeneration else { return }
         if case .disconnected(let reason) = event { lastConnectionProblem = reason }
+        if case .connectDeadlinePassed = event, [.connecting, .greeting].contains(copy.machine.phase) {
+            // The session drops this connection itself: its own end, reported later, is ignored.
+            lastConnectionProblem = "the relay did not welcome the connection within \(Int(options.connectTimeout.components.seconds)) s"
+        }
         if case .received(.welcome) = event { lastConnectionProblem = nil }
         copy.handle(event, jitter: jitter.next())
         performEffects()
