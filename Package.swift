@@ -238,8 +238,8 @@ let package = Package(
             name: "WeftTerminalTests",
             dependencies: ["WeftTerminal", "WeftEditor", "WeftSync", "WeftTestSupport", "WeftTestTraits"]
         ),
-        // Everything that runs the built executables (`weft serve`, `weft` commands, `weft edit` in
-        // tmux) or other programs, and the relay's wire conformance and fuzzing: the suites that
+        // Everything that runs this package's executables (`weft serve`, `weft` commands, `weft
+        // edit` in tmux), and the relay's wire conformance and fuzzing: the suites that
         // `swift test --skip WeftEndToEndTests` leaves out for a fast inner loop. No test target
         // depends on the `weft` executable: these find it beside the test bundle (`BuiltProduct`),
         // where `swift build --build-tests` and `swift test` put it.

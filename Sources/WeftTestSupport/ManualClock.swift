@@ -25,12 +25,15 @@ public final class ManualClock: Clock, @unchecked Sendable {
 
     public init() {}
 
+    /// Where the test has moved time to.
     public var now: Instant { lock.withLock { current } }
     public var minimumResolution: Duration { .zero }
 
     /// The deadlines of the tasks sleeping now, soonest first.
     public var deadlines: [Duration] { lock.withLock { sleepers.map(\.deadline.offset).sorted() } }
 
+    /// Returns once the test has moved time to `deadline` or past it.
+    /// - Throws: `CancellationError` when the sleeping task is cancelled first.
     public func sleep(until deadline: Instant, tolerance: Duration? = nil) async throws {
         let id = lock.withLock {
             nextID += 1

@@ -17,7 +17,10 @@ struct CrowdBenchmark: AsyncParsableCommand {
             (every document loaded), then the rest of --connections readers spread over them, each reading \
             its replay up to caught-up; the relay's resident memory after each step gives the memory per \
             open document and per idle connection. With all of them open, --typists writers type at --rate \
-            batches a second each on one more document, and their ack latency is reported. With             --joiners, that many more clients join the typists' document from scratch again and again             while they type (each join a full replay of its --typing-text-kib KiB and of what was typed),             which shows whether replays hold up live traffic.
+            batches a second each on one more document, and their ack latency is reported. With \
+            --joiners, that many more clients join the typists' document from scratch again and again \
+            while they type (each join a full replay of its --typing-text-kib KiB and of what was \
+            typed), which shows whether replays hold up live traffic.
             """
     )
 
@@ -48,6 +51,7 @@ struct CrowdBenchmark: AsyncParsableCommand {
     func validate() throws {
         guard documents >= 1, connections > documents else { throw ValidationError("--connections must be more than --documents, which must be at least 1") }
         guard typists >= 1, rate > 0, seconds >= 1, textKib >= 1 else { throw ValidationError("--typists, --rate, --seconds and --text-kib must be positive") }
+        guard joiners >= 0, typingTextKib >= 0 else { throw ValidationError("--joiners and --typing-text-kib cannot be negative") }
     }
 
     func run() async throws {

@@ -29,9 +29,11 @@ enum CrowdClient {
         var writer = Replica(replicaID: replica)
         let scalars = Array(text.unicodeScalars)
         var clientSeq: UInt64 = 0
-        for start in stride(from: 0, to: scalars.count, by: 256 << 10) {
+        // Four bytes a scalar at most: a piece this long stays within the limit whatever the text.
+        let length = WireLimits.maxBatchBytes / 4 - 1024
+        for start in stride(from: 0, to: scalars.count, by: length) {
             clientSeq += 1
-            let piece = String(String.UnicodeScalarView(scalars[start..<min(scalars.count, start + (256 << 10))]))
+            let piece = String(String.UnicodeScalarView(scalars[start..<min(scalars.count, start + length)]))
             let batch = ClientMessage.batch(clientSeq: clientSeq, ops: [try writer.insert(piece, at: writer.count)!]).encoded()
             guard socket.sendBinary(batch) else { throw BenchmarkFailure("the relay closed a writer of \(document)") }
             var acknowledged = false

@@ -50,7 +50,7 @@ struct EditorBenchmark: AsyncParsableCommand {
 
         let weft = BenchmarkWeft.url
         let environment = ["WEFT_HOME": home.data.path, "TERM": "tmux-256color", "LANG": "C.UTF-8", "USER": "bench"]
-        /// The time to the first screen, and the program's resident memory then.
+        /// The time to the first screen; the program's resident memory then goes to `resident`.
         func firstScreen(_ label: String, _ command: [String]) throws -> Double {
             let started = ContinuousClock.now
             let session = try TmuxSession(command, environment: environment)

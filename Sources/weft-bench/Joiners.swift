@@ -25,7 +25,7 @@ final class Joiners: @unchecked Sendable {
                         socket.socket.close()
                         lock.withLock { joins += 1 }
                     } catch {
-                        lock.withLock { failure = error }
+                        lock.withLock { failure = failure ?? error }
                         return
                     }
                 }

@@ -15,8 +15,11 @@ struct TraceBenchmark: ParsableCommand {
     @Option(help: "Replay the trace this many times one after another, each after the text the one before left (a history this many times as long).")
     var repeating = 1
 
-    func run() throws {
+    func validate() throws {
         guard repeating >= 1 else { throw ValidationError("--repeating must be at least 1") }
+    }
+
+    func run() throws {
         let trace = try TraceLoader.sequential(URL(fileURLWithPath: options.path)).repeated(repeating)
         var result: Replica?
         let ms = try Measure.median(runs: options.runs) {

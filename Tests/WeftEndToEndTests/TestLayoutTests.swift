@@ -3,8 +3,9 @@ import Testing
 import WeftTestSupport
 
 /// The fast inner loop (`swift test --skip WeftEndToEndTests …`, in the README) holds only if
-/// every test that runs a built program lives here: a suite elsewhere that started `weft` would
-/// make it slow again, and would fail there when the binary is not built yet.
+/// every test that runs this package's executables or tmux lives here: a suite elsewhere that
+/// started `weft` would make it slow again, and would fail there when the binary is not built
+/// yet. (This check runs with the full suite, which CI runs on every change.)
 @Suite struct TestLayoutTests {
     static let programRunners = ["RelayProcess(", "TmuxSession(", "BuiltProduct.url(\"", "BuiltProduct.run(\"", "WeftRun("]
 

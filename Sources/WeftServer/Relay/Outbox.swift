@@ -105,7 +105,7 @@ final class Outbox: Sendable {
         drain.added()
         switch continuation.yield(frame) {
         case .enqueued:
-            if counted, queuedBytes.value.add(frame.bytes.readableBytes, ordering: .relaxed).newValue > byteCapacity { overflow() }
+            if frame.counted, queuedBytes.value.add(frame.bytes.readableBytes, ordering: .relaxed).newValue > byteCapacity { overflow() }
         case .dropped:
             drain.taken()
             overflow()

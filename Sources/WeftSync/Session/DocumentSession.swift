@@ -13,6 +13,8 @@ public actor DocumentSession {
     private let options: SessionOptions
     private let environment: SessionEnvironment
     private var jitter: JitterSource
+    /// `close()` was called: the lock is let go, so nothing more is written or sent.
+    private var closed = false
     /// Callers of `waitUntilSettled` waiting for the next status.
     private var statusWaiters: [CheckedContinuation<Void, Never>] = []
     private var connectionGeneration = 0
@@ -106,6 +108,7 @@ public actor DocumentSession {
     /// - Throws: `SyncError` when an edit is out of range (nothing of it or after it is applied)
     ///   or the queue cannot be written.
     public func apply(_ edits: [TextEdit]) throws(SyncError) {
+        try requireOpen()
         defer { performEffects() }
         try copy.apply(edits)
     }
@@ -116,6 +119,7 @@ public actor DocumentSession {
     /// - Throws: `SyncError` when the queue cannot be written (the batches are applied here but
     ///   not queued: call again with them; applying twice changes nothing).
     public func applyLocal(_ batches: [[Op]], generation: Int) throws(SyncError) {
+        try requireOpen()
         defer { performEffects() }
         try copy.applyLocal(batches, generation: generation)
     }
@@ -130,6 +134,7 @@ public actor DocumentSession {
 
     /// Starts connecting (and reconnecting after failures) in the background.
     public func start() {
+        guard !closed else { return }
         copy.start()
         performEffects()
     }
@@ -140,7 +145,7 @@ public actor DocumentSession {
         let clock = environment.clock
         let deadline = clock.now + timeout
         let alarm = Task {
-            try? await clock.sleep(for: timeout)
+            guard (try? await clock.sleep(for: timeout)) != nil else { return }  // cancelled: settled first
             self.wakeStatusWaiters()
         }
         defer { alarm.cancel() }
@@ -163,6 +168,10 @@ public actor DocumentSession {
         }
     }
 
+    private func requireOpen() throws(SyncError) {
+        guard !closed else { throw SyncError(.io, "the session of \(address.name) is closed; open the document again to edit it") }
+    }
+
     private func wakeStatusWaiters() {
         let waiters = statusWaiters
         statusWaiters = []
@@ -171,6 +180,8 @@ public actor DocumentSession {
 
     /// Disconnects, saves the cache and lets the document's lock go. Queued batches stay queued for next time.
     public func close() {
+        guard !closed else { return }
+        closed = true
         copy.handle(.stop)
         performEffects()
         retryTask?.cancel()

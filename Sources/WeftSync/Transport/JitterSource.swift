@@ -7,7 +7,9 @@ public struct JitterSource: Sendable {
     /// Jitter from the system's random source.
     public static var random: JitterSource { JitterSource(state: nil) }
 
-    /// The same jitter sequence for the same `seed` (SplitMix64).
+    /// The same jitter sequence for the same `seed` (SplitMix64). A session draws one for every
+    /// event it handles (the machine uses it only when it schedules a retry), so the same seed
+    /// and the same events give the same backoffs.
     public static func seeded(_ seed: UInt64) -> JitterSource { JitterSource(state: seed) }
 
     private init(state: UInt64?) { self.state = state }

@@ -47,8 +47,10 @@ public struct WebSocketTransport: SyncTransport {
                     }
                     await received(message)
                 }
-                group.cancelAll()  // the relay closed: what is still to send cannot go on this connection
-                try await group.waitForAll()
+                // The relay closed: what is still to send cannot go on this connection, and a write
+                // cut short by that is no failure of the connection's.
+                group.cancelAll()
+                try? await group.waitForAll()
             }
         }
     }

@@ -11,7 +11,6 @@ func weftScreen(_ arguments: [String], home: URL, user: String = "me", server: S
     return try TmuxSession([try BuiltProduct.url("weft").path] + arguments, environment: variables, width: width, height: height)
 }
 
-/// A fresh path under the temporary directory (not created).
 /// A document on a relay that is never there (wss to a port nothing listens on: never local
 /// enough for `weft edit` to start a relay), for what works offline.
 func offlineDocument(_ name: String) -> String {

@@ -101,7 +101,6 @@ actor ScriptedRelay {
     }
 
     /// Commits an edit of the relay's own replica and sends it to the client.
-    /// - Returns: the edit's position, what it deleted (scalars) and inserted.
     func write(_ edit: TextEdit) throws {
         var ops: [Op] = []
         if edit.deleting > 0, let op = try copy.delete(edit.position..<(edit.position + edit.deleting)) { ops.append(op) }
