@@ -16,6 +16,7 @@ struct Cat: AsyncParsableCommand {
     var offline = false
 
     func run() async throws {
+        let started = ContinuousClock.now
         if !offline {
             // A name nobody made prints nothing and succeeds otherwise: say so instead.
             do {
@@ -33,7 +34,7 @@ struct Cat: AsyncParsableCommand {
             if !offline {
                 await session.start()
                 do {
-                    try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
+                    try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false, spent: ContinuousClock.now - started)
                 } catch let error as SyncError where error.kind == .timeout {
                     guard await session.hasLocalCopy else { throw error }
                     throw SyncError(.timeout, "\(error.description); `weft cat --offline` prints this machine's copy")

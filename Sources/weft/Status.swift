@@ -40,7 +40,7 @@ struct Status: AsyncParsableCommand {
                 continue
             }
             if let oldest = queue.pending.first {
-                print("\(shown)\t\(queue.pending.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft)" : "")")
+                print("\(shown)\t\(queue.pending.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft, which may have sent some since: its status line has the count now)" : "")")
                 listed += 1
             }
             if let problem = queue.unreadableTail {

@@ -26,9 +26,18 @@ import WeftWire
             self.jitterSeed = jitterSeed
         }
 
-        func open(options: SessionOptions = SessionOptions()) throws -> DocumentSession {
-            try DocumentSession(address: DocumentSessionTransportTests.address, home: home, options: options,
-                                environment: SessionEnvironment(transport: transport, clock: SessionClock(clock), jitter: .seeded(jitterSeed)))
+        /// Opens the document's session. A child another test forks in these microseconds holds
+        /// a copy of the lock a closed session just let go, until it execs: that is waited out.
+        func open(options: SessionOptions = SessionOptions()) async throws -> DocumentSession {
+            let deadline = ContinuousClock.now + .seconds(10)
+            while true {
+                do {
+                    return try DocumentSession(address: DocumentSessionTransportTests.address, home: home, options: options,
+                                               environment: SessionEnvironment(transport: transport, clock: SessionClock(clock), jitter: .seeded(jitterSeed)))
+                } catch where error.kind == .locked && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+            }
         }
 
         mutating func nextConnection() async throws -> InMemoryConnection {
@@ -44,7 +53,7 @@ import WeftWire
 
     @Test func aRefusedConnectionIsTriedAgainExactlyWhenTheBackoffSays() async throws {
         var harness = Harness()
-        let session = try harness.open()
+        let session = try await harness.open()
         await session.start()
         try await harness.nextConnection().refuse(InMemoryConnection.Cut())
         var jitter = JitterSource.seeded(harness.jitterSeed)
@@ -67,7 +76,7 @@ import WeftWire
         var harness = Harness()
         var options = SessionOptions()
         options.connectTimeout = .seconds(15)
-        let session = try harness.open(options: options)
+        let session = try await harness.open(options: options)
         await session.start()
         let connection = try await harness.nextConnection()
         connection.accept()
@@ -90,13 +99,13 @@ import WeftWire
     @Test func aCopyThatNeverSyncedAndHoldsNothingLeavesNoCache() async throws {
         var harness = Harness()
         let cache = harness.home.directory(for: Self.address).appendingPathComponent(DocumentFiles.cacheName)
-        let reader = try harness.open()
+        let reader = try await harness.open()
         await reader.start()
         try await harness.nextConnection().refuse(InMemoryConnection.Cut())
         await reader.close()
         #expect(!FileManager.default.fileExists(atPath: cache.path))
 
-        let writer = try harness.open()
+        let writer = try await harness.open()
         try await writer.apply([.init(position: 0, deleting: 0, inserting: "typed offline")])
         await writer.close()
         #expect(ReplicaCache.epoch(at: cache) == 0, "what was typed is kept, in a cache of no epoch yet")
@@ -104,7 +113,7 @@ import WeftWire
 
     @Test func waitingToSettleGivesUpAtItsTimeoutOnTheSessionsClock() async throws {
         var harness = Harness()
-        let session = try harness.open()
+        let session = try await harness.open()
         try await session.apply([.init(position: 0, deleting: 0, inserting: "kept")])
         await session.start()
         let connection = try await harness.nextConnection()
@@ -140,7 +149,7 @@ import WeftWire
             for await connection in transport.connections { await relay.attach(connection) }
         }
         defer { attaching.cancel() }
-        var session = try harness.open()
+        var session = try await harness.open()
         await session.start()
         var model: [Unicode.Scalar] = []
         var log: [String] = []
@@ -186,7 +195,7 @@ import WeftWire
             default:
                 log.append("restart")
                 await session.close()
-                session = try harness.open()
+                session = try await harness.open()
                 await session.start()
             }
             // The whole text every step while it is small; past a big paste its length every step

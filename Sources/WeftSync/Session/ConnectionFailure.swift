@@ -43,7 +43,7 @@ enum ConnectionFailure {
         }
         if let error = error as? WebSocketClientError {
             switch error {
-            case .webSocketUpgradeFailed: return "\(place) did not accept a WebSocket connection (is it a Weft relay, and the address right?)"
+            case .webSocketUpgradeFailed: return "\(place) did not accept a WebSocket connection; is it a Weft relay, and is the address right?"
             case .serverSentMessageTooLarge: return "the relay at \(place) sent a message larger than this client accepts"
             case .invalidURL: return "\(address) is not an address this client can connect to"
             default: return "the relay at \(place) broke the WebSocket protocol"

@@ -141,11 +141,15 @@ public actor DocumentSession {
 
     /// Waits until caught up with the relay and (with `flushingQueue`) every queued batch is
     /// acknowledged; throws when the session failed or `timeout` passed.
-    public func waitUntilSettled(timeout: Duration, flushingQueue: Bool = true) async throws(SyncError) {
+    /// - Parameter spent: how much of `timeout` the command already used before (asking the relay
+    ///   whether the document exists): the wait ends when `timeout` in all is up, and the message
+    ///   names `timeout`, the figure the user gave.
+    public func waitUntilSettled(timeout: Duration, flushingQueue: Bool = true, spent: Duration = .zero) async throws(SyncError) {
         let clock = environment.clock
-        let deadline = clock.now + timeout
+        let left = max(.zero, timeout - spent)
+        let deadline = clock.now + left
         let alarm = Task {
-            guard (try? await clock.sleep(for: timeout)) != nil else { return }  // cancelled: settled first
+            guard (try? await clock.sleep(for: left)) != nil else { return }  // cancelled: settled first
             self.wakeStatusWaiters()
         }
         defer { alarm.cancel() }
@@ -162,7 +166,7 @@ public actor DocumentSession {
                 guard unsent > 0 else {
                     throw SyncError(.timeout, "could not sync with \(address) within \(seconds) s\(why)")
                 }
-                throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next command that reaches the relay sends them (--timeout SECONDS waits longer)")
+                throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next `weft edit`, `apply` or `put` that reaches the relay sends them (--timeout SECONDS waits longer)")
             }
             await withCheckedContinuation { statusWaiters.append($0) }
         }
