@@ -30,12 +30,15 @@ import WeftWire
         /// a copy of the lock a closed session just let go, until it execs: that is waited out.
         func open(options: SessionOptions = SessionOptions()) async throws -> DocumentSession {
             let deadline = ContinuousClock.now + .seconds(10)
+            let environment = SessionEnvironment(transport: transport, clock: SessionClock(clock), jitter: .seeded(jitterSeed))
             while true {
-                do {
-                    return try DocumentSession(address: DocumentSessionTransportTests.address, home: home, options: options,
-                                               environment: SessionEnvironment(transport: transport, clock: SessionClock(clock), jitter: .seeded(jitterSeed)))
-                } catch where error.kind == .locked && ContinuousClock.now < deadline {
-                    try await Task.sleep(for: .milliseconds(5))
+                let opened = Result { () throws(SyncError) -> DocumentSession in
+                    try DocumentSession(address: DocumentSessionTransportTests.address, home: home, options: options, environment: environment)
+                }
+                switch opened {
+                case .success(let session): return session
+                case .failure(let error) where error.kind == .locked && ContinuousClock.now < deadline: try await Task.sleep(for: .milliseconds(5))
+                case .failure(let error): throw error
                 }
             }
         }
