@@ -60,6 +60,9 @@ extension EditorApp {
             editor.setPresence(presence, of: replica)
         case .notice(let message):
             editor.show(message, isError: true)
+            // Trouble a reconnect mends (the session says so, "…; reconnecting") goes once the
+            // relay answers again, as the connection problem itself does.
+            if message.hasSuffix("; reconnecting") { troubleShown = message }
             if let session, await session.connectionProblem == message { troubleShown = message }
         }
     }
