@@ -26,9 +26,13 @@ enum RelayHTTP {
             }
         } catch let error as SyncError {
             throw error
-        } catch {
-            // Refused, reset, no route: the person needs to know nothing answers there, not how.
+        } catch is NIOConnectionError {
+            // Refused, no route: the person needs to know nothing answers there, not how.
             throw SyncError(.timeout, "nothing answers at \(address.host):\(address.port); is the relay running?")
+        } catch {
+            // Connected, then cut or closed mid-answer: not "nothing answers" (the request may
+            // have been carried out), in plain words.
+            throw SyncError(.timeout, ConnectionFailure.describe(error, address: address))
         }
     }
 
