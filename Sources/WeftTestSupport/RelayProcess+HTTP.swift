@@ -51,13 +51,7 @@ extension RelayProcess {
     }
 
     /// The relay's resident memory in bytes (`VmRSS` in `/proc/PID/status`).
-    public var residentBytes: Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
-        else { return nil }
-        return kilobytes * 1_024
-    }
+    public var residentBytes: Int? { WeftTestSupport.residentBytes(ofProcess: process.processIdentifier) }
 
     /// CPU time the relay has used (user and system), from `/proc/PID/stat`.
     public var cpuTime: Duration? {

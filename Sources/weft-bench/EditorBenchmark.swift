@@ -62,7 +62,7 @@ struct EditorBenchmark: AsyncParsableCommand {
                 return rows.count > first + 20 && rows[first + 20].hasPrefix("line 21:")
             }
             let elapsed = Measure.milliseconds(ContinuousClock.now - started)
-            if let pid = try session.programPID(), let bytes = Self.residentBytes(of: pid) { resident[label, default: []].append(bytes) }
+            if let pid = try session.programPID(), let bytes = residentBytes(ofProcess: pid) { resident[label, default: []].append(bytes) }
             return elapsed
         }
         var resident: [String: [Int]] = [:]
@@ -114,15 +114,6 @@ struct EditorBenchmark: AsyncParsableCommand {
             "view_document_rss_mb":\(Self.medianMegabytes(resident["view document"])),\
             "less_rss_mb":\(Self.medianMegabytes(resident["less"]))}
             """)
-    }
-
-    /// A process's resident memory (VmRSS), if it still runs.
-    static func residentBytes(of pid: Int32) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) })
-        else { return nil }
-        return kilobytes << 10
     }
 
     static func medianMegabytes(_ samples: [Int]?) -> String {

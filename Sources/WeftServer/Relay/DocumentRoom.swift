@@ -195,7 +195,7 @@ actor DocumentRoom {
                 }
                 outbox.send(OutgoingFrame(message))
             case .replay(let connection, let message):
-                connections[connection]?.outbox.send(OutgoingFrame(deferringEncoding: message), counted: false)
+                connections[connection]?.outbox.send(OutgoingFrame(deferringEncoding: message))
             case .sendAway(let connection, let error):
                 // Not behind what waits for it: a slow reader would get it only after all of that.
                 logger.notice("closing a connection", metadata: ["document": "\(name)", "id": "\(connection)", "reason": "\(error.message)"])

@@ -14,7 +14,6 @@ struct OutgoingFrame: Sendable {
     }
 
     private let payload: Payload
-    var isEncoded: Bool { if case .encoded = payload { true } else { false } }
     /// The frame's bytes (encoded now, if the frame deferred it: read them once).
     var bytes: ByteBuffer {
         switch payload {
@@ -27,8 +26,9 @@ struct OutgoingFrame: Sendable {
     /// The clientSeq and serverSeq of an `ack`, or of the newest durable batch a `welcome` names:
     /// a connection that keeps receipts gets one after it.
     let acknowledged: (clientSeq: UInt64, serverSeq: UInt64)?
-    /// Whether its bytes count against its outbox's bound (a replay's do not).
-    fileprivate(set) var counted = true
+    /// Whether its bytes count against its outbox's bound: a deferred frame's (a replay's) do
+    /// not, its size is not known until it is written.
+    var counted: Bool { if case .encoded = payload { true } else { false } }
 
     init(_ message: ServerMessage) {
         self.init(message, payload: .encoded(ByteBuffer(bytes: message.encoded())))
@@ -40,7 +40,6 @@ struct OutgoingFrame: Sendable {
     /// outbox's bound, which needs its size up front.
     init(deferringEncoding message: ServerMessage) {
         self.init(message, payload: .message(message))
-        counted = false
     }
 
     private init(_ message: ServerMessage, payload: Payload) {
@@ -99,9 +98,7 @@ final class Outbox: Sendable {
     func send(_ message: ServerMessage) { send(OutgoingFrame(message)) }
 
     /// Queues `frame`; one not `counted` (a replay's) does not count against the byte bound.
-    func send(_ frame: OutgoingFrame, counted: Bool = true) {
-        var frame = frame
-        frame.counted = counted && frame.isEncoded  // a deferred frame's size is not known yet
+    func send(_ frame: OutgoingFrame) {
         drain.added()
         switch continuation.yield(frame) {
         case .enqueued:

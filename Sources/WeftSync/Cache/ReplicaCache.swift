@@ -43,7 +43,8 @@ public struct ReplicaCache: Sendable {
         guard let data = try? handle.read(upToCount: 24), data.count == 24 else { return nil }
         let bytes = [UInt8](data)
         guard [magic, secondMagic, firstMagic].contains(Array(bytes[0..<8])) else { return nil }
-        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[16 + $1]) << (8 * UInt64($1)) }
+        var reader = ByteReader(Array(bytes[16...]))  // after the magic and the replica, as `load` reads it
+        return try? reader.uint64()
     }
 
     /// The cache at `url`; nil when there is none.

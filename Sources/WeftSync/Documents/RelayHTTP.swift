@@ -45,15 +45,7 @@ enum RelayHTTP {
                              what: String) async throws -> (status: UInt, body: [UInt8]) {
         let tls: NIOSSLContext?
         if address.secure {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            if let caFile {
-                do {
-                    configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile.path))
-                } catch {
-                    throw SyncError(.configuration, "cannot read the CA certificates in \(caFile.path) (PEM expected): \(error)")
-                }
-            }
-            tls = try NIOSSLContext(configuration: configuration)
+            tls = try NIOSSLContext(configuration: TLSConfiguration.relayClient(caFile: caFile))
         } else {
             tls = nil
         }

@@ -15,7 +15,7 @@ public struct WebSocketTransport: SyncTransport {
         to address: DocumentAddress, options: SessionOptions, outgoing: AsyncStream<ClientMessage>,
         connected: @escaping @Sendable () async -> Void, received: @escaping @Sendable (ServerMessage) async -> Void
     ) async throws {
-        let tls = try Self.tlsConfiguration(options)
+        let tls = try TLSConfiguration.relayClient(caFile: options.caFile)
         var logger = Logger(label: "weft.sync")
         logger.logLevel = .critical
         _ = try await WebSocketClient.connect(
@@ -53,17 +53,5 @@ public struct WebSocketTransport: SyncTransport {
                 try? await group.waitForAll()
             }
         }
-    }
-
-    private static func tlsConfiguration(_ options: SessionOptions) throws -> TLSConfiguration {
-        var tls = TLSConfiguration.makeClientConfiguration()
-        if let caFile = options.caFile {
-            do {
-                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(caFile.path))
-            } catch {
-                throw SyncError(.configuration, "cannot read the CA certificates in \(caFile.path) (PEM expected): \(error)")
-            }
-        }
-        return tls
     }
 }
