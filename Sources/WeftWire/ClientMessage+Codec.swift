@@ -13,12 +13,19 @@ extension ClientMessage {
             writer.uint64(hello.replica.rawValue)
             writer.varint(hello.lastServerSeq)
             writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0)
-                        | (hello.userName.isEmpty ? 0 : 8) | (hello.wantsReceipts ? 16 : 0))
+                        | (hello.userName.isEmpty ? 0 : 8) | (hello.wantsReceipts ? 16 : 0) | (hello.formerReplicas.isEmpty ? 0 : 32))
             writer.string(hello.token)
             writer.bytes(hello.replicaKey)
             // Only with flag bit 3, so a hello without a name is byte for byte what it always was.
             if !hello.userName.isEmpty { writer.string(hello.userName) }
             if let receipt = hello.lostBatchesReceipt { writer.receipt(receipt) }
+            if !hello.formerReplicas.isEmpty {
+                writer.varint(UInt64(hello.formerReplicas.count))
+                for former in hello.formerReplicas {
+                    writer.uint64(former.replica.rawValue)
+                    writer.bytes(former.key)
+                }
+            }
         case .batch(let clientSeq, let ops):
             writer.byte(MessageType.batch)
             writer.varint(clientSeq)
@@ -49,7 +56,7 @@ extension ClientMessage {
             let epoch = try reader.uint64()
             let replica = ReplicaID(try reader.uint64())
             let lastServerSeq = try reader.varint()
-            let flags = try reader.flags(known: 31, field: "hello")
+            let flags = try reader.flags(known: 63, field: "hello")
             let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
             let key = try reader.bytes(limit: WireLimits.maxReplicaKeyBytes, field: "the replica key")
             var userName = ""
@@ -58,9 +65,24 @@ extension ClientMessage {
                 guard !userName.isEmpty else { throw WireError(.malformed, "hello flag bit 3 announces a user name, and the name is empty") }
             }
             let receipt = flags & 4 != 0 ? try reader.receipt() : nil
+            var formerReplicas: [FormerReplica] = []
+            if flags & 32 != 0 {
+                guard flags & 2 != 0 else { throw WireError(.malformed, "hello flag bit 5 (earlier replicas) comes only with flag bit 1 (restoring)") }
+                let count = try reader.varint()
+                guard (1...UInt64(WireLimits.maxFormerReplicas)).contains(count) else {
+                    throw WireError(.malformed, "a hello names 1 to \(WireLimits.maxFormerReplicas) earlier replicas, not \(count)")
+                }
+                for _ in 0..<count {
+                    let replica = ReplicaID(try reader.uint64())
+                    let key = try reader.bytes(limit: WireLimits.maxReplicaKeyBytes, field: "an earlier replica's key")
+                    guard !key.isEmpty else { throw WireError(.malformed, "earlier replica \(replica) comes without its key") }
+                    formerReplicas.append(FormerReplica(replica: replica, key: key))
+                }
+            }
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
-                                lostBatchesReceipt: receipt, wantsReceipts: flags & 16 != 0, token: token, replicaKey: key, userName: userName))
+                                lostBatchesReceipt: receipt, wantsReceipts: flags & 16 != 0, token: token, replicaKey: key, userName: userName,
+                                formerReplicas: formerReplicas))
         case MessageType.batch:
             let clientSeq = try reader.varint()
             guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }

@@ -44,6 +44,10 @@ public struct Hello: Hashable, Sendable {
     /// the replica (nobody else can write or show presence as it). Empty: none (the replica stays
     /// unbound, and is refused once it is bound).
     public var replicaKey: [UInt8]
+    /// Replicas this copy wrote as before it gave itself back (flag bit 5, only with `restoring`),
+    /// each with its key: the proof that characters of theirs the relay lacks are this copy's
+    /// own to give back, though those replicas are bound in the document's current epoch.
+    public var formerReplicas: [FormerReplica]
     /// The name of the person using the client, as their configuration says; empty for none.
     /// Unverified: a relay that takes tokens names batches after the token's user instead, and
     /// records this name, marked unverified, only for connections without a token.
@@ -51,7 +55,8 @@ public struct Hello: Hashable, Sendable {
 
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
                 lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, lostBatchesReceipt: Receipt? = nil,
-                wantsReceipts: Bool = false, token: String = "", replicaKey: [UInt8] = [], userName: String = "") {
+                wantsReceipts: Bool = false, token: String = "", replicaKey: [UInt8] = [], userName: String = "",
+                formerReplicas: [FormerReplica] = []) {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
@@ -64,5 +69,17 @@ public struct Hello: Hashable, Sendable {
         self.token = token
         self.replicaKey = replicaKey
         self.userName = userName
+        self.formerReplicas = formerReplicas
+    }
+}
+
+/// A replica a copy wrote as before it gave itself back under a new one, with that replica's key.
+public struct FormerReplica: Hashable, Sendable {
+    public var replica: ReplicaID
+    public var key: [UInt8]
+
+    public init(replica: ReplicaID, key: [UInt8]) {
+        self.replica = replica
+        self.key = key
     }
 }

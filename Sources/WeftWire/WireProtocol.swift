@@ -21,6 +21,8 @@ public enum WireLimits {
     public static let maxTokenBytes = 4096
     /// Replica keys, in bytes (Weft's clients make 32).
     public static let maxReplicaKeyBytes = 64
+    /// Earlier replicas a restoring hello names (flag bit 5).
+    public static let maxFormerReplicas = 16
     /// A receipt's proof, in bytes (Weft's relay makes 16).
     public static let maxReceiptProofBytes = 64
     /// A user's display name, in bytes.

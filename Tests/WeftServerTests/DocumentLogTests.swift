@@ -159,8 +159,10 @@ import WeftWire
     }
 
     /// A restore batch gives back what the relay lacks: characters of a replica that does not
-    /// write in this epoch are taken (those known skipped), but none under a writer's next ids or
-    /// the sender's own, whatever else the batch holds; nothing of a refused batch is applied.
+    /// write in this epoch are taken (those known skipped), but none under a writer's next ids
+    /// (not now: `unavailable`, for that writer's own copy gives them back or proves the loss) or
+    /// the sender's own (never), whatever else the batch holds; nothing of a refused batch is
+    /// applied.
     @Test func restoreBatchesAddNothingUnderAWriter() throws {
         var log = try empty()
         var a = Replica(replicaID: alice)
@@ -172,12 +174,15 @@ import WeftWire
         let known = Op.insert(Insertion(id: CharID(replica: alice, counter: 0), originLeft: nil, originRight: nil, text: "ab"))
         #expect(log.replicasGivenBack(in: [known, lost, forged]) == [gone, alice])
 
-        for (why, ops) in [("a writer's next ids", [lost, forged]), ("the sender's own ids", [own])] {
+        let cases: [(String, [Op], WireErrorCode, String)] = [
+            ("a writer's next ids", [lost, forged], .unavailable, "still writes"), ("the sender's own ids", [own], .malformed, "sender's own"),
+        ]
+        for (why, ops, code, words) in cases {
             guard case .refused(let error) = log.receiveRestore(clientSeq: 1, ops: ops, from: restorer, writers: [alice]) else {
                 Issue.record("accepted \(why)")
                 continue
             }
-            #expect(error.code == .malformed && error.message.contains("writes its own"), "\(why): \(error)")
+            #expect(error.code == code && error.message.contains(words), "\(why): \(error)")
             #expect(log.replica.text == "ab", "\(why) changed the document")
         }
         guard case .accepted = log.receiveRestore(clientSeq: 1, ops: [known, lost], from: restorer, writers: [alice]) else {

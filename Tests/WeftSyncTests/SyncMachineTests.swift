@@ -127,6 +127,33 @@ import WeftWire
         #expect(sync.handle(.disconnected(reason: "cut")).first == .notice("cut"))
     }
 
+    /// A batch the relay refuses for now, after a welcome and a replay each time (a copy given
+    /// back that waits for another writer's copy), backs off as failures do and is said once;
+    /// an acknowledgement ends it.
+    @Test func aBatchRefusedForNowBacksOffThoughEachConnectionReplays() {
+        var sync = machine(epoch: 9, last: 4, queued: 1)
+        _ = sync.handle(.start)
+        let refusal = WireError(.unavailable, "that replica still writes in this epoch")
+        var notices = 0
+        for attempt in 1...6 {
+            _ = sync.handle(.connected)
+            _ = sync.handle(.received(welcome(serverSeq: 5)))
+            _ = sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 1, ops: [])))
+            _ = sync.handle(.received(.caughtUp(serverSeq: 5)))
+            let refused = sync.handle(.received(.error(refusal, fatal: true)))
+            notices += refused.filter { if case .notice = $0 { true } else { false } }.count
+            #expect(sync.handle(.disconnected(reason: "closed"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)),
+                    "attempt \(attempt)")
+            _ = sync.handle(.retryDue)
+        }
+        #expect(notices == 1, "said once while it lasts")
+        _ = sync.handle(.connected)
+        _ = sync.handle(.received(welcome(serverSeq: 5)))
+        _ = sync.handle(.received(.caughtUp(serverSeq: 5)))
+        #expect(sync.handle(.received(.ack(clientSeq: 1, serverSeq: 6))) == [.retire(through: 1)])
+        #expect(sync.handle(.disconnected(reason: "cut"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: 1, jitter: 1)))
+    }
+
     /// A batch the relay refuses for good (malformed, too large) is set aside rather than resent
     /// forever with every later edit queued behind it.
     @Test func aBatchRefusedForGoodIsSetAside() {

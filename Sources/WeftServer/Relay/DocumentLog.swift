@@ -152,11 +152,14 @@ public struct DocumentLog: Sendable {
     ///
     /// A restore batch gives back characters the relay lacks, never characters a live replica is
     /// still to write: it adds none under the sender's own replica or under `writers`, the
-    /// replicas bound to a key in this epoch (`RelayStore.replicasWriting`). Otherwise anyone
-    /// with write access could put text under a writer's next ids, and the writer's own batch
-    /// would then be skipped as known.
+    /// replicas bound to a key in this epoch (`RelayStore.replicasWriting`) that the sender did
+    /// not prove it wrote as before (`Hello.formerReplicas`). Otherwise anyone with write access
+    /// could put text under a writer's next ids, and the writer's own batch would then be skipped
+    /// as known. Such a batch is refused as `unavailable`, not for good: the writer's own copy
+    /// gives those characters back, or proves the loss and so moves the document to a new epoch,
+    /// and the same batch is taken then.
     public mutating func receiveRestore(clientSeq: UInt64, ops: [Op], from sender: ReplicaID, writers: Set<ReplicaID>) -> BatchDecision {
-        receive(clientSeq: clientSeq, ops: ops, from: sender, restoring: true, writers: writers.union([sender]))
+        receive(clientSeq: clientSeq, ops: ops, from: sender, restoring: true, writers: writers)
     }
 
     /// The replicas under which restore batch `ops` may add characters the document lacks: the
@@ -185,8 +188,8 @@ public struct DocumentLog: Sendable {
         guard clientSeq == last + 1 else {
             return .refused(WireError(.malformed, "batch \(clientSeq) skips ahead: the relay has batches up to \(last) from this replica"))
         }
-        let problem = restoring ? restorationProblem(ops, writers: writers) : dependencyProblem(ops, from: sender)
-        if let problem { return .refused(WireError(.malformed, problem)) }
+        if restoring, let problem = restorationProblem(ops, from: sender, writers: writers) { return .refused(problem) }
+        if !restoring, let problem = dependencyProblem(ops, from: sender) { return .refused(WireError(.malformed, problem)) }
         // The protocol's rules are checked above; whether the ops make sense for this document is
         // decided by applying them, whole or not at all: a batch that does not apply leaves the
         // document as it was, and only its sender hears of it.
@@ -287,9 +290,10 @@ public struct DocumentLog: Sendable {
 
     /// Why restoration `ops` cannot be taken now, checked before anything is applied: every
     /// insertion's characters are known already, or continue their replica's characters in
-    /// order, next to characters that exist, and none is added under one of `writers`; deletions
-    /// name characters that exist.
-    private func restorationProblem(_ ops: [Op], writers: Set<ReplicaID>) -> String? {
+    /// order, next to characters that exist, and none is added under the sender's replica or one
+    /// of `writers` (`unavailable`: it may be taken later); deletions name characters that exist.
+    private func restorationProblem(_ ops: [Op], from sender: ReplicaID, writers: Set<ReplicaID>) -> WireError? {
+        func malformed(_ message: String) -> WireError { WireError(.malformed, message) }
         var counts: [ReplicaID: UInt32] = [:]
         var inserted = UInt64(replica.insertedCharacters)
         func known(_ id: ReplicaID) -> UInt32 { counts[id] ?? replica.knownCount(of: id) }
@@ -300,27 +304,30 @@ public struct DocumentLog: Sendable {
                 let count = known(insertion.id.replica)
                 let length = UInt32(clamping: insertion.length)
                 guard insertion.length > 0, UInt64(insertion.id.counter) + UInt64(length) <= UInt64(UInt32.max) else {
-                    return "restored insertion \(insertion.id) has an impossible length"
+                    return malformed("restored insertion \(insertion.id) has an impossible length")
                 }
                 guard insertion.id.counter <= count else {
-                    return "restored insertion \(insertion.id) skips ahead of the replica's \(count) characters"
+                    return malformed("restored insertion \(insertion.id) skips ahead of the replica's \(count) characters")
                 }
                 let end = insertion.id.counter + length
                 guard end > count else { continue }  // every character known: skipped when applied
+                guard insertion.id.replica != sender else {
+                    return malformed("restored insertion \(insertion.id) adds characters under the sender's own replica, whose characters go in batches")
+                }
                 guard !writers.contains(insertion.id.replica) else {
-                    return "restored insertion \(insertion.id) adds characters under replica \(insertion.id.replica), which writes its own in this epoch; a copy gives back only what the relay lacks"
+                    return WireError(.unavailable, "this copy gives back characters of replica \(insertion.id.replica) that the relay lacks, and that replica still writes in this epoch of the document: only its own copy can give them back or show that the relay lost them; try again later")
                 }
                 guard has(insertion.originLeft), has(insertion.originRight) else {
-                    return "restored insertion \(insertion.id) is placed next to a character the document does not have"
+                    return malformed("restored insertion \(insertion.id) is placed next to a character the document does not have")
                 }
                 inserted += UInt64(end - count)
                 guard inserted <= UInt64(Replica.maxInsertedCharacters) else {
-                    return "the document is full (\(Replica.maxInsertedCharacters) characters ever inserted); start a new one from its text"
+                    return malformed("the document is full (\(Replica.maxInsertedCharacters) characters ever inserted); start a new one from its text")
                 }
                 counts[insertion.id.replica] = end
             case .delete(let deletion):
                 for span in deletion.spans where span.endCounter > UInt64(known(span.start.replica)) {
-                    return "a restored deletion names characters the document does not have (\(span.start))"
+                    return malformed("a restored deletion names characters the document does not have (\(span.start))")
                 }
             }
         }

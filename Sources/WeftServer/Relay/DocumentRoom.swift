@@ -96,6 +96,24 @@ actor DocumentRoom {
         return WireError(.unauthorized, "replica \(replica) belongs to another client of \(name) (its key differs); a client uses only the replica it made")
     }
 
+    /// A restoring hello's earlier replicas (`Hello.formerReplicas`): each bound to the key shown
+    /// writes no more in this epoch (`RelayStore.retireReplica`), so that the copies given back,
+    /// this one and others holding its characters, may give back what the relay lacks of it.
+    /// Another key retires nothing. Returns the refusal to send, if any.
+    func retire(_ former: [FormerReplica]) async -> WireError? {
+        for earlier in former {
+            do {
+                if try await !store.retireReplica(earlier.replica, in: name, keyHash: Array(SHA256.hash(data: earlier.key))) {
+                    logger.notice("a restoring hello named an earlier replica with another key", metadata: ["document": "\(name)", "replica": "\(earlier.replica)"])
+                }
+            } catch {
+                logger.error("could not retire a replica", metadata: ["document": "\(name)", "error": "\(error)"])
+                return WireError(.unavailable, "the relay cannot take this copy now; try again later")
+            }
+        }
+        return nil
+    }
+
     /// Another relay committed up to `head` (a notification): deliver it.
     func storeAdvanced(to head: UInt64) { feed(.storeAdvanced(head: head)) }
 

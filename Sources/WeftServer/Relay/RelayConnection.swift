@@ -63,6 +63,9 @@ struct RelayConnection: Sendable {
         if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch) {
             return try await refuse(refusal)
         }
+        if hello.restoring, !readOnly, let refusal = await room.retire(hello.formerReplicas) {
+            return try await refuse(refusal)
+        }
         if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author) {
             return try await refuse(refusal)
         }

@@ -56,6 +56,10 @@ public final class MemoryStore: RelayStore {
         try state.withLock { try $0.replicasWriting(in: document, among: replicas) }
     }
 
+    public func retireReplica(_ replica: ReplicaID, in document: DocumentName, keyHash: [UInt8]) async throws -> Bool {
+        try state.withLock { try $0.retireReplica(replica, in: document, keyHash: keyHash) }
+    }
+
     public func bindAuthor(_ replica: ReplicaID, in document: DocumentName, to author: BatchAuthor) async throws -> BatchAuthor {
         try state.withLock { try $0.bindAuthor(replica, in: document, to: author) }
     }

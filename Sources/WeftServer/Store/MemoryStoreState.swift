@@ -153,6 +153,16 @@ public struct MemoryStoreState: Sendable {
         return replicas.filter { document.keyEpochs[$0] == document.epoch }
     }
 
+    /// See `RelayStore.retireReplica`.
+    public mutating func retireReplica(_ replica: ReplicaID, in name: DocumentName, keyHash: [UInt8]) throws(StoreError) -> Bool {
+        var document = try document(name)
+        guard document.keys[replica] == keyHash else { return false }
+        // Epochs are odd: 0 is none of them.
+        document.keyEpochs[replica] = 0
+        documents[name] = document
+        return true
+    }
+
     /// See `RelayStore.bindAuthor`.
     public mutating func bindAuthor(_ replica: ReplicaID, in name: DocumentName, to author: BatchAuthor) throws(StoreError) -> BatchAuthor {
         var document = try document(name)

@@ -245,6 +245,17 @@ public final class PostgresStore: RelayStore {
         return writing
     }
 
+    public func retireReplica(_ replica: ReplicaID, in document: DocumentName, keyHash: [UInt8]) async throws -> Bool {
+        try await prepare()
+        let name = document.rawValue, id = Self.int(replica.rawValue), hash = ByteBuffer(bytes: keyHash)
+        // Epochs are odd: 0 is none of them.
+        let rows = try await client.query("""
+            UPDATE weft_replica_keys SET epoch = 0 WHERE document = \(name) AND replica = \(id) AND key_hash = \(hash) RETURNING replica
+            """, logger: logger)
+        for try await _ in rows.decode(Int64.self) { return true }
+        return false
+    }
+
     /// Nothing to fold: PostgreSQL keeps its own files; the pool ends with the relay's task group.
     public func close() async {}
 

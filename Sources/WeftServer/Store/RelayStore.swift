@@ -47,6 +47,12 @@ public protocol RelayStore: Sendable {
     /// among them.
     func replicasWriting(in document: DocumentName, among replicas: Set<ReplicaID>) async throws -> Set<ReplicaID>
 
+    /// Stops `replica` writing in the document's current epoch (durably, before this returns) when
+    /// it is bound to `keyHash`: its copy gave itself back under a new replica and showed this
+    /// one's key, so restore batches may give back its characters the relay lacks, from any copy.
+    /// It stays bound to its key. Returns whether it is bound to `keyHash`.
+    func retireReplica(_ replica: ReplicaID, in document: DocumentName, keyHash: [UInt8]) async throws -> Bool
+
     /// The author `replica` is bound to in `document`, binding it to `author` first when it is
     /// bound to none (durably, before this returns); a binding to the same name without
     /// `verified` becomes verified when `author` is. A relay binds a connection's replica before

@@ -214,6 +214,15 @@ public final class SQLiteStore: RelayStore {
         }
     }
 
+    public func retireReplica(_ replica: ReplicaID, in document: DocumentName, keyHash: [UInt8]) async throws -> Bool {
+        let arguments: StatementArguments = [document.rawValue, Self.int(replica.rawValue), Data(keyHash)]
+        return try await pool.write { db in
+            // Epochs are odd: 0 is none of them.
+            try db.execute(sql: "UPDATE replica_keys SET epoch = 0 WHERE document = ? AND replica = ? AND key_hash = ?", arguments: arguments)
+            return db.changesCount > 0
+        }
+    }
+
     public func healthProblem() async -> String? {
         if let failure = lastFailure.withLock({ $0 }) { return "the SQLite store failed its last operation: \(failure)" }
         do {

@@ -94,6 +94,9 @@ public struct SyncMachine: Sendable {
     /// Batches through this clientSeq are restore batches (this replica gives a relay that lost
     /// the document its copy back): until they are acknowledged, every hello says so.
     public private(set) var restoringThrough: UInt64
+    /// Replicas this copy wrote as before it gave itself back, with their keys: a restoring hello
+    /// names them, so that the relay takes their characters it lacks from this copy.
+    public var formerReplicas: [FormerReplica] = []
     /// The relay welcomed this replica without batches it had acknowledged: the next hello says
     /// so with this receipt, and the relay starts a new epoch that every client gives its copy
     /// back to.
@@ -110,6 +113,13 @@ public struct SyncMachine: Sendable {
     private var retryAttempt = 0
     /// The last reason a connection failed, said to the user; cleared once a relay welcomes one.
     private var lastTrouble: String?
+    /// Connections in a row that the relay closed refusing a batch for now (`unavailable`,
+    /// `rate-limited`) with nothing acknowledged between them: each is welcomed and replayed (which
+    /// resets `retryAttempt`), so the backoff counts these instead, or a copy waiting for another
+    /// writer to come back would connect and replay the document four times a second.
+    private var refusalsInARow = 0
+    /// The last such refusal, said to the user once.
+    private var lastRefusal: String?
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -189,7 +199,8 @@ public struct SyncMachine: Sendable {
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
                                        readOnly: readOnly, restoring: isRestoring, lostBatchesReceipt: lostBatchesReceipt,
                                        wantsReceipts: keepsReceipts,
-                                       token: token, replicaKey: replicaKey, userName: userName)))]
+                                       token: token, replicaKey: replicaKey, userName: userName,
+                                       formerReplicas: isRestoring ? formerReplicas : [])))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []
@@ -199,7 +210,7 @@ public struct SyncMachine: Sendable {
                 // Said once, not on every retry of the same failure.
                 let notice: [Action] = reason == lastTrouble ? [] : [.notice(reason)]
                 lastTrouble = reason
-                return notice + [.scheduleRetry(after: Self.retryDelay(attempt: retryAttempt, jitter: jitter))]
+                return notice + [.scheduleRetry(after: Self.retryDelay(attempt: max(retryAttempt, refusalsInARow), jitter: jitter))]
             }
         case .queued(let through, let restoring):
             queuedThrough = max(queuedThrough, through)
@@ -286,6 +297,7 @@ public struct SyncMachine: Sendable {
             guard serverSeq <= lastServerSeq else { return violation("caught-up at \(serverSeq) with only \(lastServerSeq) received", jitter: jitter) }
             phase = .live
             madeProgress()
+            if ackedThrough >= queuedThrough { forgetRefusals() }
             return [.caughtUp] + sendUnsent()
         case (.replaying, .ack(let clientSeq, let serverSeq)), (.live, .ack(let clientSeq, let serverSeq)):
             var actions: [Action] = []
@@ -297,6 +309,7 @@ public struct SyncMachine: Sendable {
             if clientSeq > ackedThrough, clientSeq <= queuedThrough {
                 ackedThrough = clientSeq
                 actions.append(.retire(through: clientSeq))
+                forgetRefusals()
             }
             madeProgress()
             return actions + sendUnsent()
@@ -332,6 +345,12 @@ public struct SyncMachine: Sendable {
     /// a link that breaks often but lets work through between breaks is retried quickly.
     private mutating func madeProgress() { retryAttempt = 0 }
 
+    /// A batch went through, or nothing waits to: a refusal for now is over.
+    private mutating func forgetRefusals() {
+        refusalsInARow = 0
+        lastRefusal = nil
+    }
+
     private mutating func refused(_ error: WireError, fatal: Bool, jitter: Double) -> [Action] {
         if error.code == .readOnly {
             writesRefused = true
@@ -348,7 +367,10 @@ public struct SyncMachine: Sendable {
         switch error.code {
         case .unavailable, .rateLimited:
             // Transient: the connection is closing; the disconnect event schedules the retry.
-            return [.notice("\(error.code): \(error.message)")]
+            refusalsInARow += 1
+            let notice = "\(error.code): \(error.message)"
+            defer { lastRefusal = notice }
+            return notice == lastRefusal ? [] : [.notice(notice)]
         case .malformed where sentThrough > ackedThrough, .tooLarge where sentThrough > ackedThrough:
             // A batch sent on this connection was refused, and the relay would refuse it again on
             // the next: retrying would wedge every later edit behind it.

@@ -45,7 +45,8 @@ extension DocumentCopy {
     /// copy becomes a new replica whose first batches are restore batches holding the whole
     /// document (every character with its original id, so copies given back by several people at
     /// once cannot duplicate anything), queued durably in place of the old queue (whose batches
-    /// they include), and the copy connects again to send them.
+    /// they include), and the copy connects again to send them, naming the replicas it wrote as
+    /// before with their keys: what the relay lacks of those is this copy's own to give back.
     func giveBack(onEpoch epoch: UInt64, because reason: StartOver) {
         let ops = replica.restorationOps()
         let fresh = newReplicaID()
@@ -75,6 +76,7 @@ extension DocumentCopy {
         generation += 1
         replicaSwitches.append((generation, nil))
         machine = Self.machine(address: address, queue: queue, key: key, cache: nil, options: options)
+        machine.formerReplicas = files.formerReplicas(before: fresh, heldIn: replica)
         machine.adopt(epoch: epoch)
         cacheIsCurrent = false
         saveCache()

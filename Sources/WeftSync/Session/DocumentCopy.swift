@@ -148,6 +148,7 @@ public final class DocumentCopy {
         hasLocalCopy = cache != nil || queue.lastClientSeq > 0
         machine = Self.machine(address: address, queue: queue, key: try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica),
                                cache: cache, options: options)
+        if queue.restoringThrough > queue.ackedThrough { machine.formerReplicas = files.formerReplicas(before: queue.replica, heldIn: replica) }
         // A seed is in no file yet: closing must write it.
         if let cache, cacheFileLoaded, queue.pending.isEmpty {
             cacheIsCurrent = true

@@ -161,6 +161,44 @@ import WeftTestTraits
         }
     }
 
+    /// Copies given back to a stand-in relay (an empty data directory on the document's address,
+    /// as a relay started by mistake is), then to the document's own relay again, keep what was
+    /// typed offline: each copy proves with its earlier replica's key that those characters are
+    /// its own, and a copy holding another writer's offline characters waits until that writer's
+    /// copy has given them back, instead of being set aside.
+    @Test func copiesGivenBackToAStandInRelayKeepTheirOfflineEditsAtHome() throws {
+        let root = TemporaryDirectory.path("stand-in")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var cast = try RelayWithTwoClients(root: root)
+        let (url, alice, bob) = (cast.url, cast.alice, cast.bob)
+        #expect(try alice(["apply", url], input: Self.insertion("home.", at: 0)).status == 0)
+        #expect(try bob(["cat", url]).stdout == "home.")
+        let home = root.appendingPathComponent("home")
+        try cast.restart { data in try FileManager.default.moveItem(at: data, to: home) }
+        #expect(try alice(["apply", "--offline", url], input: Self.insertion(" ana", at: 5)).status == 0)
+        #expect(try bob(["apply", "--offline", url], input: Self.insertion("bob ", at: 0)).status == 0)
+        // The stand-in: both give it their copies; bob's then holds alice's offline words too.
+        #expect(try alice(["apply", "--timeout", "60", url], input: "").status == 0)
+        #expect(try bob(["apply", "--timeout", "60", url], input: "").status == 0)
+        #expect(try alice(["cat", url]).stdout == "bob home. ana")
+
+        try cast.restart { data in
+            try FileManager.default.removeItem(at: data)
+            try FileManager.default.moveItem(at: home, to: data)
+        }
+        // Bob first: his copy holds alice's words, which only her copy may give back here.
+        let waiting = try bob(["apply", "--timeout", "3", url], input: "")
+        #expect(waiting.status != 0 && waiting.stderr.contains("only its own copy can give them back"), "\(waiting.stderr)")
+        #expect(waiting.stderr.components(separatedBy: "only its own copy").count == 2, "said once: \(waiting.stderr)")
+        #expect(try alice(["apply", "--timeout", "60", url], input: "").status == 0)
+        #expect(try bob(["apply", "--timeout", "60", url], input: "").status == 0)
+        #expect(try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout == "bob home. ana")
+        for person in [alice, bob] {
+            let files = try FileManager.default.subpathsOfDirectory(atPath: person.home.path)
+            #expect(!files.contains { $0.contains("recovered-") }, "nothing was set aside")
+        }
+    }
+
     /// A copy of several megabytes is given back whole, within the timeout, in batches the relay
     /// takes (building the restore batches once stalled on copies of a few MB).
     @Test func aBigCopyIsGivenBackWhole() throws {

@@ -93,6 +93,14 @@ struct StoreContract {
         #expect(try await reopen().replicasWriting(in: notes, among: many.union([later])) == [later], "thousands asked at once")
         #expect(try await reopen().replicaKey(replica, in: notes, bindingTo: nil) == [1, 2, 3], "still bound")
         #expect(try await reopen().replicasWriting(in: other, among: [replica]) == [replica], "per document")
+
+        // Retired with its key (its copy gave itself back): no longer writing, still bound to it.
+        #expect(try await store.retireReplica(later, in: notes, keyHash: [6]) == false, "another key retires nothing")
+        #expect(try await reopen().replicasWriting(in: notes, among: [later]) == [later])
+        #expect(try await store.retireReplica(later, in: notes, keyHash: [5]))
+        #expect(try await reopen().replicasWriting(in: notes, among: [later, replica]) == [])
+        #expect(try await reopen().replicaKey(later, in: notes, bindingTo: [7]) == [5], "still bound to its key")
+        #expect(try await reopen().replicasWriting(in: other, among: [replica]) == [replica], "per document")
     }
 
     func compactionKeepsASnapshotAndTheRecentTail() async throws {

@@ -109,7 +109,7 @@ extension WireVectorGenerator {
             script.send("r", .restore(clientSeq: 1, ops: [insertion(ReplicaID(0x0D), 3, "x")]), "restore: replica 0d's counter 3, which has no characters")
             script.expectError("r", .malformed, "refused")
         })
-        vectors.append(vector("epochs/restore-under-a-writer", "A restore batch that adds characters under a replica bound to a key in this epoch (it writes its own) is malformed, and the replica's own next batch commits.",
+        vectors.append(vector("epochs/restore-under-a-writer", "A restore batch that adds characters under a replica bound to a key in this epoch (it writes its own) is refused as unavailable (that replica's own copy may give them back later), and the replica's own next batch commits.",
                               rules: ["Healing a relay", "rule 8"]) { script in
             script.join("a", a, key: "a's key")
             script.commit("a", clientSeq: 1, abc, as: 1, "batch 1: \"abc\"")
@@ -120,9 +120,24 @@ extension WireVectorGenerator {
             script.expect("r", .caughtUp(serverSeq: 1), "caught-up")
             script.send("r", .restore(clientSeq: 1, ops: [insertion(a, 3, left: CharID(replica: a, counter: 2), "x")]),
                         "restore: replica a1's counter 3, the next it writes itself")
-            script.expectError("r", .malformed, "refused")
+            script.expectError("r", .unavailable, "refused for now")
             script.expect("a", .presenceGone(replica: ReplicaID(0xEE)), "the restorer left")
             script.commit("a", clientSeq: 2, [insertion(a, 3, left: CharID(replica: a, counter: 2), "d")], as: 2, "batch 2: a1's own counter 3")
+        })
+        vectors.append(vector("epochs/restore-under-an-earlier-replica", "A restoring hello may name replicas its copy wrote as before, each with its key (flag bit 5): a restore batch may add characters under those of them bound to that key, though they are bound in this epoch.",
+                              rules: ["Healing a relay", "rule 8"]) { script in
+            script.join("a", a, key: "a's key")
+            script.commit("a", clientSeq: 1, abc, as: 1, "batch 1: \"abc\"")
+            script.close("a")
+            script.open("r")
+            script.send("r", WireScript.hello(ReplicaID(0xEE), epoch: WireScript.epoch("E"), restoring: true, key: "r's key", former: [(a, "a's key")]),
+                        "hello: restoring, and replica a1 with its key")
+            script.expect("r", WireScript.welcome(serverSeq: 1, restore: true), "welcome: restore")
+            script.expect("r", .broadcast(serverSeq: 1, replica: a, clientSeq: 1, ops: abc), "replay")
+            script.expect("r", .caughtUp(serverSeq: 1), "caught-up")
+            let offline = [insertion(a, 3, left: CharID(replica: a, counter: 2), "d")]
+            script.send("r", .restore(clientSeq: 1, ops: offline), "restore: a1's counter 3, typed offline")
+            script.expect("r", .ack(clientSeq: 1, serverSeq: 2), "ack: serverSeq 2")
         })
         vectors.append(vector("epochs/read-only-restoring", "A read-only restoring hello: welcome with the read-only and restore flags, nothing replayed, and restore messages refused with read-only.",
                               rules: ["Healing a relay", "rule 6"]) { script in
