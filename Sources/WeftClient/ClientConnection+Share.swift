@@ -46,7 +46,7 @@ extension ClientConnection {
             await session.observe { event in
                 switch event {
                 case .remote, .replaced: wake.yield(.documentChanged)
-                case .presence, .notice: break
+                case .presence, .notice, .trouble: break
                 }
             }
             let statuses = Task {

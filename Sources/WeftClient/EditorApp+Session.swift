@@ -60,10 +60,12 @@ extension EditorApp {
             editor.setPresence(presence, of: replica)
         case .notice(let message):
             editor.show(message, isError: true)
-            // Trouble a reconnect mends (the session says so, "…; reconnecting") goes once the
-            // relay answers again, as the connection problem itself does.
-            if message.hasSuffix("; reconnecting") { troubleShown = message }
+            // The connection problem itself goes once the relay answers again.
             if let session, await session.connectionProblem == message { troubleShown = message }
+        case .trouble(let message):
+            // Trouble the reconnect under way mends goes once the relay answers again, too.
+            editor.show(message, isError: true)
+            troubleShown = message
         }
     }
 

@@ -19,7 +19,11 @@ extension Simulation {
                                         newReplicaID: { [unowned self] in ReplicaID(self.random.next() | 1) },
                                         now: { [unowned self] in self.virtualDate })
             copy.onEvent = { [unowned self] event in
-                guard case .notice(let message) = event else { return }
+                let message: String
+                switch event {
+                case .notice(let text), .trouble(let text): message = text
+                default: return
+                }
                 self.record("client \(index): \(message)")
                 if message.hasPrefix("protocol error") { self.fail("client \(index): \(message)") }
             }

@@ -33,6 +33,29 @@ struct AwayMarksTests {
         #expect(harness.lines.contains { $0.contains("nothing others added") })
     }
 
+    @Test("an author whose presence arrives just after the catch-up is named in the message still shown, not after a key")
+    func anAuthorArrivingLateIsNamed() throws {
+        var harness = try EditorHarness("abc", width: 100)
+        var remote = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        harness.editor.beginAwayCatchUp()
+        try harness.editor.applyRemote([remote.insert("XY", at: 0)!])
+        harness.editor.endAwayCatchUp()
+        #expect(harness.lines.contains { $0.contains("added by someone not here now") }, "\(harness.lines)")
+        harness.editor.setPresence(Presence(userName: "bo", colour: 0, cursor: .start), of: ReplicaID(9))
+        #expect(harness.lines.contains { $0.contains("added by someone not here now") }, "someone else arriving changes nothing")
+        harness.editor.setPresence(Presence(userName: "ana", colour: 0, cursor: .start), of: ReplicaID(2))
+        #expect(harness.lines.contains { $0.contains("while you were away: 2 characters added by ana") }, "\(harness.lines)")
+
+        var later = try EditorHarness("abc", width: 100)
+        var other = try Replica(snapshot: later.editor.replica.encodeSnapshot(), replicaID: ReplicaID(2))
+        later.editor.beginAwayCatchUp()
+        try later.editor.applyRemote([other.insert("XY", at: 0)!])
+        later.editor.endAwayCatchUp()
+        later.press("Right")
+        later.editor.setPresence(Presence(userName: "ana", colour: 0, cursor: .start), of: ReplicaID(2))
+        #expect(!later.lines.contains { $0.contains("while you were away") }, "a message gone stays gone: \(later.lines)")
+    }
+
     @Test("a copy seen for the first time marks nothing; text arriving after the catch-up is not marked")
     func onlyDuringTheCatchUp() throws {
         var harness = try EditorHarness("abc", width: 20)

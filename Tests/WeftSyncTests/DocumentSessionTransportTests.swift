@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import WeftCRDT
 import WeftSync
@@ -80,6 +81,8 @@ import WeftWire
         var options = SessionOptions()
         options.connectTimeout = .seconds(15)
         let session = try await harness.open(options: options)
+        let events = Mutex<[SessionEvent]>([])
+        await session.observe { event in events.withLock { $0.append(event) } }
         await session.start()
         let connection = try await harness.nextConnection()
         connection.accept()
@@ -94,6 +97,16 @@ import WeftWire
         try await waitUntil("the session waits to retry") {
             if case .offline = await session.status.connection { true } else { false }
         }
+        // Told as trouble that reconnecting mends (the editor clears it once the relay answers),
+        // not as a notice that stays.
+        let told = events.withLock { $0 }.compactMap { event -> String? in
+            switch event {
+            case .trouble(let text): "trouble: \(text)"
+            case .notice(let text): "notice: \(text)"
+            default: nil
+            }
+        }
+        #expect(told == ["trouble: the relay did not welcome the connection in time; reconnecting"], "\(told)")
         await session.close()
     }
 

@@ -55,7 +55,7 @@ import WeftWire
         var sync = machine()
         #expect(sync.handle(.start) == [.connect])
         let dropped = sync.handle(.connectDeadlinePassed, jitter: 0)
-        #expect(dropped == [.notice("the relay did not welcome the connection in time; reconnecting"), .disconnect,
+        #expect(dropped == [.trouble("the relay did not welcome the connection in time; reconnecting"), .disconnect,
                             .scheduleRetry(after: .milliseconds(125))])
         #expect(sync.phase == .waiting(attempt: 1))
         #expect(sync.handle(.connectDeadlinePassed) == [])

@@ -13,6 +13,9 @@ struct AwayMarks {
     var authors: Set<ReplicaID> = []
     /// The last key went to one of them: the marks stay for the next.
     var jumped = false
+    /// The message about them, while it is still on the message line: named again when one of
+    /// their authors turns out to be here (presence comes just after the catch-up).
+    var announced: String?
 
     mutating func note(_ ops: [Op]) {
         for case .insert(let insertion) in ops {
@@ -41,14 +44,28 @@ extension Editor {
     public mutating func endAwayCatchUp() {
         guard away.collecting else { return }
         away.collecting = false
+        guard awayRanges.contains(where: { !$0.isEmpty }) else { away = AwayMarks(); return }
+        announceAwayChanges()
+    }
+
+    /// Says on the message line how much others added while away, and by whom.
+    private mutating func announceAwayChanges() {
         let count = awayRanges.reduce(0) { $0 + $1.count }
-        guard count > 0 else { away = AwayMarks(); return }
         let named = Set(away.authors.compactMap { peers[$0]?.userName }).sorted()
         let unnamed = away.authors.filter { peers[$0] == nil }.count
         var by = named.joined(separator: ", ")
         if unnamed > 0 { by += (by.isEmpty ? "" : " and ") + (unnamed == 1 ? (by.isEmpty ? "someone not here now" : "1 other") : "\(unnamed) others") }
         let key = keymap.keys(for: .nextChange, in: mode).map { " · \($0.keyNames) goes to each" } ?? ""
-        show("while you were away: \(count) \(count == 1 ? "character" : "characters") added by \(by)\(key)")
+        let text = "while you were away: \(count) \(count == 1 ? "character" : "characters") added by \(by)\(key)"
+        show(text)
+        away.announced = text
+    }
+
+    /// Someone's presence arrived: if they wrote some of what is marked and the message about it
+    /// is still shown, it names them now.
+    mutating func renameAwayAuthors(arriving replica: ReplicaID) {
+        guard let announced = away.announced, message?.text == announced, away.authors.contains(replica) else { return }
+        announceAwayChanges()
     }
 
     /// Where the text added while away is now (deleted parts left out).

@@ -35,7 +35,9 @@ extension Editor {
 
     /// Records another person's presence (nil when they left).
     public mutating func setPresence(_ presence: Presence?, of replica: ReplicaID) {
+        let arriving = peers[replica] == nil && presence != nil
         peers[replica] = presence
+        if arriving { renameAwayAuthors(arriving: replica) }
         if presence == nil, following == replica {
             following = nil
             show("the person you followed left")

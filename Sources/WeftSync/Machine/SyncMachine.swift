@@ -72,6 +72,10 @@ public struct SyncMachine: Sendable {
         case caughtUp
         /// Tell the user (read-only refusals, errors).
         case notice(String)
+        /// Tell the user of trouble with the connection that the reconnect under way may mend (a
+        /// relay that broke the protocol, one that did not answer in time): said until the relay
+        /// answers again.
+        case trouble(String)
     }
 
     public private(set) var phase: Phase = .idle
@@ -187,7 +191,7 @@ public struct SyncMachine: Sendable {
             return [.connect]
         case .connectDeadlinePassed:
             guard phase == .connecting || phase == .greeting else { return [] }
-            return dropConnection(notice: "the relay did not welcome the connection in time; reconnecting",
+            return dropConnection(trouble: "the relay did not welcome the connection in time; reconnecting",
                                   reason: "connect timeout", jitter: jitter)
         case .stop:
             phase = .idle
@@ -385,13 +389,14 @@ public struct SyncMachine: Sendable {
     /// The relay broke the protocol: drop the connection and come back (what it sends next
     /// time starts again from `lastServerSeq`).
     private mutating func violation(_ what: String, jitter: Double) -> [Action] {
-        dropConnection(notice: "protocol error from the relay: \(what); reconnecting", reason: what, jitter: jitter)
+        dropConnection(trouble: "protocol error from the relay: \(what); reconnecting", reason: what, jitter: jitter)
     }
 
     /// Closes the connection from this side and schedules the next attempt (`immediately`: with
-    /// no delay), as if it had broken.
-    private mutating func dropConnection(notice: String, reason: String, jitter: Double, immediately: Bool = false) -> [Action] {
-        var actions: [Action] = [.notice(notice), .disconnect]
+    /// no delay), as if it had broken, saying `notice` (or `trouble`, which reconnecting mends).
+    private mutating func dropConnection(notice: String? = nil, trouble: String? = nil, reason: String, jitter: Double,
+                                         immediately: Bool = false) -> [Action] {
+        var actions: [Action] = (notice.map { [.notice($0)] } ?? []) + (trouble.map { [.trouble($0)] } ?? []) + [.disconnect]
         actions += handle(.disconnected(reason: reason), jitter: jitter).compactMap { action in
             switch action {
             case .notice: nil

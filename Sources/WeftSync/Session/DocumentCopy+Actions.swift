@@ -21,7 +21,7 @@ extension DocumentCopy {
                     try replica.apply(ops)
                     onEvent?(.remote(ops, generation: generation))
                 } catch {
-                    note("batch \(serverSeq) from the relay did not apply (\(error)); reconnecting")
+                    noteTrouble("batch \(serverSeq) from the relay did not apply (\(error)); reconnecting")
                     effects.append(.endConnection)
                 }
             case .replaceWithSnapshot(let serverSeq, let bytes):
@@ -57,6 +57,8 @@ extension DocumentCopy {
                 if let localPresence { effects.append(.send(.presence(localPresence))) }
             case .notice(let message):
                 note(message)
+            case .trouble(let message):
+                noteTrouble(message)
             }
         }
     }
@@ -71,7 +73,7 @@ extension DocumentCopy {
             generation += 1
             onEvent?(.replaced(generation: generation))
         } catch {
-            note("the relay's snapshot at \(serverSeq) did not load (\(error)); reconnecting")
+            noteTrouble("the relay's snapshot at \(serverSeq) did not load (\(error)); reconnecting")
             effects.append(.endConnection)
         }
     }

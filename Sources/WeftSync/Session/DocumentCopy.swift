@@ -227,6 +227,12 @@ public final class DocumentCopy {
         onEvent?(.notice(message))
     }
 
+    /// Tells the user of connection trouble that reconnecting may mend (`SessionEvent.trouble`).
+    func noteTrouble(_ message: String) {
+        notices.append(message)
+        onEvent?(.trouble(message))
+    }
+
     /// Who is there is unknown until the relay says so again after reconnecting.
     func forgetPeers() {
         for replica in peers { onEvent?(.presence(replica, nil)) }

@@ -13,4 +13,7 @@ public enum SessionEvent: Sendable {
     case presence(ReplicaID, Presence?)
     /// Something the user should read (also kept in `notices`).
     case notice(String)
+    /// Trouble with the connection that the reconnect under way may mend (also kept in
+    /// `notices`): worth showing until the relay answers again.
+    case trouble(String)
 }
