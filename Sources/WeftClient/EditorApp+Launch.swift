@@ -121,6 +121,7 @@ extension EditorApp {
         } catch {
             return fail("\(error)")
         }
+        drawPreview(of: address, launch: launch, home: home, terminal: terminal, keymap: keymap, keymaps: keymaps, settings: settings)
         var notices: [String] = []
         // Opened here before: what others added since is marked once this copy has caught up.
         let seenBefore = FileManager.default.fileExists(atPath: home.directory(for: address).appendingPathComponent(DocumentFiles.cacheName).path)

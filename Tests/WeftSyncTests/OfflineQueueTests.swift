@@ -174,6 +174,35 @@ import WeftWire
         #expect(try ReplicaCache.load(from: directory.appendingPathComponent("none")) == nil)
     }
 
+    /// The start of a cache's text reads without the rest: from the first read, or from the
+    /// whole file when a long history's spans fill more (a document typed backwards, one span
+    /// per character); nothing for what is not a cache.
+    @Test func theStartOfACachesTextReadsAlone() throws {
+        let directory = TemporaryDirectory.make("cache")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("c")
+        var short = Replica(replicaID: ReplicaID(3))
+        _ = try short.insert("first line\nsecond 日本語 line\n", at: 0)
+        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: short.encodeSnapshot(),
+                         receipt: Receipt(clientSeq: 1, serverSeq: 1, proof: [1, 2])).save(to: url)
+        #expect(ReplicaCache.textPreview(at: url, limit: 14)?.text == "first line\nsec")
+        #expect(ReplicaCache.textPreview(at: url, limit: 26)?.text == "first line\nsecond 日本", "cut after a whole scalar")
+        #expect(ReplicaCache.textPreview(at: url, limit: 1 << 20)?.totalBytes == short.text.utf8.count)
+
+        var backwards = Replica(replicaID: ReplicaID(3))
+        for index in 0..<3_000 { _ = try backwards.insert(index % 50 == 0 ? "\n" : "x", at: 0) }
+        let snapshot = backwards.encodeSnapshot()
+        try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: snapshot).save(to: url)
+        #expect(snapshot.count - backwards.text.utf8.count > 4096, "the spans alone pass the first read")
+        #expect(ReplicaCache.textPreview(at: url, limit: 100, firstRead: 4096)?.text == String(backwards.text.prefix(100)))
+        #expect(ReplicaCache.textPreview(at: url, limit: 100)?.text == String(backwards.text.prefix(100)))
+
+        try Data("not a cache at all".utf8).write(to: url)
+        #expect(ReplicaCache.textPreview(at: url, limit: 100) == nil)
+        #expect(ReplicaCache.textPreview(at: directory.appendingPathComponent("none"), limit: 100) == nil)
+    }
+
     /// Caches of earlier formats still load: the first did not say how far the queue it holds
     /// goes, and neither it nor the second holds a receipt.
     @Test(arguments: ["WEFTC001", "WEFTC002"]) func aCacheOfAnEarlierFormatStillLoads(format: String) throws {

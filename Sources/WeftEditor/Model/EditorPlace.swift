@@ -8,6 +8,9 @@ public struct EditorPlace: Sendable, Equatable {
     var cursor: Anchor
     var top: Anchor
 
+    /// Whether the screen it restores starts at the document's start.
+    public var opensAtTheTop: Bool { top == .start }
+
     /// The file's text: a header line, then `cursor ANCHOR` and `top ANCHOR`, an anchor being
     /// `start`, `end`, or `before`/`after` a character written `REPLICA:COUNTER` in hexadecimal.
     public var text: String {

@@ -59,22 +59,49 @@ public struct ReplicaCache: Sendable {
         guard CRC32C.checksum(body) == stored else { throw SyncError(.io, "the replica cache \(url.path) is damaged (checksum)") }
         var reader = ByteReader(Array(body[8...]))
         do throws(DecodingError) {
-            let replica = ReplicaID(try reader.uint64())
-            let epoch = try reader.uint64()
-            let lastServerSeq = try reader.varint()
-            let queuedThrough = version == firstMagic ? nil : try reader.varint()
-            var receipt: Receipt?
-            if version == magic {
-                let clientSeq = try reader.varint(), serverSeq = try reader.varint()
-                let proof = Array(try reader.raw(try reader.count(minimumBytes: 1)))
-                if clientSeq > 0 || serverSeq > 0 { receipt = Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: proof) }
-            }
+            var cache = try header(version: version, from: &reader)
             let count = try reader.count(minimumBytes: 1)
             guard count == reader.remaining else { throw DecodingError(.invalid, "snapshot length \(count) with \(reader.remaining) bytes left") }
-            return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: Array(body[(8 + reader.offset)...]),
-                                queuedThrough: queuedThrough, receipt: receipt)
+            cache.snapshot = Array(body[(8 + reader.offset)...])
+            return cache
         } catch {
             throw SyncError(.io, "the replica cache \(url.path) does not decode: \(error.message)")
+        }
+    }
+
+    /// The fields before the snapshot, read after the magic (`version`), without the snapshot.
+    private static func header(version: [UInt8], from reader: inout ByteReader) throws(DecodingError) -> ReplicaCache {
+        let replica = ReplicaID(try reader.uint64())
+        let epoch = try reader.uint64()
+        let lastServerSeq = try reader.varint()
+        let queuedThrough = version == firstMagic ? nil : try reader.varint()
+        var receipt: Receipt?
+        if version == magic {
+            let clientSeq = try reader.varint(), serverSeq = try reader.varint()
+            let proof = Array(try reader.raw(try reader.count(minimumBytes: 1)))
+            if clientSeq > 0 || serverSeq > 0 { receipt = Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: proof) }
+        }
+        return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: [], queuedThrough: queuedThrough, receipt: receipt)
+    }
+
+    /// The start of the text of the cache at `url` (at most `limit` bytes of UTF-8) and the
+    /// length of the whole text in bytes and in scalars, read without checking the cache or building the
+    /// document, so that a screen can show it at once; nil when there is no cache or it does not
+    /// read as one. The first `firstRead` bytes of the file hold it unless the document's history
+    /// is long; then the whole file is read.
+    public static func textPreview(at url: URL, limit: Int, firstRead: Int = 1 << 20) -> (text: String, totalBytes: Int, totalScalars: Int)? {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else { return nil }
+        defer { try? handle.close() }
+        var bytes = [UInt8]((try? handle.read(upToCount: firstRead)) ?? Data())
+        while true {
+            let version = bytes.count > 12 ? Array(bytes[0..<8]) : []
+            guard version == magic || version == secondMagic || version == firstMagic else { return nil }
+            var reader = ByteReader(Array(bytes[8...]))
+            guard (try? header(version: version, from: &reader)) != nil, (try? reader.varint()) != nil else { return nil }
+            if let preview = Replica.visibleTextPrefix(ofSnapshot: Array(bytes[(8 + reader.offset)...]), limit: limit) { return preview }
+            // Not enough in the first read: the rest too, once.
+            guard bytes.count == firstRead, let rest = try? handle.readToEnd(), !rest.isEmpty else { return nil }
+            bytes += rest
         }
     }
 
