@@ -86,7 +86,7 @@ struct EditorFrameTests {
         #expect(harness.text == "X[r]")
         harness.press("Ctrl-Z")
         #expect(harness.text == "X[r]")
-        #expect(harness.lines[7].contains("nothing to undo"))
+        #expect(harness.rows(from: 6).contains("nothing to undo"))
         harness.press("Ctrl-Y Ctrl-Y")
         #expect(harness.text == "aXbc def[r]")
         let batches = harness.editor.takeBatches()
@@ -173,7 +173,7 @@ struct EditorFrameTests {
         #expect(harness.cursor == 12)
         harness.press(":")
         harness.type("w\n")
-        #expect(harness.lines[7].hasPrefix("nothing to save"))
+        #expect(harness.rows(from: 6).contains("nothing to save"), "\(harness.lines)")
         harness.press("v l l d")
         #expect(harness.text == "beta\nlpha\nga" && harness.editor.mode == "normal", "visual selections include the character under the cursor")
         harness.press(":")
@@ -236,14 +236,29 @@ struct EditorFrameTests {
         #expect(harness.lines[6].contains("with 8 people"), "too many names for the status line: \(harness.lines[6])")
     }
 
-    @Test("a message or banner longer than the row ends in … where it is cut")
-    func cutMessagesSaySo() throws {
-        var harness = try EditorHarness("text", width: 20)
-        harness.editor.show("a message much longer than twenty columns")
-        let line = harness.editor.frame().lines.last ?? ""
-        #expect(line == "a message much long…", "\(line.debugDescription)")
+    @Test("a message longer than its row takes more, the status line moving up, until the next key; one longer than half the screen ends in …")
+    func longMessagesWrap() throws {
+        var harness = try EditorHarness("one\ntwo\nthree\nfour\nfive\nsix", width: 20, height: 12)
+        #expect(harness.lines[10].hasPrefix(" ") && harness.lines[11].isEmpty, "the status line, then the message line: \(harness.lines)")
+        harness.editor.show("saved in /home/ana/.local/share/weft/recovered-1.txt: paste back")
+        let lines = harness.lines
+        #expect(Array(lines[8...]) == ["saved in /home/ana/.", "local/share/weft/rec", "overed-1.txt: paste", "back"], "the whole message: \(lines)")
+        #expect(lines[7] == harness.editor.frame().lines[7] && lines[7].hasPrefix(" ") && lines[5] == "six", "the status line moved up: \(lines)")
+        harness.press("Down")
+        #expect(harness.lines[11].isEmpty && harness.lines[10].hasPrefix(" "), "gone at the next key: \(harness.lines)")
+
+        harness.editor.show(String(repeating: "word ", count: 40))
+        let long = harness.lines
+        #expect(long[6].hasPrefix(" ") && long[7...].allSatisfy { $0.hasPrefix("word word") } && long[11].hasSuffix("…"), "at most half the screen: \(long)")
         harness.editor.show("short")
-        #expect(harness.editor.frame().lines.last == "short")
+        #expect(harness.editor.frame().lines.last == "short" && harness.lines[10].hasPrefix(" "))
+    }
+
+    @Test("a banner longer than the row ends in … where it is cut")
+    func cutBannersSaySo() throws {
+        var harness = try EditorHarness("text", width: 20)
+        harness.editor.enterPager(keymap: harness.editor.keymap, banner: "a banner much longer than twenty columns")
+        #expect(harness.lines.first == " a banner much long…", "\(harness.lines)")
     }
 
     @Test("a name of wide characters is placed by its columns: the whole name shows at the row's end")
@@ -305,7 +320,7 @@ extension EditorFrameTests {
             var harness = try EditorHarness("ab", keymap: keymap, width: 40)
             harness.press("Alt-x Alt-q")
             #expect(harness.text == "ab", "\(keymap)")
-            #expect(harness.lines[7].contains("Alt-q is not bound"), "\(keymap): \(harness.lines[7])")
+            #expect(harness.rows(from: 4).contains("Alt-q is not bound"), "\(keymap): \(harness.lines)")
         }
         var vim = try EditorHarness("ab", keymap: "vim", width: 40)
         vim.press("i Alt-x")

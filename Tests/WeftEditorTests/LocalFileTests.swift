@@ -41,7 +41,7 @@ struct LocalFileTests {
         vim.type("ddp:w<CR>")
         #expect(try contents(path) == "two\none\n")
         #expect(try mode(path) == 0o640)
-        #expect(vim.editor.frame().lines[11].contains("wrote"))
+        #expect(vim.editor.frame().lines[6...].joined(separator: " ").contains("wrote"))
         vim.type("x:wq<CR>")
         #expect(vim.editor.wantsQuit)
         #expect(try contents(path) == "two\nne\n")
@@ -57,7 +57,7 @@ struct LocalFileTests {
         try Data("theirs, longer\n".utf8).write(to: URL(fileURLWithPath: path))
         vim.type(":w<CR>")
         #expect(try contents(path) == "theirs, longer\n")
-        #expect(vim.editor.frame().lines[11].contains("changed on disk"))
+        #expect(vim.editor.frame().lines[6...].joined(separator: " ").contains("changed on disk"))
         vim.type(":w!<CR>")
         #expect(try contents(path) == "ine\n")
     }
@@ -96,7 +96,7 @@ struct LocalFileTests {
         vim = try editor(path, keymap: "vim")
         vim.type("x:e other.txt<CR>")
         #expect(!vim.editor.wantsQuit && vim.editor.switchTarget == nil)
-        #expect(vim.editor.frame().lines[11].contains("changes not written"))
+        #expect(vim.editor.frame().lines[6...].joined(separator: " ").contains("changes not written"))
         vim.type(":e! other.txt<CR>")
         #expect(vim.editor.wantsQuit && vim.editor.switchTarget == "other.txt")
         #expect(try contents(path) == "one\n", "dropped, not written")
@@ -106,7 +106,7 @@ struct LocalFileTests {
 
         var shared = try VimHarness("‸text")
         shared.type(":e<CR>")
-        #expect(!shared.editor.wantsQuit && shared.editor.frame().lines.last { !$0.isEmpty }?.contains("shared document") == true)
+        #expect(!shared.editor.wantsQuit && shared.editor.frame().lines[6...].joined(separator: " ").contains("shared document"))
     }
 
     @Test("a symbolic link is written through and stays a link; a read-only file is written only with :w!")
@@ -124,7 +124,7 @@ struct LocalFileTests {
         var readOnly = try editor(locked, keymap: "vim")
         readOnly.type("x:w<CR>")
         #expect(try contents(locked) == "locked\n")
-        #expect(readOnly.editor.frame().lines[11].contains("read-only"))
+        #expect(readOnly.editor.frame().lines[6...].joined(separator: " ").contains("read-only"))
         readOnly.type(":w!<CR>")
         #expect(try contents(locked) == "ocked\n")
     }
@@ -134,7 +134,7 @@ struct LocalFileTests {
         let path = try make("q.txt", "x\n")
         var vim = try editor(path, keymap: "vim")
         vim.type("dd:q<CR>")
-        #expect(!vim.editor.wantsQuit && vim.editor.frame().lines[11].contains("not written"))
+        #expect(!vim.editor.wantsQuit && vim.editor.frame().lines[6...].joined(separator: " ").contains("not written"))
         vim.type(":q!<CR>")
         #expect(vim.editor.wantsQuit)
         #expect(try contents(path) == "x\n")

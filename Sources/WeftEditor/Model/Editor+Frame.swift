@@ -9,13 +9,16 @@ extension Editor {
             frame.fill(row: 0, style: .role(.banner))
             frame.putMarkingCut(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
         }
+        // A message longer than its row takes more, the status line moving up over the text's
+        // last rows until the next key, as vim's does: a path to a recovery file is read whole.
+        let messageRows = prompt == nil ? message.map { min(Frame.wrap($0.text, width: viewWidth, measure: measure).count, max(1, viewHeight / 2)) } ?? 1 : 1
         if let helpPage {
             drawHelp(helpPage, into: &frame, top: textTop)
         } else {
             drawText(into: &frame, top: textTop)
-            drawStatus(into: &frame, row: textTop + viewHeight)
+            drawStatus(into: &frame, row: textTop + viewHeight - (messageRows - 1))
         }
-        drawMessage(into: &frame, row: textTop + viewHeight + 1)
+        drawMessage(into: &frame, row: textTop + viewHeight + 1, rows: messageRows)
         frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil && helpPage == nil
         return frame
     }
@@ -218,14 +221,14 @@ extension Editor {
         return " with \(names.count) \(names.count == 1 ? "person" : "people")"
     }
 
-    private func drawMessage(into frame: inout Frame, row: Int) {
+    private func drawMessage(into frame: inout Frame, row: Int, rows: Int) {
         guard row < frame.height else { return }
         if let prompt {
             let column = frame.put(prompt.label, row: row, column: 0, style: .role(.prompt), width: measure)
             let end = frame.put(prompt.text, row: row, column: column, style: .role(.text), width: measure)
             frame.cursor = (row, min(end, frame.width - 1))
         } else if let message {
-            frame.putMarkingCut(message.text, row: row, column: 0, style: .role(message.isError ? .error : .message), width: measure)
+            frame.putWrapped(message.text, lastRow: row, maxRows: rows, style: .role(message.isError ? .error : .message), width: measure)
         } else if !vim.keys.isEmpty {
             // The command being typed, as vim's `showcmd` shows it (`2d`, `"ay`).
             frame.put(vim.keys.map(\.description).joined(), row: row, column: 0, style: .role(.message), width: measure)
@@ -236,7 +239,7 @@ extension Editor {
         }
         if isPager, prompt == nil {
             // As in less: the terminal's cursor waits on the bottom line, after any message.
-            let end = message.map { $0.text.unicodeScalars.reduce(0) { $0 + max(0, measure($1)) } } ?? 0
+            let end = message.map { Frame.wrap($0.text, width: frame.width, measure: measure).last.map(measure.columns(of:)) ?? 0 } ?? 0
             frame.cursor = (row, min(end, frame.width - 1))
         }
     }

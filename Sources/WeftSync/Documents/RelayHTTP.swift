@@ -66,8 +66,15 @@ enum RelayHTTP {
             head.headers.add(name: "Connection", value: "close")
             head.headers.add(name: "Content-Length", value: "0")
             if !token.isEmpty { head.headers.add(name: "Authorization", value: "Bearer \(token)") }
-            try await outbound.write(.head(head))
-            try await outbound.write(.end(nil))
+            // A relay that answers at once (a refusal) and closes may do so before the request's
+            // end is written: the write then fails, and the answer is read all the same.
+            var unwritten: (any Error)?
+            do {
+                try await outbound.write(.head(head))
+                try await outbound.write(.end(nil))
+            } catch {
+                unwritten = error
+            }
             var status: UInt = 0
             var body: [UInt8] = []
             for try await part in inbound {
@@ -82,6 +89,7 @@ enum RelayHTTP {
                 case .end: return (status, body)
                 }
             }
+            if let unwritten { throw unwritten }
             throw SyncError(.timeout, "the relay closed the connection before its whole answer about \(what) came")
         }
     }

@@ -34,6 +34,9 @@ struct EditorHarness {
     }
 
     var lines: [String] { editor.frame().lines }
+    /// The screen's rows from `row` down, joined with spaces: a message wrapped over several rows
+    /// reads as one again (it breaks at spaces).
+    func rows(from row: Int) -> String { lines[row...].joined(separator: " ") }
     var text: String { editor.text }
     var cursor: Int { editor.cursorPosition }
 }
