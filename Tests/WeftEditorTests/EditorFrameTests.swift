@@ -310,6 +310,12 @@ extension EditorFrameTests {
         #expect(reopened.editor.cursorLineColumn == (26, 3))
         #expect(reopened.lines.prefix(6) == shown.prefix(6), "\(reopened.lines)")
         #expect(EditorPlace(text: "weft-place 1\ncursor sideways\ntop start\n") == nil)
+
+        // A view at the start is saved as the start: it opens there, with what others put before.
+        harness.press("Ctrl-Home")
+        #expect(harness.editor.place.opensAtTheTop && harness.editor.place.text.contains("top start"), "\(harness.editor.place.text)")
+        reopened.editor.restore(harness.editor.place)
+        #expect(reopened.lines.first == "new", "\(reopened.lines)")
     }
 }
 

@@ -71,8 +71,10 @@ public struct EditorPlace: Sendable, Equatable {
 }
 
 extension Editor {
-    /// Where the cursor and the view are, to start there next time.
-    public var place: EditorPlace { EditorPlace(cursor: cursor, top: top) }
+    /// Where the cursor and the view are, to start there next time. A view at the document's
+    /// start is saved as the start (not as its first character), so that it opens at the start,
+    /// with whatever others put before that character meanwhile, and from the cache's text at once.
+    public var place: EditorPlace { EditorPlace(cursor: cursor, top: replica.position(of: top) == 0 ? .start : top) }
 
     /// Starts at `place`: the cursor on its character and that view, as far as the characters are
     /// still in this copy of the document (else the start stays).
