@@ -48,6 +48,10 @@ public struct Hello: Hashable, Sendable {
     /// each with its key: the proof that characters of theirs the relay lacks are this copy's
     /// own to give back, though those replicas are bound in the document's current epoch.
     public var formerReplicas: [FormerReplica]
+    /// The batch the log held at `lastServerSeq` as this client applied it (flag bit 6): a relay
+    /// whose log holds another batch there went back in time and went on (restored from an old
+    /// backup, then written to), and asks for this copy rather than replay after it.
+    public var lastEntry: LogPosition?
     /// The name of the person using the client, as their configuration says; empty for none.
     /// Unverified: a relay that takes tokens names batches after the token's user instead, and
     /// records this name, marked unverified, only for connections without a token.
@@ -56,7 +60,7 @@ public struct Hello: Hashable, Sendable {
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
                 lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, lostBatchesReceipt: Receipt? = nil,
                 wantsReceipts: Bool = false, token: String = "", replicaKey: [UInt8] = [], userName: String = "",
-                formerReplicas: [FormerReplica] = []) {
+                formerReplicas: [FormerReplica] = [], lastEntry: LogPosition? = nil) {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
@@ -70,6 +74,18 @@ public struct Hello: Hashable, Sendable {
         self.replicaKey = replicaKey
         self.userName = userName
         self.formerReplicas = formerReplicas
+        self.lastEntry = lastEntry
+    }
+}
+
+/// Which batch a log entry holds: its replica and client sequence.
+public struct LogPosition: Hashable, Sendable {
+    public var replica: ReplicaID
+    public var clientSeq: UInt64
+
+    public init(replica: ReplicaID, clientSeq: UInt64) {
+        self.replica = replica
+        self.clientSeq = clientSeq
     }
 }
 

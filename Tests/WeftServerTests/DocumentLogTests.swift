@@ -56,6 +56,35 @@ import WeftWire
         #expect(!log.greeting(clientEpoch: 42, lastServerSeq: 1, restoring: false, replica: bob, receipt: (0, 1)).needsNewEpoch)
     }
 
+    /// A client that names the batch it applied at its last serverSeq is asked for its copy when
+    /// the log holds another batch there (the log went back and went on: an old backup written
+    /// to since), and only then; a sequence the relay cannot check (before what it loaded, or a
+    /// snapshot's, named by no batch) is taken on trust as before.
+    @Test func aClientWhoseLastBatchTheLogHoldsNoMoreIsAskedForItsCopy() throws {
+        var log = try empty()
+        var a = Replica(replicaID: alice)
+        guard case .accepted(let first) = log.receive(clientSeq: 1, ops: [try a.insert("x", at: 0)!], from: alice),
+              case .accepted(let second) = log.receive(clientSeq: 2, ops: [try a.insert("y", at: 1)!], from: alice) else { return }
+        try commitAndDeliver(first, as: 1, into: &log)
+        try commitAndDeliver(second, as: 2, into: &log)
+        func asked(_ last: UInt64, _ entry: LogPosition?) -> Bool {
+            log.greeting(clientEpoch: 42, lastServerSeq: last, restoring: false, replica: bob, receipt: nil, lastEntry: entry).restore
+        }
+        #expect(!asked(2, LogPosition(replica: alice, clientSeq: 2)), "the batch the log holds there")
+        #expect(!asked(1, LogPosition(replica: alice, clientSeq: 1)))
+        #expect(!asked(2, nil), "no batch named: taken on trust")
+        #expect(asked(2, LogPosition(replica: bob, clientSeq: 1)), "another batch, lost with the log's past")
+        #expect(asked(1, LogPosition(replica: alice, clientSeq: 2)), "a batch the log holds elsewhere")
+        #expect(!log.greeting(clientEpoch: 42, lastServerSeq: 2, restoring: false, replica: bob, receipt: nil,
+                              lastEntry: LogPosition(replica: bob, clientSeq: 1)).needsNewEpoch, "a client's word moves no epoch")
+
+        // Loaded from a snapshot at 2 with the log on from there: sequences up to 2 are unchecked.
+        let loaded = try DocumentLog(document: notes, stored: StoredDocument(epoch: 42, head: 2, snapshot: log.replica.encodeSnapshot(), snapshotSeq: 2,
+                                                                             tail: [], lastClientSeqs: [alice: 2]))
+        #expect(!loaded.greeting(clientEpoch: 42, lastServerSeq: 2, restoring: false, replica: bob, receipt: nil,
+                                 lastEntry: LogPosition(replica: bob, clientSeq: 1)).restore)
+    }
+
     @Test func acceptedBatchesApplyAtOnceAndAdvanceOnDelivery() throws {
         var log = try empty()
         var a = Replica(replicaID: alice), b = Replica(replicaID: bob)

@@ -159,13 +159,14 @@ import WeftWire
         var replica = Replica(replicaID: ReplicaID(3))
         _ = try replica.insert("cached text", at: 0)
         let receipt = Receipt(clientSeq: 4, serverSeq: 4, proof: Array(0..<16))
+        let entry = LogPosition(replica: ReplicaID(8), clientSeq: 12)
         try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot(), queuedThrough: 5,
-                         receipt: receipt).save(to: url)
+                         receipt: receipt, lastEntry: entry).save(to: url)
         let loaded = try #require(try ReplicaCache.load(from: url))
         #expect(loaded.epoch == 42 && loaded.lastServerSeq == 17 && loaded.replica == ReplicaID(3) && loaded.queuedThrough == 5)
-        #expect(loaded.receipt == receipt)
+        #expect(loaded.receipt == receipt && loaded.lastEntry == entry)
         try ReplicaCache(replica: ReplicaID(3), epoch: 42, lastServerSeq: 17, snapshot: replica.encodeSnapshot()).save(to: url)
-        #expect(try ReplicaCache.load(from: url)?.receipt == nil)
+        #expect(try ReplicaCache.load(from: url)?.receipt == nil && ReplicaCache.load(from: url)?.lastEntry == nil)
         #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "cached text")
         var bytes = [UInt8](try Data(contentsOf: url))
         bytes[bytes.count / 2] ^= 1
@@ -204,8 +205,8 @@ import WeftWire
     }
 
     /// Caches of earlier formats still load: the first did not say how far the queue it holds
-    /// goes, and neither it nor the second holds a receipt.
-    @Test(arguments: ["WEFTC001", "WEFTC002"]) func aCacheOfAnEarlierFormatStillLoads(format: String) throws {
+    /// goes, neither it nor the second holds a receipt, and none of them the last batch applied.
+    @Test(arguments: ["WEFTC001", "WEFTC002", "WEFTC003"]) func aCacheOfAnEarlierFormatStillLoads(format: String) throws {
         let directory = TemporaryDirectory.make("cache")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -218,13 +219,19 @@ import WeftWire
         writer.uint64(3)
         writer.uint64(42)
         writer.varint(17)
-        if format == "WEFTC002" { writer.varint(5) }
+        if format != "WEFTC001" { writer.varint(5) }
+        if format == "WEFTC003" {
+            writer.varint(0)  // no receipt
+            writer.varint(0)
+            writer.varint(0)
+        }
         writer.varint(snapshot.count)
         writer.raw(snapshot)
         let checksum = CRC32C.checksum(writer.bytes)
         try Data(writer.bytes + (0..<4).map { UInt8(truncatingIfNeeded: checksum >> (8 * $0)) }).write(to: url)
         let loaded = try #require(try ReplicaCache.load(from: url))
-        #expect(loaded.lastServerSeq == 17 && loaded.queuedThrough == (format == "WEFTC002" ? 5 : nil) && loaded.receipt == nil)
+        #expect(loaded.lastServerSeq == 17 && loaded.queuedThrough == (format == "WEFTC001" ? nil : 5) && loaded.receipt == nil && loaded.lastEntry == nil)
+        #expect(ReplicaCache.epoch(at: url) == 42 && ReplicaCache.textPreview(at: url, limit: 10)?.text == "old")
         #expect(try Replica(snapshot: loaded.snapshot, replicaID: ReplicaID(3)).text == "old")
     }
 }

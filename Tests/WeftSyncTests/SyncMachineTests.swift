@@ -116,6 +116,37 @@ import WeftWire
         #expect(sync.lastServerSeq == 5, "replay progress is kept for the next hello")
     }
 
+    /// Every hello names the batch applied at its last serverSeq (another's broadcast, or this
+    /// replica's acknowledged batch); none after a snapshot, which names no batch.
+    @Test func theHelloNamesTheLastBatchApplied() {
+        var sync = machine(epoch: 9, last: 4, queued: 1)
+        func hello() -> Hello? {
+            _ = sync.handle(.start)
+            guard case .send(.hello(let hello))? = sync.handle(.connected).first else { return nil }
+            return hello
+        }
+        #expect(hello()?.lastEntry == nil, "nothing known from before")
+        _ = sync.handle(.received(welcome(serverSeq: 6)))
+        _ = sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 3, ops: [])))
+        _ = sync.handle(.disconnected(reason: "cut"))
+        _ = sync.handle(.retryDue)
+        guard case .send(.hello(let afterBroadcast))? = sync.handle(.connected).first else { Issue.record("no hello"); return }
+        #expect(afterBroadcast.lastServerSeq == 5 && afterBroadcast.lastEntry == LogPosition(replica: ReplicaID(8), clientSeq: 3))
+        _ = sync.handle(.received(welcome(serverSeq: 5)))
+        _ = sync.handle(.received(.caughtUp(serverSeq: 5)))
+        _ = sync.handle(.received(.ack(clientSeq: 1, serverSeq: 6)))
+        #expect(sync.lastEntry == LogPosition(replica: ReplicaID(5), clientSeq: 1), "its own batch")
+        _ = sync.handle(.received(.ack(clientSeq: 1, serverSeq: 3)))
+        #expect(sync.lastEntry == LogPosition(replica: ReplicaID(5), clientSeq: 1), "a duplicate's older sequence changes nothing")
+
+        var fresh = machine(epoch: 9, last: 0)
+        _ = fresh.handle(.start)
+        _ = fresh.handle(.connected)
+        _ = fresh.handle(.received(welcome(serverSeq: 70)))
+        _ = fresh.handle(.received(.snapshot(serverSeq: 70, bytes: [])))
+        #expect(fresh.lastServerSeq == 70 && fresh.lastEntry == nil)
+    }
+
     /// The same failure is said once while it lasts, not on every retry.
     @Test func aFailureIsSaidOnceWhileItLasts() {
         var sync = machine()

@@ -32,6 +32,9 @@ public struct DocumentLog: Sendable {
     private var durable: [ReplicaID: UInt64]
     /// Server sequences of the delivered batches the store's log still holds, for acknowledging resends.
     private var serverSeqOf: [BatchKey: UInt64]
+    /// `serverSeqOf` holds every delivered batch after this sequence (those loaded with the
+    /// document, from after its snapshot, and every one since, down to the log's floor).
+    private var indexedFrom: UInt64
     /// Batches accepted here and not delivered yet.
     private var inFlight: Set<BatchKey> = []
     /// A digest of the ops of each batch the log still names (accepted, or delivered and not
@@ -85,6 +88,7 @@ public struct DocumentLog: Sendable {
         accepted = stored.lastClientSeqs
         durable = stored.lastClientSeqs
         serverSeqOf = [:]
+        indexedFrom = stored.snapshotSeq
         for entry in stored.tail {
             let key = BatchKey(replica: entry.replica, clientSeq: entry.clientSeq)
             serverSeqOf[key] = entry.serverSeq
@@ -123,8 +127,14 @@ public struct DocumentLog: Sendable {
     ///   - receipt: the clientSeq and serverSeq of the receipt the hello shows (flag bit 2); the
     ///     caller checked that it is genuine. It shows a loss when it names more of the replica's
     ///     batches than are durable here, or more of the log than the relay has.
+    ///   - lastEntry: the batch the client applied at `lastServerSeq` (flag bit 6). Another batch
+    ///     there in this log means the log went back and went on since (an old backup written to):
+    ///     the client's copy holds history the relay lacks, and replaying after `lastServerSeq`
+    ///     would leave it without what took that place. Checked where the relay still knows which
+    ///     batch each sequence holds.
     public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool,
-                         replica: ReplicaID, receipt: (clientSeq: UInt64, serverSeq: UInt64)?) -> Greeting {
+                         replica: ReplicaID, receipt: (clientSeq: UInt64, serverSeq: UInt64)?,
+                         lastEntry: LogPosition? = nil) -> Greeting {
         let sameEpoch = clientEpoch == epoch
         let proven = receipt.map { $0.clientSeq > durable[replica] ?? 0 || $0.serverSeq > deliveredHead } ?? false
         let lost = sameEpoch && proven
@@ -132,7 +142,9 @@ public struct DocumentLog: Sendable {
         // be set aside, not given back into this one.
         let unknownEpoch = clientEpoch != 0 && !sameEpoch && !retiredEpochs.contains(clientEpoch)
         let ahead = sameEpoch && lastServerSeq > deliveredHead
-        return Greeting(needsNewEpoch: lost, restore: lost || ahead || unknownEpoch || restoring)
+        let diverged = sameEpoch && lastServerSeq > indexedFrom && lastServerSeq <= deliveredHead
+            && lastEntry.map { serverSeqOf[BatchKey(replica: $0.replica, clientSeq: $0.clientSeq)] != lastServerSeq } ?? false
+        return Greeting(needsNewEpoch: lost, restore: lost || ahead || diverged || unknownEpoch || restoring)
     }
 
     /// Moves the document to `epoch` (a new one, stored): nothing else changes, the log goes on.
@@ -277,6 +289,7 @@ public struct DocumentLog: Sendable {
         snapshotSeq = max(snapshotSeq, compaction.serverSeq)
         logFloor = max(logFloor, compaction.floor)
         serverSeqOf = serverSeqOf.filter { $0.value > logFloor }
+        indexedFrom = max(indexedFrom, logFloor)
         opsDigest = opsDigest.filter { serverSeqOf[$0.key] != nil || inFlight.contains($0.key) }
     }
 

@@ -17,7 +17,7 @@ extension RoomScheduler {
         }
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
                                     restoring: hello.restoring, replica: hello.replica,
-                                    receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) })
+                                    receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) }, lastEntry: hello.lastEntry)
         if greeting.needsNewEpoch {
             waitingJoins.append((connection, hello, readOnly))
             if !renewing {

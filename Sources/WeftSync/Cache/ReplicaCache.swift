@@ -17,15 +17,23 @@ public struct ReplicaCache: Sendable {
     /// The relay's latest receipt for this replica's batches (PROTOCOL.md, `receipt`): what the
     /// client shows should the relay lose them.
     public var receipt: Receipt?
+    /// The batch applied at `lastServerSeq` (nil: not known, as after a snapshot): named in the
+    /// next hello (PROTOCOL.md, flag bit 6).
+    public var lastEntry: LogPosition?
 
-    static let magic = Array("WEFTC003".utf8)
+    static let magic = Array("WEFTC004".utf8)
+    /// The third format, without `lastEntry`: still read.
+    static let thirdMagic = Array("WEFTC003".utf8)
+    /// Every format read, newest first.
+    static let formats = [magic, thirdMagic, secondMagic, firstMagic]
     /// The second format, without `receipt`: still read.
     static let secondMagic = Array("WEFTC002".utf8)
     /// The first format, without `queuedThrough` either: still read.
     static let firstMagic = Array("WEFTC001".utf8)
 
     public init(replica: ReplicaID, epoch: UInt64, lastServerSeq: UInt64, snapshot: [UInt8], queuedThrough: UInt64? = nil,
-                receipt: Receipt? = nil) {
+                receipt: Receipt? = nil, lastEntry: LogPosition? = nil) {
+        self.lastEntry = lastEntry
         self.queuedThrough = queuedThrough
         self.receipt = receipt
         self.replica = replica
@@ -42,7 +50,7 @@ public struct ReplicaCache: Sendable {
         defer { try? handle.close() }
         guard let data = try? handle.read(upToCount: 24), data.count == 24 else { return nil }
         let bytes = [UInt8](data)
-        guard [magic, secondMagic, firstMagic].contains(Array(bytes[0..<8])) else { return nil }
+        guard Self.formats.contains(Array(bytes[0..<8])) else { return nil }
         var reader = ByteReader(Array(bytes[16...]))  // after the magic and the replica, as `load` reads it
         return try? reader.uint64()
     }
@@ -53,7 +61,7 @@ public struct ReplicaCache: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         let bytes = [UInt8](data)
         let version = bytes.count > 12 ? Array(bytes[0..<8]) : []
-        guard version == magic || version == secondMagic || version == firstMagic else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
+        guard formats.contains(version) else { throw SyncError(.io, "\(url.path) is not a Weft replica cache") }
         let body = Array(bytes[0..<(bytes.count - 4)])
         let stored = bytes.uint32(at: bytes.count - 4)
         guard CRC32C.checksum(body) == stored else { throw SyncError(.io, "the replica cache \(url.path) is damaged (checksum)") }
@@ -76,12 +84,18 @@ public struct ReplicaCache: Sendable {
         let lastServerSeq = try reader.varint()
         let queuedThrough = version == firstMagic ? nil : try reader.varint()
         var receipt: Receipt?
-        if version == magic {
+        if version == magic || version == thirdMagic {
             let clientSeq = try reader.varint(), serverSeq = try reader.varint()
             let proof = Array(try reader.raw(try reader.count(minimumBytes: 1)))
             if clientSeq > 0 || serverSeq > 0 { receipt = Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: proof) }
         }
-        return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: [], queuedThrough: queuedThrough, receipt: receipt)
+        var lastEntry: LogPosition?
+        if version == magic {
+            let replica = ReplicaID(try reader.uint64()), clientSeq = try reader.varint()
+            if clientSeq > 0 { lastEntry = LogPosition(replica: replica, clientSeq: clientSeq) }
+        }
+        return ReplicaCache(replica: replica, epoch: epoch, lastServerSeq: lastServerSeq, snapshot: [], queuedThrough: queuedThrough, receipt: receipt,
+                            lastEntry: lastEntry)
     }
 
     /// The start of the text of the cache at `url` (at most `limit` bytes of UTF-8) and the
@@ -95,7 +109,7 @@ public struct ReplicaCache: Sendable {
         var bytes = [UInt8]((try? handle.read(upToCount: firstRead)) ?? Data())
         while true {
             let version = bytes.count > 12 ? Array(bytes[0..<8]) : []
-            guard version == magic || version == secondMagic || version == firstMagic else { return nil }
+            guard formats.contains(version) else { return nil }
             var reader = ByteReader(Array(bytes[8...]))
             guard (try? header(version: version, from: &reader)) != nil, (try? reader.varint()) != nil else { return nil }
             if let preview = Replica.visibleTextPrefix(ofSnapshot: Array(bytes[(8 + reader.offset)...]), limit: limit) { return preview }
@@ -117,6 +131,8 @@ public struct ReplicaCache: Sendable {
         writer.varint(receipt?.serverSeq ?? 0)
         writer.varint(receipt?.proof.count ?? 0)
         writer.raw(receipt?.proof ?? [])
+        writer.uint64(lastEntry?.replica.rawValue ?? 0)
+        writer.varint(lastEntry?.clientSeq ?? 0)
         writer.varint(snapshot.count)
         writer.raw(snapshot)
         writer.uint32(CRC32C.checksum(writer.bytes))

@@ -108,6 +108,9 @@ public struct SyncMachine: Sendable {
     /// The relay's receipt for the most of this replica's batches (kept with the cache): the
     /// proof a relay that lost them asks for.
     public private(set) var receipt: Receipt?
+    /// The batch applied at `lastServerSeq` (kept with the cache; nil after a snapshot): every
+    /// hello names it, so that a relay whose log holds another batch there asks for this copy.
+    public private(set) var lastEntry: LogPosition?
     /// The relay refused a hello asking for receipts as malformed (a relay of an earlier
     /// version, which does not know the flag): later hellos do without.
     private var receiptsRefused = false
@@ -137,8 +140,9 @@ public struct SyncMachine: Sendable {
 
     public init(document: DocumentName, replica: ReplicaID, token: String, readOnly: Bool,
                 epoch: UInt64, lastServerSeq: UInt64, ackedThrough: UInt64, queuedThrough: UInt64, restoringThrough: UInt64 = 0,
-                replicaKey: [UInt8] = [], userName: String = "", receipt: Receipt? = nil) {
+                replicaKey: [UInt8] = [], userName: String = "", receipt: Receipt? = nil, lastEntry: LogPosition? = nil) {
         self.receipt = receipt
+        self.lastEntry = lastServerSeq > 0 ? lastEntry : nil
         self.userName = userName
         self.restoringThrough = restoringThrough
         self.replicaKey = replicaKey
@@ -204,7 +208,7 @@ public struct SyncMachine: Sendable {
                                        readOnly: readOnly, restoring: isRestoring, lostBatchesReceipt: lostBatchesReceipt,
                                        wantsReceipts: keepsReceipts,
                                        token: token, replicaKey: replicaKey, userName: userName,
-                                       formerReplicas: isRestoring ? formerReplicas : [])))]
+                                       formerReplicas: isRestoring ? formerReplicas : [], lastEntry: lastEntry)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []
@@ -287,14 +291,16 @@ public struct SyncMachine: Sendable {
         case (.replaying, .snapshot(let serverSeq, let bytes)):
             guard serverSeq >= lastServerSeq else { return [] }
             lastServerSeq = serverSeq
+            lastEntry = nil
             madeProgress()
             return [.replaceWithSnapshot(serverSeq: serverSeq, bytes: bytes)]
-        case (.replaying, .broadcast(let serverSeq, _, _, let ops)), (.live, .broadcast(let serverSeq, _, _, let ops)):
+        case (.replaying, .broadcast(let serverSeq, let sender, let clientSeq, let ops)), (.live, .broadcast(let serverSeq, let sender, let clientSeq, let ops)):
             if serverSeq <= lastServerSeq { return [] }
             guard serverSeq == lastServerSeq + 1 else {
                 return violation("broadcast \(serverSeq) after \(lastServerSeq)", jitter: jitter)
             }
             lastServerSeq = serverSeq
+            lastEntry = LogPosition(replica: sender, clientSeq: clientSeq)
             madeProgress()
             return [.apply(serverSeq: serverSeq, ops: ops)]
         case (.replaying, .caughtUp(let serverSeq)):
@@ -307,6 +313,7 @@ public struct SyncMachine: Sendable {
             var actions: [Action] = []
             if serverSeq == lastServerSeq + 1 {
                 lastServerSeq = serverSeq
+                lastEntry = LogPosition(replica: replica, clientSeq: clientSeq)
             } else if serverSeq > lastServerSeq + 1 {
                 return violation("ack as serverSeq \(serverSeq) after \(lastServerSeq)", jitter: jitter)
             }

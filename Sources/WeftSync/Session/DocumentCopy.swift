@@ -184,7 +184,7 @@ public final class DocumentCopy {
                                   epoch: cache?.epoch ?? 0, lastServerSeq: cache?.lastServerSeq ?? 0,
                                   ackedThrough: queue.ackedThrough, queuedThrough: queue.lastClientSeq, restoringThrough: queue.restoringThrough,
                                   replicaKey: key.bytes, userName: options.userName,
-                                  receipt: cache?.replica == queue.replica ? cache?.receipt : nil)
+                                  receipt: cache?.replica == queue.replica ? cache?.receipt : nil, lastEntry: cache?.lastEntry)
         machine.commandArgument = address.commandArgument(defaultServer: options.defaultServer)
         return machine
     }
@@ -248,7 +248,7 @@ public final class DocumentCopy {
         let holdsNothing = machine.epoch == 0 && queue.lastClientSeq == 0 && replica.count == 0 && !cacheIsCurrent
         if !holdsNothing, !cacheIsCurrent || cachedPosition != (machine.epoch, machine.lastServerSeq) || cachedReceipt != machine.receipt {
             let cache = ReplicaCache(replica: queue.replica, epoch: machine.epoch, lastServerSeq: machine.lastServerSeq, snapshot: replica.encodeSnapshot(),
-                                     queuedThrough: queue.lastClientSeq, receipt: machine.receipt)
+                                     queuedThrough: queue.lastClientSeq, receipt: machine.receipt, lastEntry: machine.lastEntry)
             do {
                 try cache.save(to: files.cacheURL)
                 cacheIsCurrent = true

@@ -275,6 +275,41 @@ import WeftTestTraits
         #expect(try Self.text(afterGivingBack: [bob, carol], url: url, root: root) == "zyxold ana bob")
     }
 
+    /// A relay back from an old backup that others wrote to before a reader of the lost batches
+    /// came back: at its last serverSeq the log now holds another batch, which the reader's hello
+    /// names the one it applied there shows. The reader is asked for its copy instead of being
+    /// replayed what follows (which would leave it for good without the batch that took that
+    /// place, saying it was in sync); it holds another writer's lost word, which it gives back
+    /// once that writer's copy has shown the loss, and everyone ends with every word.
+    @Test func aCopyWhoseLastBatchTheRestoredLogReplacedIsAskedForIt() throws {
+        let root = TemporaryDirectory.path("backup-replaced")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var cast = try RelayWithTwoClients(root: root)
+        let (url, reader, writer) = (cast.url, cast.alice, cast.bob)
+        let other = WeftRun(home: root.appendingPathComponent("other"))
+        #expect(try reader(["apply", url], input: Self.insertion("w0 ", at: 0)).status == 0)
+        for person in [reader, writer, other] { #expect(try person(["cat", url]).stdout == "w0 ") }
+        try cast.restart { [backup = cast.backup] data in try FileManager.default.copyItem(at: data, to: backup) }
+        #expect(try writer(["apply", url], input: Self.insertion("w1 ", at: 0)).status == 0)
+        #expect(try reader(["cat", url]).stdout == "w1 w0 ", "the reader has the writer's word")
+
+        try cast.putTheBackupBack()
+        #expect(try other(["apply", url], input: Self.insertion("w2 ", at: 0)).status == 0, "the log goes on where the lost word was")
+        let asked = try reader(["apply", "--timeout", "3", url], input: "")
+        #expect(asked.stderr.contains("giving it this copy back"), "\(asked.stderr)")
+        #expect(asked.status != 0 && asked.stderr.contains("only its own copy can give them back"), "the writer's word waits for the writer: \(asked.stderr)")
+        let held = try reader(["cat", "--offline", url]).stdout
+        #expect(held.contains("w1 ") && held.contains("w2 "), "the reader sees what took the lost word's place, and keeps it: \(held)")
+
+        for person in [writer, reader, other] {
+            let synced = try person(["apply", "--timeout", "30", url], input: "")
+            #expect(synced.status == 0, "\(synced.stderr)")
+        }
+        let text = try WeftRun(home: root.appendingPathComponent("fresh"))(["cat", url]).stdout
+        #expect(text.split(separator: " ").sorted() == ["w0", "w1", "w2"], "\(text)")
+        for person in [reader, writer, other] { #expect(try person(["cat", url]).stdout == text) }
+    }
+
     /// A relay killed with acknowledged batches still in its write-ahead log, whose log is then
     /// damaged: SQLite drops the frames that fail their checksums, so the relay comes back with an
     /// older document (under the same epoch), and its clients give back what it lost.

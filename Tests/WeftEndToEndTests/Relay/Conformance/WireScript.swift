@@ -34,11 +34,12 @@ struct WireScript {
     /// A hello for `replica` on `document`.
     static func hello(_ replica: ReplicaID, document: String = "notes", epoch: UInt64 = 0, lastServerSeq: UInt64 = 0,
                       readOnly: Bool = false, restoring: Bool = false, lostBatches: Receipt? = nil, receipts: Bool = false,
-                      token: String = "", key: String = "", user: String = "", former: [(ReplicaID, String)] = []) -> ClientMessage {
+                      token: String = "", key: String = "", user: String = "", former: [(ReplicaID, String)] = [],
+                      lastEntry: LogPosition? = nil) -> ClientMessage {
         .hello(Hello(document: try! DocumentName(document), epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
                      readOnly: readOnly, restoring: restoring, lostBatchesReceipt: lostBatches, wantsReceipts: receipts, token: token,
                      replicaKey: Array(key.utf8), userName: user,
-                     formerReplicas: former.map { FormerReplica(replica: $0.0, key: Array($0.1.utf8)) }))
+                     formerReplicas: former.map { FormerReplica(replica: $0.0, key: Array($0.1.utf8)) }, lastEntry: lastEntry))
     }
 
     /// A welcome on epoch `epoch` (a name bound by the vector).

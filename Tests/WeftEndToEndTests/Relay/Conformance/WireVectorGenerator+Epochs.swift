@@ -45,6 +45,20 @@ extension WireVectorGenerator {
             script.expect("c", WireScript.welcome(serverSeq: 1), "welcome: an ordinary one, epoch E")
             script.expect("c", .caughtUp(serverSeq: 1), "caught-up")
         })
+        vectors.append(vector("epochs/another-batch-there", "A hello naming the batch it applied at its last serverSeq (flag bit 6), where the log holds another: the log went back and went on, and the client is asked for its copy; naming the batch the log holds there is an ordinary hello.",
+                              rules: ["Healing a relay", "Epoch changes"]) { script in
+            writeABC(&script)
+            script.open("b")
+            script.send("b", WireScript.hello(b, epoch: WireScript.epoch("E"), lastServerSeq: 1, readOnly: true, lastEntry: LogPosition(replica: c, clientSeq: 1)),
+                        "hello: read-only, epoch E, serverSeq 1 applied, which held replica c1's batch 1; the log holds a1's there")
+            script.expect("b", WireScript.welcome(serverSeq: 1, readOnly: true, restore: true), "welcome: the same epoch E, read-only and restore")
+            script.expect("b", .caughtUp(serverSeq: 1), "caught-up at once")
+            script.open("c")
+            script.send("c", WireScript.hello(c, epoch: WireScript.epoch("E"), lastServerSeq: 1, lastEntry: LogPosition(replica: a, clientSeq: 1)),
+                        "hello: epoch E, serverSeq 1 applied, which held a1's batch 1")
+            script.expect("c", WireScript.welcome(serverSeq: 1), "welcome: an ordinary one, epoch E")
+            script.expect("c", .caughtUp(serverSeq: 1), "caught-up")
+        })
         vectors.append(vector("epochs/receipts", "A hello with flag bit 4 gets a receipt after each ack, and after the welcome when batches of its replica are durable; a duplicate's ack is followed by one too.",
                               rules: ["Healing a relay"]) { script in
             writeABCWithReceipt(&script)
