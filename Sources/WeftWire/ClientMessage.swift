@@ -78,7 +78,7 @@ public struct Hello: Hashable, Sendable {
     }
 }
 
-/// Which batch a log entry holds: its replica and client sequence.
+/// A replica's batch: which one a log entry holds.
 public struct LogPosition: Hashable, Sendable {
     public var replica: ReplicaID
     public var clientSeq: UInt64

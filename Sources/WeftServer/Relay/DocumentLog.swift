@@ -41,16 +41,8 @@ public struct DocumentLog: Sendable {
     /// compacted away): a resend is a duplicate only if its ops are the same.
     private var opsDigest: [BatchKey: Int] = [:]
 
-    /// A replica's batch.
-    public struct BatchKey: Hashable, Sendable {
-        public var replica: ReplicaID
-        public var clientSeq: UInt64
-
-        public init(replica: ReplicaID, clientSeq: UInt64) {
-            self.replica = replica
-            self.clientSeq = clientSeq
-        }
-    }
+    /// A replica's batch, as a hello names the last one its client applied.
+    public typealias BatchKey = LogPosition
 
     /// The relay's own replica id: it never inserts, so any fixed id does.
     static let relayReplica = ReplicaID(0)
@@ -143,7 +135,7 @@ public struct DocumentLog: Sendable {
         let unknownEpoch = clientEpoch != 0 && !sameEpoch && !retiredEpochs.contains(clientEpoch)
         let ahead = sameEpoch && lastServerSeq > deliveredHead
         let diverged = sameEpoch && lastServerSeq > indexedFrom && lastServerSeq <= deliveredHead
-            && lastEntry.map { serverSeqOf[BatchKey(replica: $0.replica, clientSeq: $0.clientSeq)] != lastServerSeq } ?? false
+            && lastEntry.map { serverSeqOf[$0] != lastServerSeq } ?? false
         return Greeting(needsNewEpoch: lost, restore: lost || ahead || diverged || unknownEpoch || restoring)
     }
 
