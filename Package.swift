@@ -228,7 +228,7 @@ let package = Package(
         // The client library in process, without the executable.
         .testTarget(
             name: "WeftClientTests",
-            dependencies: ["WeftClient", "WeftSync", "WeftCRDT", "WeftTestSupport"]
+            dependencies: ["WeftClient", "WeftEditor", "WeftSync", "WeftCRDT", "WeftTestSupport"]
         ),
         .testTarget(
             name: "WeftEditorTests",

@@ -6,14 +6,6 @@ import WeftTerminal
 import WeftWire
 
 extension EditorApp {
-    /// The login name of this process's user from the password database (for when `$USER` is
-    /// not set, as under some service managers and `env -i`).
-    private static func accountName() -> String? {
-        guard let entry = getpwuid(getuid()), let name = entry.pointee.pw_name else { return nil }
-        let text = String(cString: name)
-        return text.isEmpty ? nil : text
-    }
-
     /// Runs the editor or the pager for `launch`; returns the exit code (problems before the
     /// screen opens are printed as `weft edit: …` or `weft view: …`).
     public static func run(_ launch: ScreenLaunch) async -> Int32 {
@@ -49,8 +41,7 @@ extension EditorApp {
             return fail(launch.pager ? "the keymap \(keymap.name) is for editing; the pager needs one with its commands (less)"
                                      : "the keymap \(keymap.name) is the pager's; use it with `weft view`")
         }
-        let userName = launch.name ?? config.name ?? ProcessInfo.processInfo.environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? accountName() ?? "someone"
+        let userName = config.personName(explicit: launch.name) ?? "someone"
         let settings = EditorSettings(tabWidth: config.tabWidth ?? 8, wrap: launch.wrap ?? config.wrap ?? true, userName: userName,
                                       userColour: config.colour ?? theme.peerColours[Int(stableHash(userName) % UInt64(theme.peerColours.count))],
                                       lineNumbers: launch.lineNumbers, searchCase: launch.pager ? launch.paging.searchCase : .smart)
@@ -141,7 +132,7 @@ extension EditorApp {
         do {
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: pagerCopy?.home ?? home,
-                                          options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile),
+                                          options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile, name: launch.name),
                                           seed: pagerCopy?.seed())
         } catch {
             terminal.close()

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WeftTestSupport
 import WeftClient
+import WeftEditor
 import WeftSync
 
 /// Every command resolves the user's config, the document's address and the token one way.
@@ -61,5 +62,21 @@ import WeftSync
     @Test func aDocumentNameThatCannotBeOneIsRefusedBeforeAnyConnection() throws {
         let home = try home(config: nil)
         #expect(throws: SyncError.self) { try ClientConnection(document: "ws://127.0.0.1:9/").resolve(in: home) }
+    }
+}
+
+/// Whose name a session sends (and the relay's history records): `--name`, else the
+/// configuration's, else `$USER`, else the login name; never the editor's stand-in "someone".
+@Suite struct PersonNameTests {
+    @Test func theNameGivenWinsThenTheConfigurations() {
+        var config = UserConfig()
+        #expect(config.sessionOptions(token: "", readOnly: false, caFile: nil, name: "zed").userName == "zed")
+        config.name = "ana"
+        #expect(config.personName(explicit: "zed") == "zed" && config.personName() == "ana")
+        #expect(config.sessionOptions(token: "", readOnly: false, caFile: nil).userName == "ana")
+        #expect(config.sessionOptions(token: "", readOnly: false, caFile: nil, name: String(repeating: "n", count: 65)).userName.isEmpty,
+                "a name over the wire's 64 bytes is not sent")
+        config.name = nil
+        #expect(UserConfig().personName() != nil, "$USER or the login name")
     }
 }

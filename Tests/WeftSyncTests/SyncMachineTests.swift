@@ -147,6 +147,26 @@ import WeftWire
         #expect(fresh.lastServerSeq == 70 && fresh.lastEntry == nil)
     }
 
+    /// A copy still giving itself back, read only (`weft cat` of it), reads the relay's document
+    /// as any reader does: its hello does not say it restores (a relay replays nothing to one it
+    /// cannot take restore batches on, and the copy took that for a broken protocol and looped).
+    @Test func aCopyGivingItselfBackReadsLikeAnyReaderWhenReadOnly() {
+        var reading = SyncMachine(document: notes, replica: ReplicaID(5), token: "", readOnly: true, epoch: 9, lastServerSeq: 1,
+                                  ackedThrough: 0, queuedThrough: 1, restoringThrough: 1)
+        _ = reading.handle(.start)
+        guard case .send(.hello(let hello))? = reading.handle(.connected).first else { Issue.record("no hello"); return }
+        #expect(!hello.restoring && hello.formerReplicas.isEmpty)
+        _ = reading.handle(.received(welcome(epoch: 9, serverSeq: 2)))
+        #expect(reading.handle(.received(.broadcast(serverSeq: 2, replica: ReplicaID(8), clientSeq: 1, ops: []))) == [.apply(serverSeq: 2, ops: [])])
+        #expect(reading.handle(.received(.caughtUp(serverSeq: 2))) == [.caughtUp])
+
+        var writing = SyncMachine(document: notes, replica: ReplicaID(5), token: "", readOnly: false, epoch: 9, lastServerSeq: 1,
+                                  ackedThrough: 0, queuedThrough: 1, restoringThrough: 1)
+        _ = writing.handle(.start)
+        guard case .send(.hello(let restoring))? = writing.handle(.connected).first else { Issue.record("no hello"); return }
+        #expect(restoring.restoring)
+    }
+
     /// The same failure is said once while it lasts, not on every retry.
     @Test func aFailureIsSaidOnceWhileItLasts() {
         var sync = machine()
@@ -173,11 +193,14 @@ import WeftWire
             _ = sync.handle(.received(.caughtUp(serverSeq: 5)))
             let refused = sync.handle(.received(.error(refusal, fatal: true)))
             notices += refused.filter { if case .notice = $0 { true } else { false } }.count
-            #expect(sync.handle(.disconnected(reason: "closed"), jitter: 1).last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)),
-                    "attempt \(attempt)")
+            #expect(sync.refusalEndingConnection == "unavailable: that replica still writes in this epoch")
+            let closed = sync.handle(.disconnected(reason: "the relay closed the connection"), jitter: 1)
+            #expect(closed.last == .scheduleRetry(after: SyncMachine.retryDelay(attempt: attempt, jitter: 1)), "attempt \(attempt)")
+            notices += closed.filter { if case .notice = $0 { true } else { false } }.count
+            #expect(sync.refusalEndingConnection == nil)
             _ = sync.handle(.retryDue)
         }
-        #expect(notices == 1, "said once while it lasts")
+        #expect(notices == 1, "said once while it lasts, and the closes after it not at all")
         _ = sync.handle(.connected)
         _ = sync.handle(.received(welcome(serverSeq: 5)))
         _ = sync.handle(.received(.caughtUp(serverSeq: 5)))

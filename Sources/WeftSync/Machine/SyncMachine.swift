@@ -127,6 +127,11 @@ public struct SyncMachine: Sendable {
     private var refusalsInARow = 0
     /// The last such refusal, said to the user once.
     private var lastRefusal: String?
+    /// The relay is closing the connection after such a refusal: its end is that refusal, said
+    /// already, not trouble of its own to tell.
+    private var closingAfterRefusal = false
+    /// The refusal the connection now ending was closed with, if it was.
+    public var refusalEndingConnection: String? { closingAfterRefusal ? lastRefusal : nil }
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -205,10 +210,10 @@ public struct SyncMachine: Sendable {
             phase = .greeting
             sentThrough = 0
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
-                                       readOnly: readOnly, restoring: isRestoring, lostBatchesReceipt: lostBatchesReceipt,
+                                       readOnly: readOnly, restoring: givesBackHere, lostBatchesReceipt: lostBatchesReceipt,
                                        wantsReceipts: keepsReceipts,
                                        token: token, replicaKey: replicaKey, userName: userName,
-                                       formerReplicas: isRestoring ? formerReplicas : [], lastEntry: lastEntry)))]
+                                       formerReplicas: givesBackHere ? formerReplicas : [], lastEntry: lastEntry)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []
@@ -216,7 +221,8 @@ public struct SyncMachine: Sendable {
                 retryAttempt += 1  // reset to 0 by progress (see `madeProgress`)
                 phase = .waiting(attempt: retryAttempt)
                 // Said once, not on every retry of the same failure.
-                let notice: [Action] = reason == lastTrouble ? [] : [.notice(reason)]
+                let notice: [Action] = reason == lastTrouble || closingAfterRefusal ? [] : [.notice(reason)]
+                closingAfterRefusal = false
                 lastTrouble = reason
                 return notice + [.scheduleRetry(after: Self.retryDelay(attempt: max(retryAttempt, refusalsInARow), jitter: jitter))]
             }
@@ -232,7 +238,7 @@ public struct SyncMachine: Sendable {
     private mutating func receive(_ message: ServerMessage, jitter: Double) -> [Action] {
         switch (phase, message) {
         case (.greeting, .welcome(let welcome)):
-            if welcome.restore, !isRestoring, welcome.epoch == epoch, !readOnly, lostBatchesReceipt == nil,
+            if welcome.restore, !givesBackHere, welcome.epoch == epoch, !readOnly, lostBatchesReceipt == nil,
                let receipt, receipt.serverSeq > welcome.serverSeq || receipt.clientSeq > welcome.lastClientSeq {
                 // The relay is behind this copy in the same epoch, and the receipt proves it: shown,
                 // it makes the relay move the document to a new epoch, so that every client gives
@@ -241,7 +247,7 @@ public struct SyncMachine: Sendable {
                 return dropConnection(notice: "the relay has lost edits it had acknowledged (restored from an old backup?); giving it this copy back",
                                       reason: "the relay lost history", jitter: 0, immediately: true)
             }
-            if welcome.restore, !isRestoring {
+            if welcome.restore, !givesBackHere {
                 // The relay asks for this copy: it lacks history this copy holds.
                 if readOnly {
                     // Reading only, this connection cannot give it back, and taking the relay's
@@ -379,6 +385,7 @@ public struct SyncMachine: Sendable {
         case .unavailable, .rateLimited:
             // Transient: the connection is closing; the disconnect event schedules the retry.
             refusalsInARow += 1
+            closingAfterRefusal = true
             let notice = "\(error.code): \(error.message)"
             defer { lastRefusal = notice }
             return notice == lastRefusal ? [] : [.notice(notice)]
@@ -416,6 +423,11 @@ public struct SyncMachine: Sendable {
 
     /// Whether this replica's restore batches are not all acknowledged yet.
     public var isRestoring: Bool { restoringThrough > ackedThrough }
+
+    /// Whether this connection gives the copy back: a copy still giving itself back, read only
+    /// here (`weft cat` of it), sends nothing, so it reads the relay's document as any reader
+    /// does (a relay replays nothing to a restoring hello it cannot take restore batches on).
+    private var givesBackHere: Bool { isRestoring && !readOnly }
 }
 
 extension ServerMessage {

@@ -226,7 +226,8 @@ public actor DocumentSession {
 
     private func event(_ event: SyncMachine.Event, generation: Int) {
         guard generation == connectionGeneration else { return }
-        if case .disconnected(let reason) = event { lastConnectionProblem = reason }
+        // A refusal for now closes the connection: that is why it ended, not the close itself.
+        if case .disconnected(let reason) = event { lastConnectionProblem = copy.machine.refusalEndingConnection ?? reason }
         if case .connectDeadlinePassed = event, [.connecting, .greeting].contains(copy.machine.phase) {
             // The session drops this connection itself: its own end, reported later, is ignored.
             lastConnectionProblem = "the relay did not welcome the connection within \(Int(options.connectTimeout.components.seconds)) s"
