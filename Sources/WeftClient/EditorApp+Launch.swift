@@ -160,12 +160,18 @@ extension EditorApp {
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
         editor.fileList = launch.fileList
         editor.show(([launch.notice ?? launch.fileBanner ?? editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
-        var app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
+        let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         app.defaultServer = DocumentAddress.defaultServer(configured: config.server)
         app.launch = launch
+        app.pagedForSize = !launch.pager && replica.count > comfortableScalars
         app.usesBackgroundRelay = EmbeddedRelay.isLocal(address)
             && FileManager.default.fileExists(atPath: EmbeddedRelay.pidFile(in: EmbeddedRelay.directory(host: address.host, port: address.port)).path)
+        if await !session.hasLocalCopy {
+            // A first copy: keys wait for the document rather than act on an empty text.
+            app.heldInput = []
+            app.holdingSince = app.clock.now
+        }
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)
         await session.start()

@@ -79,8 +79,15 @@ extension EditorApp {
     /// A document that grew past what weft edits comfortably, as one first synced here does
     /// (nothing cached told the launch how large it is), is paged from then on, as at launch.
     func pageIfTooLarge() {
-        guard !editor.isPager, editor.replica.count > Self.comfortableScalars, let less = pagerKeymap(), let address else { return }
-        editor.enterPager(keymap: less, banner: Self.tooLargeBanner(address.name.rawValue, count: editor.replica.count))
+        guard editor.replica.count > Self.comfortableScalars, let address else { return }
+        let banner = Self.tooLargeBanner(address.name.rawValue, count: editor.replica.count)
+        if pagedForSize {
+            // Still arriving: the banner says the size as it is now, not as it was at the limit.
+            editor.replaceBanner(banner)
+        } else if !editor.isPager, let less = pagerKeymap() {
+            pagedForSize = true
+            editor.enterPager(keymap: less, banner: banner)
+        }
     }
 
     static func tooLargeBanner(_ name: String, count: Int) -> String {
@@ -136,7 +143,7 @@ extension EditorApp {
         editor.status.unsent = status.unsent + unsaved.count
         switch status.connection {
         case .idle: editor.status.connection = "local"
-        case .connecting: editor.status.connection = "connecting"
+        case .connecting: editor.status.connection = heldInput == nil ? "connecting" : "opening"
         case .online: editor.status.connection = "online"
         case .offline:
             let remaining = retryDue.map { max(.zero, $0 - clock.now) } ?? .zero

@@ -66,6 +66,16 @@ public final class EditorApp {
     /// Where events for the loop go (set by `loop`): for work done beside it, such as reading
     /// the history.
     var sink: AsyncStream<Event>.Continuation?
+    /// Keys pressed while a document this machine had no copy of arrives for the first time:
+    /// they wait, in order, for the document (else they would act on an empty text, typing at
+    /// its start or moving nowhere), and go to it once the relay caught this copy up, or turned
+    /// out unreachable (a new document is then edited offline). Nil when nothing waits.
+    var heldInput: [InputEvent]?
+    /// The editor became the pager because the document grew too large to edit.
+    var pagedForSize = false
+    /// When keys began to wait: they wait at most `firstSyncPatience`.
+    var holdingSince: ContinuousClock.Instant?
+    static let firstSyncPatience: Duration = .seconds(20)
 
     init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
                  textReader: TextStreamReader? = nil, pagerKeymap: @escaping () -> Keymap? = { nil }, placeFile: URL? = nil) {
@@ -120,19 +130,11 @@ public final class EditorApp {
         for await event in events {
             switch event {
             case .input(let inputs):
-                let now = (clock.now - started).seconds
-                for input in inputs {
-                    switch input {
-                    case .key(let key): editor.handle(key, now: now)
-                    case .paste(let text): editor.paste(text, now: now)
-                    case .pastePart(let text): editor.paste(text, now: now, moreFollows: true)
-                    case .mouse(let event): editor.handle(event, now: now)
-                    }
-                    if editor.wantsQuit { break }
+                if heldInput != nil {
+                    heldInput?.append(contentsOf: inputs)
+                } else {
+                    await take(inputs)
                 }
-                await saveLocalEdits()
-                await session?.sendPresence(editor.presence)
-                performTerminalRequests()
             case .stopRequested:
                 // The SIGTSTPs this process sent itself to stop come round after it was continued,
                 // on a busy machine seconds later: ignored for a while. (Ctrl-Z typed in the editor
@@ -154,7 +156,9 @@ public final class EditorApp {
             case .status(let status):
                 show(status)
                 await refreshEditability()
+                if status.connection != .connecting { await releaseHeldInput() }
             case .tick:
+                if let since = holdingSince, clock.now - since > Self.firstSyncPatience { await releaseHeldInput() }
                 describeConnection()
                 if !unsaved.isEmpty { await saveLocalEdits() }
             case .text(let text):
@@ -184,6 +188,32 @@ public final class EditorApp {
         if let leavingNotice { FileHandle.standardError.write(Data("weft edit: \(leavingNotice)\n".utf8)) }
         // Killed by a signal, exit as the shell reports it (128 + the signal's number).
         return signalled.map { 128 + $0 } ?? code
+    }
+
+    /// Hands keys, pastes and mouse events to the editor, then saves and sends what they did.
+    func take(_ inputs: [InputEvent]) async {
+        let now = (clock.now - started).seconds
+        for input in inputs {
+            switch input {
+            case .key(let key): editor.handle(key, now: now)
+            case .paste(let text): editor.paste(text, now: now)
+            case .pastePart(let text): editor.paste(text, now: now, moreFollows: true)
+            case .mouse(let event): editor.handle(event, now: now)
+            }
+            if editor.wantsQuit { break }
+        }
+        await saveLocalEdits()
+        await session?.sendPresence(editor.presence)
+        performTerminalRequests()
+    }
+
+    /// The document arrived (or will not soon): the keys that waited for it go to it, in order.
+    func releaseHeldInput() async {
+        guard let held = heldInput else { return }
+        heldInput = nil
+        holdingSince = nil
+        describeConnection()
+        if !held.isEmpty { await take(held) }
     }
 
     /// Leaves the screen: tries briefly to get unsent edits acknowledged, restores the terminal,

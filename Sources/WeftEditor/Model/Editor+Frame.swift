@@ -9,9 +9,10 @@ extension Editor {
             frame.fill(row: 0, style: .role(.banner))
             frame.putMarkingCut(" \(banner)", row: 0, column: 0, style: .role(.banner), width: measure)
         }
-        // A message longer than its row takes more, the status line moving up over the text's
-        // last rows until the next key, as vim's does: a path to a recovery file is read whole.
-        let messageRows = prompt == nil ? message.map { min(Frame.wrap($0.text, width: viewWidth, measure: measure).count, max(1, viewHeight / 2)) } ?? 1 : 1
+        // A message longer than its row takes more (all but one row of the text at most), the
+        // status line moving up over the text's last rows until the next key, as vim's does: a
+        // path to a recovery file is read whole.
+        let messageRows = prompt == nil ? message.map { min(Frame.wrap($0.text, width: viewWidth, measure: measure).count, max(1, viewHeight - 1)) } ?? 1 : 1
         if let helpPage {
             drawHelp(helpPage, into: &frame, top: textTop)
         } else {

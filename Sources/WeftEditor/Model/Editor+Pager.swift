@@ -5,6 +5,13 @@ import WeftCRDT
 /// what is being read; the cursor sits at the top line's start (searches start there) or on the
 /// last match.
 extension Editor {
+    /// Says something else on the pager's banner row (a document that went on growing while it
+    /// was read says its size again).
+    public mutating func replaceBanner(_ text: String) {
+        guard banner != nil else { return }
+        banner = text
+    }
+
     /// Switches to read-only paging with `keymap` (less's keys). `banner`, when given, says
     /// above the text why the document is not editable.
     public mutating func enterPager(keymap: Keymap, banner: String? = nil) {

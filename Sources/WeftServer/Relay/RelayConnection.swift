@@ -66,7 +66,7 @@ struct RelayConnection: Sendable {
         if hello.restoring, !readOnly, let refusal = await room.retire(hello.formerReplicas) {
             return try await refuse(refusal)
         }
-        if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author) {
+        if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author, keyShown: !hello.replicaKey.isEmpty) {
             return try await refuse(refusal)
         }
         let outbox = transport.outbox()

@@ -18,9 +18,10 @@ import WeftWire
     }
 
     /// Hello, then everything up to caught-up; the welcome, or the error that refused it.
-    func join(_ relay: RelayProcess, replica: ReplicaID, token: String = "", userName: String = "") async throws -> (RelayTestClient, Result<Welcome, WireError>) {
+    func join(_ relay: RelayProcess, replica: ReplicaID, token: String = "", userName: String = "", key: String = "") async throws -> (RelayTestClient, Result<Welcome, WireError>) {
         let client = try await RelayTestClient(port: relay.port, path: "notes")
-        try await client.send(.hello(Hello(document: notes, epoch: 0, replica: replica, lastServerSeq: 0, token: token, userName: userName)))
+        try await client.send(.hello(Hello(document: notes, epoch: 0, replica: replica, lastServerSeq: 0, token: token, replicaKey: Array(key.utf8),
+                                           userName: userName)))
         switch await client.receive() {
         case .welcome(let welcome)?:
             while let message = await client.receive() { if case .caughtUp = message { break } }
@@ -36,6 +37,34 @@ import WeftWire
         let answer = try #require(relay.history(of: "notes", token: token))
         #expect(answer.status == 200, "\(String(decoding: answer.body, as: UTF8.self))")
         return try HistoryPage(decoding: answer.body)
+    }
+
+    /// Without tokens, names are the client's word: the replica's own client (it shows the key)
+    /// under another name (`$USER` differs between shells) is taken, and its batches stay under
+    /// the first name; another name without the key is refused.
+    @Test func theSameClientUnderAnotherUnverifiedNameKeepsItsReplica() async throws {
+        let directory = TemporaryDirectory.path("unverified")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        var copy = Replica(replicaID: ReplicaID(0xA))
+        let (first, welcomed) = try await join(relay, replica: copy.replicaID, userName: "ana", key: "ana's key")
+        #expect((try? welcomed.get()) != nil)
+        try await first.send(.batch(clientSeq: 1, ops: [try copy.insert("hi", at: 0)!]))
+        #expect(await first.receive() == .ack(clientSeq: 1, serverSeq: 1))
+        await first.close()
+
+        let (again, welcomedAgain) = try await join(relay, replica: copy.replicaID, userName: "root", key: "ana's key")
+        #expect((try? welcomedAgain.get()) != nil, "the same client, another name")
+        try await again.send(.batch(clientSeq: 2, ops: [try copy.insert("!", at: 2)!]))
+        #expect(await again.receive() == .ack(clientSeq: 2, serverSeq: 2))
+        let (_, keyless) = try await join(relay, replica: ReplicaID(0xB), userName: "bo")
+        #expect((try? keyless.get()) != nil)
+        let (_, nameless) = try await join(relay, replica: ReplicaID(0xB), userName: "mallory")
+        guard case .failure(let refusal) = nameless else { Issue.record("another name without a key was taken"); return }
+        #expect(refusal.code == .unauthorized && refusal.message.contains("belongs to bo"))
+        let page = try history(relay, token: "")
+        #expect(page.entries.map(\.author) == [BatchAuthor(name: "ana", verified: false), BatchAuthor(name: "ana", verified: false)])
+        await again.close()
     }
 
     @Test func aReplicaBelongsToItsFirstUserAndTheHistorySaysWhoWrote() async throws {

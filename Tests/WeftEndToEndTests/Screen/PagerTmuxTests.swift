@@ -22,6 +22,36 @@ struct PagerTmuxTests {
 
     static let lines = (1...200).map { "line \($0)" }
 
+    /// A machine with no copy of the document yet: keys pressed at once wait for it, in order,
+    /// instead of acting on an empty text (G went nowhere; typed text went wherever an empty
+    /// document put it).
+    @Test("keys pressed before a first copy arrives wait for it: G pages to its end, typing lands at its start")
+    func keysWaitForAFirstCopy() throws {
+        let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
+        defer { relay.kill() }
+        let document = "ws://127.0.0.1:\(relay.port)/arriving"
+        let writer = WeftRun(home: TemporaryDirectory.path("writer"))
+        let text = (1...60_000).map { "line \($0) of a document long enough to take a moment" }.joined(separator: "\n")
+        #expect(try writer(["put", "--timeout", "60", document], input: text).status == 0)
+
+        let pager = try screen([try weftPath, "view", document], home: TemporaryDirectory.path("reader"))
+        defer { pager.kill() }
+        try pager.press("G")
+        try pager.waitFor("the document's end", timeout: .seconds(30)) { $0.contains("line 60000 of a document long enough to take a moment") }
+
+        let editorHome = TemporaryDirectory.path("typist")
+        let editor = try screen([try weftPath, "edit", document], home: editorHome)
+        defer { editor.kill() }
+        try editor.type("early ")
+        try editor.waitFor("the typing at the document's start, online", timeout: .seconds(30)) {
+            $0.first == "early line 1 of a document long enough to take a moment" && $0[28].contains("online")
+        }
+        try editor.press("C-q")
+        try editor.waitFor(text: "[exit 0]")
+        let saved = try WeftRun(home: editorHome, environment: ["USER": "vi"])(["cat", document])
+        #expect(saved.stdout.hasPrefix("early line 1 of"), "\(saved.stdout.prefix(80)) \(saved.stderr)")
+    }
+
     @Test("paging, G, search, F showing what weft apply appends, letters changing nothing, q")
     func pagingALiveDocument() throws {
         let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
