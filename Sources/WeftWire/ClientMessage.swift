@@ -40,7 +40,7 @@ public struct Hello: Hashable, Sendable {
     /// A token from `weft token create`; empty for none.
     public var token: String
     /// The replica's key: a secret the client made with the replica and keeps with it. The first
-    /// hello with a key binds the replica to it; after that, only hellos with the same key may use
+    /// writing hello with a key binds the replica to it; after that, only hellos with the same key may use
     /// the replica (nobody else can write or show presence as it). Empty: none (the replica stays
     /// unbound, and is refused once it is bound).
     public var replicaKey: [UInt8]

@@ -75,12 +75,14 @@ actor DocumentRoom {
     /// to a key takes only hellos with that key; one bound to none is bound to `key` now, durably,
     /// when there is one. Returns the refusal to send, if any.
     ///
-    /// Only a hello of this epoch (or of none) binds: one of another epoch holds a copy that is
+    /// Only a writing hello of this epoch (or of none) binds: one of another epoch holds a copy that is
     /// about to be given back under a new replica, or set aside, so its replica writes nothing in
     /// this epoch, and the copies given back must be able to restore its characters.
-    func admit(_ replica: ReplicaID, key: [UInt8], epoch: UInt64) async -> WireError? {
+    func admit(_ replica: ReplicaID, key: [UInt8], epoch: UInt64, readOnly: Bool) async -> WireError? {
         await followEpoch(of: epoch)
-        let binds = epoch == 0 || epoch == scheduler.log.epoch
+        // A reader writes nothing of its own: bound, its replica would count as writing in this
+        // epoch, and copies given back could not restore its characters.
+        let binds = (epoch == 0 || epoch == scheduler.log.epoch) && !readOnly
         let offered = key.isEmpty ? nil : Array(SHA256.hash(data: key))
         var bound = boundKeys[replica]
         if bound == nil {

@@ -60,7 +60,7 @@ struct RelayConnection: Sendable {
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
         defer { Task { await registry.release(hello.document, room) } }
-        if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch) {
+        if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch, readOnly: readOnly) {
             return try await refuse(refusal)
         }
         if hello.restoring, !readOnly, let refusal = await room.retire(hello.formerReplicas) {

@@ -54,6 +54,10 @@ public struct SyncMachine: Sendable {
         /// The relay has another epoch for the document than the cache: set unsent work aside and start
         /// over (comes after the `disconnect` of the old connection, so the new one is left alone).
         case epochChanged(from: UInt64, to: UInt64)
+        /// Reading only, this copy was asked back (the relay lacks history it may hold): read the
+        /// relay's copy on `epoch` from scratch beside it, and take it once caught up if it holds
+        /// all this copy does (comes after the `disconnect`).
+        case readAfresh(epoch: UInt64)
         /// The relay refused a batch for good (`reason`): it would refuse it on every connection,
         /// and every batch after it waits on it. Keep this copy's text and its unsent batches
         /// where the user can get them back, tell them, and follow the relay's copy again with a
@@ -132,6 +136,9 @@ public struct SyncMachine: Sendable {
     private var closingAfterRefusal = false
     /// The refusal the connection now ending was closed with, if it was.
     public var refusalEndingConnection: String? { closingAfterRefusal ? lastRefusal : nil }
+    /// This machine reads the relay's copy from scratch because an earlier one was asked for its
+    /// copy while reading only: asked again, it stops.
+    public var readsAfresh = false
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -249,10 +256,16 @@ public struct SyncMachine: Sendable {
             }
             if welcome.restore, !givesBackHere {
                 // The relay asks for this copy: it lacks history this copy holds.
+                if readOnly, !readsAfresh {
+                    // Reading only, this connection cannot give it back. The relay's copy may hold
+                    // all this one does (it was healed by others since): read it beside this one.
+                    phase = .idle
+                    return [.disconnect, .readAfresh(epoch: welcome.epoch)]
+                }
                 if readOnly {
                     // Reading only, this connection cannot give it back, and taking the relay's
                     // poorer copy would lose it: stop, keeping the copy for the next writer.
-                    phase = .failed("the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(commandArgument ?? document.rawValue) < /dev/null`) to give it back; `weft cat --offline` prints this copy")
+                    phase = .failed(lacksHistoryReason)
                     return [.disconnect]
                 }
                 phase = .idle
@@ -419,6 +432,17 @@ public struct SyncMachine: Sendable {
             }
         }
         return actions
+    }
+
+    /// Why a copy read only stops when the relay lacks history it holds.
+    public var lacksHistoryReason: String {
+        "the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(commandArgument ?? document.rawValue) < /dev/null`) to give it back; `weft cat --offline` prints this copy"
+    }
+
+    /// Stops syncing for `reason` (the copy decided it cannot go on).
+    public mutating func stop(because reason: String) -> [Action] {
+        phase = .failed(reason)
+        return [.disconnect]
     }
 
     /// Whether this replica's restore batches are not all acknowledged yet.

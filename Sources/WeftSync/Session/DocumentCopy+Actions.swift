@@ -38,6 +38,8 @@ extension DocumentCopy {
                 }
             case .restore(let epoch):
                 giveBack(onEpoch: epoch, because: .relayLostHistory(epoch: epoch))
+            case .readAfresh(let epoch):
+                readAfresh(onEpoch: epoch)
             case .setAside(let reason):
                 let saved = startOver(keepingEpoch: true, because: .refused(reason)) { saved, unsent in
                     "the relay refused an edit of yours for good (\(reason)). This copy of \(self.address.name) as it was, with the \(unsent) \(unsent == 1 ? "batch" : "batches") the relay does not have, is saved in \(saved); the document follows the relay's copy again: paste back from that file what you need"
@@ -52,6 +54,7 @@ extension DocumentCopy {
             case .scheduleRetry(let delay):
                 effects.append(.scheduleRetry(delay))
             case .caughtUp:
+                guard adoptFreshCopyIfWhole() else { return }
                 canEdit = true
                 saveCache()
                 if let localPresence { effects.append(.send(.presence(localPresence))) }

@@ -75,6 +75,12 @@ public final class DocumentCopy {
     /// Set when opening found whole batches lost from the queue: the copy is given back (on this
     /// epoch) instead of starting as usual.
     var giveBackOnStart: UInt64?
+    /// The copy as it was, and its sync machine, while the relay's is read afresh beside it
+    /// (`readAfresh`).
+    var heldWhileReadingAfresh: (replica: Replica, machine: SyncMachine)?
+    /// The copy shows the relay's, read afresh, while the cache keeps the copy it was: the next
+    /// writer here gives that back and moves over (its batch numbers are the relay's no more).
+    var showsRelaysCopy = false
     /// This user's presence, sent when it changes and again after every reconnect.
     var localPresence: Presence?
     /// Who else is connected, as far as the relay has said on this connection.
@@ -242,7 +248,9 @@ public final class DocumentCopy {
     /// Saves the cache, then drops from the queue the batches the relay acknowledged, which the
     /// cache now holds (the replica has every queued edit applied).
     public func saveCache() {
-        guard canEdit else { return }
+        // While the relay's copy is read afresh, the cache keeps the copy it replaces until the
+        // new one is known to hold all of it.
+        guard canEdit, heldWhileReadingAfresh == nil, !showsRelaysCopy else { return }
         // A copy that never reached a relay and holds nothing typed here is no copy: saved, it
         // would make a read that found the relay down count as this machine having the document.
         let holdsNothing = machine.epoch == 0 && queue.lastClientSeq == 0 && replica.count == 0 && !cacheIsCurrent

@@ -116,7 +116,7 @@ final class RelayMessageHarness: @unchecked Sendable {
         stage.withLock { $0 = "loading \(hello.document)" }
         let room = try await self.room(for: hello.document, in: session)
         stage.withLock { $0 = "admitting \(hello.replica)" }
-        if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch) {
+        if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch, readOnly: hello.readOnly || access.readOnly) {
             try refused(refusal, "a hello")
             session.connections[message.connection] = .closed
             return

@@ -1,0 +1,55 @@
+import WeftCRDT
+
+extension DocumentCopy {
+    /// Reading only, this copy was asked back: the relay lacks history it may hold (its data was
+    /// lost, or went back to a backup), and this connection cannot give it. The relay may have
+    /// been healed by others since, and hold all of it: its copy is read from scratch on `epoch`
+    /// beside this one, and shown from `caughtUp` on if it holds every character and deletion of
+    /// this one (`adoptFreshCopyIfWhole`); otherwise this copy stays, and syncing stops saying how
+    /// to give it back. Either way the cache keeps this copy: its replica's batch numbers are not
+    /// the relay's any more, so only a writer, giving it back, moves it over.
+    func readAfresh(onEpoch epoch: UInt64) {
+        let key: ReplicaKey
+        do {
+            key = try ReplicaKey.loadOrCreate(at: files.keyURL(for: queue.replica), for: queue.replica)
+        } catch {
+            perform(machine.stop(because: machine.lacksHistoryReason))
+            return
+        }
+        heldWhileReadingAfresh = (replica, machine)
+        showsRelaysCopy = true
+        var fresh = Replica(replicaID: queue.replica)
+        for batch in queue.pending { _ = try? fresh.apply(OpCodec.decode(batch.ops)) }
+        replica = fresh
+        machine = Self.machine(address: address, queue: queue, key: key, cache: nil, options: options)
+        machine.adopt(epoch: epoch)
+        machine.readsAfresh = true
+        generation += 1
+        onEvent?(.replaced(generation: generation))
+        handle(.start)
+    }
+
+    /// Caught up with the relay's copy read afresh: true when it holds everything the copy held
+    /// before does (then it is shown); else the earlier copy is back, and syncing stops.
+    func adoptFreshCopyIfWhole() -> Bool {
+        guard let held = heldWhileReadingAfresh else { return true }
+        heldWhileReadingAfresh = nil
+        var merged = replica
+        let whole = replica.version.includes(held.replica.version)
+            && (try? merged.apply(held.replica.restorationOps())) != nil && merged.text == replica.text
+        if whole {
+            note("the relay holds all this older copy held (others gave it back): showing the relay's")
+            return true
+        }
+        showsRelaysCopy = false
+        // The earlier copy and its place in the relay's history come back: it is what the cache
+        // keeps, for a writer to give back.
+        perform([.disconnect])
+        replica = held.replica
+        machine = held.machine
+        generation += 1
+        onEvent?(.replaced(generation: generation))
+        perform(machine.stop(because: machine.lacksHistoryReason))
+        return false
+    }
+}
