@@ -6,8 +6,9 @@ import WeftTestSupport
 /// online and offline, the relay's data is wiped, put back from an older backup, or a stand-in
 /// relay (another data directory) answers on the address for a while before the real one comes
 /// back; then everyone connects again, in a random order, as often as it takes. Whatever
-/// happened, every word anyone typed ends up in the document exactly once, for everyone, and no
-/// copy is set aside. The seed and the steps print on failure.
+/// happened, every word anyone typed ends up in the document exactly once, for everyone (a
+/// reader from before the loss too), and no copy is set aside. The seed and the steps print on
+/// failure.
 @Suite(.serialized, .ownThread) struct HealingPropertyTests {
     enum Loss: CaseIterable { case wiped, oldBackup, standIn }
 
@@ -54,6 +55,10 @@ import WeftTestSupport
 
         for person in people.indices { try type(person, offline: false) }
         for person in people.indices { try sync(person) }
+        // Someone who only reads, from before the loss: they cannot give their copy back, and
+        // read the relay's once it holds all of theirs.
+        let reader = WeftRun(home: root.appendingPathComponent("reader-before"))
+        #expect(try reader(["cat", url]).status == 0)
         switch loss {
         case .wiped:
             for _ in 0..<Int.random(in: 1...3, using: &random) { try type(Int.random(in: people.indices, using: &random), offline: false) }
@@ -109,6 +114,8 @@ import WeftTestSupport
         let text = try WeftRun(home: root.appendingPathComponent("reader"))(["cat", url]).stdout
         let words = text.split(separator: " ").map { "\($0) " }
         #expect(words.sorted() == typed.sorted(), fail("the document holds \(text.debugDescription); typed \(typed)"))
+        let read = try reader(["cat", "--timeout", "30", url])
+        #expect(read.status == 0 && read.stdout == text, fail("the reader from before reads \(read.stdout.debugDescription): \(read.stderr)"))
         for person in people.indices {
             #expect(try people[person](["cat", url]).stdout == text, fail("person \(person)'s copy differs"))
             let files = try FileManager.default.subpathsOfDirectory(atPath: people[person].home.path)
