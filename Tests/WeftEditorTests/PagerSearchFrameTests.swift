@@ -1,5 +1,6 @@
 import Testing
 import WeftCRDT
+import WeftTestSupport
 @testable import WeftEditor
 
 /// The pager's searches as less's: regular expressions, `!` negation, the case rules of `-i` and
@@ -189,5 +190,42 @@ struct PagerLocalTextTests {
         #expect(try PagerStart(argument: "+42") == .line(42))
         #expect(try PagerStart(argument: "notes") == nil)
         #expect(throws: PagerStartError.self) { try PagerStart(argument: "+Q") }
+    }
+}
+
+extension PagerSearchFrameTests {
+    @Test("plain text is told from expressions: escaped punctuation is text, classes and anchors are not")
+    func plainPatterns() {
+        #expect(LinePattern.literal("line 15") == "line 15")
+        #expect(LinePattern.literal("a\\.b\\*") == "a.b*")
+        for expression in ["a.b", "^x", "x$", "a|b", "\\d", "\\bx", "(x)", "x+", "!x", "日本", "x\\"] {
+            #expect(LinePattern.literal(expression) == nil, "\(expression)")
+        }
+    }
+
+    /// Plain text is found in the document's scalars at once; it must find what the expression
+    /// engine finds line by line, from every place, both ways, in either case rule.
+    @Test("plain-text searches find what the line-by-line expression search finds, from anywhere")
+    func plainTextFindsWhatTheExpressionFinds() throws {
+        var random = SeededGenerator(seed: 21)
+        let words = ["alpha", "Beta", "gamma.", "delta", "line", "x*y", "日本", "BETA"]
+        let text = (0..<300).map { _ in (0..<Int.random(in: 0...6, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ") }
+            .joined(separator: "\n")
+        var harness = try Self.pager(text)
+        for (plain, expression) in [("beta", "(?:beta)"), ("Beta", "(?:Beta)"), ("gamma\\.", "(?:gamma\\.)"), ("x\\*y", "(?:x\\*y)"), ("ta de", "(?:ta de)")] {
+            for caseRule in [SearchCase.smart, .ignore, .sensitive] {
+                for _ in 0..<40 {
+                    let position = Int.random(in: 0...harness.editor.replica.count, using: &random)
+                    let forward = Bool.random(using: &random)
+                    let fast = SearchQuery(pattern: plain, forward: forward, regex: true, caseRule: caseRule)
+                    var slow = fast
+                    slow.pattern = expression
+                    #expect(LinePattern.literal(fast.pattern) != nil && LinePattern.literal(slow.pattern) == nil)
+                    let found = harness.editor.find(fast, from: position)
+                    let expected = harness.editor.find(slow, from: position)
+                    #expect(found?.range == expected?.range, "\(plain) \(caseRule) from \(position) \(forward ? "forward" : "backward")")
+                }
+            }
+        }
     }
 }

@@ -6,6 +6,15 @@ extension Editor {
     /// for a `!` pattern, the first line without one (the match is then its start).
     mutating func findLines(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
         guard let pattern = query.linePattern else { return nil }
+        if !pattern.negated, !query.vimSyntax, let literal = LinePattern.literal(query.pattern) {
+            // Plain text (the common case, and every Ctrl-R search): found in the document's
+            // scalars at once, as the editor's search does, rather than line by line through the
+            // expression engine (seconds on 10 MB). ASCII only, where both fold case alike.
+            var plain = query
+            plain.pattern = literal
+            plain.regex = false
+            return find(plain, from: position)
+        }
         let lines = replica.lineCount
         let position = min(max(0, position), replica.count)
         let first = replica.line(containing: position)

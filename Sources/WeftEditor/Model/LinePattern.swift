@@ -22,6 +22,30 @@ struct LinePattern {
         expression = try NSRegularExpression(pattern: body, options: caseSensitive ? [] : [.caseInsensitive])
     }
 
+    /// The text `pattern` (less's syntax, not negated) matches and nothing else, when it is plain
+    /// ASCII text: no character the expression engine gives a meaning, but those escaped with
+    /// `\` (as Ctrl-R escapes them); nil otherwise.
+    static func literal(_ pattern: String) -> String? {
+        guard !pattern.isEmpty, !pattern.hasPrefix("!"), pattern.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 }) else { return nil }
+        var text = ""
+        var escaped = false
+        for character in pattern {
+            if escaped {
+                // `\.` is a dot; `\d`, `\b` and the like are classes and anchors.
+                guard !character.isLetter, !character.isNumber else { return nil }
+                text.append(character)
+                escaped = false
+            } else if character == "\\" {
+                escaped = true
+            } else if "^$.|?*+()[]{}".contains(character) {
+                return nil
+            } else {
+                text.append(character)
+            }
+        }
+        return escaped ? nil : text
+    }
+
     /// The matches in `line` (one line, without its line feed), as scalar offsets in it.
     func matches(in line: String) -> [Range<Int>] {
         let found = expression.matches(in: line, range: NSRange(line.startIndex..., in: line))
