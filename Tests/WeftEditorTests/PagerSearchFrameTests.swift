@@ -229,3 +229,32 @@ extension PagerSearchFrameTests {
         }
     }
 }
+
+extension PagerSearchFrameTests {
+    /// An expression searched forward in one pass over the text must find what the line-by-line
+    /// search finds, anchors, classes and case rules included, from any line.
+    @Test("expressions searched in one pass find what the line-by-line search finds, from any line")
+    func onePassFindsWhatLineByLineFinds() throws {
+        var random = SeededGenerator(seed: 22)
+        let words = ["alpha", "Beta", "gamma.", "delta", "line 12", "x*y", "日本", "BETA", "", "  "]
+        let text = (0..<300).map { _ in (0..<Int.random(in: 0...6, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ") }
+            .joined(separator: "\n")
+        var harness = try Self.pager(text)
+        let expressions = ["^Beta", "a$", "l[a-z]+a", "[0-9]+", "\\bdel", "ta\\s+de", "(?<=al)pha", "日.", "^$", "a\\sB", "[^x]+y"]
+        for expression in expressions {
+            for caseRule in [SearchCase.smart, .ignore] {
+                for _ in 0..<30 {
+                    // From a line's start, as the pager searches (from the line after the top).
+                    // Inside a line the one pass also finds a match overlapping one that starts
+                    // before the cursor, as vim does, which the line-by-line search skips.
+                    let position = harness.editor.replica.lineStart(Int.random(in: 0..<harness.editor.replica.lineCount, using: &random))
+                    let query = SearchQuery(pattern: expression, forward: true, regex: true, caseRule: caseRule)
+                    let onePass = harness.editor.findLines(query, from: position)
+                    let lineByLine = harness.editor.findLines(query, from: position, lineByLine: true)
+                    #expect(onePass?.range == lineByLine?.range && onePass?.wrapped == lineByLine?.wrapped,
+                            "\(expression) \(caseRule) from \(position): \(String(describing: onePass)) against \(String(describing: lineByLine))")
+                }
+            }
+        }
+    }
+}

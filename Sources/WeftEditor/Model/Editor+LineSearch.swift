@@ -4,9 +4,11 @@ import WeftCRDT
 extension Editor {
     /// The first line from `position` (forward, wrapping around) with a match, and the match;
     /// for a `!` pattern, the first line without one (the match is then its start).
-    mutating func findLines(_ query: SearchQuery, from position: Int) -> (range: Range<Int>, wrapped: Bool)? {
+    /// - Parameter lineByLine: go through the lines even where one pass over the text can tell
+    ///   (for tests that compare the two).
+    mutating func findLines(_ query: SearchQuery, from position: Int, lineByLine: Bool = false) -> (range: Range<Int>, wrapped: Bool)? {
         guard let pattern = query.linePattern else { return nil }
-        if !pattern.negated, !query.vimSyntax, let literal = LinePattern.literal(query.pattern) {
+        if !lineByLine, !pattern.negated, !query.vimSyntax, let literal = LinePattern.literal(query.pattern) {
             // Plain text (the common case, and every Ctrl-R search): found in the document's
             // scalars at once, as the editor's search does, rather than line by line through the
             // expression engine (seconds on 10 MB). ASCII only, where both fold case alike.
@@ -14,6 +16,22 @@ extension Editor {
             plain.pattern = literal
             plain.regex = false
             return find(plain, from: position)
+        }
+        if !lineByLine, !pattern.negated, query.forward {
+            // Forward, one pass of the expression over the text, then one from the start; only a
+            // match spanning a line feed sends the search line by line.
+            let text = replica.text
+            let position = min(max(0, position), replica.count)
+            switch pattern.firstMatch(inWhole: text, from: position, startingBefore: replica.count) {
+            case .found(let range): return (range, false)
+            case .none:
+                switch pattern.firstMatch(inWhole: text, from: 0, startingBefore: position) {
+                case .found(let range): return (range, true)
+                case .none: return nil
+                case .undecided: break
+                }
+            case .undecided: break
+            }
         }
         let lines = replica.lineCount
         let position = min(max(0, position), replica.count)

@@ -56,6 +56,34 @@ struct LinePattern {
         }
     }
 
+    /// What one pass of the expression over a whole text found.
+    enum WholeTextMatch: Equatable {
+        case found(Range<Int>)
+        case none
+        /// The first match spans a line feed, which no line-by-line search finds: only that
+        /// search can tell.
+        case undecided
+    }
+
+    /// The first match starting at scalar `from` or after in `text` and before `end`, as scalar
+    /// offsets, found in one pass of the expression over the text (`^` and `$` at line ends):
+    /// line by line, the engine costs milliseconds a line.
+    func firstMatch(inWhole text: String, from: Int, startingBefore end: Int) -> WholeTextMatch {
+        guard let multiline = try? NSRegularExpression(pattern: expression.pattern, options: expression.options.union(.anchorsMatchLines)) else {
+            return .undecided
+        }
+        let scalars = text.unicodeScalars
+        let lower = scalars.index(scalars.startIndex, offsetBy: from)
+        // Transparent bounds: the search starts at `from` as if the text began where it does.
+        guard let match = multiline.firstMatch(in: text, options: [.withTransparentBounds, .withoutAnchoringBounds],
+                                                range: NSRange(lower..<scalars.endIndex, in: text)),
+              let range = Range(match.range, in: text) else { return .none }
+        let start = from + scalars.distance(from: lower, to: range.lowerBound)
+        guard start < end else { return .none }
+        if scalars[range].contains("\n") { return .undecided }
+        return .found(start..<start + scalars[range].count)
+    }
+
     /// Whether less shows or finds `line` for this pattern.
     func selects(_ line: String) -> Bool {
         let found = expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
