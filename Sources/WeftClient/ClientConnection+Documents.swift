@@ -10,7 +10,7 @@ extension ClientConnection {
         do {
             let home = ClientHome.fromEnvironment()
             let (_, address, token) = try resolve(in: home)
-            _ = try EmbeddedRelay.ensureRunning(for: address, home: home)
+            _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.isDefault(address, home: home))
             try await RelayDocuments.delete(address, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -24,7 +24,7 @@ extension ClientConnection {
             let home = ClientHome.fromEnvironment()
             let (_, address, token) = try resolve(in: home)
             let target = try Self.documentName(newName)
-            _ = try EmbeddedRelay.ensureRunning(for: address, home: home)
+            _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.isDefault(address, home: home))
             try await RelayDocuments.rename(address, to: target, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -53,12 +53,19 @@ extension ClientConnection {
             let home = ClientHome.fromEnvironment()
             relay = try DocumentAddress(server: server ?? DocumentAddress.defaultServer(configured: try UserConfig.load(home: home).server))
             let presented = try Credentials.token(for: relay, explicit: token, home: home)
-            _ = try EmbeddedRelay.ensureRunning(for: relay, home: home)
+            _ = try EmbeddedRelay.ensureRunning(for: relay, home: home, onlyWhereOneRan: server != nil && !Self.isDefault(relay, home: home))
             documents = try await RelayDocuments.list(on: relay, token: presented, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
         }
         return porcelain ? DocumentTable.porcelain(documents) : DocumentTable.table(documents, server: relay.server)
+    }
+
+    /// Whether `address` is on the default server (`$WEFT_SERVER`, else the configuration's,
+    /// else the built-in one), where a background relay is started for any command.
+    private static func isDefault(_ address: DocumentAddress, home: ClientHome) -> Bool {
+        let configured = (try? UserConfig.load(home: home))?.server
+        return (try? DocumentAddress(server: DocumentAddress.defaultServer(configured: configured)))?.server == address.server
     }
 
     /// `text` as a document name, or why it is not one, in words.

@@ -37,9 +37,13 @@ public enum EmbeddedRelay {
     /// tell every client that it lost their documents.
     /// - Throws: `SyncError(.refused)` in that case, saying to start that relay again;
     ///   `SyncError(.io)` with the relay log's last lines when it does not come up.
-    public static func ensureRunning(for address: DocumentAddress, home: ClientHome? = nil) throws(SyncError) -> URL? {
+    /// - Parameter onlyWhereOneRan: start none where no background relay ever ran (`weft ls`,
+    ///   `rm`, `mv` naming an address that is not the default server: a mistyped port gets
+    ///   "nothing answers", not a new empty relay).
+    public static func ensureRunning(for address: DocumentAddress, home: ClientHome? = nil, onlyWhereOneRan: Bool = false) throws(SyncError) -> URL? {
         guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
         let directory = directory(host: address.host, port: address.port)
+        if onlyWhereOneRan, !FileManager.default.fileExists(atPath: directory.path) { return nil }
         if let home, !FileManager.default.fileExists(atPath: directory.path), home.holdsCopies(from: address) {
             throw SyncError(.refused, "nothing answers at \(address.host):\(address.port), and the copies here came from a relay weft did not start (its own `weft serve`); start that relay again. weft starts one in the background only where none served this machine before")
         }

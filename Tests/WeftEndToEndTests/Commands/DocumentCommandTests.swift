@@ -131,6 +131,22 @@ import WeftTestTraits
         #expect(try alice(["ls", "--porcelain", "--token", reader]).stdout.isEmpty)
     }
 
+    /// Listing, deleting or renaming on an address nothing answers at, and where no background
+    /// relay of this user ever ran (a mistyped port), says nothing answers: it starts no new,
+    /// empty relay there to list nothing from (the default server still gets one).
+    @Test func aMistypedAddressStartsNoRelay() throws {
+        let root = TemporaryDirectory.path("mistyped")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let person = WeftRun(home: root.appendingPathComponent("person"))
+        let address = "ws://127.0.0.1:\(unusedLoopbackPort())"
+        for arguments in [["ls", address], ["rm", "\(address)/notes"], ["mv", "\(address)/notes", "other"]] {
+            let result = try person(arguments + ["--timeout", "5"])
+            #expect(result.status != 0 && result.stderr.contains("nothing answers"), "\(arguments): \(result.stderr)")
+        }
+        let relays = root.appendingPathComponent("person/xdg-data/weft/relays")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: relays.path)) ?? []).isEmpty, "no background relay was started")
+    }
+
     /// A document deleted and made again is a new one: a copy of the old one is not merged into
     /// it; its text and unsent edits are saved in recovered-*.txt and the user is told.
     @Test func aDocumentMadeAgainResetsOldCopies() throws {
