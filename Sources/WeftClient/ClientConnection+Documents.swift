@@ -9,8 +9,8 @@ extension ClientConnection {
     public func deleteDocument(_ command: String) async throws {
         do {
             let home = ClientHome.fromEnvironment()
-            let (_, address, token) = try resolve(in: home)
-            _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.isDefault(address, home: home))
+            let (config, address, token) = try resolve(in: home)
+            _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.onDefaultServer(address, configured: config.server))
             try await RelayDocuments.delete(address, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -22,9 +22,9 @@ extension ClientConnection {
     public func renameDocument(_ command: String, to newName: String) async throws {
         do {
             let home = ClientHome.fromEnvironment()
-            let (_, address, token) = try resolve(in: home)
+            let (config, address, token) = try resolve(in: home)
             let target = try Self.documentName(newName)
-            _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.isDefault(address, home: home))
+            _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.onDefaultServer(address, configured: config.server))
             try await RelayDocuments.rename(address, to: target, token: token, caFile: caFileURL, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -50,22 +50,28 @@ extension ClientConnection {
                                      porcelain: Bool) async throws -> String {
         let documents: [DocumentInfo], relay: DocumentAddress
         do {
-            let home = ClientHome.fromEnvironment()
-            relay = try DocumentAddress(server: server ?? DocumentAddress.defaultServer(configured: try UserConfig.load(home: home).server))
-            let presented = try Credentials.token(for: relay, explicit: token, home: home)
-            _ = try EmbeddedRelay.ensureRunning(for: relay, home: home, onlyWhereOneRan: server != nil && !Self.isDefault(relay, home: home))
-            documents = try await RelayDocuments.list(on: relay, token: presented, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+            (documents, relay) = try await list(server: server, token: token, caFile: caFile, timeout: timeout)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
         }
         return porcelain ? DocumentTable.porcelain(documents) : DocumentTable.table(documents, server: relay.server)
     }
 
-    /// Whether `address` is on the default server (`$WEFT_SERVER`, else the configuration's,
-    /// else the built-in one), where a background relay is started for any command.
-    private static func isDefault(_ address: DocumentAddress, home: ClientHome) -> Bool {
-        let configured = (try? UserConfig.load(home: home))?.server
-        return (try? DocumentAddress(server: DocumentAddress.defaultServer(configured: configured)))?.server == address.server
+    /// The documents on `server` (else the default server), and its address.
+    private static func list(server: String?, token: String?, caFile: String?, timeout: Duration) async throws(SyncError)
+        -> (documents: [DocumentInfo], relay: DocumentAddress) {
+        let home = ClientHome.fromEnvironment()
+        let defaultServer = DocumentAddress.defaultServer(configured: try UserConfig.load(home: home).server)
+        let relay = try DocumentAddress(server: server ?? defaultServer)
+        let presented = try Credentials.token(for: relay, explicit: token, home: home)
+        _ = try EmbeddedRelay.ensureRunning(for: relay, home: home, onlyWhereOneRan: !relay.isOn(server: defaultServer))
+        return (try await RelayDocuments.list(on: relay, token: presented, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout), relay)
+    }
+
+    /// Whether `address` is on the default server (`$WEFT_SERVER`, else the configuration's
+    /// `configured`, else the built-in one), where a background relay is started for any command.
+    private static func onDefaultServer(_ address: DocumentAddress, configured: String?) -> Bool {
+        address.isOn(server: DocumentAddress.defaultServer(configured: configured))
     }
 
     /// `text` as a document name, or why it is not one, in words.

@@ -153,7 +153,8 @@ extension EditorApp {
             if let start = launch.paging.start { editor.begin(with: start) }
         }
         let pagerKeymap: () -> Keymap? = { try? Keymap.load("less", from: keymaps) }
-        if !launch.pager, replica.count > comfortableScalars, let less = pagerKeymap() {
+        let tooLargeToEdit = !launch.pager && replica.count > comfortableScalars
+        if tooLargeToEdit, let less = pagerKeymap() {
             editor.enterPager(keymap: less, banner: tooLargeBanner(address.name.rawValue, count: replica.count))
         }
         let placeFile = home.directory(for: address).appendingPathComponent("place")
@@ -164,13 +165,12 @@ extension EditorApp {
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         app.defaultServer = DocumentAddress.defaultServer(configured: config.server)
         app.launch = launch
-        app.pagedForSize = !launch.pager && replica.count > comfortableScalars
+        app.pagedForSize = tooLargeToEdit
         app.usesBackgroundRelay = EmbeddedRelay.isLocal(address)
             && FileManager.default.fileExists(atPath: EmbeddedRelay.pidFile(in: EmbeddedRelay.directory(host: address.host, port: address.port)).path)
         if await !session.hasLocalCopy {
             // A first copy: keys wait for the document rather than act on an empty text.
-            app.heldInput = []
-            app.holdingSince = app.clock.now
+            app.heldInput = (app.clock.now, [])
         }
         // Say who is here from the first connection on, not only after the first key.
         await session.sendPresence(editor.presence)

@@ -69,12 +69,11 @@ public final class EditorApp {
     /// Keys pressed while a document this machine had no copy of arrives for the first time:
     /// they wait, in order, for the document (else they would act on an empty text, typing at
     /// its start or moving nowhere), and go to it once the relay caught this copy up, or turned
-    /// out unreachable (a new document is then edited offline). Nil when nothing waits.
-    var heldInput: [InputEvent]?
+    /// out unreachable (a new document is then edited offline), or `firstSyncPatience` after
+    /// they began to wait (`since`). Nil when nothing waits.
+    var heldInput: (since: ContinuousClock.Instant, inputs: [InputEvent])?
     /// The editor became the pager because the document grew too large to edit.
     var pagedForSize = false
-    /// When keys began to wait: they wait at most `firstSyncPatience`.
-    var holdingSince: ContinuousClock.Instant?
     static let firstSyncPatience: Duration = .seconds(20)
 
     init(editor: Editor, session: DocumentSession?, terminal: Terminal, address: DocumentAddress?, generation: Int,
@@ -131,7 +130,7 @@ public final class EditorApp {
             switch event {
             case .input(let inputs):
                 if heldInput != nil {
-                    heldInput?.append(contentsOf: inputs)
+                    heldInput?.inputs.append(contentsOf: inputs)
                 } else {
                     await take(inputs)
                 }
@@ -158,7 +157,7 @@ public final class EditorApp {
                 await refreshEditability()
                 if status.connection != .connecting { await releaseHeldInput() }
             case .tick:
-                if let since = holdingSince, clock.now - since > Self.firstSyncPatience { await releaseHeldInput() }
+                if let since = heldInput?.since, clock.now - since > Self.firstSyncPatience { await releaseHeldInput() }
                 describeConnection()
                 if !unsaved.isEmpty { await saveLocalEdits() }
             case .text(let text):
@@ -209,9 +208,8 @@ public final class EditorApp {
 
     /// The document arrived (or will not soon): the keys that waited for it go to it, in order.
     func releaseHeldInput() async {
-        guard let held = heldInput else { return }
+        guard let held = heldInput?.inputs else { return }
         heldInput = nil
-        holdingSince = nil
         describeConnection()
         if !held.isEmpty { await take(held) }
     }

@@ -43,8 +43,9 @@ public enum EmbeddedRelay {
     public static func ensureRunning(for address: DocumentAddress, home: ClientHome? = nil, onlyWhereOneRan: Bool = false) throws(SyncError) -> URL? {
         guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
         let directory = directory(host: address.host, port: address.port)
-        if onlyWhereOneRan, !FileManager.default.fileExists(atPath: directory.path) { return nil }
-        if let home, !FileManager.default.fileExists(atPath: directory.path), home.holdsCopies(from: address) {
+        let oneRan = FileManager.default.fileExists(atPath: directory.path)
+        if onlyWhereOneRan, !oneRan { return nil }
+        if let home, !oneRan, home.holdsCopies(from: address) {
             throw SyncError(.refused, "nothing answers at \(address.host):\(address.port), and the copies here came from a relay weft did not start (its own `weft serve`); start that relay again. weft starts one in the background only where none served this machine before")
         }
         do {

@@ -7,7 +7,7 @@ extension Replica {
     public static let snapshotVersion: UInt8 = 1
 
     /// How a span's left origin (and, for `continuation`, its first counter) is written.
-    private enum LeftMode: UInt8 {
+    enum LeftMode: UInt8 {
         case none = 0
         /// The last character of the previous span in document order.
         case adjacent = 1
@@ -19,7 +19,7 @@ extension Replica {
         case continuation = 3
     }
     /// How a span's right origin is written.
-    private enum RightMode: UInt8 {
+    enum RightMode: UInt8 {
         case none = 0
         /// The first character of the next span in document order.
         case adjacent = 1
@@ -45,11 +45,11 @@ extension Replica {
         return spanIndex - Int(distance)
     }
 
-    private static func readReference(from reader: inout ByteReader) throws(DecodingError) -> (distance: UInt64, offset: UInt32) {
+    static func readReference(from reader: inout ByteReader) throws(DecodingError) -> (distance: UInt64, offset: UInt32) {
         let packed = try reader.varint()
         return (packed >> 1, packed & 1 == 1 ? try reader.varint32() : 0)
     }
-    private enum VisibilityMode: UInt8 { case visible = 0, deleted = 1, mixedFromVisible = 2, mixedFromDeleted = 3 }
+    enum VisibilityMode: UInt8 { case visible = 0, deleted = 1, mixedFromVisible = 2, mixedFromDeleted = 3 }
 
     /// A span for the snapshot: runs that continue each other, whatever their visibility.
     private struct Span {

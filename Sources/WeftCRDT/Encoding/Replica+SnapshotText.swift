@@ -16,21 +16,24 @@ extension Replica {
             var scalars = 0
             for _ in 0..<spanCount {
                 let header = try reader.varint()
-                let left = header >> 4 & 3, right = header >> 2 & 3, visibility = header & 3
+                // Two bits each: every value names a mode.
+                let left = LeftMode(rawValue: UInt8(header >> 4 & 3))!, right = RightMode(rawValue: UInt8(header >> 2 & 3))!
+                let visibility = VisibilityMode(rawValue: UInt8(header & 3))!
                 switch left {
-                case 3: _ = try reader.varint()  // continuation: the distance back
-                case 2: try skipReference(&reader); _ = try reader.zigzag()
-                default: _ = try reader.zigzag()
+                case .continuation: _ = try reader.varint()  // the distance back
+                case .backReference: _ = try readReference(from: &reader); _ = try reader.zigzag()
+                case .none, .adjacent: _ = try reader.zigzag()
                 }
-                let pieces = visibility >= 2 ? try reader.count(minimumBytes: 1) : 1
+                let mixed = visibility == .mixedFromVisible || visibility == .mixedFromDeleted
+                let pieces = mixed ? try reader.count(minimumBytes: 1) : 1
                 // Pieces alternate visible and deleted, from the first one's visibility.
-                var visible = visibility == 0 || visibility == 2
+                var visible = visibility == .visible || visibility == .mixedFromVisible
                 for _ in 0..<pieces {
                     let length = try reader.varint32()
                     if visible { scalars += Int(length) }
                     visible.toggle()
                 }
-                if right == 2 { try skipReference(&reader) }
+                if right == .forwardReference { _ = try readReference(from: &reader) }
             }
             let total = Int(try reader.varint())
             let wanted = min(total, limit)
@@ -43,9 +46,5 @@ extension Replica {
         } catch {
             return nil
         }
-    }
-
-    private static func skipReference(_ reader: inout ByteReader) throws(DecodingError) {
-        if try reader.varint() & 1 == 1 { _ = try reader.varint32() }
     }
 }

@@ -12,14 +12,15 @@ extension Editor {
         // A message longer than its row takes more (all but one row of the text at most), the
         // status line moving up over the text's last rows until the next key, as vim's does: a
         // path to a recovery file is read whole.
-        let messageRows = prompt == nil ? message.map { min(Frame.wrap($0.text, width: viewWidth, measure: measure).count, max(1, viewHeight - 1)) } ?? 1 : 1
+        let messageLines = prompt == nil ? message.map { Frame.wrap($0.text, width: viewWidth, measure: measure) } : nil
+        let messageRows = min(messageLines?.count ?? 1, max(1, viewHeight - 1))
         if let helpPage {
             drawHelp(helpPage, into: &frame, top: textTop)
         } else {
             drawText(into: &frame, top: textTop)
             drawStatus(into: &frame, row: textTop + viewHeight - (messageRows - 1))
         }
-        drawMessage(into: &frame, row: textTop + viewHeight + 1, rows: messageRows)
+        drawMessage(into: &frame, row: textTop + viewHeight + 1, lines: messageLines ?? [], rows: messageRows)
         frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil && helpPage == nil
         return frame
     }
@@ -222,14 +223,17 @@ extension Editor {
         return " with \(names.count) \(names.count == 1 ? "person" : "people")"
     }
 
-    private func drawMessage(into frame: inout Frame, row: Int, rows: Int) {
+    /// - Parameters: `lines`: the message wrapped to the width (`Frame.wrap`); `rows`: how many
+    ///   rows it may take.
+    private func drawMessage(into frame: inout Frame, row: Int, lines: [String], rows: Int) {
         guard row < frame.height else { return }
+        var messageEnd = 0
         if let prompt {
             let column = frame.put(prompt.label, row: row, column: 0, style: .role(.prompt), width: measure)
             let end = frame.put(prompt.text, row: row, column: column, style: .role(.text), width: measure)
             frame.cursor = (row, min(end, frame.width - 1))
         } else if let message {
-            frame.putWrapped(message.text, lastRow: row, maxRows: rows, style: .role(message.isError ? .error : .message), width: measure)
+            messageEnd = frame.putWrapped(lines, lastRow: row, maxRows: rows, style: .role(message.isError ? .error : .message), width: measure).column
         } else if !vim.keys.isEmpty {
             // The command being typed, as vim's `showcmd` shows it (`2d`, `"ay`).
             frame.put(vim.keys.map(\.description).joined(), row: row, column: 0, style: .role(.message), width: measure)
@@ -240,8 +244,7 @@ extension Editor {
         }
         if isPager, prompt == nil {
             // As in less: the terminal's cursor waits on the bottom line, after any message.
-            let end = message.map { Frame.wrap($0.text, width: frame.width, measure: measure).last.map(measure.columns(of:)) ?? 0 } ?? 0
-            frame.cursor = (row, min(end, frame.width - 1))
+            frame.cursor = (row, min(messageEnd, frame.width - 1))
         }
     }
 }

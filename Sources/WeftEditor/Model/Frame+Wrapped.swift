@@ -1,11 +1,10 @@
 extension Frame {
-    /// Writes `text` over as many rows as it needs, at most `maxRows`, ending on `lastRow`:
-    /// broken at spaces where it can be, inside a word longer than a row where it cannot; cut
-    /// with `…` on its last row when even those are too few. Each row it takes is cleared first.
-    /// Returns where the text ends.
+    /// Writes a text's rows (`wrap`) ending on `lastRow`, at most `maxRows` of them, the last cut
+    /// with `…` when more are left. Each row it takes is cleared first. Returns where the text
+    /// ends.
     @discardableResult
-    mutating func putWrapped(_ text: String, lastRow: Int, maxRows: Int, style: CellStyle, width measure: TextWidths) -> (row: Int, column: Int) {
-        var lines = Self.wrap(text, width: width, measure: measure)
+    mutating func putWrapped(_ rows: [String], lastRow: Int, maxRows: Int, style: CellStyle, width measure: TextWidths) -> (row: Int, column: Int) {
+        var lines = rows
         if lines.count > max(1, maxRows) {
             lines = Array(lines.prefix(max(1, maxRows) - 1)) + [lines[(max(1, maxRows) - 1)...].joined(separator: " ")]
         }

@@ -95,9 +95,13 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
     /// How a command line names this document: the bare name when it is on `defaultServer`,
     /// else the whole address (a hint to run `weft apply notes` must reach the same relay).
     public func commandArgument(defaultServer: String = DocumentAddress.defaultServer()) -> String {
-        guard let server = try? Self(parsingServer: defaultServer),
-              server.secure == secure, server.host == host, server.port == port else { return url }
-        return name.rawValue
+        isOn(server: defaultServer) ? name.rawValue : url
+    }
+
+    /// Whether this document is on `server` (`ws[s]://HOST:PORT`).
+    public func isOn(server text: String) -> Bool {
+        guard let server = try? Self(parsingServer: text) else { return false }
+        return server.secure == secure && server.host == host && server.port == port
     }
 
     /// A directory-safe name for the server, so documents of different servers never share files.

@@ -248,9 +248,8 @@ public final class DocumentCopy {
     /// Saves the cache, then drops from the queue the batches the relay acknowledged, which the
     /// cache now holds (the replica has every queued edit applied).
     public func saveCache() {
-        // While the relay's copy is read afresh, the cache keeps the copy it replaces until the
-        // new one is known to hold all of it.
-        guard canEdit, heldWhileReadingAfresh == nil, !showsRelaysCopy else { return }
+        // While the relay's copy is read afresh, and shown, the cache keeps the copy it was.
+        guard canEdit, !showsRelaysCopy else { return }
         // A copy that never reached a relay and holds nothing typed here is no copy: saved, it
         // would make a read that found the relay down count as this machine having the document.
         let holdsNothing = machine.epoch == 0 && queue.lastClientSeq == 0 && replica.count == 0 && !cacheIsCurrent
