@@ -50,6 +50,7 @@ public struct ClientConnection: Sendable {
         do {
             var home = ClientHome.fromEnvironment()
             let (config, address, token) = try resolve(in: home)
+            try EmbeddedRelay.replaceIfOlder(for: address)
             if throwawayIfLocked, DocumentFiles.isLocked(home.directory(for: address)) {
                 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weft-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
                 scratch = directory

@@ -13,11 +13,40 @@ extension EmbeddedRelay {
     /// The background relays with a pid file under ``root(environment:)``, by directory.
     public static func found(environment: [String: String] = ProcessInfo.processInfo.environment) -> [Found] {
         let entries = (try? FileManager.default.contentsOfDirectory(at: root(environment: environment), includingPropertiesForKeys: nil)) ?? []
-        return entries.sorted { $0.path < $1.path }.compactMap { directory in
-            guard let text = try? String(contentsOf: pidFile(in: directory), encoding: .utf8),
-                  let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
-            return Found(pid: pid, directory: directory, running: isAlive(pid) && isRelay(pid))
-        }
+        return entries.sorted { $0.path < $1.path }.compactMap(found(in:))
+    }
+
+    /// The background relay whose pid file is in `directory`, if it has one.
+    static func found(in directory: URL) -> Found? {
+        guard let text = try? String(contentsOf: pidFile(in: directory), encoding: .utf8),
+              let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        return Found(pid: pid, directory: directory, running: isAlive(pid) && isRelay(pid))
+    }
+
+    /// This process's executable.
+    static var ownExecutable: String { URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path }
+
+    /// Whether `relay` runs an older weft than this process: its executable was removed or
+    /// replaced since it started (an upgrade), or was built before this one. Never the other way
+    /// round, so two builds in use at once do not take turns restarting it.
+    static func runsOlderWeft(_ relay: Found) -> Bool {
+        let mine = ownExecutable
+        // This process is itself the older one when its own executable was replaced.
+        guard !mine.hasSuffix(" (deleted)"),
+              let theirs = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(relay.pid)/exe"),
+              theirs != mine else { return false }
+        if theirs.hasSuffix(" (deleted)") { return true }
+        func modified(_ path: String) -> Date? { (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date }
+        guard let theirTime = modified(theirs), let myTime = modified(mine) else { return false }
+        return theirTime < myTime
+    }
+
+    /// Adds a line to the background relay's log in `directory`.
+    static func appendToLog(in directory: URL, _ line: String) {
+        guard let handle = FileHandle(forWritingAtPath: logFile(in: directory).path) else { return }
+        defer { try? handle.close() }
+        _ = try? handle.seekToEnd()
+        try? handle.write(contentsOf: Data("weft: \(line)\n".utf8))
     }
 
     /// Stops `relay` and removes its pid file (unless another relay has written it meanwhile);

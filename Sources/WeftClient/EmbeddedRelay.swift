@@ -41,7 +41,8 @@ public enum EmbeddedRelay {
     ///   `rm`, `mv` naming an address that is not the default server: a mistyped port gets
     ///   "nothing answers", not a new empty relay).
     public static func ensureRunning(for address: DocumentAddress, home: ClientHome? = nil, onlyWhereOneRan: Bool = false) throws(SyncError) -> URL? {
-        guard isLocal(address), !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
+        guard isLocal(address) else { return nil }
+        if PortProbe.isListening(host: address.host, port: address.port) { return try replaceIfOlder(for: address) }
         let directory = directory(host: address.host, port: address.port)
         let oneRan = FileManager.default.fileExists(atPath: directory.path)
         if onlyWhereOneRan, !oneRan { return nil }
@@ -59,6 +60,27 @@ public enum EmbeddedRelay {
         defer { if lock >= 0 { close(lock) } }
         if lock >= 0 { flock(lock, LOCK_EX) }
         guard !PortProbe.isListening(host: address.host, port: address.port) else { return nil }
+        return try start(on: address, in: directory)
+    }
+
+    /// Restarts the background relay on `address` if it runs an older weft than this one (one
+    /// upgraded since): such a relay may not know what this weft's hellos say, and would refuse
+    /// every connection. Its clients, told it is restarting, connect again to the new one, which
+    /// serves the same data. Returns its data directory when it restarted it.
+    /// - Throws: `SyncError(.io)` when the new relay does not come up.
+    @discardableResult
+    public static func replaceIfOlder(for address: DocumentAddress) throws(SyncError) -> URL? {
+        guard isLocal(address) else { return nil }
+        let directory = directory(host: address.host, port: address.port)
+        guard let relay = found(in: directory), relay.running, runsOlderWeft(relay) else { return nil }
+        _ = stop(relay)
+        appendToLog(in: directory, "stopped relay \(relay.pid): it ran an older weft than \(ownExecutable)")
+        return try start(on: address, in: directory)
+    }
+
+    /// Starts `weft serve` on `address` with its data in `directory`; returns the directory once
+    /// it listens, nil when another relay took the port first.
+    private static func start(on address: DocumentAddress, in directory: URL) throws(SyncError) -> URL? {
         let host = address.host.contains(":") ? "[\(address.host)]" : address.host
         let pid = try spawn(arguments: ["serve", "--listen", "\(host):\(address.port)", "--data", directory.path], log: logFile(in: directory))
         try? Data("\(pid)\n".utf8).write(to: pidFile(in: directory))
@@ -89,7 +111,7 @@ public enum EmbeddedRelay {
     /// Runs this executable with `arguments` in a new session (so closing the terminal does not
     /// stop it), input from /dev/null, output appended to `log`.
     private static func spawn(arguments: [String], log: URL) throws(SyncError) -> pid_t {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+        let executable = ownExecutable
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

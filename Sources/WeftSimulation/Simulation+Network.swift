@@ -45,11 +45,28 @@ extension Simulation {
     }
 
     func sendToClient(_ id: UInt64, _ message: ServerMessage) {
+        sendToClient(id, bytes: message.encoded())
+    }
+
+    /// Sends `messages` as Weft's relay does to a client that takes bundles (every simulated
+    /// one): runs of them in one WebSocket message each, a snapshot alone.
+    func sendToClient(_ id: UInt64, bundling messages: [ServerMessage]) {
+        let encoded = messages.map { $0.encoded() }
+        let sizes = zip(messages, encoded).map { message, bytes -> Int? in
+            if case .snapshot = message { return nil }
+            return bytes.count
+        }
+        for run in RelayBundle.runs(sizes: sizes) {
+            sendToClient(id, bytes: run.count == 1 ? encoded[run.lowerBound] : RelayBundle.encode(Array(encoded[run])))
+        }
+    }
+
+    private func sendToClient(_ id: UInt64, bytes: [UInt8]) {
         guard var link = links[id], link.openAtRelay, !link.cut else { return }
         let arrival = max(link.lastToClient, now + latency())
         link.lastToClient = arrival
         links[id] = link
-        events.push(.toClient(link: id, bytes: message.encoded()), at: arrival)
+        events.push(.toClient(link: id, bytes: bytes), at: arrival)
     }
 
     /// The client ends the link: what it sent before still arrives, then the relay sees it close.
@@ -116,15 +133,20 @@ extension Simulation {
         guard var link = links[id], link.openAtClient, !link.cut else { return }
         let client = clients[link.client]
         guard client.running, client.link == id else { return }
-        let message: ServerMessage
+        let messages: [ServerMessage]
         do {
-            message = try ServerMessage(decoding: bytes)
+            messages = try ServerMessage.messages(decoding: bytes)
         } catch {
             return fail("client \(link.client) could not decode a relay message: \(error)")
         }
-        checkSequence(message, on: &link, client: link.client)
-        links[id] = link
-        feed(client, .received(message))
+        for message in messages {
+            checkSequence(message, on: &link, client: link.client)
+            links[id] = link
+            feed(client, .received(message))
+            // Feeding the client may have ended the link.
+            guard let current = links[id], current.openAtClient, !current.cut, client.running, client.link == id else { return }
+            link = current
+        }
     }
 
     /// Server sequences on one connection are gapless and increasing, and `caught-up` never names

@@ -48,27 +48,42 @@ extension Simulation {
     /// leaves the room at once.
     func feed(_ relay: SimRelay, _ event: RoomScheduler.Event) {
         var pending = [event]
+        // What one event has for each connection leaves together, as Weft's relay writes what
+        // waits for a connection at once.
+        var outgoing: [UInt64: [ServerMessage]] = [:]
+        var order: [UInt64] = []
+        func queue(_ connection: UInt64, _ message: ServerMessage) {
+            if outgoing[connection] == nil { order.append(connection) }
+            outgoing[connection, default: []].append(message)
+        }
+        func flush(_ connection: UInt64) {
+            guard let messages = outgoing.removeValue(forKey: connection) else { return }
+            sendToClient(connection, bundling: messages)
+        }
+        defer { for connection in order { flush(connection) } }
         while !pending.isEmpty, relay.room != nil {
             let actions = relay.room!.handle(pending.removeFirst())
             for action in actions {
                 switch action {
                 case .send(let connection, let message), .replay(let connection, let message):
-                    sendToClient(connection, message)
+                    queue(connection, message)
                     // As Weft's relay does for clients that keep receipts (all of the simulated
                     // ones): one after each ack, and after a welcome naming durable batches. The
                     // simulated relay checks no proof, so it signs none.
                     switch message {
-                    case .ack(let clientSeq, let serverSeq): sendToClient(connection, .receipt(Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: [])))
+                    case .ack(let clientSeq, let serverSeq): queue(connection, .receipt(Receipt(clientSeq: clientSeq, serverSeq: serverSeq, proof: [])))
                     case .welcome(let welcome) where welcome.lastClientSeq > 0:
-                        sendToClient(connection, .receipt(Receipt(clientSeq: welcome.lastClientSeq, serverSeq: welcome.serverSeq, proof: [])))
+                        queue(connection, .receipt(Receipt(clientSeq: welcome.lastClientSeq, serverSeq: welcome.serverSeq, proof: [])))
                     default: break
                     }
                 case .sendAway(let connection, let error):
-                    sendToClient(connection, .error(error, fatal: true))
+                    queue(connection, .error(error, fatal: true))
+                    flush(connection)
                     let joined = relay.connections[connection] ?? false
                     closeFromRelay(connection)
                     if joined { pending.append(.leave(connection: connection)) }
                 case .close(let connection):
+                    flush(connection)
                     let joined = relay.connections[connection] ?? false
                     closeFromRelay(connection)
                     if joined { pending.append(.leave(connection: connection)) }

@@ -76,7 +76,7 @@ public final class InMemoryConnection: @unchecked Sendable {
             await connected()
             while let event = await inbound.next() {
                 switch event {
-                case .message(let bytes): await received(try ServerMessage(decoding: bytes))
+                case .message(let bytes): for message in try ServerMessage.messages(decoding: bytes) { await received(message) }
                 case .close: return
                 case .cut: throw Cut()
                 case .accept, .refuse: continue

@@ -7,10 +7,13 @@ public struct WeftRun: Sendable {
     /// unless given here; `XDG_DATA_HOME`, where background relays keep their data, is
     /// `HOME/xdg-data` unless given, so no test touches the real user's relays).
     public var environment: [String: String]
+    /// The weft to run: the one this package built unless given (another build of it, say).
+    public var executable: URL?
 
-    public init(home: URL, environment: [String: String] = [:]) {
+    public init(home: URL, environment: [String: String] = [:], executable: URL? = nil) {
         self.home = home
         self.environment = environment
+        self.executable = executable
     }
 
     public struct Result: Sendable {
@@ -28,7 +31,7 @@ public struct WeftRun: Sendable {
         environment["XDG_DATA_HOME"] = home.appendingPathComponent("xdg-data").path
         environment.merge(self.environment) { $1 }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        let process = try ChildProcess(BuiltProduct.url("weft"), arguments: arguments, environment: environment,
+        let process = try ChildProcess(executable ?? BuiltProduct.url("weft"), arguments: arguments, environment: environment,
                                        standardInput: .pipe(stdin), standardOutput: .pipe(stdout), standardError: .pipe(stderr))
         Self.writeAll(Array(input.utf8), to: stdin.fileHandleForWriting.fileDescriptor)
         try stdin.fileHandleForWriting.close()

@@ -13,7 +13,8 @@ extension ClientMessage {
             writer.uint64(hello.replica.rawValue)
             writer.varint(hello.lastServerSeq)
             writer.byte((hello.readOnly ? 1 : 0) | (hello.restoring ? 2 : 0) | (hello.relayLostHistory ? 4 : 0)
-                        | (hello.userName.isEmpty ? 0 : 8) | (hello.wantsReceipts ? 16 : 0) | (hello.formerReplicas.isEmpty ? 0 : 32) | (hello.lastEntry == nil ? 0 : 64))
+                        | (hello.userName.isEmpty ? 0 : 8) | (hello.wantsReceipts ? 16 : 0) | (hello.formerReplicas.isEmpty ? 0 : 32) | (hello.lastEntry == nil ? 0 : 64)
+                        | (hello.takesBundles ? 128 : 0))
             writer.string(hello.token)
             writer.bytes(hello.replicaKey)
             // Only with flag bit 3, so a hello without a name is byte for byte what it always was.
@@ -60,7 +61,7 @@ extension ClientMessage {
             let epoch = try reader.uint64()
             let replica = ReplicaID(try reader.uint64())
             let lastServerSeq = try reader.varint()
-            let flags = try reader.flags(known: 127, field: "hello")
+            let flags = try reader.byte()
             let token = try reader.string(limit: WireLimits.maxTokenBytes, field: "the token")
             let key = try reader.bytes(limit: WireLimits.maxReplicaKeyBytes, field: "the replica key")
             var userName = ""
@@ -95,7 +96,7 @@ extension ClientMessage {
             self = .hello(Hello(protocolVersion: version, document: document, epoch: epoch, replica: replica,
                                 lastServerSeq: lastServerSeq, readOnly: flags & 1 != 0, restoring: flags & 2 != 0,
                                 lostBatchesReceipt: receipt, wantsReceipts: flags & 16 != 0, token: token, replicaKey: key, userName: userName,
-                                formerReplicas: formerReplicas, lastEntry: lastEntry))
+                                formerReplicas: formerReplicas, lastEntry: lastEntry, takesBundles: flags & 128 != 0))
         case MessageType.batch:
             let clientSeq = try reader.varint()
             guard clientSeq > 0 else { throw WireError(.malformed, "client sequence numbers start at 1") }

@@ -52,6 +52,9 @@ public struct Hello: Hashable, Sendable {
     /// whose log holds another batch there went back in time and went on (restored from an old
     /// backup, then written to), and asks for this copy rather than replay after it.
     public var lastEntry: LogPosition?
+    /// The client reads bundles (flag bit 7): the relay may send it several messages in one
+    /// WebSocket message (`RelayBundle`, read with `ServerMessage.messages(decoding:)`).
+    public var takesBundles: Bool
     /// The name of the person using the client, as their configuration says; empty for none.
     /// Unverified: a relay that takes tokens names batches after the token's user instead, and
     /// records this name, marked unverified, only for connections without a token.
@@ -60,7 +63,7 @@ public struct Hello: Hashable, Sendable {
     public init(protocolVersion: UInt32 = WireProtocol.version, document: DocumentName, epoch: UInt64, replica: ReplicaID,
                 lastServerSeq: UInt64, readOnly: Bool = false, restoring: Bool = false, lostBatchesReceipt: Receipt? = nil,
                 wantsReceipts: Bool = false, token: String = "", replicaKey: [UInt8] = [], userName: String = "",
-                formerReplicas: [FormerReplica] = [], lastEntry: LogPosition? = nil) {
+                formerReplicas: [FormerReplica] = [], lastEntry: LogPosition? = nil, takesBundles: Bool = false) {
         self.protocolVersion = protocolVersion
         self.document = document
         self.epoch = epoch
@@ -75,6 +78,7 @@ public struct Hello: Hashable, Sendable {
         self.userName = userName
         self.formerReplicas = formerReplicas
         self.lastEntry = lastEntry
+        self.takesBundles = takesBundles
     }
 }
 

@@ -14,4 +14,5 @@ enum MessageType {
     static let presenceGone: UInt8 = 0x87
     static let error: UInt8 = 0x88
     static let receipt: UInt8 = 0x89
+    static let bundle: UInt8 = 0x8A
 }

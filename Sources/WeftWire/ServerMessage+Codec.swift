@@ -90,6 +90,8 @@ extension ServerMessage {
             self = .error(WireError(WireErrorCode(code), message), fatal: flags & 1 != 0)
         case MessageType.receipt:
             self = .receipt(try reader.receipt())
+        case MessageType.bundle:
+            throw WireError(.malformed, "a bundle of relay messages where one message was expected (a bundle is read with ServerMessage.messages(decoding:))")
         case let type:
             throw WireError(.malformed, "unknown relay message type \(type)")
         }

@@ -44,6 +44,9 @@ struct RelayBenchmark: AsyncParsableCommand {
     @Option(help: "The weft executable to run as the relay (default: the one beside weft-bench).")
     var weft: String?
 
+    @Flag(help: "Writers do not ask for bundles (hello flag bit 7): every message is its own WebSocket message, as for a relay or client that predates them.")
+    var noBundles = false
+
     func validate() throws {
         guard relays >= 1 else { throw ValidationError("--relays must be at least 1") }
         guard relays == 1 || postgres else { throw ValidationError("several relays need a shared store: add --postgres") }
@@ -83,7 +86,7 @@ struct RelayBenchmark: AsyncParsableCommand {
         let barrier = LoadBarrier(clients: clients)
         let load = (0..<clients).map { index in
             RelayLoadClient(url: "\(bases[index % bases.count])/\(document)", document: document, replica: ReplicaID(UInt64(index + 1)),
-                            rate: rate, window: window, duration: .seconds(seconds),
+                            rate: rate, window: window, duration: .seconds(seconds), takesBundles: !noBundles,
                             phase: rate.map { .seconds(Double(index) / Double(clients) / $0) } ?? .zero, barrier: barrier)
         }
         let results = try await withThrowingTaskGroup(of: RelayLoadClient.Figures.self) { group in
@@ -99,10 +102,11 @@ struct RelayBenchmark: AsyncParsableCommand {
         let expectedBroadcasts = batches * (clients - 1)
         let perSecond = Double(batches) / Double(seconds)
         let number = Measure.figure
-        print("{\"bench\":\"relay\",\"store\":\"\(postgres ? "postgres" : "sqlite")\",\"relays\":\(relays),\"clients\":\(clients),\"rate\":\(rate.map(number) ?? "\"saturate\""),\"window\":\(rate == nil ? window : 0)"
-              + ",\"seconds\":\(seconds),\"batches\":\(batches),\"ops_per_s\":\(number(perSecond))"
-              + ",\"ack_p50_ms\":\(number(percentile(0.5))),\"ack_p99_ms\":\(number(percentile(0.99))),\"ack_max_ms\":\(number(latencies.last ?? 0))"
-              + ",\"broadcasts\":\(broadcasts),\"broadcasts_expected\":\(expectedBroadcasts)}")
+        let settings = "{\"bench\":\"relay\",\"store\":\"\(postgres ? "postgres" : "sqlite")\",\"relays\":\(relays),\"clients\":\(clients)"
+            + ",\"rate\":\(rate.map(number) ?? "\"saturate\""),\"window\":\(rate == nil ? window : 0),\"bundles\":\(!noBundles)"
+        let throughput = ",\"seconds\":\(seconds),\"batches\":\(batches),\"ops_per_s\":\(number(perSecond))"
+        let acks = ",\"ack_p50_ms\":\(number(percentile(0.5))),\"ack_p99_ms\":\(number(percentile(0.99))),\"ack_max_ms\":\(number(latencies.last ?? 0))"
+        print(settings + throughput + acks + ",\"broadcasts\":\(broadcasts),\"broadcasts_expected\":\(expectedBroadcasts)}")
         if broadcasts != expectedBroadcasts { throw BenchmarkFailure("broadcasts received \(broadcasts), expected \(expectedBroadcasts)") }
     }
 }

@@ -18,6 +18,8 @@ struct RelayLoadClient: Sendable {
     let rate: Double?
     let window: Int
     let duration: Duration
+    /// Whether the hello asks for bundles (flag bit 7).
+    var takesBundles = true
     /// Start offset, so rate-driven clients do not all send in the same instant.
     let phase: Duration
     let barrier: LoadBarrier
@@ -64,7 +66,7 @@ struct RelayLoadClient: Sendable {
             made.append(ClientMessage.batch(clientSeq: UInt64(clientSeq), ops: [op]).encoded())
         }
         let batches = made
-        let hello = ClientMessage.hello(Hello(document: document, epoch: 0, replica: replica, lastServerSeq: 0)).encoded()
+        let hello = ClientMessage.hello(Hello(document: document, epoch: 0, replica: replica, lastServerSeq: 0, takesBundles: takesBundles)).encoded()
         let (rate, window, duration, phase, barrier) = (self.rate, self.window, self.duration, self.phase, self.barrier)
         let shared = Shared()
 
@@ -119,30 +121,36 @@ struct RelayLoadClient: Sendable {
                 // for each ack) and broadcasts.
                 for try await frame in inbound.messages(maxSize: WireLimits.maxSnapshotMessageBytes) {
                     guard case .binary(var buffer) = frame else { continue }
-                    switch try ServerMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? []) {
-                    case .caughtUp(let serverSeq):
-                        shared.state.withLock { state in
-                            state.joined = true
-                            state.lastServerSeq = serverSeq
+                    for message in try ServerMessage.messages(decoding: buffer.readBytes(length: buffer.readableBytes) ?? []) {
+                        switch message {
+                        case .snapshot(let serverSeq, _):
+                            // A late joiner may be sent the compacted document first; the
+                            // replay goes on after it.
+                            shared.state.withLock { $0.lastServerSeq = max($0.lastServerSeq, serverSeq) }
+                        case .caughtUp(let serverSeq):
+                            shared.state.withLock { state in
+                                state.joined = true
+                                state.lastServerSeq = serverSeq
+                            }
+                        case .ack(let clientSeq, let serverSeq):
+                            let failure = shared.state.withLock { state in
+                                state.figures.latencies.append(.now - state.sentAt[Int(clientSeq) - 1])
+                                state.acked += 1
+                                return Self.arrived(serverSeq, &state)
+                            }
+                            if let failure { shared.failure.withLock { $0 = $0 ?? failure } }
+                            if rate == nil { try await send() }
+                        case .broadcast(let serverSeq, _, _, _):
+                            let failure = shared.state.withLock { state in
+                                state.figures.broadcasts += 1
+                                return Self.arrived(serverSeq, &state)
+                            }
+                            if let failure { shared.failure.withLock { $0 = $0 ?? failure } }
+                        case .error(let error, _):
+                            shared.failure.withLock { $0 = BenchmarkFailure("the relay refused the load: \(error)") }
+                        default:
+                            break
                         }
-                    case .ack(let clientSeq, let serverSeq):
-                        let failure = shared.state.withLock { state in
-                            state.figures.latencies.append(.now - state.sentAt[Int(clientSeq) - 1])
-                            state.acked += 1
-                            return Self.arrived(serverSeq, &state)
-                        }
-                        if let failure { shared.failure.withLock { $0 = $0 ?? failure } }
-                        if rate == nil { try await send() }
-                    case .broadcast(let serverSeq, _, _, _):
-                        let failure = shared.state.withLock { state in
-                            state.figures.broadcasts += 1
-                            return Self.arrived(serverSeq, &state)
-                        }
-                        if let failure { shared.failure.withLock { $0 = $0 ?? failure } }
-                    case .error(let error, _):
-                        shared.failure.withLock { $0 = BenchmarkFailure("the relay refused the load: \(error)") }
-                    default:
-                        break
                     }
                 }
                 try await group.waitForAll()

@@ -20,7 +20,7 @@ import WeftWire
         var sync = machine(epoch: 9, last: 4, acked: 2, queued: 5)
         #expect(sync.handle(.start) == [.connect])
         #expect(sync.handle(.queued(through: 5)) == [], "nothing is sent before a welcome")
-        #expect(sync.handle(.connected) == [.send(.hello(Hello(document: notes, epoch: 9, replica: ReplicaID(5), lastServerSeq: 4, wantsReceipts: true, token: "t")))])
+        #expect(sync.handle(.connected) == [.send(.hello(Hello(document: notes, epoch: 9, replica: ReplicaID(5), lastServerSeq: 4, wantsReceipts: true, token: "t", takesBundles: true)))])
         // The relay has batch 3 durable already: it is retired; 4 and 5 are resent at once.
         #expect(sync.handle(.received(welcome(serverSeq: 6, lastClientSeq: 3))) == [.retire(through: 3), .sendQueued(after: 3, through: 5)])
         #expect(sync.handle(.received(.broadcast(serverSeq: 5, replica: ReplicaID(8), clientSeq: 1, ops: []))) == [.apply(serverSeq: 5, ops: [])])

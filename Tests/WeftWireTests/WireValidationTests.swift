@@ -54,9 +54,9 @@ import WeftWire
         batch[1] = 0
         #expect(code(batch) == .malformed)  // clientSeq 0
         #expect(code([0x02, 0x01, 0x00]) == .malformed)  // empty op batch
-        var hello = try ProtocolExampleTests.example("hello-new")
-        hello[hello.count - 2] = 0x80  // unknown flag bit
-        #expect(code(hello) == .malformed)
+        var welcome = try ProtocolExampleTests.example("welcome-42")
+        welcome[welcome.count - 1] = 0x80  // unknown flag bit
+        #expect(throws: WireError.self) { try ServerMessage(decoding: welcome) }
     }
 
     @Test(arguments: [UInt64(21), 22, 23])

@@ -197,8 +197,9 @@ actor DocumentRoom {
     }
 
     private func perform(_ actions: [RoomScheduler.Action]) {
-        // A broadcast goes to every other member: encoded once.
-        var broadcasts: [UInt64: OutgoingFrame] = [:]
+        // A broadcast goes to every other member: encoded once. The scheduler fans each entry
+        // out in one run of actions, so the last one made is the one to reuse.
+        var broadcast: (serverSeq: UInt64, frame: OutgoingFrame)?
         for action in actions {
             switch action {
             case .send(let connection, let message):
@@ -207,8 +208,8 @@ actor DocumentRoom {
                 case .welcome(let welcome):
                     welcomeWaiters.removeValue(forKey: connection)?.resume(returning: welcome)
                 case .broadcast(let serverSeq, _, _, _):
-                    let frame = broadcasts[serverSeq] ?? OutgoingFrame(message)
-                    broadcasts[serverSeq] = frame
+                    let frame = broadcast.flatMap { $0.serverSeq == serverSeq ? $0.frame : nil } ?? OutgoingFrame(message)
+                    broadcast = (serverSeq, frame)
                     outbox.send(frame)
                     continue
                 default: break

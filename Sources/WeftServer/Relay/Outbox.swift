@@ -23,6 +23,8 @@ struct OutgoingFrame: Sendable {
     }
     /// A fatal error: the connection closes after sending it.
     let closesConnection: Bool
+    /// Whether it may travel in a bundle with others (`RelayBundle`): all but snapshots.
+    let bundlable: Bool
     /// The clientSeq and serverSeq of an `ack`, or of the newest durable batch a `welcome` names:
     /// a connection that keeps receipts gets one after it.
     let acknowledged: (clientSeq: UInt64, serverSeq: UInt64)?
@@ -45,6 +47,7 @@ struct OutgoingFrame: Sendable {
     private init(_ message: ServerMessage, payload: Payload) {
         self.payload = payload
         if case .error(_, fatal: true) = message { closesConnection = true } else { closesConnection = false }
+        if case .snapshot = message { bundlable = false } else { bundlable = true }
         switch message {
         case .ack(let clientSeq, let serverSeq): acknowledged = (clientSeq, serverSeq)
         case .welcome(let welcome) where welcome.lastClientSeq > 0: acknowledged = (welcome.lastClientSeq, welcome.serverSeq)
@@ -54,7 +57,8 @@ struct OutgoingFrame: Sendable {
 }
 
 /// Messages on their way to one connection, in order. The room and the connection's own reader
-/// put messages in; the connection's writer task takes them out (`stream`) and sends them.
+/// put messages in; the connection's writer takes them out, as many as wait at once
+/// (`take(upTo:)`), so that a busy connection's messages leave in few writes.
 ///
 /// Bounded in messages and in bytes: a client that stops reading while others type would
 /// otherwise hold the relay's memory without limit (a few hundred large batches are hundreds of
@@ -67,62 +71,126 @@ struct OutgoingFrame: Sendable {
 final class Outbox: Sendable {
     static let capacity = 65_536
 
-    /// The frames, for the writer; each leaves the byte count as the writer takes it.
-    let stream: Frames
-    private let continuation: AsyncStream<OutgoingFrame>.Continuation
-    private let byteCapacity: Int
-    /// Bytes of the frames queued and not yet taken by the writer.
-    private let queuedBytes = ByteCount()
-    private let state = Mutex(State())
-    private let overflowed: @Sendable () -> Void
-
-    private let drain = Drain()
-
-    private struct State {
-        var overflowed = false
-        var closing: (code: WebSocketErrorCode, reason: String?) = (.normalClosure, nil)
-    }
-
     /// Frames that may still wait when `drained()` returns: the writer keeps busy meanwhile.
     static let drainedFrames = 64
 
+    private let capacity: Int
+    private let byteCapacity: Int
+    private let overflowed: @Sendable () -> Void
+    private let state = Mutex(State())
+
+    private struct State {
+        // Small at first: most connections are idle readers most of the time.
+        var frames = CircularBuffer<OutgoingFrame>(initialCapacity: 2)
+        /// Bytes of the counted frames waiting.
+        var queuedBytes = 0
+        /// No frame is added any more; the writer takes what waits, then is told the end.
+        var finished = false
+        var overflowed = false
+        var closing: (code: WebSocketErrorCode, reason: String?) = (.normalClosure, nil)
+        /// The writer, waiting for a frame or the end.
+        var writer: CheckedContinuation<Void, Never>?
+        /// Callers of `drained()`.
+        var drainWaiters: [CheckedContinuation<Void, Never>] = []
+
+        var isDrained: Bool { finished || frames.count <= Outbox.drainedFrames }
+
+        mutating func takeWriter() -> CheckedContinuation<Void, Never>? {
+            defer { writer = nil }
+            return writer
+        }
+
+        mutating func takeDrainWaiters() -> [CheckedContinuation<Void, Never>] {
+            guard isDrained, !drainWaiters.isEmpty else { return [] }
+            defer { drainWaiters = [] }
+            return drainWaiters
+        }
+    }
+
     /// - Parameter overflowed: runs once, when the client has fallen too far behind.
     init(capacity: Int = Outbox.capacity, byteCapacity: Int, overflowed: @escaping @Sendable () -> Void = {}) {
-        let (stream, continuation) = AsyncStream.makeStream(of: OutgoingFrame.self, bufferingPolicy: .bufferingOldest(capacity))
-        self.continuation = continuation
+        self.capacity = capacity
         self.byteCapacity = byteCapacity
         self.overflowed = overflowed
-        self.stream = Frames(base: stream, queuedBytes: queuedBytes, drain: drain)
     }
 
     func send(_ message: ServerMessage) { send(OutgoingFrame(message)) }
 
     /// Queues `frame`; one not `counted` (a replay's) does not count against the byte bound.
     func send(_ frame: OutgoingFrame) {
-        drain.added()
-        switch continuation.yield(frame) {
-        case .enqueued:
-            if frame.counted, queuedBytes.value.add(frame.bytes.readableBytes, ordering: .relaxed).newValue > byteCapacity { overflow() }
-        case .dropped:
-            drain.taken()
-            overflow()
-        case .terminated:
-            drain.taken()
-        @unknown default:
-            break
+        let size = frame.counted ? frame.bytes.readableBytes : 0
+        let (writer, tooMuch) = state.withLock { state -> (CheckedContinuation<Void, Never>?, Bool) in
+            guard !state.finished else { return (nil, false) }
+            guard state.frames.count < capacity else { return (nil, true) }
+            state.frames.append(frame)
+            state.queuedBytes += size
+            return (state.takeWriter(), state.queuedBytes > byteCapacity)
+        }
+        writer?.resume()
+        if tooMuch { overflow() }
+    }
+
+    /// The frames waiting, oldest first, at most `limit` of them; when none wait, it waits for
+    /// the next. Empty once the outbox is finished and every frame has been taken (or the
+    /// writer's task is cancelled).
+    func take(upTo limit: Int) async -> [OutgoingFrame] {
+        while true {
+            let (taken, waiters) = state.withLock { state -> ([OutgoingFrame]?, [CheckedContinuation<Void, Never>]) in
+                guard !state.frames.isEmpty else { return (state.finished ? [] : nil, []) }
+                var taken: [OutgoingFrame] = []
+                taken.reserveCapacity(min(limit, state.frames.count))
+                while taken.count < limit, let frame = state.frames.popFirst() {
+                    if frame.counted { state.queuedBytes -= frame.bytes.readableBytes }
+                    taken.append(frame)
+                }
+                return (taken, state.takeDrainWaiters())
+            }
+            for waiter in waiters { waiter.resume() }
+            if let taken { return taken }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { (writer: CheckedContinuation<Void, Never>) in
+                    let now = state.withLock { state in
+                        guard state.frames.isEmpty, !state.finished else { return true }
+                        state.writer = writer
+                        return false
+                    }
+                    if now { writer.resume() }
+                }
+            } onCancel: {
+                finish()
+            }
         }
     }
 
+    /// The frames one at a time, in order, until the outbox is finished and empty.
+    var frames: AsyncStream<OutgoingFrame> {
+        AsyncStream(unfolding: { [self] in await take(upTo: 1).first })
+    }
+
+    /// Adds nothing more: the writer takes what waits, then sees the end.
     func finish() {
-        continuation.finish()
-        drain.finish()
+        let (writer, waiters) = state.withLock { state in
+            state.finished = true
+            return (state.takeWriter(), state.takeDrainWaiters())
+        }
+        writer?.resume()
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Returns once at most `drainedFrames` frames wait for the writer, or the outbox is finished.
-    func drained() async { await drain.wait() }
+    func drained() async {
+        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                guard !state.isDrained else { return true }
+                state.drainWaiters.append(waiter)
+                return false
+            }
+            if now { waiter.resume() }
+        }
+    }
 
     /// Disconnects the client at once, as when it falls too far behind for the outbox to hold
-    /// what waits for it (`overflowed`): what is queued is dropped.
+    /// what waits for it (`overflowed`).
     func sendAway() { overflow() }
 
     /// Sends what is queued, then closes the WebSocket with `code` (the writer reads it from
@@ -142,75 +210,5 @@ final class Outbox: Sendable {
             return !state.overflowed
         }
         if first { overflowed() }
-    }
-
-    /// The outbox's frames in order; taking one subtracts its bytes from the queued count.
-    struct Frames: AsyncSequence, Sendable {
-        let base: AsyncStream<OutgoingFrame>
-        fileprivate let queuedBytes: ByteCount
-        fileprivate let drain: Drain
-
-        struct AsyncIterator: AsyncIteratorProtocol {
-            var base: AsyncStream<OutgoingFrame>.AsyncIterator
-            let outbox: Frames
-
-            mutating func next() async -> OutgoingFrame? {
-                guard let frame = await base.next() else { return nil }
-                if frame.counted { outbox.queuedBytes.value.subtract(frame.bytes.readableBytes, ordering: .relaxed) }
-                outbox.drain.taken()
-                return frame
-            }
-        }
-
-        func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: base.makeAsyncIterator(), outbox: self) }
-    }
-}
-
-/// A byte count shared by an outbox and its frame sequence (a class: atomics cannot be copied).
-private final class ByteCount: Sendable {
-    let value = Atomic<Int>(0)
-}
-
-/// How many frames an outbox holds, for callers waiting for it to drain.
-private final class Drain: Sendable {
-    private struct State {
-        var frames = 0
-        var finished = false
-        var waiters: [CheckedContinuation<Void, Never>] = []
-
-        mutating func takeWaiters() -> [CheckedContinuation<Void, Never>] {
-            defer { waiters = [] }
-            return waiters
-        }
-    }
-    private let state = Mutex(State())
-
-    func added() { state.withLock { $0.frames += 1 } }
-
-    func taken() {
-        let waiters = state.withLock { state in
-            state.frames -= 1
-            return state.frames <= Outbox.drainedFrames ? state.takeWaiters() : []
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func finish() {
-        let waiters = state.withLock { state in
-            state.finished = true
-            return state.takeWaiters()
-        }
-        for waiter in waiters { waiter.resume() }
-    }
-
-    func wait() async {
-        await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { state in
-                guard !state.finished, state.frames > Outbox.drainedFrames else { return true }
-                state.waiters.append(waiter)
-                return false
-            }
-            if now { waiter.resume() }
-        }
     }
 }

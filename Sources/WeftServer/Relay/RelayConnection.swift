@@ -85,14 +85,26 @@ struct RelayConnection: Sendable {
                 // back anyway.
                 let keepsReceipts = hello.wantsReceipts && !readOnly
                 do {
-                    for await frame in outbox.stream {
-                        try await write(frame, to: outbound)
-                        if frame.closesConnection { break }
-                        if keepsReceipts, let welcome, let acknowledged = frame.acknowledged {
-                            let receipt = receipts.receipt(document: hello.document, epoch: welcome.epoch, replica: hello.replica,
-                                                           clientSeq: acknowledged.clientSeq, serverSeq: acknowledged.serverSeq)
-                            try await write(.receipt(receipt), to: outbound)
+                    writing: while true {
+                        let frames = await outbox.take(upTo: hello.takesBundles ? Self.framesPerWrite : 1)
+                        if frames.isEmpty { break }
+                        var messages: [OutgoingFrame] = []
+                        messages.reserveCapacity(frames.count)
+                        var closes = false
+                        for frame in frames {
+                            messages.append(frame)
+                            if keepsReceipts, let welcome, let acknowledged = frame.acknowledged {
+                                let receipt = receipts.receipt(document: hello.document, epoch: welcome.epoch, replica: hello.replica,
+                                                               clientSeq: acknowledged.clientSeq, serverSeq: acknowledged.serverSeq)
+                                messages.append(OutgoingFrame(.receipt(receipt)))
+                            }
+                            if frame.closesConnection {
+                                closes = true
+                                break
+                            }
                         }
+                        try await write(messages, bundling: hello.takesBundles, to: outbound)
+                        if closes { break writing }
                     }
                 } catch {
                     // The client left (or was closed) while messages were on their way: ordinary.
@@ -142,12 +154,41 @@ struct RelayConnection: Sendable {
         return try ClientMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
     }
 
+    /// Frames the writer takes from the outbox at most at once, to send in as few WebSocket
+    /// messages as fit (`RelayBundle`).
+    static let framesPerWrite = 1024
+
     private func write(_ message: ServerMessage, to outbound: WebSocketOutboundWriter) async throws {
-        try await write(OutgoingFrame(message), to: outbound)
+        try await write([OutgoingFrame(message)], bundling: false, to: outbound)
     }
 
-    private func write(_ frame: OutgoingFrame, to outbound: WebSocketOutboundWriter) async throws {
-        let bytes = frame.bytes
+    /// Writes `frames` in order: each as its own WebSocket message, or, for a client that takes
+    /// bundles, runs of them as one bundle each (a snapshot always alone).
+    private func write(_ frames: [OutgoingFrame], bundling: Bool, to outbound: WebSocketOutboundWriter) async throws {
+        // A deferred frame encodes when its bytes are read: read each once.
+        let encoded = frames.map(\.bytes)
+        guard bundling, frames.count >= RelayBundle.minimumMessages else {
+            for bytes in encoded { try await send(bytes, to: outbound) }
+            return
+        }
+        let sizes = zip(frames, encoded).map { frame, bytes in frame.bundlable ? bytes.readableBytes : nil }
+        for run in RelayBundle.runs(sizes: sizes) {
+            guard run.count >= RelayBundle.minimumMessages else {
+                try await send(encoded[run.lowerBound], to: outbound)
+                continue
+            }
+            var bundle = ByteBuffer()
+            bundle.reserveCapacity(run.reduce(8) { $0 + encoded[$1].readableBytes + 4 })
+            bundle.writeBytes(RelayBundle.header(count: run.count))
+            for index in run {
+                bundle.writeBytes(RelayBundle.lengthPrefix(encoded[index].readableBytes))
+                bundle.writeImmutableBuffer(encoded[index])
+            }
+            try await send(bundle, to: outbound)
+        }
+    }
+
+    private func send(_ bytes: ByteBuffer, to outbound: WebSocketOutboundWriter) async throws {
         metrics.bytesSent.increment(by: Int64(bytes.readableBytes))
         try await outbound.write(.binary(bytes))
     }

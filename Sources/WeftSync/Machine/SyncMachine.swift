@@ -220,7 +220,8 @@ public struct SyncMachine: Sendable {
                                        readOnly: readOnly, restoring: givesBackHere, lostBatchesReceipt: lostBatchesReceipt,
                                        wantsReceipts: keepsReceipts,
                                        token: token, replicaKey: replicaKey, userName: userName,
-                                       formerReplicas: givesBackHere ? formerReplicas : [], lastEntry: lastEntry)))]
+                                       formerReplicas: givesBackHere ? formerReplicas : [], lastEntry: lastEntry,
+                                       takesBundles: true)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []

@@ -38,14 +38,14 @@ public struct WebSocketTransport: SyncTransport {
                 }
                 for try await frame in inbound.messages(maxSize: WireLimits.maxSnapshotMessageBytes) {
                     guard case .binary(var buffer) = frame else { continue }
-                    let message: ServerMessage
+                    let messages: [ServerMessage]
                     do {
-                        message = try ServerMessage(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
+                        messages = try ServerMessage.messages(decoding: buffer.readBytes(length: buffer.readableBytes) ?? [])
                     } catch {
                         group.cancelAll()
                         throw SyncError(.refused, "the relay sent an undecodable message (\(error))")
                     }
-                    await received(message)
+                    for message in messages { await received(message) }
                 }
                 // The relay closed: what is still to send cannot go on this connection, and a write
                 // cut short by that is no failure of the connection's.

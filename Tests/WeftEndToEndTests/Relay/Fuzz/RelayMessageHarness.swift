@@ -151,7 +151,7 @@ final class RelayMessageHarness: @unchecked Sendable {
         var acks: [(document: DocumentName, replica: ReplicaID, clientSeq: UInt64, serverSeq: UInt64)] = []
         for (index, outbox) in session.outboxes.enumerated() {
             stage.withLock { $0 = "reading outbox \(index)" }
-            for await frame in outbox.stream {
+            for await frame in outbox.frames {
                 let message: ServerMessage
                 do {
                     message = try ServerMessage(decoding: Array(frame.bytes.readableBytesView))
