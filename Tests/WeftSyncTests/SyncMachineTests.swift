@@ -228,6 +228,35 @@ import WeftWire
         #expect(nothingSent.phase == .failed("malformed: bad hello"))
     }
 
+    /// A relay of an earlier version refuses a hello whose flags it does not know: the copy
+    /// connects again at once with a hello that asks for nothing it can do without, says why, and
+    /// stops only if that one is refused too.
+    @Test func aHelloAnOlderRelayCannotReadIsSentAgainPlainer() {
+        for readOnly in [false, true] {
+            var sync = SyncMachine(document: notes, replica: ReplicaID(5), token: "t", readOnly: readOnly, epoch: 9, lastServerSeq: 4,
+                                   ackedThrough: 2, queuedThrough: readOnly ? 0 : 3, userName: "ana",
+                                   lastEntry: LogPosition(replica: ReplicaID(8), clientSeq: 1))
+            _ = sync.handle(.start)
+            guard case .send(.hello(let full))? = sync.handle(.connected).first else {
+                Issue.record("no hello")
+                continue
+            }
+            #expect(full.takesBundles && full.lastEntry != nil && full.userName == "ana" && full.wantsReceipts == !readOnly)
+            let refused = sync.handle(.received(.error(WireError(.malformed, "hello has unknown flag bits 128"), fatal: true)))
+            #expect(refused.contains(.scheduleRetry(after: .zero)), "\(refused)")
+            #expect(refused.contains { if case .notice(let text) = $0 { text.contains("may be older than this weft") } else { false } })
+            #expect(sync.handle(.retryDue) == [.connect])
+            guard case .send(.hello(let plain))? = sync.handle(.connected).first else {
+                Issue.record("no second hello")
+                continue
+            }
+            #expect(!plain.takesBundles && plain.lastEntry == nil && plain.userName.isEmpty && !plain.wantsReceipts)
+            #expect(plain.replica == full.replica && plain.epoch == 9 && plain.lastServerSeq == 4 && plain.readOnly == readOnly)
+            _ = sync.handle(.received(.error(WireError(.malformed, "bad hello"), fatal: true)))
+            #expect(sync.phase == .failed("malformed: bad hello"), "a plain hello refused too is the relay's last word")
+        }
+    }
+
     @Test func anotherEpochIsNeverMergedAndFatalErrorsStop() {
         var sync = machine(epoch: 9, last: 40, queued: 2)
         _ = sync.handle(.start)

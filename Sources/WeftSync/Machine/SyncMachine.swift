@@ -115,9 +115,10 @@ public struct SyncMachine: Sendable {
     /// The batch applied at `lastServerSeq` (kept with the cache; nil after a snapshot): every
     /// hello names it, so that a relay whose log holds another batch there asks for this copy.
     public private(set) var lastEntry: LogPosition?
-    /// The relay refused a hello asking for receipts as malformed (a relay of an earlier
-    /// version, which does not know the flag): later hellos do without.
-    private var receiptsRefused = false
+    /// The relay refused a hello as malformed (a relay of an earlier version, which does not know
+    /// a flag it sets): later hellos ask for none of what the copy can do without (receipts,
+    /// bundles, the check of its last batch, the user's name).
+    private var plainHello = false
     /// The highest clientSeq sent on the current connection.
     private var sentThrough: UInt64 = 0
     /// Retries since the relay last sent something that moved this replica on.
@@ -184,7 +185,7 @@ public struct SyncMachine: Sendable {
     }
 
     /// This connection asks for receipts (hello flag bit 4).
-    private var keepsReceipts: Bool { !readOnly && !receiptsRefused }
+    private var keepsReceipts: Bool { !readOnly && !plainHello }
 
     /// The delay before retry `attempt` (from 1): exponential, capped, with `jitter` in 0…1
     /// spreading it over its upper half so that clients cut off together do not return together.
@@ -219,9 +220,9 @@ public struct SyncMachine: Sendable {
             return [.send(.hello(Hello(document: document, epoch: epoch, replica: replica, lastServerSeq: lastServerSeq,
                                        readOnly: readOnly, restoring: givesBackHere, lostBatchesReceipt: lostBatchesReceipt,
                                        wantsReceipts: keepsReceipts,
-                                       token: token, replicaKey: replicaKey, userName: userName,
-                                       formerReplicas: givesBackHere ? formerReplicas : [], lastEntry: lastEntry,
-                                       takesBundles: true)))]
+                                       token: token, replicaKey: replicaKey, userName: plainHello ? "" : userName,
+                                       formerReplicas: givesBackHere ? formerReplicas : [], lastEntry: plainHello ? nil : lastEntry,
+                                       takesBundles: !plainHello)))]
         case .disconnected(let reason):
             switch phase {
             case .idle, .failed, .waiting: return []
@@ -388,11 +389,11 @@ public struct SyncMachine: Sendable {
             return [.notice("the relay refused a write: \(error.message); your edits stay queued and unsent")]
         }
         if !fatal { return [.notice(error.message)] }
-        if phase == .greeting, error.code == .malformed, !readOnly, !receiptsRefused, lostBatchesReceipt == nil {
-            // The relay could not read the hello: one of an earlier version does not know the
-            // receipts flag. Connect again without it.
-            receiptsRefused = true
-            return dropConnection(notice: "the relay could not read this hello (\(error.message)); connecting again without asking for receipts",
+        if phase == .greeting, error.code == .malformed, !plainHello, lostBatchesReceipt == nil {
+            // The relay could not read the hello: one of an earlier version does not know a flag
+            // it sets. Connect again with none of those this copy can do without.
+            plainHello = true
+            return dropConnection(notice: "the relay could not read this weft's hello (\(error.message)); it may be older than this weft. Connecting again without receipts or bundles; upgrading the relay brings them back",
                                   reason: "hello refused", jitter: 0, immediately: true)
         }
         switch error.code {
