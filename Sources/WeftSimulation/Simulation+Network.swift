@@ -52,10 +52,7 @@ extension Simulation {
     /// one): runs of them in one WebSocket message each, a snapshot alone.
     func sendToClient(_ id: UInt64, bundling messages: [ServerMessage]) {
         let encoded = messages.map { $0.encoded() }
-        let sizes = zip(messages, encoded).map { message, bytes -> Int? in
-            if case .snapshot = message { return nil }
-            return bytes.count
-        }
+        let sizes = zip(messages, encoded).map { message, bytes in message.travelsInBundles ? bytes.count : nil }
         for run in RelayBundle.runs(sizes: sizes) {
             sendToClient(id, bytes: run.count == 1 ? encoded[run.lowerBound] : RelayBundle.encode(Array(encoded[run])))
         }

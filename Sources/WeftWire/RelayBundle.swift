@@ -39,14 +39,12 @@ public enum RelayBundle {
     /// The bundle of `messages` (each one encoded relay message), at least `minimumMessages`.
     public static func encode(_ messages: [[UInt8]]) -> [UInt8] {
         precondition(messages.count >= minimumMessages, "a bundle holds at least two messages")
-        var writer = ByteWriter()
-        writer.byte(MessageType.bundle)
-        writer.varint(messages.count)
+        var bytes = header(count: messages.count)
         for message in messages {
-            writer.varint(message.count)
-            writer.raw(message)
+            bytes += lengthPrefix(message.count)
+            bytes += message
         }
-        return writer.bytes
+        return bytes
     }
 
     /// The first bytes of a bundle of `count` messages; each message follows as its length
@@ -65,18 +63,16 @@ public enum RelayBundle {
         return writer.bytes
     }
 
-    static func varintSize(_ value: Int) -> Int {
-        var size = 1
-        var rest = UInt64(value) >> 7
-        while rest != 0 {
-            size += 1
-            rest >>= 7
-        }
-        return size
-    }
+    private static func varintSize(_ value: Int) -> Int { ByteWriter.varintSize(UInt64(value)) }
 }
 
 extension ServerMessage {
+    /// Whether the message may travel in a bundle with others: every one but a snapshot, which
+    /// is sent alone.
+    public var travelsInBundles: Bool {
+        if case .snapshot = self { false } else { true }
+    }
+
     /// Decodes one WebSocket message from a relay: a single message, or each message of a bundle
     /// in order.
     /// - Throws: `WireError` (`too-large` or `malformed`), for the bundle or any message in it.

@@ -35,10 +35,7 @@ import WeftWire
                 }
             }
             let encoded = messages.map { $0.encoded() }
-            let sizes = zip(messages, encoded).map { message, bytes -> Int? in
-                if case .snapshot = message { return nil }
-                return bytes.count
-            }
+            let sizes = zip(messages, encoded).map { message, bytes in message.travelsInBundles ? bytes.count : nil }
             let runs = RelayBundle.runs(sizes: sizes)
             #expect(runs.map(\.lowerBound) == [0] + runs.dropLast().map(\.upperBound), "seed \(seed) round \(round): runs leave gaps")
             #expect(runs.last?.upperBound == messages.count, "seed \(seed) round \(round): runs stop early")

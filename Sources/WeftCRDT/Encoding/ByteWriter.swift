@@ -16,6 +16,17 @@ public struct ByteWriter: Sendable {
         bytes.append(UInt8(value))
     }
 
+    /// How many bytes `varint(value)` writes.
+    public static func varintSize(_ value: UInt64) -> Int {
+        var size = 1
+        var rest = value >> 7
+        while rest != 0 {
+            size += 1
+            rest >>= 7
+        }
+        return size
+    }
+
     public mutating func varint(_ value: Int) {
         precondition(value >= 0, "varint of a negative number")
         varint(UInt64(value))

@@ -24,7 +24,7 @@ struct OutgoingFrame: Sendable {
     /// A fatal error: the connection closes after sending it.
     let closesConnection: Bool
     /// Whether it may travel in a bundle with others (`RelayBundle`): all but snapshots.
-    let bundlable: Bool
+    let travelsInBundles: Bool
     /// The clientSeq and serverSeq of an `ack`, or of the newest durable batch a `welcome` names:
     /// a connection that keeps receipts gets one after it.
     let acknowledged: (clientSeq: UInt64, serverSeq: UInt64)?
@@ -47,7 +47,7 @@ struct OutgoingFrame: Sendable {
     private init(_ message: ServerMessage, payload: Payload) {
         self.payload = payload
         if case .error(_, fatal: true) = message { closesConnection = true } else { closesConnection = false }
-        if case .snapshot = message { bundlable = false } else { bundlable = true }
+        travelsInBundles = message.travelsInBundles
         switch message {
         case .ack(let clientSeq, let serverSeq): acknowledged = (clientSeq, serverSeq)
         case .welcome(let welcome) where welcome.lastClientSeq > 0: acknowledged = (welcome.lastClientSeq, welcome.serverSeq)

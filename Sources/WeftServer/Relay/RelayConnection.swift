@@ -171,7 +171,7 @@ struct RelayConnection: Sendable {
             for bytes in encoded { try await send(bytes, to: outbound) }
             return
         }
-        let sizes = zip(frames, encoded).map { frame, bytes in frame.bundlable ? bytes.readableBytes : nil }
+        let sizes = zip(frames, encoded).map { frame, bytes in frame.travelsInBundles ? bytes.readableBytes : nil }
         for run in RelayBundle.runs(sizes: sizes) {
             guard run.count >= RelayBundle.minimumMessages else {
                 try await send(encoded[run.lowerBound], to: outbound)
