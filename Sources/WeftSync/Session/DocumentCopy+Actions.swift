@@ -19,6 +19,7 @@ extension DocumentCopy {
             case .apply(let serverSeq, let ops):
                 do {
                     try replica.apply(ops)
+                    logReceived(serverSeq, ops: ops)
                     onEvent?(.remote(ops, generation: generation))
                 } catch {
                     noteTrouble("batch \(serverSeq) from the relay did not apply (\(error)); reconnecting")
@@ -75,6 +76,8 @@ extension DocumentCopy {
             replica = fresh
             generation += 1
             onEvent?(.replaced(generation: generation))
+            // The received log continues the cache, which this snapshot passed.
+            saveCache()
         } catch {
             noteTrouble("the relay's snapshot at \(serverSeq) did not load (\(error)); reconnecting")
             effects.append(.endConnection)

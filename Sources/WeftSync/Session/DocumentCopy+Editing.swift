@@ -97,6 +97,8 @@ extension DocumentCopy {
     /// Appends `batches` to the offline queue (one fsync) and lets the sync machine send them.
     @discardableResult
     private func enqueue(_ batches: [[Op]], restoring: Bool = false) throws(SyncError) -> [OfflineQueue.Batch] {
+        // Durable before the edits: they may build on what it holds.
+        try received?.syncIfWritten()
         let queued = try queue.append(batches, restoring: restoring, at: now())
         if let last = queued.last { perform(machine.handle(.queued(through: last.clientSeq, restoring: restoring))) }
         return queued

@@ -53,6 +53,9 @@ public final class DocumentCopy {
     public internal(set) var replica: Replica {
         didSet { cacheIsCurrent = false }
     }
+    /// What this copy took from the relay since the cache was saved (nil when reading only, or
+    /// when the file could not be written).
+    public internal(set) var received: ReceivedLog?
     /// Where syncing stands, and what to do next.
     public internal(set) var machine: SyncMachine
     /// Whether the cache file holds this replica at `cachedPosition`: closing a document nobody
@@ -143,8 +146,33 @@ public final class DocumentCopy {
                 cache = nil
             }
         }
-        // Queued batches the cache may predate (a crash between queueing and saving): applying
-        // them again is harmless.
+        // What the relay sent after the cache was saved, and the edits queued since, some of them
+        // typed on it: applied again, they leave the copy as it was (in any order: an op waits
+        // here for the characters it builds on). Applying what the cache holds again is harmless.
+        // A reader applies it too (`weft cat --offline` prints what the writer held), but keeps
+        // no log of its own.
+        var receivedSince = 0
+        do {
+            let (log, entries) = ReceivedLog.open(at: files.receivedURL, repairing: !options.readOnly)
+            received = options.readOnly ? nil : log
+            if var loaded = cache, let origin = log.origin, origin.replica == queue.replica, origin.epoch == loaded.epoch,
+               origin.after <= loaded.lastServerSeq {
+                for entry in entries where entry.serverSeq > loaded.lastServerSeq {
+                    if !entry.ops.isEmpty { _ = try? replica.apply(OpCodec.decode(entry.ops)) }
+                    loaded.lastServerSeq = entry.serverSeq
+                    loaded.lastEntry = entry.position
+                    receivedSince += 1
+                }
+                cache = loaded
+            } else if let loaded = cache, !options.readOnly {
+                do {
+                    try log.restart(from: ReceivedLog.Origin(replica: queue.replica, epoch: loaded.epoch, after: loaded.lastServerSeq))
+                } catch {
+                    found.append("\(error); edits others make are not kept here between cache saves")
+                    received = nil
+                }
+            }
+        }
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
         self.replica = replica
         // Queued batches that wait for characters the cache lacks (it was saved before others'
@@ -156,7 +184,7 @@ public final class DocumentCopy {
                                cache: cache, options: options)
         if queue.restoringThrough > queue.ackedThrough { machine.formerReplicas = files.formerReplicas(before: queue.replica, heldIn: replica) }
         // A seed is in no file yet: closing must write it.
-        if let cache, cacheFileLoaded, queue.pending.isEmpty {
+        if let cache, cacheFileLoaded, queue.pending.isEmpty, receivedSince == 0 {
             cacheIsCurrent = true
             cachedPosition = (cache.epoch, cache.lastServerSeq)
             cachedReceipt = cache.receipt
@@ -218,6 +246,30 @@ public final class DocumentCopy {
     public func handle(_ event: SyncMachine.Event, jitter: Double = 0.5) {
         if case .disconnected = event { forgetPeers() }
         perform(machine.handle(event, jitter: jitter))
+        if case .received(.welcome) = event, machine.epoch != cachedPosition.epoch, machine.phase == .replaying {
+            // The first welcome into an epoch is kept at once: batches of this copy the relay
+            // acknowledges from now on belong to it, and a copy that forgot it (no cache saved
+            // before a crash) would come back as one that never synced, its batches numbered
+            // again against a document that may have them from elsewhere.
+            saveCache()
+        }
+        if let entry = machine.lastEntry, entry.replica == queue.replica { logReceived(machine.lastServerSeq, ops: nil) }
+    }
+
+    /// Keeps relay batch `serverSeq` in the received log (`ops` nil: one of this replica's own,
+    /// acknowledged, which the queue holds), when it continues the log. The cache is saved once
+    /// the log is large.
+    func logReceived(_ serverSeq: UInt64, ops: [Op]?) {
+        guard let received, let origin = received.origin, origin.replica == queue.replica, origin.epoch == machine.epoch,
+              serverSeq == received.lastServerSeq + 1, serverSeq == machine.lastServerSeq, let position = machine.lastEntry else { return }
+        do {
+            try received.append(serverSeq: serverSeq, position: position, ops: ops.map { OpCodec.encode($0) } ?? [])
+        } catch {
+            note("\(error); edits others make are not kept here between cache saves")
+            self.received = nil
+            return
+        }
+        if received.size > ReceivedLog.saveCacheAfterBytes { saveCache() }
     }
 
     /// Tells the others where this user is. Sent now when connected, and again after every reconnect.
@@ -263,6 +315,12 @@ public final class DocumentCopy {
                 cachedReceipt = cache.receipt
             } catch {
                 return note("\(error)")
+            }
+            do {
+                try received?.restart(from: ReceivedLog.Origin(replica: queue.replica, epoch: cache.epoch, after: cache.lastServerSeq))
+            } catch {
+                note("\(error); edits others make are not kept here between cache saves")
+                received = nil
             }
         }
         do {

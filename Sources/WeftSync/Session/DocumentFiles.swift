@@ -5,6 +5,8 @@ import WeftCRDT
 public final class DocumentFiles {
     public static let queueName = "queue.weftq"
     public static let cacheName = "replica.weftc"
+    /// What the copy took from the relay since the cache was saved (`ReceivedLog`).
+    public static let receivedName = "received.weftr"
 
     public static let lockName = "lock"
     /// The document's address as text, for `weft status`.
@@ -15,6 +17,7 @@ public final class DocumentFiles {
 
     public var queueURL: URL { directory.appendingPathComponent(Self.queueName) }
     public var cacheURL: URL { directory.appendingPathComponent(Self.cacheName) }
+    public var receivedURL: URL { directory.appendingPathComponent(Self.receivedName) }
     /// The key of `replica`: one file per replica, so making a new replica never touches the key
     /// of one whose queue is still in use.
     public func keyURL(for replica: ReplicaID) -> URL { directory.appendingPathComponent("replica-\(replica).key") }
