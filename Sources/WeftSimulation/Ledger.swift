@@ -2,7 +2,8 @@ import WeftCRDT
 import WeftServer
 
 /// What the simulator knows independently of the system under test: every entry the store
-/// appended (never compacted), and every edit a client accepted (queued durably).
+/// appended (never compacted; as a backup held it, after the store went back to one), and every
+/// edit a client accepted (queued durably).
 struct Ledger {
     /// The store's log as appended, in order.
     private(set) var log: [LogEntry] = []
@@ -17,6 +18,9 @@ struct Ledger {
     /// Replicas whose copy was given back whole by a new replica (their unacknowledged batches
     /// travel inside it, so they are checked character by character instead).
     var givenBack: Set<ReplicaID> = []
+    /// How often the store went back to a backup or lost everything: from the first time on, the
+    /// relay may ask copies for what it lost.
+    private(set) var storeWentBack = 0
 
     /// Records an appended entry: it must follow the last one, and its batch must be new.
     mutating func committed(_ entry: LogEntry, failing fail: (String) -> Void) {
@@ -30,6 +34,19 @@ struct Ledger {
         committedOps[key] = entry.ops
         lastSeqOf[entry.replica] = entry.serverSeq
         log.append(entry)
+    }
+
+    /// The store went back to a backup that held `log` (empty: it lost everything). What the
+    /// log held after that is no longer committed: batches of it come back in their copies.
+    mutating func storeWentBack(to log: [LogEntry]) {
+        self.log = log
+        committedOps = [:]
+        lastSeqOf = [:]
+        for entry in log {
+            committedOps[DocumentLog.BatchKey(replica: entry.replica, clientSeq: entry.clientSeq)] = entry.ops
+            lastSeqOf[entry.replica] = entry.serverSeq
+        }
+        storeWentBack += 1
     }
 
     /// Records a batch a client queued durably.

@@ -11,7 +11,9 @@ struct Link {
     var lastToRelay: VirtualTime = 0
     var lastToClient: VirtualTime = 0
     /// The protocol check: the highest server sequence delivered on this link (from the hello's
-    /// own), and the newest snapshot's.
+    /// own, or 0 once the welcome names another epoch than the hello), and the newest snapshot's.
     var highest: UInt64
+    /// The epoch the client's hello named.
+    let helloEpoch: UInt64
     var snapshotSeq: UInt64 = 0
 }

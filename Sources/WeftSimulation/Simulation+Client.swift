@@ -47,6 +47,15 @@ extension Simulation {
         let replica = copy.queue.replica
         body(copy)
         perform(client, copy.takeEffects(), replicaBefore: replica)
+        if client.running, client.readOnly, case .failed(let reason) = copy.machine.phase {
+            // A reader whose copy holds history the relay lost stops, as `weft view` does; its
+            // user opens it again later, by when the writers may have given that history back.
+            record("client \(client.index) stops (\(reason)); its user opens it again later")
+            if let link = client.link { cut(link) }
+            report.clientNanoseconds += now - client.startedAt
+            client.kill()
+            schedule(.clientRestarts(client: client.index), after: .milliseconds(int(1_000...20_000)))
+        }
     }
 
     private func perform(_ client: SimClient, _ effects: [DocumentCopy.Effect], replicaBefore: ReplicaID) {
@@ -73,7 +82,11 @@ extension Simulation {
             case .startedOver(.epochChanged(let old, let new)):
                 fail("client \(client.index): the epoch changed (\(old) → \(new)) although the store lost nothing")
             case .startedOver(.relayLostHistory):
-                fail("client \(client.index): the relay asked for this copy back although the store lost nothing")
+                guard ledger.storeWentBack > 0 else {
+                    return fail("client \(client.index): the relay asked for this copy back although the store lost nothing")
+                }
+                ledger.givenBack.insert(replicaBefore)
+                record("client \(client.index) gives its copy back as replica \(client.queue.replica) (\(client.queue.pending.count) restore batches)")
             case .startedOver(.refused(let reason)):
                 fail("client \(client.index): the relay refused an honest client's batch for good: \(reason)")
             }

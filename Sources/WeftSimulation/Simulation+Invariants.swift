@@ -43,13 +43,25 @@ extension Simulation {
         return reference.replica.text
     }
 
+    /// Whether the client's place in the log is on the log as it is now: after the store went
+    /// back, a client not yet reconnected may stand on history the store lost (it is asked for
+    /// that history when it connects), and is compared with nothing until then.
+    func followsTheLog(_ client: SimClient) -> Bool {
+        let seq = client.machine.lastServerSeq
+        guard seq <= ledger.log.count else { return false }
+        guard ledger.storeWentBack > 0, seq > 0 else { return true }
+        guard let last = client.machine.lastEntry else { return false }
+        let entry = ledger.log[Int(seq) - 1]
+        return entry.replica == last.replica && entry.clientSeq == last.clientSeq
+    }
+
     /// Clients with nothing unacknowledged whose own batches they have all seen in sequence hold
     /// exactly the log's text through their last server sequence.
     func checkReplicas() {
         var reference = (replica: Replica(replicaID: ReplicaID(0)), at: UInt64(0))
         let comparable = clients.filter { client in
             guard client.running, client.machine.phase == .live, client.machine.ackedThrough >= client.machine.queuedThrough else { return false }
-            return client.machine.lastServerSeq >= ledger.lastSeqOf[client.queue.replica] ?? 0
+            return client.machine.lastServerSeq >= ledger.lastSeqOf[client.queue.replica] ?? 0 && followsTheLog(client)
         }.sorted { $0.machine.lastServerSeq < $1.machine.lastServerSeq }
         var texts: [UInt64: (client: Int, text: String)] = [:]
         for client in comparable {

@@ -11,7 +11,8 @@ extension Simulation {
         let relay = relays[relayIndex]
         let id = nextLink
         nextLink += 1
-        links[id] = Link(client: client.index, relay: relayIndex, relayGeneration: relay.generation, highest: client.machine.lastServerSeq)
+        links[id] = Link(client: client.index, relay: relayIndex, relayGeneration: relay.generation, highest: client.machine.lastServerSeq,
+                         helloEpoch: client.machine.epoch)
         client.link = id
         schedule(.connectDeadline(client: client.index, link: id), after: .seconds(15))
         if partitioned.contains(client.index) || !relay.alive {
@@ -150,6 +151,9 @@ extension Simulation {
     /// one not delivered yet.
     private func checkSequence(_ message: ServerMessage, on link: inout Link, client: Int) {
         switch message {
+        case .welcome(let welcome):
+            // A client of another epoch has applied none of this one's log: it is replayed whole.
+            if link.helloEpoch != 0, welcome.epoch != link.helloEpoch { link.highest = 0 }
         case .snapshot(let serverSeq, _):
             link.snapshotSeq = max(link.snapshotSeq, serverSeq)
             link.highest = max(link.highest, serverSeq)

@@ -25,17 +25,62 @@ extension Simulation {
                     return refuse(relay, id, WireError(.unavailable, "the relay cannot open this document now; try again later"))
                 }
             }
+            if let refusal = admit(hello, at: relay) { return refuse(relay, id, refusal) }
             relay.connections[id] = true
-            feed(relay, .join(connection: id, hello: hello, readOnly: hello.readOnly))
+            feed(relay, .join(connection: id, hello: hello, readOnly: hello.readOnly, storedAtLast: storedBatch(at: hello, in: relay)))
         case .batch(let clientSeq, let ops), .restore(let clientSeq, let ops):
-            guard joined, relay.room != nil else { return refuse(relay, id, WireError(.malformed, "the first message must be hello")) }
+            guard joined, let room = relay.room else { return refuse(relay, id, WireError(.malformed, "the first message must be hello")) }
             var restoring = false
-            if case .restore = message { restoring = true }
-            feed(relay, .submit(connection: id, clientSeq: clientSeq, ops: ops, restoring: restoring))
+            var writers: Set<ReplicaID> = []
+            if case .restore = message {
+                restoring = true
+                // As Weft's relay: the replicas whose lost characters this batch may give back.
+                do {
+                    writers = try store.replicasWriting(in: document, among: room.log.replicasGivenBack(in: ops))
+                } catch {
+                    return refuse(relay, id, WireError(.unavailable, "the relay cannot check this restore batch now; try again later"))
+                }
+            }
+            feed(relay, .submit(connection: id, clientSeq: clientSeq, ops: ops, restoring: restoring, writers: writers))
         case .presence(let presence):
             guard joined, relay.room != nil else { return refuse(relay, id, WireError(.malformed, "the first message must be hello")) }
             feed(relay, .presence(connection: id, presence))
         }
+    }
+
+    /// What Weft's relay checks of a hello before the room sees it: the room follows an epoch
+    /// another relay moved the document to; the replica's key is bound or checked
+    /// (`ReplicaAdmission`); a restoring writer's earlier replicas are retired. Each a store
+    /// lookup, taking no virtual time here.
+    private func admit(_ hello: Hello, at relay: SimRelay) -> WireError? {
+        if hello.epoch != 0, let room = relay.room, hello.epoch != room.log.epoch,
+           let current = try? store.epoch(of: document), current != room.log.epoch {
+            feed(relay, .epochFollowed(current))
+        }
+        guard let room = relay.room else { return WireError(.unavailable, "the relay cannot open this document now; try again later") }
+        let offered = ReplicaAdmission.storedHash(of: hello.replicaKey)
+        let binds = ReplicaAdmission.binds(helloEpoch: hello.epoch, roomEpoch: room.log.epoch, readOnly: hello.readOnly)
+        do {
+            let bound = try store.replicaKey(hello.replica, in: document, bindingTo: binds ? offered : nil)
+            if let refusal = ReplicaAdmission.refusal(replica: hello.replica, document: document, bound: bound, offered: offered) { return refusal }
+            if hello.restoring, !hello.readOnly {
+                for earlier in hello.formerReplicas {
+                    _ = try store.retireReplica(earlier.replica, in: document, keyHash: ReplicaAdmission.storedHash(of: earlier.key) ?? [])
+                }
+            }
+        } catch {
+            return WireError(.unavailable, "the relay cannot check this replica's key now; try again later")
+        }
+        return nil
+    }
+
+    /// As Weft's relay: the batch the store's history holds at the hello's last server sequence,
+    /// where the room's log does not index it.
+    private func storedBatch(at hello: Hello, in relay: SimRelay) -> LogPosition? {
+        let seq = hello.lastServerSeq
+        guard hello.lastEntry != nil, seq > 0, let room = relay.room, hello.epoch == room.log.epoch, !room.log.indexes(seq),
+              let found = try? store.history(of: document, after: seq - 1, limit: 1).entries.first, found.serverSeq == seq else { return nil }
+        return LogPosition(replica: found.replica, clientSeq: found.clientSeq)
     }
 
     private func refuse(_ relay: SimRelay, _ id: UInt64, _ error: WireError) {

@@ -28,6 +28,8 @@ public final class Simulation {
     var violation: String?
     /// The log as committed, never compacted, and what the simulator knows was typed.
     var ledger = Ledger()
+    /// Backups of the store taken along the way, with the log each held, newest last.
+    var backups: [StoreBackup] = []
 
     /// - Parameter directory: where the clients' queue files go (a RAM disk is fastest).
     public init(options: SimulationOptions, directory: URL? = nil) throws {

@@ -11,7 +11,7 @@ extension ServerMessage {
             writer.uint64(welcome.epoch)
             writer.varint(welcome.serverSeq)
             writer.varint(welcome.lastClientSeq)
-            writer.byte((welcome.readOnly ? 1 : 0) | (welcome.restore ? 2 : 0))
+            writer.byte((welcome.readOnly ? 1 : 0) | (welcome.restore ? 2 : 0) | (welcome.restoreAgain ? 4 : 0))
         case .snapshot(let serverSeq, let bytes):
             writer.byte(MessageType.snapshot)
             writer.varint(serverSeq)
@@ -62,9 +62,9 @@ extension ServerMessage {
             let epoch = try reader.uint64()
             let serverSeq = try reader.varint()
             let lastClientSeq = try reader.varint()
-            let flags = try reader.flags(known: 3, field: "welcome")
-            self = .welcome(Welcome(protocolVersion: version, epoch: epoch, serverSeq: serverSeq,
-                                    lastClientSeq: lastClientSeq, readOnly: flags & 1 != 0, restore: flags & 2 != 0))
+            let flags = try reader.flags(known: 7, field: "welcome")
+            self = .welcome(Welcome(protocolVersion: version, epoch: epoch, serverSeq: serverSeq, lastClientSeq: lastClientSeq,
+                                    readOnly: flags & 1 != 0, restore: flags & 2 != 0, restoreAgain: flags & 4 != 0))
         case MessageType.snapshot:
             let serverSeq = try reader.varint()
             self = .snapshot(serverSeq: serverSeq, bytes: try reader.bytes(limit: WireLimits.maxSnapshotMessageBytes, field: "the snapshot"))

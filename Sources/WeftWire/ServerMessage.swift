@@ -39,14 +39,20 @@ public struct Welcome: Hashable, Sendable {
     /// an old backup): the client should give it back. In answer to a `restoring` hello: the
     /// relay takes `restore` messages on this connection.
     public var restore: Bool
+    /// In answer to a `restoring` hello only: the copy, still giving itself back, took history
+    /// since that the relay lost again (the batch the hello names at its last server sequence is
+    /// another here, or the relay is behind it): the restore batches it queued hold less than it
+    /// does, so it gives its copy back anew instead of sending them.
+    public var restoreAgain: Bool
 
     public init(protocolVersion: UInt32 = WireProtocol.version, epoch: UInt64, serverSeq: UInt64, lastClientSeq: UInt64,
-                readOnly: Bool, restore: Bool = false) {
+                readOnly: Bool, restore: Bool = false, restoreAgain: Bool = false) {
         self.protocolVersion = protocolVersion
         self.epoch = epoch
         self.serverSeq = serverSeq
         self.lastClientSeq = lastClientSeq
         self.readOnly = readOnly
         self.restore = restore
+        self.restoreAgain = restoreAgain
     }
 }

@@ -58,8 +58,9 @@ import WeftWire
 
     /// A client that names the batch it applied at its last serverSeq is asked for its copy when
     /// the log holds another batch there (the log went back and went on: an old backup written
-    /// to since), and only then; a sequence the relay cannot check (before what it loaded, or a
-    /// snapshot's, named by no batch) is taken on trust as before.
+    /// to since), and only then. Before what the log loaded, the batch the store's history holds
+    /// there decides; without it (none kept, or a snapshot's sequence, named by no batch) the
+    /// hello is taken on trust as before. A restoring hello is told to give its copy back again.
     @Test func aClientWhoseLastBatchTheLogHoldsNoMoreIsAskedForItsCopy() throws {
         var log = try empty()
         var a = Replica(replicaID: alice)
@@ -81,8 +82,19 @@ import WeftWire
         // Loaded from a snapshot at 2 with the log on from there: sequences up to 2 are unchecked.
         let loaded = try DocumentLog(document: notes, stored: StoredDocument(epoch: 42, head: 2, snapshot: log.replica.encodeSnapshot(), snapshotSeq: 2,
                                                                              tail: [], lastClientSeqs: [alice: 2]))
+        #expect(!loaded.indexes(2) && !loaded.indexes(1) && loaded.indexes(3))
         #expect(!loaded.greeting(clientEpoch: 42, lastServerSeq: 2, restoring: false, replica: bob, receipt: nil,
                                  lastEntry: LogPosition(replica: bob, clientSeq: 1)).restore)
+        func askedAfterLoading(_ last: UInt64, _ entry: LogPosition, stored: LogPosition, restoring: Bool = false) -> DocumentLog.Greeting {
+            loaded.greeting(clientEpoch: 42, lastServerSeq: last, restoring: restoring, replica: bob, receipt: nil, lastEntry: entry, storedAtLast: stored)
+        }
+        #expect(askedAfterLoading(2, LogPosition(replica: bob, clientSeq: 1), stored: LogPosition(replica: alice, clientSeq: 2)).restore,
+                "the store's history holds another batch there")
+        #expect(!askedAfterLoading(2, LogPosition(replica: alice, clientSeq: 2), stored: LogPosition(replica: alice, clientSeq: 2)).restore)
+        let again = askedAfterLoading(1, LogPosition(replica: bob, clientSeq: 1), stored: LogPosition(replica: alice, clientSeq: 1), restoring: true)
+        #expect(again.restore && again.restoreAgain)
+        let going = askedAfterLoading(1, LogPosition(replica: alice, clientSeq: 1), stored: LogPosition(replica: alice, clientSeq: 1), restoring: true)
+        #expect(going.restore && !going.restoreAgain, "a restoring hello on the log as it is sends its restore batches")
     }
 
     @Test func acceptedBatchesApplyAtOnceAndAdvanceOnDelivery() throws {

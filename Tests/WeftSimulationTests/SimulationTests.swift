@@ -29,6 +29,21 @@ import WeftTestTraits
         expectPasses(SimulationOptions(seed: seed, steps: 2_500, maxPaste: 1_200_000))
     }
 
+    /// Seeds whose store is both restored from an older backup and lost altogether (with the
+    /// relays stopped meanwhile): copies give back what it lost, and nothing typed is lost.
+    static let storeLossSeeds: [UInt64] = [15, 19, 21]
+
+    @Test(arguments: storeLossSeeds) func theStoreGoingBackOrLostLosesNothingTyped(seed: UInt64) {
+        let options = SimulationOptions(seed: seed, steps: 2_500, maxPaste: 100_000)
+        switch SimulationRunner.run(options) {
+        case .success(let report):
+            #expect(report.faults["store restored from a backup", default: 0] > 0 && report.faults["store lost", default: 0] > 0,
+                    "seed \(seed) did not both restore and lose the store: \(report.faults)")
+        case .failure(let failure):
+            Issue.record("\(failure)")
+        }
+    }
+
     /// Three relays, six writers and two readers on one store.
     @Test func manyClientsOnManyRelays() {
         expectPasses(SimulationOptions(seed: 31, steps: 3_000, clients: 6, readOnlyClients: 2, relays: 3, maxPaste: 50_000))

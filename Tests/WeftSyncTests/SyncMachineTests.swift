@@ -12,8 +12,8 @@ import WeftWire
                     epoch: epoch, lastServerSeq: last, ackedThrough: acked, queuedThrough: queued)
     }
 
-    func welcome(epoch: UInt64 = 9, serverSeq: UInt64 = 0, lastClientSeq: UInt64 = 0) -> ServerMessage {
-        .welcome(Welcome(epoch: epoch, serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: false))
+    func welcome(epoch: UInt64 = 9, serverSeq: UInt64 = 0, lastClientSeq: UInt64 = 0, restore: Bool = false, again: Bool = false) -> ServerMessage {
+        .welcome(Welcome(epoch: epoch, serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: false, restore: restore, restoreAgain: again))
     }
 
     @Test func helloResumesAndQueuedBatchesGoOutBesideTheReplay() {
@@ -165,6 +165,34 @@ import WeftWire
         _ = writing.handle(.start)
         guard case .send(.hello(let restoring))? = writing.handle(.connected).first else { Issue.record("no hello"); return }
         #expect(restoring.restoring)
+    }
+
+    /// A copy still giving itself back that took more of the relay's log since, welcomed by a
+    /// relay behind it, in another epoch, or with the restore-again flag (the relay's log holds
+    /// another batch at its place), gives its copy as it is now back again: its queued restore
+    /// batches lack what it took since, and its later batches may build on that. Having taken
+    /// nothing since (its last serverSeq 0), or with the relay at or past it and no flag, it sends
+    /// them as queued.
+    @Test func aCopyGivingItselfBackGivesItBackAgainWhenTheRelayLostHistoryOnceMore() {
+        func restoring(last: UInt64) -> SyncMachine {
+            var machine = SyncMachine(document: notes, replica: ReplicaID(5), token: "", readOnly: false, epoch: 9, lastServerSeq: last,
+                                      ackedThrough: 0, queuedThrough: 3, restoringThrough: 1)
+            _ = machine.handle(.start)
+            _ = machine.handle(.connected)
+            return machine
+        }
+        var behind = restoring(last: 42)
+        #expect(behind.handle(.received(welcome(epoch: 9, serverSeq: 9, restore: true))) == [.disconnect, .restore(epoch: 9)])
+        var wiped = restoring(last: 42)
+        #expect(wiped.handle(.received(welcome(epoch: 77, serverSeq: 50, restore: true))) == [.disconnect, .restore(epoch: 77)])
+        var diverged = restoring(last: 42)
+        #expect(diverged.handle(.received(welcome(epoch: 9, serverSeq: 50, restore: true, again: true))) == [.disconnect, .restore(epoch: 9)])
+        var fresh = restoring(last: 0)
+        _ = fresh.handle(.received(welcome(epoch: 77, serverSeq: 0, restore: true)))
+        #expect(fresh.phase == .replaying)
+        var level = restoring(last: 42)
+        _ = level.handle(.received(welcome(epoch: 9, serverSeq: 42, restore: true)))
+        #expect(level.phase == .replaying)
     }
 
     /// The same failure is said once while it lasts, not on every retry.

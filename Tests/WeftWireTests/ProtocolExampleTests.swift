@@ -28,6 +28,7 @@ import WeftWire
     static let serverExamples: [(String, ServerMessage)] = [
         ("welcome-42", .welcome(Welcome(epoch: 42, serverSeq: 7, lastClientSeq: 3, readOnly: false))),
         ("welcome-restore", .welcome(Welcome(epoch: 42, serverSeq: 7, lastClientSeq: 0, readOnly: false, restore: true))),
+        ("welcome-restore-again", .welcome(Welcome(epoch: 42, serverSeq: 7, lastClientSeq: 0, readOnly: false, restore: true, restoreAgain: true))),
         ("broadcast-hi", .broadcast(serverSeq: 8, replica: replica, clientSeq: 1, ops: hi)),
         ("ack-1", .ack(clientSeq: 1, serverSeq: 8)),
         ("caught-up-8", .caughtUp(serverSeq: 8)),

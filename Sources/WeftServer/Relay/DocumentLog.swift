@@ -90,8 +90,9 @@ public struct DocumentLog: Sendable {
 
     /// The answer to a hello from `replica`: only durable client sequences count, so a client
     /// resends anything whose commit is still in flight (and gets it deduplicated).
-    public func welcome(replica: ReplicaID, readOnly: Bool, restore: Bool = false) -> Welcome {
-        Welcome(epoch: epoch, serverSeq: deliveredHead, lastClientSeq: durable[replica] ?? 0, readOnly: readOnly, restore: restore)
+    public func welcome(replica: ReplicaID, readOnly: Bool, restore: Bool = false, restoreAgain: Bool = false) -> Welcome {
+        Welcome(epoch: epoch, serverSeq: deliveredHead, lastClientSeq: durable[replica] ?? 0, readOnly: readOnly, restore: restore,
+                restoreAgain: restoreAgain)
     }
 
     /// How the relay answers a hello, given what the client says it has seen.
@@ -102,6 +103,9 @@ public struct DocumentLog: Sendable {
         /// Set the welcome's `restore` flag: the client's copy holds history this relay lacks
         /// (or, for a `restoring` hello, this connection may send it).
         public var restore: Bool
+        /// Set the welcome's `restoreAgain` flag: a `restoring` hello's copy took history since it
+        /// gave itself back that this relay lacks (it is ahead, or another batch is at its place).
+        public var restoreAgain = false
     }
 
     /// What to answer a hello with epoch `clientEpoch` from a client that applied the log up to
@@ -122,11 +126,13 @@ public struct DocumentLog: Sendable {
     ///   - lastEntry: the batch the client applied at `lastServerSeq` (flag bit 6). Another batch
     ///     there in this log means the log went back and went on since (an old backup written to):
     ///     the client's copy holds history the relay lacks, and replaying after `lastServerSeq`
-    ///     would leave it without what took that place. Checked where the relay still knows which
-    ///     batch each sequence holds.
+    ///     would leave it without what took that place. Checked where this log indexes which
+    ///     batch each sequence holds, and below that against `storedAtLast`.
+    ///   - storedAtLast: the batch the store's history holds at `lastServerSeq`, looked up by the
+    ///     caller where this log does not index it (`indexes`); nil when not looked up or not kept.
     public func greeting(clientEpoch: UInt64, lastServerSeq: UInt64, restoring: Bool,
                          replica: ReplicaID, receipt: (clientSeq: UInt64, serverSeq: UInt64)?,
-                         lastEntry: LogPosition? = nil) -> Greeting {
+                         lastEntry: LogPosition? = nil, storedAtLast: LogPosition? = nil) -> Greeting {
         let sameEpoch = clientEpoch == epoch
         let proven = receipt.map { $0.clientSeq > durable[replica] ?? 0 || $0.serverSeq > deliveredHead } ?? false
         let lost = sameEpoch && proven
@@ -134,10 +140,17 @@ public struct DocumentLog: Sendable {
         // be set aside, not given back into this one.
         let unknownEpoch = clientEpoch != 0 && !sameEpoch && !retiredEpochs.contains(clientEpoch)
         let ahead = sameEpoch && lastServerSeq > deliveredHead
-        let diverged = sameEpoch && lastServerSeq > indexedFrom && lastServerSeq <= deliveredHead
-            && lastEntry.map { serverSeqOf[$0] != lastServerSeq } ?? false
-        return Greeting(needsNewEpoch: lost, restore: lost || ahead || diverged || unknownEpoch || restoring)
+        let heldThere: Bool? = lastEntry.flatMap { entry in
+            indexes(lastServerSeq) ? serverSeqOf[entry] == lastServerSeq : storedAtLast.map { $0 == entry }
+        }
+        let diverged = sameEpoch && lastServerSeq > 0 && lastServerSeq <= deliveredHead && heldThere == false
+        return Greeting(needsNewEpoch: lost, restore: lost || ahead || diverged || unknownEpoch || restoring,
+                        restoreAgain: restoring && (ahead || diverged))
     }
+
+    /// Whether this log knows which batch is at `serverSeq` (it was loaded or committed after the
+    /// snapshot it started from); below that, only the store's history does.
+    public func indexes(_ serverSeq: UInt64) -> Bool { serverSeq > indexedFrom }
 
     /// Moves the document to `epoch` (a new one, stored): nothing else changes, the log goes on.
     public mutating func renew(epoch: UInt64) {

@@ -1,4 +1,3 @@
-import Crypto
 import Logging
 import Synchronization
 import WeftCRDT
@@ -55,11 +54,24 @@ actor DocumentRoom {
     /// client missed and every live message after it go to `outbox`, in that order.
     func join(id: UInt64, hello: Hello, readOnly: Bool, outbox: Outbox) async -> Welcome? {
         await followEpoch(of: hello.epoch)
+        let storedAtLast = await storedBatch(at: hello)
         connections[id] = (outbox, hello.replica)
         return await withCheckedContinuation { waiter in
             welcomeWaiters[id] = waiter
-            feed(.join(connection: id, hello: hello, readOnly: readOnly))
+            feed(.join(connection: id, hello: hello, readOnly: readOnly, storedAtLast: storedAtLast))
         }
+    }
+
+    /// The batch the store's history holds at the hello's last server sequence, when the hello
+    /// names the one it applied there (flag bit 6) and the room's log does not index it (it was
+    /// loaded from a snapshot past it): the log may have gone back and on since. Nil when the
+    /// store keeps no history there, or cannot be read now (the hello is then taken at its word,
+    /// as before flag bit 6).
+    private func storedBatch(at hello: Hello) async -> LogPosition? {
+        let seq = hello.lastServerSeq
+        guard hello.lastEntry != nil, seq > 0, hello.epoch == scheduler.log.epoch, !scheduler.log.indexes(seq), !isBroken else { return nil }
+        guard let found = try? await store.history(of: name, after: seq - 1, limit: 1).entries.first, found.serverSeq == seq else { return nil }
+        return LogPosition(replica: found.replica, clientSeq: found.clientSeq)
     }
 
     /// A hello names another epoch than this room's: another relay on the same store may have
@@ -73,17 +85,11 @@ actor DocumentRoom {
 
     /// Whether a hello for `replica` with `key` may use it (PROTOCOL.md rule 8): a replica bound
     /// to a key takes only hellos with that key; one bound to none is bound to `key` now, durably,
-    /// when there is one. Returns the refusal to send, if any.
-    ///
-    /// Only a writing hello of this epoch (or of none) binds: one of another epoch holds a copy that is
-    /// about to be given back under a new replica, or set aside, so its replica writes nothing in
-    /// this epoch, and the copies given back must be able to restore its characters.
+    /// when the hello binds (`ReplicaAdmission.binds`). Returns the refusal to send, if any.
     func admit(_ replica: ReplicaID, key: [UInt8], epoch: UInt64, readOnly: Bool) async -> WireError? {
         await followEpoch(of: epoch)
-        // A reader writes nothing of its own: bound, its replica would count as writing in this
-        // epoch, and copies given back could not restore its characters.
-        let binds = (epoch == 0 || epoch == scheduler.log.epoch) && !readOnly
-        let offered = key.isEmpty ? nil : Array(SHA256.hash(data: key))
+        let binds = ReplicaAdmission.binds(helloEpoch: epoch, roomEpoch: scheduler.log.epoch, readOnly: readOnly)
+        let offered = ReplicaAdmission.storedHash(of: key)
         var bound = boundKeys[replica]
         if bound == nil {
             do {
@@ -94,8 +100,7 @@ actor DocumentRoom {
             }
             if let bound { boundKeys[replica] = bound }
         }
-        guard let bound, bound != offered else { return nil }
-        return WireError(.unauthorized, "replica \(replica) belongs to another client of \(name) (its key differs); a client uses only the replica it made")
+        return ReplicaAdmission.refusal(replica: replica, document: name, bound: bound, offered: offered)
     }
 
     /// A restoring hello's earlier replicas (`Hello.formerReplicas`): each bound to the key shown
@@ -105,7 +110,7 @@ actor DocumentRoom {
     func retire(_ former: [FormerReplica]) async -> WireError? {
         for earlier in former {
             do {
-                if try await !store.retireReplica(earlier.replica, in: name, keyHash: Array(SHA256.hash(data: earlier.key))) {
+                if try await !store.retireReplica(earlier.replica, in: name, keyHash: ReplicaAdmission.storedHash(of: earlier.key) ?? []) {
                     logger.notice("a restoring hello named an earlier replica with another key", metadata: ["document": "\(name)", "replica": "\(earlier.replica)"])
                 }
             } catch {

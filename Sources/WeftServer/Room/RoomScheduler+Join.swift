@@ -9,17 +9,18 @@ extension RoomScheduler {
     /// with the store first, so the welcome never sends it back in time; one still ahead after
     /// that holds history the store lost, and is asked for its copy (with a receipt proving the
     /// loss, after the document's new epoch: `DocumentLog.greeting`).
-    mutating func join(_ connection: UInt64, hello: Hello, readOnly: Bool, into actions: inout [Action]) {
+    mutating func join(_ connection: UInt64, hello: Hello, readOnly: Bool, storedAtLast: LogPosition? = nil, into actions: inout [Action]) {
         if hello.lastServerSeq > log.deliveredHead, answeringWaitingJoin != connection {
             catchUpWanted = true
-            waitingJoins.append((connection, hello, readOnly))
+            waitingJoins.append((connection, hello, readOnly, storedAtLast))
             return
         }
         let greeting = log.greeting(clientEpoch: hello.epoch, lastServerSeq: hello.lastServerSeq,
                                     restoring: hello.restoring, replica: hello.replica,
-                                    receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) }, lastEntry: hello.lastEntry)
+                                    receipt: hello.lostBatchesReceipt.map { ($0.clientSeq, $0.serverSeq) }, lastEntry: hello.lastEntry,
+                                    storedAtLast: storedAtLast)
         if greeting.needsNewEpoch {
-            waitingJoins.append((connection, hello, readOnly))
+            waitingJoins.append((connection, hello, readOnly, storedAtLast))
             if !renewing {
                 renewing = true
                 actions.append(.renewEpoch(from: log.epoch))
@@ -34,7 +35,8 @@ extension RoomScheduler {
                 member.held.append(.presence(replica: replica, presence))
             }
         }
-        let welcome = log.welcome(replica: hello.replica, readOnly: readOnly, restore: restore)
+        let welcome = log.welcome(replica: hello.replica, readOnly: readOnly, restore: restore,
+                                  restoreAgain: greeting.restoreAgain && !readOnly)
         actions.append(.send(connection: connection, .welcome(welcome)))
         if restore, !hello.restoring || readOnly {
             // The client is about to give its copy back on a new connection: replay it nothing now.
@@ -61,7 +63,7 @@ extension RoomScheduler {
         waitingJoins = []
         for join in waiting {
             answeringWaitingJoin = join.connection
-            self.join(join.connection, hello: join.hello, readOnly: join.readOnly, into: &actions)
+            self.join(join.connection, hello: join.hello, readOnly: join.readOnly, storedAtLast: join.storedAtLast, into: &actions)
             answeringWaitingJoin = nil
         }
     }

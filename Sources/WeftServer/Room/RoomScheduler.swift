@@ -16,8 +16,11 @@ import WeftWire
 public struct RoomScheduler: Sendable {
     /// Something that happened to the room: a connection's message, or the outcome of an action.
     public enum Event: Sendable {
-        /// A connection sent its hello (`readOnly`: its token grants reading only).
-        case join(connection: UInt64, hello: Hello, readOnly: Bool)
+        /// A connection sent its hello (`readOnly`: its token grants reading only). `storedAtLast`:
+        /// the batch the store's history holds at the hello's last server sequence, looked up
+        /// when the room's log no longer indexes it (`DocumentLog.indexes`), for the hello's
+        /// flag bit 6 to be checked against.
+        case join(connection: UInt64, hello: Hello, readOnly: Bool, storedAtLast: LogPosition? = nil)
         /// A batch (`restoring`: a `restore` batch; `writers`: which of the replicas it gives
         /// characters back for write in this epoch themselves, as the store says).
         case submit(connection: UInt64, clientSeq: UInt64, ops: [Op], restoring: Bool, writers: Set<ReplicaID> = [])
@@ -116,7 +119,7 @@ public struct RoomScheduler: Sendable {
     /// from a client ahead of this room).
     var catchUpWanted = false
     /// Joins waiting for a catch-up or an epoch renewal before they are answered.
-    var waitingJoins: [(connection: UInt64, hello: Hello, readOnly: Bool)] = []
+    var waitingJoins: [(connection: UInt64, hello: Hello, readOnly: Bool, storedAtLast: LogPosition?)] = []
     var renewing = false
     /// The waiting join being answered now (it does not wait again).
     var answeringWaitingJoin: UInt64?
@@ -196,15 +199,15 @@ public struct RoomScheduler: Sendable {
         if isBroken {
             // Nothing more is taken; connections that still speak are sent away.
             switch event {
-            case .join(let connection, _, _), .submit(let connection, _, _, _, _), .presence(let connection, _):
+            case .join(let connection, _, _, _), .submit(let connection, _, _, _, _), .presence(let connection, _):
                 dismiss(connection, with: WireError(.unavailable, "the relay could not store this document's changes; reconnect"), into: &actions)
             default: break
             }
             return actions
         }
         switch event {
-        case .join(let connection, let hello, let readOnly):
-            join(connection, hello: hello, readOnly: readOnly, into: &actions)
+        case .join(let connection, let hello, let readOnly, let storedAtLast):
+            join(connection, hello: hello, readOnly: readOnly, storedAtLast: storedAtLast, into: &actions)
         case .submit(let connection, let clientSeq, let ops, let restoring, let writers):
             submit(connection, clientSeq: clientSeq, ops: ops, restoring: restoring, writers: writers, into: &actions)
         case .presence(let connection, let presence):

@@ -40,6 +40,15 @@ public struct MemoryStoreState: Sendable {
         epochState = epochSeed
     }
 
+    /// Puts back everything `backup` held (all of it, nil: nothing), as restoring a database
+    /// from a backup, or losing it, would. The sequence of new epochs goes on: a restored database
+    /// does not make the epochs it made after the backup again.
+    public mutating func restore(_ backup: MemoryStoreState?) {
+        documents = backup?.documents ?? [:]
+        retiredEpochs = backup?.retiredEpochs ?? [:]
+        revoked = backup?.revoked ?? [:]
+    }
+
     /// The next epoch: SplitMix64 over the seed, never 0 (0 means "no epoch known" in hello).
     private mutating func freshEpoch() -> UInt64 {
         epochState &+= 0x9E37_79B9_7F4A_7C15

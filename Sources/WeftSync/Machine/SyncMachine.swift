@@ -256,6 +256,16 @@ public struct SyncMachine: Sendable {
                 return dropConnection(notice: "the relay has lost edits it had acknowledged (restored from an old backup?); giving it this copy back",
                                       reason: "the relay lost history", jitter: 0, immediately: true)
             }
+            if welcome.restore, givesBackHere, lastServerSeq > 0,
+               welcome.restoreAgain || welcome.epoch != epoch || welcome.serverSeq < lastServerSeq {
+                // Still giving itself back, this copy took more of the relay's log since, and the
+                // relay lost that too (it went back to a backup again and was written to since,
+                // lost everything, or moved to a new epoch): the restore batches queued hold less
+                // than this copy now does, and the batches after them build on what they lack.
+                // The copy as it is now is given back in their place.
+                phase = .idle
+                return [.disconnect, .restore(epoch: welcome.epoch)]
+            }
             if welcome.restore, !givesBackHere {
                 // The relay asks for this copy: it lacks history this copy holds.
                 if readOnly, !readsAfresh {

@@ -44,8 +44,9 @@ struct WireScript {
 
     /// A welcome on epoch `epoch` (a name bound by the vector).
     static func welcome(_ epoch: String = "E", serverSeq: UInt64, lastClientSeq: UInt64 = 0, readOnly: Bool = false,
-                        restore: Bool = false) -> ServerMessage {
-        .welcome(Welcome(epoch: Self.epoch(epoch), serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: readOnly, restore: restore))
+                        restore: Bool = false, restoreAgain: Bool = false) -> ServerMessage {
+        .welcome(Welcome(epoch: Self.epoch(epoch), serverSeq: serverSeq, lastClientSeq: lastClientSeq, readOnly: readOnly, restore: restore,
+                         restoreAgain: restoreAgain))
     }
 
     mutating func open(_ connection: String, path: String = "notes") {

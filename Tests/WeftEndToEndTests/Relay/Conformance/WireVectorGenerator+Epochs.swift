@@ -45,7 +45,7 @@ extension WireVectorGenerator {
             script.expect("c", WireScript.welcome(serverSeq: 1), "welcome: an ordinary one, epoch E")
             script.expect("c", .caughtUp(serverSeq: 1), "caught-up")
         })
-        vectors.append(vector("epochs/another-batch-there", "A hello naming the batch it applied at its last serverSeq (flag bit 6), where the log holds another: the log went back and went on, and the client is asked for its copy; naming the batch the log holds there is an ordinary hello.",
+        vectors.append(vector("epochs/another-batch-there", "A hello naming the batch it applied at its last serverSeq (flag bit 6), where the log holds another: the log went back and went on, and the client is asked for its copy (a restoring one to give it back again, welcome flag bit 2); naming the batch the log holds there is an ordinary hello.",
                               rules: ["Healing a relay", "Epoch changes"]) { script in
             writeABC(&script)
             script.open("b")
@@ -58,6 +58,12 @@ extension WireVectorGenerator {
                         "hello: epoch E, serverSeq 1 applied, which held a1's batch 1")
             script.expect("c", WireScript.welcome(serverSeq: 1), "welcome: an ordinary one, epoch E")
             script.expect("c", .caughtUp(serverSeq: 1), "caught-up")
+            script.open("d")
+            script.send("d", WireScript.hello(d, epoch: WireScript.epoch("E"), lastServerSeq: 1, restoring: true, lastEntry: LogPosition(replica: c, clientSeq: 1)),
+                        "hello: restoring, epoch E, serverSeq 1 applied since it gave its copy back, which held c1's batch 1")
+            script.expect("d", WireScript.welcome(serverSeq: 1, restore: true, restoreAgain: true),
+                          "welcome: restore and restore again: its restore batches lack what it took since")
+            script.expect("d", .caughtUp(serverSeq: 1), "caught-up: nothing after its serverSeq")
         })
         vectors.append(vector("epochs/receipts", "A hello with flag bit 4 gets a receipt after each ack, and after the welcome when batches of its replica are durable; a duplicate's ack is followed by one too.",
                               rules: ["Healing a relay"]) { script in

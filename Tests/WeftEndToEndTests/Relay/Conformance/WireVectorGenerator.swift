@@ -19,7 +19,7 @@ enum WireVectorGenerator {
         }
     }
 
-    static let a = ReplicaID(0xA1), b = ReplicaID(0xB2), c = ReplicaID(0xC3)
+    static let a = ReplicaID(0xA1), b = ReplicaID(0xB2), c = ReplicaID(0xC3), d = ReplicaID(0xD4)
 
     static func vector(_ name: String, _ about: String, rules: [String], relay: [String]? = nil, store: String? = nil,
                        _ build: (inout WireScript) -> Void) -> WireVector {
