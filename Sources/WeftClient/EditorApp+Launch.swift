@@ -9,6 +9,10 @@ extension EditorApp {
     /// Runs the editor or the pager for `launch`; returns the exit code (problems before the
     /// screen opens are printed as `weft edit: …` or `weft view: …`).
     public static func run(_ launch: ScreenLaunch) async -> Int32 {
+        var launch = launch
+        if launch.pager, launch.files.count > 1, launch.fileIndex == 0, launch.notice == nil, isatty(STDOUT_FILENO) != 0 {
+            launch = await skippingUnpageable(launch)
+        }
         // Several texts piped on: each copied through in turn, as less does.
         if launch.files.count > 1, isatty(STDOUT_FILENO) == 0 {
             for file in launch.files {
@@ -78,7 +82,7 @@ extension EditorApp {
             if launch.follow { editor.followEnd() }
             if let start = launch.paging.start { editor.begin(with: start) }
             editor.fileList = launch.fileList
-            editor.show(launch.fileBanner ?? editor.welcome)
+            editor.show(launch.banner(welcome: editor.welcome))
             let app = EditorApp(editor: editor, session: nil, terminal: terminal, address: nil, generation: 0, textReader: reader)
             app.launch = launch
             app.sink = sink
@@ -95,6 +99,18 @@ extension EditorApp {
             address = try DocumentAddress(parsing: launch.document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
         } catch {
             return fail("\(error)")
+        }
+        if launch.pager, isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 {
+            // As less does when piped on, or with no terminal to take keys from: the text copied
+            // through, the document as `weft cat` prints it.
+            do {
+                try await ClientConnection(document: launch.document, token: launch.token, caFile: launch.caFile).printText(launch.command)
+                return 0
+            } catch let failure as CommandFailure {
+                return failure.exitCode
+            } catch {
+                return fail("\(error)")
+            }
         }
         var startedRelay: Result<URL?, SyncError>?
         if launch.pager {
@@ -160,7 +176,7 @@ extension EditorApp {
         let placeFile = home.directory(for: address).appendingPathComponent("place")
         if !editor.isPager, let place = EditorPlace.load(from: placeFile) { editor.restore(place) }
         editor.fileList = launch.fileList
-        editor.show(([launch.notice ?? launch.fileBanner ?? editor.welcome] + (await session.notices) + notices).joined(separator: " · "))
+        editor.show(([launch.banner(welcome: editor.welcome)] + (await session.notices) + notices).joined(separator: " · "))
         let app = EditorApp(editor: editor, session: session, terminal: terminal, address: address, generation: generation,
                             pagerKeymap: pagerKeymap, placeFile: launch.pager ? nil : placeFile)
         app.defaultServer = DocumentAddress.defaultServer(configured: config.server)

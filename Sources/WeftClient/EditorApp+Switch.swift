@@ -34,6 +34,7 @@ extension EditorApp {
         }
         if let token = launch.token { arguments += ["--token", token] }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
+        if let skippedTexts { arguments += ["--notice", "skipped \(skippedTexts)"] }
         return execute(arguments + ["--"] + launch.files, opening: launch.files[index])
     }
 
@@ -63,6 +64,64 @@ extension EditorApp {
         if let leavingNotice { FileHandle.standardError.write(Data("weft: \(leavingNotice)\n".utf8)) }
         FileHandle.standardError.write(Data("weft: could not open \(target) (\(reason))\n".utf8))
         return 3
+    }
+
+    /// The first of several texts cannot be paged: as less does, the pager starts on the next
+    /// that can, and says what it skipped. Unchanged when none can (the first then says why).
+    static func skippingUnpageable(_ launch: ScreenLaunch) async -> ScreenLaunch {
+        var problems: [String] = []
+        for index in launch.fileIndex..<launch.files.count {
+            guard let problem = await cannotPage(launch.files[index], launch: launch) else {
+                guard !problems.isEmpty else { return launch }
+                var next = launch
+                next.fileIndex = index
+                next.document = launch.files[index]
+                next.notice = "skipped \(problems.joined(separator: "; "))"
+                return next
+            }
+            problems.append(problem)
+        }
+        return launch
+    }
+
+    /// `:n`, `:p`, `:x` asked for text `index`: as less does, one that cannot be paged is
+    /// skipped for the next that way, and the next pager says so; when none can be, this text
+    /// stays and the message says why.
+    func choosePageable(from index: Int, launch: ScreenLaunch) async {
+        let step = index < launch.fileIndex && index != 0 ? -1 : 1
+        var candidate = index
+        var problems: [String] = []
+        while launch.files.indices.contains(candidate), candidate != launch.fileIndex {
+            guard let problem = await Self.cannotPage(launch.files[candidate], launch: launch) else {
+                editor.redirectFileSwitch(to: candidate)
+                skippedTexts = problems.isEmpty ? nil : problems.joined(separator: "; ")
+                return
+            }
+            problems.append(problem)
+            candidate += step
+        }
+        editor.refuseSwitch(problems.joined(separator: "; "))
+    }
+
+    /// Why `:n`, `:p` or `:x` cannot page `target`, asked before this text is left (as less stays
+    /// on its file when the next cannot be opened): a file that is not there or not readable, a
+    /// document the relay says nobody made. Nil when it can, or when the relay cannot be asked
+    /// (the next pager then says what it finds).
+    static func cannotPage(_ target: String, launch: ScreenLaunch) async -> String? {
+        guard target != "-" else { return nil }  // paged alone, never among others
+        do {
+            if let local = try LocalText.open(target) {
+                close(local.descriptor)
+                return nil
+            }
+            let home = ClientHome.fromEnvironment()
+            let (_, address, token) = try ClientConnection(document: target, token: launch.token, caFile: launch.caFile).resolve(in: home)
+            try await RelayDocuments.requireDocument(address, home: home, token: token, caFile: launch.caFile.map { URL(fileURLWithPath: $0) },
+                                                     timeout: .seconds(5))
+            return nil
+        } catch {
+            return "\(error)"
+        }
     }
 
     /// Why `:e TARGET` cannot open `target`, asked before this text is left (as vim stays on its

@@ -63,6 +63,9 @@ public final class EditorApp {
     /// What leaving has to tell the user (edits still queued), printed on exit or shown by the
     /// screen `:e` opens next.
     var leavingNotice: String?
+    /// Texts `:n`, `:p` or `:x` passed over because they cannot be paged, and why: said by the
+    /// next pager.
+    var skippedTexts: String?
     /// Where events for the loop go (set by `loop`): for work done beside it, such as reading
     /// the history.
     var sink: AsyncStream<Event>.Continuation?
@@ -171,6 +174,7 @@ public final class EditorApp {
                 if let travel { editor.beginTimeTravel(travel) } else { editor.timeTravelUnavailable(problem ?? "the history could not be read") }
             }
             if editor.wantsQuit, let target = editor.switchTarget, let problem = cannotOpen(target) { editor.refuseSwitch(problem) }
+            if editor.wantsQuit, let index = editor.switchFileIndex, let launch { await choosePageable(from: index, launch: launch) }
             if editor.wantsQuit || signalled != nil { break }
             terminal.draw(editor.frame())
         }

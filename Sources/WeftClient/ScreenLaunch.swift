@@ -59,4 +59,11 @@ extension ScreenLaunch {
 
     /// What less says on opening one of several: the name, and which of how many it is.
     var fileBanner: String? { files.count > 1 ? "\(document) (file \(fileIndex + 1) of \(files.count)) · :n next, :p previous" : nil }
+
+    /// The first message: what the screen left had to say (`notice`), then which of several
+    /// texts this is, else `welcome`.
+    func banner(welcome: String) -> String {
+        let parts = [notice, fileBanner].compactMap { $0 }
+        return parts.isEmpty ? welcome : parts.joined(separator: " · ")
+    }
 }

@@ -18,4 +18,11 @@ extension Editor {
         switchFileIndex = target
         wantsQuit = true
     }
+
+    /// The text `:n`, `:p` or `:x` asked for cannot be paged, and `index`, further that way,
+    /// can: go there instead (as less skips a file it cannot open).
+    public mutating func redirectFileSwitch(to index: Int) {
+        guard switchFileIndex != nil else { return }
+        switchFileIndex = index
+    }
 }

@@ -74,7 +74,8 @@ import WeftTestTraits
     }
 
     /// `cat` and `view` of a name the relay does not have, and this machine has no copy of, say so
-    /// and fail; they create nothing. `edit`, `put` and `apply` still make documents.
+    /// and fail; they create nothing. `edit`, `put` and `apply` still make documents. `view` with
+    /// its output not a terminal prints what it names, one after another, as less does.
     @Test func readingADocumentNobodyMadeFails() throws {
         let root = TemporaryDirectory.path("missing")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -96,6 +97,11 @@ import WeftTestTraits
         #expect(try bob(["apply", "--offline", "drafts"], input: editLines([(0, 0, "queued")])).status == 0)
         let drafts = try bob(["cat", "drafts"])
         #expect(drafts.status == 0 && drafts.stdout == "queued", "\(drafts.stderr)")
+        let viewed = try bob(["view", "notse"])
+        #expect(viewed.status == 0 && viewed.stdout == "made", "\(viewed.stderr)")
+        try "a file\n".write(to: root.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
+        let several = try bob(["view", root.appendingPathComponent("file.txt").path, "notse"])
+        #expect(several.status == 0 && several.stdout == "a file\nmade", "\(several.stderr)")
     }
 
     /// On a relay that needs tokens: a token lists only its document, and only a read-write

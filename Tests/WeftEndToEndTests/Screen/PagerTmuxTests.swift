@@ -6,9 +6,9 @@ import WeftTestTraits
 /// The real `weft view` (and `weft edit` falling back to it) in tmux, against a real relay.
 @Suite("weft view in tmux", .serialized, .ownThread)
 struct PagerTmuxTests {
-    private func screen(_ command: [String], home: URL, width: Int = 100, height: Int = 30) throws -> TmuxSession {
+    private func screen(_ command: [String], home: URL, environment extra: [String: String] = [:], width: Int = 100, height: Int = 30) throws -> TmuxSession {
         let environment = ["WEFT_HOME": home.path, "XDG_DATA_HOME": home.appendingPathComponent("xdg-data").path,
-                           "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+                           "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"].merging(extra) { $1 }
         return try TmuxSession(command, environment: environment, width: width, height: height)
     }
 
@@ -189,5 +189,46 @@ struct PagerTmuxTests {
         try pager.waitFor("the first again") { $0.first?.hasSuffix("1 alpha") == true }
         try pager.press("q")
         try pager.waitFor(text: "[exit 0]")
+    }
+
+    /// As less: a text named on the command line that cannot be paged (a file removed meanwhile,
+    /// a document nobody made) is skipped by `:n` and `:p`, and said; with nothing else that way,
+    /// the pager stays on its text.
+    @Test("weft view a missing b: :n skips what cannot be paged and says why, the pager stays when nothing is left")
+    func severalTextsSomeMissing() throws {
+        let directory = TemporaryDirectory.path("several-missing")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let first = directory.appendingPathComponent("first.txt"), gone = directory.appendingPathComponent("gone.txt")
+        let last = directory.appendingPathComponent("last.txt")
+        try Data("alpha\n".utf8).write(to: first)
+        try Data("omega\n".utf8).write(to: last)
+        let relay = try RelayProcess(dataDirectory: directory.appendingPathComponent("relay"))
+        let pager = try screen([try weftPath, "view", first.path, gone.path, "nobody-made-this", last.path], home: TemporaryDirectory.path("several-missing-home"),
+                               environment: ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"], width: 80, height: 10)
+        defer { pager.kill() }
+        try pager.waitFor("the first file") { $0.first == "alpha" && $0[5...].joined(separator: " ").contains("(file 1 of 4)") }
+        try pager.type(":n")
+        try pager.waitFor("the last, the two between skipped and said") { rows in
+            let message = rows[4...].joined(separator: " ")
+            return rows.first == "omega" && message.contains("gone.txt: no such file") && message.contains("no document named \"nobody-made-this\"")
+                && message.contains("(file 4 of 4)")
+        }
+        try pager.type(":p")
+        try pager.waitFor("back over both to the first") { $0.first == "alpha" }
+        try FileManager.default.removeItem(at: last)
+        try pager.type(":n")
+        try pager.waitFor("nothing that way: the first stays, and the message says why") { rows in
+            rows.first == "alpha" && rows[4...].joined(separator: " ").contains("last.txt: no such file")
+        }
+        try pager.press("q")
+        try pager.waitFor(text: "[exit 0]")
+
+        // The first text missing: the pager starts on the next.
+        let starting = try screen([try weftPath, "view", gone.path, first.path], home: TemporaryDirectory.path("several-missing-home-2"), width: 80, height: 10)
+        defer { starting.kill() }
+        try starting.waitFor("the second, the first skipped and said") { rows in
+            rows.first == "alpha" && rows[4...].joined(separator: " ").contains("gone.txt: no such file")
+                && rows[4...].joined(separator: " ").contains("(file 2 of 2)")
+        }
     }
 }
