@@ -290,6 +290,19 @@ struct EditorFrameTests {
         harness.type("y")
         #expect(harness.text == "x" && harness.lines[7].hasPrefix("read-only"))
     }
+
+    /// On a narrow terminal the document's name is cut, marked, to leave the connection state
+    /// and the unsent count whole; the position gives way only when even they barely fit.
+    @Test("a narrow status line cuts the name, never the connection state or the unsent count", arguments: [30, 34, 40, 64])
+    func narrowStatusLine(width: Int) throws {
+        var harness = try EditorHarness("x", width: width)
+        harness.editor.status = StatusInfo(document: "team/a-rather-long-document-name", connection: "reconnecting in 3s", connectionTrouble: true, unsent: 14)
+        let status = harness.lines[6]
+        #expect(status.count <= width, "\(status)")
+        #expect(status.hasPrefix(" te"), "\(status)")
+        #expect(status.contains("…") == (width < 64), "the name cut and marked only when it must be: \(status)")
+        #expect(status.hasSuffix(width >= 40 ? "reconnecting in 3s  ↑14  1:1" : "reconnecting in 3s  ↑14"), "\(status)")
+    }
 }
 
 extension EditorFrameTests {

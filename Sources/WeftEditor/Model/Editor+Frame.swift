@@ -177,40 +177,48 @@ extension Editor {
         guard row < frame.height else { return }
         frame.fill(row: row, style: .role(.status))
         let (line, character) = cursorLineColumn
-        var right: [(String, StyleRole)] = [(" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)]
-        if status.unsent > 0 { right.append((" ↑\(status.unsent)", .status)) }
-        if !peers.isEmpty { right.append((peopleHere(within: max(12, frame.width / 3)), .status)) }
-        if isPager {
-            right.append((atEnd ? "  END " : "  \(percentThrough)% ", .status))
-        } else {
-            right.append(("  \(line):\(character) ", .status))
-        }
-        let rightWidth = right.reduce(0) { $0 + $1.0.count }
-        var column = frame.put(" \(shownDocumentName)", row: row, column: 0, style: .role(.status), width: measure)
-        if status.readOnly { column = frame.put(" [read-only]", row: row, column: column, style: .role(.status), width: measure) }
+        let name = " \(shownDocumentName)"
+        var left: [(String, StyleRole)] = []
+        if status.readOnly { left.append((" [read-only]", .status)) }
         if isPager {
             // A document is live; a file or pipe only while it is still being read.
             let label = followingEnd ? "FOLLOW" : localTextState == nil ? "LIVE" : localTextState == .reading ? "READING" : nil
-            if let label {
-                column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
-                column = frame.put(" \(label) ", row: row, column: column, style: .role(.statusMode), width: measure)
-            }
-            if let filter { column = frame.put(" &\(filter.pattern)", row: row, column: column, style: .role(.status), width: measure) }
-            if let session = travelSession {
-                // Cut to leave the position on the right: a label can be longer than the row.
-                column = frame.putMarkingCut(" session \(session.index + 1) of \(session.count): \(session.label)", row: row, column: column,
-                                             style: .role(.status), width: measure, end: frame.width - rightWidth - 1)
-            }
+            if let label { left += [(" ", .status), (" \(label) ", .statusMode)] }
+            if let filter { left.append((" &\(filter.pattern)", .status)) }
         } else if keymap.modes.count > 1 {
-            column = frame.put(" ", row: row, column: column, style: .role(.status), width: measure)
             // As vim names its visual modes.
             let shown = mode == "visual" && vim.visualBlock ? "VISUAL BLOCK" : mode == "visual" && vim.visualLinewise ? "VISUAL LINE" : mode.uppercased()
-            column = frame.put(" \(shown) ", row: row, column: column, style: .role(.statusMode), width: measure)
+            left += [(" ", .status), (" \(shown) ", .statusMode)]
             // As vim says it the whole time a macro is being recorded.
-            if let recording = vim.recording { column = frame.put(" recording @\(recording.register)", row: row, column: column, style: .role(.status), width: measure) }
+            if let recording = vim.recording { left.append((" recording @\(recording.register)", .status)) }
         }
-        if let name = followedName { frame.put(" following \(name)", row: row, column: column, style: .role(.status), width: measure) }
-        var start = max(column + 1, frame.width - rightWidth)
+        if let followed = followedName { left.append((" following \(followed)", .status)) }
+
+        // On a narrow terminal the name is cut first (ten columns of it kept), then who is here
+        // and the position give way to what is left of the left side (modes, the filter); the
+        // connection state and the unsent count always stay.
+        let connection: (String, StyleRole) = (" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)
+        let unsent: (String, StyleRole)? = status.unsent > 0 ? (" ↑\(status.unsent)", .status) : nil
+        let people: (String, StyleRole)? = peers.isEmpty ? nil : (peopleHere(within: max(12, frame.width / 3)), .status)
+        let position: (String, StyleRole) = isPager ? (atEnd ? "  END " : "  \(percentThrough)% ", .status) : ("  \(line):\(character) ", .status)
+        func columns(_ pieces: [(String, StyleRole)]) -> Int { pieces.reduce(0) { $0 + measure.columns(of: $1.0) } }
+        let nameWidth = measure.columns(of: name), nameAtLeast = min(10, nameWidth)
+        let othersWidth = columns(left)
+        // A session's label can be longer than the row: it is cut, last, to whatever is left.
+        if isPager, let session = travelSession { left.append((" session \(session.index + 1) of \(session.count): \(session.label)", .status)) }
+        var right: [(String, StyleRole)] = []
+        for choice in [[connection, unsent, people, position], [connection, unsent, position], [connection, unsent]] {
+            right = choice.compactMap { $0 }
+            if frame.width - columns(right) >= nameAtLeast + othersWidth { break }
+        }
+        // The right side starts with a space of its own.
+        let end = max(1, frame.width - columns(right))
+        var column = frame.putMarkingCut(name, row: row, column: 0, style: .role(.status), width: measure,
+                                         end: min(end, max(nameAtLeast, end - othersWidth)))
+        for (text, role) in left where column < end {
+            column = frame.putMarkingCut(text, row: row, column: column, style: .role(role), width: measure, end: end)
+        }
+        var start = max(column, frame.width - columns(right))
         for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
     }
 
