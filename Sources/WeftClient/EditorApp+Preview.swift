@@ -31,6 +31,7 @@ extension EditorApp {
                             width: terminal.textWidths)
         editor.resize(width: terminal.width, height: terminal.height)
         editor.alternate = launch.alternate
+        editor.previewOf = preview.totalScalars
         if launch.pager {
             editor.enterPager(keymap: keymap)
         } else if preview.totalScalars > comfortableScalars, let less = try? Keymap.load("less", from: keymaps) {

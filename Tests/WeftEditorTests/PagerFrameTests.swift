@@ -12,6 +12,19 @@ import WeftEditor
         return harness
     }
 
+    /// The first screen drawn from a cache holds only the document's start: its percentage is how
+    /// far into the whole document the screen ends, so it does not fall when the rest arrives.
+    @Test("a first screen from the start of a larger document shows how far into the whole it is")
+    func previewPercentage() throws {
+        var pager = try Self.pager()
+        let shownEnd = pager.editor.replica.lineRange(5).upperBound
+        pager.editor.previewOf = pager.editor.replica.count * 50
+        #expect(pager.lines[6].hasSuffix(" \(shownEnd * 100 / (pager.editor.replica.count * 50))%"), "\(pager.lines[6])")
+        #expect(pager.lines[6].hasSuffix(" 0%"), "\(pager.lines[6])")
+        pager.editor.previewOf = nil
+        #expect(pager.lines[6].hasSuffix(" 6%"), "\(pager.lines[6])")
+    }
+
     @Test("space, b, d, u, j, k, g and G move the view; the status shows the percentage and END")
     func paging() throws {
         var pager = try Self.pager()

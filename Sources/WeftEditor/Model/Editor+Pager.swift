@@ -246,6 +246,9 @@ extension Editor {
 
     /// How far through the document the bottom of the screen is, as less shows it.
     var percentThrough: Int {
+        if let whole = previewOf, whole > 0 {
+            return min(100, replica.lineRange(min(bottomLine, replica.lastLine)).upperBound * 100 / whole)
+        }
         if filter != nil {
             guard !filteredLines.isEmpty, let index = filteredLines.binarySearch(bottomLine) else { return 100 }
             return (index + 1) * 100 / filteredLines.count

@@ -63,6 +63,10 @@ public struct Editor: Sendable {
     var pasteInParts = false
     /// Read-only paging: keys move the view, the cursor stays at its top (see Editor+Pager).
     public internal(set) var isPager = false
+    /// The whole document's length in scalars when the text here is only its start (the first
+    /// screen drawn from a cache before the document is built): the pager's percentage is then
+    /// how far into that length the screen's last line ends, not a share of the lines at hand.
+    public var previewOf: Int?
     /// A line above the text saying why the document is shown read-only.
     public internal(set) var banner: String?
     /// The view keeps the end of the document in sight as it grows (less's `F`).
