@@ -33,6 +33,28 @@ struct AwayMarksTests {
         #expect(harness.lines.contains { $0.contains("nothing others added") })
     }
 
+    /// A relay that lost history is healed by copies given back: their restore batches hold the
+    /// whole document, most of which this copy held already. Only what is new here is marked and
+    /// counted, and only its authors named.
+    @Test("a copy given back elsewhere marks only what this copy did not hold")
+    func aCopyGivenBackMarksOnlyWhatIsNew() throws {
+        var harness = try EditorHarness("", width: 100)
+        var ana = Replica(replicaID: ReplicaID(2))
+        let shared = [try ana.insert("shared text\n", at: 0)!]
+        try harness.editor.applyRemote(shared)
+        var bo = try Replica(snapshot: ana.encodeSnapshot(), replicaID: ReplicaID(3))
+        _ = try bo.insert("bo's line\n", at: bo.count)
+        let given = try Replica(snapshot: bo.encodeSnapshot(), replicaID: ReplicaID(4))
+        harness.editor.beginAwayCatchUp()
+        try harness.editor.applyRemote(given.restorationOps())
+        harness.editor.endAwayCatchUp()
+        #expect(harness.text == "shared text\nbo's line\n")
+        let frame = harness.editor.frame()
+        #expect(!frame.rows[0].contains { $0.style == .role(.changedWhileAway) }, "what this copy held is not marked")
+        #expect(frame.rows[1].prefix(9).allSatisfy { $0.style == .role(.changedWhileAway) }, "bo's line is")
+        #expect(harness.lines.contains { $0.contains("while you were away: 10 characters added by someone not here now") }, "\(harness.lines)")
+    }
+
     @Test("an author whose presence arrives just after the catch-up is named in the message still shown, not after a key")
     func anAuthorArrivingLateIsNamed() throws {
         var harness = try EditorHarness("abc", width: 100)

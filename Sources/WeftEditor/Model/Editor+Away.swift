@@ -17,10 +17,21 @@ struct AwayMarks {
     /// their authors turns out to be here (presence comes just after the catch-up).
     var announced: String?
 
-    mutating func note(_ ops: [Op]) {
+    /// Notes what `ops` insert that this copy did not hold: `knownCount` says how many of a
+    /// replica's characters it held before they applied. A copy given back to a relay that lost
+    /// history comes back to everyone as batches holding the whole document: only what is new
+    /// here was added while this user was away.
+    mutating func note(_ ops: [Op], knownCount: (ReplicaID) -> UInt32) {
+        var known: [ReplicaID: UInt32] = [:]
         for case .insert(let insertion) in ops {
-            authors.insert(insertion.id.replica)
-            let span = IDSpan(start: insertion.id, length: UInt32(insertion.length))
+            let replica = insertion.id.replica
+            let held = known[replica] ?? knownCount(replica)
+            let end = insertion.id.counter + UInt32(insertion.length)
+            known[replica] = max(held, end)
+            guard end > held else { continue }
+            let first = max(insertion.id.counter, held)
+            authors.insert(replica)
+            let span = IDSpan(start: CharID(replica: replica, counter: first), length: end - first)
             if let last = spans.last, last.start.replica == span.start.replica, last.endCounter == UInt64(span.start.counter) {
                 spans[spans.count - 1].length += span.length
             } else {

@@ -12,8 +12,14 @@ extension Editor {
             if following != nil { ensureCursorVisible() }
             afterTextChange()
         }
+        var heldBefore: [ReplicaID: UInt32] = [:]
+        if away.collecting {
+            for case .insert(let insertion) in ops where heldBefore[insertion.id.replica] == nil {
+                heldBefore[insertion.id.replica] = replica.knownCount(of: insertion.id.replica)
+            }
+        }
         try replica.apply(ops)
-        if away.collecting { away.note(ops) }
+        if away.collecting { away.note(ops) { heldBefore[$0] ?? 0 } }
         if authorsShown != nil { noteWritersForAuthors(ops) }
     }
 
