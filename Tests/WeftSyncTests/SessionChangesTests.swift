@@ -212,3 +212,33 @@ import WeftWire
         }
     }
 }
+
+extension SessionChangesTests {
+    /// A copy given back to a relay that lost history is the whole document again: its session
+    /// counts only what was not there (the rest repeats what others typed), and characters given
+    /// back already deleted count as neither inserted nor deleted.
+    @Test func aCopyGivenBackCountsOnlyWhatWasNotThere() throws {
+        var ana = Replica(replicaID: ReplicaID(0xA))
+        let first = try #require(try ana.insert("hello world\n", at: 0))
+        let second = try #require(try ana.delete(0..<6))
+        var copy = ana
+        _ = try #require(try copy.insert("lost line\n", at: copy.count))
+        let given = try Replica(snapshot: copy.encodeSnapshot(), replicaID: ReplicaID(0xC)).restorationOps()
+        let anaUser = BatchAuthor(name: "ana", verified: true), cyUser = BatchAuthor(name: "cy", verified: true)
+        let entries = [
+            HistoryEntry(serverSeq: 1, replica: ana.replicaID, clientSeq: 1, author: anaUser, committedAt: 1_000, ops: OpCodec.encode([first])),
+            HistoryEntry(serverSeq: 2, replica: ana.replicaID, clientSeq: 2, author: anaUser, committedAt: 2_000, ops: OpCodec.encode([second])),
+            HistoryEntry(serverSeq: 3, replica: ReplicaID(0xC), clientSeq: 1, author: cyUser, committedAt: 3_000, ops: OpCodec.encode(given)),
+        ]
+        let sessions = try EditSession.sessions(of: entries)
+        #expect(sessions.count == 2)
+        #expect(sessions[0].inserted == 12 && sessions[0].deleted == 6, "\(sessions[0])")
+        #expect(sessions[1].inserted == 10 && sessions[1].deleted == 0, "only the lost line is new: \(sessions[1])")
+
+        // The same copy given back to a relay that lost everything: the deleted "hello " comes
+        // back as placeholder characters, deleted at once, which count as nothing.
+        let fresh = try EditSession.sessions(of: [HistoryEntry(serverSeq: 1, replica: ReplicaID(0xC), clientSeq: 1, author: cyUser,
+                                                               committedAt: 1_000, ops: OpCodec.encode(given))])
+        #expect(fresh.count == 1 && fresh[0].inserted == 16 && fresh[0].deleted == 0, "\(fresh)")
+    }
+}

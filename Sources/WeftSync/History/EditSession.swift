@@ -12,7 +12,9 @@ public struct EditSession: Sendable, Hashable {
     /// Commit times of the first and last entries (milliseconds since 1970), when known.
     public var start: UInt64?
     public var end: UInt64?
-    /// Scalars inserted, and scalars named by deletions.
+    /// Scalars inserted, and scalars deleted: what the session changed, not what its batches
+    /// repeat (a copy given back to a relay that lost history holds the whole document, most of
+    /// it there already; the characters it gives back for deleted ones come deleted).
     public var inserted: Int
     public var deleted: Int
     /// The beginning of what the session inserted, on one line.
@@ -33,6 +35,9 @@ public struct EditSession: Sendable, Hashable {
         var inserts: [String] = []
         // The open session of each author (by index into `sessions`).
         var open: [BatchAuthor?: Int] = [:]
+        // How many characters of each replica the history inserted so far, and which it deleted.
+        var known: [ReplicaID: UInt32] = [:]
+        var deletedBefore = IDRangeSet()
         for entry in entries {
             let ops: [Op]
             do {
@@ -42,13 +47,31 @@ public struct EditSession: Sendable, Hashable {
             }
             var inserted = 0, deleted = 0
             var text = ""
+            var insertedHere = IDRangeSet()
             for op in ops {
                 switch op {
                 case .insert(let insertion):
-                    inserted += insertion.length
-                    if text.unicodeScalars.count < 2 * excerptLength { text += insertion.text }
+                    let replica = insertion.id.replica
+                    let end = insertion.id.counter + UInt32(insertion.length)
+                    let held = known[replica] ?? 0
+                    known[replica] = max(held, end)
+                    guard end > held else { continue }
+                    let first = max(insertion.id.counter, held)
+                    inserted += Int(end - first)
+                    // Given back (another replica's characters: a copy given back to a relay that
+                    // lost history), a deleted one comes with placeholder text, deleted at once.
+                    if replica != entry.replica { insertedHere.insert(IDSpan(start: CharID(replica: replica, counter: first), length: end - first)) }
+                    if text.unicodeScalars.count < 2 * excerptLength { text += String(insertion.text.unicodeScalars.dropFirst(Int(first - insertion.id.counter))) }
                 case .delete(let deletion):
-                    deleted += deletion.length
+                    for span in deletion.spans {
+                        for (part, wasDeleted) in deletedBefore.split(span) where !wasDeleted {
+                            // A character given back already deleted: neither typed nor deleted here.
+                            let givenDeleted = insertedHere.split(part).filter(\.inside).reduce(0) { $0 + Int($1.part.length) }
+                            deleted += Int(part.length) - givenDeleted
+                            inserted -= givenDeleted
+                        }
+                        deletedBefore.insert(span)
+                    }
                 }
             }
             if let index = open[entry.author], continues(sessions[index], with: entry) {
