@@ -39,8 +39,12 @@ struct Status: AsyncParsableCommand {
                 listed += 1
                 continue
             }
-            if let oldest = queue.pending.first {
-                print("\(shown)\t\(queue.pending.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft, which may have sent some since: its status line has the count now)" : "")")
+            // Acknowledged batches stay in the queue until the cache is saved; the received log
+            // says which the relay took meanwhile.
+            let acknowledged = ReceivedLog.acknowledged(of: queue.replica, at: directory.appendingPathComponent(DocumentFiles.receivedName))
+            let unsent = queue.pending.filter { $0.clientSeq > acknowledged }
+            if let oldest = unsent.first {
+                print("\(shown)\t\(unsent.count) unsent\toldest \(Self.age(now > oldest.queuedAt ? now - oldest.queuedAt : 0))\(open ? "\t(open in another weft, which may have sent some since: its status line has the count now)" : "")")
                 listed += 1
             }
             if let problem = queue.unreadableTail {

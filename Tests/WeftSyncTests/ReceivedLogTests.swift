@@ -136,6 +136,17 @@ struct ReceivedLogTests {
                 #expect(copy.canEdit, "seed \(seed), step \(step): the reopened copy waits for the relay before it can be edited")
                 try connect()
             }
+            // What `weft status` counts from the files alone (another process has them open): the
+            // batches the relay has not committed, though acknowledgements reach the queue file
+            // only when the cache is saved.
+            let files = try OfflineQueue(url: directory.appendingPathComponent(DocumentFiles.queueName), newReplica: ReplicaID(0), readOnly: true)
+            let acknowledged = ReceivedLog.acknowledged(of: files.replica, at: directory.appendingPathComponent(DocumentFiles.receivedName))
+            let unsent = files.pending.filter { $0.clientSeq > acknowledged }.count
+            let notCommitted = Int(files.lastClientSeq - (durable[files.replica] ?? 0))
+            if unsent != notCommitted {
+                Issue.record("seed \(seed), step \(step): the files say \(unsent) batches are unsent; the relay lacks \(notCommitted)")
+                return
+            }
             if connected, inbound.isEmpty, copy.unsentCount == 0, copy.machine.phase == .live, copy.replica.text != other.text {
                 Issue.record("seed \(seed), step \(step): the copy, caught up with nothing unsent, differs from the relay's text")
                 return

@@ -80,6 +80,15 @@ public final class ReceivedLog {
         return (log, entries)
     }
 
+    /// The highest clientSeq of `replica`'s batches the log records the relay acknowledging (0:
+    /// none): the queue notes acknowledgements only when the cache is saved, the log as they
+    /// come. Read without changing the file (another weft may have it open).
+    public static func acknowledged(of replica: ReplicaID, at url: URL) -> UInt64 {
+        let (log, entries) = open(at: url, repairing: false)
+        guard log.origin?.replica == replica else { return 0 }
+        return entries.lazy.filter { $0.position.replica == replica }.map(\.position.clientSeq).max() ?? 0
+    }
+
     private init(url: URL) {
         self.url = url
     }
