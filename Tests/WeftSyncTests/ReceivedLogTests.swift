@@ -134,6 +134,8 @@ struct ReceivedLogTests {
                 #expect(samePlace,
                         "seed \(seed), step \(step): reopened at serverSeq \(copy.machine.lastServerSeq), not \(position.0)")
                 #expect(copy.canEdit, "seed \(seed), step \(step): the reopened copy waits for the relay before it can be edited")
+                #expect(copy.unsentCount == Int(copy.queue.lastClientSeq - (durable[copy.queue.replica] ?? 0)),
+                        "seed \(seed), step \(step): reopened, the copy counts \(copy.unsentCount) batches unsent")
                 try connect()
             }
             // What `weft status` counts from the files alone (another process has them open): the

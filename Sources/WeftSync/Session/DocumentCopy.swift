@@ -56,6 +56,8 @@ public final class DocumentCopy {
     /// What this copy took from the relay since the cache was saved (nil when reading only, or
     /// when the file could not be written).
     public internal(set) var received: ReceivedLog?
+    /// The newest of this copy's batches the received log showed acknowledged when it was opened.
+    var acknowledgedInLog: (replica: ReplicaID, clientSeq: UInt64) = (ReplicaID(0), 0)
     /// Where syncing stands, and what to do next.
     public internal(set) var machine: SyncMachine
     /// Whether the cache file holds this replica at `cachedPosition`: closing a document nobody
@@ -157,6 +159,8 @@ public final class DocumentCopy {
             received = options.readOnly ? nil : log
             if var loaded = cache, let origin = log.origin, origin.replica == queue.replica, origin.epoch == loaded.epoch,
                origin.after <= loaded.lastServerSeq {
+                let own = entries.lazy.filter { $0.position.replica == origin.replica }.map(\.position.clientSeq).max() ?? 0
+                acknowledgedInLog = (origin.replica, own)
                 for entry in entries where entry.serverSeq > loaded.lastServerSeq {
                     if !entry.ops.isEmpty { _ = try? replica.apply(OpCodec.decode(entry.ops)) }
                     loaded.lastServerSeq = entry.serverSeq
@@ -230,7 +234,13 @@ public final class DocumentCopy {
     }
 
     /// Batches queued and not yet acknowledged.
-    public var unsentCount: Int { Int(machine.queuedThrough - machine.ackedThrough) }
+    /// Counted from what the relay acknowledged, which the received log may know of before the
+    /// queue does (a copy reopened offline after a crash): the sync machine resends those until
+    /// a relay says it has them.
+    public var unsentCount: Int {
+        let logged = acknowledgedInLog.replica == queue.replica ? acknowledgedInLog.clientSeq : 0
+        return Int(machine.queuedThrough - min(machine.queuedThrough, max(machine.ackedThrough, logged)))
+    }
 
     /// Starts syncing: connecting, or first giving the copy back when opening found the queue
     /// damaged.
