@@ -13,16 +13,18 @@ extension EditorApp {
         if launch.pager, launch.files.count > 1, launch.fileIndex == 0, launch.notice == nil, isatty(STDOUT_FILENO) != 0 {
             launch = await skippingUnpageable(launch)
         }
-        // Several texts piped on: each copied through in turn, as less does.
+        // Several texts piped on: each copied through in turn, as less does; one that cannot be
+        // read is said and passed over, and the exit status is the first failure's.
         if launch.files.count > 1, isatty(STDOUT_FILENO) == 0 {
+            var status: Int32 = 0
             for file in launch.files {
                 var one = launch
                 one.files = []
                 one.document = file
                 let code = await run(one)
-                if code != 0 { return code }
+                if status == 0 { status = code }
             }
-            return 0
+            return status
         }
         func fail(_ message: String) -> Int32 {
             FileHandle.standardError.write(Data("weft \(launch.command): \(message)\n".utf8))

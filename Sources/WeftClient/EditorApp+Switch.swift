@@ -34,7 +34,7 @@ extension EditorApp {
         }
         if let token = launch.token { arguments += ["--token", token] }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
-        if let skippedTexts { arguments += ["--notice", "skipped \(skippedTexts)"] }
+        if let skippedTexts { arguments += ["--notice", "skipped: \(skippedTexts)"] }
         return execute(arguments + ["--"] + launch.files, opening: launch.files[index])
     }
 
@@ -76,7 +76,7 @@ extension EditorApp {
                 var next = launch
                 next.fileIndex = index
                 next.document = launch.files[index]
-                next.notice = "skipped \(problems.joined(separator: "; "))"
+                next.notice = "skipped: \(problems.joined(separator: "; "))"
                 return next
             }
             problems.append(problem)

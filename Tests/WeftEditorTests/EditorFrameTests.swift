@@ -293,6 +293,14 @@ struct EditorFrameTests {
 
     /// On a narrow terminal the document's name is cut, marked, to leave the connection state
     /// and the unsent count whole; the position gives way only when even they barely fit.
+    @Test("the narrowest status line cuts the connection state, marked, and keeps the unsent count")
+    func narrowestStatusLine() throws {
+        var harness = try EditorHarness("x", width: 20)
+        harness.editor.status = StatusInfo(document: "notes", connection: "reconnecting in 28s", connectionTrouble: true, unsent: 10)
+        #expect(harness.lines[6] == " reconnecting i… ↑10", "\(harness.lines[6])")
+        #expect(harness.lines[6].count == 20)
+    }
+
     @Test("a narrow status line cuts the name, never the connection state or the unsent count", arguments: [30, 34, 40, 64])
     func narrowStatusLine(width: Int) throws {
         var harness = try EditorHarness("x", width: width)

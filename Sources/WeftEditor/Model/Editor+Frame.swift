@@ -219,6 +219,14 @@ extension Editor {
             column = frame.putMarkingCut(text, row: row, column: column, style: .role(role), width: measure, end: end)
         }
         var start = max(column, frame.width - columns(right))
+        if start < 0 || columns(right) > frame.width, let shownUnsent = unsent {
+            // Narrower than the connection state and the unsent count: the state is cut, marked,
+            // and the count shows whole at the end.
+            let countWidth = measure.columns(of: shownUnsent.0)
+            _ = frame.putMarkingCut(connection.0, row: row, column: 0, style: .role(connection.1), width: measure, end: max(0, frame.width - countWidth))
+            frame.put(shownUnsent.0, row: row, column: max(0, frame.width - countWidth), style: .role(shownUnsent.1), width: measure)
+            return
+        }
         for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
     }
 

@@ -102,6 +102,9 @@ import WeftTestTraits
         try "a file\n".write(to: root.appendingPathComponent("file.txt"), atomically: true, encoding: .utf8)
         let several = try bob(["view", root.appendingPathComponent("file.txt").path, "notse"])
         #expect(several.status == 0 && several.stdout == "a file\nmade", "\(several.stderr)")
+        // One that cannot be read is said and passed over, as less does; the status says so.
+        let gap = try bob(["view", root.appendingPathComponent("file.txt").path, "notse2", "notse"])
+        #expect(gap.status == 5 && gap.stdout == "a file\nmade" && gap.stderr.contains("no document named \"notse2\""), "\(gap.stderr)")
     }
 
     /// On a relay that needs tokens: a token lists only its document, and only a read-write
