@@ -58,10 +58,35 @@ extension Replica {
         var originLeft: PackedID
         var originRight: PackedID
         /// Lengths of alternating visible / deleted pieces.
-        var pieces: [UInt32]
-        var startsDeleted: Bool
-        var length: UInt32 { pieces.reduce(0, +) }
+        private(set) var pieces: [UInt32]
+        let startsDeleted: Bool
+        /// The pieces' sum, kept as they grow: a span of a text with many scattered deletions
+        /// has thousands of pieces, and summing them for every run made encoding quadratic.
+        private(set) var length: UInt32
         var lastID: PackedID { PackedID(replica: replica, counter: counter + length - 1) }
+
+        init(replica: UInt32, counter: UInt32, originLeft: PackedID, originRight: PackedID, pieces: [UInt32], startsDeleted: Bool) {
+            self.replica = replica
+            self.counter = counter
+            self.originLeft = originLeft
+            self.originRight = originRight
+            self.pieces = pieces
+            self.startsDeleted = startsDeleted
+            length = pieces.reduce(0, +)
+        }
+
+        /// Whether a run of `run`'s place continues this span (whatever its visibility).
+        func isContinued(by run: Run) -> Bool {
+            replica == run.replica && UInt64(counter) + UInt64(length) == UInt64(run.counter)
+                && run.originLeft == lastID && run.originRight == originRight
+        }
+
+        /// Adds a run of `runLength` characters, deleted or not, at the end.
+        mutating func append(_ runLength: UInt32, deleted: Bool) {
+            let lastDeleted = startsDeleted != (pieces.count % 2 == 0)
+            if lastDeleted == deleted { pieces[pieces.count - 1] += runLength } else { pieces.append(runLength) }
+            length += runLength
+        }
     }
 
     /// The snapshot of this replica's document, in the canonical form: replicas that have seen
@@ -75,12 +100,9 @@ extension Replica {
         var spans: [Span] = []
         for leafID in order {
             for run in leaves[Int(leafID)].runs {
-                if var last = spans.last, last.replica == run.replica,
-                   UInt64(last.counter) + UInt64(last.length) == UInt64(run.counter),
-                   run.originLeft == last.lastID, run.originRight == last.originRight {
-                    let lastDeleted = last.startsDeleted != (last.pieces.count % 2 == 0)
-                    if lastDeleted == run.isDeleted { last.pieces[last.pieces.count - 1] += run.length } else { last.pieces.append(run.length) }
-                    spans[spans.count - 1] = last
+                // In place: a copy of the last span would copy its pieces for every run.
+                if !spans.isEmpty, spans[spans.count - 1].isContinued(by: run) {
+                    spans[spans.count - 1].append(run.length, deleted: run.isDeleted)
                 } else {
                     spans.append(Span(replica: run.replica, counter: run.counter, originLeft: run.originLeft,
                                       originRight: run.originRight, pieces: [run.length], startsDeleted: run.isDeleted))
