@@ -293,6 +293,28 @@ struct EditorFrameTests {
 
     /// On a narrow terminal the document's name is cut, marked, to leave the connection state
     /// and the unsent count whole; the position gives way only when even they barely fit.
+    /// `:%s` over a whole file is one command: its changes reach the relay as one batch (the
+    /// queue cuts it to the protocol's limit), not one per match, and undo takes it back whole,
+    /// again as one batch. Others applying the batches get the same text.
+    @Test("a substitution over every line is one batch, and its undo another")
+    func substitutionIsOneBatch() throws {
+        let text = (1...300).map { "line \($0) weft and weft" }.joined(separator: "\n")
+        var harness = try EditorHarness(text, keymap: "vim", width: 60)
+        var other = try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: ReplicaID(77))
+        harness.type(":%s/weft//g\n")
+        let batches = harness.editor.takeBatches()
+        #expect(batches.count == 1 && batches[0].count == 600, "\(batches.count) batches")
+        for batch in batches { try other.apply(batch) }
+        #expect(other.text == text.replacingOccurrences(of: "weft", with: "") && other.text == harness.text)
+        harness.press("u")
+        let undone = harness.editor.takeBatches()
+        #expect(undone.count == 1 && harness.text == text, "\(undone.count) batches")
+        for batch in undone { try other.apply(batch) }
+        #expect(other.text == text)
+        harness.press("x x")
+        #expect(harness.editor.takeBatches().count == 2, "commands outside a group stay batches of their own")
+    }
+
     @Test("the narrowest status line cuts the connection state, marked, and keeps the unsent count")
     func narrowestStatusLine() throws {
         var harness = try EditorHarness("x", width: 20)

@@ -39,7 +39,7 @@ extension Editor {
         // Typing bursts are for modes that type; elsewhere (vim's normal mode) each command
         // undoes on its own, as `x x` in vim.
         undoHistory.record(steps, kind: keymap.types(in: mode) ? kind : .other, now: now, burst: settings.undoBurstSeconds)
-        outgoing.append(ops)
+        send(ops)
         version += 1
         moveCursor(to: range.lowerBound + text.unicodeScalars.count)
     }

@@ -93,6 +93,8 @@ public struct Editor: Sendable {
     /// While a past version's sessions have not arrived: still being read, or why they cannot be.
     var travelAwaited: TravelWait?
     var outgoing: [[Op]] = []
+    /// The undo group the last outgoing batch was made in: the next edit of that group joins it.
+    var outgoingGroup: Int?
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?
     /// The file being edited alone, when the text is a local file (`weft edit notes.md`).
@@ -171,8 +173,23 @@ public struct Editor: Sendable {
 
     /// The batches made by local edits since the last call, oldest first, each to be queued as one.
     public mutating func takeBatches() -> [[Op]] {
-        defer { outgoing = [] }
+        defer {
+            outgoing = []
+            outgoingGroup = nil
+        }
         return outgoing
+    }
+
+    /// Queues the ops of one edit: joined to the last batch when both were made in one open undo
+    /// group (a substitution over a whole file is a handful of batches, cut to the protocol's
+    /// limit when queued, instead of one per match), else a batch of their own.
+    mutating func send(_ ops: [Op]) {
+        if let group = undoHistory.openGroup, group == outgoingGroup, !outgoing.isEmpty {
+            outgoing[outgoing.count - 1] += ops
+        } else {
+            outgoing.append(ops)
+            outgoingGroup = undoHistory.openGroup
+        }
     }
 
     /// The text area's size follows the terminal: all rows but the status and message lines.

@@ -34,6 +34,11 @@ struct UndoHistory: Sendable {
     /// an insert makes one group.
     private var groupDepth = 0
     private var groupStarted = false
+    /// Counts the groups begun: edits made within one group (a `:s` over many lines, a count)
+    /// go to the relay as one batch, not one a change.
+    private(set) var groupSerial = 0
+    /// The group open now, if any.
+    var openGroup: Int? { groupDepth > 0 ? groupSerial : nil }
     /// A modal keymap's insert is open: what is typed until it ends undoes as one step, as in vim.
     private(set) var insertOpen = false
     /// Memory bound: the oldest groups go first.
@@ -61,6 +66,7 @@ struct UndoHistory: Sendable {
         if groupDepth == 0 {
             close()
             groupStarted = false
+            groupSerial += 1
         }
         groupDepth += 1
     }
