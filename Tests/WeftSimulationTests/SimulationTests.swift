@@ -49,17 +49,6 @@ import WeftTestTraits
         expectPasses(SimulationOptions(seed: 31, steps: 3_000, clients: 6, readOnlyClients: 2, relays: 3, maxPaste: 50_000))
     }
 
-    /// Ninety more seeds, one after another (about two minutes here): a soak of every fault the
-    /// simulator has, in every test run. `weft-sim --minutes N` soaks longer.
-    @Test func ninetySeedsOfEveryFaultPass() {
-        for seed in UInt64(100)..<190 {
-            if case .failure(let failure) = SimulationRunner.run(SimulationOptions(seed: seed, steps: 2_500, maxPaste: 100_000)) {
-                Issue.record("\(failure)")
-                return
-            }
-        }
-    }
-
     /// A seed is a run: the same options give the same events and the same outcome.
     @Test func aSeedReplaysExactly() throws {
         let options = SimulationOptions(seed: 5, steps: 1_500, maxPaste: 20_000)

@@ -37,8 +37,11 @@ struct UndoHistory: Sendable {
     /// Counts the groups begun: edits made within one group (a `:s` over many lines, a count)
     /// go to the relay as one batch, not one a change.
     private(set) var groupSerial = 0
-    /// The group open now, if any.
-    var openGroup: Int? { groupDepth > 0 ? groupSerial : nil }
+    /// The group a command opened, if one is open: not an insert alone, whose typing goes out
+    /// keystroke by keystroke as in any mode (a count around an insert is a command's group).
+    var openGroup: Int? { groupDepth > 0 && groupSerial != insertAloneGroup ? groupSerial : nil }
+    /// The group an insert opened when no other was open.
+    private var insertAloneGroup: Int?
     /// A modal keymap's insert is open: what is typed until it ends undoes as one step, as in vim.
     private(set) var insertOpen = false
     /// Memory bound: the oldest groups go first.
@@ -80,7 +83,9 @@ struct UndoHistory: Sendable {
     mutating func beginInsert() {
         guard !insertOpen else { return }
         insertOpen = true
+        let alone = groupDepth == 0
         beginGroup()
+        if alone { insertAloneGroup = groupSerial }
     }
 
     mutating func endInsert() {
