@@ -69,19 +69,13 @@ extension EditorApp {
     /// The first of several texts cannot be paged: as less does, the pager starts on the next
     /// that can, and says what it skipped. Unchanged when none can (the first then says why).
     static func skippingUnpageable(_ launch: ScreenLaunch) async -> ScreenLaunch {
-        var problems: [String] = []
-        for index in launch.fileIndex..<launch.files.count {
-            guard let problem = await cannotPage(launch.files[index], launch: launch) else {
-                guard !problems.isEmpty else { return launch }
-                var next = launch
-                next.fileIndex = index
-                next.document = launch.files[index]
-                next.notice = "skipped: \(problems.joined(separator: "; "))"
-                return next
-            }
-            problems.append(problem)
-        }
-        return launch
+        let (found, problems) = await firstPageable(from: launch.fileIndex, step: 1, launch: launch)
+        guard let found, !problems.isEmpty else { return launch }
+        var next = launch
+        next.fileIndex = found
+        next.document = launch.files[found]
+        next.notice = "skipped: \(problems.joined(separator: "; "))"
+        return next
     }
 
     /// `:n`, `:p`, `:x` asked for text `index`: as less does, one that cannot be paged is
@@ -89,18 +83,24 @@ extension EditorApp {
     /// stays and the message says why.
     func choosePageable(from index: Int, launch: ScreenLaunch) async {
         let step = index < launch.fileIndex && index != 0 ? -1 : 1
+        let (found, problems) = await Self.firstPageable(from: index, step: step, stoppingAt: launch.fileIndex, launch: launch)
+        guard let found else { return editor.refuseSwitch(problems.joined(separator: "; ")) }
+        editor.redirectFileSwitch(to: found)
+        skippedTexts = problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    /// The first text from `index` on, `step` by `step`, that can be paged (before reaching
+    /// `stoppingAt`), and why each one before it cannot.
+    private static func firstPageable(from index: Int, step: Int, stoppingAt stop: Int? = nil,
+                                      launch: ScreenLaunch) async -> (index: Int?, problems: [String]) {
         var candidate = index
         var problems: [String] = []
-        while launch.files.indices.contains(candidate), candidate != launch.fileIndex {
-            guard let problem = await Self.cannotPage(launch.files[candidate], launch: launch) else {
-                editor.redirectFileSwitch(to: candidate)
-                skippedTexts = problems.isEmpty ? nil : problems.joined(separator: "; ")
-                return
-            }
+        while launch.files.indices.contains(candidate), candidate != stop {
+            guard let problem = await cannotPage(launch.files[candidate], launch: launch) else { return (candidate, problems) }
             problems.append(problem)
             candidate += step
         }
-        editor.refuseSwitch(problems.joined(separator: "; "))
+        return (nil, problems)
     }
 
     /// Why `:n`, `:p` or `:x` cannot page `target`, asked before this text is left (as less stays

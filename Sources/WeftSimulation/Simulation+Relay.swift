@@ -77,10 +77,9 @@ extension Simulation {
     /// As Weft's relay: the batch the store's history holds at the hello's last server sequence,
     /// where the room's log does not index it.
     private func storedBatch(at hello: Hello, in relay: SimRelay) -> LogPosition? {
-        let seq = hello.lastServerSeq
-        guard hello.lastEntry != nil, seq > 0, let room = relay.room, hello.epoch == room.log.epoch, !room.log.indexes(seq),
-              let found = try? store.history(of: document, after: seq - 1, limit: 1).entries.first, found.serverSeq == seq else { return nil }
-        return LogPosition(replica: found.replica, clientSeq: found.clientSeq)
+        guard let seq = relay.room?.log.sequenceToLookUp(for: hello),
+              let read = try? store.history(of: document, after: seq - 1, limit: 1) else { return nil }
+        return DocumentLog.batch(at: seq, in: read.entries)
     }
 
     private func refuse(_ relay: SimRelay, _ id: UInt64, _ error: WireError) {

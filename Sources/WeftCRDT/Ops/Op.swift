@@ -35,6 +35,16 @@ public struct Insertion: Hashable, Sendable {
         length = text.unicodeScalarCount
     }
 
+    /// The ids of these scalars past the first `known` of their replica's: what applying them
+    /// adds to a replica holding that many (nil when it holds them all). A copy given back to a
+    /// relay that lost history repeats characters most replicas have.
+    public func ids(beyond known: UInt32) -> IDSpan? {
+        let end = id.counter + UInt32(length)
+        guard end > known else { return nil }
+        let first = max(id.counter, known)
+        return IDSpan(start: CharID(replica: id.replica, counter: first), length: end - first)
+    }
+
     /// Replaces the text (and its count).
     mutating func replaceText(_ newText: String) {
         text = newText

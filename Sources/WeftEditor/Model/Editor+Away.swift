@@ -26,12 +26,9 @@ struct AwayMarks {
         for case .insert(let insertion) in ops {
             let replica = insertion.id.replica
             let held = known[replica] ?? knownCount(replica)
-            let end = insertion.id.counter + UInt32(insertion.length)
-            known[replica] = max(held, end)
-            guard end > held else { continue }
-            let first = max(insertion.id.counter, held)
+            guard let span = insertion.ids(beyond: held) else { continue }
+            known[replica] = span.start.counter + span.length
             authors.insert(replica)
-            let span = IDSpan(start: CharID(replica: replica, counter: first), length: end - first)
             if let last = spans.last, last.start.replica == span.start.replica, last.endCounter == UInt64(span.start.counter) {
                 spans[spans.count - 1].length += span.length
             } else {

@@ -211,15 +211,15 @@ extension Editor {
             right = choice.compactMap { $0 }
             if frame.width - columns(right) >= nameAtLeast + othersWidth { break }
         }
+        let rightWidth = columns(right)
         // The right side starts with a space of its own.
-        let end = max(1, frame.width - columns(right))
+        let end = max(1, frame.width - rightWidth)
         var column = frame.putMarkingCut(name, row: row, column: 0, style: .role(.status), width: measure,
                                          end: min(end, max(nameAtLeast, end - othersWidth)))
         for (text, role) in left where column < end {
             column = frame.putMarkingCut(text, row: row, column: column, style: .role(role), width: measure, end: end)
         }
-        var start = max(column, frame.width - columns(right))
-        if start < 0 || columns(right) > frame.width, let shownUnsent = unsent {
+        if rightWidth > frame.width, let shownUnsent = unsent {
             // Narrower than the connection state and the unsent count: the state is cut, marked,
             // and the count shows whole at the end.
             let countWidth = measure.columns(of: shownUnsent.0)
@@ -227,6 +227,7 @@ extension Editor {
             frame.put(shownUnsent.0, row: row, column: max(0, frame.width - countWidth), style: .role(shownUnsent.1), width: measure)
             return
         }
+        var start = max(column, frame.width - rightWidth)
         for (text, role) in right { start = frame.put(text, row: row, column: start, style: .role(role), width: measure) }
     }
 

@@ -152,6 +152,20 @@ public struct DocumentLog: Sendable {
     /// snapshot it started from); below that, only the store's history does.
     public func indexes(_ serverSeq: UInt64) -> Bool { serverSeq > indexedFrom }
 
+    /// The sequence whose batch the store's history must name for `hello`'s flag bit 6 to be
+    /// checked (`greeting`'s `storedAtLast`): one this log does not index, in its epoch. Nil when
+    /// nothing need be looked up.
+    public func sequenceToLookUp(for hello: Hello) -> UInt64? {
+        let seq = hello.lastServerSeq
+        guard hello.lastEntry != nil, seq > 0, hello.epoch == epoch, !indexes(seq) else { return nil }
+        return seq
+    }
+
+    /// The batch at `serverSeq` among `entries` read from the store's history, if they hold it.
+    public static func batch(at serverSeq: UInt64, in entries: [HistoryEntry]) -> LogPosition? {
+        entries.first { $0.serverSeq == serverSeq }.map { LogPosition(replica: $0.replica, clientSeq: $0.clientSeq) }
+    }
+
     /// Moves the document to `epoch` (a new one, stored): nothing else changes, the log goes on.
     public mutating func renew(epoch: UInt64) {
         self.epoch = epoch

@@ -68,10 +68,9 @@ actor DocumentRoom {
     /// store keeps no history there, or cannot be read now (the hello is then taken at its word,
     /// as before flag bit 6).
     private func storedBatch(at hello: Hello) async -> LogPosition? {
-        let seq = hello.lastServerSeq
-        guard hello.lastEntry != nil, seq > 0, hello.epoch == scheduler.log.epoch, !scheduler.log.indexes(seq), !isBroken else { return nil }
-        guard let found = try? await store.history(of: name, after: seq - 1, limit: 1).entries.first, found.serverSeq == seq else { return nil }
-        return LogPosition(replica: found.replica, clientSeq: found.clientSeq)
+        guard !isBroken, let seq = scheduler.log.sequenceToLookUp(for: hello),
+              let read = try? await store.history(of: name, after: seq - 1, limit: 1) else { return nil }
+        return DocumentLog.batch(at: seq, in: read.entries)
     }
 
     /// A hello names another epoch than this room's: another relay on the same store may have

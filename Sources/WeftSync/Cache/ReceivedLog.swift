@@ -86,7 +86,12 @@ public final class ReceivedLog {
     public static func acknowledged(of replica: ReplicaID, at url: URL) -> UInt64 {
         let (log, entries) = open(at: url, repairing: false)
         guard log.origin?.replica == replica else { return 0 }
-        return entries.lazy.filter { $0.position.replica == replica }.map(\.position.clientSeq).max() ?? 0
+        return acknowledged(of: replica, in: entries)
+    }
+
+    /// The highest clientSeq of `replica`'s batches among `entries` (0: none).
+    public static func acknowledged(of replica: ReplicaID, in entries: [Entry]) -> UInt64 {
+        entries.lazy.filter { $0.position.replica == replica }.map(\.position.clientSeq).max() ?? 0
     }
 
     private init(url: URL) {

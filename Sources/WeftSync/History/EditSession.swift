@@ -52,16 +52,15 @@ public struct EditSession: Sendable, Hashable {
                 switch op {
                 case .insert(let insertion):
                     let replica = insertion.id.replica
-                    let end = insertion.id.counter + UInt32(insertion.length)
-                    let held = known[replica] ?? 0
-                    known[replica] = max(held, end)
-                    guard end > held else { continue }
-                    let first = max(insertion.id.counter, held)
-                    inserted += Int(end - first)
+                    guard let new = insertion.ids(beyond: known[replica] ?? 0) else { continue }
+                    known[replica] = new.start.counter + new.length
+                    inserted += Int(new.length)
                     // Given back (another replica's characters: a copy given back to a relay that
                     // lost history), a deleted one comes with placeholder text, deleted at once.
-                    if replica != entry.replica { insertedHere.insert(IDSpan(start: CharID(replica: replica, counter: first), length: end - first)) }
-                    if text.unicodeScalars.count < 2 * excerptLength { text += String(insertion.text.unicodeScalars.dropFirst(Int(first - insertion.id.counter))) }
+                    if replica != entry.replica { insertedHere.insert(new) }
+                    if text.unicodeScalars.count < 2 * excerptLength {
+                        text += String(insertion.text.unicodeScalars.dropFirst(Int(new.start.counter - insertion.id.counter)))
+                    }
                 case .delete(let deletion):
                     for span in deletion.spans {
                         for (part, wasDeleted) in deletedBefore.split(span) where !wasDeleted {

@@ -154,27 +154,24 @@ public final class DocumentCopy {
         // A reader applies it too (`weft cat --offline` prints what the writer held), but keeps
         // no log of its own.
         var receivedSince = 0
-        do {
-            let (log, entries) = ReceivedLog.open(at: files.receivedURL, repairing: !options.readOnly)
-            received = options.readOnly ? nil : log
-            if var loaded = cache, let origin = log.origin, origin.replica == queue.replica, origin.epoch == loaded.epoch,
-               origin.after <= loaded.lastServerSeq {
-                let own = entries.lazy.filter { $0.position.replica == origin.replica }.map(\.position.clientSeq).max() ?? 0
-                acknowledgedInLog = (origin.replica, own)
-                for entry in entries where entry.serverSeq > loaded.lastServerSeq {
-                    if !entry.ops.isEmpty { _ = try? replica.apply(OpCodec.decode(entry.ops)) }
-                    loaded.lastServerSeq = entry.serverSeq
-                    loaded.lastEntry = entry.position
-                    receivedSince += 1
-                }
-                cache = loaded
-            } else if let loaded = cache, !options.readOnly {
-                do {
-                    try log.restart(from: ReceivedLog.Origin(replica: queue.replica, epoch: loaded.epoch, after: loaded.lastServerSeq))
-                } catch {
-                    found.append("\(error); edits others make are not kept here between cache saves")
-                    received = nil
-                }
+        let (log, entries) = ReceivedLog.open(at: files.receivedURL, repairing: !options.readOnly)
+        received = options.readOnly ? nil : log
+        if var loaded = cache, let origin = log.origin, origin.replica == queue.replica, origin.epoch == loaded.epoch,
+           origin.after <= loaded.lastServerSeq {
+            acknowledgedInLog = (origin.replica, ReceivedLog.acknowledged(of: origin.replica, in: entries))
+            for entry in entries where entry.serverSeq > loaded.lastServerSeq {
+                if !entry.ops.isEmpty { _ = try? replica.apply(OpCodec.decode(entry.ops)) }
+                loaded.lastServerSeq = entry.serverSeq
+                loaded.lastEntry = entry.position
+                receivedSince += 1
+            }
+            cache = loaded
+        } else if let loaded = cache, !options.readOnly {
+            do {
+                try log.restart(from: ReceivedLog.Origin(replica: queue.replica, epoch: loaded.epoch, after: loaded.lastServerSeq))
+            } catch {
+                found.append(Self.receivedLogStopped(error))
+                received = nil
             }
         }
         for batch in queue.pending { _ = try? replica.apply(OpCodec.decode(batch.ops)) }
@@ -275,11 +272,20 @@ public final class DocumentCopy {
         do {
             try received.append(serverSeq: serverSeq, position: position, ops: ops.map { OpCodec.encode($0) } ?? [])
         } catch {
-            note("\(error); edits others make are not kept here between cache saves")
-            self.received = nil
-            return
+            return stopReceivedLog(error)
         }
         if received.size > ReceivedLog.saveCacheAfterBytes { saveCache() }
+    }
+
+    /// The received log could not be written: the copy goes on without it, as before it had one,
+    /// and the user is told.
+    private func stopReceivedLog(_ error: SyncError) {
+        note(Self.receivedLogStopped(error))
+        received = nil
+    }
+
+    private static func receivedLogStopped(_ error: SyncError) -> String {
+        "\(error); edits others make are not kept here between cache saves"
     }
 
     /// Tells the others where this user is. Sent now when connected, and again after every reconnect.
@@ -329,8 +335,7 @@ public final class DocumentCopy {
             do {
                 try received?.restart(from: ReceivedLog.Origin(replica: queue.replica, epoch: cache.epoch, after: cache.lastServerSeq))
             } catch {
-                note("\(error); edits others make are not kept here between cache saves")
-                received = nil
+                stopReceivedLog(error)
             }
         }
         do {
