@@ -57,7 +57,7 @@ extension EditorApp {
         do {
             local = launch.pager ? try LocalText.open(launch.document) : nil
         } catch {
-            return fail("\(error)")
+            return fail("\(error)" + documentHint(launch.document, config: config))
         }
         if let local {
             // As less does when piped on, or with no terminal to take keys from.
@@ -150,7 +150,8 @@ extension EditorApp {
         do {
             let token = try Credentials.token(for: address, explicit: launch.token, home: home)
             session = try DocumentSession(address: address, home: pagerCopy?.home ?? home,
-                                          options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile, name: launch.name),
+                                          options: config.sessionOptions(token: token, readOnly: launch.pager, caFile: launch.caFile, name: launch.name,
+                                                                         keepsWatching: launch.pager),
                                           seed: pagerCopy?.seed())
         } catch {
             terminal.close()
@@ -203,6 +204,19 @@ extension EditorApp {
                      mouse: config.mouse ?? true, clipboard: config.clipboard ?? true)
     }
 
+    /// For a name that is a directory here, and so is taken as a path: how to name the shared
+    /// document instead ("" for anything else). `directory`: where a relative name is looked up.
+    static func documentHint(_ argument: String, config: UserConfig,
+                             directory: String = FileManager.default.currentDirectoryPath) -> String {
+        var isDirectory: ObjCBool = false
+        let path = (directory as NSString).appendingPathComponent(argument)
+        guard !argument.hasPrefix("/"), !argument.hasPrefix("."), FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory),
+              isDirectory.boolValue,
+              let address = try? DocumentAddress(parsing: argument, defaultServer: DocumentAddress.defaultServer(configured: config.server))
+        else { return "" }
+        return "; a name that exists here means the file, so the shared document of that name needs its address: \(address.url)"
+    }
+
     /// `weft edit PATH`: the file alone, nothing shared; `:w` writes it back.
     private static func editLocalFile(_ launch: ScreenLaunch, keymap: Keymap, theme: Theme, settings: EditorSettings,
                                       home: ClientHome, config: UserConfig) async -> Int32 {
@@ -219,7 +233,7 @@ extension EditorApp {
                 (file, text) = try LocalFile.open(launch.document)
             }
         } catch {
-            return fail("\(error)")
+            return fail("\(error)" + documentHint(launch.document, config: config))
         }
         var random = SystemRandomNumberGenerator()
         var replica = Replica(replicaID: ReplicaID(random.next() | 1))

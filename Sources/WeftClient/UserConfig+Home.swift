@@ -18,8 +18,10 @@ extension UserConfig {
     /// How this user's sessions connect: the command's token, mode and CA file, with this file's
     /// `connect-timeout` when it sets one (else the session's default), and this file's `name`
     /// (else `$USER`) for the relay to record as the author when there is no token.
-    public func sessionOptions(token: String, readOnly: Bool, caFile: String?, name explicit: String? = nil) -> SessionOptions {
+    public func sessionOptions(token: String, readOnly: Bool, caFile: String?, name explicit: String? = nil,
+                               keepsWatching: Bool = false) -> SessionOptions {
         var options = SessionOptions(token: token, readOnly: readOnly, caFile: caFile.map { URL(fileURLWithPath: $0) })
+        options.keepsWatching = keepsWatching
         if let connectTimeout { options.connectTimeout = .seconds(connectTimeout) }
         options.userName = personName(explicit: explicit).flatMap { $0.utf8.count <= 64 ? $0 : nil } ?? ""
         options.defaultServer = DocumentAddress.defaultServer(configured: server)

@@ -140,6 +140,13 @@ public struct SyncMachine: Sendable {
     /// This machine reads the relay's copy from scratch because an earlier one was asked for its
     /// copy while reading only: asked again, it stops.
     public var readsAfresh = false
+    /// Checks so far, reading only and live, whether the relay got back history this copy holds
+    /// and it lost (`waitForLostHistory`).
+    private var lostHistoryChecks = 0
+    /// A live view waits this long before asking again whether the relay got back what it lost
+    /// (every check reads the relay's whole copy), doubling up to `maxLostHistoryRecheck`.
+    public static let lostHistoryRecheck: Duration = .seconds(30)
+    public static let maxLostHistoryRecheck: Duration = .seconds(480)
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -449,6 +456,18 @@ public struct SyncMachine: Sendable {
     /// Why a copy read only stops when the relay lacks history it holds.
     public var lacksHistoryReason: String {
         "the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(commandArgument ?? document.rawValue) < /dev/null`) to give it back; `weft cat --offline` prints this copy"
+    }
+
+    /// Reading only and live, this copy holds history the relay lacks, and the relay's copy read
+    /// afresh lacks it too: asks again later, as its user would, since a writer may give it back
+    /// meanwhile. Said once; the status line counts down to the next check.
+    public mutating func waitForLostHistory() -> [Action] {
+        lostHistoryChecks += 1
+        phase = .waiting(attempt: lostHistoryChecks)
+        let delay = min(Self.lostHistoryRecheck * (1 << min(lostHistoryChecks - 1, 8)), Self.maxLostHistoryRecheck)
+        let notice: [Action] = lostHistoryChecks == 1
+            ? [.notice(lacksHistoryReason + "; showing this copy, and asking the relay again now and then")] : []
+        return [.disconnect] + notice + [.scheduleRetry(after: delay)]
     }
 
     /// Stops syncing for `reason` (the copy decided it cannot go on).

@@ -6,8 +6,9 @@ extension DocumentCopy {
     /// been healed by others since, and hold all of it: its copy is read from scratch on `epoch`
     /// beside this one, and shown from `caughtUp` on if it holds every character and deletion of
     /// this one (`adoptFreshCopyIfWhole`); otherwise this copy stays, and syncing stops saying how
-    /// to give it back. Either way the cache keeps this copy: its replica's batch numbers are not
-    /// the relay's any more, so only a writer, giving it back, moves it over.
+    /// to give it back (a live view asks again later instead). The cache keeps this copy unless
+    /// its replica never wrote: a replica that wrote has batch numbers that are not the relay's
+    /// any more, so only a writer, giving it back, moves it over.
     func readAfresh(onEpoch epoch: UInt64) {
         let key: ReplicaKey
         do {
@@ -30,7 +31,9 @@ extension DocumentCopy {
     }
 
     /// Caught up with the relay's copy read afresh: true when it holds everything the copy held
-    /// before does (then it is shown); else the earlier copy is back, and syncing stops.
+    /// before does (then it is shown, and becomes the cache if this replica never wrote, so the
+    /// next read here does not read it afresh again); else the earlier copy is back, and syncing
+    /// stops (or waits to ask again, for a live view).
     func adoptFreshCopyIfWhole() -> Bool {
         guard let held = heldWhileReadingAfresh else { return true }
         heldWhileReadingAfresh = nil
@@ -39,6 +42,12 @@ extension DocumentCopy {
             && (try? merged.apply(held.replica.restorationOps())) != nil && merged.text == replica.text
         if whole {
             note("the relay holds all this older copy held (others gave it back): showing the relay's")
+            if queue.lastClientSeq == 0 {
+                // Nothing was ever typed here: the relay's copy, at its place in the relay's
+                // history, is all this copy is, and the cache can hold it.
+                showsRelaysCopy = false
+                machine.readsAfresh = false
+            }
             return true
         }
         showsRelaysCopy = false
@@ -49,7 +58,7 @@ extension DocumentCopy {
         machine = held.machine
         generation += 1
         onEvent?(.replaced(generation: generation))
-        perform(machine.stop(because: machine.lacksHistoryReason))
+        perform(options.keepsWatching ? machine.waitForLostHistory() : machine.stop(because: machine.lacksHistoryReason))
         return false
     }
 }

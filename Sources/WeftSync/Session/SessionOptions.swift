@@ -22,6 +22,10 @@ public struct SessionOptions: Sendable {
     /// The server a bare document name means for this user (`$WEFT_SERVER`, the config's
     /// `server`, or the built-in one): messages name the document bare only when it is there.
     public var defaultServer = DocumentAddress.defaultServer()
+    /// A live view (the pager): when this reading copy holds history the relay lost, it keeps
+    /// asking again now and then (others may give it back meanwhile) instead of stopping, as a
+    /// one-off read does.
+    public var keepsWatching = false
 
     public init(token: String = "", readOnly: Bool = false, caFile: URL? = nil, pingInterval: Duration = .seconds(10),
                 connectTimeout: Duration = .seconds(15)) {
