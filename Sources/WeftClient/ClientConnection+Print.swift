@@ -23,6 +23,10 @@ extension ClientConnection {
                 } catch let error as SyncError where error.kind == .timeout {
                     guard await session.hasLocalCopy else { throw error }
                     throw SyncError(.timeout, "\(error.description); `weft cat --offline` prints this machine's copy")
+                } catch let error as SyncError where error.kind == .missing {
+                    // Not made on the relay yet, but edited here offline: the text is what was
+                    // typed here (said below), as it will be once those edits are sent.
+                    guard await session.unsentCount > 0 else { throw error }
                 }
             }
             StandardOutput.write(Data(await session.text.utf8))

@@ -19,6 +19,10 @@ extension Simulation {
             guard hello.document == document else { return refuse(relay, id, WireError(.malformed, "hello names another document")) }
             if relay.room == nil || relay.room!.isBroken {
                 do {
+                    // As Weft's relay: reading makes no document.
+                    if hello.readOnly, try store.documents(named: document).isEmpty {
+                        return refuse(relay, id, ReplicaAdmission.noDocument(document))
+                    }
                     relay.roomIncarnation += 1
                     relay.room = RoomScheduler(log: try DocumentLog(document: document, stored: store.open(document)), compaction: relay.compaction)
                 } catch {

@@ -23,6 +23,9 @@ public struct WireErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let badName = WireErrorCode("bad-name")
     /// The relay cannot commit right now (its store is unreachable); retry later.
     public static let unavailable = WireErrorCode("unavailable")
+    /// A read-only hello for a document the relay does not hold: reading makes no document, its
+    /// first writer does. Fatal.
+    public static let noDocument = WireErrorCode("no-document")
 
     /// The document was deleted or renamed on purpose while the connection was open (the message
     /// says which, and the new name). Fatal. Not an answer to anything the client sent, so it is
@@ -30,7 +33,8 @@ public struct WireErrorCode: Hashable, Sendable, CustomStringConvertible {
     public static let gone = WireErrorCode("gone")
 
     /// Every code this version of the protocol answers a client's message with.
-    public static let refusals: [WireErrorCode] = [.unauthorized, .readOnly, .upgradeRequired, .tooLarge, .malformed, .rateLimited, .badName, .unavailable]
+    public static let refusals: [WireErrorCode] = [.unauthorized, .readOnly, .upgradeRequired, .tooLarge, .malformed, .rateLimited, .badName, .unavailable,
+                                                   .noDocument]
 
     /// Every code a relay of this version of the protocol sends: the refusals, and `gone`.
     public static let all: [WireErrorCode] = refusals + [.gone]

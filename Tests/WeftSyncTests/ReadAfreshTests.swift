@@ -60,6 +60,19 @@ struct ReadAfreshTests {
                                 newReplicaID: { ReplicaID(0x5EAD) }, now: { Date(timeIntervalSince1970: 1_800_000_000) })
     }
 
+    /// A relay holding a writer's history (`write`), and a reader in `directory` caught up with
+    /// it and its cache saved.
+    static func syncedReader(in directory: URL, watching: Bool, batches: Int, size: Int, seed: UInt64) throws
+        -> (relay: Relay, writer: Replica, reader: DocumentCopy) {
+        var relay = Relay()
+        let writer = try write(batches, size: size, to: &relay, seed: seed)
+        let reader = try reader(in: directory, watching: watching)
+        try relay.connect(reader)
+        reader.saveCache()
+        _ = reader.takeEffects()
+        return (relay, writer, reader)
+    }
+
     /// A writer's history of `batches` batches of text of about `size` scalars in all, committed
     /// to `relay`; returns the writer's replica.
     static func write(_ batches: Int, size: Int, to relay: inout Relay, as id: ReplicaID = ReplicaID(0xA11CE), seed: UInt64) throws -> Replica {
@@ -116,12 +129,11 @@ struct ReadAfreshTests {
     @Test(arguments: [false, true]) func aLiveViewAsksAgainUntilTheRelayHoldsItsCopy(watching: Bool) throws {
         let directory = TemporaryDirectory.make("read-afresh")
         defer { try? FileManager.default.removeItem(at: directory) }
-        var relay = Relay()
-        let writer = try Self.write(20, size: 3_000, to: &relay, seed: 3)
-        let reader = try Self.reader(in: directory, watching: watching)
-        try relay.connect(reader)
-        reader.saveCache()
-        _ = reader.takeEffects()
+        var (relay, writer, reader) = try Self.syncedReader(in: directory, watching: watching, batches: 20, size: 3_000, seed: 3)
+        // What a view is told: it must keep showing its copy while the relay's is read beside it.
+        final class Replacements { var count = 0 }
+        let replacements = Replacements()
+        reader.onEvent = { if case .replaced = $0 { replacements.count += 1 } }
 
         relay.log.removeLast(15)
         relay.text = Replica(replicaID: ReplicaID(0xFFFF))
@@ -147,6 +159,7 @@ struct ReadAfreshTests {
             delays += retries
         }
         #expect(delays == [.seconds(30), .seconds(60), .seconds(120)])
+        #expect(replacements.count == 0, "the view never showed the relay's poorer copy")
         #expect(reader.notices.filter { $0.contains("asking the relay again") }.count == 1, "said once")
 
         try relay.commit(ReplicaID(0xB0B), 1, writer.restorationOps())
@@ -154,5 +167,55 @@ struct ReadAfreshTests {
         #expect(try !relay.connect(reader))
         #expect(reader.machine.phase == .live)
         #expect(reader.replica.text == relay.text.text)
+        #expect(replacements.count == 1, "the view is given the relay's copy once it holds all of this one")
+    }
+
+    /// The relay lost the whole document (its data wiped) and refuses reading it with
+    /// `no-document`: a copy that holds it takes that as history lost, and stops saying how to
+    /// give it back (or, live, asks again and shows the relay's copy once a writer gave it back);
+    /// a copy that never held it stops, the name being one nobody made (live, it asks again).
+    @Test(arguments: [false, true]) func aDocumentTheRelayLostAltogetherIsHistoryLost(watching: Bool) throws {
+        let directory = TemporaryDirectory.make("read-afresh")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var (relay, writer, reader) = try Self.syncedReader(in: directory, watching: watching, batches: 5, size: 500, seed: 9)
+
+        func refusedAsMissing(_ copy: DocumentCopy) {
+            if copy.machine.phase == .live { copy.handle(.disconnected(reason: "the relay restarted")) }
+            if case .waiting = copy.machine.phase { copy.handle(.retryDue) } else { copy.start() }
+            copy.handle(.connected)
+            copy.handle(.received(.error(WireError(.noDocument, "there is no document named notes on this relay"), fatal: true)))
+            copy.handle(.disconnected(reason: "closed"))
+        }
+        refusedAsMissing(reader)
+        #expect(reader.replica.text == writer.text)
+        #expect(!reader.machine.relayHasNoDocument, "this copy holds the document: not a name nobody made")
+        if watching {
+            guard case .waiting = reader.machine.phase else {
+                Issue.record("a live view waits to ask again, but is \(reader.machine.phase)")
+                return
+            }
+            relay = Relay()
+            try relay.commit(ReplicaID(0xB0B), 1, writer.restorationOps())
+            #expect(try relay.connect(reader))
+            #expect(try !relay.connect(reader))
+            #expect(reader.machine.phase == .live)
+            #expect(reader.replica.text == writer.text)
+        } else {
+            #expect(reader.machine.phase == .failed(reader.machine.lacksHistoryReason))
+        }
+
+        let elsewhere = TemporaryDirectory.make("read-afresh-newcomer")
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let newcomer = try Self.reader(in: elsewhere, watching: watching)
+        refusedAsMissing(newcomer)
+        if watching {
+            guard case .waiting = newcomer.machine.phase else {
+                Issue.record("a live view of a name not made yet asks again later, but is \(newcomer.machine.phase)")
+                return
+            }
+        } else {
+            #expect(newcomer.machine.relayHasNoDocument)
+            #expect(newcomer.machine.phase == .failed("there is no document named notes on this relay"))
+        }
     }
 }

@@ -54,6 +54,9 @@ struct RelayConnection: Sendable {
 
         let room: DocumentRoom
         do {
+            if readOnly, try await !registry.holds(hello.document) {
+                return try await refuse(ReplicaAdmission.noDocument(hello.document))
+            }
             room = try await registry.acquire(hello.document)
         } catch {
             logger.error("could not open a document", metadata: ["document": "\(hello.document)", "error": "\(error)"])

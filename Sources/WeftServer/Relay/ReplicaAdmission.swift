@@ -20,6 +20,12 @@ public enum ReplicaAdmission {
         key.isEmpty ? nil : Array(SHA256.hash(data: key))
     }
 
+    /// The refusal for a read-only hello of a document the store does not hold: reading makes no
+    /// document (a reader's copy of one the relay lost cannot be given back by it either).
+    public static func noDocument(_ document: DocumentName) -> WireError {
+        WireError(.noDocument, "there is no document named \(document) on this relay; reading makes none (its first writer does)")
+    }
+
     /// The refusal for a hello whose key (`offered`, hashed) is not the one `replica` is bound to.
     public static func refusal(replica: ReplicaID, document: DocumentName, bound: [UInt8]?, offered: [UInt8]?) -> WireError? {
         guard let bound, bound != offered else { return nil }

@@ -43,6 +43,14 @@ actor RoomRegistry {
         self.compaction = compaction
     }
 
+    /// Whether the store holds `name` (its room is open or loading, or the store lists it): a
+    /// read-only connection to a document nobody made is refused, not let make it.
+    /// - Throws: when the store cannot be asked.
+    func holds(_ name: DocumentName) async throws -> Bool {
+        if open[name] != nil || loading[name] != nil { return true }
+        return try await !store.documents(named: name).isEmpty
+    }
+
     /// The document's room, counted as used until `release`. A broken room is set aside and the
     /// document loaded again from what the store really holds.
     func acquire(_ name: DocumentName) async throws -> DocumentRoom {

@@ -140,8 +140,14 @@ public struct SyncMachine: Sendable {
     /// This machine reads the relay's copy from scratch because an earlier one was asked for its
     /// copy while reading only: asked again, it stops.
     public var readsAfresh = false
-    /// Checks so far, reading only and live, whether the relay got back history this copy holds
-    /// and it lost (`waitForLostHistory`).
+    /// A live view: a copy holding history the relay lost waits and asks again instead of
+    /// stopping (`SessionOptions.keepsWatching`).
+    public var keepsWatching = false
+    /// The relay refused this connection because it holds no such document, and this copy holds
+    /// none either (a name nobody made).
+    public private(set) var relayHasNoDocument = false
+    /// Checks so far, reading only and live, whether the relay got back what this copy holds and
+    /// it lacks (`askAgainLater`).
     private var lostHistoryChecks = 0
     /// A live view waits this long before asking again whether the relay got back what it lost
     /// (every check reads the relay's whole copy), doubling up to `maxLostHistoryRecheck`.
@@ -414,6 +420,16 @@ public struct SyncMachine: Sendable {
                                   reason: "hello refused", jitter: 0, immediately: true)
         }
         switch error.code {
+        case .noDocument where readOnly && epoch != 0:
+            // The relay lost the whole document this copy holds: as any history it lost.
+            return lostHistory()
+        case .noDocument where keepsWatching:
+            // A live view of a document not made yet (this copy holds only what was typed here).
+            return askAgainLater(because: error.message)
+        case .noDocument:
+            relayHasNoDocument = true
+            phase = .failed(error.message)
+            return [.disconnect]
         case .unavailable, .rateLimited:
             // Transient: the connection is closing; the disconnect event schedules the retry.
             refusalsInARow += 1
@@ -458,15 +474,21 @@ public struct SyncMachine: Sendable {
         "the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); open it for writing (`weft edit`, or `weft apply \(commandArgument ?? document.rawValue) < /dev/null`) to give it back; `weft cat --offline` prints this copy"
     }
 
-    /// Reading only and live, this copy holds history the relay lacks, and the relay's copy read
-    /// afresh lacks it too: asks again later, as its user would, since a writer may give it back
-    /// meanwhile. Said once; the status line counts down to the next check.
-    public mutating func waitForLostHistory() -> [Action] {
+    /// Reading only, this copy holds history the relay lacks (and the relay's copy read afresh
+    /// lacks it too): a live view waits and asks again (`waitForLostHistory`), anything else
+    /// stops, saying how to give the copy back.
+    public mutating func lostHistory() -> [Action] {
+        keepsWatching ? askAgainLater(because: lacksHistoryReason) : stop(because: lacksHistoryReason)
+    }
+
+    /// Reading only and live, this copy holds what the relay lacks (history it lost, or the
+    /// document): asks again later, as its user would, since a writer may give it back meanwhile.
+    /// Said once; the status line counts down to the next check.
+    private mutating func askAgainLater(because reason: String) -> [Action] {
         lostHistoryChecks += 1
         phase = .waiting(attempt: lostHistoryChecks)
         let delay = min(Self.lostHistoryRecheck * (1 << min(lostHistoryChecks - 1, 8)), Self.maxLostHistoryRecheck)
-        let notice: [Action] = lostHistoryChecks == 1
-            ? [.notice(lacksHistoryReason + "; showing this copy, and asking the relay again now and then")] : []
+        let notice: [Action] = lostHistoryChecks == 1 ? [.notice(reason + "; showing this copy, and asking the relay again now and then")] : []
         return [.disconnect] + notice + [.scheduleRetry(after: delay)]
     }
 

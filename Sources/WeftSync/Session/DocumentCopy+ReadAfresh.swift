@@ -17,7 +17,7 @@ extension DocumentCopy {
             perform(machine.stop(because: machine.lacksHistoryReason))
             return
         }
-        heldWhileReadingAfresh = (replica, machine)
+        heldWhileReadingAfresh = (replica, machine, generation)
         showsRelaysCopy = true
         var fresh = Replica(replicaID: queue.replica)
         for batch in queue.pending { _ = try? fresh.apply(OpCodec.decode(batch.ops)) }
@@ -25,8 +25,9 @@ extension DocumentCopy {
         machine = Self.machine(address: address, queue: queue, key: key, cache: nil, options: options)
         machine.adopt(epoch: epoch)
         machine.readsAfresh = true
+        // A view keeps showing this copy while the relay's fills beside it (its batches are of
+        // the next generation, which the view drops): it is shown only once known to be whole.
         generation += 1
-        onEvent?(.replaced(generation: generation))
         handle(.start)
     }
 
@@ -42,6 +43,7 @@ extension DocumentCopy {
             && (try? merged.apply(held.replica.restorationOps())) != nil && merged.text == replica.text
         if whole {
             note("the relay holds all this older copy held (others gave it back): showing the relay's")
+            onEvent?(.replaced(generation: generation))
             if queue.lastClientSeq == 0 {
                 // Nothing was ever typed here: the relay's copy, at its place in the relay's
                 // history, is all this copy is, and the cache can hold it.
@@ -56,9 +58,9 @@ extension DocumentCopy {
         perform([.disconnect])
         replica = held.replica
         machine = held.machine
-        generation += 1
-        onEvent?(.replaced(generation: generation))
-        perform(options.keepsWatching ? machine.waitForLostHistory() : machine.stop(because: machine.lacksHistoryReason))
+        // What a view shows, untouched meanwhile.
+        generation = held.generation
+        perform(machine.lostHistory())
         return false
     }
 }

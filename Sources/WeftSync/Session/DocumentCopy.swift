@@ -82,7 +82,7 @@ public final class DocumentCopy {
     var giveBackOnStart: UInt64?
     /// The copy as it was, and its sync machine, while the relay's is read afresh beside it
     /// (`readAfresh`).
-    var heldWhileReadingAfresh: (replica: Replica, machine: SyncMachine)?
+    var heldWhileReadingAfresh: (replica: Replica, machine: SyncMachine, generation: Int)?
     /// The copy shows the relay's, read afresh, while the cache keeps the copy it was: the next
     /// writer here gives that back and moves over (its batch numbers are the relay's no more).
     var showsRelaysCopy = false
@@ -221,6 +221,7 @@ public final class DocumentCopy {
                                   replicaKey: key.bytes, userName: options.userName,
                                   receipt: cache?.replica == queue.replica ? cache?.receipt : nil, lastEntry: cache?.lastEntry)
         machine.commandArgument = address.commandArgument(defaultServer: options.defaultServer)
+        machine.keepsWatching = options.keepsWatching
         return machine
     }
 

@@ -155,7 +155,7 @@ public actor DocumentSession {
         defer { alarm.cancel() }
         while flushingQueue ? !copy.machine.isSettled : copy.machine.phase != .live {
             let machine = copy.machine
-            if case .failed(let reason) = machine.phase { throw SyncError(.refused, reason) }
+            if case .failed(let reason) = machine.phase { throw SyncError(machine.relayHasNoDocument ? .missing : .refused, reason) }
             if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
                 throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(unsentCount) \(unsentCount == 1 ? "batch stays" : "batches stay") queued here (`weft status` lists them) and go out with a read-write token")
             }

@@ -74,7 +74,10 @@ import WeftWire
         let (replay, frames) = try await Self.read(bundled) { if case .caughtUp = $0 { true } else { false } }
         #expect(replay == plainMessages, "the replay differs between the two readers")
         #expect(replay.count == count + 2, "welcome, \(count) broadcasts, caught-up")
-        #expect(frames < replay.count / 4, "\(replay.count) messages came in \(frames) WebSocket messages")
+        // Unbundled, every message is a WebSocket message. How many share one depends on how far the
+        // replay is ahead of the writing when it looks (a quarter of the messages alone, three
+        // times in three; 123 of 308 with seven other suites on two cores).
+        #expect(frames < replay.count / 2, "\(replay.count) messages came in \(frames) WebSocket messages")
 
         // Live: a burst reaches both, gapless, the bundling reader in bundles or not.
         for index in count..<count + 100 {

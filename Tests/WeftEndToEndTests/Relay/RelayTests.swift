@@ -207,18 +207,24 @@ import WeftWire
             #expect(error.code == .unauthorized)
         }
 
+        // A read-only token makes no document by reading it: its first writer does.
         var alice = Replica(replicaID: ReplicaID(0xA))
-        let (readOnly, welcome, _) = try await Self.join(relay, replica: alice.replicaID, token: reader)
-        #expect(welcome.readOnly)
-        try await readOnly.send(.batch(clientSeq: 1, ops: [try alice.insert("sneaky", at: 0)!]))
-        guard case .error(let refusal, fatal: false)? = await readOnly.receive() else { Issue.record("write accepted"); return }
-        #expect(refusal.code == .readOnly)
+        let early = try await RelayTestClient(port: relay.port, path: "notes")
+        try await early.send(.hello(Hello(document: notes, epoch: 0, replica: alice.replicaID, lastServerSeq: 0, token: reader)))
+        guard case .error(let missing, fatal: true)? = await early.receive() else { Issue.record("a reader made the document"); return }
+        #expect(missing.code == .noDocument)
 
         var bob = Replica(replicaID: ReplicaID(0xB))
         let (writing, bobWelcome, _) = try await Self.join(relay, replica: bob.replicaID, token: writer)
         #expect(!bobWelcome.readOnly && bobWelcome.serverSeq == 0)
         try await writing.send(.batch(clientSeq: 1, ops: [try bob.insert("ok", at: 0)!]))
         #expect(await writing.receive() == .ack(clientSeq: 1, serverSeq: 1))
+
+        let (readOnly, welcome, replayed) = try await Self.join(relay, replica: alice.replicaID, token: reader)
+        #expect(welcome.readOnly && replayed.count == 1)
+        try await readOnly.send(.batch(clientSeq: 1, ops: [try alice.insert("sneaky", at: 0)!]))
+        guard case .error(let refusal, fatal: false)? = await readOnly.receive() else { Issue.record("write accepted"); return }
+        #expect(refusal.code == .readOnly)
         await readOnly.close()
         await writing.close()
     }

@@ -21,6 +21,20 @@ extension WireVectorGenerator {
             script.commit("a", clientSeq: 1, ops, as: 1, "a writes")
             script.expect("b", .broadcast(serverSeq: 1, replica: a, clientSeq: 1, ops: ops), "b still reads")
         })
+        vectors.append(vector("access/read-only-hello-of-no-document", "A read-only hello of a document the relay does not hold is refused with no-document and makes nothing: a second is refused too, and the first writer makes it.",
+                              rules: ["rule 6", "Errors"]) { script in
+            script.open("b")
+            script.send("b", WireScript.hello(b, readOnly: true), "hello, read-only, of a document nobody made")
+            script.expectError("b", .noDocument, "no-document, and the connection closes")
+            script.open("c")
+            script.send("c", WireScript.hello(c, readOnly: true), "the same again")
+            script.expectError("c", .noDocument, "no-document: the first made nothing")
+            script.join("a", a)
+            script.open("d")
+            script.send("d", WireScript.hello(d, readOnly: true), "once a writer made it")
+            script.expect("d", WireScript.welcome(serverSeq: 0, readOnly: true), "welcome, read-only flag")
+            script.expect("d", .caughtUp(serverSeq: 0), "caught-up")
+        })
         vectors.append(vector("access/tokens", "On a relay that requires tokens: a write token writes, a read-only token is welcomed read-only and refused writes.",
                               rules: ["rule 6", "Errors"], relay: ["--require-auth"]) { script in
             var alice = Replica(replicaID: a)
