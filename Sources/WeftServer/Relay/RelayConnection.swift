@@ -23,14 +23,42 @@ struct RelayConnection: Sendable {
     /// The connection under this WebSocket: it makes the outbox.
     let transport: ConnectionTransport
 
+    /// What a hello was let in to: the room it joined (used until the connection ends), and what
+    /// the connection's life needs of the admission.
+    struct Admission: Sendable {
+        let hello: Hello
+        let grant: AccessCheck.Grant
+        let readOnly: Bool
+        let room: DocumentRoom
+        let outbox: Outbox
+        /// Nil when the room sent the connection away (the outbox says why).
+        let welcome: Welcome?
+    }
+
     func serve(path: String, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
         metrics.connections.increment()
         defer { metrics.connections.decrement() }
         var messages = inbound.messages(maxSize: 2 * WireLimits.maxFrameBytes).makeAsyncIterator()
-        func refuse(_ error: WireError) async throws {
+        guard let first = try await messages.next() else { return }
+        // Admitted in a task of its own: the stack that takes (decoding the hello, the store, the
+        // room's join) goes when it ends, instead of staying with an idle connection for its life.
+        let admission = try await withThrowingTaskGroup(of: Admission?.self) { group in
+            group.addTask { try await self.admit(first, path: path, outbound: outbound) }
+            return try await group.next() ?? nil
+        }
+        guard let admission else { return }
+        defer { Task { await registry.release(admission.hello.document, admission.room) } }
+        try await live(admission, messages: &messages, outbound: outbound)
+    }
+
+    /// Checks the connection's first message, a hello, and joins its room; nil when it was refused
+    /// (the refusal written, the room let go).
+    private func admit(_ first: WebSocketMessage, path: String, outbound: WebSocketOutboundWriter) async throws -> Admission? {
+        func refuse(_ error: WireError) async throws -> Admission? {
             logger.notice("closing a connection", metadata: ["path": "\(path)", "code": "\(error.code)", "reason": "\(error.message)"])
             metrics.rejected(error.code)
             try await write(.error(error, fatal: true), to: outbound)
+            return nil
         }
 
         // The first message must be a hello for the document the path names. A bad name is
@@ -40,7 +68,6 @@ struct RelayConnection: Sendable {
         let hello: Hello
         let grant: AccessCheck.Grant
         do {
-            guard let first = try await messages.next() else { return }
             hello = try Self.openingHello(path: path) { () throws(WireError) in try decode(first) }
             grant = try Self.grant(for: hello, check: access, now: UInt64(Date().timeIntervalSince1970))
             if let receipt = hello.lostBatchesReceipt,
@@ -62,21 +89,27 @@ struct RelayConnection: Sendable {
             logger.error("could not open a document", metadata: ["document": "\(hello.document)", "error": "\(error)"])
             return try await refuse(WireError(.unavailable, "the relay cannot open this document now; try again later"))
         }
-        defer { Task { await registry.release(hello.document, room) } }
-        if let refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch, readOnly: readOnly) {
-            return try await refuse(refusal)
+        var refusal = await room.admit(hello.replica, key: hello.replicaKey, epoch: hello.epoch, readOnly: readOnly)
+        if refusal == nil, hello.restoring, !readOnly { refusal = await room.retire(hello.formerReplicas) }
+        if refusal == nil, let author = grant.author {
+            refusal = await bind(hello.replica, in: hello.document, to: author, keyShown: !hello.replicaKey.isEmpty)
         }
-        if hello.restoring, !readOnly, let refusal = await room.retire(hello.formerReplicas) {
-            return try await refuse(refusal)
-        }
-        if let author = grant.author, let refusal = await bind(hello.replica, in: hello.document, to: author, keyShown: !hello.replicaKey.isEmpty) {
+        if let refusal {
+            Task { await registry.release(hello.document, room) }
             return try await refuse(refusal)
         }
         let outbox = transport.outbox()
         // The room puts the welcome, the replay of what the client missed and every live message
         // after it in the outbox; nil: the connection was sent away (the outbox says why).
         let welcome = await room.join(id: id, hello: hello, readOnly: readOnly, outbox: outbox)
+        return Admission(hello: hello, grant: grant, readOnly: readOnly, room: room, outbox: outbox, welcome: welcome)
+    }
 
+    /// The connection's life after its admission: the room's messages written, the client's read.
+    private func live(_ admission: Admission, messages: inout WebSocketInboundMessageStream.AsyncIterator,
+                      outbound: WebSocketOutboundWriter) async throws {
+        let (hello, grant, readOnly, room, outbox, welcome) = (admission.hello, admission.grant, admission.readOnly, admission.room,
+                                                              admission.outbox, admission.welcome)
         // The writer sends what the room and the reader put in the outbox. The reader takes the
         // client's batches from the welcome on, beside the replay: on a link that breaks every few
         // seconds, a client that could only send after a long replay would never get anything

@@ -30,6 +30,10 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
     /// The size bound the `WebSocketGuard` enforces on messages.
     let maxMessageBytes: Int
 
+    /// Receive buffers from 512 bytes (NIO's default starts at 2,048), doubling up to 64 KiB
+    /// while reads fill them.
+    static var receiveBuffers: AdaptiveRecvByteBufferAllocator { AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65_536) }
+
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let refusal = connections.admit(channel)
         let deadline = RequestDeadlineHandler(
@@ -37,6 +41,9 @@ struct GuardedChannel<Base: ServerChildChannel>: ServerChildChannel {
             refusal: refusal.map { .refused($0, limit: $0 == .perAddress ? connections.limitPerAddress ?? 0 : connections.limit) })
         do {
             try channel.pipeline.syncOperations.addHandler(deadline)
+            // A connection keeps its receive buffer between reads: most connections are readers
+            // that send a hello and then little, so it starts small and grows with what arrives.
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
