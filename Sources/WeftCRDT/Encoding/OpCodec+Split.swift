@@ -97,16 +97,19 @@ private struct BatchSplitter {
             if room - cost(of: [spans.first!.start.replica], plus: Self.deletionBytes + Self.spanBytes) < 0 { close() }
             var taken: [IDSpan] = []
             var bytes = Self.deletionBytes
-            var ids: [ReplicaID] = []
+            // Replicas the spans taken bring into the batch's table, counted as each span comes
+            // (a deletion of a big range names tens of thousands of spans).
+            var brought: Set<ReplicaID> = []
             while let span = spans.first {
-                let withSpan = ids + [span.start.replica]
-                guard cost(of: withSpan, plus: bytes + Self.spanBytes) <= room else { break }
+                let replica = span.start.replica
+                let brings = !replicas.contains(replica) && !brought.contains(replica)
+                guard (brought.count + (brings ? 1 : 0)) * Self.replicaBytes + bytes + Self.spanBytes <= room else { break }
                 taken.append(span)
-                ids = withSpan
+                if brings { brought.insert(replica) }
                 bytes += Self.spanBytes
                 spans = spans.dropFirst()
             }
-            append(.delete(Deletion(spans: taken)), ids: ids, bytes: bytes)
+            append(.delete(Deletion(spans: taken)), ids: Array(brought), bytes: bytes)
         }
     }
 
