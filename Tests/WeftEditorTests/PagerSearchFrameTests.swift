@@ -181,6 +181,70 @@ struct PagerLocalTextTests {
         #expect(stopped.lines[0] == "line 1", "the user's key ended +G")
     }
 
+    @Test("G, a line or percentage past what is read, and a forward search wait for a pipe's text as less does")
+    func keysWaitForTheText() throws {
+        let lines = (1...60).map { "line \($0)" }
+        let first = lines[0..<20].joined(separator: "\n") + "\n"
+        let rest = lines[20...].joined(separator: "\n") + "\n"
+        func reading() throws -> EditorHarness {
+            var pager = try Self.pager(colours: false)
+            pager.editor.appendText(first)
+            return pager
+        }
+
+        var end = try reading()
+        end.press("G")
+        #expect(end.lines[5] == "line 20")
+        end.editor.appendText(rest)
+        end.editor.endText(problem: nil)
+        #expect(end.lines[5] == "line 60" && end.lines[6].contains("END"), "G stays at the end until all is read: \(end.lines)")
+
+        var line = try reading()
+        line.press("4 5 G")
+        line.editor.appendText(rest)
+        #expect(line.lines[0] == "line 45")
+
+        var percent = try reading()
+        percent.press("5 0 p")
+        percent.editor.appendText(rest)
+        #expect(percent.lines[0] == "line 1", "a percentage of a growing text waits for its end")
+        percent.editor.endText(problem: nil)
+        #expect(percent.lines[0] == "line 31")
+
+        var search = try reading()
+        search.press("/")
+        search.type("line 4[0-9]\n")
+        #expect(search.lines[0] == "line 1" && search.rows(from: 6).contains("searching"))
+        search.editor.appendText(rest)
+        #expect(search.lines[0] == "line 40")
+        search.press("n")
+        #expect(search.lines[0] == "line 41")
+
+        var wrapped = try reading()
+        wrapped.press("/")
+        wrapped.type("line 15\n")
+        #expect(wrapped.lines[0] == "line 15")
+        wrapped.press("/")
+        wrapped.type("line 5\n")
+        wrapped.editor.appendText(rest)
+        #expect(wrapped.lines[0] == "line 50", "a match after the view comes before one found by wrapping around")
+
+        var missing = try reading()
+        missing.press("/")
+        missing.type("nowhere\n")
+        missing.editor.appendText(rest)
+        #expect(missing.lines[0] == "line 1" && !missing.rows(from: 6).contains("not found"))
+        missing.editor.endText(problem: nil)
+        #expect(missing.rows(from: 6).contains("not found: nowhere"))
+
+        var stopped = try reading()
+        stopped.press("/")
+        stopped.type("line 5[0-9]\n")
+        stopped.press("j")
+        stopped.editor.appendText(rest)
+        #expect(stopped.lines[0] == "line 2", "a key ends the wait")
+    }
+
     @Test("+ arguments parse as less's, and say plainly what they cannot be")
     func parsing() throws {
         #expect(try PagerStart(argument: "+F") == .follow)
@@ -188,6 +252,9 @@ struct PagerLocalTextTests {
         #expect(try PagerStart(argument: "+/a b") == .search("a b", forward: true))
         #expect(try PagerStart(argument: "+?x") == .search("x", forward: false))
         #expect(try PagerStart(argument: "+42") == .line(42))
+        #expect(try PagerStart(argument: "+50%") == .percent(50))
+        #expect(try PagerStart(argument: "+7p") == .percent(7))
+        #expect(throws: PagerStartError.self) { try PagerStart(argument: "+150%") }
         #expect(try PagerStart(argument: "notes") == nil)
         #expect(throws: PagerStartError.self) { try PagerStart(argument: "+Q") }
     }

@@ -11,6 +11,7 @@ extension Editor {
     mutating func process(_ key: Key, now: Double) {
         if prompt == nil { message = nil }
         pendingStart = nil  // the user's keys take over from a start command still waiting
+        pendingSearch = nil
         if case .reading(.some) = travelAwaited { travelAwaited = .reading(step: nil) }  // and from a step waiting for sessions
         if helpPage != nil { return handleHelp(key) }
         if prompt != nil {

@@ -68,6 +68,7 @@ extension Editor {
         case .documentEnd:
             rememberPagerJump()
             showEnd()
+            if textStillComing { pendingStart = .end }  // the end of what has not arrived yet
         case .setMark, .gotoMark, .gotoMarkLine:
             pagerMarkPending = command
         case .followEnd:
@@ -131,6 +132,7 @@ extension Editor {
 
     /// Less's `p` and `%`: the line `percent`% of the way through at the top of the screen.
     mutating func goToPercent(_ percent: Int) {
+        if textStillComing, percent > 0 { return pendingStart = .percent(percent) }
         let line = min(100, max(0, percent)) * pagedLineCount / 100
         guard isPager else { return moveCursor(to: replica.firstNonBlank(ofLine: min(line, replica.lineCount - 1))) }
         setTop(line: nextShown(from: min(line, max(0, pagedLineCount - 1))) ?? 0, row: 0)

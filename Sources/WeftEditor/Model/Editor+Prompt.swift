@@ -137,7 +137,13 @@ extension Editor {
                 // Matches are highlighted where they are; n and N move from here.
                 return returnToOrigin(of: prompt)
             }
-            if let (range, _) = find(query, from: searchStart(of: prompt, forward: query.forward)) {
+            let start = searchStart(of: prompt, forward: query.forward)
+            let found = find(query, from: start)
+            if query.forward, textStillComing, found == nil || found!.wrapped {
+                // The next match may be in what has not been read yet.
+                returnToOrigin(of: prompt)
+                awaitMatch(query, from: start)
+            } else if let (range, _) = found {
                 if isPager { putAtTop(range.lowerBound) }
             } else {
                 returnToOrigin(of: prompt)
@@ -159,6 +165,7 @@ extension Editor {
             return
         }
         let lines = replica.lastLine + 1
+        if number > lines, textStillComing { return pendingStart = .line(number) }
         moveCursor(to: firstNonBlank(ofLine: min(number, lines) - 1))
         if number > lines { show("the document has \(lines) lines") }
     }

@@ -112,7 +112,9 @@ extension Editor {
             let line = topLine
             from = query.forward ? replica.lineStart(line + 1) : max(0, replica.lineStart(line) - 1)
         }
-        guard let (range, wrapped) = find(query, from: from) else {
+        let found = find(query, from: from)
+        if query.forward, textStillComing, found == nil || found!.wrapped { return awaitMatch(query, from: from) }
+        guard let (range, wrapped) = found else {
             show("not found: \(query.pattern)", isError: true)
             return
         }

@@ -105,6 +105,9 @@ public struct Editor: Sendable {
     var ansi: AnsiColours?
     /// A start command (less's `+G`, `+/pattern`) still waiting for its text to arrive.
     var pendingStart: PagerStart?
+    /// A forward search typed while a file or a pipe is still being read, whose match may be in
+    /// what has not arrived yet (as less reads on while it searches).
+    var pendingSearch: PendingSearch?
     /// For a file or a pipe: whether it is still being read (nil for a document).
     var localTextState: LocalTextState?
     /// Vim's grammar, registers, marks, macros and last change (keymaps that bind operators).
