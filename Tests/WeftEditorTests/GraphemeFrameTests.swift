@@ -58,6 +58,21 @@ struct GraphemeFrameTests {
 }
 
 extension GraphemeFrameTests {
+    @Test("marks that reorder bidirectional text never reach the terminal: they show by name, as less shows them")
+    func bidiControls() throws {
+        // The "Trojan Source" shape: an override that would show `admin` code reversed.
+        let text = "if x\u{202E} }\u{2066}admin\u{2069}\u{200F}z"
+        var editor = try editor(text, clusters: .unicode)
+        editor.resize(width: 60, height: 6)
+        let frame = editor.frame()
+        #expect(frame.lines[0] == "if x<U+202E> }<U+2066>admin<U+2069><U+200F>z")
+        let sent = frame.rows[0].map(\.text).joined()
+        #expect(!sent.unicodeScalars.contains { Glyph.isBidiControl($0) }, "nothing sent reorders the row")
+        #expect(frame.rows[0][4].style == .role(.control))
+        editor.handle(.named(.end), now: 0)
+        #expect(editor.frame().cursor?.column == frame.lines[0].count, "the cursor counts each name's columns")
+    }
+
     @Test("a joiner with nothing after it yet is not drawn (the terminal would join the next character it gets to it)")
     func danglingJoiner() throws {
         let frame = try editor("a\u{1F468}\u{200D}b", clusters: .unicode).frame()

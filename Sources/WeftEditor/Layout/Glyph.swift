@@ -6,7 +6,7 @@ struct Glyph: Equatable {
     var width: Int
     /// Unicode scalars of the document it stands for.
     var scalars: Int
-    /// Shown in the control style (`^M`, `<U+0085>`).
+    /// Shown in the control style (`^M`, `<85>`, `<U+202E>`).
     var isControl: Bool
 
     /// The glyph for `character` starting at `column` (tabs reach the next stop).
@@ -25,10 +25,17 @@ struct Glyph: Equatable {
             let hex = String(first.value, radix: 16, uppercase: true)
             return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
         }
+        if isBidiControl(first) {
+            // A terminal that orders text right to left would reorder what follows on screen
+            // (text that reads other than it is, as in a "Trojan Source" attack): named, as less does.
+            let hex = String(first.value, radix: 16, uppercase: true)
+            let name = "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)>"
+            return Glyph(text: name, width: name.count, scalars: scalars.count, isControl: true)
+        }
         // Drop scalars the terminal cannot draw in one cell (controls inside a cluster), and a
         // joiner with nothing after it yet (someone's family emoji half arrived): tmux joins the
         // next character it is sent, wherever it goes, to whatever it last drew after a joiner.
-        var kept = scalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) }
+        var kept = scalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) && !isBidiControl($0) }
         while kept.last?.value == 0x200D { kept.removeLast() }
         let clean = String(String.UnicodeScalarView(kept))
         let columns = width.columns(of: character)
@@ -37,6 +44,15 @@ struct Glyph: Equatable {
             return Glyph(text: "\u{25CC}" + clean, width: 1, scalars: scalars.count, isControl: false)
         }
         return Glyph(text: clean, width: columns, scalars: scalars.count, isControl: false)
+    }
+
+    /// The invisible marks and embeddings that change the order bidirectional text is shown in:
+    /// ALM, LRM, RLM, the embeddings and overrides U+202A–202E, the isolates U+2066–2069.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
     }
 }
 
