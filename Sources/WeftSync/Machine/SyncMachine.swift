@@ -152,7 +152,7 @@ public struct SyncMachine: Sendable {
     /// A live view waits this long before asking again whether the relay got back what it lost
     /// (every check reads the relay's whole copy), doubling up to `maxLostHistoryRecheck`.
     public static let lostHistoryRecheck: Duration = .seconds(30)
-    public static let maxLostHistoryRecheck: Duration = .seconds(480)
+    public static let maxLostHistoryRecheck: Duration = .seconds(120)
     /// The relay refused a write as read-only: queued batches wait instead of being resent forever.
     public private(set) var writesRefused = false
 
@@ -478,7 +478,13 @@ public struct SyncMachine: Sendable {
     /// lacks it too): a live view waits and asks again (`waitForLostHistory`), anything else
     /// stops, saying how to give the copy back.
     public mutating func lostHistory() -> [Action] {
-        keepsWatching ? askAgainLater(because: lacksHistoryReason) : stop(because: lacksHistoryReason)
+        keepsWatching ? askAgainLater(because: watchedLacksHistoryReason) : stop(because: lacksHistoryReason)
+    }
+
+    /// What a live view says when it shows history the relay lacks: a view cannot give it back,
+    /// and its own home may never have written it, so it names who can.
+    private var watchedLacksHistoryReason: String {
+        "the relay lacks history of \(document) that this copy holds (its data was lost or restored from an old backup); opening it for writing in a home that wrote it (`weft edit \(commandArgument ?? document.rawValue)`) gives it back"
     }
 
     /// Reading only and live, this copy holds what the relay lacks (history it lost, or the
