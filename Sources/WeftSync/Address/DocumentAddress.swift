@@ -65,6 +65,9 @@ public struct DocumentAddress: Hashable, Sendable, CustomStringConvertible {
 
     private static func hostAndPort(_ authority: String, secure: Bool, in text: String) throws(SyncError) -> (String, Int) {
         var host = authority, port = secure ? 443 : 80
+        if authority.contains("@") {
+            throw SyncError(.configuration, "\(text) names a user: a relay address is ws[s]://HOST[:PORT] (a token goes in --token or $WEFT_TOKEN)")
+        }
         if let colon = authority.lastIndex(of: ":"), !authority.hasSuffix("]") {
             guard let parsed = Int(authority[authority.index(after: colon)...]), (1...65_535).contains(parsed) else {
                 throw SyncError(.configuration, "\(text) has an invalid port")
