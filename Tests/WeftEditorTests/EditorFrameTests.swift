@@ -147,6 +147,25 @@ struct EditorFrameTests {
         #expect(harness.editor.wantsQuit)
     }
 
+    @Test("a far jump puts its line in the middle of the screen, as vim does; a near one scrolls; the end stays at the bottom")
+    func farJumpsCentre() throws {
+        let text = (1...100).map { "line \($0)" }.joined(separator: "\n")
+        var harness = try EditorHarness(text, keymap: "vim", width: 30, height: 12)  // 10 text rows
+        harness.press("/")
+        harness.type("line 60\n")
+        #expect(harness.lines[5] == "line 60", "the match in the middle, not on the bottom row: \(harness.lines)")
+        harness.press("j j j j j")
+        #expect(harness.lines[9] == "line 65", "a move just off the screen scrolls it by a line")
+        harness.press("?")
+        harness.type("line 20\n")
+        #expect(harness.lines[5] == "line 20", "far above: in the middle too")
+        harness.press("G")
+        #expect(harness.lines[9] == "line 100", "the end stays at the bottom, with no rows past it")
+        harness.press("?")
+        harness.type("line 97\n")
+        #expect(harness.lines[9] == "line 100" && harness.lines[6] == "line 97", "near the end: the screen is not scrolled past it")
+    }
+
     @Test("vim keymap: modes, dd p, x, u, Ctrl-R, / n, :q")
     func vimKeymap() throws {
         var harness = try EditorHarness("alpha\nbeta\ngamma", keymap: "vim", width: 30)

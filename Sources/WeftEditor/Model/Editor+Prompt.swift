@@ -144,7 +144,9 @@ extension Editor {
                 returnToOrigin(of: prompt)
                 awaitMatch(query, from: start)
             } else if let (range, _) = found {
-                if isPager { putAtTop(range.lowerBound) }
+                // The view moves from where it was before the search, as in vim: how far the
+                // match is decides whether it scrolls or comes to the middle.
+                if isPager { putAtTop(range.lowerBound) } else { viewPosition = prompt.originView }
             } else {
                 returnToOrigin(of: prompt)
                 show("not found: \(query.pattern)", isError: true)

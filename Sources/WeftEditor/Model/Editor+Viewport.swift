@@ -74,9 +74,12 @@ extension Editor {
         let place = visualPlace(of: position)
         var line = topLine
         if topRow >= layout(ofLine: line).rows.count { topRow = 0 }
+        // As in vim: a move just off the screen scrolls it, one farther than half a screen (a
+        // search, a jump) puts the place in the middle, with text above and below to read.
+        let half = viewHeight / 2
         if (place.line, place.row) < (line, topRow) {
-            setTop(line: place.line, row: place.row)
-        } else if place.line - line <= viewHeight {
+            if line - place.line > half { placeInMiddle(place) } else { setTop(line: place.line, row: place.row) }
+        } else if place.line - line <= viewHeight + half {
             // Count rows from the top to the target; scroll if it falls below the screen.
             var rows = 0
             while line < place.line {
@@ -84,9 +87,9 @@ extension Editor {
                 line += 1
             }
             rows += place.row - topRow
-            if rows >= viewHeight { placeAtBottom(place) }
+            if rows >= viewHeight + half { placeInMiddle(place) } else if rows >= viewHeight { placeAtBottom(place) }
         } else {
-            placeAtBottom(place)
+            placeInMiddle(place)
         }
         if settings.wrap {
             leftColumn = 0
@@ -100,6 +103,19 @@ extension Editor {
     /// Sets the top so that `place` is on the last row of the screen.
     private mutating func placeAtBottom(_ place: (line: Int, row: Int, column: Int)) {
         placeOnScreenRow(place, row: viewHeight - 1)
+    }
+
+    /// Puts `place` on the middle row, or lower when the text ends before the bottom of the
+    /// screen would be reached (a screen is never scrolled past the end).
+    private mutating func placeInMiddle(_ place: (line: Int, row: Int, column: Int)) {
+        let wanted = viewHeight - 1 - viewHeight / 2
+        var below = layout(ofLine: place.line).rows.count - 1 - place.row
+        var line = place.line
+        while below < wanted, line < replica.lastLine {
+            line += 1
+            below += layout(ofLine: line).rows.count
+        }
+        placeOnScreenRow(place, row: viewHeight - 1 - min(below, wanted))
     }
 
     /// Sets the top so that `place` is on screen row `screenRow` (or as low as the text allows).
