@@ -148,8 +148,9 @@ extension EditorApp {
         case .offline:
             let remaining = retryDue.map { max(.zero, $0 - clock.now) } ?? .zero
             editor.status.connection = "reconnecting in \(Int(remaining.seconds.rounded(.up)))s"
-        case .failed: editor.status.connection = "offline"
+        case .failed: editor.status.connection = "stopped"
         }
+        if case .failed = status.connection { editor.status.syncStopped = true } else { editor.status.syncStopped = false }
         switch status.connection {
         case .offline, .failed: editor.status.connectionTrouble = true
         default: editor.status.connectionTrouble = false

@@ -127,6 +127,15 @@ import WeftEditor
         #expect(pager.lines[5] == "appended by bo", "not following: the view stays")
     }
 
+    @Test("a document whose syncing stopped for good is not said to be LIVE")
+    func stoppedIsNotLive() throws {
+        var pager = try Self.pager()
+        #expect(pager.lines[6].contains("LIVE"))
+        pager.editor.status.connection = "stopped"
+        pager.editor.status.syncStopped = true
+        #expect(!pager.lines[6].contains("LIVE") && pager.lines[6].contains("stopped"), "\(pager.lines[6])")
+    }
+
     @Test("a banner says why the document is read-only; streamed text appends")
     func bannerAndStreaming() throws {
         var pager = try Self.pager("", banner: "read-only: the relay refused writes")

@@ -181,8 +181,9 @@ extension Editor {
         var left: [(String, StyleRole)] = []
         if status.readOnly { left.append((" [read-only]", .status)) }
         if isPager {
-            // A document is live; a file or pipe only while it is still being read.
-            let label = followingEnd ? "FOLLOW" : localTextState == nil ? "LIVE" : localTextState == .reading ? "READING" : nil
+            // A document is live while it syncs; a file or pipe only while it is still being read.
+            let live = localTextState == nil ? (status.syncStopped ? nil : "LIVE") : localTextState == .reading ? "READING" : nil
+            let label = followingEnd ? "FOLLOW" : live
             if let label { left += [(" ", .status), (" \(label) ", .statusMode)] }
             if let filter { left.append((" &\(filter.pattern)", .status)) }
         } else if keymap.modes.count > 1 {
