@@ -246,7 +246,7 @@ extension EditorApp {
         }
         var editor = Editor(replica: replica, keymap: keymap, settings: settings,
                             status: StatusInfo(document: launch.document == "-" ? "standard input" : launch.document), width: terminal.textWidths)
-        if let file { editor.attach(file) }
+        if let file { editor.attach(file) } else { editor.attachStandardInput() }
         editor.resize(width: terminal.width, height: terminal.height)
         editor.alternate = launch.alternate
         if launch.notice == nil, file?.lineEnding == .crlf {

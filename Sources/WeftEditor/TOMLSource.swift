@@ -23,7 +23,7 @@ struct TOMLSource {
         } catch {
             throw DataFileError(path: url.path, "not valid TOML: \(error)")
         }
-        lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        lines = text.linesByLineFeed()
     }
 
     /// The line where `key` is set inside `[section]` (or before any section when nil).

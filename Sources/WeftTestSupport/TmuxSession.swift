@@ -120,7 +120,7 @@ public final class TmuxSession: @unchecked Sendable {
         guard status == 0 else {
             throw TmuxError(description: "tmux \(arguments.joined(separator: " ")) failed: \(text)")
         }
-        return text.hasSuffix("\n") ? String(text.dropLast()) : text
+        return text.utf8.last == 0x0A ? String(decoding: text.utf8.dropLast(), as: UTF8.self) : text
     }
 
     private static func quote(_ text: String) -> String {

@@ -149,6 +149,49 @@ struct LocalFileTests {
         #expect(plain.editor.wantsQuit)
     }
 
+    @Test("a file whose line ends are mixed is written back unchanged, and its lines are counted right")
+    func mixedLineEnds() throws {
+        for (keymap, original) in [("vim", "one\r\ntwo\nthree\r\n"), ("vim", "a\nb\r\n"), ("default", "one\r\ntwo\nthree\r\n")] {
+            let path = try make("mixed-\(keymap).txt", original)
+            var harness = try editor(path, keymap: keymap)
+            if keymap == "vim" { harness.type(":w!<CR>") } else { harness.editor.handle(.ctrl("s"), now: 0) }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(original.utf8), "\(keymap): \(original.debugDescription)")
+            let lines = original.utf8.filter { $0 == 0x0A }.count
+            #expect(harness.editor.message?.text.hasSuffix(": \(lines) lines") == true, "\(harness.editor.message?.text ?? "")")
+        }
+    }
+
+    @Test("text from standard input: :w alone refuses (it has no file), :q warns, :w FILE writes it and edits that file from then on")
+    func standardInput() throws {
+        var vim = try VimHarness("‸a\nb\n")
+        vim.editor.attachStandardInput()
+        vim.type("oimportant<Esc>:w<CR>")
+        #expect(vim.editor.message?.isError == true && vim.editor.message?.text.contains("no file name: :w FILE") == true)
+        vim.type(":q<CR>")
+        #expect(!vim.editor.wantsQuit, "the typed text is nowhere else: :q refuses")
+        #expect(vim.editor.message?.text.contains("standard input has changes not written") == true)
+        let path = directory.appendingPathComponent("from-stdin-\(UUID()).txt").path
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        vim.type(":w \(path)<CR>")
+        #expect(try contents(path) == "a\nimportant\nb\n")
+        vim.type("ox<Esc>:w<CR>")
+        #expect(try contents(path) == "a\nimportant\nx\nb\n", ":w writes to the file :w FILE named")
+        vim.type(":q<CR>")
+        #expect(vim.editor.wantsQuit)
+
+        var plain = try EditorHarness("a\n", width: 40, height: 10)
+        plain.editor.attachStandardInput()
+        plain.type("typed")
+        plain.press("Ctrl-Q")
+        #expect(!plain.editor.wantsQuit && plain.rows(from: 8).contains("Ctrl-S asks where to write them"))
+        plain.press("Ctrl-S")
+        let other = directory.appendingPathComponent("saved-\(UUID()).txt").path
+        plain.type("\(other)\n")
+        #expect(try contents(other) == "typeda\n", "the save key asks for a file name and writes there")
+        plain.press("Ctrl-Q")
+        #expect(plain.editor.wantsQuit)
+    }
+
     @Test("what counts as a path: -, a slash, or a file that exists here")
     func paths() throws {
         #expect(LocalFile.isPath("-") && LocalFile.isPath("./notes") && LocalFile.isPath("/tmp/new-file"))

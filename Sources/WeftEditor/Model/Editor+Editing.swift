@@ -88,7 +88,7 @@ extension Editor {
             let range = wholeLine(line)
             let appending = command == .cutLine && lastCommand == .cutLine
             var text = replica.text(in: range)
-            if !text.hasSuffix("\n") { text += "\n" }
+            if !text.endsWithLineFeed { text += "\n" }
             keep(Clipboard(text: appending ? (clipboard?.text ?? "") + text : text, linewise: true))
             if command == .cutLine {
                 replace(range, with: "", kind: .other, now: now)
@@ -120,7 +120,7 @@ extension Editor {
         let first = replica.line(containing: cursorPosition)
         let last = min(first + count, replica.lineCount) - 1
         var text = replica.text(in: replica.lineStart(first)..<replica.lineStart(last + 1))
-        if !text.hasSuffix("\n") { text += "\n" }
+        if !text.endsWithLineFeed { text += "\n" }
         keep(Clipboard(text: text, linewise: true))
         show("copied \(last - first + 1) line\(last == first ? "" : "s")")
     }

@@ -10,18 +10,32 @@ extension Editor {
         status.connection = "file"
     }
 
+    /// The text read from standard input, edited alone: `:w FILE` writes it and makes FILE the
+    /// file edited from then on (as vim names an unnamed buffer); until then quitting with
+    /// changes warns, since they are nowhere else.
+    public mutating func attachStandardInput() {
+        editsStandardInput = true
+        status.connection = "file"
+    }
+
     /// The file being edited, if the text is one.
     public var file: LocalFile? { localFile }
 
     /// Whether the text changed since it was read or last written.
-    public var isModified: Bool { localFile != nil && savedVersion != version }
+    public var isModified: Bool { (localFile != nil || editsStandardInput) && savedVersion != version }
+
+    /// What the warning about changes not written names.
+    var unwrittenTextName: String { localFile == nil && editsStandardInput ? "the text from standard input" : "the file" }
+
+    /// How to write the changes, in the warning: a file name is needed for standard input's text.
+    var writeHint: String { localFile == nil && editsStandardInput ? ":w FILE writes them" : ":w writes them" }
 
     /// `:w`, `:w!`, `:w FILE`, `:saveas FILE` and the save key. Returns whether it wrote.
     @discardableResult
     mutating func writeFile(to path: String?, force: Bool, adopting: Bool = false) -> Bool {
         var text = replica.text
         // As vim's 'fixeol': the last line ends with a line feed in the file, as every other.
-        if countsLinesAsVim, !text.isEmpty, !text.hasSuffix("\n") { text += "\n" }
+        if countsLinesAsVim, !text.isEmpty, !text.endsWithLineFeed { text += "\n" }
         let writtenLines = Self.lines(of: text) + (localFile?.lineEnding == .crlf ? ", ending in CR LF" : "")
         do {
             if let path, path != localFile?.path {
@@ -30,7 +44,7 @@ extension Editor {
                     return false
                 }
                 try LocalFile.write(text, to: path, lineEnding: localFile?.lineEnding ?? .lf)
-                if adopting {
+                if adopting || (localFile == nil && editsStandardInput) {
                     localFile = try LocalFile.open(path).file
                     savedVersion = version
                     status.document = path
@@ -39,6 +53,11 @@ extension Editor {
                 return true
             }
             guard var file = localFile else {
+                if editsStandardInput {
+                    // As vim's E32: the text has nowhere to go back to.
+                    show("the text from standard input has no file name: :w FILE writes it there", isError: true)
+                    return false
+                }
                 show(savedMessage)
                 return true
             }
@@ -62,7 +81,7 @@ extension Editor {
             return true
         }
         if isModified, !force {
-            show("the file has changes not written: :w writes them, \(argument.map { ":e! \($0)" } ?? ":e!") drops them", isError: true)
+            show("\(unwrittenTextName) has changes not written: \(writeHint), \(argument.map { ":e! \($0)" } ?? ":e!") drops them", isError: true)
             return true
         }
         switchTarget = target
@@ -95,7 +114,7 @@ extension Editor {
             return true
         case "q", "quit":
             if isModified {
-                show("the file has changes not written: :w writes them, :q! leaves without", isError: true)
+                show("\(unwrittenTextName) has changes not written: \(writeHint), :q! leaves without", isError: true)
                 return true
             }
             wantsQuit = true
@@ -117,7 +136,7 @@ extension Editor {
     /// one; a last line without one is a line too), for the message after a write.
     private static func lines(of text: String) -> String {
         let feeds = text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        let lines = feeds + (text.isEmpty || text.hasSuffix("\n") ? 0 : 1)
+        let lines = feeds + (text.isEmpty || text.endsWithLineFeed ? 0 : 1)
         return lines == 1 ? "1 line" : "\(lines) lines"
     }
 }

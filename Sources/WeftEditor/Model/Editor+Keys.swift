@@ -262,12 +262,22 @@ extension Editor {
         case .followPeer: followNextPeer()
         case .nextChange: jumpToNextAwayChange()
         case .save:
-            if localFile != nil { writeFile(to: nil, force: false) } else { show(savedMessage) }
+            if localFile == nil, editsStandardInput {
+                // Nowhere to write yet: the file name is asked for, as nano asks.
+                open(.command)
+                prompt?.text = "w "
+                show("write the text to which file? type its name, Enter writes it, Esc cancels")
+            } else if localFile != nil {
+                writeFile(to: nil, force: false)
+            } else {
+                show(savedMessage)
+            }
         case .quit where isModified && lastCommand != .quit:
             // A file's changes live only here until written: the first quit key warns.
             let keymap = self.keymap
-            let save = keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) writes them)" } ?? " (:w writes them)"
-            show("the file has changes not written\(save); quit again to leave without them", isError: true)
+            let save = localFile == nil ? (keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) asks where to write them)" } ?? " (:w FILE writes them)")
+                : keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) writes them)" } ?? " (:w writes them)"
+            show("\(unwrittenTextName) has changes not written\(save); quit again to leave without them", isError: true)
         case .quit, .forceQuit: wantsQuit = true
         case .help: openHelp()
         case .suspend: terminalRequests.append(.suspend)

@@ -101,6 +101,9 @@ public struct Editor: Sendable {
     var localFile: LocalFile?
     /// `version` when the file was last read or written.
     var savedVersion = 0
+    /// The text came from standard input and is edited alone: it has no file to go back to
+    /// until `:w FILE` names one, so its changes are lost on quitting unless written.
+    var editsStandardInput = false
     /// Less's `-R`: colours taken out of a file's or a pipe's text, by position.
     var ansi: AnsiColours?
     /// A start command (less's `+G`, `+/pattern`) still waiting for its text to arrive.

@@ -22,7 +22,7 @@ extension Editor {
         // Offsets in the document are in scalars; NSString's are UTF-16: convert once per line.
         var lineOffset = 0
         var scalarOffset = start
-        for (index, lineText) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, lineText) in text.linesByLineFeed().enumerated() {
             let utf16Count = lineText.utf16.count
             let lineRange = NSRange(location: lineOffset, length: utf16Count)
             var matches = expression.matches(in: text, range: lineRange)

@@ -162,7 +162,7 @@ extension Editor {
     /// to the block's width so that the text after it stays aligned. With a count, each line
     /// takes its piece that many times, side by side. One undo step.
     mutating func pasteBlock(_ text: String, after: Bool, times: Int = 1, now: Double) {
-        let single = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let single = text.linesByLineFeed().map(String.init)
         let singleWidth = single.map(\.unicodeScalars.count).max() ?? 0
         let pieces = single.map { piece in
             let padded = piece + String(repeating: " ", count: singleWidth - piece.unicodeScalars.count)

@@ -12,9 +12,9 @@ struct VimRegisters: Sendable {
     mutating func set(_ name: Character, _ value: Clipboard) {
         let key = Character(name.lowercased())
         if name.isUppercase, let old = contents[key] {
-            let joined = old.linewise && !old.text.hasSuffix("\n") ? old.text + "\n" : old.text
+            let joined = old.linewise && !old.text.endsWithLineFeed ? old.text + "\n" : old.text
             var text = (value.linewise && !old.linewise && !joined.isEmpty ? joined + "\n" : joined) + value.text
-            if old.linewise, !value.linewise, !text.hasSuffix("\n") { text += "\n" }
+            if old.linewise, !value.linewise, !text.endsWithLineFeed { text += "\n" }
             contents[key] = Clipboard(text: text, linewise: old.linewise || value.linewise)
         } else {
             contents[key] = value

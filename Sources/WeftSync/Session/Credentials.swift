@@ -23,8 +23,9 @@ public enum Credentials {
         }
         // Lines "ADDRESS TOKEN": a document URL, or a server (ws://HOST:PORT) for all its documents.
         var best: (length: Int, token: String)?
-        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+        // Cut at line feeds, not characters: a file written with CR LF ends its lines in "\r\n".
+        for (number, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map(Substring.init).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let parts = trimmed.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard parts.count == 2 else {
