@@ -25,14 +25,33 @@ struct RetypedCharacters: Sendable {
     /// Records that the characters `old` (in document order) were typed again as the consecutive
     /// ids starting at `first`.
     mutating func record(_ old: [IDSpan], retypedFrom first: CharID) {
+        // Gathered per replica and merged into each list once: a deletion of a whole document
+        // names hundreds of thousands of spans, and inserting them one by one was quadratic.
+        var added: [ReplicaID: [Run]] = [:]
         var offset: UInt32 = 0
         for span in old where span.length > 0 {
-            let run = Run(start: span.start.counter, length: span.length,
-                          target: CharID(replica: first.replica, counter: first.counter &+ offset))
-            var list = runs[span.start.replica] ?? []
-            list.insert(run, at: list.firstIndex { $0.start > run.start } ?? list.count)
-            runs[span.start.replica] = list
+            added[span.start.replica, default: []].append(Run(start: span.start.counter, length: span.length,
+                                                              target: CharID(replica: first.replica, counter: first.counter &+ offset)))
             offset &+= span.length
+        }
+        for (replica, new) in added {
+            let sorted = new.sorted { $0.start < $1.start }
+            guard let existing = runs[replica], !existing.isEmpty else {
+                runs[replica] = sorted
+                continue
+            }
+            var merged: [Run] = []
+            merged.reserveCapacity(existing.count + sorted.count)
+            var index = 0
+            for run in sorted {
+                while index < existing.count, existing[index].start <= run.start {
+                    merged.append(existing[index])
+                    index += 1
+                }
+                merged.append(run)
+            }
+            merged.append(contentsOf: existing[index...])
+            runs[replica] = merged
         }
     }
 
@@ -57,7 +76,7 @@ struct RetypedCharacters: Sendable {
                 pieces += current(moved)
                 counter += take
             } else {
-                let next = runs[span.start.replica]!.first { UInt64($0.start) > counter }.map { UInt64($0.start) } ?? end
+                let next = firstStart(after: counter, of: span.start.replica) ?? end
                 let take = min(next, end) - counter
                 pieces.append(IDSpan(start: id, length: UInt32(take)))
                 counter += take
@@ -73,6 +92,17 @@ struct RetypedCharacters: Sendable {
         case .before(let id): .before(current(id))
         case .after(let id): .after(current(id))
         }
+    }
+
+    /// The start of the first run of `replica` after `counter`.
+    private func firstStart(after counter: UInt64, of replica: ReplicaID) -> UInt64? {
+        guard let list = runs[replica] else { return nil }
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if UInt64(list[middle].start) <= counter { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count ? UInt64(list[low].start) : nil
     }
 
     private func run(containing id: CharID) -> Run? {
