@@ -83,6 +83,20 @@ import WeftEditor
         #expect(pager.rows(from: 4).contains("not found"))
     }
 
+    @Test("n goes on past matches on the last screen, which the view cannot put at the top")
+    func searchOnTheLastScreen() throws {
+        var pager = try Self.pager()
+        pager.press("/")
+        pager.type("^line (5|98|99)$\n")
+        #expect(pager.lines[0] == "line 5")
+        pager.press("n")
+        #expect(pager.lines[0] == "line 95" && pager.editor.cursorLineColumn.line == 98)
+        pager.press("n")
+        #expect(pager.editor.cursorLineColumn.line == 99, "not line 98 again")
+        pager.press("n")
+        #expect(pager.lines[0] == "line 5" && pager.rows(from: 5).contains("search hit the end"), "\(pager.lines)")
+    }
+
     @Test("& shows only matching lines; an empty pattern shows every line again")
     func filter() throws {
         var pager = try Self.pager()

@@ -108,9 +108,12 @@ extension Editor {
         let position = cursorPosition
         var from = query.forward ? position + 1 : position - 1
         if isPager {
-            // As less: the next line with a match, counted from the line at the top.
+            // As less: the next line with a match, counted from the line at the top; or from the
+            // last match, when it is below the top because the text ends before a screenful
+            // after it (the view cannot put it at the top, and n must not find it again).
             let line = topLine
-            from = query.forward ? replica.lineStart(line + 1) : max(0, replica.lineStart(line) - 1)
+            let next = max(line, replica.line(containing: position)) + 1
+            from = query.forward ? replica.lineStart(next) : max(0, replica.lineStart(line) - 1)
         }
         let found = find(query, from: from)
         if query.forward, textStillComing, found == nil || found!.wrapped { return awaitMatch(query, from: from) }
