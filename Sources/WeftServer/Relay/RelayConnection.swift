@@ -82,6 +82,11 @@ struct RelayConnection: Sendable {
         let room: DocumentRoom
         do {
             if readOnly, try await !registry.holds(hello.document) {
+                // A copy of a document deleted (or renamed) on purpose is told so, not that the
+                // relay lost it: giving it back would make it again.
+                if hello.epoch != 0, try await registry.retired(hello.epoch, of: hello.document) {
+                    return try await refuse(ReplicaAdmission.retired(hello.document))
+                }
                 return try await refuse(ReplicaAdmission.noDocument(hello.document))
             }
             room = try await registry.acquire(hello.document)

@@ -22,6 +22,11 @@ public enum ReplicaAdmission {
 
     /// The refusal for a read-only hello of a document the store does not hold: reading makes no
     /// document (a reader's copy of one the relay lost cannot be given back by it either).
+    /// A reader's copy is of a document deleted or renamed on purpose since.
+    public static func retired(_ document: DocumentName) -> WireError {
+        WireError(.gone, "\(document) was deleted or renamed on the relay (`weft ls` lists what it holds); opening it for writing starts a new, empty document")
+    }
+
     public static func noDocument(_ document: DocumentName) -> WireError {
         WireError(.noDocument, "there is no document named \(document) on this relay; reading makes none (its first writer does)")
     }

@@ -51,6 +51,11 @@ actor RoomRegistry {
         return try await !store.documents(named: name).isEmpty
     }
 
+    /// Whether `epoch` of `name` was deleted or renamed away on purpose.
+    func retired(_ epoch: UInt64, of name: DocumentName) async throws -> Bool {
+        try await store.isRetired(epoch, of: name)
+    }
+
     /// The document's room, counted as used until `release`. A broken room is set aside and the
     /// document loaded again from what the store really holds.
     func acquire(_ name: DocumentName) async throws -> DocumentRoom {

@@ -76,6 +76,10 @@ public final class MemoryStore: RelayStore {
         try state.withLock { try $0.delete(document) }
     }
 
+    public func isRetired(_ epoch: UInt64, of document: DocumentName) async throws -> Bool {
+        try state.withLock { try $0.isRetired(epoch, of: document) }
+    }
+
     public func rename(_ document: DocumentName, to newName: DocumentName) async throws -> RenameOutcome {
         try state.withLock { try $0.rename(document, to: newName) }
     }

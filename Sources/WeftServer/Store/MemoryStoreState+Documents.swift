@@ -18,6 +18,12 @@ extension MemoryStoreState {
         return document.epoch
     }
 
+    /// See `RelayStore.isRetired`.
+    public func isRetired(_ epoch: UInt64, of name: DocumentName) throws(StoreError) -> Bool {
+        try available()
+        return retiredEpochs[name]?.contains(epoch) ?? false
+    }
+
     /// See `RelayStore.rename`.
     public mutating func rename(_ name: DocumentName, to newName: DocumentName) throws(StoreError) -> RenameOutcome {
         try available()

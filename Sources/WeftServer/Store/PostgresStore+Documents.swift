@@ -7,6 +7,14 @@ extension PostgresStore {
     /// The tables holding a document's rows, besides `weft_documents`: what delete and rename touch.
     static let documentTables = ["weft_log", "weft_history", "weft_history_packs", "weft_replicas", "weft_replica_keys", "weft_replica_authors"]
 
+    public func isRetired(_ epoch: UInt64, of document: DocumentName) async throws -> Bool {
+        try await prepare()
+        let rows = try await client.query("SELECT 1 FROM weft_retired_epochs WHERE document = \(document.rawValue) AND epoch = \(Self.int(epoch))",
+                                          logger: logger)
+        for try await _ in rows { return true }
+        return false
+    }
+
     public func documents(named name: DocumentName?) async throws -> [DocumentSummary] {
         try await prepare()
         let select = """

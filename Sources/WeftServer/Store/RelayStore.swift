@@ -75,6 +75,10 @@ public protocol RelayStore: Sendable {
     /// "Healing a relay"). Returns the epoch deleted, nil when there was no such document.
     func delete(_ document: DocumentName) async throws -> UInt64?
 
+    /// Whether `epoch` of `document` was retired by `delete` or `rename`: a client holding a copy
+    /// of it is told the document is gone, not that the relay lost it.
+    func isRetired(_ epoch: UInt64, of document: DocumentName) async throws -> Bool
+
     /// Moves `document` to the name `newName` with everything it has (log, snapshot, history,
     /// bindings, epoch), in one transaction, unless `newName` exists. The old name's epoch is
     /// retired there, as by `delete`.

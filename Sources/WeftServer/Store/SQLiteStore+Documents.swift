@@ -6,6 +6,13 @@ extension SQLiteStore {
     /// The tables holding a document's rows, besides `documents` itself: what delete and rename touch.
     static let documentTables = ["log", "history", "history_packs", "replicas", "replica_keys", "replica_authors"]
 
+    public func isRetired(_ epoch: UInt64, of document: DocumentName) async throws -> Bool {
+        try await tracking { try await pool.read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM retired_epochs WHERE document = ? AND epoch = ?)",
+                              arguments: [document.rawValue, Self.int(epoch)]) ?? false
+        } }
+    }
+
     public func documents(named name: DocumentName?) async throws -> [DocumentSummary] {
         try await tracking { try await pool.read { db in
             let filter = name == nil ? "" : "WHERE d.name = ?"

@@ -107,6 +107,25 @@ import WeftTestTraits
         #expect(gap.status == 5 && gap.stdout == "a file\nmade" && gap.stderr.contains("no document named \"notse2\""), "\(gap.stderr)")
     }
 
+    /// A copy of a document deleted on purpose is told it is gone, not that the relay lost it:
+    /// giving it back, as a copy of lost history does, would make the deleted document again.
+    @Test func readingADeletedDocumentSaysItIsGone() throws {
+        let root = TemporaryDirectory.path("deleted")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let server = "ws://127.0.0.1:\(relay.port)"
+        let alice = WeftRun(home: root.appendingPathComponent("alice"), environment: ["WEFT_SERVER": server])
+        let bob = WeftRun(home: root.appendingPathComponent("bob"), environment: ["WEFT_SERVER": server])
+        #expect(try alice(["put", "zz"], input: "kept here").status == 0)
+        #expect(try bob(["cat", "zz"]).stdout == "kept here")
+        #expect(try alice(["rm", "zz"]).status == 0)
+        let cat = try bob(["cat", "zz"])
+        #expect(cat.status != 0 && cat.stdout.isEmpty && cat.stderr.contains("zz was deleted or renamed on the relay"), "\(cat.stderr)")
+        #expect(!cat.stderr.contains("lacks history") && !cat.stderr.contains("give it back"), "\(cat.stderr)")
+        expectPlainWords(cat.stderr)
+        #expect(try bob(["ls"]).stdout == "no documents on \(server)\n", "reading the deleted copy made nothing")
+    }
+
     /// On a relay that needs tokens: a token lists only its document, and only a read-write
     /// token for the document deletes or renames it.
     @Test func tokensLimitWhatIsListedAndWhoDeletesOrRenames() throws {

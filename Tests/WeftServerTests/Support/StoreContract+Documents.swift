@@ -40,8 +40,13 @@ extension StoreContract {
         #expect(again.retiredEpochs.contains(first.epoch))
         #expect(try await store.history(of: notes, after: 0, limit: 10).entries.isEmpty)
 
+        #expect(try await !store.isRetired(first.epoch, of: plan), "plan holds that epoch now")
         #expect(try await store.delete(plan) == first.epoch)
         #expect(try await store.delete(missing) == nil)
+        #expect(try await reopen().isRetired(first.epoch, of: plan))
+        #expect(try await store.isRetired(first.epoch, of: notes), "renamed away")
+        #expect(try await !store.isRetired(again.epoch, of: notes))
+        #expect(try await !store.isRetired(first.epoch, of: missing))
         #expect(try await reopen().documents().map(\.name) == [notes, other])
         let remade = try await store.open(plan)
         #expect(remade.epoch != first.epoch && remade.head == 0 && remade.tail.isEmpty && remade.lastClientSeqs.isEmpty)
