@@ -21,6 +21,9 @@ extension Simulation {
                 do {
                     // As Weft's relay: reading makes no document.
                     if hello.readOnly, try store.documents(named: document).isEmpty {
+                        if hello.epoch != 0, try store.isRetired(hello.epoch, of: document) {
+                            return refuse(relay, id, ReplicaAdmission.retired(document))
+                        }
                         return refuse(relay, id, ReplicaAdmission.noDocument(document))
                     }
                     relay.roomIncarnation += 1
