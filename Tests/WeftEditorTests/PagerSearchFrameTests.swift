@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WeftCRDT
 import WeftTestSupport
@@ -243,6 +244,53 @@ struct PagerLocalTextTests {
         stopped.press("j")
         stopped.editor.appendText(rest)
         #expect(stopped.lines[0] == "line 2", "a key ends the wait")
+    }
+
+    /// A search typed while a text is read, and +/pattern, land where the same search on the whole
+    /// text lands, however the text arrives: against the pager on the text all read at once as
+    /// the model, seeded, the seed printed on a failure.
+    @Test("a search waiting for a text as it arrives lands where it would on the whole text")
+    func searchWhileReadingMatchesTheWholeText() throws {
+        let words = ["ab", "b", "ca", "abc", "", "a b", "bb"]
+        let patterns = ["ab", "^b", "c$", "a[bc]", "b b", "!a", "x", "bb$", "^$"]
+        let rounds = max(60, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) * 2)
+        for round in 0..<rounds {
+            let seed = 0x5EA2_0000 + UInt64(round)
+            var random = SeededGenerator(seed: seed)
+            let text = (0..<Int.random(in: 1...40, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: "\n")
+                + (Bool.random(using: &random) ? "\n" : "")
+            let pattern = patterns.randomElement(using: &random)!
+            let startCommand = Bool.random(using: &random)
+            var model = try Self.pager(colours: false)
+            model.editor.appendText(text)
+            model.editor.endText(problem: nil)
+            var streamed = try Self.pager(colours: false)
+            let firstCut = Int.random(in: 0...text.unicodeScalars.count, using: &random)
+            let scalars = Array(text.unicodeScalars)
+            streamed.editor.appendText(String(String.UnicodeScalarView(scalars[..<firstCut])))
+            if startCommand {
+                model.editor.begin(with: .search(pattern, forward: true))
+                streamed.editor.begin(with: .search(pattern, forward: true))
+            } else {
+                model.press("/")
+                model.type(pattern + "\n")
+                streamed.press("/")
+                streamed.type(pattern + "\n")
+            }
+            var at = firstCut
+            while at < scalars.count {
+                let next = min(scalars.count, at + Int.random(in: 1...8, using: &random))
+                streamed.editor.appendText(String(String.UnicodeScalarView(scalars[at..<next])))
+                at = next
+            }
+            streamed.editor.endText(problem: nil)
+            // The match is shown; where on the screen may differ (found while the text was shorter,
+            // it could not be put at the top then, and the view stays put as text arrives).
+            let line = streamed.editor.replica.line(containing: streamed.editor.cursorPosition)
+            #expect(streamed.editor.cursorPosition == model.editor.cursorPosition && (streamed.editor.topLine...streamed.editor.bottomLine).contains(line),
+                    "seed \(seed): \(pattern.debugDescription) in \(text.debugDescription), cut at \(firstCut)")
+            if streamed.editor.cursorPosition != model.editor.cursorPosition { return }
+        }
     }
 
     @Test("+ arguments parse as less's, and say plainly what they cannot be")

@@ -56,12 +56,19 @@ extension Editor {
                 return show("not a valid regular expression: \(pattern)", isError: true)
             }
             lastSearch = query
-            if let (range, _) = find(query, from: forward ? 0 : replica.count) {
+            if forward {
+                // Searched as the text comes, each piece once.
                 pendingStart = nil
+                pendingSearch = PendingSearch(query: query, from: 0, origin: 0)
+                return applyPendingSearch()
+            }
+            // The last match is known only once all is read, as less's +?pattern waits for the end.
+            guard localTextState != .reading else { return }
+            pendingStart = nil
+            if let (range, _) = find(query, from: replica.count) {
                 moveCursor(to: range.lowerBound)
                 putAtTop(range.lowerBound)
-            } else if localTextState != .reading {
-                pendingStart = nil
+            } else {
                 show("not found: \(pattern)", isError: true)
             }
         }
@@ -75,33 +82,103 @@ extension Editor {
     /// Whether a key about the end of the text should wait for it.
     var textStillComing: Bool { isPager && localTextState == .reading }
 
+    /// Whether a forward search that found `found` (or nothing) waits for more text instead: the
+    /// next match may be in what is not read yet, and one in the last line read may not be one
+    /// once that line has grown (`c$`).
+    func awaitsMoreText(_ found: (range: Range<Int>, wrapped: Bool)?) -> Bool {
+        guard textStillComing else { return false }
+        guard let found, !found.wrapped else { return true }
+        return found.range.lowerBound >= replica.lineStart(replica.lastLine)
+    }
+
     /// Waits for a match of `query` after `position` in the text still to come.
     mutating func awaitMatch(_ query: SearchQuery, from position: Int) {
-        pendingSearch = PendingSearch(query: query, from: position)
+        pendingSearch = PendingSearch(query: query, from: position, origin: position)
         show("searching the text as it is read: \(query.pattern) (any key stops)")
     }
 
     /// Moves to the waiting search's match once there is one after where it started, or (all
-    /// read) one found by wrapping around, or says it is not found.
-    private mutating func applyPendingSearch() {
+    /// read) one found by wrapping around, or says it is not found. Each piece of text is
+    /// searched once: the search goes on from the last line it looked at, which may still grow.
+    mutating func applyPendingSearch() {
         guard let search = pendingSearch else { return }
         let reading = localTextState == .reading
-        if let (range, wrapped) = find(search.query, from: search.from), !(wrapped && reading) {
+        // While the text is read its last line may still grow: a match there (of `c$`, say) may
+        // not be one once it has.
+        let complete = reading ? replica.lineStart(replica.lastLine) : replica.count + 1
+        if let range = findAhead(search.query, from: search.from), range.lowerBound < complete {
             pendingSearch = nil
             moveCursor(to: range.lowerBound)
             putAtTop(range.lowerBound)
-            if wrapped { show("search hit the end, continuing at the top") } else { message = nil }
-        } else if !reading {
-            pendingSearch = nil
+            if message?.text.hasPrefix("searching the text") == true { message = nil }
+            return
+        }
+        guard !reading else {
+            pendingSearch?.from = max(search.from, replica.lineStart(replica.lastLine))
+            return
+        }
+        pendingSearch = nil
+        if search.origin > 0, let (range, _) = find(search.query, from: search.origin) {
+            moveCursor(to: range.lowerBound)
+            putAtTop(range.lowerBound)
+            show("search hit the end, continuing at the top")
+        } else {
             show("not found: \(search.query.pattern)", isError: true)
         }
+    }
+
+    /// The first match of forward `query` starting at `position` or after, without wrapping
+    /// around, found in the text from `position`'s line on only (a text being read is searched a
+    /// piece at a time, so the whole of it is never gone over again).
+    func findAhead(_ query: SearchQuery, from position: Int) -> Range<Int>? {
+        let position = min(max(0, position), replica.count)
+        let start = replica.lineStart(replica.line(containing: position))
+        let tail = replica.text(in: start..<replica.count)
+        let offset = position - start
+        guard query.regex else { return Self.plainMatch(of: query.folded, caseSensitive: query.caseSensitive, in: tail, from: offset).map { start + $0.lowerBound..<start + $0.upperBound } }
+        guard let pattern = query.linePattern else { return nil }
+        if !pattern.negated, let literal = LinePattern.literal(query.pattern) {
+            let needle = literal.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: query.caseSensitive) }
+            return Self.plainMatch(of: needle, caseSensitive: query.caseSensitive, in: tail, from: offset).map { start + $0.lowerBound..<start + $0.upperBound }
+        }
+        if !pattern.negated {
+            switch pattern.firstMatch(inWhole: tail, from: offset, startingBefore: tail.unicodeScalars.count) {
+            case .found(let range): return start + range.lowerBound..<start + range.upperBound
+            case .none: return nil
+            case .undecided: break
+            }
+        }
+        // Line by line: a `!` pattern, or a match the whole-text pass cannot place.
+        var lineStart = 0
+        for line in tail.linesByLineFeed() {
+            let text = String(line)
+            let length = text.unicodeScalars.count
+            defer { lineStart += length + 1 }
+            if pattern.negated {
+                if lineStart >= offset, start + lineStart < replica.count || lineStart == 0, pattern.selects(text) { return start + lineStart..<start + lineStart }
+                continue
+            }
+            if let match = pattern.matches(in: text).first(where: { lineStart + $0.lowerBound >= offset }) {
+                return start + lineStart + match.lowerBound..<start + lineStart + match.upperBound
+            }
+        }
+        return nil
+    }
+
+    /// The first occurrence of `needle` (folded) in `text` at scalar `from` or after.
+    private static func plainMatch(of needle: [UInt32], caseSensitive: Bool, in text: String, from: Int) -> Range<Int>? {
+        let haystack = text.unicodeScalars.map { SearchIndex.fold($0, caseSensitive: caseSensitive) }
+        return SearchIndex.firstMatch(of: needle, in: haystack, from: from, forward: true).map { $0..<$0 + needle.count }
     }
 }
 
 /// A forward search waiting for text to arrive.
 struct PendingSearch: Sendable {
     var query: SearchQuery
+    /// Where the search goes on from: the start of the last line it looked at.
     var from: Int
+    /// Where it began, for wrapping around once all is read.
+    var origin: Int
 }
 
 /// Where the reading of a file or a pipe is.

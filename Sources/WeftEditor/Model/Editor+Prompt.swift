@@ -139,7 +139,7 @@ extension Editor {
             }
             let start = searchStart(of: prompt, forward: query.forward)
             let found = find(query, from: start)
-            if query.forward, textStillComing, found == nil || found!.wrapped {
+            if query.forward, awaitsMoreText(found) {
                 // The next match may be in what has not been read yet.
                 returnToOrigin(of: prompt)
                 awaitMatch(query, from: start)

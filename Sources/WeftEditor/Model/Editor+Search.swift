@@ -116,7 +116,7 @@ extension Editor {
             from = query.forward ? replica.lineStart(next) : max(0, replica.lineStart(line) - 1)
         }
         let found = find(query, from: from)
-        if query.forward, textStillComing, found == nil || found!.wrapped { return awaitMatch(query, from: from) }
+        if query.forward, awaitsMoreText(found) { return awaitMatch(query, from: from) }
         guard let (range, wrapped) = found else {
             show("not found: \(query.pattern)", isError: true)
             return
