@@ -18,6 +18,10 @@ public enum LocalText {
     /// - Throws: a message for the user when the file cannot be opened.
     static func open(_ argument: String) throws -> (descriptor: Int32, name: String)? {
         if argument == "-" {
+            // As less's "Missing filename": keys typed would become the text.
+            guard isatty(STDIN_FILENO) == 0 else {
+                throw LocalTextError("standard input is the terminal, so `-` has no text to read: pipe text in (for example `ls | weft view -`) or name a file")
+            }
             let data = dup(STDIN_FILENO)
             guard data >= 0 else { throw LocalTextError("cannot read standard input: \(String(cString: strerror(errno)))") }
             if isatty(STDIN_FILENO) == 0 {

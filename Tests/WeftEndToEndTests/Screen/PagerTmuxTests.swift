@@ -52,6 +52,17 @@ struct PagerTmuxTests {
         #expect(saved.stdout.hasPrefix("early line 1 of"), "\(saved.stdout.prefix(80)) \(saved.stderr)")
     }
 
+    @Test("weft view - and weft edit - refuse a terminal as standard input, as less does, instead of reading the keys as text")
+    func standardInputThatIsTheTerminal() throws {
+        for command in ["view", "edit"] {
+            let pager = try screen([try weftPath, command, "-"], home: TemporaryDirectory.path("tty-input"))
+            defer { pager.kill() }
+            let shown = try pager.waitFor(text: "[exit")
+            let said = shown.joined(separator: " ")
+            #expect(said.contains("standard input is the terminal, so `-` has no text to read") && !said.contains("[exit 0]"), "\(command): \(said)")
+        }
+    }
+
     @Test("paging, G, search, F showing what weft apply appends, letters changing nothing, q")
     func pagingALiveDocument() throws {
         let relay = try RelayProcess(dataDirectory: TemporaryDirectory.path("relay"))
