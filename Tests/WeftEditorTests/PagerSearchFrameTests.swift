@@ -202,7 +202,9 @@ struct PagerLocalTextTests {
 
         var line = try reading()
         line.press("4 5 G")
+        #expect(line.rows(from: 6).contains("going to line 45 once the text is read that far"))
         line.editor.appendText(rest)
+        #expect(!line.rows(from: 6).contains("going to line 45"), "said while waiting only")
         #expect(line.lines[0] == "line 45")
 
         var percent = try reading()

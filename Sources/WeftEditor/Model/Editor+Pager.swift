@@ -132,7 +132,10 @@ extension Editor {
 
     /// Less's `p` and `%`: the line `percent`% of the way through at the top of the screen.
     mutating func goToPercent(_ percent: Int) {
-        if textStillComing, percent > 0 { return pendingStart = .percent(percent) }
+        if textStillComing, percent > 0 {
+            pendingStart = .percent(percent)
+            return show(Self.waitingFor("\(percent)%"))
+        }
         let line = min(100, max(0, percent)) * pagedLineCount / 100
         guard isPager else { return moveCursor(to: replica.firstNonBlank(ofLine: min(line, replica.lineCount - 1))) }
         setTop(line: nextShown(from: min(line, max(0, pagedLineCount - 1))) ?? 0, row: 0)

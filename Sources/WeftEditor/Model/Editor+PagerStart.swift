@@ -41,6 +41,7 @@ extension Editor {
         case .line(let number):
             guard number <= pagedLineCount || localTextState == .complete else { return }
             pendingStart = nil
+            clearWaitingMessage()
             setTop(line: min(number, pagedLineCount) - 1, row: 0)
             settleView()
             moveCursor(to: replica.lineStart(topLine))
@@ -48,6 +49,7 @@ extension Editor {
             // A share of a text still growing would move as it grows: it waits for the end.
             guard localTextState != .reading else { return }
             pendingStart = nil
+            clearWaitingMessage()
             goToPercent(percent)
         case .search(let pattern, let forward):
             let query = SearchQuery(pattern: pattern, forward: forward, regex: true, caseRule: settings.searchCase)
@@ -81,6 +83,14 @@ extension Editor {
 extension Editor {
     /// Whether a key about the end of the text should wait for it.
     var textStillComing: Bool { isPager && localTextState == .reading }
+
+    /// What the message line says while a key waits for text: `place` is where it goes.
+    static func waitingFor(_ place: String) -> String { "going to \(place) once the text is read that far (any key stops)" }
+
+    /// The waiting is over: its message goes.
+    mutating func clearWaitingMessage() {
+        if message?.text.hasPrefix("going to ") == true, message?.text.hasSuffix("(any key stops)") == true { message = nil }
+    }
 
     /// Whether a forward search that found `found` (or nothing) waits for more text instead: the
     /// next match may be in what is not read yet, and one in the last line read may not be one

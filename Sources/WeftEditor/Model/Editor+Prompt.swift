@@ -167,7 +167,10 @@ extension Editor {
             return
         }
         let lines = replica.lastLine + 1
-        if number > lines, textStillComing { return pendingStart = .line(number) }
+        if number > lines, textStillComing {
+            pendingStart = .line(number)
+            return show(Self.waitingFor("line \(number)"))
+        }
         moveCursor(to: firstNonBlank(ofLine: min(number, lines) - 1))
         if number > lines { show("the document has \(lines) lines") }
     }
