@@ -142,6 +142,14 @@ struct PagerLocalTextTests {
         #expect(pager.lines[0] == "^[[33mcommit^[[m")
     }
 
+    @Test("a CR that ends a line is not shown, as less does not show it; one elsewhere is ^M")
+    func crlf() throws {
+        var pager = try Self.pager(colours: false)
+        pager.editor.appendText("one\r\ntwo\rthree\r\nlast\r")
+        pager.editor.endText(problem: nil)
+        #expect(Array(pager.lines[0...2]) == ["one", "two^Mthree", "last^M"], "\(pager.lines)")
+    }
+
     @Test("a file being read says READING; once read it is not LIVE")
     func statusLabel() throws {
         var pager = try Self.pager()

@@ -67,7 +67,10 @@ extension Editor {
         // in vim), unless an insert has put the cursor there.
         let lineCount = isPager ? pagedLineCount : countsLinesAsVim ? max(replica.lastLine, cursorLine) + 1 : replica.lineCount
         while row < viewHeight, line < lineCount, !noLines {
-            let layout = layout(of: replica.text(in: lineStart..<lineStart + lineLength(from: lineStart)))
+            let length = lineLength(from: lineStart)
+            // As less: the pager does not show a CR that ends a line (a file written with CR LF).
+            let hidesCR = isPager && length > 0 && line < replica.lastLine && replica.text(in: lineStart + length - 1..<lineStart + length) == "\r"
+            let layout = layout(of: replica.text(in: lineStart..<lineStart + length - (hidesCR ? 1 : 0)))
             let found = matches(in: lineStart..<lineStart + layout.length)
             let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }
             // The line feed too: a session that only broke or joined lines changed nothing else.
@@ -148,7 +151,7 @@ extension Editor {
                 lineStart = replica.lineStart(line)
             } else {
                 line += 1
-                lineStart += layout.length + 1
+                lineStart += length + 1
             }
         }
         while row < viewHeight {

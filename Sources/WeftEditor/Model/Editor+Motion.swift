@@ -4,7 +4,10 @@ extension Editor {
     // MARK: Places
 
     func layout(ofLine line: Int, wrapping: Bool? = nil) -> LineLayout {
-        layout(of: replica.line(line), wrapping: wrapping)
+        var text = replica.line(line)
+        // As less: the pager does not show a CR that ends a line (a file written with CR LF).
+        if isPager, line < replica.lastLine, text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
+        return layout(of: text, wrapping: wrapping)
     }
 
     /// `text` (one line) laid out with the editor's width, wrapping and tab settings.
