@@ -163,9 +163,13 @@ extension Replica {
         leaves[leafID].runs.removeSubrange(half...)
         let newID = UInt32(leaves.count)
         var newLeaf = Leaf(runs: moved)
-        for run in moved {
-            newLeaf.visible += run.visibleLength
-            newLeaf.newlines += newlines(in: run)
+        for run in moved { newLeaf.visible += run.visibleLength }
+        // Line feeds are counted in the shorter half only: the other half has the rest.
+        let keptVisible = leaves[leafID].runs.reduce(0) { $0 + $1.visibleLength }
+        if newLeaf.visible <= keptVisible {
+            for run in moved { newLeaf.newlines += newlines(in: run) }
+        } else {
+            newLeaf.newlines = leaves[leafID].newlines - leaves[leafID].runs.reduce(0) { $0 + newlines(in: $1) }
         }
         // One pass over each replica's index entries for all of its moved runs.
         var replicasMoved: [UInt32] = []

@@ -69,9 +69,21 @@ struct IDIndex {
         func emit(_ start: UInt32, _ leaf: UInt32) {
             if rebuilt.last?.leaf != leaf { rebuilt.append(Entry(start: start, leaf: leaf)) }
         }
-        for index in first..<last {
+        var index = first
+        while index < last {
             let end = index + 1 < old.count ? old[index + 1].start : count
             var position = old[index].start
+            while next < ranges.endIndex, ranges[next].upperBound <= position { next += 1 }
+            if next == ranges.endIndex || ranges[next].lowerBound >= end {
+                // The entries before the next range are kept as they are, copied in one go: a
+                // split leaf's runs are often far apart in a replica's counters.
+                let stop = next == ranges.endIndex ? last : Swift.min(last, entryIndex(in: old, containing: ranges[next].lowerBound))
+                emit(old[index].start, old[index].leaf)
+                if stop > index + 1 { rebuilt.append(contentsOf: old[(index + 1)..<stop]) }
+                index = Swift.max(stop, index + 1)
+                continue
+            }
+            defer { index += 1 }
             while position < end {
                 while next < ranges.endIndex, ranges[next].upperBound <= position { next += 1 }
                 if next < ranges.endIndex, ranges[next].lowerBound <= position {
