@@ -240,7 +240,11 @@ public final class EditorApp {
             FileHandle.standardError.write(Data("weft edit: \(unsaved.count) \(unsaved.count == 1 ? "edit" : "edits") could not be written to disk and \(unsaved.count == 1 ? "is" : "are") lost: \(address)\n".utf8))
             return 3
         }
-        if unsent > 0 {
+        if unsent > 0, case .failed(let reason) = lastStatus?.connection {
+            // Nothing goes out by itself now: say what became of them.
+            let name = address.commandArgument(defaultServer: defaultServer)
+            leavingNotice = "\(unsent) \(unsent == 1 ? "edit" : "edits") did not reach the relay before syncing stopped (\(reason)); they are kept in this machine's copy (`weft status` lists it), and when the relay's \(name) is another document now, opening it again saves this copy's text, with them, as a recovered-TIME.txt file beside it"
+        } else if unsent > 0 {
             leavingNotice = "\(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; they stay queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)"
         }
         return 0
