@@ -14,7 +14,7 @@ extension ClientConnection {
         if !offline { try await requireDocument(command) }
         try await withSession(command, readOnly: true, throwawayIfLocked: !offline) { session in
             if offline, !(await session.hasLocalCopy) {
-                throw SyncError(.configuration, "this machine has no copy of \(session.address.name) (it was never opened here); `weft cat \(document)` reads the relay's")
+                throw SyncError(.configuration, "this machine has no copy of \(session.address.name) (it was never opened here); `weft cat \(document)` reads the relay's copy")
             }
             if !offline {
                 await session.start()

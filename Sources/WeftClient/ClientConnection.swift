@@ -56,6 +56,9 @@ public struct ClientConnection: Sendable {
                 scratch = directory
                 home = ClientHome(data: directory, config: home.config)
             }
+            // A read that fails for a document this machine never held leaves nothing behind.
+            let directory = home.directory(for: address)
+            let madeHere = readOnly && !FileManager.default.fileExists(atPath: directory.path)
             let session = try DocumentSession(address: address, home: home,
                                               options: config.sessionOptions(token: token, readOnly: readOnly, caFile: caFile))
             let outcome: Result<Void, any Error>
@@ -73,7 +76,10 @@ public struct ClientConnection: Sendable {
                 FileHandle.standardError.write(Data("weft: \(notice)\n".utf8))
             }
             let setAside = await session.setAside
+            let holdsCopy = await session.hasLocalCopy, unsent = await session.unsentCount
+            let keepsNothing = !holdsCopy && unsent == 0
             await session.close()
+            if case .failure = outcome, madeHere, keepsNothing { try? FileManager.default.removeItem(at: directory) }
             try outcome.get()
             // Synced, but not everything typed made it: a script must not take that for success.
             if let first = setAside.first {

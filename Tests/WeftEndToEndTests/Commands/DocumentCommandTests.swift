@@ -90,6 +90,11 @@ import WeftTestTraits
         let missingFile = try bob(["view", "nonexistent.txt"])
         #expect(missingFile.status == 5 && missingFile.stderr.contains("no document named \"nonexistent.txt\""), "\(missingFile.stderr)")
         #expect(try bob(["ls"]).stdout == "no documents on \(server)\n", "reading made nothing")
+        let offline = try bob(["cat", "--offline", "notse"])
+        #expect(offline.status == 3 && offline.stderr.contains("reads the relay's copy"), "\(offline.stderr)")
+        let leftovers = FileManager.default.enumerator(at: bob.home, includingPropertiesForKeys: nil)?.compactMap { ($0 as? URL)?.path }
+            .filter { $0.contains("notse") } ?? []
+        #expect(leftovers.isEmpty, "failed reads of a document never held here leave nothing behind: \(leftovers)")
 
         #expect(try bob(["put", "notse"], input: "made").status == 0)
         #expect(try bob(["cat", "notse"]).stdout == "made")
