@@ -12,9 +12,25 @@ extension ClientConnection {
             let (config, address, token) = try resolve(in: home)
             _ = try EmbeddedRelay.ensureRunning(for: address, home: home, onlyWhereOneRan: !Self.onDefaultServer(address, configured: config.server))
             try await RelayDocuments.delete(address, token: token, caFile: caFileURL, timeout: timeout)
+            await forgetCopy(of: address, home: home, config: config)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
         }
+    }
+
+    /// After deleting a document: this machine's copy of it goes too, so that a document made
+    /// again under the name does not find an old copy to set aside. Kept when it holds anything
+    /// of the user's: edits not sent, files set aside before, or a weft that has it open.
+    private func forgetCopy(of address: DocumentAddress, home: ClientHome, config: UserConfig) async {
+        let directory = home.directory(for: address)
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory.path), !DocumentFiles.isLocked(directory) else { return }
+        let names = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
+        guard !names.contains(where: { $0.hasPrefix("recovered-") || $0.contains(".damaged-") || $0.contains(".set-aside-") }) else { return }
+        guard let session = try? DocumentSession(address: address, home: home, options: config.sessionOptions(token: "", readOnly: true, caFile: nil)) else { return }
+        let unsent = await session.unsentCount
+        await session.close()
+        if unsent == 0 { try? manager.removeItem(at: directory) }
     }
 
     /// `weft mv`: renames the document on its relay to `newName`, refused when that exists.

@@ -129,6 +129,14 @@ import WeftTestTraits
         #expect(!cat.stderr.contains("lacks history") && !cat.stderr.contains("give it back"), "\(cat.stderr)")
         expectPlainWords(cat.stderr)
         #expect(try bob(["ls"]).stdout == "no documents on \(server)\n", "reading the deleted copy made nothing")
+
+        // Whoever deleted it holds no old copy to set aside when making it again.
+        let again = try alice(["put", "zz"], input: "new text")
+        #expect(again.status == 0 && !again.stderr.contains("recovered") && !again.stderr.contains("reset"), "\(again.stderr)")
+        #expect(try alice(["cat", "zz"]).stdout == "new text")
+        let recovered = FileManager.default.enumerator(at: alice.home, includingPropertiesForKeys: nil)?.compactMap { ($0 as? URL)?.lastPathComponent }
+            .filter { $0.hasPrefix("recovered-") } ?? []
+        #expect(recovered.isEmpty, "\(recovered)")
     }
 
     /// On a relay that needs tokens: a token lists only its document, and only a read-write
