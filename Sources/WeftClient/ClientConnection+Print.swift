@@ -19,7 +19,7 @@ extension ClientConnection {
             if !offline {
                 await session.start()
                 do {
-                    try await session.waitUntilSettled(timeout: timeout, flushingQueue: false, spent: ContinuousClock.now - started)
+                    try await session.waitUntilSettled(timeout: timeout, flushingQueue: false, spent: ContinuousClock.now - started, refusalGrace: refusalGrace)
                 } catch let error as SyncError where error.kind == .timeout {
                     guard await session.hasLocalCopy else { throw error }
                     throw SyncError(.timeout, "\(error.description); `weft cat --offline` prints this machine's copy")

@@ -13,7 +13,7 @@ extension ClientConnection {
         try await withSession(command) { session in
             await session.start()
             do {
-                try await session.waitUntilSettled(timeout: timeout)
+                try await session.waitUntilSettled(timeout: timeout, refusalGrace: refusalGrace)
             } catch let error as SyncError where error.kind == .timeout {
                 // The change is made against the relay's text, not a copy that may be stale.
                 throw SyncError(.timeout, "\(error.description); nothing was changed or queued: weft \(command) needs the relay's current text, so run it again once the relay answers")
@@ -28,7 +28,7 @@ extension ClientConnection {
                 try await session.apply(edits)
                 changed = true
             }
-            try await session.waitUntilSettled(timeout: timeout)
+            try await session.waitUntilSettled(timeout: timeout, refusalGrace: refusalGrace)
         }
         return changed
     }

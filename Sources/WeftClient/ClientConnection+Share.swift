@@ -16,7 +16,7 @@ extension ClientConnection {
         defer { sources.forEach { $0.cancel() } }
         try await withSession("share") { session in
             await session.start()
-            try await session.waitUntilSettled(timeout: timeout)
+            try await session.waitUntilSettled(timeout: timeout, refusalGrace: refusalGrace)
             // Stopping is watched from before either side is written: a SIGTERM while the share
             // starts ends it after the start, with the same last look, not half-way through it.
             // (Before this, a signal ends the process as usual: nothing has been written yet.)

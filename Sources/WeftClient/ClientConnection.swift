@@ -15,12 +15,20 @@ public struct ClientConnection: Sendable {
     public var caFile: String?
     /// How long to wait for the relay before giving up.
     public var timeout: Duration
+    /// How long to go on when every connection is refused (nothing listens at the address):
+    /// nil waits the whole `timeout`.
+    public var refusalGrace: Duration?
 
-    public init(document: String, token: String? = nil, caFile: String? = nil, timeout: Duration = .seconds(30)) {
+    /// What commands without `--timeout` give a relay that refuses every connection: enough for
+    /// one starting up or restarting, not the half minute a slow network may need.
+    public static let defaultRefusalGrace: Duration = .seconds(5)
+
+    public init(document: String, token: String? = nil, caFile: String? = nil, timeout: Duration = .seconds(30), refusalGrace: Duration? = nil) {
         self.document = document
         self.token = token
         self.caFile = caFile
         self.timeout = timeout
+        self.refusalGrace = refusalGrace
     }
 
     /// The user's config, the document's address and the token to present there.

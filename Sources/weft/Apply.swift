@@ -46,13 +46,13 @@ struct Apply: AsyncParsableCommand {
             await session.start()
             if !hasCopy {
                 do {
-                    try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false)
+                    try await session.waitUntilSettled(timeout: client.timeoutDuration, flushingQueue: false, refusalGrace: client.refusalGrace)
                 } catch let error as SyncError where error.kind == .timeout {
                     throw SyncError(.timeout, "\(error.description); nothing was applied: this machine has no copy of the document for the positions to refer to (`weft apply --offline` applies them to an empty one)")
                 }
                 try await session.apply(edits)
             }
-            try await session.waitUntilSettled(timeout: client.timeoutDuration)
+            try await session.waitUntilSettled(timeout: client.timeoutDuration, refusalGrace: client.refusalGrace)
         }
     }
 }

@@ -11,14 +11,18 @@ struct ClientCommandOptions: ParsableArguments {
 
     @OptionGroup var access: AccessOptions
 
-    @Option(help: "Seconds to wait for the relay before giving up (queued edits stay queued).")
-    var timeout: Double = 30
+    @Option(help: "Seconds to wait for the relay before giving up (queued edits stay queued); without it 30, or about 5 when nothing answers at the relay's address at all.")
+    var timeout: Double?
 
-    var timeoutDuration: Duration { .milliseconds(Int(max(0.1, timeout) * 1000)) }
+    var timeoutDuration: Duration { .milliseconds(Int(max(0.1, timeout ?? 30) * 1000)) }
+
+    /// How long a relay that refuses every connection is tried before giving up: only without
+    /// `--timeout`, which says how long to wait whatever happens.
+    var refusalGrace: Duration? { timeout == nil ? ClientConnection.defaultRefusalGrace : nil }
 
     /// The document, token and certificates these options name.
     var connection: ClientConnection {
-        ClientConnection(document: document, token: access.token, caFile: access.caFile, timeout: timeoutDuration)
+        ClientConnection(document: document, token: access.token, caFile: access.caFile, timeout: timeoutDuration, refusalGrace: refusalGrace)
     }
 
     /// ``ClientConnection/withSession(_:readOnly:throwawayIfLocked:_:)``, exiting with the

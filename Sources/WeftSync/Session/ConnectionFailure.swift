@@ -10,6 +10,14 @@ import WSClient
 enum ConnectionFailure {
     /// What went wrong connecting to (or talking with) `address`, and what to do where there is
     /// something to do.
+    /// What a refused connection says: nothing listens at `place`.
+    static func nothingListening(at place: String) -> String { "nothing answers at \(place); is the relay running?" }
+
+    /// Whether `description` (from `describe`) says nothing listens at the relay's address.
+    static func isNothingListening(_ description: String) -> Bool {
+        description.hasPrefix("nothing answers at ") && description.hasSuffix("; is the relay running?")
+    }
+
     static func describe(_ error: any Error, address: DocumentAddress) -> String {
         let place = "\(address.host):\(address.port)"
         if let error = error as? SyncError { return error.description }
@@ -18,7 +26,7 @@ enum ConnectionFailure {
                 return "cannot find the host \(address.host) (check the server address)"
             }
             let codes = error.connectionErrors.compactMap { ($0.error as? IOError)?.errnoCode }
-            if codes.contains(ECONNREFUSED) { return "nothing answers at \(place); is the relay running?" }
+            if codes.contains(ECONNREFUSED) { return nothingListening(at: place) }
             if codes.contains(ENETUNREACH) || codes.contains(EHOSTUNREACH) { return "the network cannot reach \(address.host)" }
             if error.connectionErrors.contains(where: { if case .connectTimeout = $0.error as? ChannelError { true } else { false } }) {
                 return "no answer from \(place) (the network or the relay is slow or down)"
@@ -34,7 +42,7 @@ enum ConnectionFailure {
             switch error.errnoCode {
             case ECONNRESET, EPIPE: return "the connection to \(place) was cut"
             case ETIMEDOUT: return "the connection to \(place) timed out"
-            case ECONNREFUSED: return "nothing answers at \(place); is the relay running?"
+            case ECONNREFUSED: return nothingListening(at: place)
             default: return "the connection to \(place) failed (\(String(cString: strerror(error.errnoCode))))"
             }
         }

@@ -31,6 +31,8 @@ public actor DocumentSession {
     private var lastConnectionProblem: String?
     /// Why the last connection failed, while no relay has welcomed a new one.
     public var connectionProblem: String? { lastConnectionProblem }
+    /// Since when every attempt to connect was refused (nil once one was not).
+    private var refusedSince: Duration?
 
     /// Opens the document's files (taking their lock) and its cached state. Does not connect: call `start()`.
     /// - Parameters:
@@ -144,7 +146,10 @@ public actor DocumentSession {
     /// - Parameter spent: how much of `timeout` the command already used before (asking the relay
     ///   whether the document exists): the wait ends when `timeout` in all is up, and the message
     ///   names `timeout`, the figure the user gave.
-    public func waitUntilSettled(timeout: Duration, flushingQueue: Bool = true, spent: Duration = .zero) async throws(SyncError) {
+    /// - Parameter refusalGrace: when every connection has been refused this long (nothing listens
+    ///   at the relay's address), give up before `timeout`; nil waits for `timeout`.
+    public func waitUntilSettled(timeout: Duration, flushingQueue: Bool = true, spent: Duration = .zero,
+                                 refusalGrace: Duration? = nil) async throws(SyncError) {
         let clock = environment.clock
         let left = max(.zero, timeout - spent)
         let deadline = clock.now + left
@@ -159,12 +164,13 @@ public actor DocumentSession {
             if flushingQueue, machine.writesRefused, machine.ackedThrough < machine.queuedThrough {
                 throw SyncError(.refused, "read-only: the relay accepts no writes to \(address.name) on this connection (a read-only token?); \(unsentCount) \(unsentCount == 1 ? "batch stays" : "batches stay") queued here (`weft status` lists them) and go out with a read-write token")
             }
-            guard clock.now < deadline else {
-                let seconds = Int(timeout.components.seconds)
+            let refusedTooLong = refusalGrace.map { grace in refusedSince.map { clock.now - $0 >= grace } ?? false } ?? false
+            guard clock.now < deadline, !refusedTooLong else {
+                let seconds = Int(refusedTooLong ? (clock.now - deadline + left).components.seconds : timeout.components.seconds)
                 let why = lastConnectionProblem.map { " (\($0))" } ?? ""
                 let unsent = unsentCount
                 guard unsent > 0 else {
-                    throw SyncError(.timeout, "could not sync with \(address) within \(seconds) s\(why)")
+                    throw SyncError(.timeout, "could not sync with \(address) within \(seconds) s\(why)\(refusedTooLong ? "; --timeout SECONDS waits longer" : "")")
                 }
                 throw SyncError(.timeout, "not in sync with \(address) after \(seconds) s\(why): \(unsent) \(unsent == 1 ? "batch" : "batches") still unsent; they stay queued, and the next `weft edit`, `apply` or `put` that reaches the relay sends them (--timeout SECONDS waits longer)")
             }
@@ -227,12 +233,19 @@ public actor DocumentSession {
     private func event(_ event: SyncMachine.Event, generation: Int) {
         guard generation == connectionGeneration else { return }
         // A refusal for now closes the connection: that is why it ended, not the close itself.
-        if case .disconnected(let reason) = event { lastConnectionProblem = copy.machine.refusalEndingConnection ?? reason }
+        if case .disconnected(let reason) = event {
+            lastConnectionProblem = copy.machine.refusalEndingConnection ?? reason
+            // Nothing listening, as opposed to a slow or broken network: how long it has been so.
+            if ConnectionFailure.isNothingListening(reason) { refusedSince = refusedSince ?? environment.clock.now } else { refusedSince = nil }
+        }
         if case .connectDeadlinePassed = event, [.connecting, .greeting].contains(copy.machine.phase) {
             // The session drops this connection itself: its own end, reported later, is ignored.
             lastConnectionProblem = "the relay did not welcome the connection within \(Int(options.connectTimeout.components.seconds)) s"
         }
-        if case .received(.welcome) = event { lastConnectionProblem = nil }
+        if case .received(.welcome) = event {
+            lastConnectionProblem = nil
+            refusedSince = nil
+        }
         copy.handle(event, jitter: jitter.next())
         performEffects()
     }

@@ -112,6 +112,25 @@ import WeftTestTraits
         #expect(gap.status == 5 && gap.stdout == "a file\nmade" && gap.stderr.contains("no document named \"notse2\""), "\(gap.stderr)")
     }
 
+    /// Where nothing listens at all, cat, put and apply give up after a few seconds, not the half
+    /// minute a slow network is given; what apply queued stays queued.
+    @Test func nothingListeningIsSaidSoon() throws {
+        let root = TemporaryDirectory.path("nothing-listening")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let server = "ws://127.0.0.1:\(unusedLoopbackPort())"
+        let bob = WeftRun(home: root.appendingPathComponent("bob"), environment: ["WEFT_SERVER": server])
+        #expect(try bob(["apply", "--offline", "\(server)/notes"], input: editLines([(0, 0, "kept")])).status == 0)
+        let started = ContinuousClock.now
+        let apply = try bob(["apply", "\(server)/notes"], input: editLines([(4, 0, " more")]))
+        let put = try bob(["put", "\(server)/notes"], input: "replaced")
+        let cat = try bob(["cat", "\(server)/notes"])
+        #expect(ContinuousClock.now - started < .seconds(45), "three commands gave up well before 30 s each")
+        #expect(apply.status == 1 && apply.stderr.contains("nothing answers at") && apply.stderr.contains("stay queued"), "\(apply.stderr)")
+        #expect(put.status == 1 && put.stderr.contains("nothing answers at") && put.stderr.contains("nothing was changed"), "\(put.stderr)")
+        #expect(cat.status == 1 && cat.stderr.contains("nothing answers at"), "\(cat.stderr)")
+        #expect(try bob(["cat", "--offline", "\(server)/notes"]).stdout == "kept more", "what apply queued is still here")
+    }
+
     /// A copy of a document deleted on purpose is told it is gone, not that the relay lost it:
     /// giving it back, as a copy of lost history does, would make the deleted document again.
     @Test func readingADeletedDocumentSaysItIsGone() throws {
