@@ -30,6 +30,8 @@ public final class EditorApp {
     }
 
     var editor: Editor
+    /// The pipe being paged has handed a piece the pager kept without asking for the next.
+    var readerWaits = false
     /// Nil when paging a file or a pipe.
     let session: DocumentSession?
     let terminal: Terminal
@@ -137,6 +139,10 @@ public final class EditorApp {
                 } else {
                     await take(inputs)
                 }
+                if readerWaits, editor.wantsMoreText {
+                    readerWaits = false
+                    textReader?.pieceTaken()
+                }
             case .stopRequested:
                 // The SIGTSTPs this process sent itself to stop come round after it was continued,
                 // on a busy machine seconds later: ignored for a while. (Ctrl-Z typed in the editor
@@ -165,7 +171,9 @@ public final class EditorApp {
                 if !unsaved.isEmpty { await saveLocalEdits() }
             case .text(let text):
                 editor.appendText(text)
-                textReader?.pieceTaken()
+                // A pipe is read ahead of the screen only so far, as less reads it (`yes | weft
+                // view -` must not fill memory): the next piece is asked for once a key needs it.
+                if textReader?.readsFile == true || editor.wantsMoreText { textReader?.pieceTaken() } else { readerWaits = true }
             case .textEnded(let problem):
                 editor.endText(problem: problem)
             case .authors(let authorship, let problem):

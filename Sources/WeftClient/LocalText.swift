@@ -56,11 +56,15 @@ final class TextStreamReader: @unchecked Sendable {
     private let deliver: @Sendable (String) -> Void
     private let ended: @Sendable (String?) -> Void
     private let taken = DispatchSemaphore(value: 0)
+    /// Whether the descriptor is a regular file (of a known, finite size), not a pipe.
+    let readsFile: Bool
 
     init(descriptor: Int32, deliver: @escaping @Sendable (String) -> Void, ended: @escaping @Sendable (String?) -> Void) {
         self.descriptor = descriptor
         self.deliver = deliver
         self.ended = ended
+        var status = stat()
+        readsFile = fstat(descriptor, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
     }
 
     func start() {

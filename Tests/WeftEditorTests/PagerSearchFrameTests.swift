@@ -142,6 +142,28 @@ struct PagerLocalTextTests {
         #expect(pager.lines[0] == "^[[33mcommit^[[m")
     }
 
+    @Test("a pipe is read only so far past the screen, unless a key waits for what comes later")
+    func readAhead() throws {
+        var pager = try Self.pager(colours: false)
+        let line = String(repeating: "y", count: 1023) + "\n"
+        #expect(pager.editor.wantsMoreText)
+        pager.editor.appendText(String(repeating: line, count: Editor.readAhead / 1024 + 8))
+        #expect(!pager.editor.wantsMoreText, "4 Mi characters past the screen are enough")
+        pager.press("G")
+        #expect(pager.editor.wantsMoreText, "G waits for the end")
+        pager.press("g")
+        #expect(!pager.editor.wantsMoreText)
+        pager.press("/")
+        pager.type("nowhere\n")
+        #expect(pager.editor.wantsMoreText, "a search goes on through what comes")
+        pager.press("g")
+        pager.press("F")
+        #expect(pager.editor.wantsMoreText, "following the end")
+        pager.press("q")
+        pager.editor.endText(problem: nil)
+        #expect(pager.editor.wantsMoreText, "nothing is held back once all is read")
+    }
+
     @Test("a CR that ends a line is not shown, as less does not show it; one elsewhere is ^M")
     func crlf() throws {
         var pager = try Self.pager(colours: false)

@@ -81,6 +81,18 @@ extension Editor {
 /// wait for it as less does: G stays at the end until all is read, a line or a percentage beyond
 /// what is read goes there once it is, and a forward search goes on through the text as it comes.
 extension Editor {
+    /// Whether the pager wants more of a pipe now: as less, it reads ahead of the screen only so
+    /// far, unless something waits for what comes later (G, F, a search, a line or percentage).
+    public var wantsMoreText: Bool {
+        guard localTextState == .reading, isPager else { return true }
+        if pendingStart != nil || pendingSearch != nil || followingEnd { return true }
+        let shownEnd = replica.lineStart(min(bottomLine + 1, replica.lastLine))
+        return replica.count - shownEnd < Self.readAhead
+    }
+
+    /// How far past the bottom of the screen a pipe is read, in characters.
+    static let readAhead = 4 << 20
+
     /// Whether a key about the end of the text should wait for it.
     var textStillComing: Bool { isPager && localTextState == .reading }
 
