@@ -24,9 +24,8 @@ extension ClientConnection {
     private func forgetCopy(of address: DocumentAddress, home: ClientHome, config: UserConfig) async {
         let directory = home.directory(for: address)
         let manager = FileManager.default
-        guard manager.fileExists(atPath: directory.path), !DocumentFiles.isLocked(directory) else { return }
-        let names = (try? manager.contentsOfDirectory(atPath: directory.path)) ?? []
-        guard !names.contains(where: { $0.hasPrefix("recovered-") || $0.contains(".damaged-") || $0.contains(".set-aside-") }) else { return }
+        guard manager.fileExists(atPath: directory.path), !DocumentFiles.isLocked(directory),
+              DocumentFiles.setAside(in: directory).isEmpty else { return }
         guard let session = try? DocumentSession(address: address, home: home, options: config.sessionOptions(token: "", readOnly: true, caFile: nil)) else { return }
         let unsent = await session.unsentCount
         await session.close()

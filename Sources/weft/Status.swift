@@ -52,22 +52,12 @@ struct Status: AsyncParsableCommand {
                 listed += 1
             }
             // What this copy holds that the relay may not: copies set aside, damaged queue tails.
-            for file in Self.setAside(in: directory) {
+            for file in DocumentFiles.setAside(in: directory) {
                 print("\(shown)\tset aside: \(directory.appendingPathComponent(file).path)")
                 listed += 1
             }
         }
         if listed == 0 { print("nothing unsent") }
-    }
-
-    /// Files in a document's directory holding text this copy set aside: a copy kept when the
-    /// relay refused an edit or the document was made anew (`recovered-*.txt`), damaged queue
-    /// tails and refused queues. The user deletes them once they have what they need.
-    static func setAside(in directory: URL) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return names.filter {
-            $0.hasPrefix("recovered-") || $0.hasPrefix("\(DocumentFiles.queueName).damaged-") || $0.hasPrefix("\(DocumentFiles.queueName).set-aside-")
-        }.sorted()
     }
 
     static func age(_ seconds: UInt64) -> String {

@@ -68,8 +68,7 @@ extension Editor {
         let lineCount = isPager ? pagedLineCount : countsLinesAsVim ? max(replica.lastLine, cursorLine) + 1 : replica.lineCount
         while row < viewHeight, line < lineCount, !noLines {
             let length = lineLength(from: lineStart)
-            // As less: the pager does not show a CR that ends a line (a file written with CR LF).
-            let hidesCR = isPager && length > 0 && line < replica.lastLine && replica.text(in: lineStart + length - 1..<lineStart + length) == "\r"
+            let hidesCR = length > 0 && hidesCarriageReturn(ofLine: line, ending: replica.text(in: lineStart + length - 1..<lineStart + length).unicodeScalars.first)
             let layout = layout(of: replica.text(in: lineStart..<lineStart + length - (hidesCR ? 1 : 0)))
             let found = matches(in: lineStart..<lineStart + layout.length)
             let fresh = awayRanges.filter { $0.overlaps(lineStart..<lineStart + max(1, layout.length)) }

@@ -275,8 +275,9 @@ extension Editor {
         case .quit where isModified && lastCommand != .quit:
             // A file's changes live only here until written: the first quit key warns.
             let keymap = self.keymap
-            let save = localFile == nil ? (keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) asks where to write them)" } ?? " (:w FILE writes them)")
-                : keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first.map { " (\($0.keyNames) writes them)" } ?? " (:w writes them)"
+            let saveKeys = keymap.modes.compactMap { keymap.keys(for: .save, in: $0) }.first
+            let save = localFile == nil ? saveKeys.map { " (\($0.keyNames) asks where to write them)" } ?? " (:w FILE writes them)"
+                                        : saveKeys.map { " (\($0.keyNames) writes them)" } ?? " (:w writes them)"
             show("\(unwrittenTextName) has changes not written\(save); quit again to leave without them", isError: true)
         case .quit, .forceQuit: wantsQuit = true
         case .help: openHelp()

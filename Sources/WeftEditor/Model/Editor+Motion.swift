@@ -5,9 +5,14 @@ extension Editor {
 
     func layout(ofLine line: Int, wrapping: Bool? = nil) -> LineLayout {
         var text = replica.line(line)
-        // As less: the pager does not show a CR that ends a line (a file written with CR LF).
-        if isPager, line < replica.lastLine, text.unicodeScalars.last == "\r" { text.unicodeScalars.removeLast() }
+        if hidesCarriageReturn(ofLine: line, ending: text.unicodeScalars.last) { text.unicodeScalars.removeLast() }
         return layout(of: text, wrapping: wrapping)
+    }
+
+    /// As less: the pager does not show a CR that ends a line (a file written with CR LF);
+    /// `last` is the line's last scalar, looked up only in the pager.
+    func hidesCarriageReturn(ofLine line: Int, ending last: @autoclosure () -> Unicode.Scalar?) -> Bool {
+        isPager && line < replica.lastLine && last() == "\r"
     }
 
     /// `text` (one line) laid out with the editor's width, wrapping and tab settings.

@@ -97,11 +97,14 @@ extension Editor {
     var textStillComing: Bool { isPager && localTextState == .reading }
 
     /// What the message line says while a key waits for text: `place` is where it goes.
-    static func waitingFor(_ place: String) -> String { "going to \(place) once the text is read that far (any key stops)" }
+    static func waitingFor(_ place: String) -> String { "going to \(place) once the text is read that far\(waitingEnd)" }
+
+    /// How every message about waiting for text ends.
+    private static let waitingEnd = " (any key stops)"
 
     /// The waiting is over: its message goes.
     mutating func clearWaitingMessage() {
-        if message?.text.hasPrefix("going to ") == true, message?.text.hasSuffix("(any key stops)") == true { message = nil }
+        if message?.text.hasSuffix(Self.waitingEnd) == true { message = nil }
     }
 
     /// Whether a forward search that found `found` (or nothing) waits for more text instead: the
@@ -116,7 +119,7 @@ extension Editor {
     /// Waits for a match of `query` after `position` in the text still to come.
     mutating func awaitMatch(_ query: SearchQuery, from position: Int) {
         pendingSearch = PendingSearch(query: query, from: position, origin: position)
-        show("searching the text as it is read: \(query.pattern) (any key stops)")
+        show("searching the text as it is read: \(query.pattern)\(Self.waitingEnd)")
     }
 
     /// Moves to the waiting search's match once there is one after where it started, or (all
@@ -132,7 +135,7 @@ extension Editor {
             pendingSearch = nil
             moveCursor(to: range.lowerBound)
             putAtTop(range.lowerBound)
-            if message?.text.hasPrefix("searching the text") == true { message = nil }
+            clearWaitingMessage()
             return
         }
         guard !reading else {

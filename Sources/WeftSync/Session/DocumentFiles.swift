@@ -15,6 +15,16 @@ public final class DocumentFiles {
     public let directory: URL
     private var lockDescriptor: Int32?
 
+    /// Files in a document's directory holding text this copy set aside: a copy kept when the
+    /// relay refused an edit or the document was made anew (`recovered-*.txt`), damaged queue
+    /// tails and refused queues. The user deletes them once they have what they need.
+    public static func setAside(in directory: URL) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        return names.filter {
+            $0.hasPrefix("recovered-") || $0.hasPrefix("\(queueName).damaged-") || $0.hasPrefix("\(queueName).set-aside-")
+        }.sorted()
+    }
+
     public var queueURL: URL { directory.appendingPathComponent(Self.queueName) }
     public var cacheURL: URL { directory.appendingPathComponent(Self.cacheName) }
     public var receivedURL: URL { directory.appendingPathComponent(Self.receivedName) }

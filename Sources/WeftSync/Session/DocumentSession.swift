@@ -152,7 +152,8 @@ public actor DocumentSession {
                                  refusalGrace: Duration? = nil) async throws(SyncError) {
         let clock = environment.clock
         let left = max(.zero, timeout - spent)
-        let deadline = clock.now + left
+        let began = clock.now
+        let deadline = began + left
         let alarm = Task {
             guard (try? await clock.sleep(for: left)) != nil else { return }  // cancelled: settled first
             self.wakeStatusWaiters()
@@ -166,7 +167,7 @@ public actor DocumentSession {
             }
             let refusedTooLong = refusalGrace.map { grace in refusedSince.map { clock.now - $0 >= grace } ?? false } ?? false
             guard clock.now < deadline, !refusedTooLong else {
-                let seconds = Int(refusedTooLong ? (clock.now - deadline + left).components.seconds : timeout.components.seconds)
+                let seconds = Int(refusedTooLong ? (clock.now - began).components.seconds : timeout.components.seconds)
                 let why = lastConnectionProblem.map { " (\($0))" } ?? ""
                 let unsent = unsentCount
                 guard unsent > 0 else {

@@ -14,6 +14,11 @@ import WeftTestTraits
         return made.stdout.split(separator: "\n").last.map(String.init) ?? ""
     }
 
+    /// Every file and directory under `home`, as paths.
+    func paths(under home: URL) -> [String] {
+        FileManager.default.enumerator(at: home, includingPropertiesForKeys: nil)?.compactMap { ($0 as? URL)?.path } ?? []
+    }
+
     /// Nothing a library says about itself reaches the user: messages are the relay's and weft's words.
     func expectPlainWords(_ stderr: String, sourceLocation: SourceLocation = #_sourceLocation) {
         for raw in ["Error(", "DocumentName", "SyncError", "NIO", "errno"] {
@@ -92,8 +97,7 @@ import WeftTestTraits
         #expect(try bob(["ls"]).stdout == "no documents on \(server)\n", "reading made nothing")
         let offline = try bob(["cat", "--offline", "notse"])
         #expect(offline.status == 3 && offline.stderr.contains("reads the relay's copy"), "\(offline.stderr)")
-        let leftovers = FileManager.default.enumerator(at: bob.home, includingPropertiesForKeys: nil)?.compactMap { ($0 as? URL)?.path }
-            .filter { $0.contains("notse") } ?? []
+        let leftovers = paths(under: bob.home).filter { $0.contains("notse") }
         #expect(leftovers.isEmpty, "failed reads of a document never held here leave nothing behind: \(leftovers)")
 
         #expect(try bob(["put", "notse"], input: "made").status == 0)
@@ -153,8 +157,7 @@ import WeftTestTraits
         let again = try alice(["put", "zz"], input: "new text")
         #expect(again.status == 0 && !again.stderr.contains("recovered") && !again.stderr.contains("reset"), "\(again.stderr)")
         #expect(try alice(["cat", "zz"]).stdout == "new text")
-        let recovered = FileManager.default.enumerator(at: alice.home, includingPropertiesForKeys: nil)?.compactMap { ($0 as? URL)?.lastPathComponent }
-            .filter { $0.hasPrefix("recovered-") } ?? []
+        let recovered = paths(under: alice.home).filter { ($0 as NSString).lastPathComponent.hasPrefix("recovered-") }
         #expect(recovered.isEmpty, "\(recovered)")
     }
 
