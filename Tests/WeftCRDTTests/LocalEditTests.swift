@@ -62,7 +62,14 @@ import WeftTestSupport
                 try replica.insert(text, at: position)
                 model.insert(contentsOf: text.unicodeScalars, at: position)
             }
-            if step % 50 == 0 { replica.checkInvariants() }
+            if step % 50 == 0 {
+                replica.checkInvariants()
+                for _ in 0..<20 {
+                    let position = Int.random(in: 0...model.count + 1, using: &random)
+                    let expected = model.indices.first { $0 >= position && model[$0] == "\n" } ?? model.count
+                    #expect(replica.nextLineFeed(from: position) == expected, "seed \(seed) step \(step): line feed from \(position)")
+                }
+            }
         }
         let expected = String(String.UnicodeScalarView(model))
         #expect(replica.text == expected, "seed \(seed)")
@@ -116,9 +123,12 @@ import WeftTestSupport
                 #expect(replica.line(line) == alice.line(line), "\(name) line \(line)")
                 #expect(replica.lineStart(line) == alice.lineStart(line), "\(name) line \(line)")
             }
+            let scalars = Array(expected.unicodeScalars)
             for position in stride(from: 0, to: alice.count, by: 301) {
                 #expect(replica.id(at: position) == alice.id(at: position), "\(name) position \(position)")
                 #expect(replica.line(containing: position) == alice.line(containing: position), "\(name) position \(position)")
+                let lineFeed = scalars[position...].firstIndex(of: "\n") ?? scalars.count
+                #expect(replica.nextLineFeed(from: position) == lineFeed, "\(name) line feed from \(position)")
             }
         }
         // Deleting across the pieces and typing into the middle keep the pieces consistent.

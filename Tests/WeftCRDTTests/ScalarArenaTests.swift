@@ -40,6 +40,9 @@ import WeftTestSupport
             #expect(utf8 == expected, "seed \(seed) step \(step): UTF-8 of \(lower)..<\(upper)")
             #expect(Array(arena.slice(lower..<upper)) == Array(model[lower..<upper]), "seed \(seed) step \(step): scalars of \(lower)..<\(upper)")
             #expect(arena.newlines(in: lower..<upper) == model[lower..<upper].filter { $0 == "\n" }.count, "seed \(seed) step \(step): line feeds in \(lower)..<\(upper)")
+            let skipping = Int.random(in: 0...3, using: &random)
+            let lineFeed = model[lower..<upper].indices.filter { model[$0] == "\n" }.dropFirst(skipping).first
+            #expect(arena.newline(skipping, in: lower..<upper) == lineFeed, "seed \(seed) step \(step): line feed \(skipping) in \(lower)..<\(upper)")
             let offset = Int.random(in: 0..<model.count, using: &random)
             #expect(arena[offset] == model[offset], "seed \(seed) step \(step): scalar \(offset)")
         }

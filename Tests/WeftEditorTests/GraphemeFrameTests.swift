@@ -1,5 +1,6 @@
 import Testing
 import WeftCRDT
+import WeftTestSupport
 @testable import WeftEditor
 
 /// Grapheme clusters and control characters on the screen, for terminals that join clusters
@@ -77,5 +78,58 @@ extension GraphemeFrameTests {
     func danglingJoiner() throws {
         let frame = try editor("a\u{1F468}\u{200D}b", clusters: .unicode).frame()
         #expect(frame.rows[0][1].text == "\u{1F468}" && frame.rows[0][3].text == "b")
+    }
+
+    @Test("the shortcut for one plain scalar draws every character as the full rules do")
+    func shortcutAgreesWithTheRules() {
+        var random = SeededGenerator(seed: 0x61795)
+        // Every scalar up to U+0800 (controls, C1, Latin-1, combining marks), the bidi controls and
+        // joiners, then random scalars from the whole range, alone and followed by a combining mark.
+        var scalars = (0..<0x800).compactMap(Unicode.Scalar.init)
+        scalars += [0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202E, 0x2066, 0x2069, 0xFE0F, 0xFFFD, 0x1F44D, 0x1F3FD, 0xE0001]
+            .compactMap(Unicode.Scalar.init)
+        while scalars.count < 6_000 {
+            if let scalar = Unicode.Scalar(UInt32.random(in: 0..<0x110000, using: &random)) { scalars.append(scalar) }
+        }
+        for width in [TextWidths(clusters: .unicode), TextWidths(clusters: .scalarByScalar)] {
+            for scalar in scalars {
+                for text in [String(scalar), String(scalar) + "\u{301}"] {
+                    for character in text {
+                        let column = Int.random(in: 0..<20, using: &random)
+                        let shown = Glyph.of(character, column: column, tabWidth: 8, width: width)
+                        #expect(shown == Glyph.drawn(character, column: column, tabWidth: 8, width: width),
+                                "U+\(String(scalar.value, radix: 16)) in \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("a long line is laid out again when someone else changes it, down to the bytes of an accent")
+    func longLineLayoutFollowsItsText() throws {
+        // Precomposed é and e with a combining accent are equal Strings, but not equal layouts.
+        let composed = String(repeating: "\u{E9}", count: 3_000), combining = String(repeating: "e\u{301}", count: 3_000)
+        #expect(LayoutCache.Key(text: composed, wrapWidth: nil, tabWidth: 8) != LayoutCache.Key(text: combining, wrapWidth: nil, tabWidth: 8))
+        var other = Replica(replicaID: ReplicaID(2))
+        let first = try #require(try other.insert(composed + "\nend", at: 0))
+        var editor = Editor(replica: Replica(replicaID: ReplicaID(1)), keymap: try Keymap.load("default", from: .keymaps(config: nil)), status: StatusInfo(document: "doc"))
+        editor.resize(width: 40, height: 8)
+        try editor.applyRemote([first])
+        editor.handle(.named(.end), now: 0)
+        _ = editor.frame()
+        #expect(editor.cursorPosition == 3_000)
+        // The whole line becomes the same letters with combining accents: twice the scalars.
+        let deletion = try #require(try other.delete(0..<3_000))
+        let insertion = try #require(try other.insert(combining, at: 0))
+        try editor.applyRemote([deletion, insertion])
+        editor.handle(.named(.home), now: 0)
+        editor.handle(.named(.end), now: 0)
+        #expect(editor.cursorPosition == 6_000, "the end of the line after 3,000 letters of two scalars each")
+        // Typing in the middle shows on the screen at once.
+        for _ in 0..<20 { editor.handle(.named(.left), now: 0) }
+        editor.handle(.character("X"), now: 0)
+        let frame = editor.frame()
+        #expect(frame.lines.contains { $0.contains("X") }, "\(frame.lines)")
+        #expect(editor.text.unicodeScalars.count == 6_001 + 4)
     }
 }

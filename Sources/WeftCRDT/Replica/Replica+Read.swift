@@ -83,13 +83,31 @@ extension Replica {
         var position = visibleTree.prefix(leafOrder)
         for run in leaves[Int(order[leafOrder])].runs where !run.isDeleted {
             let start = Int(run.content)
-            for offset in 0..<Int(run.length) where arena[start + offset] == "\n" {
-                if remaining == 0 { return position + offset }
-                remaining -= 1
-            }
+            if let found = arena.newline(remaining, in: start..<start + Int(run.length)) { return position + found - start }
+            remaining -= newlines(in: run)
             position += Int(run.length)
         }
         preconditionFailure("leaf newline count disagrees with its runs")
+    }
+
+    /// The visible offset of the first line feed at or after `position`, or `count` when none
+    /// follows: the end of the line `position` is in, found without reading the line's text (a
+    /// line of a megabyte is read once per frame otherwise).
+    public func nextLineFeed(from position: Int) -> Int {
+        guard position >= 0, position < count else { return count }
+        let (location, _) = findVisible(position)
+        var at = position
+        let runs = leaves[Int(order[location.order])].runs
+        for index in location.run..<runs.count where !runs[index].isDeleted {
+            let skipped = index == location.run ? location.offset : 0
+            let start = Int(runs[index].content) + skipped
+            let end = Int(runs[index].content) + Int(runs[index].length)
+            if let found = arena.newline(0, in: start..<end) { return at + found - start }
+            at += end - start
+        }
+        // Not in the rest of this leaf: the first line feed of the leaves after it, by count.
+        let before = newlineTree.prefix(location.order + 1)
+        return before < newlineCount ? self.position(ofNewline: before) : count
     }
 
     // MARK: Attribution

@@ -55,6 +55,27 @@ struct ScalarArena {
         return total
     }
 
+    /// The offset of the `skipping`-th line feed (from 0) in `range`, or nil when it has fewer.
+    func newline(_ skipping: Int, in range: Range<Int>) -> Int? {
+        var remaining = skipping
+        if isWide {
+            return wide.withUnsafeBufferPointer { scalars in
+                for index in range where scalars[index] == "\n" {
+                    if remaining == 0 { return index }
+                    remaining -= 1
+                }
+                return nil
+            }
+        }
+        return narrow.withUnsafeBufferPointer { bytes in
+            for index in range where bytes[index] == 0x0A {
+                if remaining == 0 { return index }
+                remaining -= 1
+            }
+            return nil
+        }
+    }
+
     mutating func reserveCapacity(_ scalars: Int) {
         if isWide { wide.reserveCapacity(scalars) } else { narrow.reserveCapacity(scalars) }
     }
@@ -161,7 +182,41 @@ public struct ScalarSlice: Sequence {
                         for index in values.indices { target[start + index] = UInt8(truncatingIfNeeded: values[index]) }
                     }
                 } else {
-                    for scalar in source { bytes.append(contentsOf: UTF8.encode(scalar)!) }
+                    Self.appendEncoding(values, to: &bytes)
+                }
+            }
+        }
+    }
+
+    /// Encodes scalar values into room made once: appending each scalar's bytes as it is encoded
+    /// was most of reading a long line of text other than ASCII.
+    private static func appendEncoding(_ values: UnsafeBufferPointer<UInt32>, to bytes: inout [UInt8]) {
+        var total = 0
+        for value in values { total &+= value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4 }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: total))
+        bytes.withUnsafeMutableBufferPointer { target in
+            var at = start
+            for value in values {
+                switch value {
+                case ..<0x80:
+                    target[at] = UInt8(truncatingIfNeeded: value)
+                    at &+= 1
+                case ..<0x800:
+                    target[at] = 0xC0 | UInt8(truncatingIfNeeded: value >> 6)
+                    target[at &+ 1] = 0x80 | UInt8(truncatingIfNeeded: value & 0x3F)
+                    at &+= 2
+                case ..<0x10000:
+                    target[at] = 0xE0 | UInt8(truncatingIfNeeded: value >> 12)
+                    target[at &+ 1] = 0x80 | UInt8(truncatingIfNeeded: value >> 6 & 0x3F)
+                    target[at &+ 2] = 0x80 | UInt8(truncatingIfNeeded: value & 0x3F)
+                    at &+= 3
+                default:
+                    target[at] = 0xF0 | UInt8(truncatingIfNeeded: value >> 18)
+                    target[at &+ 1] = 0x80 | UInt8(truncatingIfNeeded: value >> 12 & 0x3F)
+                    target[at &+ 2] = 0x80 | UInt8(truncatingIfNeeded: value >> 6 & 0x3F)
+                    target[at &+ 3] = 0x80 | UInt8(truncatingIfNeeded: value & 0x3F)
+                    at &+= 4
                 }
             }
         }

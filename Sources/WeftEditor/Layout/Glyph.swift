@@ -13,6 +13,21 @@ struct Glyph: Equatable {
     static func of(_ character: Character, column: Int, tabWidth: Int, width: TextWidths) -> Glyph {
         let scalars = character.unicodeScalars
         let first = scalars.first!
+        // Most characters are one printable scalar: drawn as they are, without the filtering below
+        // (which made laying out a long line cost more than everything else in a keystroke).
+        let isPlainScalar = character.utf8.count == 1
+            ? first.value >= 0x20 && first.value != 0x7F
+            : first.value >= 0xA0 && first.value != 0x200D && !isBidiControl(first) && scalars.index(after: scalars.startIndex) == scalars.endIndex
+        if isPlainScalar, case let columns = width(first), columns > 0 {
+            return Glyph(text: String(character), width: columns, scalars: 1, isControl: false)
+        }
+        return drawn(character, column: column, tabWidth: tabWidth, width: width)
+    }
+
+    /// The glyph for any character, by the rules the shortcut in `of` agrees with.
+    static func drawn(_ character: Character, column: Int, tabWidth: Int, width: TextWidths) -> Glyph {
+        let scalars = character.unicodeScalars
+        let first = scalars.first!
         if character == "\t" {
             let spaces = tabWidth - column % tabWidth
             return Glyph(text: String(repeating: " ", count: spaces), width: spaces, scalars: 1, isControl: false)

@@ -67,7 +67,7 @@ extension Editor {
         // in vim), unless an insert has put the cursor there.
         let lineCount = isPager ? pagedLineCount : countsLinesAsVim ? max(replica.lastLine, cursorLine) + 1 : replica.lineCount
         while row < viewHeight, line < lineCount, !noLines {
-            let length = lineLength(from: lineStart)
+            let length = replica.nextLineFeed(from: lineStart) - lineStart
             let hidesCR = length > 0 && hidesCarriageReturn(ofLine: line, ending: replica.text(in: lineStart + length - 1..<lineStart + length).unicodeScalars.first)
             let layout = layout(of: replica.text(in: lineStart..<lineStart + length - (hidesCR ? 1 : 0)))
             let found = matches(in: lineStart..<lineStart + layout.length)
@@ -157,22 +157,6 @@ extension Editor {
             frame.put("~", row: textTop + row, column: 0, style: .role(.filler), width: measure)
             row += 1
         }
-    }
-
-    /// Scalars from `start` to the end of its line, reading the text in slices rather than
-    /// looking the line feed up (which scans inside a run).
-    private func lineLength(from start: Int) -> Int {
-        var length = 0
-        var chunk = 256
-        while start + length < replica.count {
-            let slice = replica.text(in: (start + length)..<min(replica.count, start + length + chunk))
-            if let newline = slice.unicodeScalars.firstIndex(of: "\n") {
-                return length + slice.unicodeScalars.distance(from: slice.unicodeScalars.startIndex, to: newline)
-            }
-            length += slice.unicodeScalars.count
-            chunk = min(chunk * 2, 1 << 20)
-        }
-        return length
     }
 
     private func drawStatus(into frame: inout Frame, row: Int) {

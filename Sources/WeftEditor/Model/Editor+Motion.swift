@@ -17,7 +17,8 @@ extension Editor {
 
     /// `text` (one line) laid out with the editor's width, wrapping and tab settings.
     func layout(of text: String, wrapping: Bool? = nil) -> LineLayout {
-        LineLayout(text, wrapWidth: (wrapping ?? settings.wrap) ? textWidth : nil, tabWidth: settings.tabWidth, width: measure)
+        let key = LayoutCache.Key(text: text, wrapWidth: (wrapping ?? settings.wrap) ? textWidth : nil, tabWidth: settings.tabWidth)
+        return layoutCache.layout(key) { LineLayout(key.text, wrapWidth: key.wrapWidth, tabWidth: key.tabWidth, width: measure) }
     }
 
     /// The grapheme boundary after `position` (crossing a line feed counts as one step).

@@ -41,6 +41,8 @@ public struct Editor: Sendable {
     var mouseDown: Anchor?
 
     let measure: TextWidths
+    /// Shared by copies of the editor, which lay out with the same widths.
+    let layoutCache = LayoutCache()
     var cursor: Anchor = .start
     /// The cursor's last known offset, for when its anchor cannot be found (the document was replaced).
     var cursorFallback = 0
