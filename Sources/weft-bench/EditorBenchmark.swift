@@ -22,6 +22,12 @@ struct EditorBenchmark: AsyncParsableCommand {
     @Option(help: "Keystrokes timed in the editor model (handle the key, then build the frame).")
     var keystrokes = 2_000
 
+    @Option(help: "Length in kilobytes of the one long line keystrokes are also timed on (a minified file, a log line).")
+    var longLineKilobytes = 1_024
+
+    @Option(help: "Lines of the document `:%s` substitutes on every line of, then undoes and redoes.")
+    var substituteLines = 200_000
+
     func run() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("weft-bench-editor-\(UUID())")
         defer { try? FileManager.default.removeItem(at: root) }
@@ -98,6 +104,8 @@ struct EditorBenchmark: AsyncParsableCommand {
             _ = editor.takeBatches()
         }
         times.sort()
+        let longLine = try Self.longLineKeystrokes(kilobytes: longLineKilobytes, count: min(keystrokes, 200))
+        let substitution = try Self.substituteEveryLine(lines: substituteLines)
         print("""
             {"benchmark":"editor","megabytes":\(megabytes),"lines":\(line),\
             "open_first_screen_ms":\(Measure.figure(weftTimes[weftTimes.count / 2])),\
@@ -110,10 +118,63 @@ struct EditorBenchmark: AsyncParsableCommand {
             "keystroke_p50_ms":\(Measure.figure(Measure.percentile(times, 0.5))),\
             "keystroke_p99_ms":\(Measure.figure(Measure.percentile(times, 0.99))),\
             "keystroke_max_ms":\(Measure.figure(times.last ?? 0)),\
+            "long_line_kb":\(longLineKilobytes),\
+            "long_line_keystroke_p50_ms":\(Measure.figure(Measure.percentile(longLine, 0.5))),\
+            "long_line_keystroke_p99_ms":\(Measure.figure(Measure.percentile(longLine, 0.99))),\
+            "substitute_lines":\(substituteLines),\
+            "substitute_ms":\(Measure.figure(substitution.substitute)),\
+            "substitute_undo_ms":\(Measure.figure(substitution.undo)),\
+            "substitute_redo_ms":\(Measure.figure(substitution.redo)),\
             "edit_rss_mb":\(Self.medianMegabytes(resident["edit"])),\
             "view_document_rss_mb":\(Self.medianMegabytes(resident["view document"])),\
             "less_rss_mb":\(Self.medianMegabytes(resident["less"]))}
             """)
+    }
+
+    /// Milliseconds per keystroke (typing, moving, paging, each followed by a frame) in the
+    /// middle of one line of `kilobytes`, wrapped as the editor shows it, sorted.
+    static func longLineKeystrokes(kilobytes: Int, count: Int) throws -> [Double] {
+        let words = "minified(code){return a+b;} 日本語 "
+        var line = ""
+        while line.utf8.count < kilobytes << 10 { line += words }
+        var replica = Replica(replicaID: ReplicaID(1))
+        try replica.insert("before\n" + line + "\nafter\n", at: 0)
+        var editor = Editor(replica: replica, keymap: try Keymap.load("default", from: .keymaps(config: nil)), status: StatusInfo(document: "long"))
+        editor.resize(width: 100, height: 30)
+        editor.handle(.named(.down), now: 0)
+        for _ in 0..<40 { editor.handle(.named(.pageDown), now: 0) }
+        let keys: [Key] = [.character("x"), .named(.right), .named(.right), .named(.backspace), .named(.down), .named(.up), .named(.pageDown), .named(.pageUp)]
+        var times: [Double] = []
+        for index in 0..<count {
+            let started = ContinuousClock.now
+            editor.handle(keys[index % keys.count], now: Double(index) * 0.1)
+            _ = editor.frame()
+            times.append(Measure.milliseconds(ContinuousClock.now - started))
+            _ = editor.takeBatches()
+        }
+        return times.sorted()
+    }
+
+    /// Milliseconds for vim's `:%s/1/X/g` on the lines `1` to `lines` (a change on most lines),
+    /// then `u`, then Ctrl-R, each with its frame and its batches taken.
+    static func substituteEveryLine(lines: Int) throws -> (substitute: Double, undo: Double, redo: Double) {
+        // Written by someone else, as `weft put` of `seq` would be.
+        var writer = Replica(replicaID: ReplicaID(2))
+        let written = try writer.insert((1...max(1, lines)).map(String.init).joined(separator: "\n") + "\n", at: 0)
+        var editor = Editor(replica: Replica(replicaID: ReplicaID(1)), keymap: try Keymap.load("vim", from: .keymaps(config: nil)), status: StatusInfo(document: "seq"))
+        try editor.applyRemote(written.map { [$0] } ?? [])
+        editor.resize(width: 100, height: 30)
+        func timed(_ keys: [Key]) -> Double {
+            let started = ContinuousClock.now
+            for key in keys { editor.handle(key, now: 0) }
+            _ = editor.frame()
+            _ = editor.takeBatches()
+            return Measure.milliseconds(ContinuousClock.now - started)
+        }
+        let substitute = timed(":%s/1/X/g".map(Key.character) + [.named(.enter)])
+        let undo = timed([.character("u")])
+        let redo = timed([.ctrl("r")])
+        return (substitute, undo, redo)
     }
 
     static func medianMegabytes(_ samples: [Int]?) -> String {

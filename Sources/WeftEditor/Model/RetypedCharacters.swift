@@ -16,9 +16,69 @@ struct RetypedCharacters: Sendable {
         var target: CharID
     }
 
-    /// Runs per replica, sorted by `start`, never overlapping (a character is retyped at most once:
-    /// after that it is a tombstone, and history names its new id through this map).
-    private var runs: [ReplicaID: [Run]] = [:]
+    /// One replica's runs, sorted by `start`, never overlapping (a character is retyped at most
+    /// once: after that it is a tombstone, and history names its new id through this map). Kept
+    /// in two lists: an undo of a `:%s` over 200,000 lines records 200,000 runs one step at a
+    /// time, from the end of the document back, and copying one long list for each was quadratic
+    /// (a minute frozen). Runs land in the short list and move to the long one in bulk.
+    private struct Runs: Sendable {
+        var settled: [Run] = []
+        var recent: [Run] = []
+
+        /// Adds runs sorted by `start`.
+        mutating func add(sorted new: [Run]) {
+            let limit = max(1_024, 2 * Int(Double(settled.count).squareRoot()))
+            if recent.count + new.count > limit {
+                settled = Self.merged(Self.merged(settled, recent), new)
+                recent = []
+            } else if let first = new.first {
+                recent.insert(contentsOf: new, at: recent.partitioningIndex { $0.start > first.start })
+                if !Self.isSorted(recent) { recent.sort { $0.start < $1.start } }
+            }
+        }
+
+        /// The run holding `counter`.
+        func run(containing counter: UInt32) -> Run? {
+            Self.run(in: settled, containing: counter) ?? Self.run(in: recent, containing: counter)
+        }
+
+        /// The start of the first run after `counter`.
+        func firstStart(after counter: UInt64) -> UInt64? {
+            [Self.firstStart(in: settled, after: counter), Self.firstStart(in: recent, after: counter)].compactMap { $0 }.min()
+        }
+
+        private static func merged(_ left: [Run], _ right: [Run]) -> [Run] {
+            guard !left.isEmpty else { return right }
+            guard !right.isEmpty else { return left }
+            var merged: [Run] = []
+            merged.reserveCapacity(left.count + right.count)
+            var (l, r) = (0, 0)
+            while l < left.count, r < right.count {
+                if left[l].start <= right[r].start { merged.append(left[l]); l += 1 } else { merged.append(right[r]); r += 1 }
+            }
+            merged.append(contentsOf: left[l...])
+            merged.append(contentsOf: right[r...])
+            return merged
+        }
+
+        private static func isSorted(_ runs: [Run]) -> Bool {
+            zip(runs, runs.dropFirst()).allSatisfy { $0.start <= $1.start }
+        }
+
+        private static func run(in list: [Run], containing counter: UInt32) -> Run? {
+            let index = list.partitioningIndex { $0.start > counter }
+            guard index > 0 else { return nil }
+            let run = list[index - 1]
+            return UInt64(counter) < UInt64(run.start) + UInt64(run.length) ? run : nil
+        }
+
+        private static func firstStart(in list: [Run], after counter: UInt64) -> UInt64? {
+            let index = list.partitioningIndex { UInt64($0.start) > counter }
+            return index < list.count ? UInt64(list[index].start) : nil
+        }
+    }
+
+    private var runs: [ReplicaID: Runs] = [:]
 
     var isEmpty: Bool { runs.isEmpty }
 
@@ -35,23 +95,7 @@ struct RetypedCharacters: Sendable {
             offset &+= span.length
         }
         for (replica, new) in added {
-            let sorted = new.sorted { $0.start < $1.start }
-            guard let existing = runs[replica], !existing.isEmpty else {
-                runs[replica] = sorted
-                continue
-            }
-            var merged: [Run] = []
-            merged.reserveCapacity(existing.count + sorted.count)
-            var index = 0
-            for run in sorted {
-                while index < existing.count, existing[index].start <= run.start {
-                    merged.append(existing[index])
-                    index += 1
-                }
-                merged.append(run)
-            }
-            merged.append(contentsOf: existing[index...])
-            runs[replica] = merged
+            runs[replica, default: Runs()].add(sorted: new.sorted { $0.start < $1.start })
         }
     }
 
@@ -96,24 +140,22 @@ struct RetypedCharacters: Sendable {
 
     /// The start of the first run of `replica` after `counter`.
     private func firstStart(after counter: UInt64, of replica: ReplicaID) -> UInt64? {
-        guard let list = runs[replica] else { return nil }
-        var low = 0, high = list.count
-        while low < high {
-            let middle = (low + high) / 2
-            if UInt64(list[middle].start) <= counter { low = middle + 1 } else { high = middle }
-        }
-        return low < list.count ? UInt64(list[low].start) : nil
+        runs[replica]?.firstStart(after: counter)
     }
 
     private func run(containing id: CharID) -> Run? {
-        guard let list = runs[id.replica] else { return nil }
-        var low = 0, high = list.count
+        runs[id.replica]?.run(containing: id.counter)
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `isAfter`, for a predicate false then true along the array.
+    fileprivate func partitioningIndex(where isAfter: (Element) -> Bool) -> Int {
+        var (low, high) = (0, count)
         while low < high {
             let middle = (low + high) / 2
-            if list[middle].start <= id.counter { low = middle + 1 } else { high = middle }
+            if isAfter(self[middle]) { high = middle } else { low = middle + 1 }
         }
-        guard low > 0 else { return nil }
-        let run = list[low - 1]
-        return UInt64(id.counter) < UInt64(run.start) + UInt64(run.length) ? run : nil
+        return low
     }
 }
