@@ -395,4 +395,38 @@ extension EditorFrameTests {
         vim.press("i Alt-x")
         #expect(vim.text == "b" && vim.editor.mode == "normal")
     }
+
+    @Test("Esc and a key typed fast in a prompt close it and run the key; Ctrl-W and Alt-Backspace take a word back")
+    func altKeysInPrompts() throws {
+        // vim: `/abc` then Esc : arrives as Alt-: and opens the command line.
+        var vim = try EditorHarness("one\ntwo\nthree", keymap: "vim", width: 40)
+        vim.press("/")
+        vim.type("abc")
+        vim.press("Alt-:")
+        vim.type("2\n")
+        #expect(vim.editor.cursorLineColumn.line == 2, "line 2 (lines count from 1): \(vim.lines)")
+        vim.press(": Alt-j")
+        #expect(vim.editor.cursorLineColumn.line == 3, "\(vim.lines)")
+        vim.press("g g / Alt-x")
+        #expect(vim.text == "ne\ntwo\nthree", "x after the prompt closed deletes a character")
+        // default: an Alt key bound where the prompt was opened runs; one that is not says so.
+        var modeless = try EditorHarness("one two", keymap: "default", width: 40)
+        modeless.press("Ctrl-F")
+        modeless.type("two")
+        modeless.press("Alt-q")
+        #expect(modeless.text == "one two" && modeless.rows(from: 4).contains("Alt-q is not bound"), "\(modeless.lines)")
+        // Word by word back out of a prompt.
+        func prompt(_ harness: EditorHarness) -> String { String(harness.lines.last!.reversed().drop { $0 == " " }.reversed()) }
+        for keymap in ["vim", "default"] {
+            var harness = try EditorHarness("text", keymap: keymap, width: 40)
+            harness.press(keymap == "vim" ? ":" : "Ctrl-F")
+            harness.type("s/foo bar/baz  ")
+            harness.press("Ctrl-W")
+            #expect(prompt(harness).hasSuffix("s/foo bar/"), "\(keymap): \(harness.lines)")
+            harness.press("Alt-Backspace")
+            #expect(prompt(harness).hasSuffix("s/foo bar"), "\(keymap): \(harness.lines)")
+            harness.press("Ctrl-W")
+            #expect(prompt(harness).hasSuffix("s/foo"), "\(keymap): \(harness.lines)")
+        }
+    }
 }

@@ -80,6 +80,14 @@ extension Editor {
             prompt.text.removeLast()
         } else if key == .ctrl("u") {
             prompt.text = ""
+        } else if key == .ctrl("w") || key == Key(.named(.backspace), alt: true) {
+            // The word before the end, and the spaces after it (vim's and readline's Ctrl-W).
+            while prompt.text.last == " " { prompt.text.removeLast() }
+            let isWord = { (character: Character) in character.isLetter || character.isNumber || character == "_" }
+            if let last = prompt.text.last {
+                let kind = isWord(last)
+                while let character = prompt.text.last, character != " ", isWord(character) == kind { prompt.text.removeLast() }
+            }
         } else if prompt.takesModifiers, key == .ctrl("n") {
             // less's Ctrl-N: the lines that do not match, as `!` first.
             prompt.text = prompt.text.hasPrefix("!") ? String(prompt.text.dropFirst()) : "!" + prompt.text
@@ -92,6 +100,15 @@ extension Editor {
             return accept(prompt, now: now)
         } else if key == .named(.escape) || key == .ctrl("g") || key == .ctrl("c") {
             return cancelPrompt()
+        } else if key.alt {
+            // Esc typed quickly before a key arrives as one Alt key (tmux waits for the key after
+            // an Esc, then sends both): the prompt takes no Alt key, so it closes, and the key
+            // runs as it would have without the prompt: in a modal keymap an Alt key bound to
+            // nothing is Esc then the key, in a modeless one it runs or says it is not bound.
+            cancelPrompt()
+            var plain = key
+            plain.alt = false
+            return process(keymap.isModal && keymap.match([key], in: mode) == .unbound ? plain : key, now: now)
         } else {
             return
         }
