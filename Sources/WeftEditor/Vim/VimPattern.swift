@@ -1,8 +1,9 @@
 import Foundation
 
 /// A vim regular expression (`:help pattern`, the default "magic" syntax) turned into the ICU
-/// syntax of `NSRegularExpression`: `\(` `\)` `\|` `\+` `\?` `\=` `\{n,m}` `\<` `\>` become
-/// their ICU forms, while a bare `(`, `)`, `|`, `+`, `?` and `{` match themselves. `\v` switches
+/// syntax of `NSRegularExpression`: `\(` `\)` `\|` `\+` `\?` `\=` `\<` `\>` and the counts
+/// `\{n,m}` `\{n}` `\{n,}` `\{,m}` `\{}` `\{-n,m}` become their ICU forms, while a bare `(`, `)`,
+/// `|`, `+`, `?` and `{` match themselves. `\v` switches
 /// to "very magic" (ICU's own syntax), `\c` ignores case and `\C` respects it.
 struct VimPattern: Equatable, Sendable {
     var icu: String
@@ -22,6 +23,7 @@ struct VimPattern: Equatable, Sendable {
                 case "c": ignoresCase = true
                 case "C": ignoresCase = false
                 case "<", ">": output += veryMagic ? "\\\(next)" : "\\b"
+                case "{" where !veryMagic: output += Self.count(from: &characters)
                 case "(", ")", "|", "+", "?", "{", "}": output += veryMagic ? "\\\(next)" : String(next)
                 case "=": output += veryMagic ? "=" : "?"
                 case "t": output += "\\t"
@@ -32,6 +34,7 @@ struct VimPattern: Equatable, Sendable {
                 switch character {
                 case "<", ">": output += "\\b"
                 case "=": output += "?"
+                case "{": output += Self.count(from: &characters)
                 default: output.append(character)
                 }
             } else if "()|+?{}".contains(character) {
@@ -42,6 +45,35 @@ struct VimPattern: Equatable, Sendable {
         }
         icu = output
         self.ignoresCase = ignoresCase
+    }
+
+    /// A count after `\{` (`{` in very magic), up to its `}` (or `\}`): `n,m`, `n`, `n,`, `,m`,
+    /// nothing (any number), and with `-` first the fewest that match (`\{-1,}`), in ICU's form.
+    /// Anything else is left for the expression to be refused as not valid.
+    private static func count(from characters: inout ArraySlice<Character>) -> String {
+        var body = ""
+        while let character = characters.popFirst() {
+            if character == "}" { break }
+            if character == "\\", characters.first == "}" {
+                characters.removeFirst()
+                break
+            }
+            body.append(character)
+        }
+        let lazy = body.hasPrefix("-")
+        if lazy { body.removeFirst() }
+        let bounds = body.split(separator: ",", maxSplits: 1, omittingEmptySubsequences: false)
+        guard bounds.count <= 2, bounds.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else { return "{" + body + "}" }
+        let low = bounds.first.flatMap { Int($0) } ?? 0
+        let quantifier: String
+        if bounds.count == 1 {
+            quantifier = bounds[0].isEmpty ? "*" : "{\(low)}"
+        } else if let high = Int(bounds[1]) {
+            quantifier = "{\(min(low, high)),\(max(low, high))}"
+        } else {
+            quantifier = "{\(low),}"
+        }
+        return quantifier + (lazy ? "?" : "")
     }
 
     /// The compiled expression.
