@@ -352,6 +352,15 @@ struct EditorFrameTests {
         #expect(status.contains("…") == (width < 64), "the name cut and marked only when it must be: \(status)")
         #expect(status.hasSuffix(width >= 40 ? "reconnecting in 3s  ↑14  1:1" : "reconnecting in 3s  ↑14"), "\(status)")
     }
+
+    @Test("a narrow status line keeps vim's mode whole, cutting the name to its first letters", arguments: [20, 22, 25, 30])
+    func narrowStatusLineKeepsTheMode(width: Int) throws {
+        var harness = try EditorHarness("x", keymap: "vim", width: width)
+        harness.editor.status = StatusInfo(document: "a-rather-long-document-name", connection: "online")
+        #expect(harness.lines[6].contains(" NORMAL ") && harness.lines[6].hasPrefix(" a") && harness.lines[6].hasSuffix("online"), "\(harness.lines[6])")
+        harness.press("i")
+        #expect(harness.lines[6].contains(" INSERT ") && harness.lines[6].count <= width, "\(harness.lines[6])")
+    }
 }
 
 extension EditorFrameTests {
@@ -427,6 +436,32 @@ extension EditorFrameTests {
             #expect(prompt(harness).hasSuffix("s/foo bar"), "\(keymap): \(harness.lines)")
             harness.press("Ctrl-W")
             #expect(prompt(harness).hasSuffix("s/foo"), "\(keymap): \(harness.lines)")
+        }
+    }
+
+    @Test("a screen made small and big again shows the lines above the cursor, as vim does, not ~ rows under the last line")
+    func growingFillsTheScreen() throws {
+        for keymap in ["vim", "default"] {
+            var harness = try EditorHarness("l1\nl2\nl3\nl4\nl5", keymap: keymap, width: 40, height: 10)
+            harness.press(keymap == "vim" ? "G" : "Ctrl-End")
+            harness.editor.resize(width: 10, height: 3)
+            #expect(harness.lines[0] == "l5", "\(keymap): \(harness.lines)")
+            harness.editor.resize(width: 40, height: 10)
+            #expect(Array(harness.lines.prefix(5)) == ["l1", "l2", "l3", "l4", "l5"], "\(keymap): \(harness.lines)")
+            // A long text: the last line at the bottom, every row above it filled.
+            let numbered = (1...100).map { "line \($0)" }.joined(separator: "\n")
+            var long = try EditorHarness(numbered, keymap: keymap, width: 40, height: 10)
+            long.press(keymap == "vim" ? "G" : "Ctrl-End")
+            long.editor.resize(width: 10, height: 3)
+            long.editor.resize(width: 40, height: 10)
+            #expect(long.lines[0] == "line 93" && long.lines[7] == "line 100", "\(keymap): \(long.lines)")
+            // In the middle of a long text, growing keeps the top where it was.
+            long.press(keymap == "vim" ? "g g" : "Ctrl-Home")
+            for _ in 0..<40 { long.press(keymap == "vim" ? "j" : "Down") }
+            long.editor.resize(width: 10, height: 3)
+            let top = long.lines[0]
+            long.editor.resize(width: 40, height: 10)
+            #expect(long.lines[0] == top, "\(keymap): \(long.lines)")
         }
     }
 }

@@ -182,14 +182,15 @@ extension Editor {
         if let followed = followedName { left.append((" following \(followed)", .status)) }
 
         // On a narrow terminal the name is cut first (ten columns of it kept), then who is here
-        // and the position give way to what is left of the left side (modes, the filter); the
-        // connection state and the unsent count always stay.
+        // and the position give way to what is left of the left side (modes, the filter), then
+        // the name is cut to its first letters so the mode stays whole (a vim user must see it);
+        // the connection state and the unsent count always stay.
         let connection: (String, StyleRole) = (" \(status.connection) ", status.connectionTrouble ? .statusOffline : .status)
         let unsent: (String, StyleRole)? = status.unsent > 0 ? (" ↑\(status.unsent)", .status) : nil
         let people: (String, StyleRole)? = peers.isEmpty ? nil : (peopleHere(within: max(12, frame.width / 3)), .status)
         let position: (String, StyleRole) = isPager ? (atEnd ? "  END " : "  \(percentThrough)% ", .status) : ("  \(line):\(character) ", .status)
         func columns(_ pieces: [(String, StyleRole)]) -> Int { pieces.reduce(0) { $0 + measure.columns(of: $1.0) } }
-        let nameWidth = measure.columns(of: name), nameAtLeast = min(10, nameWidth)
+        let nameWidth = measure.columns(of: name), nameAtLeast = min(10, nameWidth), nameAtFewest = min(3, nameWidth)
         let othersWidth = columns(left)
         // A session's label can be longer than the row: it is cut, last, to whatever is left.
         if isPager, let session = travelSession { left.append((" session \(session.index + 1) of \(session.count): \(session.label)", .status)) }
@@ -202,7 +203,7 @@ extension Editor {
         // The right side starts with a space of its own.
         let end = max(1, frame.width - rightWidth)
         var column = frame.putMarkingCut(name, row: row, column: 0, style: .role(.status), width: measure,
-                                         end: min(end, max(nameAtLeast, end - othersWidth)))
+                                         end: min(end, max(nameAtFewest, end - othersWidth)))
         for (text, role) in left where column < end {
             column = frame.putMarkingCut(text, row: row, column: column, style: .role(role), width: measure, end: end)
         }

@@ -100,6 +100,24 @@ extension Editor {
         }
     }
 
+    /// When the text ends above the bottom of the screen and lines are hidden above its top
+    /// (the screen grew, as after a small tmux pane was made big again), scrolls down the rows it
+    /// can, as vim does: `~` rows under the last line while lines above it are hidden read as text
+    /// that is gone.
+    mutating func fillScreenFromAbove() {
+        var line = topLine
+        guard line > 0 || topRow > 0 else { return }
+        let cursorLine = replica.line(containing: cursorPosition)
+        let last = countsLinesAsVim ? max(replica.lastLine, cursorLine) : replica.lineCount - 1
+        var rows = layout(ofLine: line).rows.count - topRow
+        while rows < viewHeight, line < last {
+            line += 1
+            rows += layout(ofLine: line).rows.count
+        }
+        guard rows < viewHeight else { return }
+        placeOnScreenRow((last, layout(ofLine: last).rows.count - 1, 0), row: viewHeight - 1)
+    }
+
     /// Sets the top so that `place` is on the last row of the screen.
     private mutating func placeAtBottom(_ place: (line: Int, row: Int, column: Int)) {
         placeOnScreenRow(place, row: viewHeight - 1)

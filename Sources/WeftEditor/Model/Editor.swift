@@ -209,6 +209,7 @@ public struct Editor: Sendable {
             settleView()
         } else {
             ensureCursorVisible()
+            fillScreenFromAbove()
         }
     }
 
