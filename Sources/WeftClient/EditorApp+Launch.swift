@@ -35,10 +35,23 @@ extension EditorApp {
         let keymap: Keymap
         let theme: Theme
         let keymaps = DataFileLibrary.keymaps(config: home.config)
+        let themes = DataFileLibrary.themes(config: home.config)
         do {
             config = try UserConfig.load(home: home)
-            keymap = try Keymap.load(launch.keymap ?? (launch.pager ? "less" : config.keymap ?? "default"), from: keymaps)
-            theme = try Theme.load(launch.theme ?? config.theme ?? "dark", from: .themes(config: home.config))
+        } catch {
+            return fail("\(error)")
+        }
+        // A name the config file gives that names no file is the config file's mistake: said so.
+        let keymapName = launch.keymap ?? (launch.pager ? "less" : config.keymap ?? "default")
+        let themeName = launch.theme ?? config.theme ?? "dark"
+        for (setting, name, library, fromConfig) in [("keymap", keymapName, keymaps, launch.keymap == nil && config.keymap != nil),
+                                                       ("theme", themeName, themes, launch.theme == nil && config.theme != nil)]
+        where fromConfig && library.url(for: name) == nil {
+            return fail("\(UserConfig.url(in: home).path): \(setting) = \"\(name)\": \(library.missing(name))")
+        }
+        do {
+            keymap = try Keymap.load(keymapName, from: keymaps)
+            theme = try Theme.load(themeName, from: themes)
         } catch {
             return fail("\(error)")
         }

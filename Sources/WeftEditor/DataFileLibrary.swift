@@ -37,9 +37,14 @@ public struct DataFileLibrary: Sendable {
     }
 
     /// Every name available, sorted.
-    public func names() -> [String] {
+    public func names() -> [String] { names(in: [userDirectory, shippedDirectory]) }
+
+    /// The names shipped with Weft, sorted.
+    func shippedNames() -> [String] { names(in: [shippedDirectory]) }
+
+    private func names(in directories: [URL?]) -> [String] {
         var names = Set<String>()
-        for case let directory? in [userDirectory, shippedDirectory] {
+        for case let directory? in directories {
             let files = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
             for file in files where file.hasSuffix(".toml") { names.insert(String(file.dropLast(5))) }
         }
@@ -67,7 +72,7 @@ public struct DataFileLibrary: Sendable {
     }
 
     /// A message listing what exists, for "no such keymap" errors.
-    func missing(_ name: String) -> String {
+    public func missing(_ name: String) -> String {
         "there is no \(kind) named \"\(name)\" (available: \(names().joined(separator: ", ")))"
     }
 }

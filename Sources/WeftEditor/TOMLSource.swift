@@ -26,6 +26,15 @@ struct TOMLSource {
         lines = text.linesByLineFeed()
     }
 
+    /// An error at the line that opens `[section]`.
+    func error(_ message: String, section: String) -> DataFileError {
+        let line = lines.firstIndex { raw in
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            return line.hasPrefix("[") && line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).replacingOccurrences(of: "\"", with: "") == section
+        }
+        return DataFileError(path: path, line: line.map { $0 + 1 }, message)
+    }
+
     /// The line where `key` is set inside `[section]` (or before any section when nil).
     func line(of key: String, in section: String? = nil) -> Int? {
         var current: String? = nil
@@ -49,16 +58,22 @@ struct TOMLSource {
         DataFileError(path: path, line: key.flatMap { line(of: $0, in: section) }, message)
     }
 
-    /// The file this one's `inherits` names, nil without one. A user's file may inherit the
-    /// shipped file of its own `name` (to change a few entries); `chain` holds the files already
-    /// being loaded, so a cycle is an error rather than endless recursion.
-    func inherited(name: String, library: DataFileLibrary, chain: [String]) throws(DataFileError) -> URL? {
+    /// The file this one's `inherits` names and that name, nil without one. A user's file may
+    /// inherit the shipped file of its own `name` (to change a few entries); `chain` holds the
+    /// files already being loaded, so a cycle is an error rather than endless recursion.
+    func inherited(name: String, library: DataFileLibrary, chain: [String]) throws(DataFileError) -> (url: URL, name: String)? {
         guard let parentName = try string("inherits") else { return nil }
-        guard !chain.contains(path) else { throw error("inherits \"\(parentName)\" makes a loop", key: "inherits") }
         guard let url = library.url(for: parentName, shippedOnly: parentName == name) else {
+            if parentName == name {
+                throw error("inherits \"\(parentName)\", its own name: a file inherits its own name only to change a shipped \(library.kind), "
+                    + "and no shipped \(library.kind) is named \"\(name)\" (shipped: \(library.shippedNames().joined(separator: ", ")))", key: "inherits")
+            }
             throw error(library.missing(parentName), key: "inherits")
         }
-        return url
+        guard !chain.contains(url.path) else {
+            throw error("inherits \"\(parentName)\", which inherits this file again (\(chain.map { URL(fileURLWithPath: $0).lastPathComponent }.joined(separator: " → "))): the chain goes round in a circle", key: "inherits")
+        }
+        return (url, parentName)
     }
 
     /// A string value, or an error naming the key when it has another type.

@@ -59,6 +59,11 @@ struct KeymapFileTests {
             ("inherits = \"nothing\"\n", ":1: there is no keymap named \"nothing\""),
             ("modes = [\"edit\"]\n[edit]\ng = \"document-start\"\n\"g g\" = \"document-end\"\n", "\"g\" is bound and also starts \"g g\""),
             ("modes = [\"edit\"\n", ":1:"),
+            ("inherits = \"vim\"\n[normal]\nCtrl-M = \"quit\"\n", ":3: \"Ctrl-M\" reaches Weft as Enter (terminals send one byte for both): bind Enter"),
+            ("inherits = \"default\"\n[edit]\n\"Ctrl-X Ctrl-I\" = \"quit\"\n", ":3: \"Ctrl-I\" reaches Weft as Tab"),
+            ("inherits = \"default\"\n[edit]\nCtrl-1 = \"quit\"\n", ":3: \"Ctrl-1\" is not a key terminals send"),
+            ("inherits = \"vim\"\n\n[normall]\nx = \"quit\"\n", ":3: [normall] is not one of the modes"),
+            ("inherits = \"mine\"\n", ":1: inherits \"mine\", its own name: a file inherits its own name only to change a shipped keymap, and no shipped keymap is named \"mine\""),
         ]
         for (text, expected) in cases {
             let url = user.appendingPathComponent("mine.toml")
@@ -71,6 +76,30 @@ struct KeymapFileTests {
                 #expect(error.description.contains(expected), "\(error) should say \(expected)")
             }
         }
+    }
+
+    @Test("a chain of inheritance that comes back to its start is refused as a circle; a user's own vim.toml inherited by another file is used, with the shipped vim under it")
+    func inheritanceChains() throws {
+        let directory = TemporaryDirectory.path("keymaps")
+        let user = directory.appendingPathComponent("keymaps")
+        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let library = DataFileLibrary.keymaps(config: directory)
+        try Data("inherits = \"my2\"\n".utf8).write(to: user.appendingPathComponent("my.toml"))
+        try Data("inherits = \"my\"\n".utf8).write(to: user.appendingPathComponent("my2.toml"))
+        do {
+            _ = try Keymap.load("my", from: library)
+            Issue.record("a circle loaded")
+        } catch {
+            #expect(error.description.contains("my2.toml:1: inherits \"my\", which inherits this file again (my.toml → my2.toml): the chain goes round in a circle"), "\(error)")
+        }
+        try Data("inherits = \"vim\"\n[normal]\nQ = \"quit\"\n".utf8).write(to: user.appendingPathComponent("vim.toml"))
+        try Data("inherits = \"vim\"\n[normal]\nK = \"quit\"\n".utf8).write(to: user.appendingPathComponent("mine.toml"))
+        let mine = try Keymap.load("mine", from: library)
+        #expect(mine.name == "mine")
+        #expect(mine.match([Key(name: "K")!], in: "normal") == .command(.quit))
+        #expect(mine.match([Key(name: "Q")!], in: "normal") == .command(.quit), "the user's vim.toml")
+        #expect(mine.match([Key(name: "u")!], in: "normal") == .command(.undo), "the shipped vim under it")
     }
 
     @Test("a user's file overrides the shipped one of its name and may inherit it")

@@ -94,3 +94,24 @@ extension Key {
         self.init(.character(control ? Character(character.lowercased()) : character), control: control, alt: alt)
     }
 }
+
+extension Key {
+    /// Why no terminal sends this key as itself (a binding for it could never run), nil when one
+    /// does. Terminals send one byte for Ctrl and a letter or one of `@ [ \ ] ^ _`, some of them the
+    /// same byte as a named key.
+    var whyNeverSent: String? {
+        guard control, case .character(let character) = base else { return nil }
+        let sameAs: String
+        switch character {
+        case "h": sameAs = "Backspace"
+        case "i": sameAs = "Tab"
+        case "j", "m": sameAs = "Enter"
+        case "[": sameAs = "Esc"
+        case "@": sameAs = "Ctrl-Space"
+        case "/": sameAs = "Ctrl-_"
+        case "a"..."z", " ", "\\", "]", "^", "_": return nil
+        default: return "is not a key terminals send: Ctrl goes with a letter, Space or one of \\ ] ^ _"
+        }
+        return "reaches Weft as \(sameAs) (terminals send one byte for both): bind \(sameAs)"
+    }
+}

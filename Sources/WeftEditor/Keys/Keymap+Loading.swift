@@ -13,8 +13,8 @@ extension Keymap {
     private static func load(url: URL, name: String, library: DataFileLibrary, chain: [String]) throws(DataFileError) -> Keymap {
         let source = try TOMLSource(url: url)
         var keymap = Keymap(name: name, modes: [], typingModes: [], bindings: [:])
-        if let parentURL = try source.inherited(name: name, library: library, chain: chain) {
-            keymap = try load(url: parentURL, name: name, library: library, chain: chain + [url.path])
+        if let parent = try source.inherited(name: name, library: library, chain: chain + [url.path]) {
+            keymap = try load(url: parent.url, name: parent.name, library: library, chain: chain + [url.path])
             keymap.name = name
         }
         if let modes = try source.strings("modes") {
@@ -37,7 +37,7 @@ extension Keymap {
                 throw source.error("unknown setting \"\(key)\" (settings: \(settings.sorted().joined(separator: ", ")); bindings go in a [MODE] table)", key: key)
             }
             guard keymap.modes.contains(key) else {
-                throw source.error("[\(key)] is not one of the modes \(keymap.modes)")
+                throw source.error("[\(key)] is not one of the modes \(keymap.modes)", section: key)
             }
             var bindings = keymap.bindings[key] ?? [:]
             for keyName in table.keys {
@@ -48,6 +48,9 @@ extension Keymap {
                 for part in keyName.split(separator: " ") {
                     guard let parsed = Key(name: String(part)) else {
                         throw source.error("\"\(part)\" is not a key name (examples: a, Ctrl-Q, Alt-x, Shift-Left, PageDown, Enter, Esc, Space, F2)", key: keyName, in: key)
+                    }
+                    if let reason = parsed.whyNeverSent {
+                        throw source.error("\"\(part)\" \(reason)", key: keyName, in: key)
                     }
                     sequence.append(parsed)
                 }

@@ -15,8 +15,8 @@ extension Theme {
         let source = try TOMLSource(url: url)
         var theme = Theme(name: name, styles: [:], peerColours: [])
         var palette: [String: Colour] = [:]
-        if let parentURL = try source.inherited(name: name, library: library, chain: chain) {
-            theme = try load(url: parentURL, name: name, library: library, chain: chain + [url.path])
+        if let parent = try source.inherited(name: name, library: library, chain: chain + [url.path]) {
+            theme = try load(url: parent.url, name: parent.name, library: library, chain: chain + [url.path])
             theme.name = name
         }
         for key in source.table.keys where !sections.contains(key) {

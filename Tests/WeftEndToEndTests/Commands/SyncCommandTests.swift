@@ -81,6 +81,11 @@ import WeftTestTraits
         try Data("server = \"wss://localhost:1\"\nsevrer = 1\n".utf8).write(to: bobHome.appendingPathComponent("config/config.toml"))
         let broken = try bob(["cat", "secure"])
         #expect(broken.status == 3 && broken.stderr.contains("config.toml:2: unknown setting \"sevrer\""), "\(broken.stderr)")
+        // A keymap or theme the config file names that does not exist is the config file's mistake.
+        try Data("keymap = \"vimm\"\n".utf8).write(to: bobHome.appendingPathComponent("config/config.toml"))
+        let misnamed = try bob(["edit", "secure"])
+        #expect(misnamed.status == 3 && misnamed.stderr.contains("config.toml: keymap = \"vimm\": there is no keymap named \"vimm\" (available: default, emacs, less, vim)"),
+                "\(misnamed.stderr)")
     }
 
     /// A connection cut mid-handshake (the proxy reads the upgrade request, then shuts the
