@@ -45,11 +45,17 @@ struct KeymapFileTests {
         #expect(emacs.match([Key(name: "Home")!], in: "edit") == .command(.lineStart), "emacs inherits default")
     }
 
+    /// A fresh config directory and its `keymaps` or `themes` folder, for a user's own files.
+    static func configDirectory(with folder: String) throws -> (directory: URL, user: URL) {
+        let directory = TemporaryDirectory.path(folder)
+        let user = directory.appendingPathComponent(folder)
+        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        return (directory, user)
+    }
+
     @Test("a bad key name, command or mode names the file and line")
     func errorsNameFileAndLine() throws {
-        let directory = TemporaryDirectory.path("keymaps")
-        let user = directory.appendingPathComponent("keymaps")
-        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        let (directory, user) = try Self.configDirectory(with: "keymaps")
         defer { try? FileManager.default.removeItem(at: directory) }
         let library = DataFileLibrary.keymaps(config: directory)
         let cases: [(String, String)] = [
@@ -80,9 +86,7 @@ struct KeymapFileTests {
 
     @Test("a chain of inheritance that comes back to its start is refused as a circle; a user's own vim.toml inherited by another file is used, with the shipped vim under it")
     func inheritanceChains() throws {
-        let directory = TemporaryDirectory.path("keymaps")
-        let user = directory.appendingPathComponent("keymaps")
-        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        let (directory, user) = try Self.configDirectory(with: "keymaps")
         defer { try? FileManager.default.removeItem(at: directory) }
         let library = DataFileLibrary.keymaps(config: directory)
         try Data("inherits = \"my2\"\n".utf8).write(to: user.appendingPathComponent("my.toml"))
@@ -104,9 +108,7 @@ struct KeymapFileTests {
 
     @Test("a user's file overrides the shipped one of its name and may inherit it")
     func userOverride() throws {
-        let directory = TemporaryDirectory.path("keymaps")
-        let user = directory.appendingPathComponent("keymaps")
-        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        let (directory, user) = try Self.configDirectory(with: "keymaps")
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("inherits = \"default\"\n[edit]\nCtrl-O = \"quit\"\nCtrl-Q = \"none\"\n".utf8).write(to: user.appendingPathComponent("default.toml"))
         let keymap = try Keymap.load("default", from: .keymaps(config: directory))
@@ -117,9 +119,7 @@ struct KeymapFileTests {
 
     @Test("theme errors name the line; colours fall back to 256 and 16")
     func themesAndColours() throws {
-        let directory = TemporaryDirectory.path("themes")
-        let user = directory.appendingPathComponent("themes")
-        try FileManager.default.createDirectory(at: user, withIntermediateDirectories: true)
+        let (directory, user) = try Self.configDirectory(with: "themes")
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("inherits = \"dark\"\n[styles]\nstatus = { fg = \"#zzzzzz\" }\n".utf8).write(to: user.appendingPathComponent("bad.toml"))
         #expect(throws: DataFileError.self) { try Theme.load("bad", from: .themes(config: directory)) }
