@@ -464,4 +464,14 @@ extension EditorFrameTests {
             #expect(long.lines[0] == top, "\(keymap): \(long.lines)")
         }
     }
+
+    @Test("vim's block cursor on a tab stands on its last column, as in vim; typing puts it at the tab's start")
+    func blockCursorOnATab() throws {
+        var harness = try EditorHarness("abcdef\n\tx", keymap: "vim", width: 40)
+        harness.press("4 l j")
+        #expect(harness.editor.cursorPosition == 7)
+        #expect(harness.editor.frame().cursor?.column == 7, "\(String(describing: harness.editor.frame().cursor))")
+        harness.press("i")
+        #expect(harness.editor.frame().cursor?.column == 0)
+    }
 }

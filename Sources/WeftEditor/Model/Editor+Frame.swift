@@ -139,7 +139,13 @@ extension Editor {
                 }
                 if line == cursorLine, !isPager {
                     let place = layout.place(of: cursorPosition - lineStart)
-                    if place.row == index { frame.cursor = (textTop + row, min(max(0, gutter + place.column - shift), viewWidth - 1)) }
+                    var column = place.column
+                    // On a tab, vim's block cursor stands on the tab's last column.
+                    if place.row == index, keymap.blockCursorModes.contains(mode), cursorPosition < replica.count, replica.scalar(at: cursorPosition) == "\t",
+                       let tab = visual.glyphs.first(where: { $0.column == place.column }) {
+                        column += tab.glyph.width - 1
+                    }
+                    if place.row == index { frame.cursor = (textTop + row, min(max(0, gutter + column - shift), viewWidth - 1)) }
                 }
                 row += 1
             }
