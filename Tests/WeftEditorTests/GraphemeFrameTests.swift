@@ -132,4 +132,36 @@ extension GraphemeFrameTests {
         #expect(frame.lines.contains { $0.contains("X") }, "\(frame.lines)")
         #expect(editor.text.unicodeScalars.count == 6_001 + 4)
     }
+
+    @Test("stepping by grapheme from each boundary lands where the line's clusters end, in random texts of clusters, CR LF and long lines")
+    func boundariesAreTheClusters() throws {
+        let pieces = ["a", "é", "e\u{301}", Self.thumb, Self.flag, Self.family, Self.heart, "\r\n", "\n", "\t", "日", "\r", "x\u{301}\u{302}"]
+        for seed in [1, 2, 3, 4] as [UInt64] {
+            var random = SeededGenerator(seed: seed)
+            var text = ""
+            for _ in 0..<400 { text += pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+            // A line longer than the window read around a place.
+            text += String(repeating: "ab\u{301}", count: 300) + "\n"
+            let editor = try editor(text, clusters: .unicode)
+            // The model: each line's clusters, the line feed a step of its own.
+            var boundaries: [Int] = [0]
+            // Split by scalars: String's split keeps CR LF as one character and does not cut it.
+            for line in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+                var at = boundaries.last!
+                for character in String(String.UnicodeScalarView(line)) {
+                    at += character.unicodeScalars.count
+                    boundaries.append(at)
+                }
+                boundaries.append(at + 1)
+            }
+            let count = text.unicodeScalars.count
+            boundaries = boundaries.filter { $0 <= count }
+            for (index, boundary) in boundaries.enumerated() {
+                let next = index + 1 < boundaries.count ? boundaries[index + 1] : count
+                #expect(editor.nextBoundary(after: boundary) == next, "seed \(seed): after \(boundary)")
+                let previous = index > 0 ? boundaries[index - 1] : 0
+                #expect(editor.previousBoundary(before: boundary) == previous, "seed \(seed): before \(boundary)")
+            }
+        }
+    }
 }
