@@ -474,4 +474,19 @@ extension EditorFrameTests {
         harness.press("i")
         #expect(harness.editor.frame().cursor?.column == 0)
     }
+
+    @Test("on a screen of two rows a prompt shows where the status line goes, and the status line comes back after it")
+    func promptOnTwoRows() throws {
+        var harness = try EditorHarness("one\ntwo", keymap: "vim", width: 40, height: 2)
+        harness.press("l")
+        #expect(harness.lines.prefix(2).last?.contains("1:2") == true, "\(harness.lines)")
+        harness.press(":")
+        harness.type("s/o/0")
+        #expect(harness.lines.prefix(2).last?.hasPrefix(":s/o/0") == true, "\(harness.lines)")
+        #expect(harness.editor.frame().cursor?.row == 1)
+        harness.type("\n")
+        #expect(harness.text == "0ne\ntwo")
+        harness.press("j")
+        #expect(harness.lines.prefix(2).last?.contains("2:1") == true, "\(harness.lines)")
+    }
 }

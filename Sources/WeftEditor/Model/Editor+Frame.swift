@@ -14,13 +14,16 @@ extension Editor {
         // path to a recovery file is read whole.
         let messageLines = prompt == nil ? message.map { Frame.wrap($0.text, width: viewWidth, measure: measure) } : nil
         let messageRows = min(messageLines?.count ?? 1, max(1, viewHeight - 1))
+        // A screen too short for the text, the status line and the message line (two rows) shows
+        // a prompt or a message where the status line goes, as vim does: what is typed is seen.
+        let cramped = screenHeight < textTop + viewHeight + 2 && (prompt != nil || message != nil)
         if let helpPage {
             drawHelp(helpPage, into: &frame, top: textTop)
         } else {
             drawText(into: &frame, top: textTop)
-            drawStatus(into: &frame, row: textTop + viewHeight - (messageRows - 1))
+            if !cramped { drawStatus(into: &frame, row: textTop + viewHeight - (messageRows - 1)) }
         }
-        drawMessage(into: &frame, row: textTop + viewHeight + 1, lines: messageLines ?? [], rows: messageRows)
+        drawMessage(into: &frame, row: textTop + viewHeight + (cramped ? 0 : 1), lines: messageLines ?? [], rows: messageRows)
         frame.blockCursor = keymap.blockCursorModes.contains(mode) && prompt == nil && helpPage == nil
         return frame
     }
