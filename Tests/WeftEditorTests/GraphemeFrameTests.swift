@@ -164,4 +164,35 @@ extension GraphemeFrameTests {
             }
         }
     }
+
+    @Test("a line's layout is the one made character by character, in random lines of ASCII, marks on ASCII, CR LF, tabs, controls and clusters")
+    func layoutIsCharacterByCharacter() {
+        let pieces = ["a", "bc ", "e\u{301}", "\t", "\r\n", "\r", "\u{1}", "\u{7F}", "\u{85}", "日", Self.thumb, Self.family, "\u{202E}", "x\u{200D}", "\u{301}", "~"]
+        var random = SeededGenerator(seed: 0x1A7)
+        for trial in 0..<300 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0..<60, using: &random) { text += pieces[Int.random(in: 0..<pieces.count, using: &random)] }
+            for wrap in [nil, 1, 3, 7, 20] as [Int?] {
+                let widths = trial % 2 == 0 ? TextWidths(clusters: .unicode) : TextWidths(clusters: .scalarByScalar)
+                let laid = LineLayout(text, wrapWidth: wrap, tabWidth: 4, width: widths)
+                // The reference: every character through the full rules, placed as LineLayout places them.
+                var rows: [LineLayout.Row] = [], current: [LineLayout.Placed] = []
+                var column = 0, offset = 0, rowStart = 0
+                for character in text {
+                    var glyph = Glyph.drawn(character, column: column, tabWidth: 4, width: widths)
+                    if let limit = wrap, column + glyph.width > limit, !current.isEmpty {
+                        rows.append(LineLayout.Row(glyphs: current, start: rowStart, end: offset))
+                        (current, column, rowStart) = ([], 0, offset)
+                        if character == "\t" { glyph = Glyph.drawn(character, column: 0, tabWidth: 4, width: widths) }
+                    }
+                    if let limit = wrap, glyph.width > limit { glyph.width = limit }
+                    current.append(LineLayout.Placed(glyph: glyph, column: column, offset: offset))
+                    column += glyph.width
+                    offset += glyph.scalars
+                }
+                rows.append(LineLayout.Row(glyphs: current, start: rowStart, end: offset))
+                #expect(laid.rows == rows && laid.length == offset, "trial \(trial), wrap \(String(describing: wrap)): \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
 }

@@ -24,8 +24,8 @@ struct LineLayout {
         var rows: [Row] = []
         var current: [Placed] = []
         var column = 0, offset = 0, rowStart = 0
-        for character in text {
-            var glyph = Glyph.of(character, column: column, tabWidth: tabWidth, width: width)
+        func place(_ character: Character, _ made: Glyph) {
+            var glyph = made
             if let limit = wrapWidth, column + glyph.width > limit, !current.isEmpty {
                 rows.append(Row(glyphs: current, start: rowStart, end: offset))
                 current = []
@@ -37,6 +37,29 @@ struct LineLayout {
             current.append(Placed(glyph: glyph, column: column, offset: offset))
             column += glyph.width
             offset += glyph.scalars
+        }
+        // A printable ASCII byte followed by another ASCII byte is a character of its own (no
+        // cluster joins two ASCII bytes but CR LF): its glyph is made once per layout, and the
+        // text is not cut into characters there. Laying out a line of a megabyte typed into
+        // otherwise cost a quarter of a second a key.
+        let ascii: [(Character, Glyph)?] = (0..<0x80).map { byte in
+            guard byte >= 0x20, byte < 0x7F else { return nil }
+            let character = Character(Unicode.Scalar(UInt8(byte)))
+            return (character, Glyph.of(character, column: 0, tabWidth: tabWidth, width: width))
+        }
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while index < utf8.endIndex {
+            let next = utf8.index(after: index)
+            let byte = utf8[index]
+            if byte < 0x80, let (character, glyph) = ascii[Int(byte)], next == utf8.endIndex || utf8[next] < 0x80 {
+                place(character, glyph)
+                index = next
+                continue
+            }
+            let character = text[index]
+            place(character, Glyph.of(character, column: column, tabWidth: tabWidth, width: width))
+            index = text.index(after: index)
         }
         rows.append(Row(glyphs: current, start: rowStart, end: offset))
         self.rows = rows
