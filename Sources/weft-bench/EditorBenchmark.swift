@@ -105,6 +105,7 @@ struct EditorBenchmark: AsyncParsableCommand {
         }
         times.sort()
         let longLine = try Self.longLineKeystrokes(kilobytes: longLineKilobytes, count: min(keystrokes, 200))
+        let longLinePager = try Self.longLinePagerKeys(kilobytes: longLineKilobytes)
         let substitution = try Self.substituteEveryLine(lines: substituteLines)
         print("""
             {"benchmark":"editor","megabytes":\(megabytes),"lines":\(line),\
@@ -121,6 +122,9 @@ struct EditorBenchmark: AsyncParsableCommand {
             "long_line_kb":\(longLineKilobytes),\
             "long_line_keystroke_p50_ms":\(Measure.figure(Measure.percentile(longLine, 0.5))),\
             "long_line_keystroke_p99_ms":\(Measure.figure(Measure.percentile(longLine, 0.99))),\
+            "long_line_pager_G_ms":\(Measure.figure(longLinePager.end)),\
+            "long_line_pager_g_ms":\(Measure.figure(longLinePager.start)),\
+            "long_line_pager_search_ms":\(Measure.figure(longLinePager.search)),\
             "substitute_lines":\(substituteLines),\
             "substitute_ms":\(Measure.figure(substitution.substitute)),\
             "substitute_undo_ms":\(Measure.figure(substitution.undo)),\
@@ -153,6 +157,29 @@ struct EditorBenchmark: AsyncParsableCommand {
             _ = editor.takeBatches()
         }
         return times.sorted()
+    }
+
+    /// Milliseconds for the pager's G, g and a search to the line's end on one line of
+    /// `kilobytes` of ASCII (a minified file), each with its frame.
+    static func longLinePagerKeys(kilobytes: Int) throws -> (end: Double, start: Double, search: Double) {
+        var line = ""
+        while line.utf8.count < kilobytes << 10 { line += "function(a,b){return a+b;};" }
+        var replica = Replica(replicaID: ReplicaID(1))
+        try replica.insert(line + "END\n", at: 0)
+        var pager = Editor(replica: replica, keymap: try Keymap.load("default", from: .keymaps(config: nil)), status: StatusInfo(document: "long"))
+        pager.resize(width: 100, height: 30)
+        pager.enterPager(keymap: try Keymap.load("less", from: .keymaps(config: nil)))
+        _ = pager.frame()
+        func timed(_ keys: [Key]) -> Double {
+            let started = ContinuousClock.now
+            for key in keys { pager.handle(key, now: 0) }
+            _ = pager.frame()
+            return Measure.milliseconds(ContinuousClock.now - started)
+        }
+        let end = timed([.character("G")])
+        let start = timed([.character("g")])
+        let search = timed([.character("/")] + "END".map(Key.character) + [.named(.enter)])
+        return (end, start, search)
     }
 
     /// Milliseconds for vim's `:%s/1/X/g` on the lines `1` to `lines` (a change on most lines),
