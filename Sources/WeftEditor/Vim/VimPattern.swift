@@ -3,7 +3,7 @@ import Foundation
 /// A vim regular expression (`:help pattern`, the default "magic" syntax) turned into the ICU
 /// syntax of `NSRegularExpression`: `\(` `\)` `\|` `\+` `\?` `\=` `\<` `\>` and the counts
 /// `\{n,m}` `\{n}` `\{n,}` `\{,m}` `\{}` `\{-n,m}` become their ICU forms, while a bare `(`, `)`,
-/// `|`, `+`, `?` and `{` match themselves. `\v` switches
+/// `|`, `+`, `?` and `{` match themselves. `.` matches a character with its combining marks. `\v` switches
 /// to "very magic" (ICU's own syntax), `\c` ignores case and `\C` respects it.
 struct VimPattern: Equatable, Sendable {
     var icu: String
@@ -14,9 +14,27 @@ struct VimPattern: Equatable, Sendable {
         var output = ""
         var ignoresCase: Bool?
         var veryMagic = false
+        var inBrackets = false
         var characters = Array(vim)[...]
         while let character = characters.popFirst() {
-            if character == "\\", let next = characters.popFirst() {
+            if !inBrackets, character == "[" {
+                // A bracket expression: `]` first (after an optional `^`) is one of its members.
+                inBrackets = true
+                output.append("[")
+                if characters.first == "^" { output.append(characters.removeFirst()) }
+                if characters.first == "]" {
+                    characters.removeFirst()
+                    output += "\\]"
+                }
+            } else if inBrackets, character == "]" {
+                inBrackets = false
+                output.append("]")
+            } else if character == ".", !inBrackets {
+                // Any character but a line feed, a base with its combining marks being one (as
+                // vim's `.` matches "é" written as e and an accent): a whole grapheme cluster,
+                // except that CR stays apart from the LF after it.
+                output += "(?:\\r|(?!\\n)\\X)"
+            } else if character == "\\", let next = characters.popFirst() {
                 switch next {
                 case "v": veryMagic = true
                 case "m", "M", "V": veryMagic = false
