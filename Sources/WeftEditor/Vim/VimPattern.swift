@@ -40,7 +40,7 @@ struct VimPattern: Equatable, Sendable {
                 case "m", "M", "V": veryMagic = false
                 case "c": ignoresCase = true
                 case "C": ignoresCase = false
-                case "<", ">": output += veryMagic ? "\\\(next)" : "\\b"
+                case "<", ">": output += veryMagic ? "\\\(next)" : Self.wordEdge(next)
                 case "{" where !veryMagic: output += Self.count(from: &characters)
                 case "(", ")", "|", "+", "?", "{", "}": output += veryMagic ? "\\\(next)" : String(next)
                 case "=": output += veryMagic ? "=" : "?"
@@ -50,7 +50,7 @@ struct VimPattern: Equatable, Sendable {
                 }
             } else if veryMagic {
                 switch character {
-                case "<", ">": output += "\\b"
+                case "<", ">": output += Self.wordEdge(character)
                 case "=": output += "?"
                 case "{": output += Self.count(from: &characters)
                 default: output.append(character)
@@ -63,6 +63,12 @@ struct VimPattern: Equatable, Sendable {
         }
         icu = output
         self.ignoresCase = ignoresCase
+    }
+
+    /// Vim's `\<` (a word starts) and `\>` (a word ends): ICU's `\b` alone is either, so `\<x*\>`
+    /// also matched nothing between two spaces.
+    private static func wordEdge(_ side: Character) -> String {
+        side == "<" ? "\\b(?=\\w)" : "\\b(?<=\\w)"
     }
 
     /// A count after `\{` (`{` in very magic), up to its `}` (or `\}`): `n,m`, `n`, `n,`, `,m`,

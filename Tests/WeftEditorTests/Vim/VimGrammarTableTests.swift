@@ -383,6 +383,8 @@ struct VimGrammarTableTests {
         VimCase("‸1 11 111 1111", ":s/\\<1\\{2,3\\}\\>/N/g<CR>", "‸1 N N 1111"),
         VimCase("‸1 11 111 1111", ":s/\\<1\\{3,}\\>/N/g<CR>", "‸1 11 N N"),
         VimCase("‸1111", ":s/^1\\{,2}/N/<CR>", "‸N11"),
+        VimCase("‸1 11 111 1111", ":s/\\<1\\{,2}\\>/N/g<CR>", "‸N N 111 1111"),
+        VimCase("‸ab cd", ":s/\\v<\\w*>/N/g<CR>", "‸N N"),
         VimCase("‸a111b", ":s/1\\{-1,}/N/<CR>", "‸aN11b"),
         VimCase("‸a111b", ":s/a1\\{}/N/<CR>", "‸Nb"),
         VimCase("‸a111b", ":s/\\va1{-}/N/<CR>", "‸N111b"),
