@@ -1,9 +1,13 @@
 /// A line with its line feed, equal to another only when their bytes are (String equality
 /// would take canonically equivalent text for the same, and leave the wrong bytes in place).
-struct ExactLine: Equatable {
+struct ExactLine: Hashable {
     var text: Substring
 
     static func == (lhs: ExactLine, rhs: ExactLine) -> Bool { lhs.text.utf8.elementsEqual(rhs.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        for byte in text.utf8 { hasher.combine(byte) }
+    }
 
     /// The text's lines, split at line feeds (a CRLF line ends with both); the last one lacks
     /// its feed when the text does not end with one.

@@ -1,5 +1,6 @@
 /// A line diff of two texts (Myers' O((N+M)·D) algorithm, after trimming the common start and
-/// end) and its unified form, as `diff -u` prints it. Pure.
+/// end; past a thousand changed lines, anchored on the lines found once in each text, as git's
+/// patience diff) and its unified form, as `diff -u` prints it. Pure.
 public enum LineDiff {
     enum Edit: Equatable {
         case same(old: Int, new: Int)
@@ -19,6 +20,12 @@ public enum LineDiff {
         let script = edits(a, b)
         guard script.contains(where: { if case .same = $0 { false } else { true } }) else { return "" }
         var output = "--- \(oldName)\n+++ \(newName)\n"
+        // Lines of each text before each step of the script, for hunks that start with a change.
+        var oldBefore = [0], newBefore = [0]
+        for edit in script {
+            if case .added = edit { oldBefore.append(oldBefore.last!) } else { oldBefore.append(oldBefore.last! + 1) }
+            if case .removed = edit { newBefore.append(newBefore.last!) } else { newBefore.append(newBefore.last! + 1) }
+        }
         // Hunks: runs of changes with at most 2 × context unchanged lines between them.
         var index = 0
         while index < script.count {
@@ -45,11 +52,11 @@ public enum LineDiff {
                     oldCount += 1; newCount += 1
                     body += line(" ", a[o])
                 case .removed(let o):
-                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (o, positionInNew(script, before: start)) }
+                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (o, newBefore[start]) }
                     oldCount += 1
                     body += line("-", a[o])
                 case .added(let n):
-                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (positionInOld(script, before: start), n) }
+                    if oldCount == 0 && newCount == 0 { (oldStart, newStart) = (oldBefore[start], n) }
                     newCount += 1
                     body += line("+", b[n])
                 }
@@ -65,17 +72,82 @@ public enum LineDiff {
         count == 0 ? "\(start),0" : count == 1 ? "\(start + 1)" : "\(start + 1),\(count)"
     }
 
-    private static func positionInOld(_ script: [Edit], before index: Int) -> Int {
-        script[..<index].reduce(0) { count, edit in if case .added = edit { count } else { count + 1 } }
+    /// Changed lines up to which the shortest script is searched for; Myers' search keeps
+    /// O(D²) memory, and 200,000 changed lines took all of a machine's 24 GB.
+    static let shortestUpTo = 1_000
+
+    /// An edit script from `a` to `b`: the shortest one when at most `shortestUpTo` lines are
+    /// removed and added, else one anchored on the lines each text has once (patience diff),
+    /// the shortest one between anchors where it is small, the whole stretch removed and added
+    /// where it is not. Memory stays linear in the lines.
+    static func edits<Line: Hashable>(_ a: [Line], _ b: [Line]) -> [Edit] {
+        if let shortest = edits(a, b, maxDistance: shortestUpTo) { return shortest }
+        var script: [Edit] = []
+        script.reserveCapacity(max(a.count, b.count))
+        anchored(a, b, old: 0..<a.count, new: 0..<b.count, into: &script)
+        return script
     }
 
-    private static func positionInNew(_ script: [Edit], before index: Int) -> Int {
-        script[..<index].reduce(0) { count, edit in if case .removed = edit { count } else { count + 1 } }
-    }
-
-    /// The shortest edit script from `a` to `b`.
-    static func edits<Line: Equatable>(_ a: [Line], _ b: [Line]) -> [Edit] {
-        edits(a, b, maxDistance: Int.max)!
+    /// Patience diff of `a[old]` and `b[new]`, appended to `script`.
+    private static func anchored<Line: Hashable>(_ a: [Line], _ b: [Line], old: Range<Int>, new: Range<Int>, into script: inout [Edit]) {
+        var (oldStart, oldEnd, newStart, newEnd) = (old.lowerBound, old.upperBound, new.lowerBound, new.upperBound)
+        while oldStart < oldEnd, newStart < newEnd, a[oldStart] == b[newStart] {
+            script.append(.same(old: oldStart, new: newStart))
+            oldStart += 1; newStart += 1
+        }
+        var suffix = 0
+        while oldEnd - suffix > oldStart, newEnd - suffix > newStart, a[oldEnd - suffix - 1] == b[newEnd - suffix - 1] { suffix += 1 }
+        oldEnd -= suffix; newEnd -= suffix
+        defer { for offset in 0..<suffix { script.append(.same(old: oldEnd + offset, new: newEnd + offset)) } }
+        if oldStart == oldEnd || newStart == newEnd {
+            script += (oldStart..<oldEnd).map { .removed(old: $0) } + (newStart..<newEnd).map { .added(new: $0) }
+            return
+        }
+        // Lines found exactly once on each side, in old order; the longest run of them in the
+        // same order on both sides (patience sorting) anchors the rest.
+        var seen: [Line: (old: Int, oldIndex: Int, new: Int, newIndex: Int)] = [:]
+        for index in oldStart..<oldEnd { seen[a[index], default: (0, 0, 0, 0)].old += 1; seen[a[index]]!.oldIndex = index }
+        for index in newStart..<newEnd where seen[b[index]] != nil { seen[b[index]]!.new += 1; seen[b[index]]!.newIndex = index }
+        let unique = seen.values.filter { $0.old == 1 && $0.new == 1 }.map { (old: $0.oldIndex, new: $0.newIndex) }.sorted { $0.old < $1.old }
+        guard !unique.isEmpty else {
+            let oldPart = Array(a[oldStart..<oldEnd]), newPart = Array(b[newStart..<newEnd])
+            if let shortest = edits(oldPart, newPart, maxDistance: shortestUpTo) {
+                script += shortest.map { edit in
+                    switch edit {
+                    case .same(let o, let n): .same(old: o + oldStart, new: n + newStart)
+                    case .removed(let o): .removed(old: o + oldStart)
+                    case .added(let n): .added(new: n + newStart)
+                    }
+                }
+            } else {
+                script += (oldStart..<oldEnd).map { .removed(old: $0) } + (newStart..<newEnd).map { .added(new: $0) }
+            }
+            return
+        }
+        var tops: [Int] = []  // index into `unique` of the smallest last new line of each length
+        var previous = [Int](repeating: -1, count: unique.count)
+        for (index, pair) in unique.enumerated() {
+            var (low, high) = (0, tops.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if unique[tops[middle]].new < pair.new { low = middle + 1 } else { high = middle }
+            }
+            if low > 0 { previous[index] = tops[low - 1] }
+            if low == tops.count { tops.append(index) } else { tops[low] = index }
+        }
+        var anchors: [(old: Int, new: Int)] = []
+        var index = tops.last ?? -1
+        while index >= 0 {
+            anchors.append(unique[index])
+            index = previous[index]
+        }
+        var (nextOld, nextNew) = (oldStart, newStart)
+        for anchor in anchors.reversed() {
+            anchored(a, b, old: nextOld..<anchor.old, new: nextNew..<anchor.new, into: &script)
+            script.append(.same(old: anchor.old, new: anchor.new))
+            (nextOld, nextNew) = (anchor.old + 1, anchor.new + 1)
+        }
+        anchored(a, b, old: nextOld..<oldEnd, new: nextNew..<newEnd, into: &script)
     }
 
     /// The shortest edit script from `a` to `b`, or nil when it has more than `maxDistance`
