@@ -170,6 +170,11 @@ struct PagerLocalTextTests {
         pager.editor.appendText("one\r\ntwo\rthree\r\nlast\r")
         pager.editor.endText(problem: nil)
         #expect(Array(pager.lines[0...2]) == ["one", "two^Mthree", "last^M"], "\(pager.lines)")
+        // The last line's CR is hidden too when a line feed ends it.
+        var ended = try Self.pager(colours: false)
+        ended.editor.appendText("a\r\nb\r\nc\r\n")
+        ended.editor.endText(problem: nil)
+        #expect(Array(ended.lines[0...2]) == ["a", "b", "c"], "\(ended.lines)")
     }
 
     @Test("a file being read says READING; once read it is not LIVE")

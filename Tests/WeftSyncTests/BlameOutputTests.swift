@@ -7,7 +7,7 @@ import WeftWire
 
 /// What `weft blame` prints (plain, `--porcelain`, `--chars`, `--chars --porcelain`), byte for
 /// byte, against a reference built from nothing but the model's characters: per line, the newest
-/// batch that inserted any of its characters, line feed included, laid out with `String`s. The
+/// batch that inserted any of its characters (its line feed only when it has none), laid out with `String`s. The
 /// histories are random and multi-author, with names wider than the author column, names of
 /// several scalars per character, unknown authors and times, and text with tabs and backslashes.
 @Suite struct BlameOutputTests {
@@ -75,7 +75,8 @@ import WeftWire
             func entry(_ seq: UInt64) -> HistoryEntry? { seq == 0 ? nil : entries[Int(seq) - 1] }
             var text = "", newest: UInt64 = 0
             for (index, character) in model.enumerated() {
-                newest = max(newest, character.seq)
+                // A line feed counts only for a line with no other character.
+                if character.scalar != "\n" || text.isEmpty { newest = max(newest, character.seq) }
                 if character.scalar == "\n" {
                     lines.append(Line(text: text, entry: entry(newest)))
                     text = ""

@@ -12,7 +12,7 @@ extension Editor {
     /// As less: the pager does not show a CR that ends a line (a file written with CR LF);
     /// `last` is the line's last scalar, looked up only in the pager.
     func hidesCarriageReturn(ofLine line: Int, ending last: @autoclosure () -> Unicode.Scalar?) -> Bool {
-        isPager && line < replica.lastLine && last() == "\r"
+        isPager && line < replica.lineCount - 1 && last() == "\r"
     }
 
     /// `text` (one line) laid out with the editor's width, wrapping and tab settings.

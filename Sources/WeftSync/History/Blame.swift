@@ -24,8 +24,8 @@ public struct Blame: Sendable {
         public var number: Int
         /// Without its line feed.
         public var text: String
-        /// The newest entry among those that inserted the line's characters (its line feed
-        /// included); nil for an empty last line, or when no entry of the history did.
+        /// The newest entry among those that inserted the line's characters (its line feed only
+        /// when it has no other); nil for an empty last line, or when no entry of the history did.
         public var entry: HistoryEntry?
     }
 
@@ -38,7 +38,7 @@ public struct Blame: Sendable {
     }
 
     /// A line: its bytes in `utf8` without its line feed, and the index of the newest entry
-    /// among its characters (line feed included).
+    /// among its characters (its line feed only when it has no other).
     struct LineCut: Sendable {
         var bytes: Range<Int>
         var entry: Int?

@@ -36,16 +36,20 @@ struct BlameBuilder {
         }
     }
 
-    /// Ends a line at each line feed from `start` on; the entry counts for every line one of its
-    /// characters is on.
+    /// Ends a line at each line feed from `start` on; the entry counts for every line it typed
+    /// text on. A line feed counts only for an empty line: pressing Enter at the end of someone's
+    /// line types the feed that ends it, and `git blame` would not name the one who pressed it.
     private mutating func cutLines(from start: Int, entry: Int?) {
         let bytes = utf8
         bytes.withUnsafeBufferPointer { bytes in
             var index = start
             while index < bytes.count {
-                fold(entry)
-                guard let found = memchr(bytes.baseAddress! + index, 0x0A, bytes.count - index) else { return }
+                guard let found = memchr(bytes.baseAddress! + index, 0x0A, bytes.count - index) else {
+                    fold(entry)
+                    return
+                }
                 let feed = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                if feed > index || feed == lineStart { fold(entry) }
                 lines.append(Blame.LineCut(bytes: lineStart..<feed, entry: newest))
                 lineStart = feed + 1
                 newest = nil
