@@ -383,8 +383,8 @@ extension PagerSearchFrameTests {
 }
 
 extension PagerSearchFrameTests {
-    /// An expression searched forward in one pass over the text must find what the line-by-line
-    /// search finds, anchors, classes and case rules included, from any line.
+    /// An expression searched in one pass over the text, forward or backward, must find what the
+    /// line-by-line search finds, anchors, classes and case rules included, from any line.
     @Test("expressions searched in one pass find what the line-by-line search finds, from any line")
     func onePassFindsWhatLineByLineFinds() throws {
         var random = SeededGenerator(seed: 22)
@@ -394,13 +394,13 @@ extension PagerSearchFrameTests {
         var harness = try Self.pager(text)
         let expressions = ["^Beta", "a$", "l[a-z]+a", "[0-9]+", "\\bdel", "ta\\s+de", "(?<=al)pha", "日.", "^$", "a\\sB", "[^x]+y"]
         for expression in expressions {
-            for caseRule in [SearchCase.smart, .ignore] {
+            for (caseRule, forward) in [(SearchCase.smart, true), (.ignore, true), (.smart, false), (.ignore, false)] {
                 for _ in 0..<30 {
                     // From a line's start, as the pager searches (from the line after the top).
                     // Inside a line the one pass also finds a match overlapping one that starts
                     // before the cursor, as vim does, which the line-by-line search skips.
                     let position = harness.editor.replica.lineStart(Int.random(in: 0..<harness.editor.replica.lineCount, using: &random))
-                    let query = SearchQuery(pattern: expression, forward: true, regex: true, caseRule: caseRule)
+                    let query = SearchQuery(pattern: expression, forward: forward, regex: true, caseRule: caseRule)
                     let onePass = harness.editor.findLines(query, from: position)
                     let lineByLine = harness.editor.findLines(query, from: position, lineByLine: true)
                     #expect(onePass?.range == lineByLine?.range && onePass?.wrapped == lineByLine?.wrapped,

@@ -33,6 +33,21 @@ extension Editor {
             case .undecided: break
             }
         }
+        if !lineByLine, !pattern.negated, !query.forward {
+            // Backward, the same: the last match up to the start, then the last after it.
+            let text = replica.text
+            let position = min(max(0, position), replica.count)
+            switch pattern.lastMatch(inWhole: text, from: 0, startingBefore: position + 1) {
+            case .found(let range): return (range, false)
+            case .none:
+                switch pattern.lastMatch(inWhole: text, from: position + 1, startingBefore: replica.count + 1) {
+                case .found(let range): return (range, true)
+                case .none: return nil
+                case .undecided: break
+                }
+            case .undecided: break
+            }
+        }
         let lines = replica.lineCount
         let position = min(max(0, position), replica.count)
         let first = replica.line(containing: position)

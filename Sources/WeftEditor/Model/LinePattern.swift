@@ -84,6 +84,35 @@ struct LinePattern {
         return .found(start..<start + scalars[range].count)
     }
 
+    /// The last match starting at scalar `from` or after and before `end` in `text`, found in one
+    /// pass of the expression over the text, as `firstMatch(inWhole:)` finds the first: a
+    /// backward search line by line took 19 s on 200,000 lines and could not be stopped.
+    func lastMatch(inWhole text: String, from: Int, startingBefore end: Int) -> WholeTextMatch {
+        guard from < end, let multiline = try? NSRegularExpression(pattern: expression.pattern, options: expression.options.union(.anchorsMatchLines)) else {
+            return from < end ? .undecided : .none
+        }
+        let scalars = text.unicodeScalars
+        let lower = scalars.index(scalars.startIndex, offsetBy: from)
+        var last: Range<Int>?
+        var spansLineFeed = false
+        var (index, offset) = (lower, from)
+        multiline.enumerateMatches(in: text, options: [.withTransparentBounds, .withoutAnchoringBounds],
+                                   range: NSRange(lower..<scalars.endIndex, in: text)) { match, _, stop in
+            guard let match, let range = Range(match.range, in: text) else { return }
+            offset += scalars.distance(from: index, to: range.lowerBound)
+            index = range.lowerBound
+            guard offset < end else {
+                stop.pointee = true
+                return
+            }
+            let length = scalars[range].count
+            if scalars[range].contains("\n") { spansLineFeed = true }
+            last = offset..<offset + length
+        }
+        if spansLineFeed { return .undecided }
+        return last.map { .found($0) } ?? .none
+    }
+
     /// Whether less shows or finds `line` for this pattern.
     func selects(_ line: String) -> Bool {
         let found = expression.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
