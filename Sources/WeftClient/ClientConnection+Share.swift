@@ -31,7 +31,12 @@ extension ClientConnection {
             let share: FileShare
             let outcome: FileShare.Outcome
             do {
-                share = try FileShare(path: path, documentName: name, session: session, report: report)
+                let home = ClientHome.fromEnvironment()
+                let record = (try? resolve(in: home)).map { resolved in
+                    home.directory(for: resolved.address).appendingPathComponent("share-" + FileShare.fingerprint(URL(fileURLWithPath: path).standardizedFileURL.path)
+                        .replacingOccurrences(of: " ", with: "-"))
+                }
+                share = try FileShare(path: path, documentName: name, session: session, agreedRecord: record, report: report)
                 outcome = try await share.start(start)
             } catch let error as LocalFileError {
                 throw SyncError(.io, error.description)

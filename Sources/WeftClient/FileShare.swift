@@ -25,9 +25,15 @@ public final class FileShare: @unchecked Sendable {
 
     private let session: DocumentSession
     private var file: LocalFile
-    /// The text the file and the document last both had.
-    private var base: String
+    /// The text the file and the document last both had; its fingerprint is kept in `agreedRecord`.
+    private var base: String {
+        didSet { recordAgreed() }
+    }
     private let report: @Sendable (String) -> Void
+    /// Where the fingerprint of the text both last had is kept between runs (in this machine's
+    /// copy of the document): a share started again takes the side that changed since, as git
+    /// fast-forwards, and one told to take the document knows whether the file has text to save.
+    private let agreedRecord: URL?
 
     /// How a start went: the text both sides now have, and what was done to get there.
     public enum Outcome: Equatable, Sendable {
@@ -43,7 +49,9 @@ public final class FileShare: @unchecked Sendable {
     /// - Parameter report: where messages for the user go (one line each).
     /// - Throws: `LocalFileError` when the file cannot be read, or could not be written back
     ///   (its directory missing, or it or its directory read-only here).
-    public init(path: String, documentName: String, session: DocumentSession, report: @escaping @Sendable (String) -> Void) throws(LocalFileError) {
+    /// - Parameter agreedRecord: the file that keeps, between runs, which text both sides last had.
+    public init(path: String, documentName: String, session: DocumentSession, agreedRecord: URL? = nil,
+                report: @escaping @Sendable (String) -> Void) throws(LocalFileError) {
         let directory = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -55,9 +63,28 @@ public final class FileShare: @unchecked Sendable {
         let (file, text) = try LocalFile.open(path)
         self.documentName = documentName
         self.file = file
+        self.agreedRecord = agreedRecord
         self.base = text
         self.session = session
         self.report = report
+    }
+
+    /// A fingerprint of `text`'s bytes (FNV-1a, 64 bits, and the length): which text both sides
+    /// last had, without keeping a copy of it.
+    static func fingerprint(_ text: String) -> String {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return "\(text.utf8.count) \(String(hash, radix: 16))"
+    }
+
+    /// The fingerprint kept by the last run, nil without one.
+    private var agreedBefore: String? {
+        agreedRecord.flatMap { try? String(contentsOf: $0, encoding: .utf8) }?.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private func recordAgreed() {
+        guard let agreedRecord else { return }
+        try? Data((Self.fingerprint(base) + "\n").utf8).write(to: agreedRecord, options: .atomic)
     }
 
     /// Makes the two one text. An empty side takes the other's; two that differ are refused
@@ -65,16 +92,27 @@ public final class FileShare: @unchecked Sendable {
     /// - Throws: `SyncError(.refused)` naming the choices when they differ and `start` refuses.
     public func start(_ start: Start) async throws -> Outcome {
         let document = await session.text
-        if document == base { return .same }
-        if document.isEmpty || start == .takeFile {
+        // Byte for byte: String's == takes "é" and "e" with an accent for the same text.
+        if document.utf8.elementsEqual(base.utf8) {
+            recordAgreed()
+            return .same
+        }
+        let agreed = agreedBefore
+        // Started again after one side changed: that side is taken, as git fast-forwards.
+        let fileUnchanged = agreed == Self.fingerprint(base), documentUnchanged = agreed == Self.fingerprint(document)
+        if document.isEmpty || start == .takeFile || (start == .refuseIfDifferent && documentUnchanged) {
+            let taken = base
             try await apply(TextEdit.replacing(document, with: base))
+            base = taken
             return .documentFromFile
         }
-        if base.isEmpty || start == .takeDocument {
+        if base.isEmpty || start == .takeDocument || (start == .refuseIfDifferent && fileUnchanged) {
+            // Text of the file's that the document never had is saved beside it, never lost.
+            if !base.isEmpty, !fileUnchanged { keepConflict(base, because: "differs from \(documentName), whose text it now holds") }
             try write(document)
             return .fileFromDocument
         }
-        throw SyncError(.configuration, "\(file.path) and \(documentName) differ; choose which to keep: --take-file makes the document the file's text, --take-document writes the document into the file (weft cat \(documentName) | diff \(file.path) - shows how they differ)")
+        throw SyncError(.configuration, "\(file.path) and \(documentName) differ, and both changed since they last held the same text; choose which to keep: --take-file makes the document the file's text, --take-document writes the document into the file and saves the file's text beside it (weft cat \(documentName) | diff \(file.path) - shows how they differ)")
     }
 
     /// The file's size, modification time and inode at the last look, while it differs from

@@ -87,8 +87,26 @@ import WeftTestTraits
         #expect(try carl(["cat", "plan"]).stdout.hasSuffix("last words\n"), "the last save reached the document")
         let taken = try carl.start(["share", "--take-document", carlFile.path, "plan"])
         #expect(RelayProcess.waitUntil(.seconds(30)) { contents(carlFile)?.hasSuffix("four, from carl\nlast words\n") == true }, "--take-document writes the document into the file")
+        let carlRepo = root.appendingPathComponent("carl-repo")
+        let saved = ((try? FileManager.default.contentsOfDirectory(atPath: carlRepo.path)) ?? []).filter { $0.hasPrefix("plan.md.conflict-") }
+        #expect(saved.count == 1 && saved.first.flatMap { contents(carlRepo.appendingPathComponent($0)) } == "carl's own\n",
+                "the file's own text, which the document never had, is saved beside it: \(saved)")
         taken.0.signal(SIGTERM)
         taken.0.waitUntilExit()
         #expect(taken.0.terminationStatus == 0)
+
+        // Started again after only the document changed, a share takes the document (as git
+        // fast-forwards); after both changed, it refuses.
+        #expect(try ana(["put", "plan"], input: "after the shares stopped\n").status == 0)
+        let again = try bo.start(["share", boFile.path, "plan"])
+        #expect(RelayProcess.waitUntil(.seconds(30)) { contents(boFile) == "after the shares stopped\n" }, "bo's unchanged file takes the document's text")
+        again.0.signal(SIGTERM)
+        again.0.waitUntilExit()
+        #expect(again.0.terminationStatus == 0)
+        try save("bo's own line\n", to: boFile)
+        #expect(try ana(["put", "plan"], input: "and ana's\n").status == 0)
+        let both = try bo(["share", boFile.path, "plan"])
+        #expect(both.status == 3 && both.stderr.contains("both changed"), "\(both.stderr)")
+        #expect(contents(boFile) == "bo's own line\n")
     }
 }
