@@ -1,4 +1,5 @@
 import Foundation
+import WeftEditor
 
 /// Writing to standard output as command-line tools do: when the reader has gone (`weft cat DOC |
 /// head`), the process ends quietly by SIGPIPE, as `cat` does, instead of trapping on the error
@@ -7,6 +8,13 @@ public enum StandardOutput {
     /// Writes all of `data` to standard output.
     public static func write(_ data: Data) {
         data.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes `text` for people to read: to a terminal with its controls made visible
+    /// (`VisibleText.visible`), since others' text must not drive the terminal; to a pipe or a file as
+    /// it is.
+    public static func writeForPeople(_ text: String) {
+        write(Data((isatty(STDOUT_FILENO) == 1 ? VisibleText.visible(text) : text).utf8))
     }
 
     /// Writes all of `bytes` to standard output.

@@ -30,6 +30,8 @@ struct BlameCommand: AsyncParsableCommand {
         let blame = Blame(replay)
         let output = chars ? HistoryFormat.chars(blame, porcelain: porcelain)
                            : porcelain ? HistoryFormat.blamePorcelain(blame) : HistoryFormat.blame(blame)
-        StandardOutput.write(output)
+        // Straight from the bytes into a pipe (a blame of megabytes is fast that way); to a
+        // terminal, with others' control characters made visible.
+        if isatty(STDOUT_FILENO) == 1 { StandardOutput.writeForPeople(String(decoding: output, as: UTF8.self)) } else { StandardOutput.write(output) }
     }
 }

@@ -24,6 +24,6 @@ struct DiffCommand: AsyncParsableCommand {
         let (address, past, now) = try await client.replay("diff", at: since, option: "--since")
         let diff = LineDiff.unified(old: past.replica.text, new: now.replica.text,
                                     oldName: "\(address.name)@\(past.serverSeq)", newName: "\(address.name)@\(now.serverSeq)")
-        StandardOutput.write(Data(diff.utf8))
+        StandardOutput.writeForPeople(diff)
     }
 }

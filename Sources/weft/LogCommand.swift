@@ -51,6 +51,6 @@ struct LogCommand: AsyncParsableCommand {
             sessions = sessions.filter { $0.lastSeq > seq }
         }
         if let author { sessions = sessions.filter { $0.author?.name == author } }
-        StandardOutput.write(Data(HistoryFormat.log(sessions).utf8))
+        StandardOutput.writeForPeople(HistoryFormat.log(sessions))
     }
 }

@@ -195,4 +195,13 @@ extension GraphemeFrameTests {
             }
         }
     }
+
+    @Test("text written to a terminal shows controls as the pager does: no escape sequence, CR or bidi control reaches it")
+    func visibleText() {
+        #expect(VisibleText.visible("\u{1B}]0;PWNED\u{7}\u{1B}[2J title\n") == "^[]0;PWNED^G^[[2J title\n")
+        #expect(VisibleText.visible("a\r\nb\rc") == "a^M\nb^Mc")
+        #expect(VisibleText.visible("\u{202E}gnp.exe \u{85}\u{7F}") == "<U+202E>gnp.exe <85>^?")
+        let plain = "caf\u{E9} e\u{301}\t日本 \(Self.family)\n"
+        #expect(VisibleText.visible(plain) == plain)
+    }
 }
