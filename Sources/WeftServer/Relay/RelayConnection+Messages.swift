@@ -29,9 +29,11 @@ extension RelayConnection {
     /// Takes one message from connection `id`, joined to `room`: a batch or restore batch goes to
     /// the room, presence to the others; a read-only connection's batch is answered with a
     /// non-fatal `read-only` error in its outbox.
+    /// - Parameter verifiedUser: the user the connection's token names: its presence shows that
+    ///   name, whatever name the client put in it (a token holder cannot appear as another).
     /// - Throws: `WireError` to send (fatal): a second hello, or the room's refusal of a batch.
     static func take(_ message: ClientMessage, from id: UInt64, room: DocumentRoom, readOnly: Bool, outbox: Outbox,
-                     metrics: RelayMetrics, arrived: ContinuousClock.Instant) async throws(WireError) {
+                     metrics: RelayMetrics, arrived: ContinuousClock.Instant, verifiedUser: String? = nil) async throws(WireError) {
         switch message {
         case .hello:
             throw WireError(.malformed, "hello was already sent on this connection")
@@ -44,7 +46,8 @@ extension RelayConnection {
             var restoring = false
             if case .restore = message { restoring = true }
             if let error = await room.submit(from: id, clientSeq: clientSeq, ops: ops, restoring: restoring, arrived: arrived) { throw error }
-        case .presence(let presence):
+        case .presence(var presence):
+            if let verifiedUser { presence.userName = verifiedUser }
             await room.presence(from: id, presence)
         }
     }

@@ -174,7 +174,8 @@ struct RelayConnection: Sendable {
                     throw WireError(.rateLimited, "more than \(Int(messagesPerSecond)) messages a second; slow down and reconnect")
                 }
                 try access.recheck(grant, now: UInt64(Date().timeIntervalSince1970))
-                try await Self.take(decode(frame), from: id, room: room, readOnly: readOnly, outbox: outbox, metrics: metrics, arrived: arrived)
+                try await Self.take(decode(frame), from: id, room: room, readOnly: readOnly, outbox: outbox, metrics: metrics, arrived: arrived,
+                                    verifiedUser: grant.author.flatMap { $0.verified ? $0.name : nil })
             }
         } catch let error as WireError {
             logger.notice("closing a connection", metadata: ["id": "\(id)", "code": "\(error.code)", "reason": "\(error.message)"])

@@ -91,6 +91,14 @@ import WeftWire
         try await boClient.send(.batch(clientSeq: 1, ops: [try boCopy.insert("!", at: 2)!]))
         #expect(await boClient.receive() == .ack(clientSeq: 1, serverSeq: 2))
 
+        // Presence shows the token's user, whatever name the client puts in it.
+        try await anaClient.send(.presence(Presence(userName: "not-ana", colour: 0xFF0000, cursor: .start)))
+        var shown: Presence?
+        while shown == nil, let message = await boClient.receive(timeout: .seconds(10)) {
+            if case .presence(_, let presence) = message { shown = presence }
+        }
+        #expect(shown?.userName == "ana", "\(String(describing: shown))")
+
         let page = try history(relay, token: try token("cy", directory, scope: .read))
         #expect(page.floor == 0 && !page.more)
         #expect(page.entries.map(\.serverSeq) == [1, 2])
