@@ -22,7 +22,7 @@ extension Replica {
         let originRight = right == .end ? PackedID.none : packedID(at: right)
         let length = text.unicodeScalars.count
         guard insertedCharacters + length <= Replica.maxInsertedCharacters else {
-            throw CRDTError(.documentTooLarge, "the document has had \(insertedCharacters) characters inserted; the limit is \(Replica.maxInsertedCharacters). Start a new document from this text")
+            throw CRDTError(.documentTooLarge, "this document has had \(insertedCharacters) characters typed into it over its life and cannot take \(length) more: one document takes at most \(Replica.maxInsertedCharacters) (deleting text does not give room back). Start a new document with this text (weft put NEW-NAME < FILE)")
         }
         let stored = store(text)
         let run = Run(counter: counter, length: UInt32(stored.length), content: stored.content, replica: 0,

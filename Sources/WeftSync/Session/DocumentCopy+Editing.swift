@@ -31,7 +31,10 @@ extension DocumentCopy {
                 if !edit.inserting.isEmpty, let op = try replica.insert(edit.inserting, at: edit.position) { ops.append(op) }
                 batches.append(ops)
             } catch {
-                failure = SyncError(.configuration, "edit \(index + 1) (pos \(edit.position), del \(edit.deleting)) does not fit the \(replica.count)-character text: \(error.message)")
+                // Each edit fits (checked above): what fails is the document's own limit, said as it is.
+                failure = SyncError(.configuration, error.code == .documentTooLarge
+                    ? "\(error.message); the text before this change is kept"
+                    : "edit \(index + 1) (pos \(edit.position), del \(edit.deleting)) could not be applied: \(error.message)")
                 break
             }
         }
