@@ -6,13 +6,18 @@ public enum DocumentTable {
         guard !documents.isEmpty else { return "no documents on \(server)\n" }
         let rows = documents.map { [$0.name, "\($0.characters)", $0.changed == nil ? "-" : HistoryFormat.time($0.changed), who($0)] }
         let header = ["NAME", "CHARS", "CHANGED", "WHO"]
-        let widths = (0..<header.count).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        // A name longer than `widestName` overflows its own row rather than widening every row.
+        var widths = (0..<header.count).map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        widths[0] = min(widths[0], widestName)
         return ([header] + rows).map { row in
             row.enumerated().map { column, cell in
                 column == row.count - 1 ? cell : HistoryFormat.pad(cell, widths[column], right: column == 1)
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"
     }
+
+    /// Columns the name column takes at most.
+    static let widestName = 40
 
     /// One line per document, tab-separated, for scripts: name, characters, last change in
     /// milliseconds since 1970 (empty when unknown), connections, user names separated by commas.
