@@ -31,6 +31,13 @@ struct CommandNames {
             path.append(word)
             arguments = arguments.dropFirst()
         }
+        // `-dash` would be read as -d -a -s -h, and -h prints the help and succeeds: a script's
+        // `weft put "$name"` would store nothing and say nothing. No command has a short flag
+        // that goes with -h, so such a group is a name given where an option is read.
+        for word in arguments.prefix(while: { $0 != "--" }) where word.count > 2 && word.hasPrefix("-") && !word.hasPrefix("--")
+            && word.dropFirst().allSatisfy(\.isLetter) && word.contains("h") {
+            return "'\(word)' is not an option of \(path.joined(separator: " ")) (read as -\(word.dropFirst().map(String.init).joined(separator: " -")), -h asks for help); a name that starts with - goes after --: \(path.joined(separator: " ")) -- \(word)"
+        }
         return nil
     }
 

@@ -31,6 +31,9 @@ struct CommandLineTests {
         #expect(missing.stdout.isEmpty)
         let known = try weft(["help", "edit"])
         #expect(known.status == 0 && known.stdout.contains("weft edit"))
+        // A name that reads as a group of short flags with -h in it does not print help and succeed.
+        let dashed = try weft(["put", "-dash"])
+        #expect(dashed.status == 64 && dashed.stdout.isEmpty && dashed.stderr.contains("goes after --: weft put -- -dash"), "\(dashed.stderr)")
     }
 
     @Test("weft completion bash, zsh and fish print scripts with the commands and their options; another shell is refused")
