@@ -172,31 +172,26 @@ public struct ScalarSlice: Sequence {
             return
         }
         wide!.withUnsafeBufferPointer { source in
-            source.withMemoryRebound(to: UInt32.self) { values in
-                var combined: UInt32 = 0
-                for value in values { combined |= value }
-                if combined < 0x80 {
-                    let start = bytes.count
-                    bytes.append(contentsOf: repeatElement(0, count: values.count))
-                    bytes.withUnsafeMutableBufferPointer { target in
-                        for index in values.indices { target[start + index] = UInt8(truncatingIfNeeded: values[index]) }
-                    }
-                } else {
-                    Self.appendEncoding(values, to: &bytes)
-                }
-            }
+            source.withMemoryRebound(to: UInt32.self) { Self.appendEncoding($0, to: &bytes) }
         }
     }
 
-    /// Encodes scalar values into room made once: appending each scalar's bytes as it is encoded
-    /// was most of reading a long line of text other than ASCII.
+    /// Encodes scalar values into an array made at its size, then appends it in one copy:
+    /// appending each scalar's bytes as it was encoded was most of reading a long line of text
+    /// other than ASCII (and appending a repeated zero first was slow in debug builds, which the
+    /// simulator and tests run).
     private static func appendEncoding(_ values: UnsafeBufferPointer<UInt32>, to bytes: inout [UInt8]) {
         var total = 0
         for value in values { total &+= value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4 }
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: total))
-        bytes.withUnsafeMutableBufferPointer { target in
-            var at = start
+        if total == values.count {
+            bytes.append(contentsOf: [UInt8](unsafeUninitializedCapacity: total) { target, count in
+                for index in values.indices { target[index] = UInt8(truncatingIfNeeded: values[index]) }
+                count = total
+            })
+            return
+        }
+        bytes.append(contentsOf: [UInt8](unsafeUninitializedCapacity: total) { target, count in
+            var at = 0
             for value in values {
                 switch value {
                 case ..<0x80:
@@ -219,7 +214,8 @@ public struct ScalarSlice: Sequence {
                     at &+= 4
                 }
             }
-        }
+            count = at
+        })
     }
 
     public func makeIterator() -> Iterator {
