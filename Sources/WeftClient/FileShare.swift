@@ -101,9 +101,8 @@ public final class FileShare: @unchecked Sendable {
         // Started again after one side changed: that side is taken, as git fast-forwards.
         let fileUnchanged = agreed == Self.fingerprint(base), documentUnchanged = agreed == Self.fingerprint(document)
         if document.isEmpty || start == .takeFile || (start == .refuseIfDifferent && documentUnchanged) {
-            let taken = base
             try await apply(TextEdit.replacing(document, with: base))
-            base = taken
+            recordAgreed()
             return .documentFromFile
         }
         if base.isEmpty || start == .takeDocument || (start == .refuseIfDifferent && fileUnchanged) {

@@ -28,22 +28,26 @@ struct TOMLSource {
 
     /// An error at the line that opens `[section]`.
     func error(_ message: String, section: String) -> DataFileError {
-        let line = lines.firstIndex { raw in
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            return line.hasPrefix("[") && line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).replacingOccurrences(of: "\"", with: "") == section
-        }
+        let line = lines.firstIndex { Self.section(named: $0) == section }
         return DataFileError(path: path, line: line.map { $0 + 1 }, message)
+    }
+
+    /// The name `raw` opens a section of (`[normal]`, `["edit"]`), nil when it opens none.
+    private static func section(named raw: Substring) -> String? {
+        let line = raw.trimmingCharacters(in: .whitespaces)
+        guard line.hasPrefix("[") else { return nil }
+        return line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).replacingOccurrences(of: "\"", with: "")
     }
 
     /// The line where `key` is set inside `[section]` (or before any section when nil).
     func line(of key: String, in section: String? = nil) -> Int? {
         var current: String? = nil
         for (index, raw) in lines.enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.hasPrefix("[") {
-                current = line.trimmingCharacters(in: CharacterSet(charactersIn: "[] ")).replacingOccurrences(of: "\"", with: "")
+            if let opened = Self.section(named: raw) {
+                current = opened
                 continue
             }
+            let line = raw.trimmingCharacters(in: .whitespaces)
             guard current == section, let equals = line.firstIndex(of: "=") else { continue }
             var name = line[..<equals].trimmingCharacters(in: .whitespaces)
             if name.count >= 2, let first = name.first, first == "\"" || first == "'", name.last == first {

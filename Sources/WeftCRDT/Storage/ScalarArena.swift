@@ -183,13 +183,6 @@ public struct ScalarSlice: Sequence {
     private static func appendEncoding(_ values: UnsafeBufferPointer<UInt32>, to bytes: inout [UInt8]) {
         var total = 0
         for value in values { total &+= value < 0x80 ? 1 : value < 0x800 ? 2 : value < 0x10000 ? 3 : 4 }
-        if total == values.count {
-            bytes.append(contentsOf: [UInt8](unsafeUninitializedCapacity: total) { target, count in
-                for index in values.indices { target[index] = UInt8(truncatingIfNeeded: values[index]) }
-                count = total
-            })
-            return
-        }
         bytes.append(contentsOf: [UInt8](unsafeUninitializedCapacity: total) { target, count in
             var at = 0
             for value in values {

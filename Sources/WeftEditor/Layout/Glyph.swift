@@ -50,7 +50,7 @@ struct Glyph: Equatable {
         // Drop scalars the terminal cannot draw in one cell (controls inside a cluster), and a
         // joiner with nothing after it yet (someone's family emoji half arrived): tmux joins the
         // next character it is sent, wherever it goes, to whatever it last drew after a joiner.
-        var kept = scalars.filter { $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) && !isBidiControl($0) }
+        var kept = scalars.filter(isDrawnAsItIs)
         while kept.last?.value == 0x200D { kept.removeLast() }
         let clean = String(String.UnicodeScalarView(kept))
         let columns = width.columns(of: character)
@@ -59,6 +59,11 @@ struct Glyph: Equatable {
             return Glyph(text: "\u{25CC}" + clean, width: 1, scalars: scalars.count, isControl: false)
         }
         return Glyph(text: clean, width: columns, scalars: scalars.count, isControl: false)
+    }
+
+    /// Whether `scalar` is drawn as it is: not a control (C0, DEL, C1) nor a bidi control.
+    static func isDrawnAsItIs(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value) && !isBidiControl(scalar)
     }
 
     /// The invisible marks and embeddings that change the order bidirectional text is shown in:

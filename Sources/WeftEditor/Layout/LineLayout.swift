@@ -39,21 +39,19 @@ struct LineLayout {
             offset += glyph.scalars
         }
         // A printable ASCII byte followed by another ASCII byte is a character of its own (no
-        // cluster joins two ASCII bytes but CR LF): its glyph is made once per layout, and the
-        // text is not cut into characters there. Laying out a line of a megabyte typed into
-        // otherwise cost a quarter of a second a key.
-        let ascii: [(Character, Glyph)?] = (0..<0x80).map { byte in
-            guard byte >= 0x20, byte < 0x7F else { return nil }
-            let character = Character(Unicode.Scalar(UInt8(byte)))
-            return (character, Glyph.of(character, column: 0, tabWidth: tabWidth, width: width))
-        }
+        // cluster joins two ASCII bytes but CR LF): its glyph is made the first time the line
+        // has it, and the text is not cut into characters there. Laying out a line of a megabyte
+        // typed into otherwise cost a quarter of a second a key.
+        var ascii = [Glyph?](repeating: nil, count: 0x80)
         let utf8 = text.utf8
         var index = utf8.startIndex
         while index < utf8.endIndex {
             let next = utf8.index(after: index)
             let byte = utf8[index]
-            if byte < 0x80, let (character, glyph) = ascii[Int(byte)], next == utf8.endIndex || utf8[next] < 0x80 {
-                place(character, glyph)
+            if byte >= 0x20, byte < 0x7F, next == utf8.endIndex || utf8[next] < 0x80 {
+                let character = Character(Unicode.Scalar(byte))
+                if ascii[Int(byte)] == nil { ascii[Int(byte)] = Glyph.of(character, column: 0, tabWidth: tabWidth, width: width) }
+                place(character, ascii[Int(byte)]!)
                 index = next
                 continue
             }

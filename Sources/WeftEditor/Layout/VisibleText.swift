@@ -8,18 +8,13 @@ public enum VisibleText {
         var shown = ""
         shown.reserveCapacity(text.utf8.count)
         for character in text {
-            if character == "\n" || character == "\t" || character.utf8.count == 1 && character.asciiValue.map({ $0 >= 0x20 && $0 != 0x7F }) == true {
+            if character == "\n" || character == "\t" || character.unicodeScalars.allSatisfy(Glyph.isDrawnAsItIs) {
                 shown.append(character)
-                continue
-            }
-            let glyph = Glyph.drawn(character, column: 0, tabWidth: 8, width: TextWidths())
-            if character == "\r\n" {
+            } else if character == "\r\n" {
                 shown += "^M\n"
-            } else if glyph.isControl {
-                shown += glyph.text
             } else {
-                // Controls inside a cluster are dropped as the pager drops them.
-                shown += character.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) || Glyph.isBidiControl($0) } ? glyph.text : String(character)
+                // A control shown as `^X` or `<U+…>`; controls inside a cluster dropped, as the pager drops them.
+                shown += Glyph.drawn(character, column: 0, tabWidth: 8, width: TextWidths()).text
             }
         }
         return shown

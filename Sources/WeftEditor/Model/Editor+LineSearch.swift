@@ -17,30 +17,21 @@ extension Editor {
             plain.regex = false
             return find(plain, from: position)
         }
-        if !lineByLine, !pattern.negated, query.forward {
-            // Forward, one pass of the expression over the text, then one from the start; only a
-            // match spanning a line feed sends the search line by line.
+        if !lineByLine, !pattern.negated {
+            // One pass of the expression over the text from the start (forward: the first match
+            // from it; backward: the last up to it), then one over the rest, wrapping around;
+            // only a match spanning a line feed sends the search line by line.
             let text = replica.text
             let position = min(max(0, position), replica.count)
-            switch pattern.firstMatch(inWhole: text, from: position, startingBefore: replica.count) {
-            case .found(let range): return (range, false)
-            case .none:
-                switch pattern.firstMatch(inWhole: text, from: 0, startingBefore: position) {
-                case .found(let range): return (range, true)
-                case .none: return nil
-                case .undecided: break
-                }
-            case .undecided: break
+            let (here, wrapped) = query.forward ? (position..<replica.count, 0..<position) : (0..<position + 1, position + 1..<replica.count + 1)
+            func match(in starts: Range<Int>) -> LinePattern.WholeTextMatch {
+                query.forward ? pattern.firstMatch(inWhole: text, from: starts.lowerBound, startingBefore: starts.upperBound)
+                              : pattern.lastMatch(inWhole: text, from: starts.lowerBound, startingBefore: starts.upperBound)
             }
-        }
-        if !lineByLine, !pattern.negated, !query.forward {
-            // Backward, the same: the last match up to the start, then the last after it.
-            let text = replica.text
-            let position = min(max(0, position), replica.count)
-            switch pattern.lastMatch(inWhole: text, from: 0, startingBefore: position + 1) {
+            switch match(in: here) {
             case .found(let range): return (range, false)
             case .none:
-                switch pattern.lastMatch(inWhole: text, from: position + 1, startingBefore: replica.count + 1) {
+                switch match(in: wrapped) {
                 case .found(let range): return (range, true)
                 case .none: return nil
                 case .undecided: break

@@ -65,13 +65,16 @@ struct LinePattern {
         case undecided
     }
 
+    /// The expression with `^` and `$` at line ends, for a pass over a whole text.
+    private var wholeTextExpression: NSRegularExpression? {
+        try? NSRegularExpression(pattern: expression.pattern, options: expression.options.union(.anchorsMatchLines))
+    }
+
     /// The first match starting at scalar `from` or after in `text` and before `end`, as scalar
     /// offsets, found in one pass of the expression over the text (`^` and `$` at line ends):
     /// line by line, the engine costs milliseconds a line.
     func firstMatch(inWhole text: String, from: Int, startingBefore end: Int) -> WholeTextMatch {
-        guard let multiline = try? NSRegularExpression(pattern: expression.pattern, options: expression.options.union(.anchorsMatchLines)) else {
-            return .undecided
-        }
+        guard let multiline = wholeTextExpression else { return .undecided }
         let scalars = text.unicodeScalars
         let lower = scalars.index(scalars.startIndex, offsetBy: from)
         // Transparent bounds: the search starts at `from` as if the text began where it does.
@@ -88,9 +91,8 @@ struct LinePattern {
     /// pass of the expression over the text, as `firstMatch(inWhole:)` finds the first: a
     /// backward search line by line took 19 s on 200,000 lines and could not be stopped.
     func lastMatch(inWhole text: String, from: Int, startingBefore end: Int) -> WholeTextMatch {
-        guard from < end, let multiline = try? NSRegularExpression(pattern: expression.pattern, options: expression.options.union(.anchorsMatchLines)) else {
-            return from < end ? .undecided : .none
-        }
+        guard from < end else { return .none }
+        guard let multiline = wholeTextExpression else { return .undecided }
         let scalars = text.unicodeScalars
         let lower = scalars.index(scalars.startIndex, offsetBy: from)
         var last: Range<Int>?
