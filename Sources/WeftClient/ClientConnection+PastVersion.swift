@@ -26,10 +26,8 @@ extension ClientConnection {
         try refuseFuture(point, command: command, option: option)
         let bound = point.bound(nowMilliseconds: Self.nowMilliseconds)
         do {
-            let (address, history, continues) = try await fetchHistory(bound: bound)
-            try requireHistory(history, continues: continues, command: command, address: address)
-            var past = try HistoryReplay(history)
-            try past.advance()
+            let (address, past, continues) = try await replayHistory(bound: bound)
+            try requireHistory(past.history, continues: continues, command: command, address: address)
             // Read through the bound: the history ends where this read did unless it goes on.
             try refuseOutside(point, past: past.serverSeq, historyEnd: continues ? .max : past.serverSeq, command: command, option: option, address: address)
             return (address, past)

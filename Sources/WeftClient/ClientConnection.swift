@@ -117,10 +117,18 @@ public struct ClientConnection: Sendable {
     /// As `replay`, but failing with the `SyncError` or `HistoryError` itself, printed nowhere
     /// (for a screen, which says it in its own message line).
     public func readHistory(through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
-        let (address, history, _) = try await fetchHistory()
-        var replay = try HistoryReplay(history)
-        try replay.advance(through: serverSeq)
+        let (address, replay, _) = try await replayHistory(through: serverSeq)
         return (address, replay)
+    }
+
+    /// The document's history within `bound`, replayed up to `serverSeq` a page at a time as the
+    /// pages arrive (the relay reads the next page meanwhile); whether the history goes on past
+    /// the bound.
+    func replayHistory(bound: HistoryBound = .none, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay, continues: Bool) {
+        let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
+        let pages = HistoryPages(of: address, bound: bound, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
+        let replay = try await HistoryReplay(reading: pages, through: serverSeq)
+        return (address, replay, pages.continues)
     }
 
     /// The document's history after `after` and within `bound`, read from its relay with this

@@ -85,7 +85,7 @@ extension Simulation {
     /// where the room's log does not index it.
     private func storedBatch(at hello: Hello, in relay: SimRelay) -> LogPosition? {
         guard let seq = relay.room?.log.sequenceToLookUp(for: hello),
-              let read = try? store.history(of: document, after: seq - 1, limit: 1) else { return nil }
+              let read = try? store.history(of: document, after: seq - 1, within: HistoryReadLimit(entries: 1)) else { return nil }
         return DocumentLog.batch(at: seq, in: read.entries)
     }
 

@@ -45,9 +45,7 @@ extension HistoryBenchmark {
         var times: [Double] = []
         for _ in 0..<runs {
             let start = ContinuousClock.now
-            let (history, _) = try await HistoryFetch.history(of: address, bound: bound, token: "", caFile: nil)
-            var replay = try HistoryReplay(history)
-            try replay.advance()
+            let replay = try await HistoryReplay(reading: HistoryPages(of: address, bound: bound, token: "", caFile: nil))
             finish(replay)
             times.append(Measure.milliseconds(ContinuousClock.now - start))
         }

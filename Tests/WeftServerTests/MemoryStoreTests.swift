@@ -33,6 +33,10 @@ import WeftWire
         try await contract().historyKeepsEveryBatchWithItsAuthorAndTime()
     }
 
+    @Test(arguments: [1, 2, 3] as [UInt64]) func historyReadsStopAtTheirLimit(seed: UInt64) async throws {
+        try await contract().historyReadsStopAtTheirLimit(seed: seed)
+    }
+
     @Test func documentsAreListedDeletedAndRenamed() async throws {
         try await contract().documentsAreListedDeletedAndRenamed()
     }

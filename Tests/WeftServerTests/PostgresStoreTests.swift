@@ -42,6 +42,7 @@ import WeftWire
         try await contract("epochs").epochsRenewOnceAndTheLogGoesOn()
         try await contract("keys").replicasBindToTheirFirstKey()
         try await contract("history").historyKeepsEveryBatchWithItsAuthorAndTime()
+        try await contract("history-limits").historyReadsStopAtTheirLimit()
         try await contract("revocations").revocationsAreKept()
         try await contract("documents").documentsAreListedDeletedAndRenamed()
         // The schema is made once and found again.

@@ -46,6 +46,12 @@ import WeftTestSupport
         try await contract(directory).historyKeepsEveryBatchWithItsAuthorAndTime()
     }
 
+    @Test(arguments: [1, 2, 3] as [UInt64]) func historyReadsStopAtTheirLimit(seed: UInt64) async throws {
+        let directory = TemporaryDirectory.path("store")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await contract(directory).historyReadsStopAtTheirLimit(seed: seed)
+    }
+
     @Test func revocationsAreKept() async throws {
         let directory = TemporaryDirectory.path("store")
         defer { try? FileManager.default.removeItem(at: directory) }

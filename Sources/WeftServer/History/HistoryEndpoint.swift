@@ -49,11 +49,12 @@ struct HistoryEndpoint: Sendable {
             return Response.plainText(.unauthorized, "unauthorized: \(error.message)")
         }
         do {
-            // Through a sequence, no more is read than the page can hold of it; one entry past
-            // what the page holds says whether more follow.
-            let limit = bound.throughSeq.map { $0 > after ? min(HistoryPage.maxEntries, Int(clamping: $0 - after)) : 0 } ?? HistoryPage.maxEntries
-            let (floor, entries) = try await store.history(of: document, after: after, limit: limit + 1)
-            let kept = min(limit, bound.count(within: entries))
+            // Through a sequence, no more is read than the page can hold of it; the store's entry
+            // past what the page holds says whether more follow.
+            var limit = HistoryReadLimit.page
+            if let through = bound.throughSeq { limit.entries = through > after ? min(limit.entries, Int(clamping: through - after)) : 0 }
+            let (floor, entries) = try await store.history(of: document, after: after, within: limit)
+            let kept = min(limit.count(within: entries), bound.count(within: entries))
             let page = HistoryPage(floor: floor, more: entries.count > kept, entries: Array(entries.prefix(kept)))
             if after == 0 { await rooms.noteHistory(of: document, damage: nil) }
             return Response(status: .ok, headers: [.contentType: "application/octet-stream"],

@@ -212,14 +212,16 @@ enum HistoryPack {
         return entries
     }
 
-    /// Entries from several sources, each in sequence order, as one list in order, cut at `limit`.
-    static func merged(_ sources: [[HistoryEntry]], limit: Int) -> [HistoryEntry] {
+    /// Entries from several sources, each in sequence order, as one list in order: those within
+    /// `limit` and the one after them. Each source may stop at its own entry past `limit`: no
+    /// entry it did not read can come before the merged list's last.
+    static func merged(_ sources: [[HistoryEntry]], within limit: HistoryReadLimit) -> [HistoryEntry] {
         var entries = Array(sources.joined())
         // Usually already in order (packs, then the log): sorting entries moves their arrays.
         if !zip(entries, entries.dropFirst()).allSatisfy({ $0.serverSeq < $1.serverSeq }) {
             entries.sort { $0.serverSeq < $1.serverSeq }
         }
-        return Array(entries.prefix(max(0, limit)))
+        return limit.prefixWithNext(of: entries)
     }
 
     static func element<Value>(of table: [Value], at index: UInt64) throws(DecodingError) -> Value {

@@ -64,8 +64,8 @@ public final class MemoryStore: RelayStore {
         try state.withLock { try $0.bindAuthor(replica, in: document, to: author) }
     }
 
-    public func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
-        try state.withLock { try $0.history(of: document, after: serverSeq, limit: limit) }
+    public func history(of document: DocumentName, after serverSeq: UInt64, within limit: HistoryReadLimit) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
+        try state.withLock { try $0.history(of: document, after: serverSeq, within: limit) }
     }
 
     public func documents(named name: DocumentName?) async throws -> [DocumentSummary] {

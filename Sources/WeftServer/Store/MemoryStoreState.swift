@@ -185,9 +185,9 @@ public struct MemoryStoreState: Sendable {
     }
 
     /// See `RelayStore.history`.
-    public func history(of name: DocumentName, after serverSeq: UInt64, limit: Int) throws(StoreError) -> (floor: UInt64, entries: [HistoryEntry]) {
+    public func history(of name: DocumentName, after serverSeq: UInt64, within limit: HistoryReadLimit) throws(StoreError) -> (floor: UInt64, entries: [HistoryEntry]) {
         let document = try document(name)
-        return (0, Array(document.history.lazy.filter { $0.serverSeq > serverSeq }.prefix(max(0, limit))))
+        return (0, limit.prefixWithNext(of: document.history.lazy.filter { $0.serverSeq > serverSeq }))
     }
 
     /// See `RelayStore.revoke`.

@@ -31,7 +31,7 @@ extension PostgresStore {
         return authors
     }
 
-    public func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
+    public func history(of document: DocumentName, after serverSeq: UInt64, within limit: HistoryReadLimit) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
         try await prepare()
         let name = document.rawValue
         return try await client.withTransaction(logger: logger) { connection in
@@ -43,11 +43,11 @@ extension PostgresStore {
                 floor = value
             }
             let after = max(Self.int(serverSeq), floor)
-            // Packs a few at a time, until they hold `limit` entries: a page of the history does
-            // not fetch every pack after it.
+            // Packs a few at a time, until they hold an entry past `limit`: a page of the history
+            // does not fetch every pack after it.
             var packed: [HistoryEntry] = []
             var read = after
-            while packed.count < limit {
+            while limit.count(within: packed) == packed.count {
                 let packs = try await connection.query("""
                     SELECT bytes, last_seq FROM weft_history_packs WHERE document = \(name) AND last_seq > \(read) ORDER BY last_seq LIMIT 4
                     """, logger: logger)
@@ -58,19 +58,22 @@ extension PostgresStore {
                 }
                 if read == before { break }
             }
-            // Rows an earlier version kept one a batch, not packed yet, and the log.
-            var rows: [HistoryEntry] = []
+            // Rows an earlier version kept one a batch, not packed yet, and the log, each up to
+            // its first row past the limit.
+            var sources = [packed]
             for table in ["weft_history", "weft_log"] {
-                rows += try await Self.historyEntries(connection, table: table, name, after: after, limit: Int64(min(limit, Int(Int64.max))), logger: logger)
+                sources.append(try await Self.historyEntries(connection, table: table, name, after: after,
+                                                             limit: Int64(min(limit.entries, Int(Int64.max) - 1) + 1), within: limit, logger: logger))
             }
-            return (Self.uint(floor), HistoryPack.merged([packed, rows], limit: limit))
+            return (Self.uint(floor), HistoryPack.merged(sources, within: limit))
         }
     }
 
     /// Up to `limit` entries of `table` (`weft_log`, or `weft_history` as earlier versions kept it)
-    /// with sequences in `after + 1 ... through`, in order.
+    /// with sequences in `after + 1 ... through`, in order; with `within`, none after the first
+    /// past it.
     static func historyEntries(_ connection: PostgresConnection, table: String, _ name: String, after: Int64 = 0, through: Int64 = .max,
-                               limit: Int64, logger: Logger) async throws -> [HistoryEntry] {
+                               limit: Int64, within: HistoryReadLimit? = nil, logger: Logger) async throws -> [HistoryEntry] {
         var binds = PostgresBindings(capacity: 4)
         binds.append(name)
         for bound in [after, through, limit] { binds.append(bound) }
@@ -79,10 +82,16 @@ extension PostgresStore {
             WHERE document = $1 AND server_seq > $2 AND server_seq <= $3 ORDER BY server_seq LIMIT $4
             """, binds: binds), logger: logger)
         var entries: [HistoryEntry] = []
+        var tally = within.map(HistoryReadLimit.Tally.init)
         for try await (seq, replica, clientSeq, ops, author, verified, time) in rows.decode((Int64, Int64, Int64, ByteBuffer, String?, Bool, Int64?).self) {
-            entries.append(HistoryEntry(serverSeq: uint(seq), replica: ReplicaID(uint(replica)), clientSeq: uint(clientSeq),
-                                        author: author.map { BatchAuthor(name: $0, verified: verified) },
-                                        committedAt: time.map(uint), ops: Array(buffer: ops)))
+            let entry = HistoryEntry(serverSeq: uint(seq), replica: ReplicaID(uint(replica)), clientSeq: uint(clientSeq),
+                                     author: author.map { BatchAuthor(name: $0, verified: verified) },
+                                     committedAt: time.map(uint), ops: Array(buffer: ops))
+            entries.append(entry)
+            if let admits = tally?.admits {
+                guard admits else { break }
+                tally?.take(entry)
+            }
         }
         return entries
     }

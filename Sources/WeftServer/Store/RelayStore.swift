@@ -60,11 +60,12 @@ public protocol RelayStore: Sendable {
     /// under another's name. Every batch committed afterwards records the bound author.
     func bindAuthor(_ replica: ReplicaID, in document: DocumentName, to author: BatchAuthor) async throws -> BatchAuthor
 
-    /// Up to `limit` entries of the document's whole history after `serverSeq`, in order, with
-    /// their authors and commit times. Unlike `entries`, compaction does not drop these: they are
-    /// what past versions and blame are made from. Also returns the sequence after which the
+    /// The entries of the document's whole history after `serverSeq` within `limit`, in order,
+    /// with their authors and commit times, and the entry after them when there is one (so that
+    /// a caller knows whether more follow). Unlike `entries`, compaction does not drop these: they
+    /// are what past versions and blame are made from. Also returns the sequence after which the
     /// history is complete (entries compacted away before history was kept are gone).
-    func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry])
+    func history(of document: DocumentName, after serverSeq: UInt64, within limit: HistoryReadLimit) async throws -> (floor: UInt64, entries: [HistoryEntry])
 
     /// The documents the store holds, by name; with `name`, only that one (none when it does not exist).
     func documents(named name: DocumentName?) async throws -> [DocumentSummary]
@@ -100,6 +101,13 @@ public protocol RelayStore: Sendable {
 extension RelayStore {
     /// Every document the store holds.
     public func documents() async throws -> [DocumentSummary] { try await documents(named: nil) }
+
+    /// Up to `limit` entries of the document's whole history after `serverSeq`, in order (see
+    /// `history(of:after:within:)`).
+    public func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
+        let read = try await history(of: document, after: serverSeq, within: HistoryReadLimit(entries: limit))
+        return (read.floor, Array(read.entries.prefix(limit)))
+    }
 
     /// A new epoch: random, never 0 (0 means "no epoch known" in hello), so epochs are never reused.
     static func freshEpoch() -> UInt64 {

@@ -30,21 +30,31 @@ extension SQLiteStore {
         return authors
     }
 
-    public func history(of document: DocumentName, after serverSeq: UInt64, limit: Int) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
+    public func history(of document: DocumentName, after serverSeq: UInt64, within limit: HistoryReadLimit) async throws -> (floor: UInt64, entries: [HistoryEntry]) {
         try await tracking { try await pool.read { db in
             let floor = try Int64.fetchOne(db, sql: "SELECT history_floor FROM documents WHERE name = ?", arguments: [document.rawValue]).map(Self.uint) ?? 0
             let after = max(serverSeq, floor)
             var packed: [HistoryEntry] = []
             let packs = try Data.fetchCursor(db, sql: "SELECT bytes FROM history_packs WHERE document = ? AND last_seq > ? ORDER BY first_seq",
                                              arguments: [document.rawValue, Self.int(after)])
-            while packed.count < limit, let bytes = try packs.next() {
+            while limit.count(within: packed) == packed.count, let bytes = try packs.next() {
                 packed += try HistoryPack.decode([UInt8](bytes)).lazy.filter { $0.serverSeq > after }
             }
-            // Rows an earlier version kept one a batch, not packed yet, and the log.
-            let rows = try ["history", "log"].flatMap { table in
-                try Self.historyEntries(db, table: table, document, after: after, limit: limit)
+            // Rows an earlier version kept one a batch, not packed yet, and the log: read a row
+            // at a time, up to the first past the limit (a page of large batches reads a
+            // megabyte of them, not ten thousand).
+            let rows = try ["history", "log"].map { table in
+                let cursor = try Self.historyCursor(db, table: table, document, after: after, through: UInt64(Int64.max), limit: .max)
+                var tally = HistoryReadLimit.Tally(limit)
+                var rows: [HistoryEntry] = []
+                while let row = try cursor.next() {
+                    rows.append(row)
+                    guard tally.admits else { break }
+                    tally.take(row)
+                }
+                return rows
             }
-            return (floor, HistoryPack.merged([packed, rows], limit: limit))
+            return (floor, HistoryPack.merged([packed] + rows, within: limit))
         } }
     }
 

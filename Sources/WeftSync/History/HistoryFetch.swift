@@ -14,24 +14,15 @@ public enum HistoryFetch {
     ///   cannot read.
     public static func history(of address: DocumentAddress, after: UInt64 = 0, bound: HistoryBound = .none, token: String, caFile: URL?,
                                timeout: Duration = .seconds(30)) async throws(SyncError) -> (history: DocumentHistory, continues: Bool) {
+        let pages = HistoryPages(of: address, after: after, bound: bound, token: token, caFile: caFile, timeout: timeout)
         var entries: [HistoryEntry] = []
-        var floor: UInt64 = 0
-        var next = after
-        while true {
-            let page = try await fetchPage(of: address, after: next, bound: bound, token: token, caFile: caFile, timeout: timeout)
-            floor = page.floor
-            let kept = bound.count(within: page.entries)
-            entries += page.entries.prefix(kept)
-            guard kept == page.entries.count else { return (DocumentHistory(floor: floor, entries: entries), true) }
-            guard page.more, let last = page.entries.last, last.serverSeq < bound.throughSeq ?? .max else {
-                return (DocumentHistory(floor: floor, entries: entries), page.more)
-            }
-            next = last.serverSeq
-        }
+        while let page = try await pages.next() { entries += page }
+        return (DocumentHistory(floor: pages.floor, entries: entries), pages.continues)
     }
 
-    private static func fetchPage(of address: DocumentAddress, after: UInt64, bound: HistoryBound, token: String, caFile: URL?,
-                                  timeout: Duration) async throws(SyncError) -> HistoryPage {
+    /// One page of `address`'s history after `after`, as the relay sends it (past `bound` too).
+    static func page(of address: DocumentAddress, after: UInt64, bound: HistoryBound, token: String, caFile: URL?,
+                     timeout: Duration) async throws(SyncError) -> HistoryPage {
         let path = "/history/\(address.name.rawValue)?after=\(after)\(bound.query)"
         let answer = try await RelayHTTP.request(.GET, path, on: address, token: token, caFile: caFile, timeout: timeout,
                                                  what: "the history of \(address.name)")

@@ -4,7 +4,7 @@ import WeftWire
 /// A document rebuilt from its history, one entry at a time: the text as of any server sequence,
 /// and which entry inserted each character. Pure.
 public struct HistoryReplay: Sendable {
-    public let history: DocumentHistory
+    public private(set) var history: DocumentHistory
     /// The document as of the last entry applied.
     public private(set) var replica = Replica(replicaID: ReplicaID(0))
     /// Which entry inserted each character applied so far.
@@ -19,6 +19,28 @@ public struct HistoryReplay: Sendable {
             throw HistoryError("the relay keeps this document's history only after sequence \(history.floor) (older entries were compacted before it kept history), so past versions and authorship cannot be rebuilt")
         }
         self.history = history
+    }
+
+    /// The history `pages` read, replayed up to `serverSeq` a page at a time as the pages
+    /// arrive (the relay reads the next page meanwhile).
+    /// - Throws: `SyncError` when a page cannot be read, `HistoryError` as `init` and `advance`.
+    public init(reading pages: HistoryPages, through serverSeq: UInt64 = .max) async throws {
+        guard let first = try await pages.next() else {
+            try self.init(DocumentHistory(floor: pages.floor, entries: []))
+            return
+        }
+        try self.init(DocumentHistory(floor: pages.floor, entries: first))
+        try advance(through: serverSeq)
+        while let page = try await pages.next() {
+            append(page)
+            try advance(through: serverSeq)
+        }
+    }
+
+    /// Adds entries that follow the history's last (the next page of it), to be applied by
+    /// `advance`.
+    public mutating func append(_ entries: [HistoryEntry]) {
+        history.entries += entries
     }
 
     /// The server sequence of the last entry applied (0 before any).

@@ -18,8 +18,13 @@ public struct HistoryPage: Hashable, Sendable {
         self.entries = entries
     }
 
-    /// The most entries one page holds: a page stays a few megabytes at most.
+    /// The most entries one page holds.
     public static let maxEntries = 10_000
+
+    /// Once a page's entries hold this many bytes of op batches, the page ends (the entry that
+    /// reaches it is its last): a page of large batches stays about a megabyte, and a client
+    /// replays one while the relay reads the next.
+    public static let maxOpBytes = 1 << 20
 
     /// The first bytes of every history page: "WFTH", then the format version.
     static let magic: [UInt8] = [0x57, 0x46, 0x54, 0x48, 1]

@@ -4,6 +4,7 @@ import FoundationNetworking
 #endif
 import Testing
 import WeftCRDT
+import WeftSync
 import WeftTestSupport
 import WeftWire
 
@@ -52,5 +53,37 @@ import WeftWire
         }
         let (badUntil, _, untilWords) = try await page(relay, "until=-1")
         #expect(badUntil == 400 && untilWords.hasPrefix("malformed: until= takes a time in milliseconds"))
+    }
+
+    /// A page of large batches ends with the one that brings it to a megabyte, and a client reads
+    /// the pages one after another into the whole history.
+    @Test func aPageOfLargeBatchesEndsAtAMegabyte() async throws {
+        let directory = TemporaryDirectory.path("relay")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let relay = try RelayProcess(dataDirectory: directory)
+        defer { relay.kill() }
+        var alice = Replica(replicaID: ReplicaID(0xA))
+        let (client, _, _) = try await RelayTests.join(relay, replica: alice.replicaID)
+        for seq: UInt64 in 1...5 {
+            let text = String(repeating: Character(Unicode.Scalar(UInt8(0x60 + seq))), count: 300_000)
+            try await client.send(.batch(clientSeq: seq, ops: [try alice.insert(text, at: alice.count)!]))
+            #expect(await client.receive() == .ack(clientSeq: seq, serverSeq: seq))
+        }
+        await client.close()
+
+        // 300 KB, 600 KB, 900 KB: under a megabyte, so a fourth entry; 1.2 MB ends the page.
+        let (_, first, _) = try await page(relay, "after=0")
+        #expect(first?.entries.map(\.serverSeq) == [1, 2, 3, 4] && first?.more == true)
+        let (_, last, _) = try await page(relay, "after=4")
+        #expect(last?.entries.map(\.serverSeq) == [5] && last?.more == false)
+        let (_, bounded, _) = try await page(relay, "after=0&through=2")
+        #expect(bounded?.entries.map(\.serverSeq) == [1, 2] && bounded?.more == true)
+
+        let address = try DocumentAddress(parsing: "ws://127.0.0.1:\(relay.port)/notes", defaultServer: "127.0.0.1:\(relay.port)")
+        let (history, continues) = try await HistoryFetch.history(of: address, token: "", caFile: nil)
+        #expect(history.entries.map(\.serverSeq) == [1, 2, 3, 4, 5] && !continues)
+        var replay = try HistoryReplay(history)
+        try replay.advance()
+        #expect(replay.replica.text == "abcde".map { String(repeating: $0, count: 300_000) }.joined())
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WeftCRDT
 import WeftServer
+import WeftTestSupport
 import WeftWire
 
 extension StoreContract {
@@ -45,6 +46,39 @@ extension StoreContract {
         _ = try await store.open(other)
         #expect(try await store.bindAuthor(ReplicaID(1), in: other, to: bo) == bo)
         #expect(try await store.history(of: other, after: 0, limit: 10).entries.isEmpty)
+    }
+
+    /// A history read takes entries while fewer than its limit's count are taken and those taken
+    /// hold fewer bytes of op batches than its limit's, then the one after them (so that a page
+    /// knows whether more follow); the same across the packed history and the log, after any
+    /// sequence. Random sizes and limits from `seed`, which every failure names.
+    func historyReadsStopAtTheirLimit(seed: UInt64 = 1) async throws {
+        var random = SeededGenerator(seed: seed)
+        let store = try await reopen()
+        _ = try await store.open(notes)
+        let batches = 60
+        var committed: [[UInt8]] = []
+        for clientSeq in 1...batches {
+            let size = [1, 2, 40, 700, 3_000, 12_000].randomElement(using: &random)!
+            let ops = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }
+            _ = try await store.commit([PendingBatch(replica: ReplicaID(1), clientSeq: UInt64(clientSeq), ops: ops)], to: notes)
+            committed.append(ops)
+            if clientSeq == 45 { try await store.compact(notes, snapshot: [9], serverSeq: 40, keepAfter: 30) }
+        }
+        for _ in 0..<300 {
+            let after = Int.random(in: 0...(batches + 2), using: &random)
+            let rest = Array(committed.dropFirst(after))
+            // Byte limits that some entries reach exactly, or pass, or none.
+            let exactly = rest.prefix(Int.random(in: 0...min(rest.count, 12), using: &random)).map(\.count).reduce(0, +)
+            let opBytes = [max(1, exactly), Int.random(in: 1...40_000, using: &random), .max].randomElement(using: &random)!
+            let limit = HistoryReadLimit(entries: Bool.random(using: &random) ? Int.random(in: 0...25, using: &random) : .max, opBytes: opBytes)
+            let read = try await (Bool.random(using: &random) ? store : reopen()).history(of: notes, after: UInt64(after), within: limit)
+            var taken = 0
+            while taken < rest.count, taken < limit.entries, rest.prefix(taken).map(\.count).reduce(0, +) < limit.opBytes { taken += 1 }
+            let expected = rest.prefix(taken + 1)
+            #expect(read.entries.map(\.serverSeq) == expected.indices.map { UInt64($0 + after + 1) }, "seed \(seed): after \(after) within \(limit)")
+            #expect(read.entries.map(\.ops).elementsEqual(expected), "seed \(seed): after \(after) within \(limit): other bytes than committed")
+        }
     }
 
     /// Revocations are kept, the latest time per user and document wins, on every store on the
