@@ -35,6 +35,9 @@ extension EditorApp {
         if let token = launch.token { arguments += ["--token", token] }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
         if let skippedTexts { arguments += ["--notice", "skipped: \(skippedTexts)"] }
+        var topLines = launch.fileTopLines
+        topLines[launch.fileIndex] = editor.topLine + 1
+        arguments += ["--file-top-lines", FileTopLines.argument(topLines)]
         return execute(arguments + ["--"] + launch.files, opening: launch.files[index])
     }
 

@@ -27,6 +27,9 @@ public struct ScreenLaunch: Sendable {
     /// `:n` and `:p` page the others.
     public var files: [String] = []
     public var fileIndex = 0
+    /// The top line (from 1) each of `files` showed when the pager last left it: going back to
+    /// one shows it there again, as less does.
+    public var fileTopLines: [Int: Int] = [:]
     /// Where a paged past version's editing sessions come from (`weft view --at`): read beside
     /// the pager once it shows, for it to step through.
     public var pastSessions: PastSessions?

@@ -25,10 +25,11 @@ struct ScreenOptions: ParsableArguments {
 
     /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
     func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions(),
-             files: [String] = [], fileIndex: Int = 0, pastSessions: PastSessions? = nil) async throws {
+             files: [String] = [], fileIndex: Int = 0, fileTopLines: [Int: Int] = [:], pastSessions: PastSessions? = nil) async throws {
         var launch = ScreenLaunch(command: command, document: document, keymap: keymap, theme: theme, name: name, pager: pager,
                                   wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging, notice: notice, alternate: alternate,
                                   files: files, fileIndex: fileIndex)
+        launch.fileTopLines = fileTopLines
         launch.pastSessions = pastSessions
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }

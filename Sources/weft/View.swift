@@ -30,6 +30,10 @@ struct View: AsyncParsableCommand {
     @Option(help: .hidden)
     var fileIndex = 0
 
+    /// Where each text named was when the pager last left it (set when `:n` or `:p` opens another).
+    @Option(help: .hidden, transform: FileTopLines.parse)
+    var fileTopLines: [Int: Int] = [:]
+
     @Option(help: ArgumentHelp("Keymap (else less): one with the pager's commands, such as yours in CONFIG/keymaps.", valueName: "NAME"))
     var keymap: String?
 
@@ -85,8 +89,10 @@ struct View: AsyncParsableCommand {
 
     func run() async throws {
         let (starts, texts) = parts
-        // A start command applies to the first text opened, not to those :n and :p open.
-        let start = fileIndex == 0 ? try starts.compactMap { try PagerStart(argument: $0) }.last : nil
+        // A start command applies to the first text opened, not to those :n and :p open; a text
+        // paged before opens where it was left, as in less.
+        let given = fileIndex == 0 ? try starts.compactMap { try PagerStart(argument: $0) }.last : nil
+        let start = fileTopLines[fileIndex].map(PagerStart.line) ?? given
         var screen = screen
         if chop { screen.wrap = false }
         var shown = texts[fileIndex]
@@ -102,6 +108,6 @@ struct View: AsyncParsableCommand {
         }
         try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
                              paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start),
-                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex, pastSessions: pastSessions)
+                             files: texts.count > 1 ? texts : [], fileIndex: fileIndex, fileTopLines: fileTopLines, pastSessions: pastSessions)
     }
 }

@@ -35,8 +35,8 @@ extension Editor {
     /// Columns left for text.
     var textWidth: Int { max(1, viewWidth - gutterWidth) }
 
-    /// The line at the top of the screen.
-    var topLine: Int {
+    /// The line at the top of the screen (from 0).
+    public var topLine: Int {
         guard let position = replica.position(of: top) else { return 0 }
         return replica.line(containing: position)
     }

@@ -202,6 +202,37 @@ struct PagerTmuxTests {
         try pager.waitFor(text: "[exit 0]")
     }
 
+    /// As less: going back to a file shows it where it was left, not from its start; a start
+    /// command (+G) applies to the first opening only.
+    @Test("weft view +G a b: :n then :p shows the first file where it was left")
+    func severalFilesKeepTheirPlace() throws {
+        let directory = TemporaryDirectory.path("several-place")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let first = directory.appendingPathComponent("first.txt"), second = directory.appendingPathComponent("second.txt")
+        try Data((1...100).map { "alpha \($0)\n" }.joined().utf8).write(to: first)
+        try Data((1...100).map { "beta \($0)\n" }.joined().utf8).write(to: second)
+        let pager = try screen([try weftPath, "view", "+G", first.path, second.path], home: TemporaryDirectory.path("several-place-home"), width: 80, height: 10)
+        defer { pager.kill() }
+        // The banner naming the file takes two rows, over the text's last until a key.
+        try pager.waitFor("the first file's end (+G)") { $0.contains("alpha 99") && $0.contains { $0.hasSuffix("END") } }
+        try pager.type("/^alpha 42$")
+        try pager.press("Enter")
+        try pager.waitFor("line 42 at the top") { $0.first == "alpha 42" }
+        try pager.type(":n")
+        try pager.waitFor("the second file from its start") { $0.first == "beta 1" }
+        try pager.type("/^beta 7$")
+        try pager.press("Enter")
+        try pager.waitFor("line 7 at the top") { $0.first == "beta 7" }
+        try pager.type(":p")
+        try pager.waitFor("the first where it was left, not its start or end") { $0.first == "alpha 42" }
+        try pager.type(":n")
+        try pager.waitFor("the second where it was left") { $0.first == "beta 7" }
+        try pager.type(":x")
+        try pager.waitFor("the first again, where it was left") { $0.first == "alpha 42" }
+        try pager.press("q")
+        try pager.waitFor(text: "[exit 0]")
+    }
+
     /// As less: a text named on the command line that cannot be paged (a file removed meanwhile,
     /// a document nobody made) is skipped by `:n` and `:p`, and said; with nothing else that way,
     /// the pager stays on its text.
