@@ -46,6 +46,9 @@ extension ClientConnection {
             case .documentFromFile: report("\(name) now holds the text of \(path)")
             case .fileFromDocument: report("\(path) now holds the text of \(name)")
             }
+            if share.fileEndsLinesInCRLF {
+                report("every line of \(path) ends in CR LF: \(name) holds them without the CR, and they are written back to the file with it")
+            }
             report("sharing \(path) as \(name): edits on either side reach the other; Ctrl-C stops")
 
             await session.observe { event in

@@ -25,6 +25,10 @@ public final class FileShare: @unchecked Sendable {
 
     private let session: DocumentSession
     private var file: LocalFile
+
+    /// Whether every line of the file ends in CR LF: the document holds its lines without the
+    /// CR, and they are written back to the file with it.
+    public var fileEndsLinesInCRLF: Bool { file.lineEnding == .crlf }
     /// The text the file and the document last both had; its fingerprint is kept in `agreedRecord`.
     private var base: String {
         didSet { recordAgreed() }

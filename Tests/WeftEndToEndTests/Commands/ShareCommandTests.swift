@@ -109,4 +109,27 @@ import WeftTestTraits
         #expect(both.status == 3 && both.stderr.contains("both changed"), "\(both.stderr)")
         #expect(contents(boFile) == "bo's own line\n")
     }
+
+    /// A file whose lines end in CR LF is shared as the editor opens one: the document holds
+    /// the lines without the CR (others see no `^M`), edits from the document are written back
+    /// with it, and the share says so.
+    @Test func aFileEndingLinesInCRLFKeepsThemOnDisk() throws {
+        let root = TemporaryDirectory.path("share-crlf")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let server = ["WEFT_SERVER": "ws://127.0.0.1:\(relay.port)"]
+        let ana = WeftRun(home: root.appendingPathComponent("ana"), environment: server)
+        let bo = WeftRun(home: root.appendingPathComponent("bo"), environment: server)
+        let file = root.appendingPathComponent("notes.txt")
+        try Data("one\r\ntwo\r\n".utf8).write(to: file)
+        let (share, _, errors) = try ana.start(["share", file.path, "dos"])
+        #expect(RelayProcess.waitUntil(.seconds(30)) { (try? bo(["cat", "dos"]).stdout) == "one\ntwo\n" }, "the document holds the lines without the CR")
+        #expect(try bo(["put", "dos"], input: "one\ntwo\nthree, from bo\n").status == 0)
+        #expect(RelayProcess.waitUntil(.seconds(30)) { (try? Data(contentsOf: file)) == Data("one\r\ntwo\r\nthree, from bo\r\n".utf8) },
+                "the document's line is written back with CR LF, and the file's lines keep theirs")
+        share.signal(SIGINT)
+        share.waitUntilExit()
+        let said = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(said.contains("every line of \(file.path) ends in CR LF: dos holds them without the CR, and they are written back to the file with it"), "\(said)")
+    }
 }
