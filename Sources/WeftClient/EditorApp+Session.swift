@@ -122,6 +122,20 @@ extension EditorApp {
         }
     }
 
+    /// Keys pressed while the session waits out a long backoff (the laptop woke, the network came
+    /// back) bring the next attempt forward, as mosh does on a keystroke: nobody waits half a
+    /// minute at a screen saying "reconnecting in 27s". At most one such attempt every two
+    /// seconds, and only when the next one is further away than that.
+    func retrySoonerForKeys() async {
+        guard case .offline = lastStatus?.connection, let session, let retryDue,
+              retryDue - clock.now > Self.keyRetryGap, clock.now >= nextRetryForKeys else { return }
+        nextRetryForKeys = clock.now + Self.keyRetryGap
+        await session.reconnectNow()
+    }
+
+    /// The least time between two attempts brought forward by keys.
+    static let keyRetryGap: Duration = .seconds(2)
+
     /// Takes a new status from the session: remembers when a retry is due, and reports a stop once.
     func show(_ status: SyncStatus) {
         lastStatus = status

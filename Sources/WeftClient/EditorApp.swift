@@ -51,6 +51,8 @@ public final class EditorApp {
     let started: ContinuousClock.Instant
     /// When the editor may next look whether its background relay is gone.
     var nextRelayCheck = ContinuousClock.now
+    /// When a key may next bring a connection attempt forward (see `retrySoonerForKeys`).
+    var nextRetryForKeys = ContinuousClock.now
     /// Whether the relay was the background one when the editor opened (started by it or by
     /// another weft), so it is started again when it goes, whatever happened to its pid file.
     var usesBackgroundRelay = false
@@ -215,6 +217,7 @@ public final class EditorApp {
         }
         await saveLocalEdits()
         await session?.sendPresence(editor.presence)
+        await retrySoonerForKeys()
         performTerminalRequests()
     }
 

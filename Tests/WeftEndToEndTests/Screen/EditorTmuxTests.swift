@@ -88,6 +88,34 @@ struct EditorTmuxTests {
         #expect(try weft(["relay", "status"], home: home).status == 1)
     }
 
+    /// The relay back while the editor waits out a long backoff: a key brings the attempt forward
+    /// (as mosh reconnects on a keystroke) instead of leaving the user to watch the countdown.
+    @Test("a key pressed while reconnecting in many seconds connects at once to a relay that is back")
+    func aKeyBringsTheReconnectForward() throws {
+        let root = TemporaryDirectory.path("key-retry")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("relay")
+        var relay = try RelayProcess(dataDirectory: data)
+        defer { relay.kill() }
+        let port = relay.port
+        let server = "ws://127.0.0.1:\(port)"
+        let session = try editor(["notes", "--keymap", "vim"], home: root.appendingPathComponent("home"), user: "vi", server: server)
+        defer { session.kill() }
+        try session.waitFor(text: "online")
+        relay.kill()
+        // The backoff doubles from a quarter second: wait until the next attempt is far off.
+        try session.waitFor("a long backoff", timeout: .seconds(60)) { rows in
+            rows.contains { row in row.range(of: #"reconnecting in (\d+)s"#, options: .regularExpression).map { Int(row[$0].dropFirst(16).dropLast()) ?? 0 } ?? 0 >= 7 }
+        }
+        relay = try RelayProcess(dataDirectory: data, port: port)
+        try session.type("ihello")
+        try session.press("Escape")
+        try session.waitFor("online again well before the countdown ends", timeout: .seconds(4)) { rows in
+            rows.contains { $0.contains("online") } && rows.first == "hello"
+        }
+        #expect(RelayProcess.waitUntil(.seconds(10)) { (try? weft(["cat", "notes"], home: root.appendingPathComponent("cat"), server: server).stdout) == "hello" })
+    }
+
     @Test("quitting with unsent edits keeps them queued and says so; vim keys drive the editor")
     func quitKeepsUnsent() throws {
         let home = TemporaryDirectory.path("unsent")
