@@ -18,7 +18,7 @@ func runDaemonSafe(_ argv: [String]) throws -> (status: Int32, output: String) {
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
     posix_spawn_file_actions_addopen(&actions, 1, file.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
     posix_spawn_file_actions_adddup2(&actions, 1, 2)
-    closeFrom3?(&actions, 3)
+    _ = closeFrom3?(&actions, 3)
     let arguments = argv.map { strdup($0) } + [nil]
     defer { arguments.forEach { free($0) } }
     var pid: pid_t = 0
