@@ -6,6 +6,12 @@ public struct ByteWriter: Sendable {
 
     public init() {}
 
+    /// Makes room for `count` more bytes at once (a large output is not grown and copied over
+    /// and over).
+    public mutating func reserveCapacity(_ count: Int) {
+        bytes.reserveCapacity(bytes.count + count)
+    }
+
     /// Unsigned LEB128: 7 bits a byte, low bits first, high bit set on all bytes but the last.
     public mutating func varint(_ value: UInt64) {
         var value = value

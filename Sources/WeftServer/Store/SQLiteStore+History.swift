@@ -75,7 +75,7 @@ extension SQLiteStore {
             let time: Int64? = row[6]
             return HistoryEntry(serverSeq: uint(row[0]), replica: ReplicaID(uint(row[1])), clientSeq: uint(row[2]),
                                 author: name.map { BatchAuthor(name: $0, verified: row[5]) },
-                                committedAt: time.map(uint), ops: [UInt8](row[3] as Data))
+                                committedAt: time.map(uint), ops: try bytes(row, 3))
         }
     }
 

@@ -127,8 +127,13 @@ public final class SQLiteStore: RelayStore {
             WHERE document = ? AND server_seq > ? ORDER BY server_seq LIMIT ?
             """, arguments: [document.rawValue, int(serverSeq), Int64(min(limit, Int(Int64.max)))]).map { row in
             LogEntry(serverSeq: uint(row["server_seq"]), replica: ReplicaID(uint(row["replica"])),
-                     clientSeq: uint(row["client_seq"]), ops: [UInt8](row["ops"] as Data))
+                     clientSeq: uint(row["client_seq"]), ops: try bytes(row, 3))
         }
+    }
+
+    /// The blob in column `index` of `row`, copied once (not into a `Data` first).
+    static func bytes(_ row: Row, _ index: Int) throws -> [UInt8] {
+        try row.withUnsafeData(atIndex: index) { data in data.map { [UInt8]($0) } ?? [] }
     }
 
     public func snapshot(of document: DocumentName) async throws -> (bytes: [UInt8], serverSeq: UInt64) {

@@ -35,6 +35,8 @@ public struct HistoryPage: Hashable, Sendable {
     /// milliseconds if known, `bytes` ops.
     public func encoded() -> [UInt8] {
         var writer = ByteWriter()
+        // Each entry's fixed fields and length prefix take at most 40 bytes beside its name and ops.
+        writer.reserveCapacity(entries.reduce(16) { $0 + 40 + $1.ops.count + ($1.author?.name.utf8.count ?? 0) })
         writer.raw(Self.magic)
         writer.varint(floor)
         writer.byte(more ? 1 : 0)
