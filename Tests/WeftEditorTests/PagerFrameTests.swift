@@ -1,6 +1,7 @@
 import Testing
 import WeftCRDT
 import WeftEditor
+import WeftTestSupport
 
 /// The pager (less's keys) at frame level: what each key shows, on a 40×8 screen (6 text rows).
 @Suite("Pager frames") struct PagerFrameTests {
@@ -178,11 +179,38 @@ import WeftEditor
         }
     }
 
-    @Test func invalidBytesBecomeReplacementCharacters() {
+    @Test func bytesThatAreNotUTF8AreKeptOneScalarEach() {
         var decoder = UTF8StreamDecoder()
-        #expect(decoder.decode([0x61, 0xFF, 0x62]) == "a\u{FFFD}b")
+        #expect(decoder.decode([0x61, 0xFF, 0x62]) == "a" + String(UndecodableByte.scalar(for: 0xFF)) + "b")
         #expect(decoder.decode([0xE6, 0x97]) == "")
-        #expect(decoder.finish() == "\u{FFFD}")
+        #expect(decoder.finish() == String(String.UnicodeScalarView([UndecodableByte.scalar(for: 0xE6), UndecodableByte.scalar(for: 0x97)])))
+    }
+
+    /// Any bytes, cut into chunks anywhere, decode to text that gives the same bytes back (each
+    /// kept byte as itself, the rest as UTF-8), and UTF-8 decodes to itself. Seeded.
+    @Test(arguments: [1, 2, 3, 4] as [UInt64]) func anyBytesCutAnywhereGiveThemselvesBack(seed: UInt64) {
+        var random = SeededGenerator(seed: seed)
+        let pieces: [[UInt8]] = ["a", "é", "日", "👍🏽", "\n"].map { Array($0.utf8) } + [[0xE9], [0xFF], [0x80], [0xC3], [0xE6, 0x97], [0xF0, 0x9F, 0x91], [0xC0, 0xAF], [0xED, 0xA0, 0x80]]
+        for _ in 0..<300 {
+            let bytes = (0..<Int.random(in: 0...40, using: &random)).flatMap { _ in pieces.randomElement(using: &random)! }
+            var cuts = (0..<Int.random(in: 0...4, using: &random)).map { _ in Int.random(in: 0...bytes.count, using: &random) }.sorted()
+            cuts = [0] + cuts + [bytes.count]
+            var decoder = UTF8StreamDecoder()
+            var text = ""
+            for (from, to) in zip(cuts, cuts.dropFirst()) { text += decoder.decode(bytes[from..<to]) }
+            text += decoder.finish()
+            let back = text.unicodeScalars.flatMap { scalar in UndecodableByte.byte(of: scalar).map { [$0] } ?? Array(String(scalar).utf8) }
+            #expect(back == bytes, "seed \(seed): \(bytes) cut at \(cuts)")
+            if let valid = String(validating: bytes, as: UTF8.self) { #expect(text == valid, "seed \(seed): \(bytes)") }
+        }
+    }
+
+    /// As less shows a file that is not UTF-8 (Latin-1, say): each such byte as `<E9>`.
+    @Test func bytesThatAreNotUTF8ShowAsLessShowsThem() throws {
+        var decoder = UTF8StreamDecoder()
+        let text = decoder.decode([0x63, 0x61, 0x66, 0xE9, 0x20, 0x6E, 0x61, 0xEF, 0x76, 0x65]) + decoder.finish()
+        let pager = try PagerFrameTests.pager(text)
+        #expect(pager.lines[0] == "caf<E9> na<EF>ve", "\(pager.lines[0])")
     }
 }
 

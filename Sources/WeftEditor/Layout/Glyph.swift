@@ -17,7 +17,8 @@ struct Glyph: Equatable {
         // (which made laying out a long line cost more than everything else in a keystroke).
         let isPlainScalar = character.utf8.count == 1
             ? first.value >= 0x20 && first.value != 0x7F
-            : first.value >= 0xA0 && first.value != 0x200D && !isBidiControl(first) && scalars.index(after: scalars.startIndex) == scalars.endIndex
+            : first.value >= 0xA0 && first.value != 0x200D && !isBidiControl(first) && first.value < UndecodableByte.first
+                && scalars.index(after: scalars.startIndex) == scalars.endIndex
         if isPlainScalar, case let columns = width(first), columns > 0 {
             return Glyph(text: String(character), width: columns, scalars: 1, isControl: false)
         }
@@ -38,6 +39,11 @@ struct Glyph: Equatable {
         }
         if (0x80..<0xA0).contains(first.value) {
             let hex = String(first.value, radix: 16, uppercase: true)
+            return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
+        }
+        if let byte = UndecodableByte.byte(of: first) {
+            // A byte of a file that is not UTF-8, as less shows it.
+            let hex = String(byte, radix: 16, uppercase: true)
             return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
         }
         if isBidiControl(first) {
@@ -61,9 +67,10 @@ struct Glyph: Equatable {
         return Glyph(text: clean, width: columns, scalars: scalars.count, isControl: false)
     }
 
-    /// Whether `scalar` is drawn as it is: not a control (C0, DEL, C1) nor a bidi control.
+    /// Whether `scalar` is drawn as it is: not a control (C0, DEL, C1), a bidi control, nor a
+    /// byte that was not UTF-8.
     static func isDrawnAsItIs(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value) && !isBidiControl(scalar)
+        scalar.value >= 0x20 && !(0x7F..<0xA0).contains(scalar.value) && !isBidiControl(scalar) && scalar.value < UndecodableByte.first
     }
 
     /// The invisible marks and embeddings that change the order bidirectional text is shown in:

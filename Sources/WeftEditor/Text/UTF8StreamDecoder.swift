@@ -12,13 +12,14 @@ public struct UTF8StreamDecoder: Sendable {
         all.append(contentsOf: bytes)
         let cut = Self.completePrefixLength(all)
         pending = Array(all[cut...])
-        return String(decoding: all[..<cut], as: UTF8.self)
+        return UndecodableByte.text(of: all[..<cut])
     }
 
-    /// What is left at the end of the input (an incomplete character becomes U+FFFD).
+    /// What is left at the end of the input (the bytes of an incomplete character, each kept as
+    /// an `UndecodableByte`).
     public mutating func finish() -> String {
         defer { pending = [] }
-        return String(decoding: pending, as: UTF8.self)
+        return UndecodableByte.text(of: pending)
     }
 
     /// The length of `bytes` without a trailing lead byte whose continuation bytes have not
