@@ -6,7 +6,7 @@ import WeftTestSupport
 @testable import WeftEditor
 
 /// Undo and redo against `UndoModel`: seeded random sequences of every kind of local edit, with
-/// others' edits in between, checked after every step: the text, and that no character kept on
+/// others' edits and the replica replaced by a copy of itself in between, checked after every step: the text, and that no character kept on
 /// screen was typed anew. Sessions of 320 steps keep the document small, so time grows with the
 /// number of steps only. `WEFT_FUZZ_ROUNDS` scales the run (CI: 120, 4,800 steps a keymap).
 @Suite("Undo against a model", .ownThread)
@@ -85,7 +85,8 @@ private struct UndoSession {
     private mutating func act() throws -> String {
         now += Int.random(in: 0..<5, using: &random) == 0 ? 2.0 : 0.1
         let roll = Int.random(in: 0..<100, using: &random)
-        if roll < 10 { return try remoteEdit() }
+        if roll < 9 { return try remoteEdit() }
+        if roll < 10 { return try replaceWithCopy() }
         if roll < 22 { return undo(redoing: false) }
         if roll < 30 { return undo(redoing: true) }
         if roll < 33 {
@@ -219,6 +220,13 @@ private struct UndoSession {
         model.undo(redoing: redoing)
         for ops in editor.takeBatches() { _ = try? remote.apply(ops) }
         return redoing ? "redo" : "undo"
+    }
+
+    /// The session hands the editor a replica holding the same characters (the relay lost its
+    /// data and was given this copy back, or sent a snapshot): undo and redo go on as before.
+    private mutating func replaceWithCopy() throws -> String {
+        editor.replaceReplica(try Replica(snapshot: editor.replica.encodeSnapshot(), replicaID: editor.replica.replicaID))
+        return "the replica replaced by a copy of it"
     }
 
     private mutating func remoteEdit() throws -> String {

@@ -21,6 +21,30 @@ struct UndoTests {
         #expect(harness.text == "abcdef")
     }
 
+    /// The relay lost its data and was given this copy back: the session's replica holds the same
+    /// characters, and undo goes on. A document made again under the name holds other text: the
+    /// old steps would type old text into it, so undo starts afresh there.
+    @Test("undo goes on across a replica with the same characters, and starts afresh on another text")
+    func undoAcrossAReplacedReplica() throws {
+        var harness = try EditorHarness("", width: 30)
+        harness.type("kept")
+        harness.now += 1.5
+        harness.press("Enter")
+        harness.type("undo me")
+        harness.editor.replaceReplica(try Replica(snapshot: harness.editor.replica.encodeSnapshot(), replicaID: harness.editor.replica.replicaID))
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "kept\n", "\(harness.text.debugDescription)")
+        harness.press("Ctrl-Y")
+        #expect(harness.text == "kept\nundo me")
+
+        var other = Replica(replicaID: ReplicaID(9))
+        _ = try other.insert("another document", at: 0)
+        harness.editor.replaceReplica(other)
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "another document")
+        #expect(harness.lines.contains { $0.contains("nothing to undo") }, "\(harness.lines)")
+    }
+
     @Test("text brought back by undo goes with the typing that made it")
     func restoredTextUndoesWithItsTyping() throws {
         var harness = try EditorHarness("", width: 30)

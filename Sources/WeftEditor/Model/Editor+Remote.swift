@@ -24,13 +24,14 @@ extension Editor {
     }
 
     /// Replaces the whole replica (the relay sent a snapshot, or the document was reset). The
-    /// cursor keeps its character if it still exists, else its offset.
+    /// cursor keeps its character if it still exists, else its offset. Undo goes on when the
+    /// fresh replica holds every character it names (the same document), else it starts afresh.
     public mutating func replaceReplica(_ fresh: Replica) {
         let position = cursorPosition
         let line = topLine
+        if !undoHistory.applies(to: fresh) { undoHistory = UndoHistory() }
         replica = fresh
         version += 1
-        undoHistory = UndoHistory()
         if replica.position(of: cursor) == nil { moveCursor(to: position) }
         if replica.position(of: top) == nil { setTop(line: line, row: 0) }
         selectionAnchor = nil

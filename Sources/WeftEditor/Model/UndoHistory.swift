@@ -103,4 +103,32 @@ struct UndoHistory: Sendable {
 
     /// Ends the current typing burst (the cursor moved, the mode changed).
     mutating func close() { lastKind = nil }
+
+    /// Whether `replica` knows every character the steps name: a replica that replaced the one
+    /// they were made on (the relay's copy after it lost its data and was given this one back, a
+    /// snapshot) holds the same characters, and undo goes on working there. A replica of other
+    /// text (a document made again under the name) does not, and the steps would type old text
+    /// into it.
+    func applies(to replica: Replica) -> Bool {
+        var highest: [ReplicaID: UInt32] = [:]
+        func note(_ id: CharID, length: UInt32 = 1) {
+            let last = id.counter + length - 1
+            highest[id.replica] = max(highest[id.replica] ?? 0, last)
+        }
+        for group in undoStack + redoStack {
+            for step in group.steps {
+                switch step {
+                case .remove(let spans):
+                    for span in spans { note(span.start, length: span.length) }
+                case .restore(_, let ids, let anchor):
+                    for span in ids { note(span.start, length: span.length) }
+                    switch anchor {
+                    case .before(let id), .after(let id): note(id)
+                    case .start, .end: break
+                    }
+                }
+            }
+        }
+        return highest.allSatisfy { replica.knownCount(of: $0.key) > $0.value }
+    }
 }
