@@ -45,6 +45,21 @@ struct UndoTests {
         #expect(harness.lines.contains { $0.contains("nothing to undo") }, "\(harness.lines)")
     }
 
+    /// Undoing a long paste at the end took out everything the screen showed: the lines before it
+    /// fill the screen again (they stayed above a screen of `~`, and the view was saved so).
+    @Test(arguments: ["default", "vim"]) func undoingAPasteAtTheEndShowsTheLinesBefore(keymap: String) throws {
+        var harness = try EditorHarness("", keymap: keymap, width: 30, height: 8)
+        if keymap == "vim" { harness.press("i") }
+        harness.type("line 1\nline 2\nline 3\nline 4\nline 5\n")
+        if keymap == "vim" { harness.press("Esc") }
+        harness.now += 1.5
+        harness.editor.paste((1...1000).map { "\($0)" }.joined(separator: "\n") + "\n", now: harness.now)
+        #expect(harness.lines.first != "line 1")
+        harness.press(keymap == "vim" ? "u" : "Ctrl-Z")
+        #expect(harness.text == "line 1\nline 2\nline 3\nline 4\nline 5\n")
+        #expect(harness.lines.first == "line 1" && harness.lines[4] == "line 5", "\(harness.lines)")
+    }
+
     @Test("text brought back by undo goes with the typing that made it")
     func restoredTextUndoesWithItsTyping() throws {
         var harness = try EditorHarness("", width: 30)

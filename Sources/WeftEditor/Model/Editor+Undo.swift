@@ -36,6 +36,9 @@ extension Editor {
         ensureVisible(range.upperBound)
         ensureVisible(range.lowerBound)
         moveCursor(to: keymap.blockCursorModes.contains(mode) ? range.lowerBound : range.upperBound)
+        // Text taken out at the end (a paste undone) leaves the view below what is left: the
+        // screen fills from above, as vim's does, instead of showing one line and `~` rows.
+        fillScreenFromAbove()
     }
 
     /// Runs one undo step: the ops it made, the steps that reverse it, and the text it changed
