@@ -27,7 +27,7 @@ extension ClientConnection {
         let bound = point.bound(nowMilliseconds: Self.nowMilliseconds)
         do {
             let (address, past, continues) = try await replayHistory(bound: bound)
-            try requireHistory(past.history, continues: continues, command: command, address: address)
+            try await requireHistory(past.history, continues: continues, command: command, address: address)
             // Read through the bound: the history ends where this read did unless it goes on.
             try refuseOutside(point, past: past.serverSeq, historyEnd: continues ? .max : past.serverSeq, command: command, option: option, address: address)
             return (address, past)
@@ -54,7 +54,8 @@ extension ClientConnection {
     /// not read as a version, nor as "nothing happened since".
     public func refusePastTheEnd(_ point: HistoryPoint, historyEnd: UInt64, command: String, option: String, address: DocumentAddress) throws {
         if case .serverSeq(let seq) = point, seq > historyEnd {
-            throw CommandFailure(command, message: "the history of \(commandArgument(for: address)) ends at batch \(historyEnd); \(option) \(seq) is past it", exitCode: 2)
+            let end = historyEnd == 0 ? "has no batch yet (the document is empty)" : "ends at batch \(historyEnd)"
+            throw CommandFailure(command, message: "the history of \(commandArgument(for: address)) \(end); \(option) \(seq) is past it", exitCode: 2)
         }
     }
 

@@ -100,12 +100,12 @@ public struct ClientConnection: Sendable {
 
     /// The document's history, read from its relay, replayed up to `serverSeq` (all of it by
     /// default). A failure is printed and thrown as a ``CommandFailure``.
-    /// A document with no history at all is refused (exit 2): a name typed wrong would otherwise
-    /// print nothing and succeed.
+    /// A name with no history at all is refused (exit 2) unless the relay has a document of that
+    /// name (made empty): a name typed wrong would otherwise print nothing and succeed.
     public func replay(_ command: String, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay) {
         do {
             let (address, replay) = try await readHistory(through: serverSeq)
-            try requireHistory(replay.history, continues: false, command: command, address: address)
+            try await requireHistory(replay.history, continues: false, command: command, address: address)
             return (address, replay)
         } catch let error as SyncError {
             throw CommandFailure(command, error)
@@ -141,11 +141,13 @@ public struct ClientConnection: Sendable {
         return (address, history, continues)
     }
 
-    /// Refuses (exit 2) a document with no history at all: a name typed wrong would otherwise
+    /// Refuses (exit 2) a name with no history at all, unless the relay has a document of that
+    /// name (one made empty, whose history has nothing yet): a name typed wrong would otherwise
     /// print nothing and succeed.
-    func requireHistory(_ history: DocumentHistory, continues: Bool, command: String, address: DocumentAddress) throws {
-        if history.floor == 0, history.entries.isEmpty, !continues {
-            throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
-        }
+    func requireHistory(_ history: DocumentHistory, continues: Bool, command: String, address: DocumentAddress) async throws {
+        guard history.floor == 0, history.entries.isEmpty, !continues else { return }
+        let (_, _, token) = try resolve(in: ClientHome.fromEnvironment())
+        if await RelayDocuments.exists(address, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout) == true { return }
+        throw CommandFailure(command, message: "\(commandArgument(for: address)) has no history (is the name right?)", exitCode: 2)
     }
 }

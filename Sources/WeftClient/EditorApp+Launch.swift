@@ -113,7 +113,9 @@ extension EditorApp {
         do {
             address = try DocumentAddress(parsing: launch.document, defaultServer: DocumentAddress.defaultServer(configured: config.server))
         } catch {
-            return fail("\(error)")
+            // vim makes a new file of any name; a path says it is one (`./odd name`).
+            let newFile = launch.pager || launch.document.contains("://") ? "" : "; to make a new file of that name, write ./\(launch.document)"
+            return fail("\(error)\(newFile)")
         }
         if launch.pager, isatty(STDOUT_FILENO) == 0 || isatty(STDIN_FILENO) == 0 {
             // As less does when piped on, or with no terminal to take keys from: the text copied

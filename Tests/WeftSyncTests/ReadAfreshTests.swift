@@ -112,7 +112,7 @@ struct ReadAfreshTests {
         #expect(try relay.connect(reader), "the relay asks for the copy")
         #expect(try !relay.connect(reader), "read afresh from the start")
         #expect(reader.replica.text == expected)
-        #expect(reader.notices.contains { $0.contains("holds all this older copy held") })
+        #expect(reader.notices.contains { $0.contains("holds everything this older copy held") })
         reader.saveCache()
 
         let reopened = try Self.reader(in: directory, watching: false)

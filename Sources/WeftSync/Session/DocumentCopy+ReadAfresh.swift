@@ -42,7 +42,7 @@ extension DocumentCopy {
         let whole = replica.version.includes(held.replica.version)
             && (try? merged.apply(held.replica.restorationOps())) != nil && merged.text == replica.text
         if whole {
-            note("the relay holds all this older copy held (others gave it back): showing the relay's")
+            note("the relay holds everything this older copy held (others gave it back): showing the relay's copy")
             onEvent?(.replaced(generation: generation))
             if queue.lastClientSeq == 0 {
                 // Nothing was ever typed here: the relay's copy, at its place in the relay's

@@ -18,7 +18,7 @@ public struct WebSocketTransport: SyncTransport {
         let tls = try TLSConfiguration.relayClient(caFile: options.caFile)
         var logger = Logger(label: "weft.sync")
         logger.logLevel = .critical
-        _ = try await WebSocketClient.connect(
+        let closing = try await WebSocketClient.connect(
             url: address.url,
             configuration: .init(maxFrameSize: WireLimits.maxSnapshotMessageBytes, autoPing: .enabled(timePeriod: options.pingInterval)),
             tlsConfiguration: tls, logger: logger
@@ -53,5 +53,11 @@ public struct WebSocketTransport: SyncTransport {
                 try? await group.waitForAll()
             }
         }
+        // No closing handshake: the relay did not close the connection itself (it stopped, or
+        // stopped answering, and the pings gave up on it).
+        if closing == nil { throw SyncError(.timeout, Self.endedWithoutClose) }
     }
+
+    /// Why a connection that ended without the relay closing it ended.
+    public static let endedWithoutClose = "the connection to the relay ended without the relay closing it (it stopped, or stopped answering)"
 }

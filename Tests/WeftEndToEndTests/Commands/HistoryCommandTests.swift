@@ -153,6 +153,14 @@ import WeftTestTraits
             let run = try reader(arguments)
             #expect(run.status == 2 && run.stdout.isEmpty && run.stderr.contains("ntoes has no history (is the name right?)"), "\(arguments): \(run.stderr)")
         }
+        // A document made empty has no history yet, and is no typo: blame and log print nothing.
+        #expect(try other(["put", "empty"], input: "").status == 0)
+        for arguments in [["log", "empty"], ["blame", "empty"]] {
+            let run = try reader(arguments)
+            #expect(run.status == 0 && run.stdout.isEmpty && run.stderr.isEmpty, "\(arguments): \(run.stderr)")
+        }
+        let emptyPast = try reader(["diff", "empty", "--since", "1"])
+        #expect(emptyPast.status == 2 && emptyPast.stderr.contains("the history of empty has no batch yet (the document is empty); --since 1 is past it"), "\(emptyPast.stderr)")
         let viewPast = try reader(["view", "notes", "--at", "99"])
         #expect(viewPast.status == 2 && viewPast.stderr.contains("the history of notes ends at batch 5; --at 99 is past it"), "\(viewPast.stderr)")
         let diffPast = try reader(["diff", "notes", "--since", "6"])

@@ -34,6 +34,9 @@ struct CommandLineTests {
         // A name that reads as a group of short flags with -h in it does not print help and succeed.
         let dashed = try weft(["put", "-dash"])
         #expect(dashed.status == 64 && dashed.stdout.isEmpty && dashed.stderr.contains("goes after --: weft put -- -dash"), "\(dashed.stderr)")
+        // A new file's name that is no document name: vim would make the file; the way to is said.
+        let odd = try weft(["edit", "odd name"])
+        #expect(odd.status != 0 && odd.stderr.contains("is not a document name") && odd.stderr.contains("to make a new file of that name, write ./odd name"), "\(odd.stderr)")
     }
 
     @Test("weft completion bash, zsh and fish print scripts with the commands and their options; another shell is refused")
