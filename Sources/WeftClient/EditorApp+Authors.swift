@@ -32,7 +32,8 @@ extension Authorship {
         self.init(readAt: readAt, replicaNames: names, authors: entries.compactMap { $0.author?.name }) { id in
             guard let found = attribution.entry(of: id) else { return nil }
             let entry = entries[found.entry]
-            let name = entry.author?.name ?? names[entry.replica] ?? "unknown"
+            // A character another replica's entry gave back is its typist's.
+            let name = replay.author(of: id, insertedBy: found.entry)?.name ?? names[entry.replica] ?? "unknown"
             return (Author(name: name, time: entry.committedAt, order: entry.serverSeq), found.run)
         }
     }

@@ -5,7 +5,14 @@ import WeftWire
 /// Encodes the text as UTF-8 and cuts it into pieces of one entry and into lines, as stretches of
 /// one entry arrive in document order.
 struct BlameBuilder {
-    let entries: [HistoryEntry]
+    /// The history's entries, then one for each entry and replica whose characters it gave back.
+    private(set) var entries: [HistoryEntry]
+    private var givenBack: [GivenBack: Int] = [:]
+
+    private struct GivenBack: Hashable {
+        var entry: Int
+        var replica: ReplicaID
+    }
     private(set) var utf8: [UInt8] = []
     private(set) var pieces: [Blame.Piece] = []
     private(set) var lines: [Blame.LineCut] = []
@@ -19,6 +26,18 @@ struct BlameBuilder {
     init(entries: [HistoryEntry], scalars: Int) {
         self.entries = entries
         utf8.reserveCapacity(scalars)
+    }
+
+    /// The index of an entry standing for the characters of `replica` that the entry at `index`
+    /// gave back: its sequence and time, `author` (the replica's) and `replica`.
+    mutating func entry(givenBackBy index: Int, typedBy replica: ReplicaID, author: BatchAuthor) -> Int {
+        let key = GivenBack(entry: index, replica: replica)
+        if let known = givenBack[key] { return known }
+        let giver = entries[index]
+        entries.append(HistoryEntry(serverSeq: giver.serverSeq, replica: replica, clientSeq: giver.clientSeq, author: author,
+                                    committedAt: giver.committedAt, ops: []))
+        givenBack[key] = entries.count - 1
+        return entries.count - 1
     }
 
     /// Appends `scalars`, all inserted by the entry at index `entry` (nil: by none).

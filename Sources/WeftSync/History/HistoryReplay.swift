@@ -11,6 +11,9 @@ public struct HistoryReplay: Sendable {
     public private(set) var attribution = BatchAttribution()
     /// How many entries are applied.
     public private(set) var applied = 0
+    /// The author of each replica that sent an entry applied so far (a replica keeps the first
+    /// author bound to it): who typed a character an entry of another replica gave back.
+    public private(set) var replicaAuthors: [ReplicaID: BatchAuthor] = [:]
 
     /// - Throws: `HistoryError` when the history does not start at the document's beginning
     ///   (entries compacted away before the relay kept history cannot be replayed).
@@ -62,11 +65,22 @@ public struct HistoryReplay: Sendable {
                 let ops = try OpCodec.decode(entry.ops)
                 _ = try replica.apply(ops)
                 attribution.record(ops, entry: applied)
+                if let author = entry.author, replicaAuthors[entry.replica] == nil { replicaAuthors[entry.replica] = author }
             } catch {
                 throw HistoryError("entry \(entry.serverSeq) of the history does not apply (\(error)); the relay's history is damaged")
             }
             applied += 1
         }
+    }
+
+    /// Who typed the character `id`, which the entry at `index` inserted: the entry's author,
+    /// unless the entry gave back another replica's character (a copy given back to a relay that
+    /// lost its data holds everyone's), whose author is that replica's when an entry of its own
+    /// says who.
+    public func author(of id: CharID, insertedBy index: Int) -> BatchAuthor? {
+        let entry = history.entries[index]
+        if id.replica != entry.replica, let typist = replicaAuthors[id.replica] { return typist }
+        return entry.author
     }
 
     /// The newest server sequence committed at or before `milliseconds` (since 1970), 0 when none
