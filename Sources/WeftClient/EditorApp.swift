@@ -51,6 +51,8 @@ public final class EditorApp {
     let started: ContinuousClock.Instant
     /// When the editor may next look whether its background relay is gone.
     var nextRelayCheck = ContinuousClock.now
+    /// The place last written to `placeFile` (see `savePlaceIfMoved`).
+    var savedPlace: String?
     /// When a key may next bring a connection attempt forward (see `retrySoonerForKeys`).
     var nextRetryForKeys = ContinuousClock.now
     /// Whether the relay was the background one when the editor opened (started by it or by
@@ -171,6 +173,7 @@ public final class EditorApp {
                 if let since = heldInput?.since, clock.now - since > Self.firstSyncPatience { await releaseHeldInput() }
                 describeConnection()
                 if !unsaved.isEmpty { await saveLocalEdits() }
+                savePlaceIfMoved()
             case .text(let text):
                 editor.appendText(text)
                 // A pipe is read ahead of the screen only so far, as less reads it (`yes | weft
@@ -201,6 +204,17 @@ public final class EditorApp {
         if let leavingNotice { FileHandle.standardError.write(Data("weft edit: \(leavingNotice)\n".utf8)) }
         // Killed by a signal, exit as the shell reports it (128 + the signal's number).
         return signalled.map { 128 + $0 } ?? code
+    }
+
+    /// Writes the cursor and view to `placeFile` when they moved since last written: every second
+    /// as well as on leaving, so an editor killed (SIGKILL, a crash, the machine off) opens again
+    /// where it was, as one that quit does.
+    func savePlaceIfMoved() {
+        // While the document is being built behind its first screen, the place is the preview's.
+        guard let placeFile, !editor.isPager, heldInput == nil else { return }
+        let place = editor.place
+        guard place.text != savedPlace else { return }
+        if (try? place.save(to: placeFile)) != nil { savedPlace = place.text }
     }
 
     /// Hands keys, pastes and mouse events to the editor, then saves and sends what they did.
@@ -237,7 +251,7 @@ public final class EditorApp {
             return 0
         }
         await saveLocalEdits()
-        if let placeFile, !editor.isPager { try? editor.place.save(to: placeFile) }
+        savePlaceIfMoved()
         var unsent = await session.unsentCount
         if unsent > 0, !interrupted, lastStatus?.connection == .online, lastStatus?.writesRefused != true {
             editor.show("sending \(unsent) edits…")
