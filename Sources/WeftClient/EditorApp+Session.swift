@@ -136,9 +136,25 @@ extension EditorApp {
     /// The least time between two attempts brought forward by keys.
     static let keyRetryGap: Duration = .seconds(2)
 
+    /// A relay that stopped answering (frozen, a network that drops everything) keeps the
+    /// connection open until the pings give up on it, 10 to 20 seconds: meanwhile the status line
+    /// says how long edits have waited for an answer instead of a plain `online`.
+    func noteAnswers(_ status: SyncStatus) {
+        if status.connection != .online || status.unsent == 0 || status.unsent < lastUnsent {
+            unansweredSince = nil
+        } else if unansweredSince == nil {
+            unansweredSince = clock.now
+        }
+        lastUnsent = status.unsent
+    }
+
+    /// How long edits wait for the relay's answer before the status line says so.
+    static let answerPatience: Duration = .seconds(3)
+
     /// Takes a new status from the session: remembers when a retry is due, and reports a stop once.
     func show(_ status: SyncStatus) {
         lastStatus = status
+        noteAnswers(status)
         restartRelayIfGone(status)
         fallBackToPager(status)
         if case .offline(let retryIn, _) = status.connection { retryDue = clock.now + retryIn } else { retryDue = nil }
@@ -158,7 +174,9 @@ extension EditorApp {
         switch status.connection {
         case .idle: editor.status.connection = "local"
         case .connecting: editor.status.connection = heldInput == nil ? "connecting" : "opening"
-        case .online: editor.status.connection = "online"
+        case .online:
+            let waited = unansweredSince.map { clock.now - $0 } ?? .zero
+            editor.status.connection = waited < Self.answerPatience ? "online" : "online, no answer for \(Int(waited.seconds))s"
         case .offline:
             let remaining = retryDue.map { max(.zero, $0 - clock.now) } ?? .zero
             editor.status.connection = "reconnecting in \(Int(remaining.seconds.rounded(.up)))s"
@@ -167,6 +185,7 @@ extension EditorApp {
         if case .failed = status.connection { editor.status.syncStopped = true } else { editor.status.syncStopped = false }
         switch status.connection {
         case .offline, .failed: editor.status.connectionTrouble = true
+        case .online: editor.status.connectionTrouble = unansweredSince.map { clock.now - $0 >= Self.answerPatience } ?? false
         default: editor.status.connectionTrouble = false
         }
     }

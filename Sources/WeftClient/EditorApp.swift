@@ -51,6 +51,10 @@ public final class EditorApp {
     let started: ContinuousClock.Instant
     /// When the editor may next look whether its background relay is gone.
     var nextRelayCheck = ContinuousClock.now
+    /// Since when edits sent on a live connection have waited for the relay's answer with none
+    /// coming (see `noteAnswers`), and how many were unanswered at the last status.
+    var unansweredSince: ContinuousClock.Instant?
+    var lastUnsent = 0
     /// The place last written to `placeFile` (see `savePlaceIfMoved`).
     var savedPlace: String?
     /// When a key may next bring a connection attempt forward (see `retrySoonerForKeys`).

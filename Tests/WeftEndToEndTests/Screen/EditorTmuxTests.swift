@@ -116,6 +116,32 @@ struct EditorTmuxTests {
         #expect(RelayProcess.waitUntil(.seconds(10)) { (try? weft(["cat", "notes"], home: root.appendingPathComponent("cat"), server: server).stdout) == "hello" })
     }
 
+    /// A frozen relay keeps the connection open until the pings give up (10 to 20 seconds):
+    /// meanwhile the status line says how long edits have waited for an answer, and goes back to
+    /// `online` once the relay answers.
+    @Test("edits unanswered by a frozen relay show on the status line within seconds, and go once it answers")
+    func aFrozenRelayIsSaid() throws {
+        let root = TemporaryDirectory.path("frozen")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        defer {
+            relay.process.signal(SIGCONT)
+            relay.kill()
+        }
+        let server = "ws://127.0.0.1:\(relay.port)"
+        let session = try editor(["notes"], home: root.appendingPathComponent("home"), user: "ana", server: server)
+        defer { session.kill() }
+        try session.waitFor(text: "online")
+        relay.process.signal(SIGSTOP)
+        try session.type("typed while frozen")
+        try session.waitFor("how long the edits have waited", timeout: .seconds(9)) { rows in rows.contains { $0.contains("online, no answer for") } }
+        relay.process.signal(SIGCONT)
+        try session.waitFor("answered, online again") { rows in
+            rows.contains { $0.hasSuffix("online   1:19") || ($0.contains(" online ") && !$0.contains("no answer")) } && !rows.contains { $0.contains("no answer for") }
+        }
+        #expect(RelayProcess.waitUntil(.seconds(10)) { (try? weft(["cat", "notes"], home: root.appendingPathComponent("cat"), server: server).stdout) == "typed while frozen" })
+    }
+
     @Test("quitting with unsent edits keeps them queued and says so; vim keys drive the editor")
     func quitKeepsUnsent() throws {
         let home = TemporaryDirectory.path("unsent")
