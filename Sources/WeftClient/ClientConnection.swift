@@ -127,8 +127,8 @@ public struct ClientConnection: Sendable {
     func replayHistory(bound: HistoryBound = .none, through serverSeq: UInt64 = .max) async throws -> (address: DocumentAddress, replay: HistoryReplay, continues: Bool) {
         let (_, address, token) = try resolve(in: ClientHome.fromEnvironment())
         let pages = HistoryPages(of: address, bound: bound, token: token, caFile: caFile.map { URL(fileURLWithPath: $0) }, timeout: timeout)
-        let replay = try await HistoryReplay(reading: pages, through: serverSeq)
-        return (address, replay, pages.continues)
+        let (replay, continues) = try await HistoryReplay.read(pages, through: serverSeq)
+        return (address, replay, continues)
     }
 
     /// The document's history after `after` and within `bound`, read from its relay with this

@@ -45,7 +45,7 @@ extension HistoryBenchmark {
         var times: [Double] = []
         for _ in 0..<runs {
             let start = ContinuousClock.now
-            let replay = try await HistoryReplay(reading: HistoryPages(of: address, bound: bound, token: "", caFile: nil))
+            let (replay, _) = try await HistoryReplay.read(HistoryPages(of: address, bound: bound, token: "", caFile: nil))
             finish(replay)
             times.append(Measure.milliseconds(ContinuousClock.now - start))
         }

@@ -16,8 +16,15 @@ public enum HistoryFetch {
                                timeout: Duration = .seconds(30)) async throws(SyncError) -> (history: DocumentHistory, continues: Bool) {
         let pages = HistoryPages(of: address, after: after, bound: bound, token: token, caFile: caFile, timeout: timeout)
         var entries: [HistoryEntry] = []
-        while let page = try await pages.next() { entries += page }
-        return (DocumentHistory(floor: pages.floor, entries: entries), pages.continues)
+        do {
+            let (floor, continues) = try await pages.read { _, page in entries += page }
+            return (DocumentHistory(floor: floor, entries: entries), continues)
+        } catch let error as SyncError {
+            throw error
+        } catch {
+            // Only a page's read throws, and it throws SyncError; a cancelled read says so.
+            throw SyncError(.timeout, "the history of \(address.name) was not read to its end (\(error))")
+        }
     }
 
     /// One page of `address`'s history after `after`, as the relay sends it (past `bound` too).

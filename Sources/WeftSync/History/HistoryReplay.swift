@@ -25,19 +25,20 @@ public struct HistoryReplay: Sendable {
     }
 
     /// The history `pages` read, replayed up to `serverSeq` a page at a time as the pages
-    /// arrive (the relay reads the next page meanwhile).
+    /// arrive (the relay reads the next page meanwhile); whether the history goes on past the
+    /// pages' bound.
     /// - Throws: `SyncError` when a page cannot be read, `HistoryError` as `init` and `advance`.
-    public init(reading pages: HistoryPages, through serverSeq: UInt64 = .max) async throws {
-        guard let first = try await pages.next() else {
-            try self.init(DocumentHistory(floor: pages.floor, entries: []))
-            return
+    public static func read(_ pages: HistoryPages, through serverSeq: UInt64 = .max) async throws -> (replay: HistoryReplay, continues: Bool) {
+        var replay: HistoryReplay?
+        let (floor, continues) = try await pages.read { floor, page in
+            if replay == nil {
+                replay = try HistoryReplay(DocumentHistory(floor: floor, entries: page))
+            } else {
+                replay?.append(page)
+            }
+            try replay?.advance(through: serverSeq)
         }
-        try self.init(DocumentHistory(floor: pages.floor, entries: first))
-        try advance(through: serverSeq)
-        while let page = try await pages.next() {
-            append(page)
-            try advance(through: serverSeq)
-        }
+        return (try replay ?? HistoryReplay(DocumentHistory(floor: floor, entries: [])), continues)
     }
 
     /// Adds entries that follow the history's last (the next page of it), to be applied by
