@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import WeftCRDT
 import WeftEditor
 import WeftSync
@@ -57,6 +58,16 @@ public final class EditorApp {
     var lastUnsent = 0
     /// The place last written to `placeFile` (see `savePlaceIfMoved`).
     var savedPlace: String?
+    /// Set when SIGTERM, SIGHUP, SIGINT or SIGQUIT arrives: the keys still queued are not worked
+    /// through before leaving.
+    let ending = EndingSignal()
+
+    /// A flag a signal handler sets and the loop reads.
+    final class EndingSignal: Sendable {
+        private let state = Mutex(false)
+        func set() { state.withLock { $0 = true } }
+        var isSet: Bool { state.withLock { $0 } }
+    }
     /// When a key may next bring a connection attempt forward (see `retrySoonerForKeys`).
     var nextRetryForKeys = ContinuousClock.now
     /// Whether the relay was the background one when the editor opened (started by it or by
@@ -122,7 +133,13 @@ public final class EditorApp {
             case SIGCONT: .continued
             default: .signalled(number)
             }
-            source.setEventHandler { sink.yield(event) }
+            let ending = self.ending
+            source.setEventHandler {
+                // Seen by `take` at once: keys typed ahead (a paste without bracketed paste is a
+                // key a character) wait behind nothing when the terminal closes or a kill comes.
+                if case .signalled = event { ending.set() }
+                sink.yield(event)
+            }
             source.resume()
             sources.append(source)
         }
@@ -225,6 +242,7 @@ public final class EditorApp {
     func take(_ inputs: [InputEvent]) async {
         let now = (clock.now - started).seconds
         for input in inputs {
+            if ending.isSet { break }
             switch input {
             case .key(let key): editor.handle(key, now: now)
             case .paste(let text): editor.paste(text, now: now)

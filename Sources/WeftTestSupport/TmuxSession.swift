@@ -39,12 +39,13 @@ public final class TmuxSession: @unchecked Sendable {
 
     /// Pastes `text` as a terminal does: through a tmux buffer, wrapped in bracketed-paste
     /// markers when the program asked for them (`paste-buffer -p`).
-    public func paste(_ text: String) throws {
+    /// With `bracketed` false, the text arrives as if typed (a terminal without bracketed paste).
+    public func paste(_ text: String, bracketed: Bool = true) throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("weft-paste-\(UUID())")
         defer { try? FileManager.default.removeItem(at: file) }
         try Data(text.utf8).write(to: file)
         try tmux(["load-buffer", "-b", name, file.path])
-        try tmux(["paste-buffer", "-p", "-d", "-b", name, "-t", name])
+        try tmux(["paste-buffer"] + (bracketed ? ["-p"] : []) + ["-d", "-b", name, "-t", name])
     }
 
     /// The screen's rows as text.

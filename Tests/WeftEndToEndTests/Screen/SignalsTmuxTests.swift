@@ -59,6 +59,27 @@ struct SignalsTmuxTests {
         }
     }
 
+    /// A paste without bracketed paste arrives as keys, one a character, queued faster than the
+    /// editor works through them: SIGTERM (and SIGHUP, the terminal closing) ends the editor at
+    /// once, with what it took of them saved, not after minutes of the rest.
+    @Test("SIGTERM while a long paste arrives as typed keys ends the editor at once")
+    func aSignalWaitsBehindNoTypedAhead() throws {
+        let document = offlineDocument("typed-ahead")
+        let script = "\(try weft) edit \(document) --keymap vim; echo \"[weft $?]\""
+        let screen = try TmuxSession(["sh", "-c", script], environment: environment(TemporaryDirectory.path("typed-ahead")))
+        defer { screen.kill() }
+        try screen.waitFor(text: "reconnecting in")
+        try screen.press("i")
+        try screen.paste((1...30_000).map { "line \($0)" }.joined(separator: "\n"), bracketed: false)
+        try screen.waitFor("the first keys taken") { $0.first?.hasPrefix("line ") == true }
+        let pid = try #require(try processID(of: "weft edit \(document) --keymap vim"))
+        let sent = ContinuousClock.now
+        kill(pid, SIGTERM)
+        let rows = try screen.waitFor(text: "[weft", timeout: .seconds(20))
+        #expect(rows.contains("[weft 143]"), "\(rows)")
+        #expect(ContinuousClock.now - sent < .seconds(10), "ended \(ContinuousClock.now - sent) after SIGTERM")
+    }
+
     @Test("SIGTERM, SIGHUP, SIGQUIT and a crash (SIGSEGV) give the terminal back sane, and the exit status says which")
     func signalsRestoreTheTerminal() throws {
         for (name, number) in [("TERM", 15), ("HUP", 1), ("QUIT", 3), ("SEGV", 11)] {
