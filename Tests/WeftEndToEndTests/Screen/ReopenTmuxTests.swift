@@ -37,12 +37,12 @@ struct ReopenTmuxTests {
         defer { first.kill() }
         try first.waitFor(text: "reconnecting in")
         try first.type((1...60).map { "line \($0)" }.joined(separator: "\n"))
+        let beforeMove = Date()
         try first.press("C-g")
         try first.type("30")
         try first.press("Enter", "Right")
         try first.waitFor("30:2 on the status line") { $0[28].hasSuffix("30:2") }
-        let moved = Date()
-        #expect(RelayProcess.waitUntil(.seconds(10)) { Self.placeWritten(under: home, after: moved) }, "the place is written within seconds")
+        #expect(RelayProcess.waitUntil(.seconds(30)) { Self.placeSettled(under: home, since: beforeMove) }, "the place is written within seconds")
         let pid = try #require(ChildProcess.run(URL(fileURLWithPath: "/usr/bin/pgrep"), arguments: ["-f", "edit \(document)$"]).stdout
             .split(separator: "\n").compactMap { Int32($0) }.max())
         kill(pid, SIGKILL)
@@ -54,11 +54,13 @@ struct ReopenTmuxTests {
         #expect(rows.contains("line 30"), "\(rows)")
     }
 
-    /// Whether a place file under `home` was written after `moment`.
-    private static func placeWritten(under home: URL, after moment: Date) -> Bool {
+    /// Whether a place file under `home` was written after `moment` and not since for longer than
+    /// the editor's tick (a second): written once the cursor had stopped, so it holds where it is.
+    private static func placeSettled(under home: URL, since moment: Date) -> Bool {
         guard let files = FileManager.default.enumerator(at: home, includingPropertiesForKeys: [.contentModificationDateKey]) else { return false }
         for case let file as URL in files where file.lastPathComponent == "place" {
-            if let written = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate, written > moment { return true }
+            if let written = try? file.resourceValues(forKeys: [.contentModificationDateKey]).contentModificationDate,
+               written > moment, Date().timeIntervalSince(written) > 2.5 { return true }
         }
         return false
     }
