@@ -15,10 +15,8 @@ struct Glyph: Equatable {
         let first = scalars.first!
         // Most characters are one printable scalar: drawn as they are, without the filtering below
         // (which made laying out a long line cost more than everything else in a keystroke).
-        let isPlainScalar = character.utf8.count == 1
-            ? first.value >= 0x20 && first.value != 0x7F
-            : first.value >= 0xA0 && first.value != 0x200D && !isBidiControl(first) && first.value < UndecodableByte.first
-                && scalars.index(after: scalars.startIndex) == scalars.endIndex
+        let isPlainScalar = isDrawnAsItIs(first)
+            && (character.utf8.count == 1 || first.value != 0x200D && scalars.index(after: scalars.startIndex) == scalars.endIndex)
         if isPlainScalar, case let columns = width(first), columns > 0 {
             return Glyph(text: String(character), width: columns, scalars: 1, isControl: false)
         }
@@ -37,13 +35,9 @@ struct Glyph: Equatable {
             let shown = first.value == 0x7F ? "^?" : "^" + String(UnicodeScalar(UInt8(first.value + 0x40)))
             return Glyph(text: shown, width: 2, scalars: scalars.count, isControl: true)
         }
-        if (0x80..<0xA0).contains(first.value) {
-            let hex = String(first.value, radix: 16, uppercase: true)
-            return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
-        }
-        if let byte = UndecodableByte.byte(of: first) {
-            // A byte of a file that is not UTF-8, as less shows it.
-            let hex = String(byte, radix: 16, uppercase: true)
+        // A C1 control, or a byte of a file that is not UTF-8, as less shows it.
+        if let value = (0x80..<0xA0).contains(first.value) ? first.value : UndecodableByte.byte(of: first).map(UInt32.init) {
+            let hex = String(value, radix: 16, uppercase: true)
             return Glyph(text: "<\(hex)>", width: hex.count + 2, scalars: scalars.count, isControl: true)
         }
         if isBidiControl(first) {

@@ -115,7 +115,7 @@ struct UndoHistory: Sendable {
             let last = id.counter + length - 1
             highest[id.replica] = max(highest[id.replica] ?? 0, last)
         }
-        for group in undoStack + redoStack {
+        for group in [undoStack, redoStack].joined() {
             for step in group.steps {
                 switch step {
                 case .remove(let spans):

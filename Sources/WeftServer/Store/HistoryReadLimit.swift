@@ -35,8 +35,7 @@ public struct HistoryReadLimit: Hashable, Sendable {
         var kept: [HistoryEntry] = []
         for entry in entries {
             kept.append(entry)
-            guard tally.admits else { break }
-            tally.take(entry)
+            guard tally.readsOn(after: entry) else { break }
         }
         return kept
     }
@@ -55,6 +54,15 @@ public struct HistoryReadLimit: Hashable, Sendable {
         public mutating func take(_ entry: HistoryEntry) {
             taken += 1
             opBytes += entry.ops.count
+        }
+
+        /// Takes `entry`, which the caller has kept, when it is within the limit, and says
+        /// whether to read on; when it is not, it was the one after those within the limit, and
+        /// the read stops.
+        public mutating func readsOn(after entry: HistoryEntry) -> Bool {
+            guard admits else { return false }
+            take(entry)
+            return true
         }
     }
 }

@@ -88,10 +88,7 @@ extension PostgresStore {
                                      author: author.map { BatchAuthor(name: $0, verified: verified) },
                                      committedAt: time.map(uint), ops: Array(buffer: ops))
             entries.append(entry)
-            if let admits = tally?.admits {
-                guard admits else { break }
-                tally?.take(entry)
-            }
+            if tally?.readsOn(after: entry) == false { break }
         }
         return entries
     }

@@ -49,8 +49,7 @@ extension SQLiteStore {
                 var rows: [HistoryEntry] = []
                 while let row = try cursor.next() {
                     rows.append(row)
-                    guard tally.admits else { break }
-                    tally.take(row)
+                    guard tally.readsOn(after: row) else { break }
                 }
                 return rows
             }
