@@ -10,7 +10,8 @@ import WeftWire
 /// handles their events one at a time (so ncurses is only touched from this loop).
 public final class EditorApp {
     enum Event: Sendable {
-        case input([InputEvent])
+        /// Input is waiting in `inbox`.
+        case input
         case inputEnded
         case resized
         case signalled(Int32)
@@ -68,6 +69,14 @@ public final class EditorApp {
         func set() { state.withLock { $0 = true } }
         var isSet: Bool { state.withLock { $0 } }
     }
+    /// What the terminal sent and the editor has not taken yet (see `InputInbox`).
+    let inbox = InputInbox()
+    /// Input taken from `inbox` that the editor has not had yet, oldest first.
+    var untaken: ArraySlice<InputEvent> = []
+    /// How long the loop hands queued input to the editor before it draws and looks at other
+    /// events: a long paste arriving as keys shows as it goes, and a signal or a resize waits
+    /// for at most this.
+    static let inputSlice: Duration = .milliseconds(50)
     /// When a key may next bring a connection attempt forward (see `retrySoonerForKeys`).
     var nextRetryForKeys = ContinuousClock.now
     /// Whether the relay was the background one when the editor opened (started by it or by
@@ -121,7 +130,7 @@ public final class EditorApp {
 
     func loop(events: AsyncStream<Event>, sink: AsyncStream<Event>.Continuation) async -> Int32 {
         self.sink = sink
-        let reader = InputReader(initial: terminal.pendingInput, deliver: { sink.yield(.input($0)) }, ended: { sink.yield(.inputEnded) })
+        let reader = InputReader(initial: terminal.pendingInput, deliver: { [inbox] in if inbox.put($0) { sink.yield(.input) } }, ended: { sink.yield(.inputEnded) })
         reader.start()
         var sources: [DispatchSourceSignal] = []
         for number in [SIGWINCH, SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT] {
@@ -158,11 +167,15 @@ public final class EditorApp {
         var signalled: Int32?
         for await event in events {
             switch event {
-            case .input(let inputs):
+            case .input:
+                untaken.append(contentsOf: inbox.takeAll())
                 if heldInput != nil {
-                    heldInput?.inputs.append(contentsOf: inputs)
-                } else {
-                    await take(inputs)
+                    heldInput?.inputs.append(contentsOf: untaken)
+                    untaken = []
+                } else if !untaken.isEmpty {
+                    untaken = await take(untaken, for: Self.inputSlice)
+                    // The rest after a draw and whatever else happened meanwhile.
+                    if !untaken.isEmpty { sink.yield(.input) }
                 }
                 if readerWaits, editor.wantsMoreText {
                     readerWaits = false
@@ -238,11 +251,15 @@ public final class EditorApp {
         if (try? place.save(to: placeFile)) != nil { savedPlace = place.text }
     }
 
-    /// Hands keys, pastes and mouse events to the editor, then saves and sends what they did.
-    func take(_ inputs: [InputEvent]) async {
+    /// Hands keys, pastes and mouse events to the editor for at most `slice`, then saves and
+    /// sends what they did; returns those there was no time for.
+    func take(_ inputs: ArraySlice<InputEvent>, for slice: Duration) async -> ArraySlice<InputEvent> {
         let now = (clock.now - started).seconds
+        let deadline = clock.now + slice
+        var next = inputs.startIndex
         for input in inputs {
-            if ending.isSet { break }
+            if ending.isSet || clock.now >= deadline { break }
+            next += 1
             switch input {
             case .key(let key): editor.handle(key, now: now)
             case .paste(let text): editor.paste(text, now: now)
@@ -255,6 +272,8 @@ public final class EditorApp {
         await session?.sendPresence(editor.presence)
         await retrySoonerForKeys()
         performTerminalRequests()
+        // Keys after a quit or a signal are not for this editor.
+        return ending.isSet || editor.wantsQuit ? [] : inputs[next...]
     }
 
     /// The document arrived (or will not soon): the keys that waited for it go to it, in order.
@@ -262,7 +281,8 @@ public final class EditorApp {
         guard let held = heldInput?.inputs else { return }
         heldInput = nil
         describeConnection()
-        if !held.isEmpty { await take(held) }
+        untaken = held + untaken
+        if !untaken.isEmpty { sink?.yield(.input) }
     }
 
     /// Leaves the screen: tries briefly to get unsent edits acknowledged, restores the terminal,

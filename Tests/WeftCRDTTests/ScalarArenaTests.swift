@@ -5,7 +5,7 @@ import WeftTestSupport
 
 /// The text arena against its model, an array of scalars: seeded appends of ASCII, Latin-1, CJK,
 /// emoji and line feeds (so that it widens at a random point or never), cuts of a failed apply,
-/// and after every step every scalar, line-feed count and UTF-8 encoding of a random slice is
+/// reloads as from a snapshot (ASCII taken as it is, the rest decoded), and after every step every scalar, line-feed count and UTF-8 encoding of a random slice is
 /// the model's.
 @Suite(.ownThread) struct ScalarArenaTests {
     static let pieces = ["a", "hello world\n", "\n", "é", "ÿ\u{80}", "naïve\n", "日本", "👍🏽", "\u{FFFD}", String(repeating: "x", count: 300)]
@@ -22,6 +22,9 @@ import WeftTestSupport
                 let cut = Int.random(in: 1...min(model.count, 50), using: &random)
                 arena.removeLast(cut)
                 model.removeLast(cut)
+            } else if Int.random(in: 0..<25, using: &random) == 0 {
+                let ascii = model.allSatisfy(\.isASCII)
+                arena = ascii ? ScalarArena(ascii: ArraySlice(model.map { UInt8($0.value) })) : ScalarArena(decoding: model)
             } else {
                 var piece = Self.pieces[Int.random(in: 0..<6, using: &random)]
                 if Int.random(in: 0..<wideChance, using: &random) == 0 { piece = Self.pieces[Int.random(in: 6..<Self.pieces.count, using: &random)] }

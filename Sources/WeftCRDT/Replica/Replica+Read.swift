@@ -71,7 +71,7 @@ extension Replica {
         if location == .end { return newlineCount }
         var lines = newlineTree.prefix(location.order)
         let runs = leaves[Int(order[location.order])].runs
-        for index in 0..<location.run { lines += newlines(in: runs[index]) }
+        forEachStretch(of: runs[..<location.run]) { lines += arena.newlines(in: $0) }
         lines += newlines(in: runs[location.run], from: 0, count: location.offset)
         return lines
     }
@@ -81,13 +81,48 @@ extension Replica {
         let (leafOrder, before) = newlineTree.find(index)
         var remaining = index - before
         var position = visibleTree.prefix(leafOrder)
-        for run in leaves[Int(order[leafOrder])].runs where !run.isDeleted {
-            let start = Int(run.content)
-            if let found = arena.newline(remaining, in: start..<start + Int(run.length)) { return position + found - start }
-            remaining -= newlines(in: run)
-            position += Int(run.length)
+        var found: Int?
+        forEachStretch(of: leaves[Int(order[leafOrder])].runs[...]) { stretch in
+            if let offset = arena.newline(remaining, in: stretch) {
+                found = position + offset - stretch.lowerBound
+                return false
+            }
+            remaining -= arena.newlines(in: stretch)
+            position += stretch.count
+            return true
         }
-        preconditionFailure("leaf newline count disagrees with its runs")
+        guard let found else { preconditionFailure("leaf newline count disagrees with its runs") }
+        return found
+    }
+
+    /// Calls `body` with the arena ranges of `runs`' visible text, in order, runs that sit side
+    /// by side in the arena joined into one range (text typed in one go is cut into runs of
+    /// `Run.maxLength`, a leaf of them is one range), until `body` returns false: line lookups
+    /// then search the arena's line feeds once a range instead of once a run.
+    func forEachStretch(of runs: ArraySlice<Run>, _ body: (Range<Int>) -> Bool) {
+        var index = runs.startIndex
+        while index < runs.endIndex {
+            guard !runs[index].isDeleted else {
+                index += 1
+                continue
+            }
+            let start = Int(runs[index].content)
+            var end = start + Int(runs[index].length)
+            index += 1
+            while index < runs.endIndex, !runs[index].isDeleted, Int(runs[index].content) == end {
+                end += Int(runs[index].length)
+                index += 1
+            }
+            if !body(start..<end) { return }
+        }
+    }
+
+    /// `forEachStretch` over every stretch.
+    func forEachStretch(of runs: ArraySlice<Run>, _ body: (Range<Int>) -> Void) {
+        forEachStretch(of: runs) { (stretch: Range<Int>) -> Bool in
+            body(stretch)
+            return true
+        }
     }
 
     /// The visible offset of the first line feed at or after `position`, or `count` when none

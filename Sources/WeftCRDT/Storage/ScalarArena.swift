@@ -9,6 +9,12 @@ struct ScalarArena {
     private var wide: [Unicode.Scalar] = []
     /// Whether a scalar from U+0100 on was ever stored; from then on every scalar takes four bytes.
     private(set) var isWide = false
+    /// The offset of every line feed stored, ascending. Line lookups count and find line feeds
+    /// inside runs; scanning for them made each lookup read a leaf's text (up to 16 KB), and a
+    /// keystroke that looks up the thirty lines on screen read half a megabyte: a paste arriving
+    /// as keys went at 700 keys a second. Searched, a lookup is two binary searches, for four
+    /// bytes a line.
+    private var lineFeeds: [UInt32] = []
 
     init() {}
 
@@ -20,11 +26,15 @@ struct ScalarArena {
             wide = scalars
             isWide = true
         }
+        for (offset, scalar) in scalars.enumerated() where scalar == "\n" { lineFeeds.append(UInt32(offset)) }
     }
 
     /// Takes text whose bytes are ASCII as it is.
     init(ascii bytes: ArraySlice<UInt8>) {
         narrow = Array(bytes)
+        narrow.withUnsafeBufferPointer { bytes in
+            for offset in bytes.indices where bytes[offset] == 0x0A { lineFeeds.append(UInt32(offset)) }
+        }
     }
 
     /// The number of scalars stored.
@@ -44,35 +54,26 @@ struct ScalarArena {
 
     /// The number of line feeds in `range`.
     func newlines(in range: Range<Int>) -> Int {
-        var total = 0
-        if isWide {
-            for index in range where wide[index] == "\n" { total &+= 1 }
-        } else {
-            narrow.withUnsafeBufferPointer { bytes in
-                for index in range { total &+= bytes[index] == 0x0A ? 1 : 0 }
-            }
-        }
-        return total
+        guard !range.isEmpty else { return 0 }
+        return lineFeedIndex(before: range.upperBound) - lineFeedIndex(before: range.lowerBound)
     }
 
     /// The offset of the `skipping`-th line feed (from 0) in `range`, or nil when it has fewer.
     func newline(_ skipping: Int, in range: Range<Int>) -> Int? {
-        var remaining = skipping
-        if isWide {
-            return wide.withUnsafeBufferPointer { scalars in
-                for index in range where scalars[index] == "\n" {
-                    if remaining == 0 { return index }
-                    remaining -= 1
-                }
-                return nil
+        let index = lineFeedIndex(before: range.lowerBound) + skipping
+        guard index < lineFeeds.count, Int(lineFeeds[index]) < range.upperBound else { return nil }
+        return Int(lineFeeds[index])
+    }
+
+    /// How many line feeds are stored before `offset`.
+    private func lineFeedIndex(before offset: Int) -> Int {
+        lineFeeds.withUnsafeBufferPointer { feeds in
+            var low = 0, high = feeds.count
+            while low < high {
+                let middle = (low + high) / 2
+                if Int(feeds[middle]) < offset { low = middle + 1 } else { high = middle }
             }
-        }
-        return narrow.withUnsafeBufferPointer { bytes in
-            for index in range where bytes[index] == 0x0A {
-                if remaining == 0 { return index }
-                remaining -= 1
-            }
-            return nil
+            return low
         }
     }
 
@@ -83,21 +84,27 @@ struct ScalarArena {
     /// Cuts the last `scalars` off (what a failed atomic apply stored). A widened arena stays wide.
     mutating func removeLast(_ scalars: Int) {
         if isWide { wide.removeLast(scalars) } else { narrow.removeLast(scalars) }
+        lineFeeds.removeLast(lineFeeds.count - lineFeedIndex(before: count))
     }
 
     /// Appends `text`'s scalars; returns how many of them are line feeds.
     mutating func append(_ text: String) -> Int {
-        var newlines = 0
+        let before = lineFeeds.count
+        appendScalars(text)
+        return lineFeeds.count - before
+    }
+
+    private mutating func appendScalars(_ text: String) {
         // ASCII text (most text) is copied in one go: decoding it scalar by scalar and appending
         // each was a large share of replaying a long history.
         let copied: Bool? = text.utf8.withContiguousStorageIfAvailable { bytes in
             guard String.isASCII(UnsafeRawBufferPointer(bytes)) else { return false }
-            for byte in bytes { newlines &+= byte == 0x0A ? 1 : 0 }
+            let start = count
+            for index in bytes.indices where bytes[index] == 0x0A { lineFeeds.append(UInt32(truncatingIfNeeded: start + index)) }
             if !isWide {
                 narrow.append(contentsOf: bytes)
                 return true
             }
-            let start = wide.count
             wide.append(contentsOf: repeatElement(Unicode.Scalar(0), count: bytes.count))
             wide.withUnsafeMutableBufferPointer { scalars in
                 scalars.withMemoryRebound(to: UInt32.self) { target in
@@ -109,11 +116,10 @@ struct ScalarArena {
         if copied != true {
             for scalar in text.unicodeScalars {
                 if scalar.value >= 0x100, !isWide { widen() }
+                if scalar == "\n" { lineFeeds.append(UInt32(truncatingIfNeeded: count)) }
                 if isWide { wide.append(scalar) } else { narrow.append(UInt8(truncatingIfNeeded: scalar.value)) }
-                if scalar == "\n" { newlines += 1 }
             }
         }
-        return newlines
     }
 
     /// Moves to four bytes a scalar, once.

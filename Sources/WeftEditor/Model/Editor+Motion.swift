@@ -9,6 +9,24 @@ extension Editor {
         return layout(of: text, wrapping: wrapping)
     }
 
+    /// The screen rows line `line` takes: its layout's, counted without laying it out when the
+    /// line is printable ASCII (a glyph a column). Scrolling counts the rows of every line
+    /// between the top of the screen and the cursor at each key, and laying thirty lines out
+    /// was most of a keystroke: a paste arriving as keys went at a few thousand keys a second.
+    func rowCount(ofLine line: Int) -> Int {
+        guard settings.wrap else { return 1 }
+        let range = replica.lineRange(line)
+        let width = textWidth
+        if width > 0, range.count <= Self.plainLineScan {
+            let isPlain = replica.text(in: range).utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
+            if isPlain { return max(1, (range.count + width - 1) / width) }
+        }
+        return layout(ofLine: line).rows.count
+    }
+
+    /// Lines longer than this are laid out to count their rows (and the layout is kept).
+    static let plainLineScan = 2_048
+
     /// As less: the pager does not show a CR that ends a line (a file written with CR LF);
     /// `last` is the line's last scalar, looked up only in the pager.
     func hidesCarriageReturn(ofLine line: Int, ending last: @autoclosure () -> Unicode.Scalar?) -> Bool {

@@ -58,11 +58,11 @@ extension Editor {
         var line = topLine, row = topRow
         var remaining = abs(rows)
         while remaining > 0 {
-            let count = layout(ofLine: line).rows.count
+            let count = rowCount(ofLine: line)
             if rows > 0 {
                 if row + 1 < count { row += 1 } else if line + 1 < replica.lineCount { (line, row) = (line + 1, 0) } else { break }
             } else {
-                if row > 0 { row -= 1 } else if line > 0 { (line, row) = (line - 1, layout(ofLine: line - 1).rows.count - 1) } else { break }
+                if row > 0 { row -= 1 } else if line > 0 { (line, row) = (line - 1, rowCount(ofLine: line - 1) - 1) } else { break }
             }
             remaining -= 1
         }

@@ -173,7 +173,6 @@ extension Editor {
 
     var lastShownLine: Int? { filter == nil ? pagedLineCount - 1 : filteredLines.last }
 
-    private func rowCount(ofLine line: Int) -> Int { layout(ofLine: line).rows.count }
 
     /// The last line on screen.
     var bottomLine: Int {

@@ -73,7 +73,7 @@ extension Editor {
     mutating func ensureVisible(_ position: Int) {
         let place = visualPlace(of: position)
         var line = topLine
-        if topRow >= layout(ofLine: line).rows.count { topRow = 0 }
+        if topRow >= rowCount(ofLine: line) { topRow = 0 }
         // As in vim: a move just off the screen scrolls it, one farther than half a screen (a
         // search, a jump) puts the place in the middle, with text above and below to read.
         let half = viewHeight / 2
@@ -83,7 +83,7 @@ extension Editor {
             // Count rows from the top to the target; scroll if it falls below the screen.
             var rows = 0
             while line < place.line {
-                rows += layout(ofLine: line).rows.count
+                rows += rowCount(ofLine: line)
                 line += 1
             }
             rows += place.row - topRow
@@ -109,13 +109,13 @@ extension Editor {
         guard line > 0 || topRow > 0 else { return }
         let cursorLine = replica.line(containing: cursorPosition)
         let last = countsLinesAsVim ? max(replica.lastLine, cursorLine) : replica.lineCount - 1
-        var rows = layout(ofLine: line).rows.count - topRow
+        var rows = rowCount(ofLine: line) - topRow
         while rows < viewHeight, line < last {
             line += 1
-            rows += layout(ofLine: line).rows.count
+            rows += rowCount(ofLine: line)
         }
         guard rows < viewHeight else { return }
-        placeOnScreenRow((last, layout(ofLine: last).rows.count - 1, 0), row: viewHeight - 1)
+        placeOnScreenRow((last, rowCount(ofLine: last) - 1, 0), row: viewHeight - 1)
     }
 
     /// Sets the top so that `place` is on the last row of the screen.
@@ -127,11 +127,11 @@ extension Editor {
     /// screen would be reached (a screen is never scrolled past the end).
     private mutating func placeInMiddle(_ place: (line: Int, row: Int, column: Int)) {
         let wanted = viewHeight - 1 - viewHeight / 2
-        var below = layout(ofLine: place.line).rows.count - 1 - place.row
+        var below = rowCount(ofLine: place.line) - 1 - place.row
         var line = place.line
         while below < wanted, line < replica.lastLine {
             line += 1
-            below += layout(ofLine: line).rows.count
+            below += rowCount(ofLine: line)
         }
         placeOnScreenRow(place, row: viewHeight - 1 - min(below, wanted))
     }
@@ -146,7 +146,7 @@ extension Editor {
             remaining -= row + 1
             guard line > 0 else { row = 0; break }
             line -= 1
-            row = layout(ofLine: line).rows.count - 1
+            row = rowCount(ofLine: line) - 1
         }
         setTop(line: line, row: row)
     }

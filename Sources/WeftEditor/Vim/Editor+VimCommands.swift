@@ -144,7 +144,7 @@ extension Editor {
             let line = (place.line, 0, 0)
             switch command {
             case .scrollCursorTop: setTop(line: place.line, row: 0)
-            case .scrollCursorBottom: placeOnScreenRow((place.line, layout(ofLine: place.line).rows.count - 1, 0), row: viewHeight - 1)
+            case .scrollCursorBottom: placeOnScreenRow((place.line, rowCount(ofLine: place.line) - 1, 0), row: viewHeight - 1)
             default: placeOnScreenRow(line, row: (viewHeight - 1) / 2)
             }
         case .insertMode, .append, .insertLineStart, .appendLineEnd, .openLineBelow, .openLineAbove:

@@ -152,7 +152,7 @@ extension Editor {
         var rows = -topRow
         var line = first
         while line < replica.lineCount {
-            rows += layout(ofLine: line).rows.count
+            rows += rowCount(ofLine: line)
             if rows > viewHeight { break }
             line += 1
         }
