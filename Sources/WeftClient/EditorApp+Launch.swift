@@ -95,6 +95,7 @@ extension EditorApp {
             editor.beginLocalText(colours: launch.paging.colours)
             if launch.pastSessions != nil { editor.awaitTimeTravel() }
             if launch.follow { editor.followEnd() }
+            if let search = launch.paging.previousSearch { editor.carrySearch(search) }
             if let start = launch.paging.start { editor.begin(with: start) }
             editor.fileList = launch.fileList
             editor.show(launch.banner(welcome: editor.welcome))
@@ -184,6 +185,7 @@ extension EditorApp {
         if launch.pager {
             editor.enterPager(keymap: keymap)
             if launch.follow { editor.followEnd() }
+            if let search = launch.paging.previousSearch { editor.carrySearch(search) }
             if let start = launch.paging.start { editor.begin(with: start) }
         }
         let pagerKeymap: () -> Keymap? = { try? Keymap.load("less", from: keymaps) }

@@ -35,6 +35,7 @@ extension EditorApp {
         if let token = launch.token { arguments += ["--token", token] }
         if let caFile = launch.caFile { arguments += ["--ca-file", caFile] }
         if let skippedTexts { arguments += ["--notice", "skipped: \(skippedTexts)"] }
+        if let search = editor.searchToCarry { arguments += ["--previous-search", search.argument] }
         var topLines = launch.fileTopLines
         topLines[launch.fileIndex] = editor.topLine + 1
         arguments += ["--file-top-lines", FileTopLines.argument(topLines)]

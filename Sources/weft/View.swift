@@ -34,6 +34,13 @@ struct View: AsyncParsableCommand {
     @Option(help: .hidden, transform: FileTopLines.parse)
     var fileTopLines: [Int: Int] = [:]
 
+    /// The last search of the text paged before (set when `:n` or `:p` opens another).
+    @Option(help: .hidden, transform: { argument in
+        guard let search = PagerSearch(argument: argument) else { throw ValidationError("--previous-search takes /PATTERN or ?PATTERN") }
+        return search
+    })
+    var previousSearch: PagerSearch?
+
     @Option(help: ArgumentHelp("Keymap (else less): one with the pager's commands, such as yours in CONFIG/keymaps.", valueName: "NAME"))
     var keymap: String?
 
@@ -107,7 +114,8 @@ struct View: AsyncParsableCommand {
             }
         }
         try await screen.run("view", document: shown, keymap: keymap, pager: true, lineNumbers: lineNumbers, follow: follow,
-                             paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start),
+                             paging: PagerOptions(searchCase: ignoreCase ? .ignore : smartCase ? .smart : .sensitive, colours: colours, start: start,
+                                                  previousSearch: previousSearch),
                              files: texts.count > 1 ? texts : [], fileIndex: fileIndex, fileTopLines: fileTopLines, pastSessions: pastSessions)
     }
 }

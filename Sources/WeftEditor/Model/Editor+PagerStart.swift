@@ -1,5 +1,19 @@
 /// Start commands and the end of local text: the pager as less opens a file or a pipe.
 extension Editor {
+    /// The pager's last search, to carry to the next text paged (`:n`, `:p`); nil when there is
+    /// none or it is one less would not carry (vim's syntax, a whole-word search).
+    public var searchToCarry: PagerSearch? {
+        guard isPager, let query = lastSearch, query.regex, !query.vimSyntax, !query.wholeWord else { return nil }
+        return PagerSearch(pattern: query.pattern, forward: query.forward)
+    }
+
+    /// Takes the search of the text paged before, as less: `n` repeats it, its matches are
+    /// marked, nothing moves.
+    public mutating func carrySearch(_ search: PagerSearch) {
+        let query = SearchQuery(pattern: search.pattern, forward: search.forward, regex: true, caseRule: settings.searchCase)
+        if query.linePattern != nil { lastSearch = query }
+    }
+
     /// Runs `start` now, and again as text arrives until it is done (a pipe's end or match may
     /// come later); the first key the user presses ends that.
     public mutating func begin(with start: PagerStart) {

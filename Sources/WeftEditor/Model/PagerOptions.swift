@@ -6,10 +6,34 @@ public struct PagerOptions: Sendable, Equatable {
     public var colours: Bool
     /// `+F`, `+G`, `+/pattern`…
     public var start: PagerStart?
+    /// The last search of the text paged before (`:n`, `:p`): as in less, `n` repeats it in
+    /// this one and its matches are marked, without moving.
+    public var previousSearch: PagerSearch?
 
-    public init(searchCase: SearchCase = .sensitive, colours: Bool = false, start: PagerStart? = nil) {
+    public init(searchCase: SearchCase = .sensitive, colours: Bool = false, start: PagerStart? = nil, previousSearch: PagerSearch? = nil) {
         self.searchCase = searchCase
         self.colours = colours
         self.start = start
+        self.previousSearch = previousSearch
     }
+}
+
+/// A pager search as less's `/pattern` and `?pattern` write it.
+public struct PagerSearch: Sendable, Equatable {
+    public var pattern: String
+    public var forward: Bool
+
+    public init(pattern: String, forward: Bool) {
+        self.pattern = pattern
+        self.forward = forward
+    }
+
+    /// `/pattern` or `?pattern`; nil for anything else.
+    public init?(argument: String) {
+        guard let first = argument.first, first == "/" || first == "?", argument.count > 1 else { return nil }
+        self.init(pattern: String(argument.dropFirst()), forward: first == "/")
+    }
+
+    /// `/pattern` or `?pattern`.
+    public var argument: String { (forward ? "/" : "?") + pattern }
 }

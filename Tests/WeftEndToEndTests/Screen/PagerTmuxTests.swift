@@ -178,13 +178,19 @@ struct PagerTmuxTests {
 
     /// Several texts, as `less a b`: `:n`, `:p` and `:x` go between them, options toggled on the
     /// way (-N) carry over, and there is no next file past the last.
-    @Test("weft view a b: :n and :p go between the files, toggled options carry over, q quits from any")
-    func severalFiles() throws {
-        let directory = TemporaryDirectory.path("several")
+    /// `first.txt` and `second.txt` holding these texts, in a directory of their own.
+    private func twoFiles(_ name: String, _ firstText: String, _ secondText: String) throws -> (first: URL, second: URL) {
+        let directory = TemporaryDirectory.path(name)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let first = directory.appendingPathComponent("first.txt"), second = directory.appendingPathComponent("second.txt")
-        try Data("alpha\n".utf8).write(to: first)
-        try Data("beta\n".utf8).write(to: second)
+        try Data(firstText.utf8).write(to: first)
+        try Data(secondText.utf8).write(to: second)
+        return (first, second)
+    }
+
+    @Test("weft view a b: :n and :p go between the files, toggled options carry over, q quits from any")
+    func severalFiles() throws {
+        let (first, second) = try twoFiles("several", "alpha\n", "beta\n")
         let pager = try screen([try weftPath, "view", first.path, second.path], home: TemporaryDirectory.path("several-home"), width: 80, height: 10)
         defer { pager.kill() }
         // The message names the file by its path, which may take more than one row.
@@ -206,11 +212,7 @@ struct PagerTmuxTests {
     /// command (+G) applies to the first opening only.
     @Test("weft view +G a b: :n then :p shows the first file where it was left")
     func severalFilesKeepTheirPlace() throws {
-        let directory = TemporaryDirectory.path("several-place")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let first = directory.appendingPathComponent("first.txt"), second = directory.appendingPathComponent("second.txt")
-        try Data((1...100).map { "alpha \($0)\n" }.joined().utf8).write(to: first)
-        try Data((1...100).map { "beta \($0)\n" }.joined().utf8).write(to: second)
+        let (first, second) = try twoFiles("several-place", (1...100).map { "alpha \($0)\n" }.joined(), (1...100).map { "beta \($0)\n" }.joined())
         let pager = try screen([try weftPath, "view", "+G", first.path, second.path], home: TemporaryDirectory.path("several-place-home"), width: 80, height: 10)
         defer { pager.kill() }
         // The banner naming the file takes two rows, over the text's last until a key.
@@ -229,6 +231,27 @@ struct PagerTmuxTests {
         try pager.waitFor("the second where it was left") { $0.first == "beta 7" }
         try pager.type(":x")
         try pager.waitFor("the first again, where it was left") { $0.first == "alpha 42" }
+        try pager.press("q")
+        try pager.waitFor(text: "[exit 0]")
+    }
+
+    /// As less: the search made in one text goes on in the next, `n` finding its next match
+    /// there (and `N` the other way) without typing it again.
+    @Test("weft view a b: /pattern in a, then :n and n finds it in b")
+    func aSearchCarriesToTheNextText() throws {
+        let (first, second) = try twoFiles("several-search", (1...100).map { "alpha \($0)\($0 == 30 ? " needle" : "")\n" }.joined(), (1...100).map { "beta \($0)\($0 % 25 == 0 ? " needle" : "")\n" }.joined())
+        let pager = try screen([try weftPath, "view", first.path, second.path], home: TemporaryDirectory.path("several-search-home"), width: 80, height: 10)
+        defer { pager.kill() }
+        try pager.waitFor("the first file") { $0.first == "alpha 1" }
+        try pager.type("/needle")
+        try pager.press("Enter")
+        try pager.waitFor("the match in the first file at the top") { $0.first == "alpha 30 needle" }
+        try pager.type(":n")
+        try pager.waitFor("the second file from its start") { $0.first == "beta 1" }
+        try pager.type("n")
+        try pager.waitFor("the first match in the second file") { $0.first == "beta 25 needle" }
+        try pager.type("n")
+        try pager.waitFor("its next match") { $0.first == "beta 50 needle" }
         try pager.press("q")
         try pager.waitFor(text: "[exit 0]")
     }

@@ -65,6 +65,9 @@ extension StoreContract {
             committed.append(ops)
             if clientSeq == 45 { try await store.compact(notes, snapshot: [9], serverSeq: 40, keepAfter: 30) }
         }
+        // Reads go to this store or to another on the same data (one more, not one a read: each
+        // PostgreSQL store holds its own connections until the test ends).
+        let other = try await reopen()
         for _ in 0..<300 {
             let after = Int.random(in: 0...(batches + 2), using: &random)
             let rest = Array(committed.dropFirst(after))
@@ -72,7 +75,7 @@ extension StoreContract {
             let exactly = rest.prefix(Int.random(in: 0...min(rest.count, 12), using: &random)).map(\.count).reduce(0, +)
             let opBytes = [max(1, exactly), Int.random(in: 1...40_000, using: &random), .max].randomElement(using: &random)!
             let limit = HistoryReadLimit(entries: Bool.random(using: &random) ? Int.random(in: 0...25, using: &random) : .max, opBytes: opBytes)
-            let read = try await (Bool.random(using: &random) ? store : reopen()).history(of: notes, after: UInt64(after), within: limit)
+            let read = try await (Bool.random(using: &random) ? store : other).history(of: notes, after: UInt64(after), within: limit)
             var taken = 0
             while taken < rest.count, taken < limit.entries, rest.prefix(taken).map(\.count).reduce(0, +) < limit.opBytes { taken += 1 }
             let expected = rest.prefix(taken + 1)

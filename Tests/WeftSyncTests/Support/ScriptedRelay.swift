@@ -63,6 +63,9 @@ actor ScriptedRelay {
                 wantsReceipts = hello.wantsReceipts
                 let committed = log.filter { $0.replica == hello.replica }.map(\.clientSeq).max() ?? 0
                 connection.send(.welcome(Welcome(epoch: Self.epoch, serverSeq: UInt64(log.count), lastClientSeq: committed, readOnly: false)))
+                // As the relay does: a welcome naming batches committed (their acks lost with a
+                // connection) is followed by a receipt for them.
+                if wantsReceipts, committed > 0 { connection.send(.receipt(Receipt(clientSeq: committed, serverSeq: UInt64(log.count), proof: []))) }
                 for (index, entry) in log.enumerated() where UInt64(index + 1) > hello.lastServerSeq {
                     connection.send(.broadcast(serverSeq: UInt64(index + 1), replica: entry.replica, clientSeq: entry.clientSeq, ops: entry.ops))
                 }
