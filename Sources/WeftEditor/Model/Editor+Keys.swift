@@ -114,8 +114,11 @@ extension Editor {
         ensureCursorVisible()
     }
 
-    /// The largest count: `99999dd` is surely a slip, and each repeat is a full command.
-    static let maxCount = 9_999
+    /// The largest count typed: a line number (`150000G`) of any document fits.
+    static let maxCount = 999_999_999
+    /// The most times a command runs for a count (`99999` Ctrl-K): more is surely a slip, and
+    /// each repeat is a full command.
+    static let maxRepeats = 9_999
 
     /// The digit `key` adds to a count: in a mode that does not type, 1–9 when no command is
     /// bound to them, and 0 once a count has begun (alone, vim's 0 goes to the line start).
@@ -143,7 +146,7 @@ extension Editor {
             copyLines(count)
         default:
             undoHistory.beginGroup()
-            for _ in 0..<count {
+            for _ in 0..<min(count, Self.maxRepeats) {
                 run(command, now: now)
                 lastCommand = command
                 if wantsQuit || prompt != nil || message?.isError == true { break }

@@ -52,8 +52,14 @@ struct VimGrammar: Equatable, Sendable {
     /// Whether a count has begun where the next digit would go (so `0` adds to it).
     var countStarted: Bool { pendingOperator == nil ? countBefore != nil : countAfter != nil }
 
-    /// The largest count: more is surely a slip, and each repeat is a full command.
-    static let maxCount = 9_999
+    /// The largest count typed: a line number (`150000G`) or a number of lines (`20000j`) of
+    /// any document fits.
+    static let maxCount = 999_999_999
+    /// The largest count of anything else (`99999p`, `99999@a`, `99999w`): more is surely a
+    /// slip, and each repeat is a full command or step.
+    static let maxRepeats = 9_999
+    /// Motions whose count is a line number or a number of lines, used as a number, not repeated.
+    static let lineMotions: Set<EditorCommand> = [.documentStart, .documentEnd, .cursorUp, .cursorDown]
 
     mutating func reset() { self = VimGrammar(visual: visual) }
 
@@ -132,7 +138,13 @@ struct VimGrammar: Equatable, Sendable {
 
     private mutating func complete(_ kind: VimAction.Kind) -> Result {
         var count: Int?
-        if countBefore != nil || countAfter != nil { count = min((countBefore ?? 1) * (countAfter ?? 1), Self.maxCount) }
+        if countBefore != nil || countAfter != nil {
+            let limit = switch kind {
+            case .move(let motion), .operate(_, .motion(let motion)): Self.lineMotions.contains(motion.command) ? Self.maxCount : Self.maxRepeats
+            default: Self.maxRepeats
+            }
+            count = min((countBefore ?? 1) * (countAfter ?? 1), limit)
+        }
         let action = VimAction(kind: kind, count: count, register: register)
         reset()
         return .action(action)
