@@ -152,7 +152,14 @@ import WeftWire
         #expect(entries.map(\.serverSeq) == Array(1...(1 + accepted)), "the batch that met the revocation was not committed")
         for entry in entries { _ = try boCopy.apply(try OpCodec.decode(entry.ops)) }
         try await boClient.send(.batch(clientSeq: 1, ops: [try boCopy.insert("c", at: 1)!]))
-        #expect(await boClient.receive() == .ack(clientSeq: 1, serverSeq: 2 + accepted))
+        // Broadcasts of ana's last batches may still be on their way on a busy machine.
+        var answer: ServerMessage?
+        while let message = await boClient.receive(timeout: .seconds(10)) {
+            if case .broadcast = message { continue }
+            answer = message
+            break
+        }
+        #expect(answer == .ack(clientSeq: 1, serverSeq: 2 + accepted))
         try await Task.sleep(for: .milliseconds(1_100))
         let (_, renewed) = try await join(relay, replica: anaCopy.replicaID, token: try token("ana", directory))
         #expect((try? renewed.get()) != nil, "a token made after the revocation")
