@@ -4,9 +4,14 @@ extension Editor {
     // MARK: Places
 
     func layout(ofLine line: Int, wrapping: Bool? = nil) -> LineLayout {
+        layout(of: shownText(ofLine: line), wrapping: wrapping)
+    }
+
+    /// Line `line` as it is laid out: without the CR the pager hides.
+    private func shownText(ofLine line: Int) -> String {
         var text = replica.line(line)
         if hidesCarriageReturn(ofLine: line, ending: text.unicodeScalars.last) { text.unicodeScalars.removeLast() }
-        return layout(of: text, wrapping: wrapping)
+        return text
     }
 
     /// The screen rows line `line` takes: its layout's, counted without laying it out when the
@@ -15,13 +20,11 @@ extension Editor {
     /// was most of a keystroke: a paste arriving as keys went at a few thousand keys a second.
     func rowCount(ofLine line: Int) -> Int {
         guard settings.wrap else { return 1 }
-        let range = replica.lineRange(line)
-        let width = textWidth
-        if width > 0, range.count <= Self.plainLineScan {
-            let isPlain = replica.text(in: range).utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F }
-            if isPlain { return max(1, (range.count + width - 1) / width) }
-        }
-        return layout(ofLine: line).rows.count
+        // Read once: the layout, when it is needed, is of the same text.
+        let text = shownText(ofLine: line)
+        let bytes = text.utf8.count, width = textWidth
+        if bytes <= Self.plainLineScan, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return max(1, (bytes + width - 1) / width) }
+        return layout(of: text).rows.count
     }
 
     /// Lines longer than this are laid out to count their rows (and the layout is kept).

@@ -28,10 +28,10 @@ public struct PagerSearch: Sendable, Equatable {
         self.forward = forward
     }
 
-    /// `/pattern` or `?pattern`; nil for anything else.
+    /// `/pattern` or `?pattern` (read as the start command `+/pattern` is); nil for anything else.
     public init?(argument: String) {
-        guard let first = argument.first, first == "/" || first == "?", argument.count > 1 else { return nil }
-        self.init(pattern: String(argument.dropFirst()), forward: first == "/")
+        guard case .search(let pattern, let forward)? = try? PagerStart(argument: "+" + argument) else { return nil }
+        self.init(pattern: pattern, forward: forward)
     }
 
     /// `/pattern` or `?pattern`.
