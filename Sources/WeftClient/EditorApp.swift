@@ -77,6 +77,13 @@ public final class EditorApp {
     /// events: a long paste arriving as keys shows as it goes, and a signal or a resize waits
     /// for at most this.
     static let inputSlice: Duration = .milliseconds(50)
+    /// When the loop last found more input waiting than anyone types between two frames
+    /// (`keysTogether`): a paste arriving as keys, whose edits undo as one step.
+    var lastKeysTogether: ContinuousClock.Instant?
+    /// More events than this waiting at once are keys arriving together.
+    static let keysTogether = 16
+    /// Keys that wait in fewer numbers this long after the last that came together are typed.
+    static let keysTogetherGap: Duration = .milliseconds(200)
     /// When a key may next bring a connection attempt forward (see `retrySoonerForKeys`).
     var nextRetryForKeys = ContinuousClock.now
     /// Whether the relay was the background one when the editor opened (started by it or by
@@ -256,6 +263,13 @@ public final class EditorApp {
     func take(_ inputs: ArraySlice<InputEvent>, for slice: Duration) async -> ArraySlice<InputEvent> {
         let now = (clock.now - started).seconds
         let deadline = clock.now + slice
+        if inputs.count > Self.keysTogether {
+            editor.beginKeysTogether()
+            lastKeysTogether = clock.now
+        } else if let last = lastKeysTogether, clock.now - last > Self.keysTogetherGap {
+            editor.endKeysTogether()
+            lastKeysTogether = nil
+        }
         var next = inputs.startIndex
         for input in inputs {
             if ending.isSet || clock.now >= deadline { break }
@@ -312,7 +326,7 @@ public final class EditorApp {
             let name = address.commandArgument(defaultServer: defaultServer)
             leavingNotice = "\(unsent) \(unsent == 1 ? "edit" : "edits") did not reach the relay before syncing stopped (\(reason)); they are kept in this machine's copy (`weft status` lists it), and when the relay's \(name) is another document now, opening it again saves this copy's text, with them, as a recovered-TIME.txt file beside it"
         } else if unsent > 0 {
-            leavingNotice = "\(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; they stay queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)"
+            leavingNotice = "\(unsent) \(unsent == 1 ? "edit is" : "edits are") not on the relay yet; \(unsent == 1 ? "it stays" : "they stay") queued on this machine and go out the next time you open \(address.commandArgument(defaultServer: defaultServer)) (or run `weft apply \(address.commandArgument(defaultServer: defaultServer)) < /dev/null`)"
         }
         return 0
     }

@@ -21,6 +21,39 @@ struct UndoTests {
         #expect(harness.text == "abcdef")
     }
 
+    /// A paste in a terminal without bracketed paste arrives as keys: in the default keymap its
+    /// lines (Enter ends a typing burst) undo as one step, as a bracketed paste does; a key typed
+    /// after the keys came together is a step of its own. In vim's keymap an insert is one step
+    /// already, and commands typed ahead stay steps of their own.
+    @Test("keys that arrive together undo as one step in the default keymap, and as vim's steps in vim's")
+    func keysTogetherUndoAsOne() throws {
+        var harness = try EditorHarness("start\n", width: 30)
+        harness.press("Ctrl-End")
+        harness.editor.beginKeysTogether()
+        harness.type("one\ntwo\nthree\n")
+        harness.press("Backspace")
+        harness.editor.endKeysTogether()
+        harness.type("x")
+        #expect(harness.text == "start\none\ntwo\nthreex")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "start\none\ntwo\nthree")
+        harness.press("Ctrl-Z")
+        #expect(harness.text == "start\n", "the lines that came together went in one step")
+        harness.press("Ctrl-Y")
+        #expect(harness.text == "start\none\ntwo\nthree")
+
+        var vim = try EditorHarness("a\nb\n", keymap: "vim", width: 30)
+        vim.editor.beginKeysTogether()
+        vim.type("ddGoc")
+        vim.press("Esc")
+        vim.editor.endKeysTogether()
+        #expect(vim.text == "b\nc\n")
+        vim.press("u")
+        #expect(vim.text == "b\n", "the insert undoes on its own")
+        vim.press("u")
+        #expect(vim.text == "a\nb\n")
+    }
+
     /// The relay lost its data and was given this copy back: the session's replica holds the same
     /// characters, and undo goes on. A document made again under the name holds other text: the
     /// old steps would type old text into it, so undo starts afresh there.

@@ -86,10 +86,13 @@ extension Op {
                   second.originLeft == CharID(replica: first.id.replica, counter: second.id.counter &- 1),
                   second.originRight == first.originRight
             else { return false }
+            // Released here so that the text grows in place rather than being copied at each key.
+            self = .delete(Deletion(spans: []))
             first.append(second)
             self = .insert(first)
             return true
         case (.delete(var first), .delete(let second)):
+            self = .delete(Deletion(spans: []))
             for span in second.spans {
                 if let last = first.spans.last, last.start.replica == span.start.replica,
                    last.endCounter == UInt64(span.start.counter) {

@@ -114,6 +114,24 @@ extension Editor {
         ensureCursorVisible()
     }
 
+    /// Keys arrive faster than anyone types (a paste in a terminal without bracketed paste, a
+    /// character a key): until `endKeysTogether`, what they do in a modeless keymap undoes as
+    /// one step, as the paste would have; else each line would be a step of its own, and a long
+    /// paste more steps than undo keeps. In a modal keymap an insert is one step already, and
+    /// commands typed ahead stay steps of their own, as in vim.
+    public mutating func beginKeysTogether() {
+        guard !keymap.isModal, !keysTogether else { return }
+        keysTogether = true
+        undoHistory.beginGroup()
+    }
+
+    /// Keys arrive as typed again: the next edit is a step of its own.
+    public mutating func endKeysTogether() {
+        guard keysTogether else { return }
+        keysTogether = false
+        undoHistory.endGroup()
+    }
+
     /// The largest count typed: a line number (`150000G`) of any document fits.
     static let maxCount = 999_999_999
     /// The most times a command runs for a count (`99999` Ctrl-K): more is surely a slip, and

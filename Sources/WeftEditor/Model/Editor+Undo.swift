@@ -4,6 +4,7 @@ extension Editor {
     mutating func undo(redoing: Bool, now: Double) {
         guard canEdit() else { return }
         undoHistory.endAll()
+        keysTogether = false
         guard let group = redoing ? undoHistory.redoStack.popLast() : undoHistory.undoStack.popLast() else {
             show(redoing ? "nothing to redo" : "nothing to undo (only your own edits undo)")
             return
@@ -19,7 +20,7 @@ extension Editor {
         }
         if redoing { undoHistory.undoStack.append(UndoHistory.Group(steps: inverse)) } else { undoHistory.redoStack.append(UndoHistory.Group(steps: inverse)) }
         if !ops.isEmpty {
-            outgoing.append(ops)
+            send(ops)
             version += 1
         } else {
             show(redoing ? "redo: others removed that text already" : "undo: others removed that text already")

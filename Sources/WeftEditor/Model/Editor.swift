@@ -63,6 +63,8 @@ public struct Editor: Sendable {
     var pendingKeys: [Key] = []
     /// A long paste arrives in parts: its undo group stays open until the last one.
     var pasteInParts = false
+    /// Keys are arriving together (see `beginKeysTogether`).
+    var keysTogether = false
     /// Read-only paging: keys move the view, the cursor stays at its top (see Editor+Pager).
     public internal(set) var isPager = false
     /// The whole document's length in scalars when the text here is only its start (the first
@@ -94,9 +96,8 @@ public struct Editor: Sendable {
     var travel: TimeTravel?
     /// While a past version's sessions have not arrived: still being read, or why they cannot be.
     var travelAwaited: TravelWait?
-    var outgoing: [[Op]] = []
-    /// The undo group the last outgoing batch was made in: the next edit of that group joins it.
-    var outgoingGroup: Int?
+    /// The ops of local edits made since the last `takeBatches()`, in order, neighbours joined.
+    var outgoing: [Op] = []
     var lastCommand: EditorCommand?
     var searchIndex: SearchIndex?
     /// The file being edited alone, when the text is a local file (`weft edit notes.md`).
@@ -179,24 +180,29 @@ public struct Editor: Sendable {
         return terminalRequests
     }
 
-    /// The batches made by local edits since the last call, oldest first, each to be queued as one.
+    /// What local edits made since the last call changed, as one batch (none when nothing
+    /// changed). Everything the editor did between two calls goes out together: a paste that
+    /// arrives as keys, a character a key, is a batch a screen frame rather than one a character,
+    /// and `:%s` over a file is one batch rather than one a match. The queue cuts a batch larger
+    /// than the protocol allows into several.
     public mutating func takeBatches() -> [[Op]] {
-        defer {
-            outgoing = []
-            outgoingGroup = nil
-        }
-        return outgoing
+        defer { outgoing = [] }
+        return outgoing.isEmpty ? [] : [outgoing]
     }
 
-    /// Queues the ops of one edit: joined to the last batch when both were made in one open undo
-    /// group (a substitution over a whole file is a handful of batches, cut to the protocol's
-    /// limit when queued, instead of one per match), else a batch of their own.
+    /// Adds the ops of one edit to the outgoing batch. A character typed after the last one
+    /// joins its insertion, and deletions join the deletion before them: a typing burst is one
+    /// op however many keys it took.
     mutating func send(_ ops: [Op]) {
-        if let group = undoHistory.openGroup, group == outgoingGroup, !outgoing.isEmpty {
-            outgoing[outgoing.count - 1] += ops
-        } else {
-            outgoing.append(ops)
-            outgoingGroup = undoHistory.openGroup
+        for op in ops {
+            // Taken out to grow in place: a copy left behind would make each key copy the burst.
+            guard var last = outgoing.popLast() else {
+                outgoing.append(op)
+                continue
+            }
+            let joined = last.absorb(op)
+            outgoing.append(last)
+            if !joined { outgoing.append(op) }
         }
     }
 

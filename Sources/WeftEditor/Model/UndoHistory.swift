@@ -34,14 +34,6 @@ struct UndoHistory: Sendable {
     /// an insert makes one group.
     private var groupDepth = 0
     private var groupStarted = false
-    /// Counts the groups begun: edits made within one group (a `:s` over many lines, a count)
-    /// go to the relay as one batch, not one a change.
-    private(set) var groupSerial = 0
-    /// The group a command opened, if one is open: not an insert alone, whose typing goes out
-    /// keystroke by keystroke as in any mode (a count around an insert is a command's group).
-    var openGroup: Int? { groupDepth > 0 && groupSerial != insertAloneGroup ? groupSerial : nil }
-    /// The group an insert opened when no other was open.
-    private var insertAloneGroup: Int?
     /// A modal keymap's insert is open: what is typed until it ends undoes as one step, as in vim.
     private(set) var insertOpen = false
     /// Memory bound: the oldest groups go first.
@@ -69,7 +61,6 @@ struct UndoHistory: Sendable {
         if groupDepth == 0 {
             close()
             groupStarted = false
-            groupSerial += 1
         }
         groupDepth += 1
     }
@@ -83,9 +74,7 @@ struct UndoHistory: Sendable {
     mutating func beginInsert() {
         guard !insertOpen else { return }
         insertOpen = true
-        let alone = groupDepth == 0
         beginGroup()
-        if alone { insertAloneGroup = groupSerial }
     }
 
     mutating func endInsert() {

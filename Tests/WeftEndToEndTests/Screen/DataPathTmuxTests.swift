@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WeftTestSupport
 import WeftTestTraits
+import WeftWire
 
 /// `weft edit` in tmux where the data path meets the editor: big pastes, and the background
 /// relay going away under open editors and coming back from another home.
@@ -69,6 +70,51 @@ struct DataPathTmuxTests {
         try cy.waitFor(text: "bo: from ana")
         try cy.press("C-q")
         try cy.waitFor(text: "[exit 0]")
+    }
+
+    /// A paste without bracketed paste arrives as keys, a character each: what the editor takes
+    /// of them between two frames goes to the relay as one batch, so the paste reaches it about
+    /// as fast as it shows (as one batch a character, 3,000 lines took over a minute).
+    @Test("a paste arriving as keys reaches the relay in a batch a frame, not a batch a character")
+    func typedAheadPasteIsBatched() throws {
+        let root = TemporaryDirectory.path("keys-paste")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let relay = try RelayProcess(dataDirectory: root.appendingPathComponent("relay"))
+        let url = "ws://127.0.0.1:\(relay.port)/keys"
+        let xdg = root.appendingPathComponent("xdg")
+        let ana = try editor([url, "--keymap", "vim"], home: root.appendingPathComponent("ana"), xdgData: xdg, user: "ana")
+        defer { ana.kill() }
+        try ana.waitFor(text: "online")
+        try ana.press("i")
+        let pasted = (1...3_000).map { "line \($0)" }.joined(separator: "\n")
+        try ana.paste(pasted, bracketed: false)
+        try ana.waitFor("the paste in and sent", timeout: .seconds(120)) { rows in
+            rows.contains { $0.hasPrefix("line 3000") } && rows.contains { $0.contains(" online ") } && !rows.contains { $0.contains("↑") }
+        }
+        let seen = try weft(["cat", url], home: root.appendingPathComponent("reader"), xdgData: xdg)
+        #expect(seen.stdout == pasted, "the relay has \(seen.stdout.utf8.count) of \(pasted.utf8.count) bytes")
+        let answer = try #require(relay.history(of: "keys"))
+        let page = try HistoryPage(decoding: answer.body)
+        #expect(!page.more && page.entries.count < 1_000, "\(page.entries.count) batches for \(pasted.unicodeScalars.count) characters")
+    }
+
+    /// The same paste in the default keymap, where Enter ends a typing burst: Ctrl-Z takes it
+    /// back in one step, as it does a bracketed paste (a step a line was 2,000 presses, and more
+    /// lines than undo keeps), and Ctrl-Y types it again.
+    @Test("a paste arriving as keys undoes in one step in the default keymap")
+    func typedAheadPasteUndoesAsOne() throws {
+        let root = TemporaryDirectory.path("keys-undo")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let url = "wss://127.0.0.1:\(unusedLoopbackPort())/keys-undo"
+        let ana = try editor([url], home: root.appendingPathComponent("ana"), xdgData: root.appendingPathComponent("xdg"), user: "ana")
+        defer { ana.kill() }
+        try ana.waitFor(text: "reconnecting in")
+        try ana.paste((1...2_000).map { "line \($0)" }.joined(separator: "\n"), bracketed: false)
+        try ana.waitFor("the paste in", timeout: .seconds(120)) { $0.contains { $0.hasPrefix("line 2000") } }
+        try ana.press("C-z")
+        try ana.waitFor("the whole paste taken back") { rows in rows[0].isEmpty && !rows.contains { $0.hasPrefix("line ") } }
+        try ana.press("C-y")
+        try ana.waitFor("the paste again") { $0.contains { $0.hasPrefix("line 2000") } }
     }
 
     /// A 2 MB bracketed paste is one edit, cut into batches the relay takes: it reaches a second

@@ -153,12 +153,16 @@ struct EditorTmuxTests {
         try session.type("ihello")
         try session.press("Escape")
         try session.waitFor(text: "NORMAL")
-        try session.waitFor(text: "↑5")
+        // Five keys make one to five batches, as they arrive together or apart.
+        let shown = try session.waitFor("the unsent count") { rows in rows.contains { $0.range(of: #"↑[1-5] "#, options: .regularExpression) != nil } }
+        let unsent = shown.lazy.compactMap { $0.firstMatch(of: #/↑([1-5]) /#).map { String($0.output.1) } }.first ?? "?"
         try session.type(":q")
         try session.press("Enter")
         let rows = try session.waitFor(text: "[exit 0]")
-        #expect(rows.joined().contains("edits are not on the relay yet"))
+        #expect(rows.joined().contains("\(unsent) \(unsent == "1" ? "edit is" : "edits are") not on the relay yet"), "\(rows)")
         let status = try weft(["status"], home: home)
-        #expect(status.stdout.contains("offline") && status.stdout.contains("5"), "\(status.stdout)")
+        #expect(status.stdout.contains("offline") && status.stdout.contains(unsent), "\(status.stdout)")
+        let queued = try weft(["cat", document, "--offline"], home: home)
+        #expect(queued.stdout == "hello", "\(queued.stdout) \(queued.stderr)")
     }
 }

@@ -55,7 +55,7 @@ struct SignalsTmuxTests {
                 try shell.type(":q")
                 try shell.press("Enter")
             }
-            try shell.waitFor(text: "stay queued on this machine")
+            try shell.waitFor(text: "queued on this machine and go out")
         }
     }
 
