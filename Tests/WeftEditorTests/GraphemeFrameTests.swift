@@ -196,6 +196,41 @@ extension GraphemeFrameTests {
         }
     }
 
+    /// Typing into a long line lays it out again from a row before the change, keeping the rows
+    /// above: random lines of the pieces clusters are made of (marks, joiners, flags, variation
+    /// selectors that widen or narrow what they follow, tabs, wide characters), changed by random
+    /// insertions, deletions and replacements anywhere, laid out again from the earlier layout
+    /// and afresh: the two are the same, row for row.
+    @Test("a line laid out again from its earlier layout is the one laid out afresh")
+    func layoutFromEarlier() {
+        let pieces = ["a", "bc ", "e", "\u{301}", "\t", "\r", "\u{1}", "日", "本", Self.thumb, Self.family, "\u{200D}", "🇯", "🇵", "🇯🇵", "☺", "\u{FE0F}", "\u{FE0E}", "x", "~"]
+        var random = SeededGenerator(seed: 0x1A8)
+        func piece() -> String {
+            (0..<Int.random(in: 1...6, using: &random)).map { _ in pieces[Int.random(in: 0..<pieces.count, using: &random)] }.joined()
+        }
+        for trial in 0..<400 {
+            var old = ""
+            for _ in 0..<Int.random(in: 0..<120, using: &random) { old += piece() }
+            var scalars = Array(old.unicodeScalars)
+            let at = Int.random(in: 0...scalars.count, using: &random)
+            let removed = Int.random(in: 0...2, using: &random) == 0 ? min(scalars.count - at, Int.random(in: 0...8, using: &random)) : 0
+            let inserted = Int.random(in: 0...3, using: &random) == 0 ? "" : piece()
+            scalars.replaceSubrange(at..<at + removed, with: inserted.unicodeScalars)
+            var new = ""
+            new.unicodeScalars.append(contentsOf: scalars)
+            let widths = trial % 2 == 0 ? TextWidths(clusters: .unicode) : TextWidths(clusters: .scalarByScalar)
+            for wrap in [nil, 1, 2, 5, 13] as [Int?] {
+                let earlier = LineLayout(old, wrapWidth: wrap, tabWidth: 4, width: widths)
+                let shared = LayoutCache.sharedPrefixBytes(old, new)
+                #expect(shared == zip(old.utf8, new.utf8).prefix { $0 == $1 }.count, "trial \(trial)")
+                let again = LineLayout(new, wrapWidth: wrap, tabWidth: 4, width: widths, earlier: earlier, unchangedBytes: shared)
+                let afresh = LineLayout(new, wrapWidth: wrap, tabWidth: 4, width: widths)
+                #expect(again.rows == afresh.rows && again.rowUTF8Starts == afresh.rowUTF8Starts && again.length == afresh.length,
+                        "trial \(trial), wrap \(String(describing: wrap)): \(old.unicodeScalars.map { String($0.value, radix: 16) }) became \(new.unicodeScalars.map { String($0.value, radix: 16) })")
+            }
+        }
+    }
+
     @Test("text written to a terminal shows controls as the pager does: no escape sequence, CR or bidi control reaches it")
     func visibleText() {
         #expect(VisibleText.visible("\u{1B}]0;PWNED\u{7}\u{1B}[2J title\n") == "^[]0;PWNED^G^[[2J title\n")

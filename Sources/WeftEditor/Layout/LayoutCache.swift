@@ -31,15 +31,40 @@ final class LayoutCache: Sendable {
 
     private let entries = Mutex<[(key: Key, layout: LineLayout)]>([])
 
-    /// The layout of `key`, made by `make` unless it is kept.
-    func layout(_ key: Key, make: () -> LineLayout) -> LineLayout {
-        guard key.text.utf8.count >= Self.minimumBytes else { return make() }
-        if let kept = entries.withLock({ entries in entries.first { $0.key == key }?.layout }) { return kept }
-        let layout = make()
+    /// The layout of `key`, made by `make` unless it is kept. `make` is given the kept layout
+    /// that shares the longest start with `key`'s text (laid out the same way), and how many
+    /// UTF-8 bytes they share: a key typed into a long line changes it from there on only.
+    func layout(_ key: Key, make: (_ earlier: LineLayout?, _ unchangedBytes: Int) -> LineLayout) -> LineLayout {
+        guard key.text.utf8.count >= Self.minimumBytes else { return make(nil, 0) }
+        let kept = entries.withLock { entries in entries.filter { $0.key.wrapWidth == key.wrapWidth && $0.key.tabWidth == key.tabWidth } }
+        if let same = kept.first(where: { $0.key == key }) { return same.layout }
+        var earlier: (layout: LineLayout, bytes: Int)?
+        for entry in kept {
+            let bytes = Self.sharedPrefixBytes(entry.key.text, key.text)
+            if bytes > earlier?.bytes ?? 0 { earlier = (entry.layout, bytes) }
+        }
+        let layout = make(earlier?.layout, earlier?.bytes ?? 0)
         entries.withLock { entries in
             entries.insert((key, layout), at: 0)
             if entries.count > Self.capacity { entries.removeLast() }
         }
         return layout
+    }
+
+    /// How many UTF-8 bytes `left` and `right` begin with alike: compared a page at a time by
+    /// `memcmp`, then byte by byte in the first page that differs.
+    static func sharedPrefixBytes(_ left: String, _ right: String) -> Int {
+        var (left, right) = (left, right)
+        return left.withUTF8 { leftBytes in
+            right.withUTF8 { rightBytes in
+                let count = min(leftBytes.count, rightBytes.count)
+                guard count > 0 else { return 0 }
+                let page = 4_096
+                var start = 0
+                while start + page <= count, memcmp(leftBytes.baseAddress! + start, rightBytes.baseAddress! + start, page) == 0 { start += page }
+                while start < count, leftBytes[start] == rightBytes[start] { start += 1 }
+                return start
+            }
+        }
     }
 }

@@ -15,22 +15,49 @@ struct LineLayout {
     }
 
     let rows: [Row]
+    /// Where each row starts in the line's UTF-8, to lay out again from a row.
+    let rowUTF8Starts: [Int]
     /// Scalars in the line (without its newline).
     let length: Int
 
     /// Lays out `text` (one line, no newline). With `wrapWidth`, rows are at most that many
     /// columns (a wide glyph that does not fit moves to the next row); without, one row.
-    init(_ text: String, wrapWidth: Int?, tabWidth: Int, width: TextWidths) {
+    ///
+    /// - Parameters:
+    ///   - earlier: the layout of a text whose first `unchangedBytes` UTF-8 bytes `text` shares,
+    ///     made with the same widths: its rows before the change are taken as they are, so
+    ///     typing at the end of a long wrapped line lays out its last rows, not all of it.
+    init(_ text: String, wrapWidth: Int?, tabWidth: Int, width: TextWidths, earlier: LineLayout? = nil, unchangedBytes: Int = 0) {
         var rows: [Row] = []
+        var utf8Starts: [Int] = []
         var current: [Placed] = []
         var column = 0, offset = 0, rowStart = 0
-        func place(_ character: Character, _ made: Glyph) {
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        if let earlier, unchangedBytes > 0, earlier.rows.count > 2 {
+            // The row holding the last unchanged byte may change (a mark typed after its last
+            // character joins it, and may widen it); so may the row before, which that character
+            // may now fit at the end of. Rows before those end at a boundary the change cannot move.
+            let changedRow = (earlier.rowUTF8Starts.lastIndex { $0 <= unchangedBytes - 1 } ?? 0)
+            let kept = max(0, changedRow - 1)
+            if kept > 0 {
+                rows = Array(earlier.rows[..<kept])
+                utf8Starts = Array(earlier.rowUTF8Starts[..<kept])
+                offset = earlier.rows[kept].start
+                rowStart = offset
+                index = utf8.index(utf8.startIndex, offsetBy: earlier.rowUTF8Starts[kept])
+            }
+        }
+        var rowStartByte = utf8.distance(from: utf8.startIndex, to: index)
+        func place(_ character: Character, _ made: Glyph, at byte: String.Index) {
             var glyph = made
             if let limit = wrapWidth, column + glyph.width > limit, !current.isEmpty {
                 rows.append(Row(glyphs: current, start: rowStart, end: offset))
+                utf8Starts.append(rowStartByte)
                 current = []
                 column = 0
                 rowStart = offset
+                rowStartByte = utf8.distance(from: utf8.startIndex, to: byte)
                 if character == "\t" { glyph = Glyph.of(character, column: 0, tabWidth: tabWidth, width: width) }
             }
             if let limit = wrapWidth, glyph.width > limit { glyph.width = limit }
@@ -43,24 +70,24 @@ struct LineLayout {
         // has it, and the text is not cut into characters there. Laying out a line of a megabyte
         // typed into otherwise cost a quarter of a second a key.
         var ascii = [Glyph?](repeating: nil, count: 0x80)
-        let utf8 = text.utf8
-        var index = utf8.startIndex
         while index < utf8.endIndex {
             let next = utf8.index(after: index)
             let byte = utf8[index]
             if byte >= 0x20, byte < 0x7F, next == utf8.endIndex || utf8[next] < 0x80 {
                 let character = Character(Unicode.Scalar(byte))
                 if ascii[Int(byte)] == nil { ascii[Int(byte)] = Glyph.of(character, column: 0, tabWidth: tabWidth, width: width) }
-                place(character, ascii[Int(byte)]!)
+                place(character, ascii[Int(byte)]!, at: index)
                 index = next
                 continue
             }
             let character = text[index]
-            place(character, Glyph.of(character, column: column, tabWidth: tabWidth, width: width))
+            place(character, Glyph.of(character, column: column, tabWidth: tabWidth, width: width), at: index)
             index = text.index(after: index)
         }
         rows.append(Row(glyphs: current, start: rowStart, end: offset))
+        utf8Starts.append(rowStartByte)
         self.rows = rows
+        rowUTF8Starts = utf8Starts
         length = offset
     }
 

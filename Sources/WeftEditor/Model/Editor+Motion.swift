@@ -39,7 +39,9 @@ extension Editor {
     /// `text` (one line) laid out with the editor's width, wrapping and tab settings.
     func layout(of text: String, wrapping: Bool? = nil) -> LineLayout {
         let key = LayoutCache.Key(text: text, wrapWidth: (wrapping ?? settings.wrap) ? textWidth : nil, tabWidth: settings.tabWidth)
-        return layoutCache.layout(key) { LineLayout(key.text, wrapWidth: key.wrapWidth, tabWidth: key.tabWidth, width: measure) }
+        return layoutCache.layout(key) { earlier, unchangedBytes in
+            LineLayout(key.text, wrapWidth: key.wrapWidth, tabWidth: key.tabWidth, width: measure, earlier: earlier, unchangedBytes: unchangedBytes)
+        }
     }
 
     /// Scalars read on either side of a place to find the grapheme cluster next to it: more than

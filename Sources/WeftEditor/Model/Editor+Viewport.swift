@@ -58,9 +58,16 @@ extension Editor {
 
     /// The (line, wrapped row) of `position`.
     func visualPlace(of position: Int) -> (line: Int, row: Int, column: Int) {
+        let place = visualPlaceAndRows(of: position)
+        return (place.line, place.row, place.column)
+    }
+
+    /// The (line, wrapped row) of `position`, and how many rows its line takes.
+    private func visualPlaceAndRows(of position: Int) -> (line: Int, row: Int, column: Int, rows: Int) {
         let line = replica.line(containing: position)
-        let place = layout(ofLine: line).place(of: position - replica.lineStart(line))
-        return (line, place.row, place.column)
+        let layout = layout(ofLine: line)
+        let place = layout.place(of: position - replica.lineStart(line))
+        return (line, place.row, place.column, layout.rows.count)
     }
 
     /// Scrolls as little as possible so the cursor (or the followed person's cursor) is on screen.
@@ -71,9 +78,11 @@ extension Editor {
     }
 
     mutating func ensureVisible(_ position: Int) {
-        let place = visualPlace(of: position)
+        let counted = visualPlaceAndRows(of: position)
+        let place = (line: counted.line, row: counted.row, column: counted.column)
         var line = topLine
-        if topRow >= rowCount(ofLine: line) { topRow = 0 }
+        // The top line is often the place's (a long line typed into): its text is read once.
+        if topRow >= (line == place.line ? counted.rows : rowCount(ofLine: line)) { topRow = 0 }
         // As in vim: a move just off the screen scrolls it, one farther than half a screen (a
         // search, a jump) puts the place in the middle, with text above and below to read.
         let half = viewHeight / 2
