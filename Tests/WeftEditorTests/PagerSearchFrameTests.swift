@@ -410,3 +410,23 @@ extension PagerSearchFrameTests {
         }
     }
 }
+
+extension PagerSearchFrameTests {
+    /// On the last screen the view cannot put a match at the top: n and N step from the match,
+    /// not from the top line, so each finds the next one that way (N went back past the matches
+    /// on screen above it, to wrap round to the last).
+    @Test("n and N on the last screen step through the matches on it, one at a time, both ways")
+    func matchesOnTheLastScreen() throws {
+        let text = (1...100).map { "line \($0)\([80, 90, 95, 98].contains($0) ? " needle" : "")" }.joined(separator: "\n")
+        var pager = try PagerFrameTests.pager(text, height: 30)
+        pager.press("/")
+        pager.type("needle\n")
+        var lines: [Int] = [pager.editor.cursorLineColumn.line]
+        for key in ["n", "n", "n", "N", "N", "N"] {
+            pager.press(key)
+            lines.append(pager.editor.cursorLineColumn.line)
+            #expect(pager.lines[0] == "line 73", "the last screen stays")
+        }
+        #expect(lines == [80, 90, 95, 98, 95, 90, 80])
+    }
+}

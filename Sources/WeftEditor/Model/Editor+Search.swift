@@ -110,10 +110,10 @@ extension Editor {
         if isPager {
             // As less: the next line with a match, counted from the line at the top; or from the
             // last match, when it is below the top because the text ends before a screenful
-            // after it (the view cannot put it at the top, and n must not find it again).
-            let line = topLine
-            let next = max(line, replica.line(containing: position)) + 1
-            from = query.forward ? replica.lineStart(next) : max(0, replica.lineStart(line) - 1)
+            // after it (the view cannot put it at the top: n must not find it again, and N must
+            // find the matches between the top and it).
+            let line = max(topLine, replica.line(containing: position))
+            from = query.forward ? replica.lineStart(line + 1) : max(0, replica.lineStart(line) - 1)
         }
         let found = find(query, from: from)
         if query.forward, awaitsMoreText(found) { return awaitMatch(query, from: from) }
