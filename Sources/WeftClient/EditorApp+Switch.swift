@@ -1,6 +1,7 @@
 import Foundation
 import WeftEditor
 import WeftSync
+import WeftTerminal
 
 extension EditorApp {
     /// `:e TARGET`: this screen has been left (its edits on disk, the terminal given back); the
@@ -8,7 +9,7 @@ extension EditorApp {
     /// this process, so the shell never sees it go. A token given on the command line was for
     /// the document left and is not passed on (the environment and credentials file still
     /// apply). Returns only when the program could not be started again: then says so, exit 3.
-    func switchScreen(to target: String, from launch: ScreenLaunch) -> Int32 {
+    func switchScreen(to target: String, from launch: ScreenLaunch, typedAhead: [InputEvent]) -> Int32 {
         var arguments = ["weft", "edit", target] + lookArguments(launch)
         if launch.pager { arguments.append("--read-only") }
         if let wrap = launch.wrap { arguments.append(wrap ? "--wrap" : "--no-wrap") }
@@ -16,12 +17,13 @@ extension EditorApp {
         if let leavingNotice { arguments += ["--notice", leavingNotice] }
         // The local file by its path as opened, a document by the name it was opened with.
         arguments += ["--alternate", editor.file?.path ?? launch.document]
+        if let descriptor = TypedAhead.handOver(typedAhead) { arguments += ["--typed-ahead-fd", "\(descriptor)"] }
         return execute(arguments, opening: target)
     }
 
     /// `:n`, `:p`, `:x` in the pager: the same program again on another of the texts named on the
     /// command line, with the same options. Returns only when it could not be started again.
-    func switchPager(to index: Int, from launch: ScreenLaunch) -> Int32 {
+    func switchPager(to index: Int, from launch: ScreenLaunch, typedAhead: [InputEvent]) -> Int32 {
         var arguments = ["weft", "view", "--file-index", "\(index)"] + lookArguments(launch)
         // Options toggled while paging (-S, -N, -i, -I) carry over to the next text, as in less.
         arguments.append(editor.settings.wrap ? "--wrap" : "--no-wrap")
@@ -39,6 +41,7 @@ extension EditorApp {
         var topLines = launch.fileTopLines
         topLines[launch.fileIndex] = editor.topLine + 1
         arguments += ["--file-top-lines", FileTopLines.argument(topLines)]
+        if let descriptor = TypedAhead.handOver(typedAhead) { arguments += ["--typed-ahead-fd", "\(descriptor)"] }
         return execute(arguments + ["--"] + launch.files, opening: launch.files[index])
     }
 

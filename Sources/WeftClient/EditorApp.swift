@@ -171,6 +171,10 @@ public final class EditorApp {
         }
         await refreshEditability()
         terminal.draw(editor.frame())
+        if let descriptor = launch?.typedAheadDescriptor {
+            untaken = ArraySlice(TypedAhead.take(from: descriptor))
+            if !untaken.isEmpty { sink.yield(.input) }
+        }
         var signalled: Int32?
         for await event in events {
             switch event {
@@ -236,11 +240,13 @@ public final class EditorApp {
         statusTask.cancel()
         sources.forEach { $0.cancel() }
         let code = await finish(interrupted: signalled != nil)
+        // Keys typed after the command that switches were read here; the next screen has them.
+        let typedAhead = Array(untaken) + inbox.takeAll()
         if code == 0, signalled == nil, let target = editor.switchTarget, let launch {
-            return switchScreen(to: target, from: launch)
+            return switchScreen(to: target, from: launch, typedAhead: typedAhead)
         }
         if code == 0, signalled == nil, let index = editor.switchFileIndex, let launch {
-            return switchPager(to: index, from: launch)
+            return switchPager(to: index, from: launch, typedAhead: typedAhead)
         }
         if let leavingNotice { FileHandle.standardError.write(Data("weft edit: \(leavingNotice)\n".utf8)) }
         // Killed by a signal, exit as the shell reports it (128 + the signal's number).
@@ -286,8 +292,9 @@ public final class EditorApp {
         await session?.sendPresence(editor.presence)
         await retrySoonerForKeys()
         performTerminalRequests()
-        // Keys after a quit or a signal are not for this editor.
-        return ending.isSet || editor.wantsQuit ? [] : inputs[next...]
+        // Keys after a quit or a signal are for nobody; after `:e`, `:n` or `:p`, for the next screen.
+        if ending.isSet || editor.wantsQuit && editor.switchTarget == nil && editor.switchFileIndex == nil { return [] }
+        return inputs[next...]
     }
 
     /// The document arrived (or will not soon): the keys that waited for it go to it, in order.

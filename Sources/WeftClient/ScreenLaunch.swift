@@ -30,6 +30,9 @@ public struct ScreenLaunch: Sendable {
     /// The top line (from 1) each of `files` showed when the pager last left it: going back to
     /// one shows it there again, as less does.
     public var fileTopLines: [Int: Int] = [:]
+    /// An open file holding keys the screen this one replaced read after `:e`, `:n` or `:p` but
+    /// did not handle: handled here first (see `TypedAhead`).
+    public var typedAheadDescriptor: Int32?
     /// Where a paged past version's editing sessions come from (`weft view --at`): read beside
     /// the pager once it shows, for it to step through.
     public var pastSessions: PastSessions?

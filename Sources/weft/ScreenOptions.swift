@@ -23,6 +23,11 @@ struct ScreenOptions: ParsableArguments {
     @Option(help: .hidden)
     var alternate: String?
 
+    /// Set by the screen that `:e`, `:n` or `:p` left: an open file with the keys typed after
+    /// the command, for this screen to handle first.
+    @Option(help: .hidden)
+    var typedAheadFd: Int32?
+
     /// Runs the screen (`EditorApp`) on `document` with these options; a non-zero exit code is thrown.
     func run(_ command: String, document: String, keymap: String?, pager: Bool, lineNumbers: Bool, follow: Bool, paging: PagerOptions = PagerOptions(),
              files: [String] = [], fileIndex: Int = 0, fileTopLines: [Int: Int] = [:], pastSessions: PastSessions? = nil) async throws {
@@ -30,6 +35,7 @@ struct ScreenOptions: ParsableArguments {
                                   wrap: wrap, lineNumbers: lineNumbers, follow: follow, token: access.token, caFile: access.caFile, paging: paging, notice: notice, alternate: alternate,
                                   files: files, fileIndex: fileIndex)
         launch.fileTopLines = fileTopLines
+        launch.typedAheadDescriptor = typedAheadFd
         launch.pastSessions = pastSessions
         let code = await EditorApp.run(launch)
         if code != 0 { throw ExitCode(code) }

@@ -150,7 +150,7 @@ extension Editor {
     /// Runs `command`, `count` times when a count was typed: as one undo step, with the
     /// document ends going to line `count` and a line copy taking `count` lines, as in vim.
     mutating func run(_ command: EditorCommand, count: Int?, now: Double) {
-        guard let count, count > 1 || command == .documentStart || command == .documentEnd || command == .gotoPercent else {
+        guard let count, count > 1 || [.documentStart, .documentEnd, .gotoPercent, .firstFile].contains(command) else {
             run(command, now: now)
             lastCommand = command
             return
@@ -158,6 +158,8 @@ extension Editor {
         switch command {
         case .gotoPercent:
             goToPercent(count)
+        case .nextFile, .previousFile, .firstFile:
+            if isPager { switchFile(command, count: count) } else { run(command, now: now) }
         case .documentStart, .documentEnd:
             goToLine(String(count))
         case .copyLine:

@@ -41,10 +41,7 @@ struct LocalFileTmuxTests {
     /// on arrival in the next text.
     @Test(":e opens another file or document in the same pane, and refuses to drop changes not written")
     func editAnother() throws {
-        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
-        let first = home.appendingPathComponent("first.txt").path, second = home.appendingPathComponent("second.txt").path
-        try Data("one\n".utf8).write(to: URL(fileURLWithPath: first))
-        try Data("two\n".utf8).write(to: URL(fileURLWithPath: second))
+        let (first, second) = try twoFiles("first.txt", "second.txt")
         let environment = ["WEFT_HOME": home.appendingPathComponent("home").path, "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8",
                            "WEFT_SERVER": "ws://127.0.0.1:\(unusedLoopbackPort())", "XDG_DATA_HOME": home.appendingPathComponent("xdg").path]
         let editor = try TmuxSession([try BuiltProduct.url("weft").path, "edit", "--keymap", "vim", first], environment: environment)
@@ -88,5 +85,29 @@ struct LocalFileTmuxTests {
         try editor.press("Enter")
         try editor.waitFor(text: "[exit 0]")
         #expect(try WeftRun(home: home.appendingPathComponent("reader"), environment: environment)(["cat", "notes"]).stdout == "shared")
+    }
+
+    /// Files `first` holding "one" and `second` holding "two", in `home`: their paths.
+    private func twoFiles(_ first: String, _ second: String) throws -> (String, String) {
+        try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+        let paths = (home.appendingPathComponent(first).path, home.appendingPathComponent(second).path)
+        try Data("one\n".utf8).write(to: URL(fileURLWithPath: paths.0))
+        try Data("two\n".utf8).write(to: URL(fileURLWithPath: paths.1))
+        return paths
+    }
+
+    /// Keys typed right after `:e FILE` (a fast typist, a macro in the terminal, a paste) arrive
+    /// in the same read as the command: the next file gets them, as in vim.
+    @Test("keys typed in one go after :e FILE go to the file it opens")
+    func keysAfterEditGoToTheNextFile() throws {
+        let (first, second) = try twoFiles("ahead-1.txt", "ahead-2.txt")
+        let environment = ["WEFT_HOME": home.appendingPathComponent("home").path, "USER": "vi", "TERM": "tmux-256color", "LANG": "C.UTF-8"]
+        let editor = try TmuxSession(["sh", "-c", "\(try BuiltProduct.url("weft").path) edit --keymap vim \(first); echo \"[weft $?]\""], environment: environment)
+        defer { editor.kill() }
+        _ = try editor.waitFor("the first file") { $0.first == "one" }
+        try editor.type(":e \(second)\rA and more\u{1B}:wq\r")
+        try editor.waitFor(text: "[weft 0]")
+        #expect(try String(contentsOfFile: second, encoding: .utf8) == "two and more\n")
+        #expect(try String(contentsOfFile: first, encoding: .utf8) == "one\n")
     }
 }

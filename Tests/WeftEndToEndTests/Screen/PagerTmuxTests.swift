@@ -235,6 +235,35 @@ struct PagerTmuxTests {
         try pager.waitFor(text: "[exit 0]")
     }
 
+    /// As less: a count before `:n`, `:p` or `:x` goes that many texts on or back, or to that
+    /// text; keys typed in the same go as the command (`:p/beta 42` and Enter) act on the text it
+    /// opens.
+    @Test("weft view a b c: 2:n, 2:p, 3:x, and keys typed in one go after :p")
+    func countsAndKeysAfterSwitching() throws {
+        let directory = TemporaryDirectory.path("several-count")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let files = ["alpha", "beta", "gamma"].map { name in
+            let file = directory.appendingPathComponent("\(name).txt")
+            try? Data((1...100).map { "\(name) \($0)\n" }.joined().utf8).write(to: file)
+            return file.path
+        }
+        let pager = try screen([try weftPath, "view"] + files, home: TemporaryDirectory.path("several-count-home"), width: 80, height: 10)
+        defer { pager.kill() }
+        try pager.waitFor("the first file") { $0.first == "alpha 1" }
+        try pager.type("2:n")
+        try pager.waitFor("the third file") { $0.first == "gamma 1" }
+        try pager.type(":p/^beta 42$\r")
+        try pager.waitFor("the second file at the match typed after :p") { $0.first == "beta 42" }
+        try pager.type("3:x")
+        try pager.waitFor("the third file again") { $0.first == "gamma 1" }
+        try pager.type("2:p")
+        try pager.waitFor("the first file again") { $0.first == "alpha 1" }
+        try pager.type("5:n")
+        try pager.waitFor("no file five on") { $0[5...].joined(separator: " ").contains("no file 5 on (this is file 1 of 3)") }
+        try pager.press("q")
+        try pager.waitFor(text: "[exit 0]")
+    }
+
     /// As less: the search made in one text goes on in the next, `n` finding its next match
     /// there (and `N` the other way) without typing it again.
     @Test("weft view a b: /pattern in a, then :n and n finds it in b")
