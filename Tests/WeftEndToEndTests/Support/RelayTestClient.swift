@@ -25,6 +25,10 @@ final class RelayTestClient: Sendable {
         private(set) var writer: WebSocketOutboundWriter?
         private var connectWaiters: [CheckedContinuation<Void, Never>] = []
         private(set) var closed = false
+        /// Why the connection could not be made or ended with an error, for the failure message.
+        private(set) var failure: String?
+
+        func fail(_ error: any Error) { failure = "\(error)" }
 
         func add(_ event: Event) {
             if case .closed = event {
@@ -104,7 +108,9 @@ final class RelayTestClient: Sendable {
                         }
                     }
                 }
-            } catch {}
+            } catch {
+                await inbox.fail(error)
+            }
             await inbox.add(.closed)
         }
         // Generous: CPU-bound tests running beside this one can hold every cooperative thread
@@ -112,7 +118,10 @@ final class RelayTestClient: Sendable {
         // loaded two-core machine; a relay that is not there is seen at once (the close below).
         await inbox.waitUntilConnected(timeout: .seconds(180))
         guard await inbox.writer != nil else {
-            if await inbox.closed { throw WireError(.unavailable, "the relay closed the connection at once") }
+            if await inbox.closed {
+                let reason = await inbox.failure.map { " (\($0))" } ?? ""
+                throw WireError(.unavailable, "the relay closed the connection at once\(reason)")
+            }
             throw WireError(.unavailable, "could not connect to the relay on port \(port)")
         }
     }
