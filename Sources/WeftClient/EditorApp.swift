@@ -277,6 +277,7 @@ public final class EditorApp {
             lastKeysTogether = nil
         }
         var next = inputs.startIndex
+        editor.beginInputSlice()
         for input in inputs {
             if ending.isSet || clock.now >= deadline { break }
             next += 1
@@ -288,6 +289,7 @@ public final class EditorApp {
             }
             if editor.wantsQuit { break }
         }
+        editor.endInputSlice()
         await saveLocalEdits()
         await session?.sendPresence(editor.presence)
         await retrySoonerForKeys()

@@ -9,6 +9,8 @@ extension Editor {
 
     /// Handles a key, typed or replayed (by `.`, a macro, or a counted insert).
     mutating func process(_ key: Key, now: Double) {
+        let onlyTypes = onlyTypes(key)
+        if !onlyTypes { followTypedCursor() }
         if prompt == nil { message = nil }
         pendingStart = nil  // the user's keys take over from a start command still waiting
         pendingSearch = nil
@@ -74,19 +76,59 @@ extension Editor {
                 show("\(keys.keyNames) is not bound in \(keymap.name)'s \(mode) mode\(helpHint)", isError: true)
             }
         }
-        finishKey()
+        finishKey(onlyTyped: onlyTypes)
     }
 
-    /// What every key ends with: the view follows the cursor, which stays on a character.
-    mutating func finishKey() {
+    /// What every key ends with: the view follows the cursor, which stays on a character. After
+    /// a key that only typed, in an input slice, it follows once the slice ends (`followTypedCursor`).
+    mutating func finishKey(onlyTyped: Bool = false) {
         if mode != "visual" { vim.visualBlock = false }
         if following != nil, lastCommand != .followPeer { following = nil }
         if pendingKeys.isEmpty { settleAwayMarks() }
         if isPager {
             if !followingEnd { bringCursorIntoPagerView() }
+        } else if onlyTyped {
+            viewPending = true
         } else {
             clampToCharacter()
+            viewPending = false
             ensureCursorVisible()
+        }
+    }
+
+    /// The keys handled until `endInputSlice` came from the terminal together and are drawn in
+    /// one frame: a key that only types (a character, or Enter or Tab where they type, in a
+    /// mode that types, with wrapped lines) leaves the view where it is, and the view follows the
+    /// cursor once, before the next key that does something else or at the end of the slice.
+    /// Keeping the view at every key read every line between the top of the screen and the cursor
+    /// each time: a paste arriving as keys went at some 30,000 characters a second.
+    public mutating func beginInputSlice() {
+        defersView = true
+    }
+
+    /// Ends what `beginInputSlice` began: the view follows the cursor.
+    public mutating func endInputSlice() {
+        defersView = false
+        followTypedCursor()
+    }
+
+    /// The view follows the cursor after keys that only typed: scrolled so its row is the last
+    /// on screen when typing took it below, as it is when the view follows every key (each moves
+    /// the cursor one row at most, so the view scrolls, never jumps).
+    mutating func followTypedCursor() {
+        guard viewPending else { return }
+        viewPending = false
+        ensureVisible(cursorPosition, scrolling: true)
+    }
+
+    /// Whether `key`, now, only types (see `beginInputSlice`).
+    private func onlyTypes(_ key: Key) -> Bool {
+        guard defersView, settings.wrap, prompt == nil, helpPage == nil, !isPager, pendingKeys.isEmpty, pendingCount == nil,
+              following == nil, selectionAnchor == nil, !vim.overwriting, keymap.types(in: mode) else { return false }
+        switch keymap.match([key], in: mode) {
+        case .unbound: return key.typedCharacter != nil
+        case .command(let command): return command == .insertNewline || command == .insertTab
+        case .prefix: return false
         }
     }
 
@@ -95,6 +137,7 @@ extension Editor {
     /// - Parameter moreFollows: this is a part of a long paste and the next part follows; all
     ///   parts make one undo step.
     public mutating func paste(_ pasted: String, now: Double, moreFollows: Bool = false) {
+        followTypedCursor()
         guard helpPage == nil else { return show("close the help (q) to paste") }
         let text = pasted.replacingLineEndings()
         if var prompt {

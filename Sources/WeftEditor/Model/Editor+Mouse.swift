@@ -8,6 +8,7 @@ extension Editor {
 
     /// Handles one mouse event.
     public mutating func handle(_ event: MouseEvent, now: Double) {
+        followTypedCursor()
         if helpPage != nil {
             switch event.action {
             case .wheelUp: scrollHelp(by: -Self.wheelLines)

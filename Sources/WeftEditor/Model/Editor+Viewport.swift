@@ -77,7 +77,9 @@ extension Editor {
         ensureVisible(target)
     }
 
-    mutating func ensureVisible(_ position: Int) {
+    /// Scrolls so `position` is on screen. With `scrolling`, a place below the screen goes to
+    /// its last row, never the middle (see `followTypedCursor`).
+    mutating func ensureVisible(_ position: Int, scrolling: Bool = false) {
         let counted = visualPlaceAndRows(of: position)
         let place = (line: counted.line, row: counted.row, column: counted.column)
         var line = topLine
@@ -96,7 +98,9 @@ extension Editor {
                 line += 1
             }
             rows += place.row - topRow
-            if rows >= viewHeight + half { placeInMiddle(place) } else if rows >= viewHeight { placeAtBottom(place) }
+            if rows >= viewHeight + half, !scrolling { placeInMiddle(place) } else if rows >= viewHeight { placeAtBottom(place) }
+        } else if scrolling {
+            placeAtBottom(place)
         } else {
             placeInMiddle(place)
         }

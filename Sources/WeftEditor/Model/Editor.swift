@@ -65,6 +65,11 @@ public struct Editor: Sendable {
     var pasteInParts = false
     /// Keys are arriving together (see `beginKeysTogether`).
     var keysTogether = false
+    /// Between `beginInputSlice` and `endInputSlice`: a key that only types leaves the view
+    /// to be settled once.
+    var defersView = false
+    /// A key that only typed left the view to follow the cursor later (see `followTypedCursor`).
+    var viewPending = false
     /// Read-only paging: keys move the view, the cursor stays at its top (see Editor+Pager).
     public internal(set) var isPager = false
     /// The whole document's length in scalars when the text here is only its start (the first
