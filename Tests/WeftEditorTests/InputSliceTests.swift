@@ -9,12 +9,12 @@ import WeftTestSupport
 /// the same keys handled one by one (the view kept after each): seeded random typing, Enter, Tab,
 /// deletions, moves, paging, pastes and vim commands, cut into slices at random, in documents of
 /// short and long wrapped lines on screens of random sizes. After every slice the two screens,
-/// cursors and texts must be the same. `WEFT_FUZZ_ROUNDS` scales the run (CI: 120, 1,000 slices a
+/// cursors and texts must be the same. `WEFT_FUZZ_ROUNDS` scales the run (CI: 120, 400 slices a
 /// keymap). Text that narrows what is before it (a variation selector) is left out: typed at a
 /// row's start it may pull the cursor's row up, where a view kept at every key stays put.
 @Suite("Input slices against keys one by one", .ownThread)
 struct InputSliceTests {
-    static let sessions = max(1, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) / 12)
+    static let sessions = max(1, (Int(ProcessInfo.processInfo.environment["WEFT_FUZZ_ROUNDS"] ?? "") ?? 120) / 30)
     static let steps = 100
 
     @Test("the screen after each slice is the screen after the same keys one by one", arguments: ["default", "vim"], 0..<sessions)

@@ -87,12 +87,10 @@ extension Editor {
         if pendingKeys.isEmpty { settleAwayMarks() }
         if isPager {
             if !followingEnd { bringCursorIntoPagerView() }
-        } else if onlyTyped {
-            viewPending = true
         } else {
             clampToCharacter()
-            viewPending = false
-            ensureCursorVisible()
+            viewPending = onlyTyped
+            if !onlyTyped { ensureCursorVisible() }
         }
     }
 
