@@ -69,18 +69,14 @@ enum TypedAhead {
         let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard descriptor >= 0 else { return nil }
         unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
-        let bytes = encode(carried)
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else {
-                close(descriptor)
-                return nil
-            }
-            written += count
+        let file = FileHandle(fileDescriptor: descriptor)
+        do {
+            try file.write(contentsOf: encode(carried))
+            try file.seek(toOffset: 0)
+        } catch {
+            close(descriptor)
+            return nil
         }
-        lseek(descriptor, 0, SEEK_SET)
         return descriptor
     }
 
@@ -91,16 +87,9 @@ enum TypedAhead {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_nlink == 0,
-              status.st_size <= Int(maxBytes) else { return [] }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            bytes += buffer[..<count]
-        }
-        return decode(bytes)
+              status.st_size <= Int(maxBytes),
+              let bytes = try? FileHandle(fileDescriptor: descriptor).readToEnd() else { return [] }
+        return decode(Array(bytes))
     }
 
     /// More than anyone types ahead of a screen; a paste arriving as keys may be this long.

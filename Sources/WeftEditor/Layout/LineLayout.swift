@@ -38,8 +38,8 @@ struct LineLayout {
             // The row holding the last unchanged byte may change (a mark typed after its last
             // character joins it, and may widen it); so may the row before, which that character
             // may now fit at the end of. Rows before those end at a boundary the change cannot move.
-            let changedRow = (earlier.rowUTF8Starts.lastIndex { $0 <= unchangedBytes - 1 } ?? 0)
-            let kept = max(0, changedRow - 1)
+            let changedRow = earlier.rowUTF8Starts.lastIndex { $0 <= unchangedBytes - 1 } ?? 0
+            let kept = changedRow - 1
             if kept > 0 {
                 rows = Array(earlier.rows[..<kept])
                 utf8Starts = Array(earlier.rowUTF8Starts[..<kept])

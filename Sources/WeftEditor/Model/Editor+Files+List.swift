@@ -11,7 +11,7 @@ extension Editor {
         let target = switch command {
         case .nextFile: list.index + steps
         case .previousFile: list.index - steps
-        default: (count ?? 1) - 1
+        default: steps - 1
         }
         guard (0..<list.count).contains(target) else {
             let name = command == .firstFile ? "no file \(steps) (\(list.count) were named)"

@@ -9,8 +9,8 @@ extension Editor {
 
     /// Handles a key, typed or replayed (by `.`, a macro, or a counted insert).
     mutating func process(_ key: Key, now: Double) {
-        let onlyTypes = onlyTypes(key)
-        if !onlyTypes { followTypedCursor() }
+        let typesOnly = onlyTypes(key)
+        if !typesOnly { followTypedCursor() }
         if prompt == nil { message = nil }
         pendingStart = nil  // the user's keys take over from a start command still waiting
         pendingSearch = nil
@@ -76,7 +76,7 @@ extension Editor {
                 show("\(keys.keyNames) is not bound in \(keymap.name)'s \(mode) mode\(helpHint)", isError: true)
             }
         }
-        finishKey(onlyTyped: onlyTypes)
+        finishKey(onlyTyped: typesOnly)
     }
 
     /// What every key ends with: the view follows the cursor, which stays on a character. After
